@@ -1,0 +1,116 @@
+//! What each fault does to the engine's state. Every fault is traced with a detail saying what
+//! it actually did, including faults that had nothing to act on ("ignored: node is down").
+
+use crate::engine::{NodeStatus, PPM};
+use crate::fault::Fault;
+use crate::node::Node;
+use crate::sim::Simulation;
+use crate::NodeId;
+
+impl<N: Node> Simulation<N> {
+    /// Applies one fault now; returns the node whose state it changed, if any.
+    pub(crate) fn apply_fault(&mut self, fault: Fault) -> Option<NodeId> {
+        let (detail, touched) = match &fault {
+            Fault::Crash { node } => (self.crash(*node), Some(*node)),
+            Fault::Restart { node } => {
+                let mut detail = String::new();
+                if self.status(*node) != Some(NodeStatus::Down) {
+                    detail = format!("rebooted running node: {}; ", self.crash(*node));
+                }
+                detail.push_str("recovering from disk");
+                (detail, Some(*node))
+            }
+            Fault::Pause { node } => {
+                let rt = &mut self.core_mut().runtimes[node.index()];
+                let detail = match rt.status {
+                    NodeStatus::Up => {
+                        rt.status = NodeStatus::Paused;
+                        "paused".to_string()
+                    }
+                    NodeStatus::Paused => "ignored: already paused".to_string(),
+                    NodeStatus::Down => "ignored: node is down".to_string(),
+                };
+                (detail, Some(*node))
+            }
+            Fault::Resume { node } => (self.resume(*node), Some(*node)),
+            Fault::Partition { spec } => {
+                self.core_mut().network.partition.apply(spec);
+                (String::new(), None)
+            }
+            Fault::HealLink { from, to } => {
+                self.core_mut().network.partition.heal_link(*from, *to);
+                (String::new(), None)
+            }
+            Fault::HealAll => {
+                self.core_mut().network.partition.heal_all();
+                (String::new(), None)
+            }
+            Fault::DegradeLink { from, to, model } => {
+                self.core_mut()
+                    .network
+                    .set_link(*from, *to, Some(model.clone()));
+                (String::new(), None)
+            }
+            Fault::RestoreLink { from, to } => {
+                self.core_mut().network.set_link(*from, *to, None);
+                (String::new(), None)
+            }
+            Fault::SetDefaultLink { model } => {
+                self.core_mut().network.set_default(model.clone());
+                (String::new(), None)
+            }
+            Fault::ClockDrift { node, rate } => {
+                let core = self.core_mut();
+                let now = core.now;
+                let rt = &mut core.runtimes[node.index()];
+                rt.anchor_local = rt.local_time(now);
+                rt.anchor_real = now;
+                rt.rate_ppm = (libm::round(rate * PPM as f64) as u64).max(1);
+                (format!("clock rate {} ppm", rt.rate_ppm), None)
+            }
+        };
+        let core = self.core_mut();
+        core.stats.faults += 1;
+        let now = core.now;
+        core.trace.fault(now, &fault, &detail);
+        if let Fault::Restart { node } = fault {
+            self.start_node(node);
+        }
+        touched
+    }
+
+    /// Crashes a node: memory, timers, held events and unsynced writes are lost.
+    fn crash(&mut self, node: NodeId) -> String {
+        let rt = &mut self.core_mut().runtimes[node.index()];
+        if rt.status == NodeStatus::Down {
+            return "ignored: node is down".to_string();
+        }
+        rt.status = NodeStatus::Down;
+        rt.incarnation += 1;
+        let lost_writes = rt.disk.crash();
+        let lost_events = rt.held.len();
+        rt.held.clear();
+        *self.node_slot_mut(node) = None;
+        format!("lost {lost_writes} unsynced writes and {lost_events} waiting events")
+    }
+
+    /// Resumes a paused node: what waited is handed over in arrival order, now.
+    fn resume(&mut self, node: NodeId) -> String {
+        let core = self.core_mut();
+        let now = core.now;
+        let rt = &mut core.runtimes[node.index()];
+        match rt.status {
+            NodeStatus::Paused => {
+                rt.status = NodeStatus::Up;
+                let held = std::mem::take(&mut rt.held);
+                let n = held.len();
+                for event in held {
+                    core.queue.push_node_event(now, event);
+                }
+                format!("resumed with {n} waiting events")
+            }
+            NodeStatus::Up => "ignored: not paused".to_string(),
+            NodeStatus::Down => "ignored: node is down".to_string(),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The context a node acts through. Everything a node does to the world — send, set or cancel
+//! a timer, write its disk, draw randomness, annotate — is a call here, so the engine sees,
+//! orders and records all of it.
+
+use crate::disk::Disk;
+use crate::engine::Core;
+use crate::node::Node;
+use crate::rng::SimRng;
+use crate::{Duration, NodeId, Time, TimerId};
+
+/// A node's handle on the engine during one call of `start`, `on_message` or `on_timer`.
+pub struct Ctx<'a, N: Node> {
+    pub(crate) core: &'a mut Core<N>,
+    pub(crate) id: NodeId,
+}
+
+impl<'a, N: Node> Ctx<'a, N> {
+    /// The current virtual time (true time, for recording histories; a node whose clock
+    /// drifts sees its own reading through [`Ctx::local_time`]).
+    #[inline]
+    pub fn now(&self) -> Time {
+        self.core.now
+    }
+
+    /// This node's own clock, which runs fast or slow under a clock-drift fault.
+    pub fn local_time(&self) -> Time {
+        self.core.runtimes[self.id.index()].local_time(self.core.now)
+    }
+
+    /// This node's id.
+    #[inline]
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// How many nodes the cluster has (ids `0..count`).
+    pub fn node_count(&self) -> u32 {
+        self.core.node_count()
+    }
+
+    /// How many times this node has been restarted.
+    pub fn incarnation(&self) -> u32 {
+        self.core.runtimes[self.id.index()].incarnation
+    }
+
+    /// Sends `msg` to `to`; the network decides when (and whether) it arrives.
+    #[inline]
+    pub fn send(&mut self, to: NodeId, msg: N::Message) {
+        self.core.send(self.id, to, msg);
+    }
+
+    /// Sends a copy of `msg` to each node in `to`, in order.
+    pub fn send_all(&mut self, to: impl IntoIterator<Item = NodeId>, msg: &N::Message) {
+        for n in to {
+            self.core.send(self.id, n, msg.clone());
+        }
+    }
+
+    /// Sets a timer that fires after `after` of this node's clock.
+    #[inline]
+    pub fn set_timer(&mut self, after: Duration, timer: N::Timer) -> TimerId {
+        self.core.set_timer(self.id, after, timer)
+    }
+
+    /// Cancels a timer; a timer that already fired or was cancelled is ignored.
+    pub fn cancel_timer(&mut self, id: TimerId) {
+        self.core.cancel_timer(id);
+    }
+
+    /// This node's durable storage.
+    pub fn disk(&mut self) -> &mut Disk<N::Record> {
+        &mut self.core.runtimes[self.id.index()].disk
+    }
+
+    /// This node's own random stream.
+    #[inline]
+    pub fn rng(&mut self) -> &mut SimRng {
+        &mut self.core.runtimes[self.id.index()].rng
+    }
+
+    /// Records a remark in the trace ("became leader in term 4"); the front end shows it on
+    /// the timeline.
+    pub fn annotate(&mut self, text: impl AsRef<str>) {
+        let now = self.core.now;
+        self.core.trace.annotate(now, Some(self.id), text.as_ref());
+    }
+}

@@ -1,0 +1,290 @@
+//! The engine's state apart from the node states themselves: the queue, the network, each
+//! node's runtime (disk, random stream, status, clock), the trace and the counters.
+//!
+//! It is split from the node table so that a node can be borrowed mutably while its `Ctx`
+//! borrows this.
+
+use crate::disk::Disk;
+use crate::fault::Fault;
+use crate::limits::Limits;
+use crate::network::{DropReason, Network, Routing};
+use crate::node::{Message, Node};
+use crate::queue::EventQueue;
+use crate::rng::SimRng;
+use crate::trace::Tracer;
+use crate::{Duration, MessageId, NodeId, SimError, Time, TimerId};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Whether a node is running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeStatus {
+    /// Running.
+    Up,
+    /// Frozen: timers and messages wait until it resumes.
+    Paused,
+    /// Crashed, or not started yet.
+    Down,
+}
+
+/// Counters over a whole run, for summaries and metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Events processed.
+    pub events: u64,
+    /// Messages handed to the network.
+    pub sent: u64,
+    /// Bytes handed to the network.
+    pub bytes_sent: u64,
+    /// Messages handed to their receiver (duplicates count twice).
+    pub delivered: u64,
+    /// Extra copies made by the network.
+    pub duplicated: u64,
+    /// Messages lost to link loss.
+    pub dropped_loss: u64,
+    /// Messages dropped because their link was cut.
+    pub dropped_partition: u64,
+    /// Messages dropped because the receiver was down.
+    pub dropped_node_down: u64,
+    /// Timers that fired.
+    pub timers_fired: u64,
+    /// Faults applied.
+    pub faults: u64,
+}
+
+/// What the queue holds.
+#[derive(Clone, Debug)]
+pub(crate) enum Event<M, T> {
+    /// Start node (initially, at time zero).
+    Start(NodeId),
+    /// A message arrives. `inbox` is set for a message that already arrived while its
+    /// receiver was paused and is now handed over (no second partition check).
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        id: MessageId,
+        sent: Time,
+        inbox: bool,
+        msg: M,
+    },
+    /// A timer fires, if it was not cancelled and the node has not crashed since.
+    Timer {
+        node: NodeId,
+        id: TimerId,
+        incarnation: u32,
+        timer: T,
+    },
+    /// A scheduled fault.
+    Fault(Box<Fault>),
+}
+
+/// The engine's record of one node besides its protocol state.
+#[derive(Clone, Debug)]
+pub(crate) struct Runtime<N: Node> {
+    pub(crate) rng: SimRng,
+    pub(crate) disk: Disk<N::Record>,
+    pub(crate) status: NodeStatus,
+    /// Starts so far minus one; bumped by each crash so that old timers die with it.
+    pub(crate) incarnation: u32,
+    /// Clock rate in parts per million of real time.
+    pub(crate) rate_ppm: u64,
+    /// Real and local time at the last change of rate.
+    pub(crate) anchor_real: Time,
+    pub(crate) anchor_local: Time,
+    /// Events that arrived while the node was paused, in arrival order.
+    pub(crate) held: Vec<Event<N::Message, N::Timer>>,
+}
+
+/// Parts per million of a correct clock.
+pub(crate) const PPM: u64 = 1_000_000;
+
+impl<N: Node> Runtime<N> {
+    pub(crate) fn new(rng: SimRng) -> Self {
+        Runtime {
+            rng,
+            disk: Disk::default(),
+            status: NodeStatus::Down,
+            incarnation: 0,
+            rate_ppm: PPM,
+            anchor_real: Time::ZERO,
+            anchor_local: Time::ZERO,
+            held: Vec::new(),
+        }
+    }
+
+    /// The node's own clock reading at real time `now`.
+    pub(crate) fn local_time(&self, now: Time) -> Time {
+        let real = now.saturating_since(self.anchor_real).0;
+        let local = (u128::from(real) * u128::from(self.rate_ppm) / u128::from(PPM)) as u64;
+        self.anchor_local + Duration(local)
+    }
+
+    /// Real time that passes while this node's clock advances by `local`.
+    pub(crate) fn real_delay(&self, local: Duration) -> Duration {
+        if self.rate_ppm == PPM {
+            return local;
+        }
+        let real = u128::from(local.0) * u128::from(PPM) / u128::from(self.rate_ppm.max(1));
+        Duration(u64::try_from(real).unwrap_or(u64::MAX))
+    }
+}
+
+/// Everything but the node states.
+#[derive(Clone)]
+pub(crate) struct Core<N: Node> {
+    pub(crate) now: Time,
+    pub(crate) seed: u64,
+    pub(crate) limits: Limits,
+    pub(crate) queue: EventQueue<Event<N::Message, N::Timer>>,
+    pub(crate) network: Network,
+    pub(crate) net_rng: SimRng,
+    pub(crate) faults_rng: SimRng,
+    pub(crate) workload_rng: SimRng,
+    pub(crate) runtimes: Vec<Runtime<N>>,
+    pub(crate) trace: Tracer,
+    pub(crate) cancelled: BTreeSet<TimerId>,
+    pub(crate) next_msg: u64,
+    pub(crate) next_timer: u64,
+    pub(crate) stats: Stats,
+    /// An error raised inside a handler (a limit, an unknown receiver); reported after it.
+    pub(crate) fatal: Option<SimError>,
+}
+
+impl<N: Node> Core<N> {
+    pub(crate) fn node_count(&self) -> u32 {
+        self.runtimes.len() as u32
+    }
+
+    fn fail(&mut self, err: SimError) {
+        self.fatal.get_or_insert(err);
+    }
+
+    fn queue_has_room(&mut self) -> bool {
+        if self.queue.len() < self.limits.max_queue_len {
+            return true;
+        }
+        let err = SimError::LimitExceeded {
+            limit: "max_queue_len",
+            value: self.queue.len() as u64 + 1,
+            max: self.limits.max_queue_len as u64,
+            time: self.now,
+        };
+        self.fail(err);
+        false
+    }
+
+    /// Hands a message from `from` to the network.
+    #[inline]
+    pub(crate) fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message) {
+        if to.0 >= self.node_count() {
+            let nodes = self.node_count();
+            self.fail(SimError::UnknownNode { node: to, nodes });
+            return;
+        }
+        let size = msg.size();
+        if size > self.limits.max_message_size {
+            let err = SimError::LimitExceeded {
+                limit: "max_message_size",
+                value: size,
+                max: self.limits.max_message_size,
+                time: self.now,
+            };
+            self.fail(err);
+            return;
+        }
+        if !self.queue_has_room() {
+            return;
+        }
+        let id = MessageId(self.next_msg);
+        self.next_msg += 1;
+        let now = self.now;
+        let kind = msg.kind();
+        self.stats.sent += 1;
+        self.stats.bytes_sent += size;
+        match self.network.route(from, to, size, now, &mut self.net_rng) {
+            Routing::Dropped(reason) => {
+                self.trace
+                    .send(now, from, to, id, kind, size, &msg, None, None);
+                self.count_drop(reason);
+                self.trace.drop_msg(now, from, to, id, kind, reason);
+            }
+            Routing::Deliver(due, dup) => {
+                self.trace.send(now, from, to, id, kind, size, &msg, Some(due), dup);
+                if let Some(dup_due) = dup {
+                    self.stats.duplicated += 1;
+                    let copy = Event::Deliver {
+                        from,
+                        to,
+                        id,
+                        sent: now,
+                        inbox: false,
+                        msg: msg.clone(),
+                    };
+                    self.queue.push_node_event(dup_due, copy);
+                }
+                let event = Event::Deliver {
+                    from,
+                    to,
+                    id,
+                    sent: now,
+                    inbox: false,
+                    msg,
+                };
+                self.queue.push_node_event(due, event);
+            }
+        }
+    }
+
+    pub(crate) fn count_drop(&mut self, reason: DropReason) {
+        match reason {
+            DropReason::Loss => self.stats.dropped_loss += 1,
+            DropReason::Partition => self.stats.dropped_partition += 1,
+            DropReason::NodeDown => self.stats.dropped_node_down += 1,
+        }
+    }
+
+    /// Sets a timer on `node` that fires after `after` of the node's own (possibly drifting)
+    /// clock.
+    #[inline]
+    pub(crate) fn set_timer(&mut self, node: NodeId, after: Duration, timer: N::Timer) -> TimerId {
+        let id = TimerId(self.next_timer);
+        self.next_timer += 1;
+        if !self.queue_has_room() {
+            return id;
+        }
+        let rt = &self.runtimes[node.index()];
+        let at = self.now + rt.real_delay(after);
+        let incarnation = rt.incarnation;
+        self.queue.push_node_event(
+            at,
+            Event::Timer {
+                node,
+                id,
+                incarnation,
+                timer,
+            },
+        );
+        id
+    }
+
+    /// Cancels a timer; cancelling one that already fired or never existed does nothing.
+    pub(crate) fn cancel_timer(&mut self, id: TimerId) {
+        if id.0 >= self.next_timer || !self.cancelled.insert(id) {
+            return;
+        }
+        // Ids of timers that had already fired are never popped again: sweep them out now and
+        // then, so the set stays no larger than the queue (amortized O(1) per cancel).
+        if self.cancelled.len() > 2 * self.queue.len() + 1024 {
+            let queued: BTreeSet<TimerId> = self
+                .queue
+                .iter()
+                .filter_map(|e| match e.event {
+                    Event::Timer { id, .. } => Some(id),
+                    _ => None,
+                })
+                .collect();
+            self.cancelled.retain(|id| queued.contains(id));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The engine's typed errors. A binary reports them with context; the library never panics on
+//! anything a user or a protocol configuration can cause.
+
+use crate::{NodeId, Time};
+
+/// Why the engine refused a request or stopped a run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SimError {
+    /// One of the bounds in [`crate::Limits`] would be exceeded.
+    #[error("limit `{limit}` exceeded: {value} > {max} (at {time}); raise it in the limits section if this is intended")]
+    LimitExceeded {
+        /// Name of the limit, as spelled in [`crate::Limits`].
+        limit: &'static str,
+        /// The value that was reached.
+        value: u64,
+        /// The configured bound.
+        max: u64,
+        /// When it happened.
+        time: Time,
+    },
+    /// A node id outside the cluster.
+    #[error("no node {node}: the cluster has {nodes} nodes (n0..n{})", nodes.saturating_sub(1))]
+    UnknownNode {
+        /// The id that was asked for.
+        node: NodeId,
+        /// How many nodes there are.
+        nodes: u32,
+    },
+    /// A fault or event scheduled before the current virtual time.
+    #[error("cannot schedule at {at}: the simulation is already at {now}")]
+    InThePast {
+        /// The requested time.
+        at: Time,
+        /// The current time.
+        now: Time,
+    },
+    /// A parameter that makes no sense (negative rate, probability above one, ...).
+    #[error("invalid {what}: {why}")]
+    Invalid {
+        /// Which parameter.
+        what: String,
+        /// What was expected.
+        why: String,
+    },
+    /// The trace sink could not be written.
+    #[error("trace output: {0}")]
+    Trace(String),
+}

@@ -1,0 +1,107 @@
+//! The sans-IO node: what a protocol implements so that the engine can drive it.
+
+use crate::ctx::Ctx;
+use crate::NodeId;
+use serde::Serialize;
+use std::fmt::Debug;
+
+/// A message a protocol sends. The engine needs its kind (for the trace, the metrics and the
+/// front end's colours) and its size in bytes (for bandwidth and the message-size limit).
+pub trait Message: Clone + Debug + Serialize + Send + Sync + 'static {
+    /// A short, stable name of the message type, such as `"AppendEntries"`.
+    fn kind(&self) -> &'static str;
+    /// Size on the wire in bytes; the default is a small fixed header.
+    fn size(&self) -> u64 {
+        64
+    }
+}
+
+/// A protocol node as a deterministic state machine with no IO of its own.
+///
+/// # How the engine drives a node
+/// 1. [`Node::start`] when the run begins, and again after every restart: the node rebuilds
+///    itself from what `ctx.disk()` holds (empty on the first start) and sets its first timers.
+/// 2. [`Node::on_message`] for each delivered message and [`Node::on_timer`] for each timer
+///    that fires, one at a time, in the engine's event order.
+/// 3. Everything a node does to the world goes through the [`Ctx`]: sends, timers, disk writes
+///    and syncs, random draws from its own stream, annotations. A node never reads a clock, a
+///    global random source, a thread, a socket or a file.
+///
+/// A node must accept any message in any state (stale, duplicated, reordered, from a node it
+/// never heard of) without panicking: the network is allowed to do all of that.
+pub trait Node: Clone + Send + Sync + 'static {
+    /// What nodes send each other.
+    type Message: Message;
+    /// What a timer means to this node (an election timeout, a heartbeat, a retry).
+    type Timer: Clone + Debug + Serialize + Send + Sync + 'static;
+    /// The node's durable record type; see [`crate::Disk`].
+    type Record: Clone + Debug + Send + Sync + 'static;
+    /// The node's configuration; one per node, kept by the engine for restarts.
+    type Config: Clone + Send + Sync + 'static;
+
+    /// Starts the node, fresh or recovering from its disk after a restart.
+    fn start(id: NodeId, config: &Self::Config, ctx: &mut Ctx<'_, Self>) -> Self;
+    /// Handles one message delivered from `from`.
+    fn on_message(&mut self, from: NodeId, msg: Self::Message, ctx: &mut Ctx<'_, Self>);
+    /// Handles one timer that fired.
+    fn on_timer(&mut self, timer: Self::Timer, ctx: &mut Ctx<'_, Self>);
+    /// A protocol-independent picture of the node for inspectors, exporters and the front end.
+    fn view(&self) -> NodeView;
+}
+
+/// What any front end or exporter can show about a node without knowing its protocol.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct NodeView {
+    /// The node's role, used for colour (`"leader"`, `"follower"`, `"client"`, ...).
+    pub role: String,
+    /// A short label drawn next to the node (`"T4 leader"`).
+    pub label: String,
+    /// Key facts as name/value pairs, in display order.
+    pub fields: Vec<(String, String)>,
+    /// Larger structures such as a log, in display order.
+    pub tables: Vec<Table>,
+}
+
+/// A table in a [`NodeView`]: a log, a slot table, a delivered set.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Table {
+    /// Title of the table.
+    pub name: String,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Rows of cells, one cell per column.
+    pub rows: Vec<Vec<String>>,
+    /// For each row, whether to emphasise it (a committed entry, a chosen slot).
+    pub marked: Vec<bool>,
+}
+
+impl NodeView {
+    /// A view with a role and a label.
+    pub fn new(role: impl Into<String>, label: impl Into<String>) -> NodeView {
+        NodeView {
+            role: role.into(),
+            label: label.into(),
+            ..NodeView::default()
+        }
+    }
+
+    /// Adds a field (builder style).
+    pub fn field(mut self, name: impl Into<String>, value: impl ToString) -> NodeView {
+        self.fields.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// Adds a table (builder style).
+    pub fn table(mut self, table: Table) -> NodeView {
+        self.tables.push(table);
+        self
+    }
+
+    /// The value of a field by name.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}

@@ -1,0 +1,592 @@
+//! The simulation: nodes, engine state and checkers, driven one event at a time.
+
+use crate::checker::{CheckView, Checker, Violation};
+use crate::ctx::Ctx;
+use crate::engine::{Core, Event, NodeStatus, Runtime, Stats};
+use crate::fault::Fault;
+use crate::limits::Limits;
+use crate::network::{DropReason, Network, NetworkConfig};
+use crate::node::{Message, Node, NodeView};
+use crate::partition::Partition;
+use crate::queue::EventQueue;
+use crate::rng::{key_from_seed, SimRng, Stream};
+use crate::trace::{TraceSink, Tracer};
+use crate::{Disk, Duration, MessageId, NodeId, SimError, Time};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// What a simulation is built from besides its nodes' configurations.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimConfig {
+    /// The one seed every random stream derives from.
+    pub seed: u64,
+    /// The network at the start of the run.
+    #[serde(default)]
+    pub network: NetworkConfig,
+    /// Bounds the engine enforces.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// What one call of [`Simulation::step`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Processed one event at `time`; `touched` is the node whose state it may have changed.
+    Event {
+        /// When.
+        time: Time,
+        /// Which node, if any.
+        touched: Option<NodeId>,
+    },
+    /// Nothing is left in the queue.
+    Idle,
+    /// An invariant broke; the run stays stopped here.
+    Violated(Violation),
+}
+
+/// How a run to a time ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The simulation reached the requested time (or ran out of events before it).
+    Reached,
+    /// An invariant broke first; the simulation stopped at that event.
+    Violated(Violation),
+}
+
+/// A message in flight, for drawing and inspection.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InFlight {
+    /// Message number (a duplicate shares its original's).
+    pub id: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Message kind.
+    pub kind: &'static str,
+    /// Size in bytes.
+    pub size: u64,
+    /// When it was sent.
+    pub sent_at: Time,
+    /// When it will arrive (it may still be dropped then).
+    pub due_at: Time,
+}
+
+/// A deterministic simulation of a cluster of `N` nodes.
+///
+/// # Order of calls
+/// 1. [`Simulation::new`] with the seed, the network and one configuration per node. Nodes
+///    start at time zero, as the first events.
+/// 2. Optionally attach a trace sink ([`Simulation::set_trace_sink`]), checkers
+///    ([`Simulation::add_checker`]) and scheduled faults ([`Simulation::schedule`]).
+/// 3. Drive it: [`Simulation::step`], [`Simulation::run_until`] or [`Simulation::run_for`].
+///    Inspect it at any point: nodes, views, messages in flight, the trace, the fingerprint.
+/// 4. [`Simulation::finish`] closes the trace sink (a JSONL file is renamed into place).
+///
+/// Cloning a simulation takes a checkpoint: the clone runs on exactly as the original would.
+#[derive(Clone)]
+pub struct Simulation<N: Node> {
+    core: Core<N>,
+    nodes: Vec<Option<N>>,
+    configs: Arc<[N::Config]>,
+    checkers: Vec<Box<dyn Checker<N>>>,
+    violation: Option<Violation>,
+    /// Time of the last processed event, to place inputs applied "now" after it.
+    last_event_at: Option<Time>,
+}
+
+impl<N: Node> Simulation<N> {
+    /// Builds a simulation of `configs.len()` nodes (node `i` gets `configs[i]`).
+    pub fn new(config: SimConfig, configs: Vec<N::Config>) -> Result<Self, SimError> {
+        let count = configs.len();
+        if count == 0 {
+            return Err(SimError::Invalid {
+                what: "cluster".into(),
+                why: "at least one node is needed".into(),
+            });
+        }
+        if count as u64 > u64::from(config.limits.max_nodes) {
+            return Err(SimError::LimitExceeded {
+                limit: "max_nodes",
+                value: count as u64,
+                max: u64::from(config.limits.max_nodes),
+                time: Time::ZERO,
+            });
+        }
+        let count = count as u32;
+        let network = Network::new(&config.network, count)?;
+        let key = key_from_seed(config.seed);
+        let runtimes = (0..count)
+            .map(|i| Runtime::new(SimRng::from_key(key, Stream::Node(i))))
+            .collect();
+        let mut queue = EventQueue::new();
+        for i in 0..count {
+            queue.push_node_event(Time::ZERO, Event::Start(NodeId(i)));
+        }
+        let core = Core {
+            now: Time::ZERO,
+            seed: config.seed,
+            limits: config.limits,
+            queue,
+            network,
+            net_rng: SimRng::from_key(key, Stream::Network),
+            faults_rng: SimRng::from_key(key, Stream::Faults),
+            workload_rng: SimRng::from_key(key, Stream::Workload),
+            runtimes,
+            trace: Tracer::default(),
+            cancelled: BTreeSet::new(),
+            next_msg: 0,
+            next_timer: 0,
+            stats: Stats::default(),
+            fatal: None,
+        };
+        Ok(Simulation {
+            core,
+            nodes: (0..count).map(|_| None).collect(),
+            configs: configs.into(),
+            checkers: Vec::new(),
+            violation: None,
+            last_event_at: None,
+        })
+    }
+
+    /// Sends trace records to `sink` from now on (the fingerprint is unaffected).
+    pub fn set_trace_sink(&mut self, sink: TraceSink) {
+        self.core.trace.set_sink(sink);
+    }
+
+    /// Adds an invariant checked after every event.
+    pub fn add_checker(&mut self, checker: impl Checker<N> + 'static) {
+        self.checkers.push(Box::new(checker));
+    }
+
+    /// Schedules `fault` at virtual time `at` (not in the past). At equal times, faults run
+    /// before node events, in the order they were scheduled.
+    pub fn schedule(&mut self, at: Time, fault: Fault) -> Result<(), SimError> {
+        fault.validate(self.node_count())?;
+        if at < self.core.now {
+            return Err(SimError::InThePast {
+                at,
+                now: self.core.now,
+            });
+        }
+        self.core.queue.push_external(at, Event::Fault(Box::new(fault)));
+        Ok(())
+    }
+
+    /// The earliest time at which an input applied now can take effect: now, unless an event
+    /// has already run at this time, in which case one nanosecond later (so that replaying the
+    /// same input from a scenario file puts it in exactly the same place).
+    pub fn next_input_time(&self) -> Time {
+        match self.last_event_at {
+            Some(t) if t == self.core.now => self.core.now + Duration(1),
+            _ => self.core.now,
+        }
+    }
+
+    /// Applies `fault` at [`Simulation::next_input_time`] and returns that time (for
+    /// recording). It takes effect on the next step.
+    pub fn inject(&mut self, fault: Fault) -> Result<Time, SimError> {
+        let at = self.next_input_time();
+        self.schedule(at, fault)?;
+        Ok(at)
+    }
+
+    /// Processes the next event.
+    pub fn step(&mut self) -> Result<Step, SimError> {
+        if let Some(v) = &self.violation {
+            return Ok(Step::Violated(v.clone()));
+        }
+        loop {
+            if self.core.stats.events >= self.core.limits.max_events {
+                return Err(SimError::LimitExceeded {
+                    limit: "max_events",
+                    value: self.core.stats.events + 1,
+                    max: self.core.limits.max_events,
+                    time: self.core.now,
+                });
+            }
+            let Some(entry) = self.core.queue.pop() else {
+                return Ok(Step::Idle);
+            };
+            debug_assert!(entry.time >= self.core.now, "event queue went back in time");
+            self.core.now = entry.time;
+            let Some(touched) = self.dispatch(entry.event) else {
+                continue;
+            };
+            self.core.stats.events += 1;
+            self.last_event_at = Some(entry.time);
+            if let Some(err) = self.core.fatal.take() {
+                return Err(err);
+            }
+            if !self.checkers.is_empty() {
+                if let Some(v) = self.run_checkers(touched) {
+                    return Ok(Step::Violated(v));
+                }
+            }
+            return Ok(Step::Event {
+                time: entry.time,
+                touched,
+            });
+        }
+    }
+
+    /// Runs every event up to and including time `until`, then sets the clock to `until`.
+    pub fn run_until(&mut self, until: Time) -> Result<Outcome, SimError> {
+        while let Some(t) = self.core.queue.peek_time() {
+            if t > until {
+                break;
+            }
+            match self.step()? {
+                Step::Violated(v) => return Ok(Outcome::Violated(v)),
+                Step::Event { .. } | Step::Idle => {}
+            }
+        }
+        if let Some(v) = &self.violation {
+            return Ok(Outcome::Violated(v.clone()));
+        }
+        self.core.now = self.core.now.max(until);
+        Ok(Outcome::Reached)
+    }
+
+    /// Runs for `d` of virtual time from now.
+    pub fn run_for(&mut self, d: Duration) -> Result<Outcome, SimError> {
+        self.run_until(self.core.now + d)
+    }
+
+    /// Closes the trace sink; a JSONL trace is renamed into place.
+    pub fn finish(&mut self) -> Result<(), SimError> {
+        self.core.trace.finish()
+    }
+
+    /// Runs `input` on a running node as if it had received a message from outside the
+    /// cluster (a client command typed by a person). It is recorded in the trace as an
+    /// annotation by the harness with `label`, counts as an event and is checked like one.
+    pub fn input(
+        &mut self,
+        node: NodeId,
+        label: &str,
+        input: impl FnOnce(&mut N, &mut Ctx<'_, N>),
+    ) -> Result<Option<Violation>, SimError> {
+        let count = self.node_count();
+        let slot = self
+            .nodes
+            .get_mut(node.index())
+            .ok_or(SimError::UnknownNode { node, nodes: count })?;
+        let Some(state) = slot.as_mut() else {
+            return Err(SimError::Invalid {
+                what: format!("input to {node}"),
+                why: "the node is not running".into(),
+            });
+        };
+        let now = self.core.now;
+        self.core
+            .trace
+            .annotate(now, None, &format!("input to {node}: {label}"));
+        let mut ctx = Ctx {
+            core: &mut self.core,
+            id: node,
+        };
+        input(state, &mut ctx);
+        self.core.stats.events += 1;
+        self.last_event_at = Some(now);
+        if let Some(err) = self.core.fatal.take() {
+            return Err(err);
+        }
+        Ok(self.run_checkers(Some(node)))
+    }
+
+    fn run_checkers(&mut self, touched: Option<NodeId>) -> Option<Violation> {
+        let view = CheckView {
+            time: self.core.now,
+            event: self.core.stats.events,
+            touched,
+            nodes: &self.nodes,
+        };
+        for c in &mut self.checkers {
+            if let Err(description) = c.check(&view) {
+                let v = Violation {
+                    checker: c.name().to_string(),
+                    time: view.time,
+                    event: view.event,
+                    seed: self.core.seed,
+                    description,
+                };
+                self.violation = Some(v.clone());
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Handles one popped event. `None` means it was void (a cancelled or stale timer, or an
+    /// event held for a paused node) and does not count; otherwise the node it touched.
+    #[inline]
+    fn dispatch(&mut self, event: Event<N::Message, N::Timer>) -> Option<Option<NodeId>> {
+        match event {
+            Event::Deliver {
+                from,
+                to,
+                id,
+                sent,
+                inbox,
+                msg,
+            } => self.deliver(from, to, id, sent, inbox, msg),
+            Event::Timer {
+                node,
+                id,
+                incarnation,
+                timer,
+            } => {
+                if !self.core.cancelled.is_empty() && self.core.cancelled.remove(&id) {
+                    return None;
+                }
+                let rt = &mut self.core.runtimes[node.index()];
+                if rt.incarnation != incarnation || rt.status == NodeStatus::Down {
+                    return None;
+                }
+                if rt.status == NodeStatus::Paused {
+                    rt.held.push(Event::Timer {
+                        node,
+                        id,
+                        incarnation,
+                        timer,
+                    });
+                    return None;
+                }
+                let now = self.core.now;
+                self.core.trace.timer(now, node, id, &timer);
+                self.core.stats.timers_fired += 1;
+                let state = self.nodes[node.index()].as_mut()?;
+                let mut ctx = Ctx {
+                    core: &mut self.core,
+                    id: node,
+                };
+                state.on_timer(timer, &mut ctx);
+                Some(Some(node))
+            }
+            Event::Start(node) => {
+                self.start_node(node);
+                Some(Some(node))
+            }
+            Event::Fault(fault) => Some(self.apply_fault(*fault)),
+        }
+    }
+
+    #[inline]
+    fn deliver(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        id: MessageId,
+        sent: Time,
+        inbox: bool,
+        msg: N::Message,
+    ) -> Option<Option<NodeId>> {
+        let now = self.core.now;
+        let status = self.core.runtimes[to.index()].status;
+        let reason = if status == NodeStatus::Down {
+            Some(DropReason::NodeDown)
+        } else if !inbox && self.core.network.partition.blocks(from, to) {
+            Some(DropReason::Partition)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.core.count_drop(reason);
+            self.core.trace.drop_msg(now, from, to, id, msg.kind(), reason);
+            return Some(None);
+        }
+        if status == NodeStatus::Paused {
+            self.core.runtimes[to.index()].held.push(Event::Deliver {
+                from,
+                to,
+                id,
+                sent,
+                inbox: true,
+                msg,
+            });
+            return None;
+        }
+        self.core.trace.deliver(now, from, to, id, msg.kind());
+        self.core.stats.delivered += 1;
+        let state = self.nodes[to.index()].as_mut()?;
+        let mut ctx = Ctx {
+            core: &mut self.core,
+            id: to,
+        };
+        state.on_message(from, msg, &mut ctx);
+        Some(Some(to))
+    }
+
+    /// Starts (or restarts) a node from its disk.
+    pub(crate) fn start_node(&mut self, node: NodeId) {
+        let now = self.core.now;
+        let rt = &mut self.core.runtimes[node.index()];
+        rt.status = NodeStatus::Up;
+        let incarnation = rt.incarnation;
+        self.core.trace.start(now, node, incarnation);
+        let configs = Arc::clone(&self.configs);
+        let mut ctx = Ctx {
+            core: &mut self.core,
+            id: node,
+        };
+        let state = N::start(node, &configs[node.index()], &mut ctx);
+        self.nodes[node.index()] = Some(state);
+    }
+
+    pub(crate) fn core_mut(&mut self) -> &mut Core<N> {
+        &mut self.core
+    }
+
+    pub(crate) fn node_slot_mut(&mut self, node: NodeId) -> &mut Option<N> {
+        &mut self.nodes[node.index()]
+    }
+
+    // ---- inspection -------------------------------------------------------------------------
+
+    /// The current virtual time.
+    pub fn now(&self) -> Time {
+        self.core.now
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.core.seed
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> u32 {
+        self.core.node_count()
+    }
+
+    /// Every node's state (`None` while down).
+    pub fn nodes(&self) -> &[Option<N>] {
+        &self.nodes
+    }
+
+    /// One node's state, if it is running or paused.
+    pub fn node(&self, id: NodeId) -> Option<&N> {
+        self.nodes.get(id.index()).and_then(Option::as_ref)
+    }
+
+    /// Whether a node is up, paused or down.
+    pub fn status(&self, id: NodeId) -> Option<NodeStatus> {
+        self.core.runtimes.get(id.index()).map(|r| r.status)
+    }
+
+    /// A node's disk, as it would be found after a crash now plus what is unsynced.
+    pub fn disk(&self, id: NodeId) -> Option<&Disk<N::Record>> {
+        self.core.runtimes.get(id.index()).map(|r| &r.disk)
+    }
+
+    /// A node's clock reading now (differs from [`Simulation::now`] under drift).
+    pub fn local_time(&self, id: NodeId) -> Option<Time> {
+        self.core.runtimes.get(id.index()).map(|r| r.local_time(self.core.now))
+    }
+
+    /// The generic view of every node (`None` while down).
+    pub fn views(&self) -> Vec<Option<NodeView>> {
+        self.nodes.iter().map(|n| n.as_ref().map(N::view)).collect()
+    }
+
+    /// Every message in flight, earliest arrival first.
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        let mut v: Vec<(u64, InFlight)> = self
+            .core
+            .queue
+            .iter()
+            .filter_map(|e| match &e.event {
+                Event::Deliver {
+                    from,
+                    to,
+                    id,
+                    sent,
+                    inbox: false,
+                    msg,
+                } => Some((
+                    e.seq,
+                    InFlight {
+                        id: *id,
+                        from: *from,
+                        to: *to,
+                        kind: msg.kind(),
+                        size: msg.size(),
+                        sent_at: *sent,
+                        due_at: e.time,
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|(seq, m)| (m.due_at, *seq));
+        v.into_iter().map(|(_, m)| m).collect()
+    }
+
+    /// The content of a message still in flight.
+    pub fn message(&self, id: MessageId) -> Option<&N::Message> {
+        self.core.queue.iter().find_map(|e| match &e.event {
+            Event::Deliver { id: i, msg, .. } if *i == id => Some(msg),
+            _ => None,
+        })
+    }
+
+    /// Time of the next queued event, if any.
+    pub fn next_event_time(&self) -> Option<Time> {
+        self.core.queue.peek_time()
+    }
+
+    /// True if nothing is left to happen.
+    pub fn is_idle(&self) -> bool {
+        self.core.queue.len() == 0
+    }
+
+    /// The run's fingerprint so far.
+    pub fn fingerprint(&self) -> u64 {
+        self.core.trace.fingerprint()
+    }
+
+    /// The trace (fingerprint, and records if a memory sink is attached).
+    pub fn trace(&self) -> &Tracer {
+        &self.core.trace
+    }
+
+    /// Counters over the run so far.
+    pub fn stats(&self) -> &Stats {
+        &self.core.stats
+    }
+
+    /// The first violated invariant, if the run has stopped on one.
+    pub fn violation(&self) -> Option<&Violation> {
+        self.violation.as_ref()
+    }
+
+    /// The current partition state.
+    pub fn partition(&self) -> &Partition {
+        &self.core.network.partition
+    }
+
+    /// The link model in force on `from -> to`.
+    pub fn link(&self, from: NodeId, to: NodeId) -> &crate::LinkModel {
+        self.core.network.model(from, to)
+    }
+
+    /// The faults stream, for randomized fault injection by a harness (it is part of the
+    /// simulation, so a checkpoint carries its position).
+    pub fn faults_rng(&mut self) -> &mut SimRng {
+        &mut self.core.faults_rng
+    }
+
+    /// The workload stream, for client load generated outside the nodes.
+    pub fn workload_rng(&mut self) -> &mut SimRng {
+        &mut self.core.workload_rng
+    }
+
+    /// Adds a remark by the harness to the trace (a phase change, "healed").
+    pub fn annotate(&mut self, text: &str) {
+        let now = self.core.now;
+        self.core.trace.annotate(now, None, text);
+    }
+}
