@@ -1,1 +1,145 @@
-fn main() {}
+//! PHOLD, the standard discrete-event benchmark: N nodes, J messages per node in circulation;
+//! each delivery sends one new message to a uniformly random node after 1 ms + exponential
+//! (mean 1 ms). Measured side by side with a bare loop doing the same work with nothing but a
+//! `BinaryHeap` of (time, seq, destination) and a ChaCha generator.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use serde::Serialize;
+use sim_core::latency::to_duration;
+use sim_core::{
+    Ctx, Duration, Latency, LinkModel, Message, NetworkConfig, Node, NodeId, NodeView, SimConfig,
+    SimRng, Simulation, Stream,
+};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Deliveries measured per benchmark iteration.
+const BATCH: u64 = 200_000;
+
+#[derive(Clone, Debug, Serialize)]
+struct Token;
+
+impl Message for Token {
+    fn kind(&self) -> &'static str {
+        "token"
+    }
+}
+
+#[derive(Clone)]
+struct Phold {
+    nodes: u64,
+}
+
+impl Node for Phold {
+    type Message = Token;
+    type Timer = ();
+    type Record = ();
+    type Config = (u64, u32);
+
+    fn start(_id: NodeId, &(nodes, per_node): &(u64, u32), ctx: &mut Ctx<'_, Self>) -> Self {
+        for _ in 0..per_node {
+            let to = NodeId(ctx.rng().below(nodes) as u32);
+            ctx.send(to, Token);
+        }
+        Phold { nodes }
+    }
+
+    fn on_message(&mut self, _from: NodeId, msg: Token, ctx: &mut Ctx<'_, Self>) {
+        let to = NodeId(ctx.rng().below(self.nodes) as u32);
+        ctx.send(to, msg);
+    }
+
+    fn on_timer(&mut self, _timer: (), _ctx: &mut Ctx<'_, Self>) {}
+
+    fn view(&self) -> NodeView {
+        NodeView::new("phold", "")
+    }
+}
+
+fn phold_sim(nodes: u32, per_node: u32) -> Simulation<Phold> {
+    let ms = Duration::from_millis(1);
+    let config = SimConfig {
+        seed: 1,
+        network: NetworkConfig {
+            default: LinkModel::with_latency(Latency::exponential(ms).plus(ms)),
+            ..NetworkConfig::default()
+        },
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config, vec![(u64::from(nodes), per_node); nodes as usize])
+        .expect("valid phold config");
+    // Run the start events, so that every measured event is a delivery.
+    for _ in 0..nodes {
+        sim.step().expect("start");
+    }
+    sim
+}
+
+/// The same work with nothing but a heap and a random generator.
+struct Bare {
+    heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    rng: SimRng,
+    seq: u64,
+    nodes: u64,
+}
+
+impl Bare {
+    fn new(nodes: u32, per_node: u32) -> Bare {
+        let mut b = Bare {
+            heap: BinaryHeap::new(),
+            rng: SimRng::new(1, Stream::Network),
+            seq: 0,
+            nodes: u64::from(nodes),
+        };
+        for _ in 0..u64::from(nodes) * u64::from(per_node) {
+            b.send(0);
+        }
+        b
+    }
+
+    #[inline]
+    fn send(&mut self, now: u64) {
+        let dest = self.rng.below(self.nodes) as u32;
+        let delay = 1_000_000 + to_duration(-libm::log(self.rng.open_unit_f64()) * 1e6).0;
+        self.seq += 1;
+        self.heap.push(Reverse((now + delay, self.seq, dest)));
+    }
+
+    #[inline]
+    fn step(&mut self) -> u32 {
+        let Reverse((t, _, dest)) = self.heap.pop().expect("phold never drains");
+        self.send(t);
+        dest
+    }
+}
+
+fn phold(c: &mut Criterion) {
+    let mut group = c.benchmark_group("phold");
+    group.throughput(Throughput::Elements(BATCH));
+    group.sample_size(10);
+    for (nodes, per_node) in [(16u32, 16u32), (1024, 4), (100_000, 1)] {
+        let label = format!("N={nodes},J={per_node}");
+        let mut sim = phold_sim(nodes, per_node);
+        group.bench_function(BenchmarkId::new("clustersim", &label), |b| {
+            b.iter(|| {
+                for _ in 0..BATCH {
+                    sim.step().expect("phold step");
+                }
+            })
+        });
+        let mut bare = Bare::new(nodes, per_node);
+        group.bench_function(BenchmarkId::new("bare-heap", &label), |b| {
+            b.iter(|| {
+                let mut sum = 0u64;
+                for _ in 0..BATCH {
+                    sum = sum.wrapping_add(u64::from(bare.step()));
+                }
+                sum
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, phold);
+criterion_main!(benches);

@@ -54,8 +54,10 @@ pub enum Dist {
 }
 
 /// A link's one-way delay: a fixed `offset` (propagation, processing) plus a random part.
+///
+/// Unknown fields are rejected by the flattened [`Dist`] (serde cannot deny them on a struct
+/// that flattens another).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Latency {
     /// Added to every sample.
     #[serde(default)]
@@ -224,11 +226,12 @@ impl Dist {
     }
 }
 
-/// Rounds a non-negative nanosecond count to a duration (saturating; NaN becomes zero).
+/// Rounds a non-negative nanosecond count to a duration (saturating; NaN and negative values
+/// become zero). Public so that baselines and analyses round exactly as the engine does.
 #[inline]
-fn to_duration(nanos: f64) -> Duration {
-    // `as` saturates and maps NaN to 0, identically on every platform.
-    Duration(libm::round(nanos) as u64)
+pub fn to_duration(nanos: f64) -> Duration {
+    // Round half up; `as` saturates and maps NaN to 0, identically on every platform.
+    Duration((nanos + 0.5) as u64)
 }
 
 /// A standard normal draw by the Box–Muller transform (one of the pair is used, so each draw

@@ -10,6 +10,7 @@ mod jsonl;
 mod record;
 
 pub use fingerprint::Fingerprint;
+use fingerprint::pair;
 pub use jsonl::JsonlSink;
 pub use record::{TraceEvent, TraceRecord};
 
@@ -117,9 +118,7 @@ impl Tracer {
     /// A node started (fresh or recovering).
     pub(crate) fn start(&mut self, time: Time, node: NodeId, incarnation: u32) {
         let fp = &mut self.fingerprint;
-        fp.begin(0, time);
-        fp.put_u32(node.0);
-        fp.put_u32(incarnation);
+        fp.words(&[0, time.0, pair(node.0, incarnation)]);
         fp.end();
         if self.wants_records() {
             self.emit(time, TraceEvent::Start { node, incarnation });
@@ -141,15 +140,16 @@ impl Tracer {
         dup_due: Option<Time>,
     ) {
         let fp = &mut self.fingerprint;
-        fp.begin(1, time);
-        fp.put_u32(from.0);
-        fp.put_u32(to.0);
-        fp.put_u64(msg_id.0);
-        fp.put_str(kind);
-        fp.put_u64(size);
-        fp.put_opt_time(due);
-        fp.put_opt_time(dup_due);
-        fp.put_serialized(msg);
+        let flags = 1 | u64::from(due.is_some()) << 8 | u64::from(dup_due.is_some()) << 9;
+        fp.words(&[
+            flags,
+            time.0,
+            pair(from.0, to.0),
+            msg_id.0,
+            due.map_or(0, |t| t.0),
+            dup_due.map_or(0, |t| t.0),
+        ]);
+        fp.serialized(msg);
         fp.end();
         if self.wants_records() {
             self.emit(
@@ -178,10 +178,7 @@ impl Tracer {
         kind: &'static str,
     ) {
         let fp = &mut self.fingerprint;
-        fp.begin(2, time);
-        fp.put_u32(from.0);
-        fp.put_u32(to.0);
-        fp.put_u64(msg_id.0);
+        fp.words(&[2, time.0, pair(from.0, to.0), msg_id.0]);
         fp.end();
         if self.wants_records() {
             self.emit(
@@ -207,11 +204,8 @@ impl Tracer {
         reason: DropReason,
     ) {
         let fp = &mut self.fingerprint;
-        fp.begin(3, time);
-        fp.put_u32(from.0);
-        fp.put_u32(to.0);
-        fp.put_u64(msg_id.0);
-        fp.put_u8(reason.code());
+        let tag = 3 | u64::from(reason.code()) << 8;
+        fp.words(&[tag, time.0, pair(from.0, to.0), msg_id.0]);
         fp.end();
         if self.wants_records() {
             self.emit(
@@ -236,10 +230,8 @@ impl Tracer {
         timer: &T,
     ) {
         let fp = &mut self.fingerprint;
-        fp.begin(4, time);
-        fp.put_u32(node.0);
-        fp.put_u64(id.0);
-        fp.put_serialized(timer);
+        fp.words(&[4, time.0, u64::from(node.0), id.0]);
+        fp.serialized(timer);
         fp.end();
         if self.wants_records() {
             self.emit(
@@ -256,9 +248,9 @@ impl Tracer {
     /// A fault was applied; `detail` says what it did ("lost 2 unsynced writes").
     pub(crate) fn fault(&mut self, time: Time, fault: &Fault, detail: &str) {
         let fp = &mut self.fingerprint;
-        fp.begin(5, time);
-        fp.put_serialized(fault);
-        fp.put_str(detail);
+        fp.words(&[5, time.0]);
+        fp.serialized(fault);
+        fp.str(detail);
         fp.end();
         if self.wants_records() {
             self.emit(
@@ -274,9 +266,8 @@ impl Tracer {
     /// A node (or the harness, with `node` = None) annotated the run.
     pub(crate) fn annotate(&mut self, time: Time, node: Option<NodeId>, text: &str) {
         let fp = &mut self.fingerprint;
-        fp.begin(6, time);
-        fp.put_u32(node.map_or(u32::MAX, |n| n.0));
-        fp.put_str(text);
+        fp.words(&[6, time.0, node.map_or(u64::MAX, |n| u64::from(n.0))]);
+        fp.str(text);
         fp.end();
         if self.wants_records() {
             self.emit(
