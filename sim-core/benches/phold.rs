@@ -3,7 +3,7 @@
 //! (mean 1 ms). Measured side by side with a bare loop doing the same work with nothing but a
 //! `BinaryHeap` of (time, seq, destination) and a ChaCha generator.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Serialize;
 use sim_core::latency::to_duration;
 use sim_core::{

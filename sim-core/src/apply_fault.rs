@@ -1,11 +1,11 @@
 //! What each fault does to the engine's state. Every fault is traced with a detail saying what
 //! it actually did, including faults that had nothing to act on ("ignored: node is down").
 
+use crate::NodeId;
 use crate::engine::{NodeStatus, PPM};
 use crate::fault::Fault;
 use crate::node::Node;
 use crate::sim::Simulation;
-use crate::NodeId;
 
 impl<N: Node> Simulation<N> {
     /// Applies one fault now; returns the node whose state it changed, if any.

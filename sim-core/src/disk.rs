@@ -168,10 +168,16 @@ mod tests {
         d.put(DiskKey("term", 0), 3);
         d.sync();
         d.truncate("log", 3);
-        assert_eq!(d.range("log").map(|(i, _)| i).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(
+            d.range("log").map(|(i, _)| i).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
         d.sync();
         d.crash();
-        assert_eq!(d.range("log").map(|(i, _)| i).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(
+            d.range("log").map(|(i, _)| i).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
         assert_eq!(d.get(DiskKey("term", 0)), Some(&3));
     }
 

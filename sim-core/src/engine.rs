@@ -210,7 +210,8 @@ impl<N: Node> Core<N> {
                 self.trace.drop_msg(now, from, to, id, kind, reason);
             }
             Routing::Deliver(due, dup) => {
-                self.trace.send(now, from, to, id, kind, size, &msg, Some(due), dup);
+                self.trace
+                    .send(now, from, to, id, kind, size, &msg, Some(due), dup);
                 if let Some(dup_due) = dup {
                     self.stats.duplicated += 1;
                     let copy = Event::Deliver {

@@ -7,7 +7,9 @@ use crate::{NodeId, Time};
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum SimError {
     /// One of the bounds in [`crate::Limits`] would be exceeded.
-    #[error("limit `{limit}` exceeded: {value} > {max} (at {time}); raise it in the limits section if this is intended")]
+    #[error(
+        "limit `{limit}` exceeded: {value} > {max} (at {time}); raise it in the limits section if this is intended"
+    )]
     LimitExceeded {
         /// Name of the limit, as spelled in [`crate::Limits`].
         limit: &'static str,

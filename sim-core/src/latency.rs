@@ -218,9 +218,7 @@ impl Dist {
             Dist::LogNormal { median, sigma } => {
                 Some(median.0 as f64 * libm::exp(sigma * standard_normal_quantile(q)))
             }
-            Dist::Pareto { scale, shape } => {
-                Some(scale.0 as f64 / libm::pow(1.0 - q, 1.0 / shape))
-            }
+            Dist::Pareto { scale, shape } => Some(scale.0 as f64 / libm::pow(1.0 - q, 1.0 / shape)),
             Dist::Normal { .. } => None,
         }
     }

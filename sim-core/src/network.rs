@@ -304,8 +304,10 @@ mod tests {
 
     #[test]
     fn validation_names_the_bad_parameter() {
-        let mut m = LinkModel::default();
-        m.loss = 1.5;
+        let m = LinkModel {
+            loss: 1.5,
+            ..LinkModel::default()
+        };
         let err = m.validate().unwrap_err().to_string();
         assert!(err.contains("loss") && err.contains("[0, 1]"), "{err}");
         let m = LinkModel::with_latency(Latency::uniform(Duration(5), Duration(1)));

@@ -1,7 +1,7 @@
 //! The sans-IO node: what a protocol implements so that the engine can drive it.
 
-use crate::ctx::Ctx;
 use crate::NodeId;
+use crate::ctx::Ctx;
 use serde::Serialize;
 use std::fmt::Debug;
 

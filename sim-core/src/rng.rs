@@ -251,6 +251,9 @@ mod tests {
     #[test]
     fn known_answer_pins_the_derivation() {
         // If this changes, every recorded fingerprint changes with it.
-        assert_eq!(key_from_seed(0)[..8], 0xE220_A839_7B1D_CDAFu64.to_le_bytes());
+        assert_eq!(
+            key_from_seed(0)[..8],
+            0xE220_A839_7B1D_CDAFu64.to_le_bytes()
+        );
     }
 }

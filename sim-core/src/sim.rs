@@ -9,7 +9,7 @@ use crate::network::{DropReason, Network, NetworkConfig};
 use crate::node::{Message, Node, NodeView};
 use crate::partition::Partition;
 use crate::queue::EventQueue;
-use crate::rng::{key_from_seed, SimRng, Stream};
+use crate::rng::{SimRng, Stream, key_from_seed};
 use crate::trace::{TraceSink, Tracer};
 use crate::{Disk, Duration, MessageId, NodeId, SimError, Time};
 use serde::{Deserialize, Serialize};
@@ -172,7 +172,9 @@ impl<N: Node> Simulation<N> {
                 now: self.core.now,
             });
         }
-        self.core.queue.push_external(at, Event::Fault(Box::new(fault)));
+        self.core
+            .queue
+            .push_external(at, Event::Fault(Box::new(fault)));
         Ok(())
     }
 
@@ -192,6 +194,20 @@ impl<N: Node> Simulation<N> {
         let at = self.next_input_time();
         self.schedule(at, fault)?;
         Ok(at)
+    }
+
+    /// Applies `fault` at once, at the current time, ahead of anything still queued; it counts
+    /// as an event and is checked like one. Use [`Simulation::inject`] for an action that must
+    /// replay from a scenario file at exactly the same place.
+    pub fn apply_now(&mut self, fault: Fault) -> Result<Option<Violation>, SimError> {
+        fault.validate(self.node_count())?;
+        let touched = self.apply_fault(fault);
+        self.core.stats.events += 1;
+        self.last_event_at = Some(self.core.now);
+        if let Some(err) = self.core.fatal.take() {
+            return Err(err);
+        }
+        Ok(self.run_checkers(touched))
     }
 
     /// Processes the next event.
@@ -221,10 +237,10 @@ impl<N: Node> Simulation<N> {
             if let Some(err) = self.core.fatal.take() {
                 return Err(err);
             }
-            if !self.checkers.is_empty() {
-                if let Some(v) = self.run_checkers(touched) {
-                    return Ok(Step::Violated(v));
-                }
+            if !self.checkers.is_empty()
+                && let Some(v) = self.run_checkers(touched)
+            {
+                return Ok(Step::Violated(v));
             }
             return Ok(Step::Event {
                 time: entry.time,
@@ -396,7 +412,9 @@ impl<N: Node> Simulation<N> {
         };
         if let Some(reason) = reason {
             self.core.count_drop(reason);
-            self.core.trace.drop_msg(now, from, to, id, msg.kind(), reason);
+            self.core
+                .trace
+                .drop_msg(now, from, to, id, msg.kind(), reason);
             return Some(None);
         }
         if status == NodeStatus::Paused {
@@ -484,7 +502,10 @@ impl<N: Node> Simulation<N> {
 
     /// A node's clock reading now (differs from [`Simulation::now`] under drift).
     pub fn local_time(&self, id: NodeId) -> Option<Time> {
-        self.core.runtimes.get(id.index()).map(|r| r.local_time(self.core.now))
+        self.core
+            .runtimes
+            .get(id.index())
+            .map(|r| r.local_time(self.core.now))
     }
 
     /// The generic view of every node (`None` while down).

@@ -121,7 +121,7 @@ fn fmt_nanos(n: u64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     ];
     for (scale, unit) in UNITS {
         if n >= scale || scale == 1 {
-            return if n % scale == 0 {
+            return if n.is_multiple_of(scale) {
                 write!(f, "{}{unit}", n / scale)
             } else {
                 write!(f, "{:.3}{unit}", n as f64 / scale as f64)

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ms, Beacon};
+use common::{Beacon, ms};
 use sim_core::{
     Duration, Fault, FnChecker, Latency, LinkModel, NetworkConfig, NodeId, PartitionSpec,
     SimConfig, Simulation, TraceEvent, TraceRecord, TraceSink,
@@ -36,7 +36,13 @@ fn busy(seed: u64) -> Simulation<Beacon> {
         (ms(300), Fault::HealAll),
         (ms(320), Fault::Pause { node: n(2) }),
         (ms(380), Fault::Resume { node: n(2) }),
-        (ms(400), Fault::ClockDrift { node: n(3), rate: 1.5 }),
+        (
+            ms(400),
+            Fault::ClockDrift {
+                node: n(3),
+                rate: 1.5,
+            },
+        ),
         (
             ms(450),
             Fault::Partition {
@@ -85,23 +91,35 @@ fn sinks_and_checkers_do_not_change_the_fingerprint() {
 
     let mut with_memory = busy(7);
     with_memory.set_trace_sink(TraceSink::Memory(Vec::new()));
-    with_memory.add_checker(FnChecker::new("counters grow", |v: &sim_core::CheckView<'_, Beacon>| {
-        match v.touched.and_then(|n| v.nodes[n.index()].as_ref()) {
+    with_memory.add_checker(FnChecker::new(
+        "counters grow",
+        |v: &sim_core::CheckView<'_, Beacon>| match v
+            .touched
+            .and_then(|n| v.nodes[n.index()].as_ref())
+        {
             Some(b) if b.counter > 1_000_000 => Err("runaway counter".into()),
             _ => Ok(()),
-        }
-    }));
+        },
+    ));
     with_memory.run_until(ms(600)).unwrap();
     assert_eq!(with_memory.fingerprint(), plain);
-    assert_eq!(with_memory.trace().records().len() as u64, with_memory.trace().len());
+    assert_eq!(
+        with_memory.trace().records().len() as u64,
+        with_memory.trace().len()
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("trace.jsonl");
     let mut with_file = busy(7);
-    with_file.set_trace_sink(TraceSink::Jsonl(sim_core::trace::JsonlSink::create(&path).unwrap()));
+    with_file.set_trace_sink(TraceSink::Jsonl(
+        sim_core::trace::JsonlSink::create(&path).unwrap(),
+    ));
     with_file.run_until(ms(600)).unwrap();
     assert_eq!(with_file.fingerprint(), plain);
-    assert!(!path.exists(), "the trace must not appear before the run is finished");
+    assert!(
+        !path.exists(),
+        "the trace must not appear before the run is finished"
+    );
     with_file.finish().unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let parsed: Vec<TraceRecord> = text
@@ -118,7 +136,9 @@ fn an_unfinished_jsonl_trace_leaves_no_file_behind() {
     let path = dir.path().join("t.jsonl");
     {
         let mut sim = busy(3);
-        sim.set_trace_sink(TraceSink::Jsonl(sim_core::trace::JsonlSink::create(&path).unwrap()));
+        sim.set_trace_sink(TraceSink::Jsonl(
+            sim_core::trace::JsonlSink::create(&path).unwrap(),
+        ));
         sim.run_until(ms(50)).unwrap();
     }
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();

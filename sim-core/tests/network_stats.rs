@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{ms, Note, Recorder};
+use common::{Note, Recorder, ms};
 use sim_core::latency::standard_normal_quantile;
 use sim_core::{
     Dist, Duration, Latency, LinkModel, NetworkConfig, NodeId, SimConfig, SimRng, Simulation,
@@ -32,17 +32,30 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 fn close(what: &str, got: f64, want: f64, rel: f64) {
     let err = (got - want).abs() / want.abs().max(1.0);
-    assert!(err <= rel, "{what}: got {got:.1}, want {want:.1} (rel. error {err:.4} > {rel})");
+    assert!(
+        err <= rel,
+        "{what}: got {got:.1}, want {want:.1} (rel. error {err:.4} > {rel})"
+    );
 }
 
 fn check(latency: Latency, mean_tol: f64) {
     let v = samples(&latency);
     let mean = v.iter().sum::<f64>() / v.len() as f64;
-    close(&format!("{latency:?} mean"), mean, latency.mean_nanos(), mean_tol);
+    close(
+        &format!("{latency:?} mean"),
+        mean,
+        latency.mean_nanos(),
+        mean_tol,
+    );
     for q in [0.1, 0.5, 0.9, 0.99] {
         if let Some(want) = latency.dist.quantile_nanos(q) {
             let want = want + latency.offset.as_nanos() as f64;
-            close(&format!("{latency:?} p{}", q * 100.0), quantile(&v, q), want, 0.02);
+            close(
+                &format!("{latency:?} p{}", q * 100.0),
+                quantile(&v, q),
+                want,
+                0.02,
+            );
         }
     }
 }
@@ -57,7 +70,10 @@ fn constant_is_constant() {
 
 #[test]
 fn uniform_matches() {
-    check(Latency::uniform(Duration::from_millis(5), Duration::from_millis(15)), 0.015);
+    check(
+        Latency::uniform(Duration::from_millis(5), Duration::from_millis(15)),
+        0.015,
+    );
     let v = samples(&Latency::uniform(MS, Duration::from_millis(3)));
     assert!(v.first().unwrap() >= &1e6 && v.last().unwrap() <= &3e6);
 }
@@ -83,7 +99,12 @@ fn normal_matches_its_quantiles_and_is_truncated_at_zero() {
     let trunc = Latency::normal(MS, Duration::from_millis(2));
     let v = samples(&trunc);
     assert!(v[0] >= 0.0);
-    close("truncated mean", v.iter().sum::<f64>() / v.len() as f64, trunc.mean_nanos(), 0.015);
+    close(
+        "truncated mean",
+        v.iter().sum::<f64>() / v.len() as f64,
+        trunc.mean_nanos(),
+        0.015,
+    );
 }
 
 #[test]
@@ -96,7 +117,12 @@ fn pareto_matches() {
     check(Latency::pareto(Duration::from_millis(2), 3.0), 0.03);
     let v = samples(&Latency::pareto(Duration::from_millis(2), 1.5));
     assert!(v[0] >= 2e6, "Pareto never goes below its scale");
-    close("pareto median", quantile(&v, 0.5), 2e6 * 2f64.powf(1.0 / 1.5), 0.02);
+    close(
+        "pareto median",
+        quantile(&v, 0.5),
+        2e6 * 2f64.powf(1.0 / 1.5),
+        0.02,
+    );
 }
 
 #[test]
@@ -104,12 +130,24 @@ fn every_distribution_round_trips_through_serde() {
     for d in [
         Dist::Constant { value: MS },
         Dist::Uniform { min: MS, max: MS },
-        Dist::Normal { mean: MS, std_dev: MS },
+        Dist::Normal {
+            mean: MS,
+            std_dev: MS,
+        },
         Dist::Exponential { mean: MS },
-        Dist::LogNormal { median: MS, sigma: 0.5 },
-        Dist::Pareto { scale: MS, shape: 2.0 },
+        Dist::LogNormal {
+            median: MS,
+            sigma: 0.5,
+        },
+        Dist::Pareto {
+            scale: MS,
+            shape: 2.0,
+        },
     ] {
-        let l = Latency { offset: MS, dist: d };
+        let l = Latency {
+            offset: MS,
+            dist: d,
+        };
         let json = serde_json::to_string(&l).unwrap();
         assert_eq!(serde_json::from_str::<Latency>(&json).unwrap(), l, "{json}");
     }

@@ -111,7 +111,7 @@ impl Node for Beacon {
     fn on_timer(&mut self, _: (), ctx: &mut Ctx<'_, Self>) {
         self.counter += 1;
         ctx.disk().put(DiskKey("counter", 0), self.counter);
-        if self.counter % 2 == 0 {
+        if self.counter.is_multiple_of(2) {
             ctx.disk().sync();
         }
         let n = u64::from(ctx.node_count());
@@ -119,7 +119,7 @@ impl Node for Beacon {
         if peer != ctx.id() {
             ctx.send(peer, Note::Ping(self.counter));
         }
-        if self.counter % 10 == 0 {
+        if self.counter.is_multiple_of(10) {
             ctx.annotate(format!("counter reached {}", self.counter));
         }
         let after = ctx.rng().duration_between(TICK.0, TICK.1);

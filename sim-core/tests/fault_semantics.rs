@@ -1,0 +1,451 @@
+//! The exact event sequences of faults: crash, restart, pause, resume, partitions and drift.
+
+mod common;
+
+use common::{Note, Recorder, ms, sim};
+use sim_core::{
+    CheckView, DiskKey, DropReason, Duration, Fault, FnChecker, Latency, Limits, LinkModel,
+    NetworkConfig, NodeId, NodeStatus, PartitionSpec, SimConfig, SimError, Simulation, Step, Time,
+    TraceEvent, TraceSink,
+};
+
+const A: NodeId = NodeId(0);
+const B: NodeId = NodeId(1);
+
+/// Two recorders over a 1 ms constant link, with a memory trace, past their starts.
+fn pair() -> Simulation<Recorder> {
+    let mut s = sim::<Recorder>(1, 2);
+    s.set_trace_sink(TraceSink::Memory(Vec::new()));
+    s.run_until(Time::ZERO).unwrap();
+    s
+}
+
+fn send(s: &mut Simulation<Recorder>, from: NodeId, to: NodeId, n: u64) {
+    s.input(from, "send", move |_, ctx| ctx.send(to, Note::Ping(n)))
+        .unwrap();
+}
+
+fn received(s: &Simulation<Recorder>, n: NodeId) -> Vec<(Time, NodeId, Note)> {
+    s.node(n).unwrap().received.clone()
+}
+
+/// The trace from `from_index` on, as short strings, for exact comparisons.
+fn story(s: &Simulation<Recorder>, from_index: usize) -> Vec<String> {
+    s.trace().records()[from_index..]
+        .iter()
+        .map(|r| {
+            let t = r.time.0 / 1_000_000;
+            match &r.event {
+                TraceEvent::Start { node, incarnation } => {
+                    format!("{t} start {node}#{incarnation}")
+                }
+                TraceEvent::Send {
+                    from, to, msg, due, ..
+                } => format!(
+                    "{t} send {from}->{to} m{} due {:?}",
+                    msg.0,
+                    due.map(|d| d.0 / 1_000_000)
+                ),
+                TraceEvent::Deliver { from, to, msg, .. } => {
+                    format!("{t} deliver {from}->{to} m{}", msg.0)
+                }
+                TraceEvent::Drop { msg, reason, .. } => {
+                    format!("{t} drop m{} {}", msg.0, reason.as_str())
+                }
+                TraceEvent::Timer { node, .. } => format!("{t} timer {node}"),
+                TraceEvent::Fault { fault, detail } => format!("{t} {} {detail}", fault.name()),
+                TraceEvent::Annotate { text, .. } => format!("{t} note {text}"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn crash_loses_unsynced_writes_and_restart_recovers_the_synced_ones() {
+    let mut s = pair();
+    s.input(A, "write", |_, ctx| {
+        ctx.disk().put(DiskKey("value", 1), 10);
+        ctx.disk().sync();
+        ctx.disk().put(DiskKey("value", 2), 20); // never synced
+    })
+    .unwrap();
+    let mark = s.trace().records().len();
+    s.schedule(ms(5), Fault::Crash { node: A }).unwrap();
+    s.schedule(ms(6), Fault::Restart { node: A }).unwrap();
+    s.run_until(ms(10)).unwrap();
+    assert_eq!(
+        story(&s, mark),
+        vec![
+            "5 crash lost 1 unsynced writes and 0 waiting events",
+            "6 restart recovering from disk",
+            "6 start n0#1",
+        ]
+    );
+    assert_eq!(s.node(A).unwrap().recovered, vec![(1, 10)]);
+}
+
+#[test]
+fn a_crashed_node_gets_no_messages_and_its_timers_die_with_it() {
+    let mut s = pair();
+    s.input(B, "timer", |_, ctx| {
+        ctx.set_timer(Duration::from_millis(3), 7);
+    })
+    .unwrap();
+    send(&mut s, A, B, 1);
+    s.schedule(ms(0) + Duration(500_000), Fault::Crash { node: B })
+        .unwrap();
+    s.schedule(ms(2), Fault::Restart { node: B }).unwrap();
+    s.run_until(ms(10)).unwrap();
+    let drops: Vec<_> = s
+        .trace()
+        .records()
+        .iter()
+        .filter_map(|r| match r.event {
+            TraceEvent::Drop { reason, .. } => Some(reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(drops, vec![DropReason::NodeDown]);
+    assert!(
+        s.node(B).unwrap().fired.is_empty(),
+        "the old incarnation's timer fired"
+    );
+    assert_eq!(s.stats().dropped_node_down, 1);
+}
+
+#[test]
+fn a_paused_node_handles_what_waited_in_order_on_resume() {
+    let mut s = pair();
+    s.schedule(ms(0) + Duration(1), Fault::Pause { node: B })
+        .unwrap();
+    s.run_until(ms(0) + Duration(1)).unwrap();
+    assert_eq!(s.status(B), Some(NodeStatus::Paused));
+    s.input(B, "timer", |_, ctx| {
+        ctx.set_timer(Duration::from_millis(2), 9);
+    })
+    .unwrap();
+    for i in 0..3 {
+        send(&mut s, A, B, i);
+        s.run_until(ms(i + 1)).unwrap();
+    }
+    s.schedule(ms(20), Fault::Resume { node: B }).unwrap();
+    s.run_until(ms(19)).unwrap();
+    assert!(
+        received(&s, B).is_empty(),
+        "a paused node handled a message"
+    );
+    s.run_until(ms(30)).unwrap();
+    let got: Vec<_> = received(&s, B)
+        .into_iter()
+        .map(|(t, _, n)| (t, n))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (ms(20), Note::Ping(0)),
+            (ms(20), Note::Ping(1)),
+            (ms(20), Note::Ping(2))
+        ]
+    );
+    // The messages came due at 1 ms + 1 ns, 2 ms and 3 ms, the timer at 2 ms + 1 ns: each waited
+    // its turn in arrival order.
+    let b = s.node(B).unwrap();
+    assert_eq!(b.fired, vec![(ms(20), 9)]);
+    let order: Vec<String> = story(&s, 0)
+        .into_iter()
+        .filter(|l| l.starts_with("20 "))
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            "20 resume resumed with 4 waiting events",
+            "20 deliver n0->n1 m0",
+            "20 deliver n0->n1 m1",
+            "20 timer n1",
+            "20 deliver n0->n1 m2",
+        ]
+    );
+}
+
+#[test]
+fn a_one_way_cut_blocks_one_direction_only() {
+    let mut s = pair();
+    s.apply_now(Fault::Partition {
+        spec: PartitionSpec::Link { from: A, to: B },
+    })
+    .unwrap();
+    let mark = s.trace().records().len();
+    send(&mut s, A, B, 1);
+    send(&mut s, B, A, 2);
+    s.run_until(ms(5)).unwrap();
+    assert_eq!(
+        story(&s, mark),
+        vec![
+            "0 note input to n0: send",
+            "0 send n0->n1 m0 due None",
+            "0 drop m0 partition",
+            "0 note input to n1: send",
+            "0 send n1->n0 m1 due Some(1)",
+            "1 deliver n1->n0 m1",
+        ]
+    );
+    s.apply_now(Fault::HealLink { from: A, to: B }).unwrap();
+    send(&mut s, A, B, 3);
+    s.run_until(ms(10)).unwrap();
+    assert_eq!(received(&s, B).len(), 1);
+}
+
+#[test]
+fn messages_in_flight_when_a_link_is_cut_are_dropped_on_arrival() {
+    let mut s = pair();
+    send(&mut s, A, B, 1);
+    assert_eq!(s.in_flight().len(), 1);
+    let m = &s.in_flight()[0];
+    assert_eq!(
+        (m.from, m.to, m.kind, m.sent_at, m.due_at),
+        (A, B, "Ping", ms(0), ms(1))
+    );
+    assert_eq!(s.message(m.id), Some(&Note::Ping(1)));
+    s.schedule(
+        ms(0) + Duration(500_000),
+        Fault::Partition {
+            spec: PartitionSpec::Isolate(B),
+        },
+    )
+    .unwrap();
+    s.run_until(ms(5)).unwrap();
+    assert!(received(&s, B).is_empty());
+    assert_eq!(s.stats().dropped_partition, 1);
+    assert!(s.in_flight().is_empty());
+}
+
+#[test]
+fn a_drifting_node_fires_its_timers_at_the_scaled_time() {
+    let mut s = pair();
+    s.apply_now(Fault::ClockDrift { node: A, rate: 2.0 })
+        .unwrap();
+    s.apply_now(Fault::ClockDrift { node: B, rate: 0.5 })
+        .unwrap();
+    s.run_until(ms(0) + Duration(1)).unwrap();
+    for n in [A, B] {
+        s.input(n, "timer", |_, ctx| {
+            ctx.set_timer(Duration::from_millis(10), 1);
+        })
+        .unwrap();
+    }
+    s.run_until(ms(100)).unwrap();
+    let start = ms(0) + Duration(1);
+    assert_eq!(
+        s.node(A).unwrap().fired,
+        vec![(start + Duration::from_millis(5), 1)]
+    );
+    assert_eq!(
+        s.node(B).unwrap().fired,
+        vec![(start + Duration::from_millis(20), 1)]
+    );
+    // The local clocks read 2x and 0.5x of the real time elapsed since the drift began.
+    assert_eq!(s.local_time(A), Some(ms(200)));
+    assert_eq!(s.local_time(B), Some(ms(50)));
+}
+
+#[test]
+fn group_and_bridge_partitions_through_the_engine() {
+    let mut s = sim::<Recorder>(1, 5);
+    s.run_until(Time::ZERO).unwrap();
+    s.apply_now(Fault::Partition {
+        spec: PartitionSpec::Bridge {
+            left: vec![NodeId(0), NodeId(1)],
+            bridge: NodeId(2),
+        },
+    })
+    .unwrap();
+    for (from, to) in [(0, 3), (0, 2), (2, 4), (4, 1), (3, 4)] {
+        send(&mut s, NodeId(from), NodeId(to), u64::from(from * 10 + to));
+    }
+    s.run_until(ms(5)).unwrap();
+    let got = |n: u32| received(&s, NodeId(n)).len();
+    assert_eq!((got(0), got(1), got(2), got(3), got(4)), (0, 0, 1, 0, 2));
+    assert_eq!(s.stats().dropped_partition, 2);
+}
+
+#[test]
+fn equal_time_events_run_in_insertion_order() {
+    let mut s = pair();
+    s.input(A, "burst", |_, ctx| {
+        for i in 0..50 {
+            ctx.send(B, Note::Ping(i));
+        }
+    })
+    .unwrap();
+    s.run_until(ms(5)).unwrap();
+    let got: Vec<u64> = received(&s, B)
+        .into_iter()
+        .map(|(t, _, n)| {
+            assert_eq!(t, ms(1));
+            match n {
+                Note::Ping(i) => i,
+                Note::Pong(_) => unreachable!(),
+            }
+        })
+        .collect();
+    assert_eq!(got, (0..50).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_fault_at_the_time_of_a_delivery_runs_before_it() {
+    let mut s = pair();
+    send(&mut s, A, B, 1); // due at 1 ms
+    s.schedule(ms(1), Fault::Crash { node: B }).unwrap();
+    s.run_until(ms(2)).unwrap();
+    assert_eq!(s.stats().dropped_node_down, 1);
+}
+
+#[test]
+fn an_input_after_an_event_lands_where_a_scheduled_fault_would_replay() {
+    let mut s = pair();
+    send(&mut s, A, B, 1);
+    s.run_until(ms(1)).unwrap(); // the delivery at 1 ms has run
+    assert_eq!(s.next_input_time(), ms(1) + Duration(1));
+    let at = s.inject(Fault::Crash { node: B }).unwrap();
+    assert_eq!(at, ms(1) + Duration(1));
+    s.run_until(ms(2)).unwrap();
+    assert_eq!(s.status(B), Some(NodeStatus::Down));
+}
+
+#[test]
+fn a_checker_stops_the_run_at_the_first_violation_with_its_coordinates() {
+    let mut s = sim::<Recorder>(77, 2);
+    s.add_checker(FnChecker::new(
+        "at most two messages",
+        |v: &CheckView<'_, Recorder>| {
+            let total: usize = v.nodes.iter().flatten().map(|n| n.received.len()).sum();
+            if total > 2 {
+                Err(format!("{total} messages received"))
+            } else {
+                Ok(())
+            }
+        },
+    ));
+    s.run_until(Time::ZERO).unwrap();
+    for i in 0..5 {
+        send(&mut s, A, B, i);
+        s.run_until(ms(i + 1) + Duration(10)).unwrap();
+    }
+    let v = s.violation().expect("the checker must fire").clone();
+    assert_eq!(v.checker, "at most two messages");
+    // The third message was sent at 2 ms + 10 ns and arrived 1 ms later.
+    assert_eq!(v.time, ms(3) + Duration(10));
+    assert_eq!(v.seed, 77);
+    assert_eq!(v.description, "3 messages received");
+    assert!(v.event > 0 && v.to_string().contains("seed 77"));
+    // The run stays stopped.
+    assert_eq!(s.step().unwrap(), Step::Violated(v));
+}
+
+#[test]
+fn limits_stop_the_run_with_a_clear_error() {
+    let config = SimConfig {
+        seed: 1,
+        limits: Limits {
+            max_events: 10,
+            max_message_size: 32,
+            ..Limits::default()
+        },
+        ..SimConfig::default()
+    };
+    let mut s = Simulation::<Recorder>::new(config, vec![(); 2]).unwrap();
+    s.run_until(Time::ZERO).unwrap();
+    let err = s
+        .input(A, "big", |_, ctx| ctx.send(B, Note::Ping(0)))
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        SimError::LimitExceeded {
+            limit: "max_message_size",
+            value: 64,
+            max: 32,
+            ..
+        }
+    ));
+    let err = s
+        .input(A, "stranger", |_, ctx| ctx.send(NodeId(9), Note::Ping(0)))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no node n9: the cluster has 2 nodes (n0..n1)"
+    );
+
+    let config = SimConfig {
+        seed: 1,
+        limits: Limits {
+            max_events: 10,
+            ..Limits::default()
+        },
+        ..SimConfig::default()
+    };
+    let mut s = Simulation::<common::Beacon>::new(config, vec![(); 2]).unwrap();
+    let err = s.run_until(ms(1000)).unwrap_err();
+    assert!(err.to_string().contains("max_events"), "{err}");
+    let too_many = SimConfig {
+        limits: Limits {
+            max_nodes: 3,
+            ..Limits::default()
+        },
+        ..SimConfig::default()
+    };
+    assert!(Simulation::<Recorder>::new(too_many, vec![(); 4]).is_err());
+}
+
+#[test]
+fn bad_faults_and_parameters_are_refused_before_the_run() {
+    let mut s = pair();
+    assert!(matches!(
+        s.schedule(ms(1), Fault::Crash { node: NodeId(5) }),
+        Err(SimError::UnknownNode { .. })
+    ));
+    assert!(
+        s.schedule(
+            ms(1),
+            Fault::ClockDrift {
+                node: A,
+                rate: -1.0
+            }
+        )
+        .is_err()
+    );
+    s.run_until(ms(3)).unwrap();
+    assert!(matches!(
+        s.schedule(ms(1), Fault::HealAll),
+        Err(SimError::InThePast { .. })
+    ));
+    let mut bad = LinkModel::with_latency(Latency::constant(Duration::from_millis(1)));
+    bad.duplicate = 2.0;
+    let config = SimConfig {
+        network: NetworkConfig {
+            default: bad,
+            ..NetworkConfig::default()
+        },
+        ..SimConfig::default()
+    };
+    assert!(Simulation::<Recorder>::new(config, vec![(); 2]).is_err());
+}
+
+#[test]
+fn degrading_a_link_changes_its_delay_from_then_on() {
+    let mut s = pair();
+    s.apply_now(Fault::DegradeLink {
+        from: A,
+        to: B,
+        model: LinkModel::with_latency(Latency::constant(Duration::from_millis(40))),
+    })
+    .unwrap();
+    send(&mut s, A, B, 1);
+    send(&mut s, B, A, 2);
+    s.run_until(ms(100)).unwrap();
+    assert_eq!(received(&s, B)[0].0, ms(40));
+    assert_eq!(received(&s, A)[0].0, ms(1));
+    s.apply_now(Fault::RestoreLink { from: A, to: B }).unwrap();
+    send(&mut s, A, B, 3);
+    s.run_until(ms(200)).unwrap();
+    assert_eq!(received(&s, B)[1].0, ms(101));
+}
