@@ -30,7 +30,8 @@ impl JsonlSink {
         })
     }
 
-    pub(crate) fn write(&mut self, record: &TraceRecord) -> io::Result<()> {
+    /// Appends one record (a line of JSON).
+    pub fn write_record(&mut self, record: &TraceRecord) -> io::Result<()> {
         let out = self
             .out
             .as_mut()

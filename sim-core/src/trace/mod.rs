@@ -108,7 +108,7 @@ impl Tracer {
             TraceSink::None => {}
             TraceSink::Memory(v) => v.push(record),
             TraceSink::Jsonl(s) => {
-                if let Err(e) = s.write(&record) {
+                if let Err(e) = s.write_record(&record) {
                     self.sink_error.get_or_insert(e.to_string());
                 }
             }
