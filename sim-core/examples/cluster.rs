@@ -103,7 +103,7 @@ impl Checker<MaxGossip> for MaxNeverShrinks {
         let Some(id) = view.touched else {
             return Ok(());
         };
-        let Some(node) = &view.nodes[id.index()] else {
+        let Some(node) = view.nodes.get(id) else {
             return Ok(());
         };
         if self.highest.len() < view.nodes.len() {
@@ -236,11 +236,7 @@ fn run() -> Result<ExitCode, String> {
         s.dropped_loss, s.dropped_partition, s.dropped_node_down, s.timers_fired, s.faults
     );
     println!("\nfinal state:");
-    let maxes: Vec<Option<u64>> = sim
-        .nodes()
-        .iter()
-        .map(|n| n.as_ref().map(|n| n.max))
-        .collect();
+    let maxes: Vec<Option<u64>> = sim.nodes().iter().map(|n| n.map(|n| n.max)).collect();
     for (i, m) in maxes.iter().enumerate() {
         match m {
             Some(m) => println!("  n{i}: max {m}"),

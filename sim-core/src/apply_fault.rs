@@ -21,10 +21,10 @@ impl<N: Node> Simulation<N> {
                 (detail, Some(*node))
             }
             Fault::Pause { node } => {
-                let rt = &mut self.core_mut().runtimes[node.index()];
-                let detail = match rt.status {
+                let slot = self.slot_mut(*node);
+                let detail = match slot.status {
                     NodeStatus::Up => {
-                        rt.status = NodeStatus::Paused;
+                        slot.status = NodeStatus::Paused;
                         "paused".to_string()
                     }
                     NodeStatus::Paused => "ignored: already paused".to_string(),
@@ -60,13 +60,15 @@ impl<N: Node> Simulation<N> {
                 (String::new(), None)
             }
             Fault::ClockDrift { node, rate } => {
+                let old = self.slot_mut(*node).rate_ppm;
+                let new = (libm::round(rate * PPM as f64) as u64).max(1);
+                self.slot_mut(*node).rate_ppm = new;
                 let core = self.core_mut();
                 let now = core.now;
                 let rt = &mut core.runtimes[node.index()];
-                rt.anchor_local = rt.local_time(now);
+                rt.anchor_local = rt.local_time(now, old);
                 rt.anchor_real = now;
-                rt.rate_ppm = (libm::round(rate * PPM as f64) as u64).max(1);
-                (format!("clock rate {} ppm", rt.rate_ppm), None)
+                (format!("clock rate {new} ppm"), None)
             }
         };
         let core = self.core_mut();
@@ -81,27 +83,29 @@ impl<N: Node> Simulation<N> {
 
     /// Crashes a node: memory, timers, held events and unsynced writes are lost.
     fn crash(&mut self, node: NodeId) -> String {
-        let rt = &mut self.core_mut().runtimes[node.index()];
-        if rt.status == NodeStatus::Down {
+        let slot = self.slot_mut(node);
+        if slot.status == NodeStatus::Down {
             return "ignored: node is down".to_string();
         }
-        rt.status = NodeStatus::Down;
-        rt.incarnation += 1;
+        slot.status = NodeStatus::Down;
+        slot.incarnation += 1;
+        slot.state = None;
+        let rt = &mut self.core_mut().runtimes[node.index()];
         let lost_writes = rt.disk.crash();
         let lost_events = rt.held.len();
         rt.held.clear();
-        *self.node_slot_mut(node) = None;
         format!("lost {lost_writes} unsynced writes and {lost_events} waiting events")
     }
 
     /// Resumes a paused node: what waited is handed over in arrival order, now.
     fn resume(&mut self, node: NodeId) -> String {
-        let core = self.core_mut();
-        let now = core.now;
-        let rt = &mut core.runtimes[node.index()];
-        match rt.status {
+        let slot = self.slot_mut(node);
+        match slot.status {
             NodeStatus::Paused => {
-                rt.status = NodeStatus::Up;
+                slot.status = NodeStatus::Up;
+                let core = self.core_mut();
+                let now = core.now;
+                let rt = &mut core.runtimes[node.index()];
                 let held = std::mem::take(&mut rt.held);
                 let n = held.len();
                 for event in held {

@@ -4,6 +4,7 @@
 //! event could have changed instead of re-scanning the whole cluster.
 
 use crate::node::Node;
+use crate::nodes::Nodes;
 use crate::{NodeId, Time};
 use dyn_clone::DynClone;
 use serde::Serialize;
@@ -17,8 +18,8 @@ pub struct CheckView<'a, N: Node> {
     pub event: u64,
     /// The node whose state the event may have changed, if any (a partition changes none).
     pub touched: Option<NodeId>,
-    /// Every node's state; `None` for a node that is down.
-    pub nodes: &'a [Option<N>],
+    /// Every node's state (none for a node that is down).
+    pub nodes: Nodes<'a, N>,
 }
 
 /// An invariant over the states of all nodes, checked after every event.

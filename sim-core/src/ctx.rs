@@ -12,6 +12,9 @@ use crate::{Duration, NodeId, Time, TimerId};
 pub struct Ctx<'a, N: Node> {
     pub(crate) core: &'a mut Core<N>,
     pub(crate) id: NodeId,
+    /// The node's incarnation and clock rate, copied from its slot for the call.
+    pub(crate) incarnation: u32,
+    pub(crate) rate_ppm: u64,
 }
 
 impl<'a, N: Node> Ctx<'a, N> {
@@ -24,7 +27,7 @@ impl<'a, N: Node> Ctx<'a, N> {
 
     /// This node's own clock, which runs fast or slow under a clock-drift fault.
     pub fn local_time(&self) -> Time {
-        self.core.runtimes[self.id.index()].local_time(self.core.now)
+        self.core.runtimes[self.id.index()].local_time(self.core.now, self.rate_ppm)
     }
 
     /// This node's id.
@@ -40,7 +43,7 @@ impl<'a, N: Node> Ctx<'a, N> {
 
     /// How many times this node has been restarted.
     pub fn incarnation(&self) -> u32 {
-        self.core.runtimes[self.id.index()].incarnation
+        self.incarnation
     }
 
     /// Sends `msg` to `to`; the network decides when (and whether) it arrives.
@@ -59,7 +62,8 @@ impl<'a, N: Node> Ctx<'a, N> {
     /// Sets a timer that fires after `after` of this node's clock.
     #[inline]
     pub fn set_timer(&mut self, after: Duration, timer: N::Timer) -> TimerId {
-        self.core.set_timer(self.id, after, timer)
+        self.core
+            .set_timer((self.id, self.incarnation, self.rate_ppm), after, timer)
     }
 
     /// Cancels a timer; a timer that already fired or was cancelled is ignored.
@@ -75,7 +79,7 @@ impl<'a, N: Node> Ctx<'a, N> {
     /// This node's own random stream.
     #[inline]
     pub fn rng(&mut self) -> &mut SimRng {
-        &mut self.core.runtimes[self.id.index()].rng
+        &mut self.core.rngs[self.id.index()]
     }
 
     /// Records a remark in the trace ("became leader in term 4"); the front end shows it on

@@ -79,16 +79,35 @@ pub(crate) enum Event<M, T> {
     Fault(Box<Fault>),
 }
 
-/// The engine's record of one node besides its protocol state.
+/// A node's protocol state with what every event needs to know about it, kept together so
+/// that dispatching an event touches one place in memory.
 #[derive(Clone, Debug)]
-pub(crate) struct Runtime<N: Node> {
-    pub(crate) rng: SimRng,
-    pub(crate) disk: Disk<N::Record>,
+pub(crate) struct Slot<N> {
     pub(crate) status: NodeStatus,
     /// Starts so far minus one; bumped by each crash so that old timers die with it.
     pub(crate) incarnation: u32,
     /// Clock rate in parts per million of real time.
     pub(crate) rate_ppm: u64,
+    /// The protocol state; `None` while down.
+    pub(crate) state: Option<N>,
+}
+
+impl<N> Slot<N> {
+    pub(crate) fn new() -> Self {
+        Slot {
+            status: NodeStatus::Down,
+            incarnation: 0,
+            rate_ppm: PPM,
+            state: None,
+        }
+    }
+}
+
+/// What the engine keeps about a node that events rarely need: its disk, what waits while it
+/// is paused, and its clock's anchor.
+#[derive(Clone, Debug)]
+pub(crate) struct Runtime<N: Node> {
+    pub(crate) disk: Disk<N::Record>,
     /// Real and local time at the last change of rate.
     pub(crate) anchor_real: Time,
     pub(crate) anchor_local: Time,
@@ -100,34 +119,31 @@ pub(crate) struct Runtime<N: Node> {
 pub(crate) const PPM: u64 = 1_000_000;
 
 impl<N: Node> Runtime<N> {
-    pub(crate) fn new(rng: SimRng) -> Self {
+    pub(crate) fn new() -> Self {
         Runtime {
-            rng,
             disk: Disk::default(),
-            status: NodeStatus::Down,
-            incarnation: 0,
-            rate_ppm: PPM,
             anchor_real: Time::ZERO,
             anchor_local: Time::ZERO,
             held: Vec::new(),
         }
     }
 
-    /// The node's own clock reading at real time `now`.
-    pub(crate) fn local_time(&self, now: Time) -> Time {
+    /// The node's own clock reading at real time `now`, its clock running at `rate_ppm`.
+    pub(crate) fn local_time(&self, now: Time, rate_ppm: u64) -> Time {
         let real = now.saturating_since(self.anchor_real).0;
-        let local = (u128::from(real) * u128::from(self.rate_ppm) / u128::from(PPM)) as u64;
+        let local = (u128::from(real) * u128::from(rate_ppm) / u128::from(PPM)) as u64;
         self.anchor_local + Duration(local)
     }
+}
 
-    /// Real time that passes while this node's clock advances by `local`.
-    pub(crate) fn real_delay(&self, local: Duration) -> Duration {
-        if self.rate_ppm == PPM {
-            return local;
-        }
-        let real = u128::from(local.0) * u128::from(PPM) / u128::from(self.rate_ppm.max(1));
-        Duration(u64::try_from(real).unwrap_or(u64::MAX))
+/// Real time that passes while a clock running at `rate_ppm` advances by `local`.
+#[inline]
+pub(crate) fn real_delay(local: Duration, rate_ppm: u64) -> Duration {
+    if rate_ppm == PPM {
+        return local;
     }
+    let real = u128::from(local.0) * u128::from(PPM) / u128::from(rate_ppm.max(1));
+    Duration(u64::try_from(real).unwrap_or(u64::MAX))
 }
 
 /// Everything but the node states.
@@ -142,6 +158,9 @@ pub(crate) struct Core<N: Node> {
     pub(crate) faults_rng: SimRng,
     pub(crate) workload_rng: SimRng,
     pub(crate) runtimes: Vec<Runtime<N>>,
+    /// Each node's own random stream, apart from everything else so that a draw touches
+    /// only the generator.
+    pub(crate) rngs: Vec<SimRng>,
     pub(crate) trace: Tracer,
     pub(crate) cancelled: BTreeSet<TimerId>,
     pub(crate) next_msg: u64,
@@ -245,18 +264,21 @@ impl<N: Node> Core<N> {
         }
     }
 
-    /// Sets a timer on `node` that fires after `after` of the node's own (possibly drifting)
-    /// clock.
+    /// Sets a timer on `node` (in its `incarnation`, its clock running at `rate_ppm`) that
+    /// fires after `after` of the node's own clock.
     #[inline]
-    pub(crate) fn set_timer(&mut self, node: NodeId, after: Duration, timer: N::Timer) -> TimerId {
+    pub(crate) fn set_timer(
+        &mut self,
+        (node, incarnation, rate_ppm): (NodeId, u32, u64),
+        after: Duration,
+        timer: N::Timer,
+    ) -> TimerId {
         let id = TimerId(self.next_timer);
         self.next_timer += 1;
         if !self.queue_has_room() {
             return id;
         }
-        let rt = &self.runtimes[node.index()];
-        let at = self.now + rt.real_delay(after);
-        let incarnation = rt.incarnation;
+        let at = self.now + real_delay(after, rate_ppm);
         self.queue.push_node_event(
             at,
             Event::Timer {

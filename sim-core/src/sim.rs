@@ -2,11 +2,12 @@
 
 use crate::checker::{CheckView, Checker, Violation};
 use crate::ctx::Ctx;
-use crate::engine::{Core, Event, NodeStatus, Runtime, Stats};
+use crate::engine::{Core, Event, NodeStatus, Runtime, Slot, Stats};
 use crate::fault::Fault;
 use crate::limits::Limits;
 use crate::network::{DropReason, Network, NetworkConfig};
 use crate::node::{Message, Node, NodeView};
+use crate::nodes::Nodes;
 use crate::partition::Partition;
 use crate::queue::EventQueue;
 use crate::rng::{SimRng, Stream, key_from_seed};
@@ -89,7 +90,7 @@ pub struct InFlight {
 #[derive(Clone)]
 pub struct Simulation<N: Node> {
     core: Core<N>,
-    nodes: Vec<Option<N>>,
+    nodes: Vec<Slot<N>>,
     configs: Arc<[N::Config]>,
     checkers: Vec<Box<dyn Checker<N>>>,
     violation: Option<Violation>,
@@ -118,8 +119,9 @@ impl<N: Node> Simulation<N> {
         let count = count as u32;
         let network = Network::new(&config.network, count)?;
         let key = key_from_seed(config.seed);
-        let runtimes = (0..count)
-            .map(|i| Runtime::new(SimRng::from_key(key, Stream::Node(i))))
+        let runtimes = (0..count).map(|_| Runtime::new()).collect();
+        let rngs = (0..count)
+            .map(|i| SimRng::from_key(key, Stream::Node(i)))
             .collect();
         let mut queue = EventQueue::new();
         for i in 0..count {
@@ -135,6 +137,7 @@ impl<N: Node> Simulation<N> {
             faults_rng: SimRng::from_key(key, Stream::Faults),
             workload_rng: SimRng::from_key(key, Stream::Workload),
             runtimes,
+            rngs,
             trace: Tracer::default(),
             cancelled: BTreeSet::new(),
             next_msg: 0,
@@ -144,7 +147,7 @@ impl<N: Node> Simulation<N> {
         };
         Ok(Simulation {
             core,
-            nodes: (0..count).map(|_| None).collect(),
+            nodes: (0..count).map(|_| Slot::new()).collect(),
             configs: configs.into(),
             checkers: Vec::new(),
             violation: None,
@@ -291,7 +294,8 @@ impl<N: Node> Simulation<N> {
             .nodes
             .get_mut(node.index())
             .ok_or(SimError::UnknownNode { node, nodes: count })?;
-        let Some(state) = slot.as_mut() else {
+        let (incarnation, rate_ppm) = (slot.incarnation, slot.rate_ppm);
+        let Some(state) = slot.state.as_mut() else {
             return Err(SimError::Invalid {
                 what: format!("input to {node}"),
                 why: "the node is not running".into(),
@@ -304,6 +308,8 @@ impl<N: Node> Simulation<N> {
         let mut ctx = Ctx {
             core: &mut self.core,
             id: node,
+            incarnation,
+            rate_ppm,
         };
         input(state, &mut ctx);
         self.core.stats.events += 1;
@@ -319,7 +325,7 @@ impl<N: Node> Simulation<N> {
             time: self.core.now,
             event: self.core.stats.events,
             touched,
-            nodes: &self.nodes,
+            nodes: Nodes { slots: &self.nodes },
         };
         for c in &mut self.checkers {
             if let Err(description) = c.check(&view) {
@@ -359,12 +365,12 @@ impl<N: Node> Simulation<N> {
                 if !self.core.cancelled.is_empty() && self.core.cancelled.remove(&id) {
                     return None;
                 }
-                let rt = &mut self.core.runtimes[node.index()];
-                if rt.incarnation != incarnation || rt.status == NodeStatus::Down {
+                let slot = &mut self.nodes[node.index()];
+                if slot.incarnation != incarnation || slot.status == NodeStatus::Down {
                     return None;
                 }
-                if rt.status == NodeStatus::Paused {
-                    rt.held.push(Event::Timer {
+                if slot.status == NodeStatus::Paused {
+                    self.core.runtimes[node.index()].held.push(Event::Timer {
                         node,
                         id,
                         incarnation,
@@ -375,12 +381,14 @@ impl<N: Node> Simulation<N> {
                 let now = self.core.now;
                 self.core.trace.timer(now, node, id, &timer);
                 self.core.stats.timers_fired += 1;
-                let state = self.nodes[node.index()].as_mut()?;
+                let slot = &mut self.nodes[node.index()];
                 let mut ctx = Ctx {
                     core: &mut self.core,
                     id: node,
+                    incarnation: slot.incarnation,
+                    rate_ppm: slot.rate_ppm,
                 };
-                state.on_timer(timer, &mut ctx);
+                slot.state.as_mut()?.on_timer(timer, &mut ctx);
                 Some(Some(node))
             }
             Event::Start(node) => {
@@ -402,7 +410,7 @@ impl<N: Node> Simulation<N> {
         msg: N::Message,
     ) -> Option<Option<NodeId>> {
         let now = self.core.now;
-        let status = self.core.runtimes[to.index()].status;
+        let status = self.nodes[to.index()].status;
         let reason = if status == NodeStatus::Down {
             Some(DropReason::NodeDown)
         } else if !inbox && self.core.network.partition.blocks(from, to) {
@@ -430,36 +438,37 @@ impl<N: Node> Simulation<N> {
         }
         self.core.trace.deliver(now, from, to, id, msg.kind());
         self.core.stats.delivered += 1;
-        let state = self.nodes[to.index()].as_mut()?;
+        let slot = &mut self.nodes[to.index()];
         let mut ctx = Ctx {
             core: &mut self.core,
             id: to,
+            incarnation: slot.incarnation,
+            rate_ppm: slot.rate_ppm,
         };
-        state.on_message(from, msg, &mut ctx);
+        slot.state.as_mut()?.on_message(from, msg, &mut ctx);
         Some(Some(to))
     }
 
     /// Starts (or restarts) a node from its disk.
     pub(crate) fn start_node(&mut self, node: NodeId) {
         let now = self.core.now;
-        let rt = &mut self.core.runtimes[node.index()];
-        rt.status = NodeStatus::Up;
-        let incarnation = rt.incarnation;
-        self.core.trace.start(now, node, incarnation);
-        let configs = Arc::clone(&self.configs);
+        let slot = &mut self.nodes[node.index()];
+        slot.status = NodeStatus::Up;
+        self.core.trace.start(now, node, slot.incarnation);
         let mut ctx = Ctx {
             core: &mut self.core,
             id: node,
+            incarnation: slot.incarnation,
+            rate_ppm: slot.rate_ppm,
         };
-        let state = N::start(node, &configs[node.index()], &mut ctx);
-        self.nodes[node.index()] = Some(state);
+        slot.state = Some(N::start(node, &self.configs[node.index()], &mut ctx));
     }
 
     pub(crate) fn core_mut(&mut self) -> &mut Core<N> {
         &mut self.core
     }
 
-    pub(crate) fn node_slot_mut(&mut self, node: NodeId) -> &mut Option<N> {
+    pub(crate) fn slot_mut(&mut self, node: NodeId) -> &mut Slot<N> {
         &mut self.nodes[node.index()]
     }
 
@@ -480,19 +489,19 @@ impl<N: Node> Simulation<N> {
         self.core.node_count()
     }
 
-    /// Every node's state (`None` while down).
-    pub fn nodes(&self) -> &[Option<N>] {
-        &self.nodes
+    /// Every node's state (none while down).
+    pub fn nodes(&self) -> Nodes<'_, N> {
+        Nodes { slots: &self.nodes }
     }
 
     /// One node's state, if it is running or paused.
     pub fn node(&self, id: NodeId) -> Option<&N> {
-        self.nodes.get(id.index()).and_then(Option::as_ref)
+        self.nodes().get(id)
     }
 
     /// Whether a node is up, paused or down.
     pub fn status(&self, id: NodeId) -> Option<NodeStatus> {
-        self.core.runtimes.get(id.index()).map(|r| r.status)
+        self.nodes.get(id.index()).map(|s| s.status)
     }
 
     /// A node's disk, as it would be found after a crash now plus what is unsynced.
@@ -502,15 +511,13 @@ impl<N: Node> Simulation<N> {
 
     /// A node's clock reading now (differs from [`Simulation::now`] under drift).
     pub fn local_time(&self, id: NodeId) -> Option<Time> {
-        self.core
-            .runtimes
-            .get(id.index())
-            .map(|r| r.local_time(self.core.now))
+        let rate = self.nodes.get(id.index())?.rate_ppm;
+        Some(self.core.runtimes[id.index()].local_time(self.core.now, rate))
     }
 
     /// The generic view of every node (`None` while down).
     pub fn views(&self) -> Vec<Option<NodeView>> {
-        self.nodes.iter().map(|n| n.as_ref().map(N::view)).collect()
+        self.nodes().iter().map(|n| n.map(N::view)).collect()
     }
 
     /// Every message in flight, earliest arrival first.

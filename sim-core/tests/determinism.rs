@@ -93,10 +93,7 @@ fn sinks_and_checkers_do_not_change_the_fingerprint() {
     with_memory.set_trace_sink(TraceSink::Memory(Vec::new()));
     with_memory.add_checker(FnChecker::new(
         "counters grow",
-        |v: &sim_core::CheckView<'_, Beacon>| match v
-            .touched
-            .and_then(|n| v.nodes[n.index()].as_ref())
-        {
+        |v: &sim_core::CheckView<'_, Beacon>| match v.touched.and_then(|n| v.nodes.get(n)) {
             Some(b) if b.counter > 1_000_000 => Err("runaway counter".into()),
             _ => Ok(()),
         },
