@@ -24,6 +24,7 @@ mod disk;
 mod engine;
 mod error;
 pub mod fault;
+pub mod history;
 mod id;
 pub mod latency;
 mod limits;
