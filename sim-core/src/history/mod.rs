@@ -13,11 +13,14 @@
 //! or — when its [`Budget`] runs out — unknown; it never guesses.
 
 mod error;
+mod model;
+pub mod models;
 mod op;
 mod record;
 mod recorder;
 
 pub use error::HistoryError;
+pub use model::{Model, Step};
 pub use op::{Completion, OpId, Operation, ProcessId};
 pub use record::History;
 pub use recorder::{OpHandle, Recorder};
