@@ -12,6 +12,7 @@
 //! separately per key where the model allows it. It answers linearizable, not linearizable,
 //! or — when its [`Budget`] runs out — unknown; it never guesses.
 
+mod check;
 mod error;
 mod model;
 pub mod models;
@@ -19,6 +20,7 @@ mod op;
 mod record;
 mod recorder;
 
+pub use check::{Budget, Exhausted, PartitionVerdict, Report, Verdict, check};
 pub use error::HistoryError;
 pub use model::{Model, Step};
 pub use op::{Completion, OpId, Operation, ProcessId};
