@@ -14,6 +14,7 @@
 
 mod check;
 mod error;
+mod explain;
 mod model;
 pub mod models;
 mod op;
@@ -22,6 +23,7 @@ mod recorder;
 
 pub use check::{Budget, Exhausted, PartitionVerdict, Report, Verdict, check};
 pub use error::HistoryError;
+pub use explain::{ExplainError, ExplainedOp, Explanation, explain};
 pub use model::{Model, Step};
 pub use op::{Completion, OpId, Operation, ProcessId};
 pub use record::History;
