@@ -13,6 +13,7 @@
 //! or — when its [`Budget`] runs out — unknown; it never guesses.
 
 mod check;
+pub mod edn;
 mod error;
 mod explain;
 mod model;
