@@ -124,11 +124,11 @@ impl Meter {
         if self.exhausted.is_some() {
             return false;
         }
-        self.used += 1;
-        if self.max_steps.is_some_and(|m| self.used > m) {
+        if self.max_steps.is_some_and(|m| self.used >= m) {
             self.exhausted = Some(Exhausted::Steps);
             return false;
         }
+        self.used += 1;
         if let Some(deadline) = self.deadline
             && self.used.is_multiple_of(CLOCK_EVERY)
             && wall_clock_now() >= deadline
