@@ -3,6 +3,7 @@
 
 mod bitset;
 pub(crate) mod budget;
+mod entries;
 mod memo;
 pub(crate) mod search;
 

@@ -10,6 +10,7 @@
 
 use super::bitset::Bitset;
 use super::budget::Meter;
+use super::entries::{Entries, HEAD, NIL};
 use super::memo::{Configs, StateId, States};
 use crate::Time;
 use crate::history::{Model, Step};
@@ -53,94 +54,6 @@ pub(crate) enum Found {
     Linearizable,
     NotLinearizable,
     OutOfBudget,
-}
-
-/// Marks the end of the entry list.
-const NIL: u32 = u32::MAX;
-/// The list's head sentinel.
-const HEAD: u32 = 0;
-
-/// The doubly linked list of call and return entries, with removal and exact restoration
-/// (a removed entry keeps its links, so undoing removals in reverse order restores the list).
-struct Entries {
-    next: Vec<u32>,
-    prev: Vec<u32>,
-    /// For each entry (index 0 is the head): its operation, and whether it is a call.
-    op: Vec<u32>,
-    is_call: Vec<bool>,
-    /// For each operation: its call and return entries.
-    call_of: Vec<u32>,
-    ret_of: Vec<u32>,
-}
-
-impl Entries {
-    fn new<M: Model>(ops: &[SearchOp<'_, M>]) -> Entries {
-        // (time, rank, op): calls before returns at the same instant, so that operations that
-        // merely touch are concurrent; open operations return after everything.
-        let mut events: Vec<(Time, u8, u32)> = Vec::with_capacity(2 * ops.len());
-        for (i, op) in ops.iter().enumerate() {
-            let i = i as u32;
-            events.push((op.invoked, 0, i));
-            match op.role {
-                Role::Open => events.push((Time::MAX, 2, i)),
-                Role::Required | Role::Relaxed => events.push((op.deadline, 1, i)),
-            }
-        }
-        events.sort_unstable();
-        let len = events.len() + 1;
-        let mut e = Entries {
-            next: (1..=len as u32).collect(),
-            prev: Vec::with_capacity(len),
-            op: Vec::with_capacity(len),
-            is_call: Vec::with_capacity(len),
-            call_of: vec![0; ops.len()],
-            ret_of: vec![0; ops.len()],
-        };
-        e.next[len - 1] = NIL;
-        e.prev.push(NIL);
-        e.op.push(NIL);
-        e.is_call.push(false);
-        for (idx, &(_, rank, op)) in events.iter().enumerate() {
-            let node = idx as u32 + 1;
-            e.prev.push(node - 1);
-            e.op.push(op);
-            e.is_call.push(rank == 0);
-            if rank == 0 {
-                e.call_of[op as usize] = node;
-            } else {
-                e.ret_of[op as usize] = node;
-            }
-        }
-        e
-    }
-
-    fn unlink(&mut self, node: u32) {
-        let (p, n) = (self.prev[node as usize], self.next[node as usize]);
-        self.next[p as usize] = n;
-        if n != NIL {
-            self.prev[n as usize] = p;
-        }
-    }
-
-    fn relink(&mut self, node: u32) {
-        let (p, n) = (self.prev[node as usize], self.next[node as usize]);
-        self.next[p as usize] = node;
-        if n != NIL {
-            self.prev[n as usize] = node;
-        }
-    }
-
-    /// Takes an operation out of the list.
-    fn lift(&mut self, op: u32) {
-        self.unlink(self.call_of[op as usize]);
-        self.unlink(self.ret_of[op as usize]);
-    }
-
-    /// Puts back the operation most recently lifted.
-    fn unlift(&mut self, op: u32) {
-        self.relink(self.ret_of[op as usize]);
-        self.relink(self.call_of[op as usize]);
-    }
 }
 
 /// Stands for "no state" in a [`Frame`].
