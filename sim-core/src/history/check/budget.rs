@@ -18,9 +18,11 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// The step bound of [`Budget::default`]: enough for histories of thousands of
-    /// operations with tens of concurrent clients, small enough to stop within seconds.
-    pub const DEFAULT_STEPS: u64 = 20_000_000;
+    /// The step bound of [`Budget::default`]: ten times what Porcupine's 50-client history
+    /// needs, and small enough to stop within a few seconds. Each step stores at most one
+    /// configuration (a bitset of the key's operations and a state number), so the bound also
+    /// caps memory: under a gigabyte for keys of a few hundred operations.
+    pub const DEFAULT_STEPS: u64 = 10_000_000;
 
     /// A deterministic budget of `n` search steps.
     pub const fn steps(n: u64) -> Budget {

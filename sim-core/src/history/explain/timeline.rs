@@ -124,3 +124,66 @@ pub(super) fn draw(e: &Explanation, width: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::{OpId, ProcessId};
+
+    fn op(
+        id: u32,
+        process: u64,
+        label: &str,
+        kind: &str,
+        from: u64,
+        to: Option<u64>,
+    ) -> ExplainedOp {
+        ExplainedOp {
+            id: OpId(id),
+            process: ProcessId(process),
+            label: label.to_owned(),
+            kind: kind.to_owned(),
+            invoked: Time(from),
+            completed: to.map(Time),
+        }
+    }
+
+    #[test]
+    fn rows_per_process_bars_to_scale_and_a_legend() {
+        let e = Explanation {
+            key: "\"k\"".to_owned(),
+            ops: vec![
+                op(0, 3, "write 1", "ok", 0, Some(100)),
+                op(1, 12, "write 2", "info", 50, None),
+                op(2, 3, "read -> 2", "ok", 150, Some(200)),
+            ],
+            others: vec![],
+            minimal: true,
+            steps: 0,
+        };
+        let expected = [
+            "     t=0ns         t=200ns",
+            "p3   |1--------|    |3---|",
+            "p12       |2---------------->",
+            "",
+            "1  p3   write 1    ok    t=0ns .. t=100ns",
+            "2  p12  write 2    info  t=50ns .. never completed",
+            "3  p3   read -> 2  ok    t=150ns .. t=200ns",
+            "",
+        ]
+        .join("\n");
+        assert_eq!(draw(&e, 21), expected);
+    }
+
+    #[test]
+    fn close_instants_keep_their_order() {
+        // 1 ns apart in a 1000 ns span: scaled they would share a column.
+        let ops = [
+            op(0, 0, "a", "ok", 0, Some(500)),
+            op(1, 1, "b", "ok", 501, Some(1000)),
+        ];
+        let cols = columns(&ops, 10, 3);
+        let c: Vec<usize> = cols.values().copied().collect();
+        assert_eq!(c, vec![0, 5, 8, 11]);
+    }
+}
