@@ -97,8 +97,8 @@ impl Text {
         true
     }
 
-    /// The whole string.
-    pub fn to_string_lossless(&self) -> String {
+    /// The whole string, copied out (also what `to_string` gives).
+    fn flatten(&self) -> String {
         let chunks: Vec<&str> = self.pieces().map(|p| &*p.chunk).collect();
         let mut s = String::with_capacity(self.len());
         for chunk in chunks.iter().rev() {
@@ -125,7 +125,7 @@ impl PartialEq for Text {
                     }
                     (a, b) = (x.prev.as_ref(), y.prev.as_ref());
                 }
-                _ => return self.to_string_lossless() == other.to_string_lossless(),
+                _ => return self.flatten() == other.flatten(),
             }
         }
     }
@@ -141,13 +141,13 @@ impl Hash for Text {
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_string_lossless(), f)
+        fmt::Debug::fmt(&self.flatten(), f)
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_string_lossless())
+        f.write_str(&self.flatten())
     }
 }
 
