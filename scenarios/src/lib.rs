@@ -1,0 +1,21 @@
+//! # scenarios: scenario files, the protocol registry and the `clustersim` binary
+//!
+//! A scenario file (TOML) says which protocol runs with which parameters on which cluster and
+//! network, under which faults and workload, for how long, and what the run must show
+//! ([`scenario`]). The [`registry`] runs any registered protocol by name through one
+//! object-safe handle ([`registry::Run`]); the [`runner`] plays a scenario on it and judges
+//! the checks; [`sweep`] runs grids of seeds and parameters on all cores; [`check`] replays
+//! recorded seeds; [`export`] turns a trace into JSON Lines, Perfetto or ShiViz; [`plot`]
+//! draws sweep results. The `clustersim` binary ([`cli`]) puts them on the command line.
+
+pub mod atomic;
+pub mod diag;
+pub mod duration;
+pub mod error;
+pub mod hex;
+pub mod scenario;
+
+pub use diag::Diagnostic;
+pub use duration::DurationStr;
+pub use error::ScenarioError;
+pub use scenario::Scenario;

@@ -1,0 +1,216 @@
+//! The `[[faults]]` schedule: timed actions on selected nodes.
+//!
+//! ```toml
+//! [[faults]]
+//! at = "2s"
+//! action = "crash"
+//! nodes = "leader"
+//!
+//! [[faults]]
+//! at = "3s"
+//! action = "partition"
+//! groups = [[0, 1], [2, 3, 4]]
+//! ```
+
+use super::network::LatencySpec;
+use super::selector::Selector;
+use crate::duration::DurationStr;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// What a timed fault does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Crash `nodes`.
+    Crash,
+    /// Restart `nodes` from their disks.
+    Restart,
+    /// Freeze `nodes`.
+    Pause,
+    /// Unfreeze `nodes`.
+    Resume,
+    /// Cut links: exactly one of `groups`, `isolate`, `one_way`, `bridge`.
+    Partition,
+    /// Restore every link.
+    Heal,
+    /// Restore the directed links `from -> to` cut by a one-way partition.
+    HealLink,
+    /// Change the links `from -> to` (`latency`, `loss`, `duplicate`, `bandwidth`).
+    DegradeLink,
+    /// Return the links `from -> to` to the scenario's network model.
+    RestoreLink,
+    /// Make the clocks of `nodes` run `rate` times as fast.
+    ClockDrift,
+}
+
+impl Action {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Crash => "crash",
+            Action::Restart => "restart",
+            Action::Pause => "pause",
+            Action::Resume => "resume",
+            Action::Partition => "partition",
+            Action::Heal => "heal",
+            Action::HealLink => "heal-link",
+            Action::DegradeLink => "degrade-link",
+            Action::RestoreLink => "restore-link",
+            Action::ClockDrift => "clock-drift",
+        }
+    }
+}
+
+/// A one-way cut: messages from `from` to `to` are blocked, the reverse still flows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OneWay {
+    /// Senders that are no longer heard.
+    pub from: Selector,
+    /// Receivers that no longer hear them.
+    pub to: Selector,
+}
+
+/// A bridge partition: `left` and everyone else cannot talk, but `node` reaches both.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bridge {
+    /// One side.
+    pub left: Selector,
+    /// The bridge node (one node).
+    pub node: Selector,
+}
+
+/// One timed fault.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultEvent {
+    /// When it fires (virtual time since the start).
+    pub at: Spanned<DurationStr>,
+    /// What it does.
+    pub action: Spanned<Action>,
+    /// The nodes (crash, restart, pause, resume, clock-drift).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Spanned<Selector>>,
+    /// Clock rate for clock-drift (1.0 is a correct clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// Partition into these groups (nodes not listed form one more group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Spanned<Vec<Selector>>>,
+    /// Partition: cut these nodes off from everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolate: Option<Spanned<Selector>>,
+    /// Partition: a one-way cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_way: Option<Spanned<OneWay>>,
+    /// Partition: a bridge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge: Option<Spanned<Bridge>>,
+    /// Senders of the links (heal-link, degrade-link, restore-link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Spanned<Selector>>,
+    /// Receivers of the links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Spanned<Selector>>,
+    /// New delay of degraded links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySpec>,
+    /// New loss of degraded links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
+    /// New duplication of degraded links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<f64>,
+    /// New bandwidth of degraded links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth: Option<u64>,
+}
+
+impl FaultEvent {
+    /// A fault with only its time and action set (fill in the rest).
+    pub fn new(at: DurationStr, action: Action) -> FaultEvent {
+        FaultEvent {
+            at: Spanned::new(0..0, at),
+            action: Spanned::new(0..0, action),
+            nodes: None,
+            rate: None,
+            groups: None,
+            isolate: None,
+            one_way: None,
+            bridge: None,
+            from: None,
+            to: None,
+            latency: None,
+            loss: None,
+            duplicate: None,
+            bandwidth: None,
+        }
+    }
+
+    /// The keys that are set, for checking them against the action.
+    pub(crate) fn keys_set(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        let mut add = |set: bool, k| {
+            if set {
+                v.push(k)
+            }
+        };
+        add(self.nodes.is_some(), "nodes");
+        add(self.rate.is_some(), "rate");
+        add(self.groups.is_some(), "groups");
+        add(self.isolate.is_some(), "isolate");
+        add(self.one_way.is_some(), "one_way");
+        add(self.bridge.is_some(), "bridge");
+        add(self.from.is_some(), "from");
+        add(self.to.is_some(), "to");
+        add(self.latency.is_some(), "latency");
+        add(self.loss.is_some(), "loss");
+        add(self.duplicate.is_some(), "duplicate");
+        add(self.bandwidth.is_some(), "bandwidth");
+        v
+    }
+
+    /// Every selector in the fault with its span, for validation.
+    pub(crate) fn selectors(&self) -> Vec<(&Selector, std::ops::Range<usize>)> {
+        let mut v = Vec::new();
+        for s in [&self.nodes, &self.isolate, &self.from, &self.to]
+            .into_iter()
+            .flatten()
+        {
+            v.push((s.get_ref(), s.span()));
+        }
+        if let Some(g) = &self.groups {
+            for s in g.get_ref() {
+                v.push((s, g.span()));
+            }
+        }
+        if let Some(o) = &self.one_way {
+            v.push((&o.get_ref().from, o.span()));
+            v.push((&o.get_ref().to, o.span()));
+        }
+        if let Some(b) = &self.bridge {
+            v.push((&b.get_ref().left, b.span()));
+            v.push((&b.get_ref().node, b.span()));
+        }
+        v
+    }
+}
+
+/// Which keys each action takes (besides `at` and `action`), which it requires, and a hint.
+pub(crate) fn action_keys(action: Action) -> (&'static [&'static str], &'static [&'static str]) {
+    match action {
+        Action::Crash | Action::Restart | Action::Pause | Action::Resume => {
+            (&["nodes"], &["nodes"])
+        }
+        Action::ClockDrift => (&["nodes", "rate"], &["nodes", "rate"]),
+        Action::Partition => (&["groups", "isolate", "one_way", "bridge"], &[]),
+        Action::Heal => (&[], &[]),
+        Action::HealLink | Action::RestoreLink => (&["from", "to"], &["from", "to"]),
+        Action::DegradeLink => (
+            &["from", "to", "latency", "loss", "duplicate", "bandwidth"],
+            &["from", "to"],
+        ),
+    }
+}

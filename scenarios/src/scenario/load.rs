@@ -1,0 +1,334 @@
+//! Reading a scenario file and checking everything that can be checked without the protocol.
+
+use super::faults::action_keys;
+use super::section::diagnostic_from_toml;
+use super::{Action, Origin, Scenario, Selector};
+use crate::diag::Diagnostic;
+use crate::duration::DurationStr;
+use crate::error::ScenarioError;
+use sim_core::Time;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Largest scenario file read (a guard against feeding the loader something absurd).
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+
+impl Scenario {
+    /// Reads and validates the scenario file at `path`.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| ScenarioError::io(&shown, e))?;
+        if meta.len() > MAX_FILE_BYTES as u64 {
+            return Err(ScenarioError::io(
+                &shown,
+                format!("{} bytes is larger than a scenario file may be ({MAX_FILE_BYTES})", meta.len()),
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| ScenarioError::io(&shown, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            ScenarioError::one(Diagnostic::at(
+                &shown,
+                None,
+                None,
+                format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            ))
+        })?;
+        Scenario::from_str(&shown, &text)
+    }
+
+    /// Parses and validates scenario text; `file` names it in diagnostics.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(ScenarioError::one(Diagnostic::at(
+                file,
+                None,
+                None,
+                "larger than a scenario file may be",
+            )));
+        }
+        let mut s: Scenario = toml::from_str(text).map_err(|e| {
+            ScenarioError::one(diagnostic_from_toml(file, Some(text), &e, ""))
+        })?;
+        s.origin = Origin {
+            file: file.to_string(),
+            text: Some(Arc::from(text)),
+        };
+        let problems = s.validate();
+        if problems.is_empty() {
+            Ok(s)
+        } else {
+            Err(ScenarioError::Invalid(problems))
+        }
+    }
+
+    /// Everything wrong with the scenario that does not depend on the protocol.
+    pub fn validate(&self) -> Vec<Diagnostic> {
+        let mut v = Validator {
+            file: &self.origin.file,
+            text: self.origin.text.as_deref(),
+            out: Vec::new(),
+        };
+        v.scenario(self);
+        v.out
+    }
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    text: Option<&'a str>,
+    out: Vec<Diagnostic>,
+}
+
+/// A span is only meaningful for a scenario read from text; `0..0` marks "built in code".
+fn real(span: Range<usize>) -> Option<Range<usize>> {
+    (span != (0..0)).then_some(span)
+}
+
+impl Validator<'_> {
+    fn err(&mut self, span: Option<Range<usize>>, msg: impl Into<String>) -> &mut Diagnostic {
+        let span = span.and_then(real);
+        self.out
+            .push(Diagnostic::at(self.file, self.text, span, msg));
+        let last = self.out.len() - 1;
+        &mut self.out[last]
+    }
+
+    fn probability(&mut self, what: &str, p: Option<f64>, span: Option<Range<usize>>) {
+        if let Some(p) = p
+            && !(0.0..=1.0).contains(&p)
+        {
+            self.err(span, format!("{what} must be a probability in [0, 1], got {p}"));
+        }
+    }
+
+    fn positive(&mut self, what: &str, d: &Spanned<DurationStr>) {
+        if d.get_ref().nanos() == 0 {
+            self.err(Some(d.span()), format!("{what} must be longer than zero"));
+        }
+    }
+
+    fn scenario(&mut self, s: &Scenario) {
+        let servers = s.cluster.servers();
+        if servers == 0 {
+            self.err(Some(s.cluster.nodes.span()), "a cluster needs at least one node");
+        }
+        let limits = s.limits.unwrap_or_default();
+        if servers > limits.max_nodes {
+            self.err(
+                Some(s.cluster.nodes.span()),
+                format!("{servers} nodes is more than limits.max_nodes ({})", limits.max_nodes),
+            );
+        }
+        self.network(s, servers);
+        self.run(s);
+        let horizon = s.run.fault_horizon();
+        for f in &s.faults {
+            self.fault(f, servers, horizon, s.run.heal_at().is_some());
+        }
+        for n in &s.nemesis {
+            self.nemesis(n, horizon);
+        }
+        if let Some(p) = &s.checks.probe {
+            self.positive("checks.probe", p);
+        }
+        if let Some(m) = &s.checks.messages_per_op_max
+            && !(m.get_ref().is_finite() && *m.get_ref() > 0.0)
+        {
+            self.err(Some(m.span()), "messages_per_op_max must be a number above 0");
+        }
+        for e in &s.expect {
+            match (e.min, e.max) {
+                (None, None) => {
+                    self.err(Some(e.metric.span()), "an expectation needs `min`, `max` or both");
+                }
+                (Some(a), Some(b)) if a > b => {
+                    self.err(Some(e.metric.span()), format!("min ({a}) is above max ({b})"));
+                }
+                _ => {}
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &s.recorded {
+            if !seen.insert(r.seed) {
+                self.err(None, format!("seed {} is recorded twice", r.seed));
+            }
+        }
+    }
+
+    fn network(&mut self, s: &Scenario, servers: u32) {
+        let n = &s.network;
+        self.probability("network.loss", Some(n.loss), None);
+        self.probability("network.duplicate", Some(n.duplicate), None);
+        if let Err(e) = n.default_link().validate() {
+            self.err(None, format!("[network]: {e}"));
+        }
+        for (i, l) in n.links.iter().enumerate() {
+            for id in l.from.ids().into_iter().chain(l.to.ids()) {
+                if id >= servers {
+                    self.err(
+                        None,
+                        format!(
+                            "network.links[{i}] names node {id}, but the servers are 0..{}",
+                            servers.saturating_sub(1)
+                        ),
+                    );
+                }
+            }
+            let model = super::LinkPatch {
+                latency: &l.latency,
+                loss: l.loss,
+                duplicate: l.duplicate,
+                bandwidth: l.bandwidth,
+            }
+            .over(&n.default_link());
+            if let Err(e) = model.validate() {
+                self.err(None, format!("network.links[{i}]: {e}"));
+            }
+        }
+    }
+
+    fn run(&mut self, s: &Scenario) {
+        let r = &s.run;
+        match (&r.duration, &r.safety, &r.liveness) {
+            (Some(d), None, None) => self.positive("run.duration", d),
+            (None, Some(a), Some(b)) => {
+                self.positive("run.safety", a);
+                self.positive("run.liveness", b);
+            }
+            (Some(d), _, _) => {
+                self.err(Some(d.span()), "give either `duration`, or `safety` and `liveness`, not both")
+                    .help = Some("`duration` is a run without phases; `safety` then `liveness` is a run with a heal between them".into());
+            }
+            (None, Some(a), None) => {
+                self.err(Some(a.span()), "`safety` needs a `liveness` phase after the heal")
+                    .help = Some("add for example `liveness = \"5s\"`".into());
+            }
+            (None, None, Some(b)) => {
+                self.err(Some(b.span()), "`liveness` needs a `safety` phase before it");
+            }
+            (None, None, None) => {
+                self.err(None, "[run] needs `duration` (or `safety` and `liveness`)")
+                    .help = Some("add for example `duration = \"10s\"`".into());
+            }
+        }
+    }
+
+    fn fault(&mut self, f: &super::FaultEvent, servers: u32, horizon: Time, phased: bool) {
+        let action = *f.action.get_ref();
+        let at = Time(f.at.get_ref().nanos());
+        if at > horizon || (phased && at == horizon) {
+            let phase = if phased { "the safety phase ends" } else { "the run ends" };
+            self.err(
+                Some(f.at.span()),
+                format!("this fault fires at {}, but {phase} at {}", f.at.get_ref(), DurationStr(sim_core::Duration(horizon.0))),
+            );
+        }
+        let (allowed, required) = action_keys(action);
+        for k in f.keys_set() {
+            if !allowed.contains(&k) {
+                let expected = if allowed.is_empty() {
+                    "no other keys".to_string()
+                } else {
+                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                };
+                self.err(
+                    Some(f.action.span()),
+                    format!("`{k}` does not apply to action \"{}\" (it takes {expected})", action.name()),
+                );
+            }
+        }
+        for k in required {
+            if !f.keys_set().contains(k) {
+                self.err(Some(f.action.span()), format!("action \"{}\" needs `{k}`", action.name()));
+            }
+        }
+        if action == Action::Partition {
+            let shapes = ["groups", "isolate", "one_way", "bridge"];
+            let given = f.keys_set().iter().filter(|k| shapes.contains(k)).count();
+            if given != 1 {
+                self.err(
+                    Some(f.action.span()),
+                    format!("a partition takes exactly one of `groups`, `isolate`, `one_way`, `bridge` ({given} given)"),
+                );
+            }
+        }
+        if action == Action::ClockDrift
+            && let Some(rate) = f.rate
+        {
+            let (lo, hi) = sim_core::fault::DRIFT_RANGE;
+            if !(rate.is_finite() && (lo..=hi).contains(&rate)) {
+                self.err(Some(f.action.span()), format!("clock rate must be in [{lo}, {hi}], got {rate}"));
+            }
+        }
+        self.probability("loss", f.loss, Some(f.action.span()));
+        self.probability("duplicate", f.duplicate, Some(f.action.span()));
+        if f.bandwidth == Some(0) {
+            self.err(Some(f.action.span()), "bandwidth must be at least 1 byte per second");
+        }
+        for (sel, span) in f.selectors() {
+            for &id in sel.explicit() {
+                if id >= servers {
+                    self.err(
+                        Some(span.clone()),
+                        format!(
+                            "node {id} is not a server (the servers are 0..{}); faults never target clients",
+                            servers.saturating_sub(1)
+                        ),
+                    );
+                }
+            }
+            if *sel == Selector::AllCrashed && action != Action::Restart {
+                self.err(Some(span.clone()), "`all-crashed` selects crashed nodes: it only goes with action \"restart\"");
+            }
+        }
+        if let Some(b) = &f.bridge {
+            let node = &b.get_ref().node;
+            let single = match node {
+                Selector::Nodes(v) => v.len() == 1,
+                Selector::Leader | Selector::Random => true,
+                _ => false,
+            };
+            if !single {
+                self.err(Some(b.span()), "the bridge `node` must be one node (an id, \"leader\" or \"random\")");
+            }
+        }
+    }
+
+    fn nemesis(&mut self, n: &super::Nemesis, horizon: Time) {
+        self.positive("interval", &n.interval);
+        self.positive("duration", &n.duration);
+        let from = n.from.as_ref().map_or(0, |f| f.get_ref().nanos());
+        let until = n.until.as_ref().map_or(horizon.0, |u| u.get_ref().nanos());
+        if let Some(u) = &n.until
+            && u.get_ref().nanos() > horizon.0
+        {
+            self.err(Some(u.span()), "`until` is after the faults end (the heal or the end of the run)");
+        }
+        if from >= until {
+            let span = n.from.as_ref().map(|f| f.span()).unwrap_or(n.kind.span());
+            self.err(Some(span), "this nemesis never strikes: `from` is not before `until`");
+        }
+        if let Some(d) = n.drift
+            && !(d.is_finite() && d > 0.0 && d < 1.0)
+        {
+            self.err(Some(n.kind.span()), format!("drift must be in (0, 1), got {d}"));
+        }
+        self.probability("loss", n.loss, Some(n.kind.span()));
+        if n.links == Some(0) {
+            self.err(Some(n.kind.span()), "links must be at least 1");
+        }
+        let (allowed, kind) = match n.kind.get_ref() {
+            super::NemesisKind::ClockDrift => (["drift"].as_slice(), "clock-drift"),
+            super::NemesisKind::FlakyLinks => (["loss", "links"].as_slice(), "flaky-links"),
+            k => ([].as_slice(), k.name()),
+        };
+        for (k, set) in [("drift", n.drift.is_some()), ("loss", n.loss.is_some()), ("links", n.links.is_some())] {
+            if set && !allowed.contains(&k) {
+                self.err(Some(n.kind.span()), format!("`{k}` does not apply to nemesis \"{kind}\""));
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The scenario file: one TOML document that says which protocol runs with which parameters,
+//! on which cluster and network, under which faults and workload, for how long, and what the
+//! run must show.
+//!
+//! [`Scenario::from_str`] reads and validates a file; every problem is reported with file,
+//! line and column ([`crate::diag::Diagnostic`]). The tables owned by a protocol
+//! (`[protocol.params]`, `[workload]`) are kept as TOML and read by the protocol's registry
+//! entry with [`Scenario::params`] and [`Scenario::workload`], which keep pointing into the
+//! file when the protocol's own types reject a value.
+
+mod checks;
+mod faults;
+mod load;
+mod nemesis;
+mod network;
+mod phases;
+mod section;
+mod selector;
+mod set;
+mod topology;
+
+pub use checks::{Checks, Expect};
+pub use faults::{Action, Bridge, FaultEvent, OneWay};
+pub use nemesis::{Nemesis, NemesisKind};
+pub use network::{LatencySpec, LinkSpec, NetworkSection, NodeList};
+pub(crate) use network::LinkPatch;
+pub use phases::RunSection;
+pub use seeds::Recorded;
+pub use selector::{SELECTOR_NAMES, Selector};
+pub use set::{apply_sets, parse_literal, set_path};
+pub use topology::TopologySpec;
+
+mod seeds;
+
+use serde::{Deserialize, Serialize};
+use sim_core::Limits;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// The seed a scenario runs with when neither the file nor the command line names one.
+pub const DEFAULT_SEED: u64 = 7;
+
+/// A whole scenario file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name, shown in reports.
+    pub name: String,
+    /// What the scenario shows, for people browsing the library.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The seed `clustersim run` uses without `--seed`.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// The protocol and its parameters.
+    pub protocol: ProtocolSection,
+    /// The servers and how they are connected.
+    #[serde(default)]
+    pub cluster: Cluster,
+    /// The network.
+    #[serde(default)]
+    pub network: NetworkSection,
+    /// Timed faults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultEvent>,
+    /// Randomized faults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nemesis: Vec<Nemesis>,
+    /// The client workload, read by the protocol (KV protocols: `kv::WorkloadConfig`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<toml::Table>,
+    /// How long to run.
+    pub run: RunSection,
+    /// What the run must show.
+    #[serde(default)]
+    pub checks: Checks,
+    /// Bounds on metrics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<Expect>,
+    /// Engine limits (see `sim_core::Limits`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
+    /// Seeds whose fingerprints are pinned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recorded: Vec<Recorded>,
+    /// Where the scenario was read from (not part of the scenario's value).
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+fn default_seed() -> u64 {
+    DEFAULT_SEED
+}
+
+/// `[protocol]`: the protocol's registered name and its own parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolSection {
+    /// Registered name (`clustersim new` lists them).
+    pub name: Spanned<String>,
+    /// The protocol's `Config`, as the protocol defines it; absent fields take its defaults.
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub params: toml::Table,
+}
+
+/// `[cluster]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// Number of servers (clients, if the workload has any, are added after them).
+    #[serde(default = "default_nodes")]
+    pub nodes: Spanned<u32>,
+    /// How the servers are connected, for protocols that use a topology.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology: Option<TopologySpec>,
+}
+
+fn default_nodes() -> Spanned<u32> {
+    Spanned::new(0..0, 5)
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            nodes: default_nodes(),
+            topology: None,
+        }
+    }
+}
+
+impl Cluster {
+    /// Number of servers.
+    pub fn servers(&self) -> u32 {
+        *self.nodes.get_ref()
+    }
+}
+
+/// The file a scenario came from and its text, so that protocol-owned tables can be read with
+/// positions. Two scenarios are equal whatever their origins.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    /// The file name as given (or a description such as `"x.toml with --set a=b"`).
+    pub file: String,
+    /// The text that was parsed.
+    pub text: Option<Arc<str>>,
+}
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
+}
+
+impl Scenario {
+    /// A minimal scenario of `protocol` on `servers` servers for `duration`, for building in code.
+    pub fn new(
+        name: &str,
+        protocol: &str,
+        servers: u32,
+        duration: crate::duration::DurationStr,
+    ) -> Scenario {
+        Scenario {
+            name: name.to_string(),
+            description: String::new(),
+            seed: DEFAULT_SEED,
+            protocol: ProtocolSection {
+                name: Spanned::new(0..0, protocol.to_string()),
+                params: toml::Table::new(),
+            },
+            cluster: Cluster {
+                nodes: Spanned::new(0..0, servers),
+                topology: None,
+            },
+            network: NetworkSection::default(),
+            faults: Vec::new(),
+            nemesis: Vec::new(),
+            workload: None,
+            run: RunSection::for_duration(duration),
+            checks: Checks::default(),
+            expect: Vec::new(),
+            limits: None,
+            recorded: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+
+    /// The protocol's registered name.
+    pub fn protocol_name(&self) -> &str {
+        self.protocol.name.get_ref()
+    }
+
+    /// The scenario as TOML text (comments and layout of the original are not kept).
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string(self)
+    }
+
+    /// The engine configuration for one seed.
+    pub fn sim_config(&self, seed: u64) -> sim_core::SimConfig {
+        sim_core::SimConfig {
+            seed,
+            network: self.network.to_sim(),
+            limits: self.limits.unwrap_or_default(),
+        }
+    }
+}

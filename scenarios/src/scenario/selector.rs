@@ -1,0 +1,137 @@
+//! Which nodes a fault acts on. A selector is resolved when the fault fires, not when the file
+//! is read: `leader` is whoever leads at that moment, `random` is drawn from the faults stream
+//! then.
+
+use serde::de::{self, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A set of server nodes, named explicitly or by a rule resolved at the moment of the fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    /// These nodes (`3` or `[0, 1]`).
+    Nodes(Vec<u32>),
+    /// The node whose view has role `"leader"` (the one with the highest `term` field if
+    /// several do); nothing if there is none.
+    Leader,
+    /// One server drawn from the faults stream among those the action can affect.
+    Random,
+    /// A majority of the servers (`n/2 + 1`), drawn from the faults stream. Within one fault,
+    /// `majority` and `minority` are complementary.
+    Majority,
+    /// The servers not in `majority`.
+    Minority,
+    /// Every server that is down at that moment (for `restart`).
+    AllCrashed,
+    /// Every server.
+    All,
+}
+
+/// The names of the rule selectors, as written in files.
+pub const SELECTOR_NAMES: [&str; 6] = [
+    "leader",
+    "random",
+    "majority",
+    "minority",
+    "all-crashed",
+    "all",
+];
+
+impl Selector {
+    /// The explicit node ids, if any.
+    pub fn explicit(&self) -> &[u32] {
+        match self {
+            Selector::Nodes(v) => v,
+            _ => &[],
+        }
+    }
+
+    fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            Selector::Nodes(_) => return None,
+            Selector::Leader => "leader",
+            Selector::Random => "random",
+            Selector::Majority => "majority",
+            Selector::Minority => "minority",
+            Selector::AllCrashed => "all-crashed",
+            Selector::All => "all",
+        })
+    }
+
+    fn from_name(s: &str) -> Option<Selector> {
+        Some(match s {
+            "leader" => Selector::Leader,
+            "random" => Selector::Random,
+            "majority" => Selector::Majority,
+            "minority" => Selector::Minority,
+            "all-crashed" => Selector::AllCrashed,
+            "all" => Selector::All,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Selector::Nodes(v) => {
+                let ids: Vec<String> = v.iter().map(|i| format!("n{i}")).collect();
+                f.write_str(&ids.join(","))
+            }
+            other => f.write_str(other.name().unwrap_or("?")),
+        }
+    }
+}
+
+impl Serialize for Selector {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Selector::Nodes(v) if v.len() == 1 => s.serialize_u32(v[0]),
+            Selector::Nodes(v) => v.serialize(s),
+            other => s.serialize_str(other.name().unwrap_or("?")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Selector {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Selector;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a node id (3), a list of node ids ([0, 1]) or one of \"leader\", \"random\", \
+                     \"majority\", \"minority\", \"all-crashed\", \"all\"",
+                )
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Selector, E> {
+                u32::try_from(v)
+                    .map(|v| Selector::Nodes(vec![v]))
+                    .map_err(|_| E::custom(format!("node ids are 0 or more, got {v}")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Selector, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(-1))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Selector, E> {
+                Selector::from_name(v).ok_or_else(|| {
+                    let hint = crate::diag::suggest(v, SELECTOR_NAMES)
+                        .map(|s| format!(", did you mean \"{s}\"?"))
+                        .unwrap_or_default();
+                    E::custom(format!(
+                        "unknown selector {v:?}{hint} (expected a node id, a list of node ids, \
+                         or one of {})",
+                        SELECTOR_NAMES.map(|s| format!("\"{s}\"")).join(", ")
+                    ))
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Selector, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(id) = seq.next_element::<u32>()? {
+                    ids.push(id);
+                }
+                Ok(Selector::Nodes(ids))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
