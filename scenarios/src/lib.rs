@@ -13,9 +13,12 @@ pub mod diag;
 pub mod duration;
 pub mod error;
 pub mod hex;
+pub mod registry;
+pub mod runner;
 pub mod scenario;
 
 pub use diag::Diagnostic;
 pub use duration::DurationStr;
 pub use error::ScenarioError;
+pub use registry::{Registry, Run};
 pub use scenario::Scenario;

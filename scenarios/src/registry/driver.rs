@@ -1,0 +1,210 @@
+//! [`Driver`]: the one implementation of [`Run`] for every protocol, generic over the node type
+//! and a small protocol-specific [`Adapter`].
+
+use super::{CheckResult, Metrics, Run};
+use sim_core::rng::SimRng;
+use sim_core::trace::Tracer;
+use sim_core::{
+    Fault, InFlight, MessageId, Node, NodeId, NodeStatus, NodeView, Outcome, SimError,
+    Simulation, Stats, Step, Time, TraceSink, Violation,
+};
+
+/// What a protocol adds to the generic driver: its metrics, end-of-run checks, client
+/// commands and what "leader" and "converged" mean for it. Every method has a default, so a
+/// protocol implements only what it has.
+pub trait Adapter<N: Node>: Clone + Send + Sync + 'static {
+    /// Adds the protocol's measurements (the driver adds none of its own).
+    fn metrics(&self, _sim: &Simulation<N>, _out: &mut Metrics) {}
+
+    /// End-of-run checks (linearizability of the client history, agreement, convergence).
+    fn finish(&mut self, _sim: &mut Simulation<N>) -> Vec<CheckResult> {
+        Vec::new()
+    }
+
+    /// Edges between servers for drawing; the default is the complete graph.
+    fn topology(&self, _sim: &Simulation<N>, servers: u32) -> Vec<(NodeId, NodeId)> {
+        let mut edges = Vec::new();
+        for a in 0..servers {
+            for b in a + 1..servers {
+                edges.push((NodeId(a), NodeId(b)));
+            }
+        }
+        edges
+    }
+
+    /// A client command typed by a person; the default refuses.
+    fn submit(&mut self, _sim: &mut Simulation<N>, _command: &str) -> Result<String, String> {
+        Err("this protocol takes no client commands".to_string())
+    }
+
+    /// The current leader; the default reads the views (see [`leader_from_views`]).
+    fn leader(&self, sim: &Simulation<N>, servers: u32) -> Option<NodeId> {
+        leader_from_views(sim, servers)
+    }
+
+    /// Whether the cluster has converged; the default is "no such notion".
+    fn converged(&self, _sim: &Simulation<N>) -> Option<bool> {
+        None
+    }
+}
+
+/// The running, unpaused server whose view has role `"leader"`; if several do (a deposed
+/// leader that has not heard the news), the one with the highest `term` field, then the
+/// lowest id.
+pub fn leader_from_views<N: Node>(sim: &Simulation<N>, servers: u32) -> Option<NodeId> {
+    let mut best: Option<(u64, NodeId)> = None;
+    for i in 0..servers {
+        let id = NodeId(i);
+        if sim.status(id) != Some(NodeStatus::Up) {
+            continue;
+        }
+        let Some(node) = sim.node(id) else { continue };
+        let view = node.view();
+        if view.role != "leader" {
+            continue;
+        }
+        let term = view.get("term").and_then(|t| t.parse().ok()).unwrap_or(0);
+        if best.is_none_or(|(t, _)| term > t) {
+            best = Some((term, id));
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+/// A simulation of `N` nodes with the protocol's adapter: the generic [`Run`].
+#[derive(Clone)]
+pub struct Driver<N: Node, A: Adapter<N>> {
+    sim: Simulation<N>,
+    adapter: A,
+    servers: u32,
+    protocol: &'static str,
+}
+
+impl<N: Node, A: Adapter<N>> Driver<N, A> {
+    /// Wraps a built simulation whose first `servers` nodes are the servers.
+    pub fn new(protocol: &'static str, sim: Simulation<N>, servers: u32, adapter: A) -> Self {
+        Driver {
+            sim,
+            adapter,
+            servers,
+            protocol,
+        }
+    }
+
+    /// The simulation underneath, for protocol-specific code and tests.
+    pub fn sim(&self) -> &Simulation<N> {
+        &self.sim
+    }
+
+    /// The simulation underneath, mutably.
+    pub fn sim_mut(&mut self) -> &mut Simulation<N> {
+        &mut self.sim
+    }
+}
+
+impl<N, A> Run for Driver<N, A>
+where
+    N: Node,
+    A: Adapter<N>,
+{
+    fn protocol(&self) -> &str {
+        self.protocol
+    }
+    fn step(&mut self) -> Result<Step, SimError> {
+        self.sim.step()
+    }
+    fn run_until(&mut self, until: Time) -> Result<Outcome, SimError> {
+        self.sim.run_until(until)
+    }
+    fn now(&self) -> Time {
+        self.sim.now()
+    }
+    fn next_event_time(&self) -> Option<Time> {
+        self.sim.next_event_time()
+    }
+    fn seed(&self) -> u64 {
+        self.sim.seed()
+    }
+    fn node_count(&self) -> u32 {
+        self.sim.node_count()
+    }
+    fn server_count(&self) -> u32 {
+        self.servers
+    }
+    fn views(&self) -> Vec<Option<NodeView>> {
+        self.sim.views()
+    }
+    fn statuses(&self) -> Vec<NodeStatus> {
+        (0..self.sim.node_count())
+            .map(|i| self.sim.status(NodeId(i)).unwrap_or(NodeStatus::Down))
+            .collect()
+    }
+    fn in_flight(&self) -> Vec<InFlight> {
+        self.sim.in_flight()
+    }
+    fn message_text(&self, id: MessageId) -> Option<String> {
+        let msg = self.sim.message(id)?;
+        Some(
+            serde_json::to_string(msg).unwrap_or_else(|_| format!("{msg:?}")),
+        )
+    }
+    fn inject(&mut self, fault: Fault) -> Result<Time, SimError> {
+        self.sim.inject(fault)
+    }
+    fn apply_now(&mut self, fault: Fault) -> Result<Option<Violation>, SimError> {
+        self.sim.apply_now(fault)
+    }
+    fn schedule(&mut self, at: Time, fault: Fault) -> Result<(), SimError> {
+        self.sim.schedule(at, fault)
+    }
+    fn fingerprint(&self) -> u64 {
+        self.sim.fingerprint()
+    }
+    fn trace(&self) -> &Tracer {
+        self.sim.trace()
+    }
+    fn set_trace_sink(&mut self, sink: TraceSink) {
+        self.sim.set_trace_sink(sink);
+    }
+    fn finish_trace(&mut self) -> Result<(), SimError> {
+        self.sim.finish()
+    }
+    fn stats(&self) -> Stats {
+        *self.sim.stats()
+    }
+    fn violation(&self) -> Option<Violation> {
+        self.sim.violation().cloned()
+    }
+    fn metrics(&self) -> Metrics {
+        let mut m = Metrics::default();
+        self.adapter.metrics(&self.sim, &mut m);
+        m
+    }
+    fn finish(&mut self) -> Vec<CheckResult> {
+        self.adapter.finish(&mut self.sim)
+    }
+    fn topology(&self) -> Vec<(NodeId, NodeId)> {
+        self.adapter.topology(&self.sim, self.servers)
+    }
+    fn submit(&mut self, command: &str) -> Result<String, String> {
+        self.adapter.submit(&mut self.sim, command)
+    }
+    fn leader(&self) -> Option<NodeId> {
+        self.adapter.leader(&self.sim, self.servers)
+    }
+    fn converged(&self) -> Option<bool> {
+        self.adapter.converged(&self.sim)
+    }
+    fn cut_links(&self, limit: u32) -> Vec<(NodeId, NodeId)> {
+        self.sim.partition().cut_links(limit)
+    }
+    fn faults_rng(&mut self) -> &mut SimRng {
+        self.sim.faults_rng()
+    }
+    fn annotate(&mut self, text: &str) {
+        self.sim.annotate(text);
+    }
+    fn box_clone(&self) -> Box<dyn Run> {
+        Box::new(self.clone())
+    }
+}

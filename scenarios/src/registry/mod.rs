@@ -1,0 +1,168 @@
+//! The protocol registry: every protocol the binary and the front end can run, by name,
+//! through one object-safe handle ([`Run`]).
+//!
+//! A protocol crate knows nothing of scenarios. Its entry here (one small file per protocol)
+//! implements [`Protocol`]: it reads the protocol's `Config` and workload out of the scenario,
+//! builds a `Simulation` of the protocol's node type with its checkers, and wraps it in a
+//! [`Driver`] with an [`Adapter`] for metrics and end-of-run checks.
+
+mod driver;
+mod metrics;
+mod run;
+
+pub use driver::{Adapter, Driver, leader_from_views};
+pub use metrics::{Metrics, SUMMARY_SUFFIXES};
+pub use run::{CheckResult, Run};
+
+use crate::diag::{Diagnostic, suggest};
+use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+
+/// What a protocol can be asked about, so that a scenario asking for a check the protocol
+/// cannot answer is refused when it is loaded, not after a long run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// It elects a leader (`leader` selector, `leader_within`).
+    pub leader: bool,
+    /// It has a notion of convergence (`converged_by`).
+    pub convergence: bool,
+    /// Its clients record a history that can be checked (`linearizable`).
+    pub linearizability: bool,
+    /// It has clients that complete operations (`messages_per_op_max`).
+    pub clients: bool,
+}
+
+/// A registered protocol.
+pub trait Protocol: Send + Sync {
+    /// The name scenario files use (`[protocol] name = "raft"`).
+    fn name(&self) -> &'static str;
+    /// One line saying what it is, for `clustersim new` and `--help`.
+    fn summary(&self) -> &'static str;
+    /// A complete, commented scenario that runs it: the output of `clustersim new NAME`.
+    fn template(&self) -> &'static str;
+    /// What it can be asked about.
+    fn capabilities(&self) -> Capabilities;
+    /// Builds a run of `scenario` with `seed`; errors in the protocol's own tables point into
+    /// the file.
+    fn build(&self, scenario: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError>;
+}
+
+/// The set of protocols, by name.
+#[derive(Default)]
+pub struct Registry {
+    protocols: Vec<Box<dyn Protocol>>,
+}
+
+impl Registry {
+    /// No protocols (tests add their own).
+    pub fn empty() -> Registry {
+        Registry::default()
+    }
+
+    /// Every protocol shipped with clustersim.
+    pub fn builtin() -> Registry {
+        Registry::empty()
+    }
+
+    /// Adds a protocol (replacing one of the same name).
+    pub fn register(&mut self, p: Box<dyn Protocol>) {
+        self.protocols.retain(|q| q.name() != p.name());
+        self.protocols.push(p);
+        self.protocols.sort_by_key(|p| p.name());
+    }
+
+    /// Builder form of [`Registry::register`].
+    pub fn with(mut self, p: Box<dyn Protocol>) -> Registry {
+        self.register(p);
+        self
+    }
+
+    /// The protocol of that name.
+    pub fn get(&self, name: &str) -> Option<&dyn Protocol> {
+        self.protocols
+            .iter()
+            .find(|p| p.name() == name)
+            .map(|p| p.as_ref())
+    }
+
+    /// Every protocol, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Protocol> {
+        self.protocols.iter().map(|p| p.as_ref())
+    }
+
+    /// Every registered name.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.protocols.iter().map(|p| p.name()).collect()
+    }
+
+    /// An error for an unknown protocol name, with a suggestion.
+    pub fn unknown(&self, name: &str) -> String {
+        let names = self.names();
+        let known = if names.is_empty() {
+            "no protocols are registered".to_string()
+        } else {
+            format!(
+                "known protocols: {}",
+                names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+            )
+        };
+        match suggest(name, names.iter().copied()) {
+            Some(s) => format!("unknown protocol \"{name}\", did you mean \"{s}\"? ({known})"),
+            None => format!("unknown protocol \"{name}\" ({known})"),
+        }
+    }
+
+    /// The scenario's protocol, after checking that it can answer the scenario's checks.
+    pub fn resolve(&self, s: &Scenario) -> Result<&dyn Protocol, ScenarioError> {
+        let file = &s.origin.file;
+        let text = s.origin.text.as_deref();
+        let name = s.protocol_name();
+        let span = |sp: std::ops::Range<usize>| (sp != (0..0)).then_some(sp);
+        let Some(p) = self.get(name) else {
+            return Err(ScenarioError::one(Diagnostic::at(
+                file,
+                text,
+                span(s.protocol.name.span()),
+                self.unknown(name),
+            )));
+        };
+        let caps = p.capabilities();
+        let mut problems = Vec::new();
+        let mut refuse = |ok: bool, sp: std::ops::Range<usize>, what: &str, needs: &str| {
+            if !ok {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    span(sp),
+                    format!("protocol \"{name}\" cannot be checked for {what}: {needs}"),
+                ));
+            }
+        };
+        if let Some(l) = &s.checks.linearizable
+            && *l.get_ref()
+        {
+            refuse(caps.linearizability, l.span(), "`linearizable`", "it records no client history");
+        }
+        if let Some(c) = &s.checks.converged_by {
+            refuse(caps.convergence, c.span(), "`converged_by`", "it has no notion of convergence");
+        }
+        if let Some(c) = &s.checks.leader_within {
+            refuse(caps.leader, c.span(), "`leader_within`", "it has no leader");
+        }
+        if let Some(c) = &s.checks.messages_per_op_max {
+            refuse(caps.clients, c.span(), "`messages_per_op_max`", "it has no client operations");
+        }
+        for f in &s.faults {
+            for (sel, sp) in f.selectors() {
+                if *sel == crate::scenario::Selector::Leader {
+                    refuse(caps.leader, sp, "selector \"leader\"", "it has no leader");
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(p)
+        } else {
+            Err(ScenarioError::Invalid(problems))
+        }
+    }
+}

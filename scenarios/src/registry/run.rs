@@ -1,0 +1,122 @@
+//! The object-safe handle on a running simulation of any protocol.
+
+use super::Metrics;
+use serde::Serialize;
+use sim_core::rng::SimRng;
+use sim_core::trace::Tracer;
+use sim_core::{
+    Fault, InFlight, MessageId, NodeId, NodeStatus, NodeView, Outcome, SimError, Stats, Step,
+    Time, TraceSink, Violation,
+};
+
+/// The result of one end-of-run or scenario check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckResult {
+    /// What was checked (`linearizable`, `invariant election safety`, `leader_within 1s`).
+    pub name: String,
+    /// Whether it held.
+    pub passed: bool,
+    /// What was found.
+    pub detail: String,
+}
+
+impl CheckResult {
+    /// A passed check.
+    pub fn pass(name: impl Into<String>, detail: impl Into<String>) -> CheckResult {
+        CheckResult {
+            name: name.into(),
+            passed: true,
+            detail: detail.into(),
+        }
+    }
+
+    /// A failed check.
+    pub fn fail(name: impl Into<String>, detail: impl Into<String>) -> CheckResult {
+        CheckResult {
+            name: name.into(),
+            passed: false,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// A running simulation of some protocol, driven without knowing which.
+///
+/// The binary, the runner and the visual front end see every protocol through this trait;
+/// underneath, each protocol runs as a monomorphized `sim_core::Simulation<N>` (see
+/// [`super::Driver`]). Nodes `0..server_count()` are the servers; client nodes follow them.
+///
+/// Order of calls: build it with [`super::Protocol::build`], optionally attach a trace sink,
+/// drive it with [`Run::step`] / [`Run::run_until`] and faults, then call [`Run::finish`] once
+/// for the end-of-run checks and [`Run::finish_trace`] to close the trace file.
+pub trait Run: Send {
+    /// The protocol's registered name.
+    fn protocol(&self) -> &str;
+    /// Processes the next event.
+    fn step(&mut self) -> Result<Step, SimError>;
+    /// Runs every event up to and including `until`.
+    fn run_until(&mut self, until: Time) -> Result<Outcome, SimError>;
+    /// The current virtual time.
+    fn now(&self) -> Time;
+    /// Time of the next queued event.
+    fn next_event_time(&self) -> Option<Time>;
+    /// The run's seed.
+    fn seed(&self) -> u64;
+    /// All nodes, servers and clients.
+    fn node_count(&self) -> u32;
+    /// Servers only (ids `0..server_count()`).
+    fn server_count(&self) -> u32;
+    /// Every node's generic view (`None` while down).
+    fn views(&self) -> Vec<Option<NodeView>>;
+    /// Every node's status.
+    fn statuses(&self) -> Vec<NodeStatus>;
+    /// Messages in flight, earliest arrival first.
+    fn in_flight(&self) -> Vec<InFlight>;
+    /// A message in flight as text (its JSON, or its `Debug` form).
+    fn message_text(&self, id: MessageId) -> Option<String>;
+    /// Applies a fault at the next input time (see `Simulation::inject`).
+    fn inject(&mut self, fault: Fault) -> Result<Time, SimError>;
+    /// Applies a fault at once (see `Simulation::apply_now`).
+    fn apply_now(&mut self, fault: Fault) -> Result<Option<Violation>, SimError>;
+    /// Schedules a fault at `at`.
+    fn schedule(&mut self, at: Time, fault: Fault) -> Result<(), SimError>;
+    /// The fingerprint so far.
+    fn fingerprint(&self) -> u64;
+    /// The trace (records are kept if a memory sink is attached).
+    fn trace(&self) -> &Tracer;
+    /// Replaces the trace sink.
+    fn set_trace_sink(&mut self, sink: TraceSink);
+    /// Closes the trace sink (a JSONL file is renamed into place).
+    fn finish_trace(&mut self) -> Result<(), SimError>;
+    /// Counters so far.
+    fn stats(&self) -> Stats;
+    /// The violated invariant the run stopped on, if any.
+    fn violation(&self) -> Option<Violation>;
+    /// The protocol's measurements so far.
+    fn metrics(&self) -> Metrics;
+    /// End-of-run checks (linearizability, agreement, convergence); call once, at the end.
+    fn finish(&mut self) -> Vec<CheckResult>;
+    /// Edges to draw between servers.
+    fn topology(&self) -> Vec<(NodeId, NodeId)>;
+    /// Runs a client command typed by a person (`put x 1`); protocols without clients refuse.
+    fn submit(&mut self, command: &str) -> Result<String, String>;
+    /// The current leader, if the protocol has one.
+    fn leader(&self) -> Option<NodeId>;
+    /// Whether the protocol has converged (`None` if it has no notion of it).
+    fn converged(&self) -> Option<bool>;
+    /// Every directed link cut now among the first `limit` nodes, for drawing.
+    fn cut_links(&self, limit: u32) -> Vec<(NodeId, NodeId)>;
+    /// The faults random stream, for selectors and nemeses.
+    fn faults_rng(&mut self) -> &mut SimRng;
+    /// Adds a remark by the harness to the trace.
+    fn annotate(&mut self, text: &str);
+    /// A checkpoint: an independent copy that runs on exactly as this one would (a JSONL trace
+    /// sink stays with the original).
+    fn box_clone(&self) -> Box<dyn Run>;
+}
+
+impl Clone for Box<dyn Run> {
+    fn clone(&self) -> Self {
+        self.box_clone()
+    }
+}

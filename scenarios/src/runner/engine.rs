@@ -1,0 +1,333 @@
+//! The runner's loop: advance the simulation to each agenda item, act, repeat.
+
+use super::agenda::{Agenda, Item};
+use super::report::{FaultNote, RunReport};
+use super::watch::Watches;
+use super::Finished;
+use crate::error::ScenarioError;
+use crate::hex::Hex64;
+use crate::registry::{CheckResult, Metrics, Run};
+use crate::scenario::Scenario;
+use sim_core::{Duration, Fault, NodeStatus, Outcome, Step, Time, Violation};
+use std::collections::BTreeSet;
+
+/// Records `(trace events, fingerprint)` each time the trace passes a multiple of `every`.
+pub(crate) struct Checkpointer {
+    every: u64,
+    next: u64,
+    pub(crate) points: Vec<(u64, u64)>,
+}
+
+/// The state of one scenario run.
+pub(crate) struct Runner<'a> {
+    pub(crate) s: &'a Scenario,
+    pub(crate) run: Box<dyn Run>,
+    pub(crate) agenda: Agenda,
+    pub(crate) notes: Vec<FaultNote>,
+    pub(crate) servers: u32,
+    /// Links degraded by faults, to restore at the heal.
+    pub(crate) degraded: BTreeSet<(u32, u32)>,
+    /// Nodes whose clocks were made to drift, to reset at the heal.
+    pub(crate) drifted: BTreeSet<u32>,
+    pub(crate) watches: Watches,
+    pub(crate) violation: Option<Violation>,
+    checkpoints: Option<Checkpointer>,
+    end: Time,
+}
+
+impl<'a> Runner<'a> {
+    pub(crate) fn new(s: &'a Scenario, run: Box<dyn Run>, checkpoint_every: Option<u64>) -> Self {
+        let servers = run.server_count();
+        let end = s.run.end();
+        let mut agenda = Agenda::default();
+        for (i, f) in s.faults.iter().enumerate() {
+            agenda.push(Time(f.at.get_ref().nanos()), Item::Fault(i));
+        }
+        for (i, n) in s.nemesis.iter().enumerate() {
+            let first = n.from.as_ref().unwrap_or(&n.interval).get_ref().nanos();
+            agenda.push(Time(first), Item::Strike(i));
+        }
+        if let Some(heal) = s.run.heal_at() {
+            agenda.push(heal, Item::Heal);
+        }
+        agenda.push(end, Item::End);
+        let watches = Watches::new(s);
+        Runner {
+            s,
+            run,
+            agenda,
+            notes: Vec::new(),
+            servers,
+            degraded: BTreeSet::new(),
+            drifted: BTreeSet::new(),
+            watches,
+            violation: None,
+            checkpoints: checkpoint_every.map(|every| Checkpointer {
+                every: every.max(1),
+                next: every.max(1),
+                points: Vec::new(),
+            }),
+            end,
+        }
+    }
+
+    fn sim_err(&self, e: sim_core::SimError) -> ScenarioError {
+        ScenarioError::sim(
+            format!("{} (seed {}) at {}", self.s.origin.file, self.run.seed(), self.run.now()),
+            e,
+        )
+    }
+
+    /// Runs every event up to and including `until`; `true` if an invariant broke.
+    pub(crate) fn advance(&mut self, until: Time) -> Result<bool, ScenarioError> {
+        if self.violation.is_some() {
+            return Ok(true);
+        }
+        if until < self.run.now() {
+            return Ok(false);
+        }
+        if let Some(cp) = &mut self.checkpoints {
+            while let Some(t) = self.run.next_event_time() {
+                if t > until {
+                    break;
+                }
+                match self.run.step() {
+                    Ok(Step::Violated(v)) => {
+                        self.violation = Some(v);
+                        return Ok(true);
+                    }
+                    Ok(_) => {}
+                    Err(e) => return Err(self.sim_err(e)),
+                }
+                let len = self.run.trace().len();
+                if len >= cp.next {
+                    cp.points.push((len, self.run.fingerprint()));
+                    cp.next = (len / cp.every + 1) * cp.every;
+                }
+            }
+        }
+        match self.run.run_until(until) {
+            Ok(Outcome::Reached) => Ok(false),
+            Ok(Outcome::Violated(v)) => {
+                self.violation = Some(v);
+                Ok(true)
+            }
+            Err(e) => Err(self.sim_err(e)),
+        }
+    }
+
+    /// Schedules `fault` at `at`, noting it.
+    pub(crate) fn apply(&mut self, at: Time, fault: Fault) -> Result<(), ScenarioError> {
+        self.run.schedule(at, fault).map_err(|e| self.sim_err(e))
+    }
+
+    pub(crate) fn note(&mut self, at: Time, text: impl Into<String>) {
+        self.notes.push(FaultNote {
+            at,
+            text: text.into(),
+        });
+    }
+
+    pub(crate) fn status(&self, node: u32) -> NodeStatus {
+        self.run
+            .statuses()
+            .get(node as usize)
+            .copied()
+            .unwrap_or(NodeStatus::Down)
+    }
+
+    /// Schedules a probe after `at` if a watch still waits.
+    fn arm_probe(&mut self, at: Time) {
+        if let Some(next) = self.watches.next_probe(at) {
+            self.agenda.push(next, Item::Probe);
+        }
+    }
+
+    pub(crate) fn run(mut self) -> Result<Finished, ScenarioError> {
+        self.arm_probe(Time::ZERO);
+        while let Some((t, item)) = self.agenda.pop() {
+            if t > self.end {
+                break;
+            }
+            match item {
+                Item::End => {
+                    self.advance(t)?;
+                    break;
+                }
+                Item::Probe => {
+                    if self.advance(t)? {
+                        break;
+                    }
+                    self.watches.probe(t, self.run.as_ref());
+                    self.arm_probe(t);
+                }
+                other => {
+                    if t > Time::ZERO && self.advance(Time(t.0 - 1))? {
+                        break;
+                    }
+                    match other {
+                        Item::Fault(i) => self.file_fault(t, i)?,
+                        Item::Strike(i) => self.strike(t, i)?,
+                        Item::Undo(undo) => self.undo(t, &undo)?,
+                        Item::Heal => self.heal(t)?,
+                        Item::Probe | Item::End => {}
+                    }
+                    self.arm_probe(t);
+                }
+            }
+        }
+        self.finish()
+    }
+
+    /// The heal between the phases: every partition, crashed node, paused node, degraded link
+    /// and drifting clock goes back to normal.
+    fn heal(&mut self, t: Time) -> Result<(), ScenarioError> {
+        self.apply(t, Fault::HealAll)?;
+        let mut done = vec!["heal-all".to_string()];
+        for n in 0..self.servers {
+            match self.status(n) {
+                NodeStatus::Down => {
+                    self.apply(t, Fault::Restart { node: sim_core::NodeId(n) })?;
+                    done.push(format!("restart n{n}"));
+                }
+                NodeStatus::Paused => {
+                    self.apply(t, Fault::Resume { node: sim_core::NodeId(n) })?;
+                    done.push(format!("resume n{n}"));
+                }
+                NodeStatus::Up => {}
+            }
+        }
+        for n in std::mem::take(&mut self.drifted) {
+            self.apply(t, Fault::ClockDrift { node: sim_core::NodeId(n), rate: 1.0 })?;
+            done.push(format!("clock n{n}"));
+        }
+        for (a, b) in std::mem::take(&mut self.degraded) {
+            let f = self.restore_link(a, b);
+            self.apply(t, f)?;
+            done.push(format!("link n{a}->n{b}"));
+        }
+        self.note(t, format!("heal: {}", done.join(", ")));
+        self.watches.restart_all(t);
+        Ok(())
+    }
+
+    /// The fault that returns `a -> b` to the scenario's model.
+    pub(crate) fn restore_link(&self, a: u32, b: u32) -> Fault {
+        let (from, to) = (sim_core::NodeId(a), sim_core::NodeId(b));
+        let net = self.s.network.to_sim();
+        match net.overrides.iter().rev().find(|o| o.from == from && o.to == to) {
+            Some(o) => Fault::DegradeLink {
+                from,
+                to,
+                model: o.model.clone(),
+            },
+            None => Fault::RestoreLink { from, to },
+        }
+    }
+
+    fn finish(mut self) -> Result<Finished, ScenarioError> {
+        let mut checks = Vec::new();
+        match &self.violation {
+            Some(v) => checks.push(CheckResult::fail(
+                format!("invariant {}", v.checker),
+                format!("violated at {} (event {}): {}", v.time, v.event, v.description),
+            )),
+            None if self.s.checks.invariants => checks.push(CheckResult::pass(
+                "invariants",
+                format!("none violated in {} events", self.run.stats().events),
+            )),
+            None => {}
+        }
+        checks.extend(self.run.finish());
+        let mut metrics = self.run.metrics();
+        self.generic_metrics(&mut metrics);
+        self.watches.metrics(&mut metrics);
+        checks.extend(self.watches.judge(self.s, self.run.now()));
+        checks.extend(self.judge_expectations(&metrics));
+        let stats = self.run.stats();
+        let report = RunReport {
+            scenario: self.s.name.clone(),
+            protocol: self.run.protocol().to_string(),
+            seed: self.run.seed(),
+            servers: self.servers,
+            nodes: self.run.node_count(),
+            end: self.run.now(),
+            stats,
+            faults: std::mem::take(&mut self.notes),
+            metrics: metrics.flat(),
+            checks,
+            fingerprint: Hex64(self.run.fingerprint()),
+            violation: self.violation.clone(),
+            checkpoints: self.checkpoints.take().map(|c| c.points).unwrap_or_default(),
+        };
+        Ok(Finished {
+            report,
+            run: self.run,
+        })
+    }
+
+    fn generic_metrics(&self, m: &mut Metrics) {
+        let s = self.run.stats();
+        let now = self.run.now();
+        m.set("events", s.events as f64);
+        m.set("messages_sent", s.sent as f64);
+        m.set("messages_delivered", s.delivered as f64);
+        m.set(
+            "messages_dropped",
+            (s.dropped_loss + s.dropped_partition + s.dropped_node_down) as f64,
+        );
+        m.set("bytes_sent", s.bytes_sent as f64);
+        m.set("timers_fired", s.timers_fired as f64);
+        m.set("faults", s.faults as f64);
+        m.set("virtual_time_s", Duration(now.0).as_secs_f64());
+        if let Some(ops) = m.get("ops_completed")
+            && ops > 0.0
+        {
+            m.set("messages_per_op", s.sent as f64 / ops);
+        }
+    }
+
+    fn judge_expectations(&self, m: &Metrics) -> Vec<CheckResult> {
+        let mut out = Vec::new();
+        if let Some(max) = &self.s.checks.messages_per_op_max {
+            let max = *max.get_ref();
+            let name = format!("messages_per_op_max {max}");
+            out.push(match m.get("messages_per_op") {
+                Some(v) if v <= max => CheckResult::pass(name, format!("{v:.2} messages per operation")),
+                Some(v) => CheckResult::fail(name, format!("{v:.2} messages per operation")),
+                None => CheckResult::fail(name, "no client operation completed"),
+            });
+        }
+        for e in &self.s.expect {
+            let metric = e.metric.get_ref();
+            let bounds = match (e.min, e.max) {
+                (Some(a), Some(b)) => format!("in [{a}, {b}]"),
+                (Some(a), None) => format!(">= {a}"),
+                (None, Some(b)) => format!("<= {b}"),
+                (None, None) => String::new(),
+            };
+            let name = format!("expect {metric} {bounds}");
+            out.push(match m.get(metric) {
+                Some(v) => {
+                    let ok = e.min.is_none_or(|a| v >= a) && e.max.is_none_or(|b| v <= b);
+                    if ok {
+                        CheckResult::pass(name, format!("{metric} = {v}"))
+                    } else {
+                        CheckResult::fail(name, format!("{metric} = {v}"))
+                    }
+                }
+                None => {
+                    let names = m.names();
+                    let hint = crate::diag::suggest(metric, names.iter().map(String::as_str))
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default();
+                    CheckResult::fail(
+                        name,
+                        format!("no metric \"{metric}\" in this run{hint} (`clustersim run --json` lists them)"),
+                    )
+                }
+            });
+        }
+        out
+    }
+}

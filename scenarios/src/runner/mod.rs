@@ -1,0 +1,85 @@
+//! Running a scenario: build the protocol's run, play the fault schedule and the nemeses at
+//! their times (selectors resolved at the moment each fault fires), heal between the safety
+//! and liveness phases, watch for leaders and convergence, and judge the checks and
+//! expectations.
+//!
+//! Everything random the runner decides (which node `random` picks, where a nemesis cuts)
+//! is drawn from the simulation's faults stream, so one scenario and seed always give one
+//! run and one fingerprint.
+
+mod agenda;
+mod engine;
+mod nemesis;
+mod report;
+mod resolve;
+mod watch;
+
+pub use report::{FaultNote, RunReport};
+
+use crate::error::ScenarioError;
+use crate::registry::{Registry, Run};
+use crate::scenario::Scenario;
+use std::path::PathBuf;
+
+/// Where the trace of a run goes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum TraceOut {
+    /// Nowhere (the fingerprint is still computed).
+    #[default]
+    None,
+    /// Kept in memory (`Run::trace().records()`), for exports and drift reports.
+    Memory,
+    /// Written as JSON Lines, atomically, to this file.
+    Jsonl(PathBuf),
+}
+
+/// How to run a scenario.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// The seed (the scenario's own seed when `None`).
+    pub seed: Option<u64>,
+    /// Where the trace goes.
+    pub trace: TraceOut,
+    /// Record `(trace events, fingerprint)` every this many trace events, for locating drift.
+    pub checkpoint_every: Option<u64>,
+}
+
+/// A finished run: the report and the run itself (for its trace, views and metrics).
+pub struct Finished {
+    /// What happened and what was judged.
+    pub report: RunReport,
+    /// The run, stopped at its end.
+    pub run: Box<dyn Run>,
+}
+
+/// Runs `scenario` with the protocol `registry` names for it.
+pub fn run_scenario(
+    registry: &Registry,
+    scenario: &Scenario,
+    opts: &RunOptions,
+) -> Result<Finished, ScenarioError> {
+    let protocol = registry.resolve(scenario)?;
+    let seed = opts.seed.unwrap_or(scenario.seed);
+    let mut run = protocol.build(scenario, seed)?;
+    match &opts.trace {
+        TraceOut::None => {}
+        TraceOut::Memory => run.set_trace_sink(sim_core::TraceSink::Memory(Vec::new())),
+        TraceOut::Jsonl(path) => {
+            let sink = sim_core::trace::JsonlSink::create(path)
+                .map_err(|e| ScenarioError::io(path.display(), e))?;
+            run.set_trace_sink(sim_core::TraceSink::Jsonl(sink));
+        }
+    }
+    let finished = engine::Runner::new(scenario, run, opts.checkpoint_every).run()?;
+    finish_file_trace(finished, &opts.trace)
+}
+
+/// Closes a JSONL trace (renaming it into place); a memory trace stays readable.
+fn finish_file_trace(mut f: Finished, trace: &TraceOut) -> Result<Finished, ScenarioError> {
+    if let TraceOut::Jsonl(path) = trace {
+        f.run
+            .finish_trace()
+            .map_err(|e| ScenarioError::sim(format!("writing the trace {}", path.display()), e))?;
+    }
+    Ok(f)
+}

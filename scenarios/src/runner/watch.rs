@@ -1,0 +1,153 @@
+//! Watching for a leader (`leader_within`) and for convergence (`converged_by`) by probing the
+//! cluster at a fixed virtual-time period.
+
+use crate::duration::DurationStr;
+use crate::registry::{CheckResult, Metrics, Run};
+use crate::scenario::Scenario;
+use sim_core::{Duration, NodeId, Time};
+
+/// The probe period when the file does not give one.
+pub const DEFAULT_PROBE: Duration = Duration::from_millis(1);
+
+/// Waiting for something since a time.
+#[derive(Clone, Debug)]
+struct Watch {
+    since: Time,
+    /// Why it started, for reports.
+    reason: String,
+    /// A node that does not count (an isolated old leader that still believes it leads).
+    exclude: Option<NodeId>,
+    found: Option<(Time, Option<NodeId>)>,
+}
+
+impl Watch {
+    fn new(since: Time, reason: impl Into<String>, exclude: Option<NodeId>) -> Watch {
+        Watch {
+            since,
+            reason: reason.into(),
+            exclude,
+            found: None,
+        }
+    }
+}
+
+/// The runner's watches.
+pub(crate) struct Watches {
+    probe: Duration,
+    leader: Option<Watch>,
+    convergence: Option<Watch>,
+    /// Time from each leader loss (or the start, or the heal) to the next leader, in ms.
+    elections: Vec<f64>,
+}
+
+impl Watches {
+    pub(crate) fn new(s: &Scenario) -> Watches {
+        let probe = s
+            .checks
+            .probe
+            .as_ref()
+            .map_or(DEFAULT_PROBE, |p| Duration(p.get_ref().nanos()));
+        let start = "the start";
+        Watches {
+            probe,
+            leader: s.checks.leader_within.as_ref().map(|_| Watch::new(Time::ZERO, start, None)),
+            convergence: s.checks.converged_by.as_ref().map(|_| Watch::new(Time::ZERO, start, None)),
+            elections: Vec::new(),
+        }
+    }
+
+    fn pending(&self) -> bool {
+        [&self.leader, &self.convergence]
+            .iter()
+            .any(|w| w.as_ref().is_some_and(|w| w.found.is_none()))
+    }
+
+    /// When to probe next after `t`, if anything still waits.
+    pub(crate) fn next_probe(&mut self, t: Time) -> Option<Time> {
+        if !self.pending() {
+            return None;
+        }
+        // Probes land on multiples of the period, so extra agenda items never shift them.
+        let p = self.probe.0.max(1);
+        Some(Time((t.0 / p + 1).saturating_mul(p)))
+    }
+
+    /// The leader was crashed, paused or isolated at `t`: wait for a new one.
+    pub(crate) fn leader_lost(&mut self, t: Time, old: NodeId, isolated: bool) {
+        if let Some(w) = &mut self.leader {
+            *w = Watch::new(t, format!("losing leader {old} at {}", DurationStr(Duration(t.0))), isolated.then_some(old));
+        }
+    }
+
+    /// The heal at `t`: wait again for a leader and for convergence.
+    pub(crate) fn restart_all(&mut self, t: Time) {
+        let reason = format!("the heal at {}", DurationStr(Duration(t.0)));
+        if let Some(w) = &mut self.leader {
+            *w = Watch::new(t, reason.clone(), None);
+        }
+        if let Some(w) = &mut self.convergence {
+            *w = Watch::new(t, reason, None);
+        }
+    }
+
+    /// Looks at the cluster at `t`.
+    pub(crate) fn probe(&mut self, t: Time, run: &dyn Run) {
+        if let Some(w) = &mut self.leader
+            && w.found.is_none()
+            && let Some(l) = run.leader()
+            && Some(l) != w.exclude
+        {
+            w.found = Some((t, Some(l)));
+            self.elections.push((t - w.since).as_millis_f64());
+        }
+        if let Some(w) = &mut self.convergence
+            && w.found.is_none()
+            && run.converged() == Some(true)
+        {
+            w.found = Some((t, None));
+        }
+    }
+
+    pub(crate) fn metrics(&self, m: &mut Metrics) {
+        for e in &self.elections {
+            m.sample("leader_election_ms", *e);
+        }
+        if let Some(Watch { since, found: Some((t, _)), .. }) = &self.convergence {
+            m.set("convergence_ms", (*t - *since).as_millis_f64());
+        }
+    }
+
+    /// The `leader_within` and `converged_by` checks, with the run ended at `end`.
+    pub(crate) fn judge(&self, s: &Scenario, end: Time) -> Vec<CheckResult> {
+        let mut out = Vec::new();
+        let one = |w: &Watch, limit: DurationStr, name: String, what: &str| match w.found {
+            Some((t, who)) => {
+                let took = t - w.since;
+                let who = who.map(|n| format!(" ({n})")).unwrap_or_default();
+                let detail = format!("{what}{who} {} after {}", DurationStr(took), w.reason);
+                if took <= limit.0 {
+                    CheckResult::pass(name, detail)
+                } else {
+                    CheckResult::fail(name, detail)
+                }
+            }
+            None => CheckResult::fail(
+                name,
+                format!(
+                    "no {what} in the {} between {} and the end of the run",
+                    DurationStr(end - w.since),
+                    w.reason
+                ),
+            ),
+        };
+        if let (Some(w), Some(limit)) = (&self.leader, &s.checks.leader_within) {
+            let limit = *limit.get_ref();
+            out.push(one(w, limit, format!("leader_within {limit}"), "leader"));
+        }
+        if let (Some(w), Some(limit)) = (&self.convergence, &s.checks.converged_by) {
+            let limit = *limit.get_ref();
+            out.push(one(w, limit, format!("converged_by {limit}"), "convergence"));
+        }
+        out
+    }
+}

@@ -1,0 +1,218 @@
+//! The runner on the test-only toy protocol: faults with selectors, nemeses, phases, watches,
+//! checks and determinism.
+
+mod common;
+
+use common::{registry, scenario};
+use scenarios::runner::{RunOptions, TraceOut, run_scenario};
+use sim_core::{TraceEvent, Fault};
+
+const BASE: &str = r#"
+name = "toy run"
+[protocol]
+name = "toy"
+[cluster]
+nodes = 5
+[network]
+latency = "1ms..3ms"
+[run]
+duration = "2s"
+[checks]
+leader_within = "200ms"
+converged_by = "300ms"
+"#;
+
+fn run(text: &str, seed: u64) -> scenarios::runner::Finished {
+    let s = scenario(text);
+    let opts = RunOptions { seed: Some(seed), trace: TraceOut::Memory, checkpoint_every: None };
+    run_scenario(&registry(), &s, &opts).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn faults(f: &scenarios::runner::Finished) -> Vec<(u64, Fault)> {
+    f.run
+        .trace()
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Fault { fault, .. } => Some((r.time.0, fault.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn happy_path_passes_and_repeats() {
+    let a = run(BASE, 1);
+    assert!(a.report.passed(), "{:#?}", a.report.checks);
+    let names: Vec<&str> = a.report.checks.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["invariants", "toy end check", "leader_within 200ms", "converged_by 300ms"]);
+    assert!(a.report.metrics["beats"] > 500.0);
+    assert!(a.report.metrics.contains_key("beats_per_node_p50"));
+    assert!(a.report.metrics.contains_key("leader_election_ms_max"));
+    let b = run(BASE, 1);
+    assert_eq!(a.report.fingerprint, b.report.fingerprint);
+    assert_ne!(a.report.fingerprint, run(BASE, 2).report.fingerprint);
+}
+
+#[test]
+fn leader_selector_resolves_when_the_fault_fires() {
+    let text = format!(
+        "{BASE}\n[[faults]]\nat = \"1s\"\naction = \"crash\"\nnodes = \"leader\"\n\
+         [[faults]]\nat = \"1500ms\"\naction = \"restart\"\nnodes = \"all-crashed\"\n"
+    );
+    let f = run(&text, 3);
+    // Node 0 is the lowest id, so it leads at 1s; the restart picks whoever is down.
+    assert_eq!(
+        faults(&f),
+        vec![
+            (1_000_000_000, Fault::Crash { node: sim_core::NodeId(0) }),
+            (1_500_000_000, Fault::Restart { node: sim_core::NodeId(0) }),
+        ]
+    );
+    assert_eq!(f.report.faults[0].text, "crash n0 (leader)");
+    // The leader watch restarted at the crash: n1 takes over within the bound.
+    let lw = f.report.checks.iter().find(|c| c.name.starts_with("leader_within")).unwrap();
+    assert!(lw.passed && lw.detail.contains("losing leader n0 at 1s"), "{lw:?}");
+}
+
+#[test]
+fn leader_within_fails_when_the_bound_is_too_tight() {
+    let text = BASE.replace("leader_within = \"200ms\"", "leader_within = \"1ms\"")
+        + "\n[[faults]]\nat = \"1s\"\naction = \"crash\"\nnodes = \"leader\"\n";
+    let f = run(&text, 3);
+    let lw = f.report.checks.iter().find(|c| c.name.starts_with("leader_within")).unwrap();
+    assert!(!lw.passed, "{lw:?}");
+    assert!(!f.report.passed());
+}
+
+#[test]
+fn random_and_majority_selectors_draw_from_the_faults_stream() {
+    let text = format!(
+        "{BASE}\n[[faults]]\nat = \"500ms\"\naction = \"partition\"\ngroups = [\"majority\", \"minority\"]\n\
+         [[faults]]\nat = \"600ms\"\naction = \"crash\"\nnodes = \"random\"\n"
+    );
+    let a = faults(&run(&text, 11));
+    let b = faults(&run(&text, 11));
+    assert_eq!(a, b);
+    let Fault::Partition { spec: sim_core::PartitionSpec::Groups(groups) } = &a[0].1 else {
+        panic!("{a:?}")
+    };
+    assert_eq!(groups.len(), 2);
+    assert_eq!((groups[0].len(), groups[1].len()), (3, 2));
+    let mut all: Vec<u32> = groups.iter().flatten().map(|n| n.0).collect();
+    all.sort();
+    assert_eq!(all, [0, 1, 2, 3, 4]);
+    // Different seeds draw different majorities at least sometimes.
+    let differs = (1..20).any(|s| faults(&run(&text, s))[0] != a[0]);
+    assert!(differs);
+}
+
+#[test]
+fn safety_phase_then_heal_restores_everything() {
+    let text = BASE.replace("duration = \"2s\"", "safety = \"1s\"\nliveness = \"1s\"")
+        + r#"
+[[nemesis]]
+kind = "crash-restart"
+interval = "200ms"
+duration = "150ms"
+[[nemesis]]
+kind = "flaky-links"
+interval = "300ms"
+duration = "1s"
+links = 2
+[[nemesis]]
+kind = "clock-drift"
+interval = "400ms"
+duration = "2s"
+[[faults]]
+at = "900ms"
+action = "pause"
+nodes = [3]
+"#;
+    let f = run(&text, 5);
+    let heal = f.report.faults.iter().find(|n| n.text.starts_with("heal:")).unwrap();
+    assert_eq!(heal.at.0, 1_000_000_000);
+    assert!(heal.text.contains("resume n3"), "{}", heal.text);
+    assert!(heal.text.contains("link n"), "{}", heal.text);
+    assert!(heal.text.contains("clock n"), "{}", heal.text);
+    // Nemeses struck during the safety phase, and nothing after the heal.
+    let applied = faults(&f);
+    assert!(applied.iter().any(|(_, x)| matches!(x, Fault::Crash { .. })));
+    assert!(applied.iter().any(|(_, x)| matches!(x, Fault::DegradeLink { .. })));
+    assert!(applied.iter().all(|(t, _)| *t <= 1_000_000_000));
+    // The watches restarted at the heal and were met.
+    assert!(f.report.passed(), "{:#?}", f.report.checks);
+    let conv = f.report.checks.iter().find(|c| c.name.starts_with("converged_by")).unwrap();
+    assert!(conv.detail.contains("after the heal at 1s"), "{conv:?}");
+    for s in f.run.statuses() {
+        assert_eq!(s, sim_core::NodeStatus::Up);
+    }
+}
+
+#[test]
+fn majorities_ring_gives_every_node_a_majority() {
+    let text = BASE.to_string()
+        + "[[nemesis]]\nkind = \"majorities-ring\"\ninterval = \"500ms\"\nduration = \"100ms\"\nuntil = \"600ms\"\n";
+    let f = run(&text, 9);
+    let cuts: Vec<(u32, u32)> = faults(&f)
+        .iter()
+        .filter_map(|(_, x)| match x {
+            Fault::Partition { spec: sim_core::PartitionSpec::Link { from, to } } => Some((from.0, to.0)),
+            _ => None,
+        })
+        .collect();
+    // 5 servers, each cut from the 2 that are not its ring neighbours, both ways.
+    assert_eq!(cuts.len(), 10);
+    for n in 0..5 {
+        let unreachable = cuts.iter().filter(|(a, _)| *a == n).count();
+        assert_eq!(5 - unreachable, 3, "node {n} sees a majority (itself included)");
+    }
+}
+
+#[test]
+fn a_violation_stops_the_run_and_fails() {
+    let text = BASE.replace("name = \"toy\"", "name = \"toy\"\n[protocol.params]\nbreak_at_ms = 100");
+    let f = run(&text, 1);
+    assert!(!f.report.passed());
+    let v = f.report.violation.as_ref().unwrap();
+    assert_eq!(v.checker, "time stands still");
+    assert!(f.report.end.0 < 200_000_000);
+    assert!(f.report.checks[0].name == "invariant time stands still" && !f.report.checks[0].passed);
+    let off = text.replace("[checks]", "[checks]\ninvariants = false");
+    assert!(run(&off, 1).report.violation.is_none());
+}
+
+#[test]
+fn expectations_judge_metrics_and_suggest_names() {
+    let text = BASE.to_string()
+        + "[[expect]]\nmetric = \"beats\"\nmin = 10.0\n[[expect]]\nmetric = \"beatz\"\nmax = 1.0\n\
+           [[expect]]\nmetric = \"messages_sent\"\nmax = 1.0\n";
+    let f = run(&text, 1);
+    let e: Vec<_> = f.report.checks.iter().filter(|c| c.name.starts_with("expect")).collect();
+    assert!(e[0].passed);
+    assert!(!e[1].passed && e[1].detail.contains("did you mean \"beats\""), "{:?}", e[1]);
+    assert!(!e[2].passed);
+}
+
+#[test]
+fn checkpoints_and_sinks_leave_the_fingerprint_alone() {
+    let s = scenario(BASE);
+    let plain = run_scenario(&registry(), &s, &RunOptions::default()).unwrap();
+    let opts = RunOptions { seed: None, trace: TraceOut::Memory, checkpoint_every: Some(100) };
+    let cp = run_scenario(&registry(), &s, &opts).unwrap();
+    assert_eq!(plain.report.fingerprint, cp.report.fingerprint);
+    assert!(cp.report.checkpoints.len() > 10);
+    assert!(cp.report.checkpoints.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(plain.report.seed, 7);
+}
+
+#[test]
+fn capability_mismatch_is_refused_at_load() {
+    let text = BASE.to_string() + "linearizable = true\n";
+    let s = scenario(&text);
+    let e = run_scenario(&registry(), &s, &RunOptions::default()).err().unwrap();
+    let shown = e.to_string();
+    assert!(shown.contains("cannot be checked for `linearizable`"), "{shown}");
+    assert!(shown.contains("test.toml:14:"), "{shown}");
+}
+
