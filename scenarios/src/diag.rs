@@ -101,11 +101,16 @@ impl fmt::Display for Diagnostic {
 
 /// The candidate closest to `word`, if it is close enough to be what was meant.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Close means a few edits away (a typo, a swapped pair of letters) or a shared prefix.
+    let budget = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter_map(|c| {
+            let edits = strsim::damerau_levenshtein(word, c);
+            let close = edits <= budget || strsim::jaro_winkler(word, c) >= 0.85;
+            close.then_some((edits, c))
+        })
+        .min_by_key(|&(edits, c)| (edits, c))
         .map(|(_, c)| c)
 }
 
@@ -143,6 +148,7 @@ mod tests {
     #[test]
     fn suggests_only_close_words() {
         assert_eq!(suggest("rafft", ["raft", "broadcast"]), Some("raft"));
+        assert_eq!(suggest("tyo", ["toy", "raft"]), Some("toy"));
         assert_eq!(suggest("zzz", ["raft", "broadcast"]), None);
     }
 }
