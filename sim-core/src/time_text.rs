@@ -271,12 +271,35 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_duration() {
-        for bad in ["", "ms", "150", "-1s", "1.2.3s", "1x", "1.0001ns", "99999999999h", "."] {
+        for bad in [
+            "",
+            "ms",
+            "150",
+            "-1s",
+            "1.2.3s",
+            "1x",
+            "1.0001ns",
+            "99999999999h",
+            ".",
+        ] {
             let e = parse_duration(bad).expect_err(bad);
-            assert!(e.to_string().contains("expected a number and a unit"), "{e}");
+            assert!(
+                e.to_string().contains("expected a number and a unit"),
+                "{e}"
+            );
         }
-        assert!(parse_duration("1.5ns").unwrap_err().problem.contains("nanosecond"));
-        assert!(parse_duration("3 parsecs").unwrap_err().problem.contains("unknown unit"));
+        assert!(
+            parse_duration("1.5ns")
+                .unwrap_err()
+                .problem
+                .contains("nanosecond")
+        );
+        assert!(
+            parse_duration("3 parsecs")
+                .unwrap_err()
+                .problem
+                .contains("unknown unit")
+        );
     }
 
     #[test]

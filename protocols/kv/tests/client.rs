@@ -40,7 +40,7 @@ enum Role {
         store: KvStore,
         sessions: bool,
     },
-    Client(Client),
+    Client(Box<Client>),
 }
 
 #[derive(Clone, Debug)]
@@ -65,7 +65,7 @@ impl Node for TestNode {
                 sessions: cfg.sessions,
             })
         } else {
-            TestNode(Role::Client(Client::start(id, &cfg.client, ctx)))
+            TestNode(Role::Client(Box::new(Client::start(id, &cfg.client, ctx))))
         }
     }
 
@@ -138,7 +138,7 @@ fn clients(sim: &Simulation<TestNode>) -> Vec<&Client> {
     sim.nodes()
         .live()
         .filter_map(|(_, n)| match &n.0 {
-            Role::Client(c) => Some(c),
+            Role::Client(c) => Some(&**c),
             Role::Server { .. } => None,
         })
         .collect()
