@@ -581,6 +581,15 @@ impl<N: Node> Simulation<N> {
         &self.core.trace
     }
 
+    /// The first attached checker of type `C` that exposes itself through
+    /// [`Checker::as_any`], for reading back what it observed.
+    pub fn checker<C: 'static>(&self) -> Option<&C> {
+        self.checkers
+            .iter()
+            .filter_map(|c| c.as_any())
+            .find_map(|a| a.downcast_ref::<C>())
+    }
+
     /// Counters over the run so far.
     pub fn stats(&self) -> &Stats {
         &self.core.stats

@@ -449,3 +449,28 @@ fn degrading_a_link_changes_its_delay_from_then_on() {
     s.run_until(ms(200)).unwrap();
     assert_eq!(received(&s, B)[1].0, ms(101));
 }
+
+/// A checker that only observes can be read back after the run.
+#[test]
+fn an_observing_checker_is_read_back_by_type() {
+    #[derive(Clone, Default)]
+    struct CountEvents(u64);
+    impl sim_core::Checker<common::Beacon> for CountEvents {
+        fn name(&self) -> &str {
+            "count"
+        }
+        fn check(&mut self, _: &sim_core::CheckView<'_, common::Beacon>) -> Result<(), String> {
+            self.0 += 1;
+            Ok(())
+        }
+        fn as_any(&self) -> Option<&dyn std::any::Any> {
+            Some(self)
+        }
+    }
+    let mut sim: sim_core::Simulation<common::Beacon> = common::sim(1, 3);
+    sim.add_checker(CountEvents::default());
+    sim.run_until(sim_core::Time(50_000_000)).unwrap();
+    let seen = sim.checker::<CountEvents>().expect("attached").0;
+    assert_eq!(seen, sim.stats().events);
+    assert!(seen > 0);
+}
