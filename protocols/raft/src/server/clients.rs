@@ -1,0 +1,57 @@
+//! Client requests at a server: redirect when not leading, append a command, or take the read
+//! path.
+
+use super::{Role, Server};
+use crate::config::{Bug, ReadMode};
+use crate::log::{Entry, Payload};
+use crate::message::Msg;
+use crate::node::RaftNode;
+use kv::{KvInput, KvOutput, Reply, ReplyOutcome, Request};
+use sim_core::{Ctx, NodeId};
+
+impl Server {
+    /// Handles a client's request.
+    pub(crate) fn on_request(
+        &mut self,
+        from: NodeId,
+        request: Request,
+        ctx: &mut Ctx<'_, RaftNode>,
+    ) {
+        let command = request.command;
+        if self.role != Role::Leader {
+            let reply = Reply {
+                seq: command.seq,
+                outcome: ReplyOutcome::NotLeader { hint: self.leader },
+            };
+            ctx.send(from, Msg::Reply(reply));
+            return;
+        }
+        if let KvInput::Get { key } = &command.op {
+            if self.has(Bug::StaleRead) {
+                // Served from memory: a deposed leader that does not know it yet answers
+                // with what it has.
+                let value = self.store.read(key);
+                let reply = Reply {
+                    seq: command.seq,
+                    outcome: ReplyOutcome::Ok(KvOutput::Value(value)),
+                };
+                ctx.send(from, Msg::Reply(reply));
+                return;
+            }
+            if self.config.read_mode == ReadMode::ReadIndex {
+                self.begin_read(from, command.seq, key.clone(), ctx);
+                return;
+            }
+        }
+        let index = self.append_local(
+            Entry {
+                term: self.term,
+                payload: Payload::Command(command.clone()),
+            },
+            ctx,
+        );
+        self.owed.insert(index, (from, command.seq));
+        self.broadcast_append(ctx);
+        self.advance_commit(ctx);
+    }
+}
