@@ -392,6 +392,12 @@ impl<N: Node> Simulation<N> {
                 Some(Some(node))
             }
             Event::Start(node) => {
+                // The first start, unless a fault got there first: a crash keeps the node
+                // down, a restart has already started it.
+                let slot = &self.nodes[node.index()];
+                if slot.status != NodeStatus::Down || slot.incarnation != 0 {
+                    return Some(None);
+                }
                 self.start_node(node);
                 Some(Some(node))
             }
