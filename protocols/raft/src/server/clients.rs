@@ -6,7 +6,7 @@ use crate::config::{Bug, ReadMode};
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
 use crate::node::RaftNode;
-use kv::{KvInput, KvOutput, Reply, ReplyOutcome, Request};
+use kv::{Command, KvInput, KvOutput, Reply, ReplyOutcome, Request};
 use sim_core::{Ctx, NodeId};
 
 impl Server {
@@ -53,5 +53,29 @@ impl Server {
         self.owed.insert(index, (from, command.seq));
         self.broadcast_append(ctx);
         self.advance_commit(ctx);
+    }
+}
+
+impl Server {
+    /// Appends a command at the leader on behalf of no client (a command typed into an
+    /// inspector, or a test steering the cluster); nobody is answered when it applies.
+    pub fn propose(
+        &mut self,
+        command: Command,
+        ctx: &mut Ctx<'_, RaftNode>,
+    ) -> Result<u64, String> {
+        if self.role != Role::Leader {
+            return Err(format!("{} is not the leader", self.id));
+        }
+        let index = self.append_local(
+            Entry {
+                term: self.term,
+                payload: Payload::Command(command),
+            },
+            ctx,
+        );
+        self.broadcast_append(ctx);
+        self.advance_commit(ctx);
+        Ok(index)
     }
 }

@@ -112,3 +112,114 @@ pub fn restart(sim: &mut Simulation<RaftNode>, node: NodeId) {
 pub fn completed(sim: &Simulation<RaftNode>) -> u64 {
     raft::metrics::metrics(sim).clients.completed
 }
+
+/// A randomized nemesis for the bug hunts: every 100 to 400 ms it crashes a server (keeping
+/// a majority up), restarts one, splits all nodes (clients included) into two random sides,
+/// or heals. Draws come from the simulation's fault stream, so a seed replays exactly.
+/// Then everything heals and restarts, and the cluster runs on so that reads and writes see
+/// the outcome. Returns the first violation a checker reported.
+pub fn nemesis_run(sim: &mut Simulation<RaftNode>, servers: u32, chaos_ms: u64) -> Option<String> {
+    let nodes = sim.node_count();
+    let mut t = 300;
+    let mut down: Vec<NodeId> = Vec::new();
+    while t < chaos_ms {
+        if let Some(v) = run_to(sim, ms(t)) {
+            return Some(v);
+        }
+        let rng = sim.faults_rng();
+        let action = rng.below(4);
+        let fault = match action {
+            0 if (down.len() as u32) < (servers - 1) / 2 => {
+                let n = NodeId(rng.below(u64::from(servers)) as u32);
+                if down.contains(&n) {
+                    None
+                } else {
+                    down.push(n);
+                    Some(Fault::Crash { node: n })
+                }
+            }
+            1 if !down.is_empty() => {
+                let i = rng.index(down.len());
+                Some(Fault::Restart {
+                    node: down.swap_remove(i),
+                })
+            }
+            2 => {
+                let mut a = Vec::new();
+                let mut b = Vec::new();
+                for n in 0..nodes {
+                    if rng.chance(0.5) {
+                        a.push(NodeId(n));
+                    } else {
+                        b.push(NodeId(n));
+                    }
+                }
+                Some(Fault::Partition {
+                    spec: sim_core::PartitionSpec::Groups(vec![a, b]),
+                })
+            }
+            _ => Some(Fault::HealAll),
+        };
+        let step = sim.faults_rng().between(100, 400);
+        if let Some(f) = fault {
+            match sim.apply_now(f).expect("a valid fault") {
+                Some(v) => return Some(format!("{}: {}", v.checker, v.description)),
+                None => {}
+            }
+        }
+        t += step;
+    }
+    sim.apply_now(Fault::HealAll).expect("heal");
+    for n in down {
+        sim.apply_now(Fault::Restart { node: n }).expect("restart");
+    }
+    run_to(sim, ms(chaos_ms + 3_000))
+}
+
+/// A nemesis aimed at elections: every 40 to 150 ms it crashes the leader, restarts a crashed
+/// server, or reboots a running server at once (so it forgets whatever it did not sync),
+/// keeping a majority up. Then everything restarts and the cluster runs on.
+pub fn election_churn(
+    sim: &mut Simulation<RaftNode>,
+    servers: u32,
+    chaos_ms: u64,
+) -> Option<String> {
+    let mut t = 200;
+    let mut down: Vec<NodeId> = Vec::new();
+    while t < chaos_ms {
+        if let Some(v) = run_to(sim, ms(t)) {
+            return Some(v);
+        }
+        let leader = raft::cluster::leader(sim);
+        let rng = sim.faults_rng();
+        let fault = match rng.below(3) {
+            0 => match leader {
+                Some(l) if (down.len() as u32) < (servers - 1) / 2 => {
+                    down.push(l);
+                    Some(Fault::Crash { node: l })
+                }
+                _ => None,
+            },
+            1 if !down.is_empty() => {
+                let i = rng.index(down.len());
+                Some(Fault::Restart {
+                    node: down.swap_remove(i),
+                })
+            }
+            _ => {
+                let n = NodeId(rng.below(u64::from(servers)) as u32);
+                (!down.contains(&n)).then_some(Fault::Restart { node: n })
+            }
+        };
+        t += sim.faults_rng().between(5, 60);
+        if let Some(f) = fault
+            && let Some(v) = sim.apply_now(f).expect("a valid fault")
+        {
+            return Some(format!("{}: {}", v.checker, v.description));
+        }
+    }
+    for n in down {
+        sim.apply_now(Fault::Restart { node: n }).expect("restart");
+    }
+    run_to(sim, ms(chaos_ms + 2_000))
+}
