@@ -85,6 +85,11 @@ impl<N: Node> Simulation<N> {
     fn crash(&mut self, node: NodeId) -> String {
         let slot = self.slot_mut(node);
         if slot.status == NodeStatus::Down {
+            if slot.incarnation == 0 && slot.state.is_none() {
+                // Crashed before its first start: it stays down until a restart.
+                slot.incarnation = 1;
+                return "crashed before starting; stays down until restarted".to_string();
+            }
             return "ignored: node is down".to_string();
         }
         slot.status = NodeStatus::Down;

@@ -30,6 +30,12 @@ pub trait Checker<N: Node>: DynClone + Send + Sync {
     fn name(&self) -> &str;
     /// Returns a description of the violation if the invariant no longer holds.
     fn check(&mut self, view: &CheckView<'_, N>) -> Result<(), String>;
+
+    /// The checker as `Any`, for a checker that also observes (who led which term, when) and
+    /// whose observations a harness reads back with [`Simulation::checker`](crate::Simulation::checker).
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 dyn_clone::clone_trait_object!(<N> Checker<N> where N: Node);

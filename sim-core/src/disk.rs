@@ -20,6 +20,8 @@ enum PendingOp<R> {
     Remove(DiskKey),
     /// Remove every key `(name, i)` with `i >= from`.
     Truncate(&'static str, u64),
+    /// Remove every key `(name, i)` with `i < below`.
+    RemoveBelow(&'static str, u64),
 }
 
 /// Durable storage of one node; survives crashes up to its last sync.
@@ -65,8 +67,16 @@ impl<R: Clone> Disk<R> {
     /// Removes every record `(name, i)` with `i >= from` (a log suffix); durable after sync.
     pub fn truncate(&mut self, name: &'static str, from: u64) {
         self.writes += 1;
-        truncate_map(&mut self.current, name, from);
+        remove_range(&mut self.current, name, from, u64::MAX);
         self.pending.push(PendingOp::Truncate(name, from));
+    }
+
+    /// Removes every record `(name, i)` with `i < below` (a log prefix a snapshot replaced);
+    /// durable after sync.
+    pub fn remove_below(&mut self, name: &'static str, below: u64) {
+        self.writes += 1;
+        remove_range(&mut self.current, name, 0, below);
+        self.pending.push(PendingOp::RemoveBelow(name, below));
     }
 
     /// Makes every write so far durable.
@@ -83,7 +93,12 @@ impl<R: Clone> Disk<R> {
                 PendingOp::Remove(k) => {
                     self.durable.remove(&k);
                 }
-                PendingOp::Truncate(name, from) => truncate_map(&mut self.durable, name, from),
+                PendingOp::Truncate(name, from) => {
+                    remove_range(&mut self.durable, name, from, u64::MAX);
+                }
+                PendingOp::RemoveBelow(name, below) => {
+                    remove_range(&mut self.durable, name, 0, below);
+                }
             }
         }
     }
@@ -131,11 +146,21 @@ impl<R: Clone> Disk<R> {
     }
 }
 
-fn truncate_map<R>(map: &mut BTreeMap<DiskKey, R>, name: &'static str, from: u64) {
-    let doomed: Vec<DiskKey> = map
-        .range(DiskKey(name, from)..=DiskKey(name, u64::MAX))
-        .map(|(k, _)| *k)
-        .collect();
+/// Removes the keys `(name, i)` with `lo <= i` and `i < hi` (or `i <= u64::MAX` when `hi` is
+/// `u64::MAX`, so a suffix truncation reaches the last possible index).
+fn remove_range<R>(map: &mut BTreeMap<DiskKey, R>, name: &'static str, lo: u64, hi: u64) {
+    if lo >= hi && hi != u64::MAX {
+        return;
+    }
+    let doomed: Vec<DiskKey> = if hi == u64::MAX {
+        map.range(DiskKey(name, lo)..=DiskKey(name, u64::MAX))
+            .map(|(k, _)| *k)
+            .collect()
+    } else {
+        map.range(DiskKey(name, lo)..DiskKey(name, hi))
+            .map(|(k, _)| *k)
+            .collect()
+    };
     for k in doomed {
         map.remove(&k);
     }
@@ -179,6 +204,31 @@ mod tests {
             vec![1, 2]
         );
         assert_eq!(d.get(DiskKey("term", 0)), Some(&3));
+    }
+
+    #[test]
+    fn remove_below_drops_a_prefix_durably_and_a_crash_before_sync_keeps_it() {
+        let mut d = Disk::default();
+        for i in 1..=5 {
+            d.put(DiskKey("log", i), i);
+        }
+        d.put(DiskKey("snap", 0), 99);
+        d.sync();
+        d.remove_below("log", 4);
+        assert_eq!(
+            d.range("log").map(|(i, _)| i).collect::<Vec<_>>(),
+            vec![4, 5]
+        );
+        d.crash();
+        assert_eq!(d.range("log").count(), 5);
+        d.remove_below("log", 4);
+        d.sync();
+        d.crash();
+        assert_eq!(
+            d.range("log").map(|(i, _)| i).collect::<Vec<_>>(),
+            vec![4, 5]
+        );
+        assert_eq!(d.get(DiskKey("snap", 0)), Some(&99));
     }
 
     #[test]

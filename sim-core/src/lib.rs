@@ -36,6 +36,7 @@ mod queue;
 pub mod rng;
 mod sim;
 mod time;
+pub mod time_text;
 pub mod trace;
 
 pub use checker::{CheckView, Checker, FnChecker, Violation};
@@ -54,4 +55,5 @@ pub use partition::PartitionSpec;
 pub use rng::{SimRng, Stream};
 pub use sim::{InFlight, Outcome, SimConfig, Simulation, Step};
 pub use time::{Duration, Time};
+pub use time_text::DurationRange;
 pub use trace::{TraceEvent, TraceRecord, TraceSink};

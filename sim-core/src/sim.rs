@@ -392,6 +392,12 @@ impl<N: Node> Simulation<N> {
                 Some(Some(node))
             }
             Event::Start(node) => {
+                // The first start, unless a fault got there first: a crash keeps the node
+                // down, a restart has already started it.
+                let slot = &self.nodes[node.index()];
+                if slot.status != NodeStatus::Down || slot.incarnation != 0 {
+                    return Some(None);
+                }
                 self.start_node(node);
                 Some(Some(node))
             }
@@ -579,6 +585,15 @@ impl<N: Node> Simulation<N> {
     /// The trace (fingerprint, and records if a memory sink is attached).
     pub fn trace(&self) -> &Tracer {
         &self.core.trace
+    }
+
+    /// The first attached checker of type `C` that exposes itself through
+    /// [`Checker::as_any`], for reading back what it observed.
+    pub fn checker<C: 'static>(&self) -> Option<&C> {
+        self.checkers
+            .iter()
+            .filter_map(|c| c.as_any())
+            .find_map(|a| a.downcast_ref::<C>())
     }
 
     /// Counters over the run so far.

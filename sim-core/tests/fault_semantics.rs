@@ -449,3 +449,68 @@ fn degrading_a_link_changes_its_delay_from_then_on() {
     s.run_until(ms(200)).unwrap();
     assert_eq!(received(&s, B)[1].0, ms(101));
 }
+
+/// A checker that only observes can be read back after the run.
+#[test]
+fn an_observing_checker_is_read_back_by_type() {
+    #[derive(Clone, Default)]
+    struct CountEvents(u64);
+    impl sim_core::Checker<common::Beacon> for CountEvents {
+        fn name(&self) -> &str {
+            "count"
+        }
+        fn check(&mut self, _: &sim_core::CheckView<'_, common::Beacon>) -> Result<(), String> {
+            self.0 += 1;
+            Ok(())
+        }
+        fn as_any(&self) -> Option<&dyn std::any::Any> {
+            Some(self)
+        }
+    }
+    let mut sim: sim_core::Simulation<common::Beacon> = common::sim(1, 3);
+    sim.add_checker(CountEvents::default());
+    sim.run_until(sim_core::Time(50_000_000)).unwrap();
+    let seen = sim.checker::<CountEvents>().expect("attached").0;
+    assert_eq!(seen, sim.stats().events);
+    assert!(seen > 0);
+}
+
+/// A node crashed before its first start stays down until restarted, and a node restarted
+/// before its first start is started once.
+#[test]
+fn faults_before_the_first_start_are_respected() {
+    let mut sim: sim_core::Simulation<common::Beacon> = common::sim(3, 3);
+    sim.set_trace_sink(sim_core::TraceSink::Memory(Vec::new()));
+    sim.apply_now(sim_core::Fault::Crash {
+        node: sim_core::NodeId(0),
+    })
+    .unwrap();
+    sim.apply_now(sim_core::Fault::Restart {
+        node: sim_core::NodeId(1),
+    })
+    .unwrap();
+    sim.run_until(common::ms(10)).unwrap();
+    assert_eq!(
+        sim.status(sim_core::NodeId(0)),
+        Some(sim_core::NodeStatus::Down)
+    );
+    assert_eq!(
+        sim.status(sim_core::NodeId(1)),
+        Some(sim_core::NodeStatus::Up)
+    );
+    let starts = sim
+        .trace()
+        .records()
+        .iter()
+        .filter(|r| matches!(r.event, sim_core::TraceEvent::Start { node, .. } if node == sim_core::NodeId(1)))
+        .count();
+    assert_eq!(starts, 1);
+    sim.apply_now(sim_core::Fault::Restart {
+        node: sim_core::NodeId(0),
+    })
+    .unwrap();
+    assert_eq!(
+        sim.status(sim_core::NodeId(0)),
+        Some(sim_core::NodeStatus::Up)
+    );
+}

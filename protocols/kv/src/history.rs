@@ -1,0 +1,106 @@
+//! The clients' records turned into one history for the checker, and the latency figures a
+//! run reports.
+
+use crate::Client;
+use serde::Serialize;
+use sim_core::history::models::{KvInput, KvModel, KvOutput};
+use sim_core::history::{Budget, History, HistoryError, Report, check};
+
+/// Joins the operations every client recorded into one history, ordered by invocation time
+/// (then process), as the checker and the EDN writer expect.
+///
+/// Operations still open become operations of unknown outcome: the run ended before their
+/// clients learnt what happened to them.
+pub fn collect_history<'a>(
+    clients: impl IntoIterator<Item = &'a Client>,
+) -> Result<History<KvInput, KvOutput>, HistoryError> {
+    let mut ops = Vec::new();
+    for client in clients {
+        if let Some(r) = client.recorder() {
+            ops.extend(r.clone().finish().ops().iter().cloned());
+        }
+    }
+    ops.sort_by_key(|op| (op.invoked, op.process, op.id));
+    let mut history = History::new();
+    for op in ops {
+        history.push(
+            op.process,
+            op.input,
+            op.completion,
+            op.invoked,
+            op.completed,
+        )?;
+    }
+    Ok(history)
+}
+
+/// Checks a key-value history for linearizability within `budget`.
+pub fn check_linearizable(history: &History<KvInput, KvOutput>, budget: &Budget) -> Report<String> {
+    check(&KvModel, history, budget)
+}
+
+/// What the clients saw of the service: how many operations, and how long they took.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ClientMetrics {
+    /// Operations issued.
+    pub issued: u64,
+    /// Operations answered.
+    pub completed: u64,
+    /// Operations given up on after every retry timed out.
+    pub gave_up: u64,
+    /// Open-loop arrivals dropped because a client's backlog was full.
+    pub shed: u64,
+    /// Requests sent, counting retries.
+    pub requests: u64,
+    /// Latency percentiles of answered operations, in milliseconds: p50, p90, p99, max.
+    pub latency_ms: [f64; 4],
+}
+
+impl ClientMetrics {
+    /// Gathers the figures of all clients.
+    pub fn gather<'a>(clients: impl IntoIterator<Item = &'a Client>) -> ClientMetrics {
+        let mut m = ClientMetrics::default();
+        let mut all = Vec::new();
+        for c in clients {
+            let (issued, completed, gave_up, shed) = c.counts();
+            m.issued += issued;
+            m.completed += completed;
+            m.gave_up += gave_up;
+            m.shed += shed;
+            m.requests += c.sends();
+            all.extend_from_slice(c.latencies());
+        }
+        all.sort_unstable();
+        m.latency_ms = [
+            percentile(&all, 0.50),
+            percentile(&all, 0.90),
+            percentile(&all, 0.99),
+            all.last().map_or(0.0, |&n| n as f64 / 1e6),
+        ];
+        m
+    }
+}
+
+/// The nearest-rank percentile of sorted nanoseconds, in milliseconds (0 when empty).
+pub(crate) fn percentile(sorted: &[u64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1] as f64 / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let ns: Vec<u64> = (1..=100).map(|i| i * 1_000_000).collect();
+        assert_eq!(percentile(&ns, 0.5), 50.0);
+        assert_eq!(percentile(&ns, 0.99), 99.0);
+        assert_eq!(percentile(&ns, 1.0), 100.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+        assert_eq!(percentile(&[3_000_000], 0.01), 3.0);
+    }
+}

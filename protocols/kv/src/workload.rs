@@ -1,0 +1,246 @@
+//! What simulated clients ask for, and how often.
+
+use serde::{Deserialize, Serialize};
+use sim_core::history::models::KvInput;
+use sim_core::time_text::human;
+use sim_core::{Duration, SimRng};
+
+/// The client workload of a key-value scenario.
+///
+/// Values are unique per operation (`"c5.17"` is client 5's operation 17, padded to
+/// `value_size`), so every append is traceable to its writer and the linearizability search
+/// stays small.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkloadConfig {
+    /// How many client nodes (they follow the servers in id order).
+    pub clients: u32,
+    /// The share of each operation.
+    pub mix: Mix,
+    /// How many distinct keys (`k0`, `k1`, ...) operations pick from, uniformly.
+    pub keys: u32,
+    /// Length of each written value in bytes (at least long enough to be unique).
+    pub value_size: u32,
+    /// When each client issues its next operation.
+    pub pacing: Pacing,
+    /// How long a client waits for an answer before it retries at another server.
+    #[serde(with = "human")]
+    pub timeout: Duration,
+    /// How many times an operation is sent before the client gives up on it (its outcome is
+    /// then unknown to the history) and moves on.
+    pub attempts: u32,
+    /// The most operations each client issues; 0 for no limit.
+    pub ops_per_client: u64,
+    /// When clients begin, so the cluster can elect a leader first.
+    #[serde(with = "human")]
+    pub start: Duration,
+    /// Whether to record every operation for the linearizability check (a long benchmark run
+    /// turns it off to keep memory flat).
+    pub record: bool,
+}
+
+impl Default for WorkloadConfig {
+    fn default() -> Self {
+        WorkloadConfig {
+            clients: 3,
+            mix: Mix::default(),
+            keys: 5,
+            value_size: 8,
+            pacing: Pacing::default(),
+            timeout: Duration::from_millis(500),
+            attempts: 10,
+            ops_per_client: 0,
+            start: Duration::from_millis(500),
+            record: true,
+        }
+    }
+}
+
+/// Relative weights of the operations; they need not sum to one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mix {
+    /// Weight of reads.
+    pub get: f64,
+    /// Weight of overwrites.
+    pub put: f64,
+    /// Weight of appends.
+    pub append: f64,
+}
+
+impl Default for Mix {
+    fn default() -> Self {
+        Mix {
+            get: 0.5,
+            put: 0.25,
+            append: 0.25,
+        }
+    }
+}
+
+/// How a client paces its operations. A client has one operation open at a time (a history
+/// process is sequential), so an open-loop arrival that finds it busy waits its turn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Pacing {
+    /// The next operation follows the previous answer after a pause.
+    Closed {
+        /// The pause.
+        #[serde(with = "human", default)]
+        think: Duration,
+    },
+    /// Operations arrive as a Poisson process.
+    Rate {
+        /// Mean arrivals per virtual second, per client.
+        per_second: f64,
+    },
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing::Closed {
+            think: Duration::from_millis(10),
+        }
+    }
+}
+
+impl WorkloadConfig {
+    /// Checks what serde cannot: weights, sizes and rates that make sense together.
+    pub fn validate(&self) -> Result<(), String> {
+        let m = &self.mix;
+        for (name, w) in [("get", m.get), ("put", m.put), ("append", m.append)] {
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(format!(
+                    "workload.mix.{name} is {w}; expected a weight of 0 or more"
+                ));
+            }
+        }
+        if m.get + m.put + m.append <= 0.0 {
+            return Err(
+                "workload.mix: every weight is 0; give at least one operation a positive weight"
+                    .into(),
+            );
+        }
+        if self.keys == 0 {
+            return Err("workload.keys is 0; expected at least one key".into());
+        }
+        if self.attempts == 0 {
+            return Err("workload.attempts is 0; expected at least 1 (the first try)".into());
+        }
+        if self.timeout == Duration::ZERO {
+            return Err(
+                "workload.timeout is 0; expected a positive duration such as \"500ms\"".into(),
+            );
+        }
+        if let Pacing::Rate { per_second } = self.pacing
+            && !(per_second.is_finite() && per_second > 0.0)
+        {
+            return Err(format!(
+                "workload.pacing.per_second is {per_second}; expected a positive rate"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Draws the next operation of `client`'s operation `seq`.
+    pub fn draw(&self, client: u64, seq: u64, rng: &mut SimRng) -> KvInput {
+        let key = format!("k{}", rng.below(u64::from(self.keys.max(1))));
+        let m = &self.mix;
+        let total = m.get + m.put + m.append;
+        let x = rng.unit_f64() * total;
+        if x < m.get {
+            return KvInput::Get { key };
+        }
+        let value = self.value(client, seq);
+        if x < m.get + m.put {
+            KvInput::Put { key, value }
+        } else {
+            KvInput::Append { key, value }
+        }
+    }
+
+    /// The unique value written by `client`'s operation `seq`, padded to `value_size`; the
+    /// separator after it keeps appended values apart when read back.
+    pub fn value(&self, client: u64, seq: u64) -> String {
+        let mut v = format!("c{client}.{seq};");
+        while v.len() < self.value_size as usize {
+            v.push('_');
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::Stream;
+
+    #[test]
+    fn the_mix_is_respected_and_draws_are_seeded() {
+        let cfg = WorkloadConfig {
+            mix: Mix {
+                get: 1.0,
+                put: 0.0,
+                append: 3.0,
+            },
+            ..WorkloadConfig::default()
+        };
+        let mut rng = SimRng::new(5, Stream::Workload);
+        let ops: Vec<KvInput> = (0..4000).map(|s| cfg.draw(1, s, &mut rng)).collect();
+        let gets = ops
+            .iter()
+            .filter(|o| matches!(o, KvInput::Get { .. }))
+            .count();
+        let puts = ops
+            .iter()
+            .filter(|o| matches!(o, KvInput::Put { .. }))
+            .count();
+        assert_eq!(puts, 0);
+        assert!(
+            (900..1100).contains(&gets),
+            "{gets} gets of 4000 at weight 1/4"
+        );
+        let mut again = SimRng::new(5, Stream::Workload);
+        let same: Vec<KvInput> = (0..4000).map(|s| cfg.draw(1, s, &mut again)).collect();
+        assert_eq!(ops, same);
+    }
+
+    #[test]
+    fn values_are_unique_and_padded() {
+        let cfg = WorkloadConfig {
+            value_size: 12,
+            ..WorkloadConfig::default()
+        };
+        assert_eq!(cfg.value(3, 7), "c3.7;_______");
+        assert_ne!(cfg.value(3, 7), cfg.value(37, 0));
+        assert_eq!(cfg.value(123456, 7890123), "c123456.7890123;");
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let mut cfg = WorkloadConfig::default();
+        assert!(cfg.validate().is_ok());
+        cfg.mix.get = -1.0;
+        assert!(cfg.validate().unwrap_err().contains("workload.mix.get"));
+        let cfg = WorkloadConfig {
+            pacing: Pacing::Rate { per_second: 0.0 },
+            ..WorkloadConfig::default()
+        };
+        assert!(cfg.validate().unwrap_err().contains("per_second"));
+    }
+
+    #[test]
+    fn serde_form_uses_text_durations_and_rejects_unknown_keys() {
+        let cfg: WorkloadConfig = serde_json::from_str(
+            r#"{"clients": 2, "timeout": "250ms", "pacing": {"mode": "rate", "per_second": 50.0}}"#,
+        )
+        .unwrap();
+        assert_eq!(cfg.clients, 2);
+        assert_eq!(cfg.timeout, Duration::from_millis(250));
+        assert_eq!(cfg.pacing, Pacing::Rate { per_second: 50.0 });
+        assert!(serde_json::from_str::<WorkloadConfig>(r#"{"client": 2}"#).is_err());
+        let back: WorkloadConfig =
+            serde_json::from_str(&serde_json::to_string(&cfg).unwrap()).unwrap();
+        assert_eq!(back, cfg);
+    }
+}

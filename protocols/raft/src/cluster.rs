@@ -1,0 +1,109 @@
+//! Building a Raft cluster with clients, and reading results out of a finished run.
+
+use crate::checkers::add_checkers;
+use crate::config::Config;
+use crate::node::{NodeConfig, RaftNode, Role};
+use crate::server::{Change, Role as ServerRole};
+use kv::{ClientConfig, KvInput, KvOutput, WorkloadConfig, collect_history};
+use sim_core::history::{History, HistoryError};
+use sim_core::{NodeId, SimConfig, SimError, Simulation, Violation};
+use std::sync::Arc;
+
+/// The node configurations of `servers` servers (ids `0..servers`, all voters) followed by
+/// the workload's clients.
+pub fn cluster(config: &Config, servers: u32, workload: &WorkloadConfig) -> Vec<NodeConfig> {
+    let raft = Arc::new(config.clone());
+    let members: Vec<NodeId> = (0..servers).map(NodeId).collect();
+    let mut nodes: Vec<NodeConfig> = members
+        .iter()
+        .map(|_| NodeConfig {
+            raft: raft.clone(),
+            role: Role::Server {
+                bootstrap: members.clone(),
+            },
+        })
+        .collect();
+    let client = ClientConfig {
+        workload: workload.clone(),
+        servers: members,
+    };
+    for _ in 0..workload.clients {
+        nodes.push(NodeConfig {
+            raft: raft.clone(),
+            role: Role::Client(client.clone()),
+        });
+    }
+    nodes
+}
+
+/// A ready simulation: the cluster, its clients, and every checker attached.
+pub fn build(
+    sim: SimConfig,
+    config: &Config,
+    servers: u32,
+    workload: &WorkloadConfig,
+) -> Result<Simulation<RaftNode>, SimError> {
+    config.validate().map_err(|why| SimError::Invalid {
+        what: "configuration".into(),
+        why,
+    })?;
+    workload.validate().map_err(|why| SimError::Invalid {
+        what: "configuration".into(),
+        why,
+    })?;
+    let mut s = Simulation::new(sim, cluster(config, servers, workload))?;
+    add_checkers(&mut s);
+    Ok(s)
+}
+
+/// The live server that leads the highest term, if any.
+pub fn leader(sim: &Simulation<RaftNode>) -> Option<NodeId> {
+    sim.nodes()
+        .live()
+        .filter_map(|(id, n)| n.server().map(|s| (id, s)))
+        .filter(|(_, s)| s.role() == ServerRole::Leader)
+        .max_by_key(|(_, s)| s.term())
+        .map(|(id, _)| id)
+}
+
+/// The clients' operations as one history for the linearizability checker.
+pub fn history(sim: &Simulation<RaftNode>) -> Result<History<KvInput, KvOutput>, HistoryError> {
+    collect_history(sim.nodes().live().filter_map(|(_, n)| n.client()))
+}
+
+/// Proposes a membership change at the current leader, now.
+pub fn change_membership(
+    sim: &mut Simulation<RaftNode>,
+    change: Change,
+) -> Result<Option<Violation>, String> {
+    let leader = leader(sim).ok_or("no leader to propose the change to")?;
+    let mut outcome = Ok(0);
+    let label = format!("membership {change:?}");
+    let violation = sim
+        .input(leader, &label, |node, ctx| {
+            if let Some(s) = node.server_mut() {
+                outcome = s.propose_change(change, ctx);
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    outcome.map(|_| violation)
+}
+
+/// Has client `client` issue `op` now (ahead of its own workload).
+pub fn submit(
+    sim: &mut Simulation<RaftNode>,
+    client: NodeId,
+    op: KvInput,
+) -> Result<Option<Violation>, String> {
+    let is_client = sim.node(client).is_some_and(|n| n.client().is_some());
+    if !is_client {
+        return Err(format!("{client} is not a running client"));
+    }
+    let label = format!("submit {op:?}");
+    sim.input(client, &label, |node, ctx| {
+        if let Some(c) = node.client_mut() {
+            c.submit(op, ctx);
+        }
+    })
+    .map_err(|e| e.to_string())
+}

@@ -1,0 +1,324 @@
+//! The replicated log: entries after the last snapshot, each with a chained hash of the whole
+//! prefix it ends, so that "these two logs agree up to index i" is one comparison.
+
+use kv::{Command, KvInput};
+use serde::{Deserialize, Serialize};
+use sim_core::NodeId;
+
+/// What a log entry carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Payload {
+    /// The entry a new leader appends to commit its term's first entry quickly.
+    Noop,
+    /// A client's key-value command.
+    Command(Command),
+    /// A new voting configuration, in effect as soon as it is in a server's log (thesis 4.1).
+    Config(Vec<NodeId>),
+}
+
+/// One log entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The term of the leader that created it.
+    pub term: u64,
+    /// What it carries.
+    pub payload: Payload,
+}
+
+impl Entry {
+    /// Bytes on the wire and on disk.
+    pub fn size(&self) -> u64 {
+        16 + match &self.payload {
+            Payload::Noop => 0,
+            Payload::Command(c) => c.size(),
+            Payload::Config(m) => 4 * m.len() as u64,
+        }
+    }
+}
+
+/// FNV-1a over bytes, continuing from `h`.
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A 64-bit digest of an entry's content (term included).
+fn digest(entry: &Entry) -> u64 {
+    let mut h = fnv(0xcbf2_9ce4_8422_2325, &entry.term.to_le_bytes());
+    match &entry.payload {
+        Payload::Noop => fnv(h, b"noop"),
+        Payload::Command(c) => {
+            h = fnv(h, &c.client.to_le_bytes());
+            h = fnv(h, &c.seq.to_le_bytes());
+            match &c.op {
+                KvInput::Get { key } => fnv(fnv(h, b"g"), key.as_bytes()),
+                KvInput::Put { key, value } => fnv(
+                    fnv(fnv(fnv(h, b"p"), key.as_bytes()), b"="),
+                    value.as_bytes(),
+                ),
+                KvInput::Append { key, value } => fnv(
+                    fnv(fnv(fnv(h, b"a"), key.as_bytes()), b"="),
+                    value.as_bytes(),
+                ),
+            }
+        }
+        Payload::Config(members) => {
+            h = fnv(h, b"config");
+            for m in members {
+                h = fnv(h, &m.0.to_le_bytes());
+            }
+            h
+        }
+    }
+}
+
+/// The hash of a prefix ending in `entry`, given the hash of the prefix before it.
+pub fn chain(prev: u64, entry: &Entry) -> u64 {
+    let x = prev ^ digest(entry).rotate_left(29);
+    // A SplitMix64 finalizer, so that neighbouring prefixes differ in every bit.
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A server's log: a snapshot point followed by entries.
+///
+/// Indices start at 1; index 0 with term 0 is the empty prefix every log shares.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Log {
+    snapshot_index: u64,
+    snapshot_term: u64,
+    snapshot_hash: u64,
+    entries: Vec<Entry>,
+    hashes: Vec<u64>,
+}
+
+impl Log {
+    /// The index of the last entry (or of the snapshot point if there is none).
+    pub fn last_index(&self) -> u64 {
+        self.snapshot_index + self.entries.len() as u64
+    }
+
+    /// The term of the last entry.
+    pub fn last_term(&self) -> u64 {
+        self.entries.last().map_or(self.snapshot_term, |e| e.term)
+    }
+
+    /// The index covered by the snapshot; entries up to it are gone from the log.
+    pub fn snapshot_index(&self) -> u64 {
+        self.snapshot_index
+    }
+
+    /// The term of the entry at the snapshot index.
+    pub fn snapshot_term(&self) -> u64 {
+        self.snapshot_term
+    }
+
+    /// The term of the entry at `index`, if the log knows it (the snapshot point included).
+    pub fn term_at(&self, index: u64) -> Option<u64> {
+        if index == self.snapshot_index {
+            return Some(self.snapshot_term);
+        }
+        self.get(index).map(|e| e.term)
+    }
+
+    /// The chained hash of the prefix ending at `index`, if the log knows it.
+    pub fn hash_at(&self, index: u64) -> Option<u64> {
+        if index == self.snapshot_index {
+            return Some(self.snapshot_hash);
+        }
+        let i = index.checked_sub(self.snapshot_index + 1)?;
+        self.hashes.get(i as usize).copied()
+    }
+
+    /// The entry at `index`, if it is in the log (not compacted, not beyond the end).
+    pub fn get(&self, index: u64) -> Option<&Entry> {
+        let i = index.checked_sub(self.snapshot_index + 1)?;
+        self.entries.get(i as usize)
+    }
+
+    /// Appends an entry and returns its index.
+    pub fn append(&mut self, entry: Entry) -> u64 {
+        let prev = self.hashes.last().copied().unwrap_or(self.snapshot_hash);
+        self.hashes.push(chain(prev, &entry));
+        self.entries.push(entry);
+        self.last_index()
+    }
+
+    /// Removes the entries from `index` on (a conflicting suffix).
+    pub fn truncate_from(&mut self, index: u64) {
+        let keep = index.saturating_sub(self.snapshot_index + 1) as usize;
+        self.entries.truncate(keep);
+        self.hashes.truncate(keep);
+    }
+
+    /// Up to `max` entries from `from` on, for AppendEntries.
+    pub fn entries_from(&self, from: u64, max: usize) -> Vec<Entry> {
+        let Some(i) = from.checked_sub(self.snapshot_index + 1) else {
+            return Vec::new();
+        };
+        let i = i as usize;
+        let end = self.entries.len().min(i.saturating_add(max));
+        self.entries
+            .get(i..end)
+            .map(<[Entry]>::to_vec)
+            .unwrap_or_default()
+    }
+
+    /// Forgets the entries up to `index`, which a snapshot now covers.
+    pub fn compact(&mut self, index: u64) {
+        if index <= self.snapshot_index || index > self.last_index() {
+            return;
+        }
+        let n = (index - self.snapshot_index) as usize;
+        self.snapshot_term = self.entries[n - 1].term;
+        self.snapshot_hash = self.hashes[n - 1];
+        self.snapshot_index = index;
+        self.entries.drain(..n);
+        self.hashes.drain(..n);
+    }
+
+    /// Adopts a snapshot received from a leader: keeps the entries after it if the log holds
+    /// the snapshot's last entry (thesis 5.3, InstallSnapshot step 6), else discards the log.
+    /// A snapshot at or before the current snapshot point changes nothing.
+    pub fn install_snapshot(&mut self, index: u64, term: u64, hash: u64) {
+        if index <= self.snapshot_index {
+            return;
+        }
+        if self.term_at(index) == Some(term) {
+            self.compact(index);
+        } else {
+            self.entries.clear();
+            self.hashes.clear();
+            self.snapshot_index = index;
+            self.snapshot_term = term;
+            self.snapshot_hash = hash;
+        }
+    }
+
+    /// Restores the snapshot point when recovering from disk.
+    pub fn restore_snapshot_point(&mut self, index: u64, term: u64, hash: u64) {
+        debug_assert!(self.entries.is_empty());
+        self.snapshot_index = index;
+        self.snapshot_term = term;
+        self.snapshot_hash = hash;
+    }
+
+    /// The first index holding `term`, searching back from `from` while the term holds; used
+    /// for the fast backtracking of nextIndex (the paper, end of section 5.3).
+    pub fn first_index_of_term_before(&self, from: u64) -> u64 {
+        let Some(term) = self.term_at(from) else {
+            return from;
+        };
+        let mut i = from;
+        while i > self.snapshot_index + 1 && self.term_at(i - 1) == Some(term) {
+            i -= 1;
+        }
+        i
+    }
+
+    /// The last index holding `term`, if any entry in the log has it.
+    pub fn last_index_of_term(&self, term: u64) -> Option<u64> {
+        let pos = self.entries.iter().rposition(|e| e.term == term)?;
+        Some(self.snapshot_index + 1 + pos as u64)
+    }
+
+    /// The entries with their indices, for views and recovery.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Entry)> {
+        let base = self.snapshot_index + 1;
+        self.entries
+            .iter()
+            .enumerate()
+            .map(move |(i, e)| (base + i as u64, e))
+    }
+
+    /// Whether a candidate's log, ending at `(last_index, last_term)`, is at least as
+    /// up-to-date as this one (the paper, section 5.4.1).
+    pub fn candidate_is_up_to_date(&self, last_index: u64, last_term: u64) -> bool {
+        (last_term, last_index) >= (self.last_term(), self.last_index())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(term: u64) -> Entry {
+        Entry {
+            term,
+            payload: Payload::Noop,
+        }
+    }
+
+    fn log(terms: &[u64]) -> Log {
+        let mut l = Log::default();
+        for &t in terms {
+            l.append(e(t));
+        }
+        l
+    }
+
+    #[test]
+    fn indices_terms_and_hashes() {
+        let l = log(&[1, 1, 2, 3]);
+        assert_eq!((l.last_index(), l.last_term()), (4, 3));
+        assert_eq!(l.term_at(0), Some(0));
+        assert_eq!(l.term_at(3), Some(2));
+        assert_eq!(l.term_at(5), None);
+        assert_eq!(log(&[1, 1, 2]).hash_at(3), l.hash_at(3));
+        assert_ne!(log(&[1, 2, 2]).hash_at(3), l.hash_at(3));
+        assert_ne!(l.hash_at(3), l.hash_at(2));
+    }
+
+    #[test]
+    fn compaction_keeps_hashes_and_terms_of_the_suffix() {
+        let mut l = log(&[1, 1, 2, 3, 3]);
+        let h4 = l.hash_at(4);
+        l.compact(3);
+        assert_eq!(l.snapshot_index(), 3);
+        assert_eq!(l.term_at(3), Some(2));
+        assert_eq!(l.get(3), None);
+        assert_eq!(l.hash_at(4), h4);
+        assert_eq!(l.entries_from(4, 10).len(), 2);
+        assert_eq!(l.entries_from(2, 10).len(), 0);
+        l.append(e(4));
+        assert_eq!(log(&[1, 1, 2, 3, 3, 4]).hash_at(6), l.hash_at(6));
+    }
+
+    #[test]
+    fn truncation_and_term_search() {
+        let mut l = log(&[1, 1, 2, 2, 2, 3]);
+        assert_eq!(l.first_index_of_term_before(5), 3);
+        assert_eq!(l.last_index_of_term(2), Some(5));
+        assert_eq!(l.last_index_of_term(7), None);
+        l.truncate_from(4);
+        assert_eq!(l.last_index(), 3);
+        assert_eq!(l.hash_at(3), log(&[1, 1, 2]).hash_at(3));
+    }
+
+    #[test]
+    fn installing_a_snapshot_keeps_a_matching_suffix_only() {
+        let full = log(&[1, 1, 2, 2]);
+        let mut l = full.clone();
+        l.install_snapshot(2, 1, full.hash_at(2).unwrap());
+        assert_eq!(l.last_index(), 4);
+        assert_eq!(l.hash_at(4), full.hash_at(4));
+        let mut other = log(&[1, 3]);
+        other.install_snapshot(3, 2, full.hash_at(3).unwrap());
+        assert_eq!((other.last_index(), other.last_term()), (3, 2));
+        assert_eq!(other.hash_at(3), full.hash_at(3));
+    }
+
+    #[test]
+    fn up_to_date_compares_last_term_then_length() {
+        let l = log(&[1, 2, 2]);
+        assert!(l.candidate_is_up_to_date(1, 3));
+        assert!(l.candidate_is_up_to_date(3, 2));
+        assert!(!l.candidate_is_up_to_date(2, 2));
+        assert!(!l.candidate_is_up_to_date(9, 1));
+    }
+}

@@ -1,0 +1,118 @@
+//! What Raft servers and their clients say to each other.
+
+use crate::log::Entry;
+use crate::snapshot::Snapshot;
+use kv::{Reply, Request};
+use serde::Serialize;
+use sim_core::Message;
+
+/// Every message of a Raft cluster, servers' and clients' alike.
+#[derive(Clone, Debug, Serialize)]
+pub enum Msg {
+    /// A candidate asks for a vote, or a pre-candidate asks whether it would get one.
+    RequestVote {
+        /// The candidate's term (for a pre-vote: the term it would stand in).
+        term: u64,
+        /// Index of the candidate's last log entry.
+        last_index: u64,
+        /// Term of the candidate's last log entry.
+        last_term: u64,
+        /// True for a pre-vote (thesis 9.6): nobody changes term or vote for it.
+        pre_vote: bool,
+    },
+    /// The answer to a RequestVote.
+    Vote {
+        /// The voter's term (for a granted pre-vote, the term asked about).
+        term: u64,
+        /// Whether the vote was granted.
+        granted: bool,
+        /// Whether this answers a pre-vote.
+        pre_vote: bool,
+    },
+    /// A leader replicates entries, or just asserts its leadership.
+    AppendEntries {
+        /// The leader's term.
+        term: u64,
+        /// Index of the entry before the new ones.
+        prev_index: u64,
+        /// Its term.
+        prev_term: u64,
+        /// New entries (none for a heartbeat).
+        entries: Vec<Entry>,
+        /// The leader's commit index.
+        commit: u64,
+        /// The leader's read round at sending, echoed back to confirm leadership for reads.
+        round: u64,
+    },
+    /// The answer to an AppendEntries.
+    AppendReply {
+        /// The follower's term.
+        term: u64,
+        /// Whether the follower's log matched at prevIndex and took the entries.
+        success: bool,
+        /// On success, the index up to which the follower's log now matches the leader's.
+        match_index: u64,
+        /// On failure, where the leader should look next (fast backtracking).
+        conflict_index: u64,
+        /// On failure, the term of the follower's conflicting entry, if it had one there.
+        conflict_term: Option<u64>,
+        /// The round echoed.
+        round: u64,
+    },
+    /// A leader sends its snapshot to a follower that needs entries it has compacted away.
+    InstallSnapshot {
+        /// The leader's term.
+        term: u64,
+        /// The snapshot.
+        snapshot: Box<Snapshot>,
+        /// The leader's read round.
+        round: u64,
+    },
+    /// The answer to an InstallSnapshot.
+    SnapshotReply {
+        /// The follower's term.
+        term: u64,
+        /// The index the follower's state now reaches.
+        index: u64,
+        /// The round echoed.
+        round: u64,
+    },
+    /// A client's request.
+    Request(Request),
+    /// A server's answer to a client.
+    Reply(Reply),
+}
+
+impl Message for Msg {
+    fn kind(&self) -> &'static str {
+        match self {
+            Msg::RequestVote { pre_vote: true, .. } => "PreVote",
+            Msg::RequestVote { .. } => "RequestVote",
+            Msg::Vote { pre_vote: true, .. } => "PreVoteReply",
+            Msg::Vote { .. } => "Vote",
+            Msg::AppendEntries { entries, .. } if entries.is_empty() => "Heartbeat",
+            Msg::AppendEntries { .. } => "AppendEntries",
+            Msg::AppendReply { .. } => "AppendReply",
+            Msg::InstallSnapshot { .. } => "InstallSnapshot",
+            Msg::SnapshotReply { .. } => "SnapshotReply",
+            Msg::Request(_) => "ClientRequest",
+            Msg::Reply(_) => "ClientReply",
+        }
+    }
+
+    fn size(&self) -> u64 {
+        match self {
+            Msg::AppendEntries { entries, .. } => 48 + entries.iter().map(Entry::size).sum::<u64>(),
+            Msg::InstallSnapshot { snapshot, .. } => 48 + snapshot.size(),
+            Msg::Request(r) => 16 + r.command.size(),
+            Msg::Reply(r) => 16 + r.size(),
+            _ => 40,
+        }
+    }
+}
+
+impl From<Request> for Msg {
+    fn from(r: Request) -> Msg {
+        Msg::Request(r)
+    }
+}

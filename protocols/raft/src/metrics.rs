@@ -1,0 +1,49 @@
+//! What a Raft run reports: elections, commit latency, and the cost per committed command.
+
+use crate::checkers::{Election, ElectionSafety};
+use crate::node::RaftNode;
+use kv::ClientMetrics;
+use serde::Serialize;
+use sim_core::{Duration, Simulation, Time};
+
+/// The figures of a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Leaders elected (terms with a leader).
+    pub elections: u64,
+    /// The clients' view: operations, retries, latency percentiles (milliseconds).
+    pub clients: ClientMetrics,
+    /// Messages sent per answered client operation (client traffic included).
+    pub messages_per_command: f64,
+    /// Bytes sent per answered client operation.
+    pub bytes_per_command: f64,
+}
+
+/// Gathers the figures of a run (with the checkers attached by `cluster::build`).
+pub fn metrics(sim: &Simulation<RaftNode>) -> Metrics {
+    let clients = ClientMetrics::gather(sim.nodes().live().filter_map(|(_, n)| n.client()));
+    let stats = sim.stats();
+    let done = clients.completed.max(1) as f64;
+    Metrics {
+        elections: elections(sim).len() as u64,
+        messages_per_command: stats.sent as f64 / done,
+        bytes_per_command: stats.bytes_sent as f64 / done,
+        clients,
+    }
+}
+
+/// Every election won so far, in term order.
+pub fn elections(sim: &Simulation<RaftNode>) -> Vec<Election> {
+    sim.checker::<ElectionSafety>()
+        .map(|c| c.elections().copied().collect())
+        .unwrap_or_default()
+}
+
+/// How long after `crash` the next leader was elected, if one was.
+pub fn election_time_after(sim: &Simulation<RaftNode>, crash: Time) -> Option<Duration> {
+    elections(sim)
+        .into_iter()
+        .filter(|e| e.at >= crash)
+        .map(|e| e.at - crash)
+        .min()
+}

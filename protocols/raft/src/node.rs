@@ -1,0 +1,195 @@
+//! The node type the engine runs: a Raft server or a client of the key-value service.
+
+use crate::config::Config;
+use crate::message::Msg;
+use crate::persist::Record;
+use crate::server::Server;
+use kv::{Client, ClientConfig, ClientTimer};
+use serde::Serialize;
+use sim_core::{Ctx, Node, NodeId, NodeView};
+use std::sync::Arc;
+
+/// What a node of a Raft cluster is.
+#[derive(Clone, Debug)]
+pub enum RaftNode {
+    /// A server.
+    Server(Box<Server>),
+    /// A client.
+    Client(Box<Client>),
+}
+
+/// What a node starts as.
+#[derive(Clone, Debug)]
+pub enum Role {
+    /// A server; `bootstrap` is the configuration before the log changes it.
+    Server {
+        /// The initial voting members.
+        bootstrap: Vec<NodeId>,
+    },
+    /// A client.
+    Client(ClientConfig),
+}
+
+/// One node's configuration: the cluster's Raft parameters and the node's role.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    /// Shared Raft parameters.
+    pub raft: Arc<Config>,
+    /// Server or client.
+    pub role: Role,
+}
+
+/// What a timer means.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Timer {
+    /// Check whether the election deadline has passed.
+    Election,
+    /// Send heartbeats, if still the leader of `term`.
+    Heartbeat {
+        /// The term the timer was set in.
+        term: u64,
+    },
+    /// CheckQuorum, if still the leader of `term`.
+    QuorumCheck {
+        /// The term the timer was set in.
+        term: u64,
+    },
+    /// A client's timer.
+    Client(ClientTimer),
+}
+
+impl From<ClientTimer> for Timer {
+    fn from(t: ClientTimer) -> Timer {
+        Timer::Client(t)
+    }
+}
+
+impl RaftNode {
+    /// The server, if this node is one.
+    pub fn server(&self) -> Option<&Server> {
+        match self {
+            RaftNode::Server(s) => Some(s),
+            RaftNode::Client(_) => None,
+        }
+    }
+
+    /// The server, mutably (for inputs such as membership changes).
+    pub fn server_mut(&mut self) -> Option<&mut Server> {
+        match self {
+            RaftNode::Server(s) => Some(s),
+            RaftNode::Client(_) => None,
+        }
+    }
+
+    /// The client, if this node is one.
+    pub fn client(&self) -> Option<&Client> {
+        match self {
+            RaftNode::Client(c) => Some(c),
+            RaftNode::Server(_) => None,
+        }
+    }
+
+    /// The client, mutably (to submit a command typed by a person).
+    pub fn client_mut(&mut self) -> Option<&mut Client> {
+        match self {
+            RaftNode::Client(c) => Some(c),
+            RaftNode::Server(_) => None,
+        }
+    }
+}
+
+impl Node for RaftNode {
+    type Message = Msg;
+    type Timer = Timer;
+    type Record = Record;
+    type Config = NodeConfig;
+
+    fn start(id: NodeId, config: &NodeConfig, ctx: &mut Ctx<'_, Self>) -> Self {
+        match &config.role {
+            Role::Server { bootstrap } => RaftNode::Server(Box::new(Server::start(
+                id,
+                config.raft.clone(),
+                bootstrap,
+                ctx,
+            ))),
+            Role::Client(c) => RaftNode::Client(Box::new(Client::start(id, c, ctx))),
+        }
+    }
+
+    fn on_message(&mut self, from: NodeId, msg: Msg, ctx: &mut Ctx<'_, Self>) {
+        let s = match self {
+            RaftNode::Client(c) => {
+                if let Msg::Reply(reply) = msg {
+                    c.on_reply(from, reply, ctx);
+                }
+                return;
+            }
+            RaftNode::Server(s) => s,
+        };
+        match msg {
+            Msg::RequestVote {
+                term,
+                last_index,
+                last_term,
+                pre_vote,
+            } => s.on_request_vote(from, term, last_index, last_term, pre_vote, ctx),
+            Msg::Vote {
+                term,
+                granted,
+                pre_vote,
+            } => s.on_vote(from, term, granted, pre_vote, ctx),
+            Msg::AppendEntries {
+                term,
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+                round,
+            } => s.on_append_entries(
+                from, term, prev_index, prev_term, entries, commit, round, ctx,
+            ),
+            Msg::AppendReply {
+                term,
+                success,
+                match_index,
+                conflict_index,
+                conflict_term,
+                round,
+            } => s.on_append_reply(
+                from,
+                term,
+                success,
+                match_index,
+                conflict_index,
+                conflict_term,
+                round,
+                ctx,
+            ),
+            Msg::InstallSnapshot {
+                term,
+                snapshot,
+                round,
+            } => s.on_install_snapshot(from, term, *snapshot, round, ctx),
+            Msg::SnapshotReply { term, index, round } => {
+                s.on_snapshot_reply(from, term, index, round, ctx)
+            }
+            Msg::Request(r) => s.on_request(from, r, ctx),
+            Msg::Reply(_) => {}
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, Self>) {
+        match (self, timer) {
+            (RaftNode::Client(c), Timer::Client(t)) => c.on_timer(t, ctx),
+            (RaftNode::Server(s), t) => s.on_timer(t, ctx),
+            _ => {}
+        }
+    }
+
+    fn view(&self) -> NodeView {
+        match self {
+            RaftNode::Server(s) => crate::view::server_view(s),
+            RaftNode::Client(c) => c.view(),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Client requests at a server: redirect when not leading, append a command, or take the read
+//! path.
+
+use super::{Role, Server};
+use crate::config::{Bug, ReadMode};
+use crate::log::{Entry, Payload};
+use crate::message::Msg;
+use crate::node::RaftNode;
+use kv::{Command, KvInput, KvOutput, Reply, ReplyOutcome, Request};
+use sim_core::{Ctx, NodeId};
+
+impl Server {
+    /// Handles a client's request.
+    pub(crate) fn on_request(
+        &mut self,
+        from: NodeId,
+        request: Request,
+        ctx: &mut Ctx<'_, RaftNode>,
+    ) {
+        let command = request.command;
+        if self.role != Role::Leader {
+            let reply = Reply {
+                seq: command.seq,
+                outcome: ReplyOutcome::NotLeader { hint: self.leader },
+            };
+            ctx.send(from, Msg::Reply(reply));
+            return;
+        }
+        if let KvInput::Get { key } = &command.op {
+            if self.has(Bug::StaleRead) {
+                // Served from memory: a deposed leader that does not know it yet answers
+                // with what it has.
+                let value = self.store.read(key);
+                let reply = Reply {
+                    seq: command.seq,
+                    outcome: ReplyOutcome::Ok(KvOutput::Value(value)),
+                };
+                ctx.send(from, Msg::Reply(reply));
+                return;
+            }
+            if self.config.read_mode == ReadMode::ReadIndex {
+                self.begin_read(from, command.seq, key.clone(), ctx);
+                return;
+            }
+        }
+        let index = self.append_local(
+            Entry {
+                term: self.term,
+                payload: Payload::Command(command.clone()),
+            },
+            ctx,
+        );
+        self.owed.insert(index, (from, command.seq));
+        self.broadcast_append(ctx);
+        self.advance_commit(ctx);
+    }
+}
+
+impl Server {
+    /// Appends a command at the leader on behalf of no client (a command typed into an
+    /// inspector, or a test steering the cluster); nobody is answered when it applies.
+    pub fn propose(
+        &mut self,
+        command: Command,
+        ctx: &mut Ctx<'_, RaftNode>,
+    ) -> Result<u64, String> {
+        if self.role != Role::Leader {
+            return Err(format!("{} is not the leader", self.id));
+        }
+        let index = self.append_local(
+            Entry {
+                term: self.term,
+                payload: Payload::Command(command),
+            },
+            ctx,
+        );
+        self.broadcast_append(ctx);
+        self.advance_commit(ctx);
+        Ok(index)
+    }
+}

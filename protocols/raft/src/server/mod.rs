@@ -1,0 +1,249 @@
+//! A Raft server: the state of Figure 2 of the paper plus what the thesis adds (snapshots,
+//! membership, pre-votes, CheckQuorum, ReadIndex), split by concern across this module's files.
+
+mod apply;
+mod clients;
+mod election;
+mod follower;
+mod membership;
+mod reads;
+mod recovery;
+mod replication;
+
+use crate::config::{Bug, Config};
+use crate::log::Log;
+use crate::node::{RaftNode, Timer};
+use crate::persist::{self, Record};
+use crate::snapshot::Snapshot;
+use kv::KvStore;
+use sim_core::{Ctx, Duration, NodeId, Time};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+pub use membership::Change;
+pub(crate) use reads::PendingRead;
+pub(crate) use replication::Progress;
+
+/// The four roles a server moves between (a server outside the configuration is a follower
+/// that never stands for election).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Follows a leader, or waits for one.
+    Follower,
+    /// Asks for pre-votes before disturbing the cluster with a new term.
+    PreCandidate,
+    /// Stands for election in its term.
+    Candidate,
+    /// Leads its term.
+    Leader,
+}
+
+impl Role {
+    /// The name the views and the front end use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        }
+    }
+}
+
+/// One Raft server.
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub(crate) id: NodeId,
+    pub(crate) config: Arc<Config>,
+    pub(crate) incarnation: u32,
+    // Persistent state (mirrored on disk).
+    pub(crate) term: u64,
+    pub(crate) voted_for: Option<NodeId>,
+    pub(crate) log: Log,
+    // Volatile state.
+    pub(crate) role: Role,
+    pub(crate) leader: Option<NodeId>,
+    pub(crate) commit: u64,
+    pub(crate) applied: u64,
+    pub(crate) store: KvStore,
+    /// The latest snapshot, kept for followers that need it.
+    pub(crate) snapshot: Option<Box<Snapshot>>,
+    /// Configurations by the index of the entry that set them; the first is the one in force
+    /// at the snapshot point (or the bootstrap configuration).
+    pub(crate) configs: Vec<(u64, Vec<NodeId>)>,
+    // Elections.
+    pub(crate) election_deadline: Time,
+    pub(crate) last_leader_contact: Option<Time>,
+    pub(crate) votes: BTreeSet<NodeId>,
+    // Leadership.
+    pub(crate) progress: BTreeMap<NodeId, Progress>,
+    /// Index of this leader's first entry of its term (its no-op).
+    pub(crate) term_start: u64,
+    /// Client replies owed once an index is applied: client node and operation number.
+    pub(crate) owed: BTreeMap<u64, (NodeId, u64)>,
+    pub(crate) reads: Vec<PendingRead>,
+    pub(crate) read_round: u64,
+    pub(crate) round_wanted: bool,
+    /// Peers heard from since the last CheckQuorum check.
+    pub(crate) heard: BTreeSet<NodeId>,
+    /// Elections this server won (for metrics).
+    pub(crate) terms_led: u64,
+}
+
+impl Server {
+    /// The server's current term.
+    pub fn term(&self) -> u64 {
+        self.term
+    }
+
+    /// Whom it voted for in its current term.
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+    }
+
+    /// Its role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The leader it follows, if it knows one.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.leader
+    }
+
+    /// Its log.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// Its commit index.
+    pub fn commit_index(&self) -> u64 {
+        self.commit
+    }
+
+    /// How far it has applied the log to its state machine.
+    pub fn applied_index(&self) -> u64 {
+        self.applied
+    }
+
+    /// Its state machine.
+    pub fn store(&self) -> &KvStore {
+        &self.store
+    }
+
+    /// How many times its node has been restarted when this state was built.
+    pub fn incarnation(&self) -> u32 {
+        self.incarnation
+    }
+
+    /// The voting configuration in force (the latest one in its log).
+    pub fn members(&self) -> &[NodeId] {
+        self.configs.last().map_or(&[], |(_, m)| m.as_slice())
+    }
+
+    /// Whether this server may stand for election and counts toward quorums.
+    pub fn is_voter(&self) -> bool {
+        self.members().contains(&self.id)
+    }
+
+    pub(crate) fn has(&self, bug: Bug) -> bool {
+        self.config.has(bug)
+    }
+
+    /// How many votes or acknowledgements make a majority of the configuration.
+    pub(crate) fn quorum(&self) -> usize {
+        self.members().len() / 2 + 1
+    }
+
+    /// The other members, in id order.
+    pub(crate) fn peers(&self) -> Vec<NodeId> {
+        self.members()
+            .iter()
+            .copied()
+            .filter(|&m| m != self.id)
+            .collect()
+    }
+
+    /// Draws a fresh election timeout and sets the deadline from now (the server's clock).
+    pub(crate) fn reset_election_deadline(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+        let range = self.config.election_timeout;
+        let d = ctx.rng().duration_between(range.min, range.max);
+        self.election_deadline = ctx.local_time() + d;
+    }
+
+    /// Whether a leader has been heard from within the shortest election timeout, in which
+    /// case vote requests are ignored (thesis 4.2.3).
+    pub(crate) fn in_lease(&self, ctx: &Ctx<'_, RaftNode>) -> bool {
+        let min: Duration = self.config.election_timeout.min;
+        self.leader.is_some()
+            && self
+                .last_leader_contact
+                .is_some_and(|t| ctx.local_time() < t + min)
+    }
+
+    /// Moves to `term` (if newer) as a follower of `leader`, forgetting any vote of an older
+    /// term and dropping what a leader owes its clients (they will retry elsewhere).
+    pub(crate) fn become_follower(
+        &mut self,
+        term: u64,
+        leader: Option<NodeId>,
+        ctx: &mut Ctx<'_, RaftNode>,
+    ) {
+        let was_leader = self.role == Role::Leader;
+        if term > self.term {
+            self.term = term;
+            self.voted_for = None;
+            self.persist_term_and_vote(ctx);
+        }
+        if self.role != Role::Follower {
+            self.reset_election_deadline(ctx);
+        }
+        self.role = Role::Follower;
+        self.leader = leader;
+        self.votes.clear();
+        if was_leader {
+            self.progress.clear();
+            self.owed.clear();
+            self.reads.clear();
+            self.round_wanted = false;
+            ctx.annotate(format!("{} stepped down in term {}", self.id, self.term));
+        }
+    }
+
+    /// Writes currentTerm and votedFor and syncs.
+    pub(crate) fn persist_term_and_vote(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+        let term = self.term;
+        let vote = self.voted_for;
+        let forget_vote = self.has(Bug::ForgetVote);
+        let disk = ctx.disk();
+        disk.put(persist::TERM, Record::Term(term));
+        match vote {
+            Some(candidate) if !forget_vote => {
+                disk.put(persist::VOTE, Record::Vote { term, candidate });
+            }
+            _ => disk.remove(persist::VOTE),
+        }
+        disk.sync();
+    }
+
+    /// The configuration in force at `index`.
+    pub(crate) fn members_at(&self, index: u64) -> Vec<NodeId> {
+        self.configs
+            .iter()
+            .rev()
+            .find(|(i, _)| *i <= index)
+            .or(self.configs.first())
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    }
+
+    /// Dispatches a timer.
+    pub(crate) fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, RaftNode>) {
+        match timer {
+            Timer::Election => self.on_election_timer(ctx),
+            Timer::Heartbeat { term } => self.on_heartbeat_timer(term, ctx),
+            Timer::QuorumCheck { term } => self.on_quorum_check(term, ctx),
+            Timer::Client(_) => {}
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Linearizable reads without log entries: the thesis's ReadIndex (section 6.4).
+//!
+//! A read notes the commit index (once the leader has committed an entry of its own term),
+//! waits for a round of heartbeats sent after it arrived to be acknowledged by a majority (so
+//! the leader was still the leader when the read arrived), waits until the state machine has
+//! applied up to the noted index, and then reads.
+
+use super::Server;
+use crate::message::Msg;
+use crate::node::RaftNode;
+use kv::{KvOutput, Reply, ReplyOutcome};
+use sim_core::{Ctx, NodeId};
+
+/// A read waiting for its confirmation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingRead {
+    /// The client node.
+    pub client: NodeId,
+    /// The client's operation number.
+    pub seq: u64,
+    /// The key.
+    pub key: String,
+    /// The commit index noted for the read; `None` until an entry of the leader's term commits.
+    pub read_index: Option<u64>,
+    /// The heartbeat round whose majority acknowledgement confirms leadership for this read.
+    pub round: u64,
+}
+
+impl Server {
+    /// Queues a read and makes sure a heartbeat round will confirm it.
+    pub(crate) fn begin_read(
+        &mut self,
+        client: NodeId,
+        seq: u64,
+        key: String,
+        ctx: &mut Ctx<'_, RaftNode>,
+    ) {
+        let read_index = (self.commit >= self.term_start).then_some(self.commit);
+        let round = self.read_round + 1;
+        self.reads.push(PendingRead {
+            client,
+            seq,
+            key,
+            read_index,
+            round,
+        });
+        if self.confirmed_round() >= self.read_round {
+            self.start_read_round(ctx);
+        } else {
+            self.round_wanted = true;
+        }
+    }
+
+    /// Sends a new round of heartbeats that confirm leadership when a majority echoes them.
+    pub(crate) fn start_read_round(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+        self.read_round += 1;
+        self.round_wanted = false;
+        let peers: Vec<NodeId> = self.progress.keys().copied().collect();
+        for p in peers {
+            self.send_append(p, ctx);
+        }
+        self.confirm_reads(ctx);
+    }
+
+    /// The highest round a majority of the configuration has acknowledged.
+    fn confirmed_round(&self) -> u64 {
+        let mut rounds: Vec<u64> = self
+            .members()
+            .iter()
+            .map(|m| {
+                if *m == self.id {
+                    self.read_round
+                } else {
+                    self.progress.get(m).map_or(0, |p| p.acked_round)
+                }
+            })
+            .collect();
+        if rounds.is_empty() {
+            return 0;
+        }
+        rounds.sort_unstable_by(|a, b| b.cmp(a));
+        rounds[self.quorum() - 1]
+    }
+
+    /// Called when acknowledgements arrive: serves what is confirmed, and starts the next
+    /// round for reads that arrived during the last one.
+    pub(crate) fn confirm_reads(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+        if self.reads.is_empty() {
+            return;
+        }
+        self.serve_reads(ctx);
+        if self.round_wanted && self.confirmed_round() >= self.read_round {
+            self.start_read_round(ctx);
+        }
+    }
+
+    /// Answers every read whose round is confirmed and whose index has been applied.
+    pub(crate) fn serve_reads(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+        if self.reads.is_empty() {
+            return;
+        }
+        let confirmed = self.confirmed_round();
+        let applied = self.applied;
+        let mut waiting = Vec::new();
+        for r in std::mem::take(&mut self.reads) {
+            let ready = r.round <= confirmed && r.read_index.is_some_and(|i| i <= applied);
+            if ready {
+                let reply = Reply {
+                    seq: r.seq,
+                    outcome: ReplyOutcome::Ok(KvOutput::Value(self.store.read(&r.key))),
+                };
+                ctx.send(r.client, Msg::Reply(reply));
+            } else {
+                waiting.push(r);
+            }
+        }
+        self.reads = waiting;
+    }
+}

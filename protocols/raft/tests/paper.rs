@@ -1,0 +1,376 @@
+//! One test per rule of the Raft paper's sections 5.1 to 5.4, driving a single server by
+//! handing it messages and reading what it sends back from the trace.
+
+mod common;
+
+use common::*;
+use raft::{Config, Entry, Msg, Payload, RaftNode, Role};
+use sim_core::{Node, NodeId, Simulation, TraceEvent, TraceSink};
+
+/// A five-server cluster in which only server 0 runs (so nothing else talks to it), with
+/// pre-votes and CheckQuorum off: the paper's basic algorithm.
+fn lone_server() -> Simulation<RaftNode> {
+    let config = Config {
+        pre_vote: false,
+        check_quorum: false,
+        ..Config::default()
+    };
+    let mut sim = cluster(1, 5, 0, &config);
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    for n in 1..5 {
+        crash(&mut sim, NodeId(n));
+    }
+    sim.run_until(ms(1)).unwrap();
+    sim
+}
+
+/// Hands `msg` from `from` to server 0.
+fn deliver(sim: &mut Simulation<RaftNode>, from: u32, msg: Msg) {
+    sim.input(NodeId(0), "deliver", |n, ctx| {
+        n.on_message(NodeId(from), msg, ctx)
+    })
+    .unwrap();
+}
+
+/// The kinds and payloads of messages server 0 sent from trace record `since` on.
+fn sent_since(
+    sim: &Simulation<RaftNode>,
+    since: usize,
+) -> Vec<(NodeId, String, serde_json::Value)> {
+    sim.trace().records()[since..]
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Send {
+                from,
+                to,
+                kind,
+                payload,
+                ..
+            } if *from == NodeId(0) => Some((*to, kind.clone(), payload.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn server(sim: &Simulation<RaftNode>) -> &raft::Server {
+    sim.node(NodeId(0)).and_then(RaftNode::server).unwrap()
+}
+
+fn entry(term: u64) -> Entry {
+    Entry {
+        term,
+        payload: Payload::Noop,
+    }
+}
+
+fn append(term: u64, prev_index: u64, prev_term: u64, entries: Vec<Entry>, commit: u64) -> Msg {
+    Msg::AppendEntries {
+        term,
+        prev_index,
+        prev_term,
+        entries,
+        commit,
+        round: 0,
+    }
+}
+
+fn reply_field(payload: &serde_json::Value, kind: &str, field: &str) -> serde_json::Value {
+    payload[kind][field].clone()
+}
+
+// ---- 5.1 Raft basics ----------------------------------------------------------------------
+
+#[test]
+fn s5_1_a_server_with_a_newer_term_in_a_message_adopts_it_and_becomes_follower() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(7, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).term(), 7);
+    assert_eq!(server(&sim).role(), Role::Follower);
+    assert_eq!(server(&sim).leader(), Some(NodeId(1)));
+}
+
+#[test]
+fn s5_1_a_request_with_a_stale_term_is_rejected() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(5, 0, 0, vec![], 0));
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 2, append(3, 0, 0, vec![entry(3)], 0));
+    let sent = sent_since(&sim, mark);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "success"), false);
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "term"), 5);
+    assert_eq!(
+        server(&sim).log().last_index(),
+        0,
+        "stale entries are not taken"
+    );
+}
+
+// ---- 5.2 Leader election --------------------------------------------------------------------
+
+#[test]
+fn s5_2_a_follower_that_hears_nothing_starts_an_election_votes_for_itself_and_asks_all() {
+    let mut sim = lone_server();
+    let mark = sim.trace().records().len();
+    sim.run_until(ms(400)).unwrap();
+    let s = server(&sim);
+    assert_eq!(s.role(), Role::Candidate);
+    assert!(s.term() >= 1);
+    assert_eq!(s.voted_for(), Some(NodeId(0)));
+    let asked: Vec<NodeId> = sent_since(&sim, mark)
+        .into_iter()
+        .filter(|(_, k, _)| k == "RequestVote")
+        .map(|(to, _, _)| to)
+        .take(4)
+        .collect();
+    assert_eq!(asked, vec![NodeId(1), NodeId(2), NodeId(3), NodeId(4)]);
+}
+
+#[test]
+fn s5_2_a_candidate_with_votes_from_a_majority_becomes_leader_and_sends_heartbeats() {
+    let mut sim = lone_server();
+    sim.run_until(ms(400)).unwrap();
+    let term = server(&sim).term();
+    let vote = |t| Msg::Vote {
+        term: t,
+        granted: true,
+        pre_vote: false,
+    };
+    deliver(&mut sim, 1, vote(term));
+    assert_eq!(
+        server(&sim).role(),
+        Role::Candidate,
+        "two of five is not a majority"
+    );
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 2, vote(term));
+    assert_eq!(server(&sim).role(), Role::Leader);
+    let kinds: Vec<String> = sent_since(&sim, mark)
+        .into_iter()
+        .map(|(_, k, _)| k)
+        .collect();
+    assert!(
+        kinds.iter().filter(|k| *k == "AppendEntries").count() >= 4,
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn s5_2_a_candidate_that_hears_from_a_leader_of_its_term_steps_down() {
+    let mut sim = lone_server();
+    sim.run_until(ms(400)).unwrap();
+    let term = server(&sim).term();
+    deliver(&mut sim, 3, append(term, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).role(), Role::Follower);
+    assert_eq!(server(&sim).leader(), Some(NodeId(3)));
+}
+
+#[test]
+fn s5_2_each_server_votes_for_at_most_one_candidate_per_term() {
+    let mut sim = lone_server();
+    let ask = |t| Msg::RequestVote {
+        term: t,
+        last_index: 0,
+        last_term: 0,
+        pre_vote: false,
+    };
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 1, ask(4));
+    deliver(&mut sim, 2, ask(4));
+    deliver(&mut sim, 1, ask(4));
+    let grants: Vec<bool> = sent_since(&sim, mark)
+        .iter()
+        .map(|(_, _, p)| p["Vote"]["granted"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        grants,
+        vec![true, false, true],
+        "a repeated request gets the same vote"
+    );
+    assert_eq!(server(&sim).voted_for(), Some(NodeId(1)));
+}
+
+// ---- 5.3 Log replication --------------------------------------------------------------------
+
+#[test]
+fn s5_3_a_follower_rejects_entries_whose_predecessor_does_not_match() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(2, 0, 0, vec![entry(1), entry(2)], 0));
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 1, append(2, 2, 1, vec![entry(2)], 0));
+    let sent = sent_since(&sim, mark);
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "success"), false);
+    // Fast backtracking: the follower names its conflicting term and that term's first index.
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "conflict_term"), 2);
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "conflict_index"), 2);
+    assert_eq!(server(&sim).log().last_index(), 2);
+}
+
+#[test]
+fn s5_3_a_conflicting_entry_and_all_that_follow_it_are_deleted() {
+    let mut sim = lone_server();
+    deliver(
+        &mut sim,
+        1,
+        append(2, 0, 0, vec![entry(1), entry(2), entry(2)], 0),
+    );
+    deliver(&mut sim, 2, append(3, 1, 1, vec![entry(3)], 0));
+    let log = server(&sim).log();
+    assert_eq!(log.last_index(), 2);
+    assert_eq!(log.term_at(2), Some(3));
+}
+
+#[test]
+fn s5_3_an_entry_already_present_is_not_duplicated_or_truncated_by_a_stale_append() {
+    let mut sim = lone_server();
+    deliver(
+        &mut sim,
+        1,
+        append(2, 0, 0, vec![entry(1), entry(2), entry(2)], 0),
+    );
+    // A delayed copy of the first append arrives: the longer log must stay.
+    deliver(&mut sim, 1, append(2, 0, 0, vec![entry(1)], 0));
+    assert_eq!(server(&sim).log().last_index(), 3);
+}
+
+#[test]
+fn s5_3_the_follower_commits_up_to_the_leaders_commit_index_but_not_past_its_new_entries() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(2, 0, 0, vec![entry(1), entry(2)], 9));
+    assert_eq!(server(&sim).commit_index(), 2);
+    assert_eq!(server(&sim).applied_index(), 2);
+}
+
+#[test]
+fn s5_3_a_leader_backs_up_next_index_after_a_rejection_and_retries() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1), entry(1)], 0));
+    sim.run_until(ms(800)).unwrap();
+    let term = server(&sim).term();
+    for v in [1, 2] {
+        deliver(
+            &mut sim,
+            v,
+            Msg::Vote {
+                term,
+                granted: true,
+                pre_vote: false,
+            },
+        );
+    }
+    assert_eq!(server(&sim).role(), Role::Leader);
+    let mark = sim.trace().records().len();
+    deliver(
+        &mut sim,
+        3,
+        Msg::AppendReply {
+            term,
+            success: false,
+            match_index: 0,
+            conflict_index: 1,
+            conflict_term: None,
+            round: 0,
+        },
+    );
+    let retry = sent_since(&sim, mark)
+        .into_iter()
+        .find(|(to, k, _)| *to == NodeId(3) && k == "AppendEntries")
+        .expect("a retry to server 3");
+    assert_eq!(retry.2["AppendEntries"]["prev_index"], 0);
+}
+
+// ---- 5.4 Safety -----------------------------------------------------------------------------
+
+#[test]
+fn s5_4_1_a_vote_is_denied_to_a_candidate_whose_log_is_less_up_to_date() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(3, 0, 0, vec![entry(1), entry(3)], 0));
+    let mark = sim.trace().records().len();
+    let ask = |from_term, last_index, last_term| Msg::RequestVote {
+        term: from_term,
+        last_index,
+        last_term,
+        pre_vote: false,
+    };
+    deliver(&mut sim, 2, ask(4, 5, 2)); // longer, but an older last term
+    deliver(&mut sim, 3, ask(5, 1, 3)); // same last term, shorter
+    deliver(&mut sim, 4, ask(6, 2, 3)); // as up to date
+    let grants: Vec<bool> = sent_since(&sim, mark)
+        .iter()
+        .map(|(_, _, p)| p["Vote"]["granted"].as_bool().unwrap())
+        .collect();
+    assert_eq!(grants, vec![false, false, true]);
+}
+
+#[test]
+fn s5_4_2_a_leader_does_not_commit_an_earlier_terms_entry_by_counting_replicas() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(2, 0, 0, vec![entry(2)], 0));
+    sim.run_until(ms(800)).unwrap();
+    let term = server(&sim).term();
+    for v in [1, 2] {
+        deliver(
+            &mut sim,
+            v,
+            Msg::Vote {
+                term,
+                granted: true,
+                pre_vote: false,
+            },
+        );
+    }
+    assert_eq!(server(&sim).role(), Role::Leader);
+    // Index 1 (term 2) is on servers 0, 1 and 2: a majority, but of an earlier term.
+    for v in [1, 2] {
+        deliver(
+            &mut sim,
+            v,
+            Msg::AppendReply {
+                term,
+                success: true,
+                match_index: 1,
+                conflict_index: 0,
+                conflict_term: None,
+                round: 0,
+            },
+        );
+    }
+    assert_eq!(server(&sim).commit_index(), 0);
+    // Once the leader's no-op (index 2) is on a majority, both commit.
+    for v in [1, 2] {
+        deliver(
+            &mut sim,
+            v,
+            Msg::AppendReply {
+                term,
+                success: true,
+                match_index: 2,
+                conflict_index: 0,
+                conflict_term: None,
+                round: 0,
+            },
+        );
+    }
+    assert_eq!(server(&sim).commit_index(), 2);
+}
+
+#[test]
+fn s5_4_state_survives_a_restart_term_vote_and_log() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(4, 0, 0, vec![entry(1), entry(4)], 0));
+    deliver(
+        &mut sim,
+        2,
+        Msg::RequestVote {
+            term: 5,
+            last_index: 9,
+            last_term: 4,
+            pre_vote: false,
+        },
+    );
+    restart(&mut sim, NodeId(0));
+    let s = server(&sim);
+    assert_eq!((s.term(), s.voted_for()), (5, Some(NodeId(2))));
+    assert_eq!(s.log().last_index(), 2);
+    assert_eq!(s.commit_index(), 0, "the commit index is volatile");
+}
