@@ -215,8 +215,15 @@ impl<N: Node> Simulation<N> {
 
     /// Processes the next event.
     pub fn step(&mut self) -> Result<Step, SimError> {
+        Ok(self.step_until(Time::MAX)?.unwrap_or(Step::Idle))
+    }
+
+    /// Processes the next event if it is due at or before `limit`; `None` if it is later.
+    /// Cancelled timers met on the way are discarded without ever passing `limit`, so a run
+    /// bounded by a time never processes an event after it.
+    pub fn step_until(&mut self, limit: Time) -> Result<Option<Step>, SimError> {
         if let Some(v) = &self.violation {
-            return Ok(Step::Violated(v.clone()));
+            return Ok(Some(Step::Violated(v.clone())));
         }
         loop {
             if self.core.stats.events >= self.core.limits.max_events {
@@ -227,8 +234,13 @@ impl<N: Node> Simulation<N> {
                     time: self.core.now,
                 });
             }
+            match self.core.queue.peek_time() {
+                None => return Ok(Some(Step::Idle)),
+                Some(t) if t > limit => return Ok(None),
+                Some(_) => {}
+            }
             let Some(entry) = self.core.queue.pop() else {
-                return Ok(Step::Idle);
+                return Ok(Some(Step::Idle));
             };
             debug_assert!(entry.time >= self.core.now, "event queue went back in time");
             self.core.now = entry.time;
@@ -243,24 +255,22 @@ impl<N: Node> Simulation<N> {
             if !self.checkers.is_empty()
                 && let Some(v) = self.run_checkers(touched)
             {
-                return Ok(Step::Violated(v));
+                return Ok(Some(Step::Violated(v)));
             }
-            return Ok(Step::Event {
+            return Ok(Some(Step::Event {
                 time: entry.time,
                 touched,
-            });
+            }));
         }
     }
 
     /// Runs every event up to and including time `until`, then sets the clock to `until`.
     pub fn run_until(&mut self, until: Time) -> Result<Outcome, SimError> {
-        while let Some(t) = self.core.queue.peek_time() {
-            if t > until {
-                break;
-            }
-            match self.step()? {
-                Step::Violated(v) => return Ok(Outcome::Violated(v)),
-                Step::Event { .. } | Step::Idle => {}
+        loop {
+            match self.step_until(until)? {
+                Some(Step::Violated(v)) => return Ok(Outcome::Violated(v)),
+                Some(Step::Event { .. }) => {}
+                Some(Step::Idle) | None => break,
             }
         }
         if let Some(v) = &self.violation {
