@@ -113,6 +113,9 @@ where
     fn step(&mut self) -> Result<Step, SimError> {
         self.sim.step()
     }
+    fn step_until(&mut self, limit: Time) -> Result<Option<Step>, SimError> {
+        self.sim.step_until(limit)
+    }
     fn run_until(&mut self, until: Time) -> Result<Outcome, SimError> {
         self.sim.run_until(until)
     }

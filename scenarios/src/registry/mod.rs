@@ -7,7 +7,9 @@
 //! [`Driver`] with an [`Adapter`] for metrics and end-of-run checks.
 
 mod driver;
+pub mod kv_common;
 mod metrics;
+pub mod raft;
 mod run;
 
 pub use driver::{Adapter, Driver, leader_from_views};
@@ -61,7 +63,7 @@ impl Registry {
 
     /// Every protocol shipped with clustersim.
     pub fn builtin() -> Registry {
-        Registry::empty()
+        Registry::empty().with(Box::new(raft::RaftProtocol))
     }
 
     /// Adds a protocol (replacing one of the same name).

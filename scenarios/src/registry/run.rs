@@ -54,6 +54,8 @@ pub trait Run: Send {
     fn protocol(&self) -> &str;
     /// Processes the next event.
     fn step(&mut self) -> Result<Step, SimError>;
+    /// Processes the next event if it is due at or before `limit` (`None` if it is later).
+    fn step_until(&mut self, limit: Time) -> Result<Option<Step>, SimError>;
     /// Runs every event up to and including `until`.
     fn run_until(&mut self, until: Time) -> Result<Outcome, SimError>;
     /// The current virtual time.

@@ -87,16 +87,14 @@ impl<'a> Runner<'a> {
             return Ok(false);
         }
         if let Some(cp) = &mut self.checkpoints {
-            while let Some(t) = self.run.next_event_time() {
-                if t > until {
-                    break;
-                }
-                match self.run.step() {
-                    Ok(Step::Violated(v)) => {
+            loop {
+                match self.run.step_until(until) {
+                    Ok(Some(Step::Violated(v))) => {
                         self.violation = Some(v);
                         return Ok(true);
                     }
-                    Ok(_) => {}
+                    Ok(Some(Step::Event { .. })) => {}
+                    Ok(Some(Step::Idle) | None) => break,
                     Err(e) => return Err(self.sim_err(e)),
                 }
                 let len = self.run.trace().len();

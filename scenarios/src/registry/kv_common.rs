@@ -1,0 +1,97 @@
+//! What every key-value protocol entry shares: reading `[workload]` into
+//! `kv::WorkloadConfig`, client metrics, the linearizability check, and client commands typed
+//! by a person.
+
+use super::{CheckResult, Metrics};
+use crate::diag::Diagnostic;
+use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+use kv::{Client, ClientMetrics, KvInput, WorkloadConfig, collect_history};
+use sim_core::history::models::KvModel;
+use sim_core::history::{Budget, Verdict, check, explain};
+
+/// The scenario's `[workload]` as `kv::WorkloadConfig` (its defaults when absent), validated.
+pub fn workload(s: &Scenario) -> Result<WorkloadConfig, ScenarioError> {
+    let w: WorkloadConfig = s.workload()?.unwrap_or_default();
+    w.validate()
+        .map_err(|why| invalid(s, format!("in [workload]: {why}")))?;
+    Ok(w)
+}
+
+/// A problem with the scenario as a whole (no single position), naming the file.
+pub fn invalid(s: &Scenario, message: String) -> ScenarioError {
+    ScenarioError::one(Diagnostic::at(&s.origin.file, None, None, message))
+}
+
+/// Client figures as metrics: counts, and per-operation latency as a distribution.
+pub fn client_metrics(clients: &[&Client], out: &mut Metrics) {
+    let m = ClientMetrics::gather(clients.iter().copied());
+    out.set("ops_issued", m.issued as f64);
+    out.set("ops_completed", m.completed as f64);
+    out.set("ops_gave_up", m.gave_up as f64);
+    out.set("ops_shed", m.shed as f64);
+    out.set("client_requests", m.requests as f64);
+    for c in clients {
+        for &ns in c.latencies() {
+            out.sample("op_latency_ms", ns as f64 / 1e6);
+        }
+    }
+}
+
+/// The linearizability check of the clients' history, with the explanation on failure.
+pub fn linearizable(clients: &[&Client]) -> CheckResult {
+    let name = "linearizable";
+    let history = match collect_history(clients.iter().copied()) {
+        Ok(h) => h,
+        Err(e) => return CheckResult::fail(name, format!("the history is malformed: {e}")),
+    };
+    let budget = Budget::default();
+    let report = check(&KvModel, &history, &budget);
+    match report.verdict {
+        Verdict::Linearizable => CheckResult::pass(
+            name,
+            format!("{} operations on {} keys", history.len(), report.partitions.len()),
+        ),
+        Verdict::Unknown => CheckResult::fail(
+            name,
+            format!("unknown: the checker's budget ran out after {} steps", report.steps),
+        ),
+        Verdict::NotLinearizable => {
+            let detail = match report.violation() {
+                Some(bad) => match explain(&KvModel, &history, &bad.key, &budget) {
+                    Ok(e) => e.to_string(),
+                    Err(e) => format!("not linearizable on key {:?} ({e})", bad.key),
+                },
+                None => "not linearizable".to_string(),
+            };
+            CheckResult::fail(name, detail)
+        }
+    }
+}
+
+/// Reads a typed command: `get KEY`, `put KEY VALUE`, `append KEY VALUE`.
+pub fn parse_command(text: &str) -> Result<KvInput, String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let s = |w: &str| w.to_string();
+    match words.as_slice() {
+        ["get", key] => Ok(KvInput::Get { key: s(key) }),
+        ["put", key, value] => Ok(KvInput::Put { key: s(key), value: s(value) }),
+        ["append", key, value] => Ok(KvInput::Append { key: s(key), value: s(value) }),
+        _ => Err(format!(
+            "expected `get KEY`, `put KEY VALUE` or `append KEY VALUE`, got {text:?}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands() {
+        assert_eq!(parse_command("get x"), Ok(KvInput::Get { key: "x".into() }));
+        assert!(matches!(parse_command("append x 1"), Ok(KvInput::Append { .. })));
+        assert!(parse_command("put x").is_err());
+        assert!(parse_command("").is_err());
+    }
+}

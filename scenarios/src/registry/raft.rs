@@ -1,0 +1,114 @@
+//! Raft (`protocols/raft`) in the registry: `[protocol.params]` is `raft::Config`,
+//! `[workload]` is `kv::WorkloadConfig`.
+
+use super::kv_common::{client_metrics, invalid, linearizable, parse_command, workload};
+use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
+use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+use raft::RaftNode;
+use sim_core::{NodeId, Simulation};
+
+/// The registry entry.
+pub struct RaftProtocol;
+
+/// What `clustersim new raft` prints.
+pub const TEMPLATE: &str = include_str!("templates/raft.toml");
+
+/// Raft's adapter: metrics from `raft::metrics`, linearizability at the end.
+#[derive(Clone)]
+struct RaftAdapter {
+    linearizable: bool,
+}
+
+fn clients(sim: &Simulation<RaftNode>) -> Vec<&kv::Client> {
+    sim.nodes().live().filter_map(|(_, n)| n.client()).collect()
+}
+
+impl Adapter<RaftNode> for RaftAdapter {
+    fn metrics(&self, sim: &Simulation<RaftNode>, out: &mut Metrics) {
+        let m = raft::metrics::metrics(sim);
+        out.set("elections", m.elections as f64);
+        out.set("bytes_per_command", m.bytes_per_command);
+        client_metrics(&clients(sim), out);
+        let commit = raft::cluster::leader(sim)
+            .and_then(|l| sim.node(l)?.server().map(|s| s.commit_index()));
+        out.set("leader_commit_index", commit.unwrap_or(0) as f64);
+    }
+
+    fn finish(&mut self, sim: &mut Simulation<RaftNode>) -> Vec<CheckResult> {
+        if self.linearizable {
+            vec![linearizable(&clients(sim))]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn submit(&mut self, sim: &mut Simulation<RaftNode>, command: &str) -> Result<String, String> {
+        let op = parse_command(command)?;
+        let client = sim
+            .nodes()
+            .live()
+            .find(|(_, n)| n.client().is_some())
+            .map(|(id, _)| id)
+            .ok_or("no client is running (add clients in [workload])")?;
+        raft::cluster::submit(sim, client, op)?;
+        Ok(format!("submitted by {client}"))
+    }
+
+    fn leader(&self, sim: &Simulation<RaftNode>, _servers: u32) -> Option<NodeId> {
+        raft::cluster::leader(sim)
+    }
+
+    /// Converged: a leader, and every running server has applied everything it committed.
+    fn converged(&self, sim: &Simulation<RaftNode>) -> Option<bool> {
+        let leader = raft::cluster::leader(sim)?;
+        let commit = sim.node(leader)?.server()?.commit_index();
+        Some(
+            sim.nodes()
+                .live()
+                .filter_map(|(_, n)| n.server())
+                .all(|s| s.applied_index() == commit),
+        )
+    }
+}
+
+impl Protocol for RaftProtocol {
+    fn name(&self) -> &'static str {
+        "raft"
+    }
+    fn summary(&self) -> &'static str {
+        "Raft with pre-vote, CheckQuorum, snapshots and a linearizable key-value service"
+    }
+    fn template(&self) -> &'static str {
+        TEMPLATE
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            leader: true,
+            convergence: true,
+            linearizability: true,
+            clients: true,
+        }
+    }
+    fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
+        let config: raft::Config = s.params()?;
+        config
+            .validate()
+            .map_err(|why| invalid(s, format!("in [protocol.params]: {why}")))?;
+        let work = workload(s)?;
+        let servers = s.cluster.servers();
+        let mut sim = if s.checks.invariants {
+            raft::cluster::build(s.sim_config(seed), &config, servers, &work)
+        } else {
+            Simulation::new(s.sim_config(seed), raft::cluster::cluster(&config, servers, &work))
+        }
+        .map_err(|e| ScenarioError::sim(format!("{}: building raft", s.origin.file), e))?;
+        if !s.checks.invariants {
+            sim.annotate("invariant checkers off ([checks] invariants = false)");
+        }
+        let adapter = RaftAdapter {
+            linearizable: s.checks.linearizable() && work.record,
+        };
+        Ok(Box::new(Driver::new("raft", sim, servers, adapter)))
+    }
+}
