@@ -9,13 +9,17 @@
 //! draws sweep results. The `clustersim` binary ([`cli`]) puts them on the command line.
 
 pub mod atomic;
+pub mod check;
 pub mod diag;
 pub mod duration;
 pub mod error;
+pub mod export;
 pub mod hex;
+pub mod plot;
 pub mod registry;
 pub mod runner;
 pub mod scenario;
+pub mod sweep;
 
 pub use diag::Diagnostic;
 pub use duration::DurationStr;

@@ -1,0 +1,231 @@
+//! `clustersim plot`: charts of sweep results as SVG or PNG (by the output's extension).
+//!
+//! Text is drawn with DejaVu Sans, bundled (`assets/DejaVuSans.ttf`, Bitstream Vera license),
+//! so no system font library is needed.
+
+use crate::sweep::table::Table;
+use plotters::prelude::*;
+use std::path::Path;
+
+static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+
+/// Registers the bundled font with plotters once.
+fn register_font() -> Result<(), String> {
+    static ONCE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    ONCE.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
+            .map_err(|_| "the bundled font could not be read".to_string())
+    })
+    .clone()
+}
+
+/// What to draw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlotSpec {
+    /// Column for the horizontal axis (with `cdf`: one curve per distinct value, optional).
+    pub x: Option<String>,
+    /// Column for the vertical axis (with `cdf`: the values whose distribution is drawn).
+    pub y: String,
+    /// Draw the cumulative distribution of `y`.
+    pub cdf: bool,
+    /// Chart title.
+    pub title: Option<String>,
+}
+
+/// A series of points with a label.
+struct Series {
+    label: String,
+    points: Vec<(f64, f64)>,
+}
+
+fn number(cell: &str) -> Option<f64> {
+    cell.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The points to draw, and the x-axis labels of a categorical x column.
+fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>>), String> {
+    let col = |name: &str| {
+        t.column(name).ok_or_else(|| {
+            let hint = crate::diag::suggest(name, t.columns.iter().map(String::as_str))
+                .map(|s| format!(", did you mean \"{s}\"?"))
+                .unwrap_or_default();
+            format!("no column \"{name}\"{hint} (columns: {})", t.columns.join(", "))
+        })
+    };
+    let y = col(&spec.y)?;
+    let x = spec.x.as_deref().map(col).transpose()?;
+    // Distinct x values in order of first appearance.
+    let mut keys: Vec<String> = Vec::new();
+    if let Some(x) = x {
+        for r in &t.rows {
+            if !keys.contains(&r[x]) {
+                keys.push(r[x].clone());
+            }
+        }
+    }
+    let numeric_x = x.is_some() && keys.iter().all(|k| number(k).is_some());
+    if spec.cdf {
+        let groups: Vec<Option<String>> = if x.is_some() { keys.iter().cloned().map(Some).collect() } else { vec![None] };
+        let mut out = Vec::new();
+        for g in groups {
+            let mut ys: Vec<f64> = t
+                .rows
+                .iter()
+                .filter(|r| g.as_ref().is_none_or(|g| x.is_some_and(|x| &r[x] == g)))
+                .filter_map(|r| number(&r[y]))
+                .collect();
+            ys.sort_by(f64::total_cmp);
+            let n = ys.len() as f64;
+            let points = ys.iter().enumerate().map(|(i, v)| (*v, (i + 1) as f64 / n)).collect();
+            let label = match (&g, &spec.x) {
+                (Some(g), Some(xn)) => format!("{xn} = {g}"),
+                _ => spec.y.clone(),
+            };
+            out.push(Series { label, points });
+        }
+        return Ok((out, None));
+    }
+    let x = x.ok_or("a scatter plot needs --x (or use --cdf)")?;
+    let points = t
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let xv = if numeric_x { number(&r[x])? } else { keys.iter().position(|k| k == &r[x])? as f64 };
+            Some((xv, number(&r[y])?))
+        })
+        .collect();
+    let labels = (!numeric_x).then_some(keys);
+    Ok((vec![Series { label: spec.y.clone(), points }], labels))
+}
+
+fn bounds(series: &[Series]) -> Option<((f64, f64), (f64, f64))> {
+    let pts = series.iter().flat_map(|s| s.points.iter());
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, y) in pts {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    if x0 > x1 {
+        return None;
+    }
+    let pad = |a: f64, b: f64| if a == b { (a - 1.0, b + 1.0) } else { (a - (b - a) * 0.05, b + (b - a) * 0.05) };
+    Some((pad(x0, x1), pad(y0, y1)))
+}
+
+fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, t: &Table, spec: &PlotSpec) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let (series, labels) = series(t, spec)?;
+    let ((x0, x1), (y0, y1)) = bounds(&series).ok_or(format!("no numeric values in column \"{}\"", spec.y))?;
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let title = spec.title.clone().unwrap_or_else(|| match (&spec.x, spec.cdf) {
+        (_, true) => format!("CDF of {}", spec.y),
+        (Some(x), false) => format!("{} by {x}", spec.y),
+        (None, false) => spec.y.clone(),
+    });
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(e)?;
+    let xdesc = if spec.cdf { spec.y.clone() } else { spec.x.clone().unwrap_or_default() };
+    let ydesc = if spec.cdf { "fraction of runs".to_string() } else { spec.y.clone() };
+    let mut mesh = chart.configure_mesh();
+    if let Some(l) = &labels {
+        // One tick per category (the axis spans them with a little padding).
+        mesh.x_labels(l.len() * 10 + 1);
+    }
+    mesh.x_desc(xdesc).y_desc(ydesc).label_style(("sans-serif", 13));
+    let formatter = |v: &f64| match &labels {
+        Some(l) if (v - v.round()).abs() < 1e-6 && *v >= -1e-6 => {
+            l.get(v.round() as usize).cloned().unwrap_or_default()
+        }
+        Some(_) => String::new(),
+        None => format!("{v}"),
+    };
+    mesh.x_label_formatter(&formatter);
+    mesh.draw().map_err(e)?;
+    for (i, s) in series.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        if spec.cdf {
+            chart
+                .draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(2)))
+                .map_err(e)?
+                .label(s.label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+        } else {
+            chart
+                .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                .map_err(e)?
+                .label(s.label.clone())
+                .legend(move |(x, y)| Circle::new((x + 8, y), 3, color.filled()));
+        }
+    }
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", 13))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(e)?;
+    root.present().map_err(e)?;
+    Ok(())
+}
+
+/// Draws `spec` from `t` into `out` (`.svg` or `.png`), atomically.
+pub fn plot(t: &Table, spec: &PlotSpec, out: &Path) -> Result<(), String> {
+    register_font()?;
+    const SIZE: (u32, u32) = (960, 600);
+    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "svg" => {
+            let mut text = String::new();
+            draw(SVGBackend::with_string(&mut text, SIZE).into_drawing_area(), t, spec)?;
+            crate::atomic::write_atomic(out, text.as_bytes()).map_err(|e| format!("{}: {e}", out.display()))
+        }
+        "png" => {
+            let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let tmp = out.with_file_name(format!(".{name}.tmp.png"));
+            let r = draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), t, spec)
+                .and_then(|_| std::fs::rename(&tmp, out).map_err(|e| format!("{}: {e}", out.display())));
+            if r.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            r
+        }
+        _ => Err(format!("{}: the output must end in .svg or .png", out.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table::parse_csv("job,raft.heartbeat,seed,passed,fingerprint,lat,failed_checks\n0,20ms,1,true,0x1,3.5,\n1,20ms,2,true,0x2,4.5,\n2,50ms,1,true,0x3,9,\n").unwrap()
+    }
+
+    #[test]
+    fn svg_and_png_with_categorical_x_and_cdf() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = PlotSpec { x: Some("raft.heartbeat".into()), y: "lat".into(), cdf: false, title: None };
+        let svg = dir.path().join("a.svg");
+        plot(&table(), &spec, &svg).unwrap();
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(text.starts_with("<svg") && text.contains("50ms") && text.contains("<circle"), "{}", &text[..200]);
+        let png = dir.path().join("b.png");
+        plot(&table(), &PlotSpec { cdf: true, ..spec.clone() }, &png).unwrap();
+        assert_eq!(&std::fs::read(&png).unwrap()[..4], b"\x89PNG");
+        let bad = PlotSpec { y: "latt".into(), ..spec };
+        let e = plot(&table(), &bad, &svg).unwrap_err();
+        assert!(e.contains("did you mean \"lat\"?"), "{e}");
+        assert!(plot(&table(), &PlotSpec { y: "lat".into(), x: None, cdf: false, title: None }, &svg).is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+}

@@ -1,0 +1,79 @@
+//! `clustersim merge`: joins the outputs of a sharded sweep into the file one unsharded run
+//! would have written.
+
+use super::table::Table;
+
+/// Merges CSV tables: the same fixed columns in each, metric columns united in name order,
+/// rows in job order. Fails on a job that appears twice.
+pub fn merge_csv(tables: &[Table]) -> Result<Table, String> {
+    let first = tables.first().ok_or("nothing to merge")?;
+    let fixed_end = first
+        .column("fingerprint")
+        .ok_or("not a sweep result: no `fingerprint` column")?
+        + 1;
+    let fixed: Vec<String> = first.columns[..fixed_end].to_vec();
+    let mut metrics = std::collections::BTreeSet::new();
+    for (i, t) in tables.iter().enumerate() {
+        if t.columns.len() <= fixed_end || t.columns[..fixed_end] != fixed[..] {
+            return Err(format!(
+                "input {} has different parameter columns ({}) than the first ({})",
+                i + 1,
+                t.columns.join(","),
+                fixed.join(",")
+            ));
+        }
+        if t.columns.last().map(String::as_str) != Some("failed_checks") {
+            return Err(format!("input {}: not a sweep result (no failed_checks column)", i + 1));
+        }
+        metrics.extend(t.columns[fixed_end..t.columns.len() - 1].iter().cloned());
+    }
+    let mut columns = fixed.clone();
+    columns.extend(metrics.iter().cloned());
+    columns.push("failed_checks".into());
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    for t in tables {
+        for r in &t.rows {
+            let job: u64 = r[0]
+                .parse()
+                .map_err(|_| format!("job {:?} is not a number", r[0]))?;
+            let mut cells = r[..fixed_end].to_vec();
+            for m in &metrics {
+                cells.push(t.column(m).map(|i| r[i].clone()).unwrap_or_default());
+            }
+            cells.push(r[r.len() - 1].clone());
+            rows.push((job, cells));
+        }
+    }
+    rows.sort_by_key(|(j, _)| *j);
+    if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(format!("job {} appears twice: were the same shard's files given twice?", w[0].0));
+    }
+    Ok(Table {
+        columns,
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+    })
+}
+
+/// Merges JSON outputs (arrays of row objects) into one array in job order.
+pub fn merge_json(texts: &[String]) -> Result<String, String> {
+    let mut rows: Vec<(u64, serde_json::Value)> = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let v: Vec<serde_json::Value> =
+            serde_json::from_str(t).map_err(|e| format!("input {}: {e}", i + 1))?;
+        for r in v {
+            let job = r["job"].as_u64().ok_or(format!("input {}: a row without a job number", i + 1))?;
+            rows.push((job, r));
+        }
+    }
+    rows.sort_by_key(|(j, _)| *j);
+    if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(format!("job {} appears twice", w[0].0));
+    }
+    let mut out = String::from("[\n");
+    for (i, (_, r)) in rows.iter().enumerate() {
+        out.push_str(&r.to_string());
+        out.push_str(if i + 1 < rows.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("]\n");
+    Ok(out)
+}
