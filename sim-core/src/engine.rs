@@ -136,13 +136,16 @@ impl<N: Node> Runtime<N> {
     }
 }
 
-/// Real time that passes while a clock running at `rate_ppm` advances by `local`.
+/// Real time that passes while a clock running at `rate_ppm` advances by `local`, rounded up:
+/// when the timer fires, the node's clock has advanced by at least `local`. (Rounded down, a
+/// node that re-arms a timer for the last nanosecond of a deadline on a fast clock would get
+/// a zero real delay and fire again at the same instant, forever.)
 #[inline]
 pub(crate) fn real_delay(local: Duration, rate_ppm: u64) -> Duration {
     if rate_ppm == PPM {
         return local;
     }
-    let real = u128::from(local.0) * u128::from(PPM) / u128::from(rate_ppm.max(1));
+    let real = (u128::from(local.0) * u128::from(PPM)).div_ceil(u128::from(rate_ppm.max(1)));
     Duration(u64::try_from(real).unwrap_or(u64::MAX))
 }
 
