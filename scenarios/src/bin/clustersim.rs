@@ -1,1 +1,5 @@
-fn main() {}
+//! `clustersim`: run, sweep, check, export and plot scenarios of every registered protocol.
+
+fn main() -> std::process::ExitCode {
+    scenarios::cli::main(scenarios::Registry::builtin())
+}

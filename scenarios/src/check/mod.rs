@@ -68,8 +68,9 @@ pub fn sidecar_path(file: &Path) -> PathBuf {
 }
 
 /// Scenario files under `paths`: files as given, directories searched recursively in name
-/// order for `.toml` files with a top-level `[protocol]` table (so `Cargo.toml` and other
-/// TOML files are passed over). Hidden directories and `target` are skipped.
+/// order for `.toml` files with a top-level `[protocol]` table and `[[recorded]]` seeds (so
+/// `Cargo.toml`, templates and other TOML files are passed over). Hidden directories and
+/// `target` are skipped.
 pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> {
     let mut out = Vec::new();
     for p in paths {
@@ -107,7 +108,7 @@ fn looks_like_scenario(p: &Path) -> bool {
     std::fs::read_to_string(p)
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
-        .is_some_and(|t| t.get("protocol").is_some_and(toml::Value::is_table))
+        .is_some_and(|t| t.get("protocol").is_some_and(toml::Value::is_table) && t.contains_key("recorded"))
 }
 
 /// Replays every recorded seed of the scenario at `path`; with `update`, rewrites its

@@ -25,6 +25,11 @@ pub struct Checks {
     /// At most this many messages sent per completed client operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages_per_op_max: Option<Spanned<f64>>,
+    /// A scenario with a known bug switched on: the run passes only if a check whose name
+    /// starts with this fails (`"invariant Log Matching"`, `"linearizable"`), showing that the
+    /// checkers catch the bug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_failure: Option<Spanned<String>>,
     /// How often `converged_by` and `leader_within` look at the cluster (default 1ms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<Spanned<DurationStr>>,
@@ -42,6 +47,7 @@ impl Default for Checks {
             converged_by: None,
             leader_within: None,
             messages_per_op_max: None,
+            expect_failure: None,
             probe: None,
         }
     }

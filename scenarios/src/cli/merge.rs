@@ -1,0 +1,47 @@
+//! `clustersim merge`.
+
+use crate::sweep::merge::{merge_csv, merge_json};
+use crate::sweep::table::Table;
+use std::path::PathBuf;
+
+/// Join the outputs of a sharded sweep into the file one unsharded sweep would have written.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  clustersim merge shard-*.csv -o all.csv
+  clustersim merge a.json b.json -o all.json")]
+pub struct Args {
+    /// Shard outputs (all CSV or all JSON).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output file (default: standard output).
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(a: Args) -> u8 {
+    let mut texts = Vec::new();
+    for p in &a.inputs {
+        match std::fs::read_to_string(p) {
+            Ok(t) => texts.push(t),
+            Err(e) => return super::fail(format!("{}: {e}", p.display())),
+        }
+    }
+    let json = a.inputs.iter().all(|p| p.extension().is_some_and(|e| e == "json"));
+    let merged = if json {
+        merge_json(&texts)
+    } else {
+        let mut tables = Vec::new();
+        for (p, t) in a.inputs.iter().zip(&texts) {
+            match Table::parse_csv(t) {
+                Ok(t) => tables.push(t),
+                Err(e) => return super::fail(format!("{}: {e}", p.display())),
+            }
+        }
+        merge_csv(&tables).map(|t| t.to_csv())
+    };
+    match merged.and_then(|m| super::emit(a.out.as_deref(), &m)) {
+        Ok(()) => 0,
+        Err(e) => super::fail(e),
+    }
+}

@@ -1,0 +1,126 @@
+//! The `clustersim` command line. Each subcommand is a file; every one returns an exit code:
+//! 0 success, 1 the run or check found a problem (a failed check, a drifted fingerprint, a
+//! non-linearizable history, an invalid file for `validate`), 2 a usage or file error.
+
+mod check;
+mod export;
+mod lincheck;
+mod merge;
+mod new;
+mod plot;
+mod run;
+mod sweep;
+mod validate;
+
+use crate::registry::Registry;
+use crate::scenario::{Scenario, parse_literal};
+use crate::{ScenarioError, scenario::apply_sets};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  clustersim run scenarios/raft/leader-crash.toml
+  clustersim run scenarios/raft/leader-crash.toml --seed 3 --trace out.jsonl
+  clustersim sweep scenarios/raft/leader-crash.toml --seeds 1..100 \\
+      --set raft.election_timeout=150ms..300ms,300ms..600ms --out results.csv
+  clustersim plot results.csv --x raft.election_timeout --y leader_election_ms_max
+  clustersim check scenarios/
+  clustersim export scenarios/raft/leader-crash.toml --format perfetto -o trace.json
+  clustersim lincheck history.edn --model kv
+  clustersim new raft > mine.toml && clustersim validate mine.toml
+
+Exit codes: 0 success; 1 a check, expectation or replay failed; 2 usage or file error.";
+
+/// A deterministic cluster simulator: run, sweep, check, export and plot scenarios.
+#[derive(Debug, Parser)]
+#[command(name = "clustersim", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Run(run::Args),
+    Sweep(sweep::Args),
+    Merge(merge::Args),
+    Check(check::Args),
+    Export(export::Args),
+    Plot(plot::Args),
+    Lincheck(lincheck::Args),
+    Validate(validate::Args),
+    New(new::Args),
+}
+
+/// Parses the command line and runs the subcommand with the protocols of `registry`.
+pub fn main(registry: Registry) -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Run(a) => run::run(&registry, a),
+        Command::Sweep(a) => sweep::run(&registry, a),
+        Command::Merge(a) => merge::run(a),
+        Command::Check(a) => check::run(&registry, a),
+        Command::Export(a) => export::run(&registry, a),
+        Command::Plot(a) => plot::run(a),
+        Command::Lincheck(a) => lincheck::run(a),
+        Command::Validate(a) => validate::run(&registry, a),
+        Command::New(a) => new::run(&registry, a),
+    };
+    ExitCode::from(code)
+}
+
+/// Reports an error and gives exit code 2.
+pub(crate) fn fail(e: impl std::fmt::Display) -> u8 {
+    let text = e.to_string();
+    if text.starts_with("error") {
+        eprintln!("{text}");
+    } else {
+        eprintln!("error: {text}");
+    }
+    2
+}
+
+/// Reads a scenario file and applies `--set KEY=VALUE` overrides.
+pub(crate) fn load(path: &std::path::Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
+    if sets.is_empty() {
+        return Scenario::load(path);
+    }
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::io(&file, e))?;
+    let mut pairs = Vec::new();
+    for s in sets {
+        let (k, v) = s
+            .split_once('=')
+            .ok_or_else(|| ScenarioError::Usage(format!("--set {s}: expected KEY=VALUE")))?;
+        pairs.push((k.trim().to_string(), parse_literal(v.trim())));
+    }
+    apply_sets(&file, &text, &pairs)
+}
+
+/// Writes `text` to `out` atomically, or to standard output.
+pub(crate) fn emit(out: Option<&std::path::Path>, text: &str) -> Result<(), String> {
+    match out {
+        Some(p) => crate::atomic::write_atomic(p, text.as_bytes()).map_err(|e| format!("{}: {e}", p.display())),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).map_err(|e| format!("standard output: {e}"))
+        }
+    }
+}
+
+/// The command that reproduces a run.
+pub(crate) fn reproduce(file: &std::path::Path, seed: u64, sets: &[String]) -> String {
+    let mut cmd = format!("clustersim run {} --seed {seed}", file.display());
+    for s in sets {
+        cmd.push_str(&format!(" --set '{s}'"));
+    }
+    cmd
+}

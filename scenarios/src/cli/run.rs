@@ -1,0 +1,124 @@
+//! `clustersim run`.
+
+use crate::registry::Registry;
+use crate::runner::{RunOptions, RunReport, TraceOut, run_scenario};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Run a scenario once and print what happened, the metrics, the checks and the fingerprint.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  clustersim run scenarios/raft/leader-crash.toml
+  clustersim run scenarios/raft/leader-crash.toml --seed 42 --json
+  clustersim run scenarios/raft/leader-crash.toml --trace trace.jsonl
+  clustersim run mine.toml --set raft.heartbeat=20ms --set cluster.nodes=7
+
+Exits 1 when a check or expectation fails, printing the command that reproduces the run.")]
+pub struct Args {
+    /// The scenario file.
+    file: PathBuf,
+    /// Seed (default: the file's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Write the trace as JSON Lines to this file (written whole or not at all).
+    #[arg(long, value_name = "OUT.jsonl")]
+    trace: Option<PathBuf>,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Override a value of the file: KEY=VALUE (`raft.heartbeat=20ms`, `network.loss=0.1`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+}
+
+pub fn run(registry: &Registry, a: Args) -> u8 {
+    let scenario = match super::load(&a.file, &a.sets) {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    let opts = RunOptions {
+        seed: a.seed,
+        trace: a.trace.clone().map_or(TraceOut::None, TraceOut::Jsonl),
+        checkpoint_every: None,
+    };
+    let f = match run_scenario(registry, &scenario, &opts) {
+        Ok(f) => f,
+        Err(e) => return super::fail(e),
+    };
+    let r = &f.report;
+    let repro = super::reproduce(&a.file, r.seed, &a.sets);
+    if a.json {
+        let mut v = serde_json::to_value(r).unwrap_or_default();
+        v["passed"] = r.passed().into();
+        v["reproduce"] = repro.clone().into();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        print!("{}", summary(r, &a.file.display().to_string()));
+        if let Some(t) = &a.trace {
+            println!("trace       {}", t.display());
+        }
+    }
+    if r.passed() {
+        0
+    } else {
+        eprintln!("reproduce: {repro}");
+        1
+    }
+}
+
+/// The readable summary of a run.
+pub fn summary(r: &RunReport, file: &str) -> String {
+    let mut o = String::new();
+    let s = &r.stats;
+    let _ = writeln!(o, "scenario    {} ({file})", r.scenario);
+    let clients = r.nodes - r.servers;
+    let _ = writeln!(
+        o,
+        "protocol    {}, {} servers{}, seed {}",
+        r.protocol,
+        r.servers,
+        if clients > 0 { format!(" + {clients} clients") } else { String::new() },
+        r.seed
+    );
+    let _ = writeln!(o, "ran         {} of virtual time, {} events", crate::DurationStr(sim_core::Duration(r.end.0)), s.events);
+    let _ = writeln!(
+        o,
+        "messages    {} sent, {} delivered, {} dropped (loss {}, partition {}, node down {}), {} duplicated",
+        s.sent,
+        s.delivered,
+        s.dropped_loss + s.dropped_partition + s.dropped_node_down,
+        s.dropped_loss,
+        s.dropped_partition,
+        s.dropped_node_down,
+        s.duplicated
+    );
+    let _ = writeln!(o, "faults      {} applied", s.faults);
+    for n in &r.faults {
+        let _ = writeln!(o, "  {:>10}  {}", crate::DurationStr(sim_core::Duration(n.at.0)).to_string(), n.text);
+    }
+    let _ = writeln!(o, "metrics");
+    let width = r.metrics.keys().map(String::len).max().unwrap_or(0);
+    for (k, v) in &r.metrics {
+        let _ = writeln!(o, "  {k:width$}  {}", fmt_num(*v));
+    }
+    let _ = writeln!(o, "checks");
+    for c in &r.checks {
+        let mark = if c.passed { "PASS" } else { "FAIL" };
+        let mut lines = c.detail.lines();
+        let _ = writeln!(o, "  {mark}  {}: {}", c.name, lines.next().unwrap_or(""));
+        for l in lines {
+            let _ = writeln!(o, "        {l}");
+        }
+    }
+    let _ = writeln!(o, "fingerprint {}", r.fingerprint);
+    o
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}

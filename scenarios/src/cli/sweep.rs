@@ -1,0 +1,117 @@
+//! `clustersim sweep`.
+
+use crate::registry::Registry;
+use crate::sweep::grid::{parse_seeds, parse_set};
+use crate::sweep::shard::Shard;
+use crate::sweep::table::{Table, to_json};
+use crate::sweep::Sweep;
+use std::path::PathBuf;
+
+/// Run every combination of parameters times every seed on all cores; write one row per run.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  clustersim sweep scenarios/raft/leader-crash.toml --seeds 1..1000 --out results.csv
+  clustersim sweep FILE --seeds 1..=100 --set raft.heartbeat=20ms,50ms \\
+      --set raft.election_timeout=150ms..300ms,300ms..600ms --out results.json
+  clustersim sweep FILE --seeds 1..1000 --shard 0/4 --out shard-0.csv   # on machine 0 of 4
+  clustersim merge shard-*.csv -o all.csv
+
+Grammar: --seeds takes N, A..B (B excluded), A..=B, A..B:STEP, or a comma list of these.
+--set KEY=VALUES takes a comma list; integer ranges A..B, A..=B, A..B:STEP and decimal
+ranges A..B:STEP expand; anything else is one value (150ms..300ms is one pair value).
+KEY is a dotted path in the file; a first segment naming the protocol means its parameters
+(raft.heartbeat = protocol.params.heartbeat); faults.0.at indexes arrays.
+Rows are in (combination, seed) order whatever the number of threads (RAYON_NUM_THREADS or
+--threads) or shards; shards are numbered from 0 and take every N-th job.")]
+pub struct Args {
+    /// The scenario file.
+    file: PathBuf,
+    /// Seeds (default: the file's `seed`).
+    #[arg(long)]
+    seeds: Option<String>,
+    /// A swept parameter: KEY=VALUES (repeatable; the first varies slowest).
+    #[arg(long = "set", value_name = "KEY=VALUES")]
+    sets: Vec<String>,
+    /// Output file, .csv or .json (default: CSV on standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run only shard I of N (I from 0): every N-th job starting at I.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Worker threads (default: all cores, or RAYON_NUM_THREADS).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(registry: &Registry, a: Args) -> u8 {
+    let file = a.file.display().to_string();
+    let text = match std::fs::read_to_string(&a.file) {
+        Ok(t) => t,
+        Err(e) => return super::fail(format!("{file}: {e}")),
+    };
+    let base = match crate::Scenario::from_str(&file, &text) {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    let seeds = match a.seeds.as_deref().map(parse_seeds).transpose() {
+        Ok(s) => s.unwrap_or_else(|| vec![base.seed]),
+        Err(e) => return super::fail(e),
+    };
+    let mut params = Vec::new();
+    for s in &a.sets {
+        match parse_set(s) {
+            Ok(p) => params.push(p),
+            Err(e) => return super::fail(e),
+        }
+    }
+    let shard = match a.shard.as_deref().map(str::parse::<Shard>).transpose() {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    let sweep = match Sweep::prepare(registry, &file, &text, &params, &seeds, shard) {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    let bar = progress(sweep.jobs.len() as u64, a.quiet);
+    let tick = || bar.inc(1);
+    let rows = match a.threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+            Ok(pool) => pool.install(|| sweep.run(registry, &tick)),
+            Err(e) => return super::fail(format!("--threads {n}: {e}")),
+        },
+        None => sweep.run(registry, &tick),
+    };
+    bar.finish_and_clear();
+    let json = a.out.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e == "json"));
+    let text = if json { to_json(&rows) } else { Table::from_rows(&rows).to_csv() };
+    if let Err(e) = super::emit(a.out.as_deref(), &text) {
+        return super::fail(e);
+    }
+    let failed: Vec<_> = rows.iter().filter(|r| !r.passed).collect();
+    eprintln!("{} runs, {} failed a check", rows.len(), failed.len());
+    if let Some(first) = failed.first()
+        && let Some(job) = sweep.jobs.iter().find(|j| j.index == first.job)
+    {
+        eprintln!("first failure (job {}): {}", first.job, first.failed_checks.join("; "));
+        eprintln!("reproduce: {}", sweep.reproduce(&file, job));
+    }
+    0
+}
+
+/// The progress bar, with the time left; hidden when asked or when stderr is not a terminal.
+fn progress(len: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} runs  {elapsed_precise} elapsed, about {eta} left",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
