@@ -85,7 +85,11 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)?;
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.col, self.message
+            )?;
         } else {
             write!(f, "{}: {}", self.file, self.message)?;
         }
@@ -126,7 +130,10 @@ mod tests {
         assert_eq!((d.line, d.col), (3, 8));
         let shown = d.to_string();
         assert!(shown.starts_with("f.toml:3:8: unknown"), "{shown}");
-        assert!(shown.contains("3 | name = \"rafft\"\n  |        ^^^^^^^"), "{shown}");
+        assert!(
+            shown.contains("3 | name = \"rafft\"\n  |        ^^^^^^^"),
+            "{shown}"
+        );
     }
 
     #[test]

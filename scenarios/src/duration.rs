@@ -133,7 +133,16 @@ mod tests {
 
     #[test]
     fn display_is_exact_and_round_trips() {
-        for n in [0, 1, 999, 1_000, 1_500, 150_000_000, 1_500_000_000, 7_200_000_000_000] {
+        for n in [
+            0,
+            1,
+            999,
+            1_000,
+            1_500,
+            150_000_000,
+            1_500_000_000,
+            7_200_000_000_000,
+        ] {
             let d = DurationStr(Duration(n));
             let back: DurationStr = d.to_string().parse().unwrap();
             assert_eq!(back, d, "{d}");

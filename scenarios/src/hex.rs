@@ -22,7 +22,9 @@ impl FromStr for Hex64 {
         let digits = s
             .strip_prefix("0x")
             .or_else(|| s.strip_prefix("0X"))
-            .ok_or_else(|| format!("expected a hex fingerprint such as \"0x1f3a...\", got {s:?}"))?;
+            .ok_or_else(|| {
+                format!("expected a hex fingerprint such as \"0x1f3a...\", got {s:?}")
+            })?;
         if digits.is_empty() || digits.len() > 16 {
             return Err(format!(
                 "expected 1 to 16 hex digits after 0x, got {} in {s:?}",

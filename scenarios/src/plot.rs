@@ -49,7 +49,10 @@ fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>
             let hint = crate::diag::suggest(name, t.columns.iter().map(String::as_str))
                 .map(|s| format!(", did you mean \"{s}\"?"))
                 .unwrap_or_default();
-            format!("no column \"{name}\"{hint} (columns: {})", t.columns.join(", "))
+            format!(
+                "no column \"{name}\"{hint} (columns: {})",
+                t.columns.join(", ")
+            )
         })
     };
     let y = col(&spec.y)?;
@@ -65,7 +68,11 @@ fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>
     }
     let numeric_x = x.is_some() && keys.iter().all(|k| number(k).is_some());
     if spec.cdf {
-        let groups: Vec<Option<String>> = if x.is_some() { keys.iter().cloned().map(Some).collect() } else { vec![None] };
+        let groups: Vec<Option<String>> = if x.is_some() {
+            keys.iter().cloned().map(Some).collect()
+        } else {
+            vec![None]
+        };
         let mut out = Vec::new();
         for g in groups {
             let mut ys: Vec<f64> = t
@@ -76,7 +83,11 @@ fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>
                 .collect();
             ys.sort_by(f64::total_cmp);
             let n = ys.len() as f64;
-            let points = ys.iter().enumerate().map(|(i, v)| (*v, (i + 1) as f64 / n)).collect();
+            let points = ys
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (*v, (i + 1) as f64 / n))
+                .collect();
             let label = match (&g, &spec.x) {
                 (Some(g), Some(xn)) => format!("{xn} = {g}"),
                 _ => spec.y.clone(),
@@ -90,12 +101,22 @@ fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>
         .rows
         .iter()
         .filter_map(|r| {
-            let xv = if numeric_x { number(&r[x])? } else { keys.iter().position(|k| k == &r[x])? as f64 };
+            let xv = if numeric_x {
+                number(&r[x])?
+            } else {
+                keys.iter().position(|k| k == &r[x])? as f64
+            };
             Some((xv, number(&r[y])?))
         })
         .collect();
     let labels = (!numeric_x).then_some(keys);
-    Ok((vec![Series { label: spec.y.clone(), points }], labels))
+    Ok((
+        vec![Series {
+            label: spec.y.clone(),
+            points,
+        }],
+        labels,
+    ))
 }
 
 fn bounds(series: &[Series]) -> Option<((f64, f64), (f64, f64))> {
@@ -110,23 +131,37 @@ fn bounds(series: &[Series]) -> Option<((f64, f64), (f64, f64))> {
     if x0 > x1 {
         return None;
     }
-    let pad = |a: f64, b: f64| if a == b { (a - 1.0, b + 1.0) } else { (a - (b - a) * 0.05, b + (b - a) * 0.05) };
+    let pad = |a: f64, b: f64| {
+        if a == b {
+            (a - 1.0, b + 1.0)
+        } else {
+            (a - (b - a) * 0.05, b + (b - a) * 0.05)
+        }
+    };
     Some((pad(x0, x1), pad(y0, y1)))
 }
 
-fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, t: &Table, spec: &PlotSpec) -> Result<(), String>
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    t: &Table,
+    spec: &PlotSpec,
+) -> Result<(), String>
 where
     DB::ErrorType: 'static,
 {
     let (series, labels) = series(t, spec)?;
-    let ((x0, x1), (y0, y1)) = bounds(&series).ok_or(format!("no numeric values in column \"{}\"", spec.y))?;
+    let ((x0, x1), (y0, y1)) =
+        bounds(&series).ok_or(format!("no numeric values in column \"{}\"", spec.y))?;
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
-    let title = spec.title.clone().unwrap_or_else(|| match (&spec.x, spec.cdf) {
-        (_, true) => format!("CDF of {}", spec.y),
-        (Some(x), false) => format!("{} by {x}", spec.y),
-        (None, false) => spec.y.clone(),
-    });
+    let title = spec
+        .title
+        .clone()
+        .unwrap_or_else(|| match (&spec.x, spec.cdf) {
+            (_, true) => format!("CDF of {}", spec.y),
+            (Some(x), false) => format!("{} by {x}", spec.y),
+            (None, false) => spec.y.clone(),
+        });
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))
         .margin(16)
@@ -134,14 +169,24 @@ where
         .y_label_area_size(64)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(e)?;
-    let xdesc = if spec.cdf { spec.y.clone() } else { spec.x.clone().unwrap_or_default() };
-    let ydesc = if spec.cdf { "fraction of runs".to_string() } else { spec.y.clone() };
+    let xdesc = if spec.cdf {
+        spec.y.clone()
+    } else {
+        spec.x.clone().unwrap_or_default()
+    };
+    let ydesc = if spec.cdf {
+        "fraction of runs".to_string()
+    } else {
+        spec.y.clone()
+    };
     let mut mesh = chart.configure_mesh();
     if let Some(l) = &labels {
         // One tick per category (the axis spans them with a little padding).
         mesh.x_labels(l.len() * 10 + 1);
     }
-    mesh.x_desc(xdesc).y_desc(ydesc).label_style(("sans-serif", 13));
+    mesh.x_desc(xdesc)
+        .y_desc(ydesc)
+        .label_style(("sans-serif", 13));
     let formatter = |v: &f64| match &labels {
         Some(l) if (v - v.round()).abs() < 1e-6 && *v >= -1e-6 => {
             l.get(v.round() as usize).cloned().unwrap_or_default()
@@ -155,10 +200,15 @@ where
         let color = Palette99::pick(i).to_rgba();
         if spec.cdf {
             chart
-                .draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    s.points.iter().copied(),
+                    color.stroke_width(2),
+                ))
                 .map_err(e)?
                 .label(s.label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+                });
         } else {
             chart
                 .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
@@ -182,24 +232,41 @@ where
 pub fn plot(t: &Table, spec: &PlotSpec, out: &Path) -> Result<(), String> {
     register_font()?;
     const SIZE: (u32, u32) = (960, 600);
-    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "svg" => {
             let mut text = String::new();
-            draw(SVGBackend::with_string(&mut text, SIZE).into_drawing_area(), t, spec)?;
-            crate::atomic::write_atomic(out, text.as_bytes()).map_err(|e| format!("{}: {e}", out.display()))
+            draw(
+                SVGBackend::with_string(&mut text, SIZE).into_drawing_area(),
+                t,
+                spec,
+            )?;
+            crate::atomic::write_atomic(out, text.as_bytes())
+                .map_err(|e| format!("{}: {e}", out.display()))
         }
         "png" => {
-            let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let tmp = out.with_file_name(format!(".{name}.tmp.png"));
-            let r = draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), t, spec)
-                .and_then(|_| std::fs::rename(&tmp, out).map_err(|e| format!("{}: {e}", out.display())));
+            let r =
+                draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), t, spec).and_then(|_| {
+                    std::fs::rename(&tmp, out).map_err(|e| format!("{}: {e}", out.display()))
+                });
             if r.is_err() {
                 let _ = std::fs::remove_file(&tmp);
             }
             r
         }
-        _ => Err(format!("{}: the output must end in .svg or .png", out.display())),
+        _ => Err(format!(
+            "{}: the output must end in .svg or .png",
+            out.display()
+        )),
     }
 }
 
@@ -214,18 +281,50 @@ mod tests {
     #[test]
     fn svg_and_png_with_categorical_x_and_cdf() {
         let dir = tempfile::tempdir().unwrap();
-        let spec = PlotSpec { x: Some("raft.heartbeat".into()), y: "lat".into(), cdf: false, title: None };
+        let spec = PlotSpec {
+            x: Some("raft.heartbeat".into()),
+            y: "lat".into(),
+            cdf: false,
+            title: None,
+        };
         let svg = dir.path().join("a.svg");
         plot(&table(), &spec, &svg).unwrap();
         let text = std::fs::read_to_string(&svg).unwrap();
-        assert!(text.starts_with("<svg") && text.contains("50ms") && text.contains("<circle"), "{}", &text[..200]);
+        assert!(
+            text.starts_with("<svg") && text.contains("50ms") && text.contains("<circle"),
+            "{}",
+            &text[..200]
+        );
         let png = dir.path().join("b.png");
-        plot(&table(), &PlotSpec { cdf: true, ..spec.clone() }, &png).unwrap();
+        plot(
+            &table(),
+            &PlotSpec {
+                cdf: true,
+                ..spec.clone()
+            },
+            &png,
+        )
+        .unwrap();
         assert_eq!(&std::fs::read(&png).unwrap()[..4], b"\x89PNG");
-        let bad = PlotSpec { y: "latt".into(), ..spec };
+        let bad = PlotSpec {
+            y: "latt".into(),
+            ..spec
+        };
         let e = plot(&table(), &bad, &svg).unwrap_err();
         assert!(e.contains("did you mean \"lat\"?"), "{e}");
-        assert!(plot(&table(), &PlotSpec { y: "lat".into(), x: None, cdf: false, title: None }, &svg).is_err());
+        assert!(
+            plot(
+                &table(),
+                &PlotSpec {
+                    y: "lat".into(),
+                    x: None,
+                    cdf: false,
+                    title: None
+                },
+                &svg
+            )
+            .is_err()
+        );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

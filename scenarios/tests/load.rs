@@ -49,7 +49,10 @@ fn unknown_keys_are_located_with_a_suggestion() {
 #[test]
 fn durations_need_units_and_sense() {
     let e = err(&GOOD.replace("\"1s\"", "\"-5ms\""));
-    assert!(e.contains("bad.toml:6:12") && e.contains("cannot be negative"), "{e}");
+    assert!(
+        e.contains("bad.toml:6:12") && e.contains("cannot be negative"),
+        "{e}"
+    );
     let e = err(&GOOD.replace("\"1s\"", "150"));
     assert!(e.contains("needs a unit") && e.contains("\"150ms\""), "{e}");
     let e = err(&GOOD.replace("\"1s\"", "\"1 fortnight\""));
@@ -62,7 +65,10 @@ fn durations_need_units_and_sense() {
 fn unknown_actions_and_selectors_suggest() {
     let f = "\n[[faults]]\nat = \"1s\"\naction = \"crsh\"\nnodes = 1\n";
     let e = err(&format!("{GOOD}{f}"));
-    assert!(e.contains("unknown variant `crsh`") && e.contains("did you mean `crash`?"), "{e}");
+    assert!(
+        e.contains("unknown variant `crsh`") && e.contains("did you mean `crash`?"),
+        "{e}"
+    );
     let f = "\n[[faults]]\nat = \"500ms\"\naction = \"crash\"\nnodes = \"leadr\"\n";
     let e = err(&format!("{GOOD}{f}"));
     assert!(e.contains("did you mean \"leader\"?"), "{e}");
@@ -98,23 +104,36 @@ fn faults_are_checked_against_their_action_and_the_cluster() {
 #[test]
 fn run_phases_are_one_form_or_the_other() {
     let e = err(&GOOD.replace("duration = \"1s\"", "safety = \"1s\""));
-    assert!(e.contains("`safety` needs a `liveness` phase") && e.contains("help:"), "{e}");
-    let e = err(&GOOD.replace("duration = \"1s\"", "duration = \"1s\"\nsafety = \"1s\"\nliveness = \"1s\""));
+    assert!(
+        e.contains("`safety` needs a `liveness` phase") && e.contains("help:"),
+        "{e}"
+    );
+    let e = err(&GOOD.replace(
+        "duration = \"1s\"",
+        "duration = \"1s\"\nsafety = \"1s\"\nliveness = \"1s\"",
+    ));
     assert!(e.contains("not both"), "{e}");
     let e = err(&GOOD.replace("[run]\nduration = \"1s\"", "[run]"));
     assert!(e.contains("[run] needs `duration`"), "{e}");
     let ok = GOOD.replace("duration = \"1s\"", "safety = \"1s\"\nliveness = \"2s\"");
     let s = Scenario::from_str("x", &ok).unwrap();
-    assert_eq!((s.run.heal_at().unwrap().0, s.run.end().0), (1_000_000_000, 3_000_000_000));
+    assert_eq!(
+        (s.run.heal_at().unwrap().0, s.run.end().0),
+        (1_000_000_000, 3_000_000_000)
+    );
 }
 
 #[test]
 fn network_and_probabilities() {
     let e = err(&format!("{GOOD}[network]\nloss = 1.5\n"));
     assert!(e.contains("network.loss must be a probability"), "{e}");
-    let e = err(&format!("{GOOD}[network]\nlatency = {{ dist = \"uniform\", min = \"5ms\", max = \"1ms\" }}\n"));
+    let e = err(&format!(
+        "{GOOD}[network]\nlatency = {{ dist = \"uniform\", min = \"5ms\", max = \"1ms\" }}\n"
+    ));
     assert!(e.contains("uniform needs min <= max"), "{e}");
-    let e = err(&format!("{GOOD}[network]\nlatency = {{ dist = \"gaussian\", mean = \"5ms\" }}\n"));
+    let e = err(&format!(
+        "{GOOD}[network]\nlatency = {{ dist = \"gaussian\", mean = \"5ms\" }}\n"
+    ));
     assert!(e.contains("unknown variant `gaussian`"), "{e}");
     let s = Scenario::from_str(
         "x",
@@ -137,32 +156,58 @@ fn protocol_params_errors_point_into_the_file() {
         #[serde(default)]
         period_ms: u64,
     }
-    let text = GOOD.replace("name = \"toy\"", "name = \"toy\"\n[protocol.params]\nperiod_ms = \"fast\"");
+    let text = GOOD.replace(
+        "name = \"toy\"",
+        "name = \"toy\"\n[protocol.params]\nperiod_ms = \"fast\"",
+    );
     let s = Scenario::from_str("p.toml", &text).unwrap();
     let e = s.params::<Params>().unwrap_err().to_string();
     assert!(e.contains("p.toml:6:13: in [protocol.params]"), "{e}");
-    let text = GOOD.replace("name = \"toy\"", "name = \"toy\"\n[protocol.params]\nperiod_mz = 3");
+    let text = GOOD.replace(
+        "name = \"toy\"",
+        "name = \"toy\"\n[protocol.params]\nperiod_mz = 3",
+    );
     let s = Scenario::from_str("p.toml", &text).unwrap();
     let e = s.params::<Params>().unwrap_err().to_string();
-    assert!(e.contains("p.toml:6:1") && e.contains("did you mean `period_ms`?"), "{e}");
+    assert!(
+        e.contains("p.toml:6:1") && e.contains("did you mean `period_ms`?"),
+        "{e}"
+    );
     // Built in code: no position, but the section is named.
     let mut s = Scenario::new("x", "toy", 3, DurationStr::from_millis(10));
-    s.protocol.params.insert("period_ms".into(), toml::Value::Boolean(true));
+    s.protocol
+        .params
+        .insert("period_ms".into(), toml::Value::Boolean(true));
     let e = s.params::<Params>().unwrap_err().to_string();
     assert!(e.contains("in [protocol.params]"), "{e}");
-    assert!(Scenario::new("x", "toy", 3, DurationStr::from_millis(10)).params::<Params>().is_ok());
+    assert!(
+        Scenario::new("x", "toy", 3, DurationStr::from_millis(10))
+            .params::<Params>()
+            .is_ok()
+    );
 }
 
 #[test]
 fn unknown_protocol_suggests_a_registered_name() {
     let s = Scenario::from_str("u.toml", &GOOD.replace("\"toy\"", "\"tyo\"")).unwrap();
     let e = common::registry().resolve(&s).err().unwrap().to_string();
-    assert!(e.contains("u.toml:4:8: unknown protocol \"tyo\", did you mean \"toy\"?"), "{e}");
+    assert!(
+        e.contains("u.toml:4:8: unknown protocol \"tyo\", did you mean \"toy\"?"),
+        "{e}"
+    );
 }
 
 #[test]
 fn garbage_never_panics() {
-    for text in ["", "\0", "[[[", "name = ", "protocol = 3", "[run]\nduration = {}", "a.b.c = 1\na = 2"] {
+    for text in [
+        "",
+        "\0",
+        "[[[",
+        "name = ",
+        "protocol = 3",
+        "[run]\nduration = {}",
+        "a.b.c = 1\na = 2",
+    ] {
         let r = Scenario::from_str("g.toml", text);
         assert!(matches!(r, Err(ScenarioError::Invalid(_))), "{text:?}");
     }
@@ -201,9 +246,21 @@ fn selector() -> impl Strategy<Value = Selector> {
 }
 
 fn fault() -> impl Strategy<Value = FaultEvent> {
-    (0..900u64, 0..5u8, selector(), 0.5..2.0f64, proptest::option::of(latency())).prop_map(
-        |(at, kind, sel, rate, lat)| {
-            let action = [Action::Crash, Action::ClockDrift, Action::Partition, Action::DegradeLink, Action::Heal][kind as usize];
+    (
+        0..900u64,
+        0..5u8,
+        selector(),
+        0.5..2.0f64,
+        proptest::option::of(latency()),
+    )
+        .prop_map(|(at, kind, sel, rate, lat)| {
+            let action = [
+                Action::Crash,
+                Action::ClockDrift,
+                Action::Partition,
+                Action::DegradeLink,
+                Action::Heal,
+            ][kind as usize];
             let mut f = FaultEvent::new(ms(at), action);
             match action {
                 Action::Crash => f.nodes = Some(spanned(sel)),
@@ -221,8 +278,7 @@ fn fault() -> impl Strategy<Value = FaultEvent> {
                 _ => {}
             }
             f
-        },
-    )
+        })
 }
 
 prop_compose! {
@@ -282,5 +338,32 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {
         let _ = Scenario::from_str("fuzz.toml", &text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// What the fuzz target checks, on mutations of a real scenario: no panic, and a scenario
+    /// that loads also loads again after being written back.
+    #[test]
+    fn mutated_library_files_never_panic(edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..8)) {
+        let text = include_str!("../raft/nemesis.toml");
+        let mut bytes = text.as_bytes().to_vec();
+        for (at, byte, kind) in edits {
+            let i = at.index(bytes.len().max(1));
+            match kind {
+                0 => bytes[i] = byte,
+                1 => bytes.insert(i, byte),
+                _ => { bytes.remove(i); }
+            }
+        }
+        if let Ok(text) = std::str::from_utf8(&bytes)
+            && let Ok(s) = Scenario::from_str("m.toml", text)
+        {
+            let again = s.to_toml().unwrap();
+            let back = Scenario::from_str("again.toml", &again);
+            prop_assert!(back.is_ok(), "{:?}\n{}", back.err().map(|e| e.to_string()), again);
+            prop_assert_eq!(back.unwrap(), s);
+        }
     }
 }

@@ -9,27 +9,57 @@ fn the_template_runs_and_passes() {
     let s = Scenario::from_str("raft.toml", TEMPLATE).unwrap_or_else(|e| panic!("{e}"));
     let f = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).unwrap();
     assert!(f.report.passed(), "{:#?}", f.report.checks);
-    assert!(f.report.metrics["ops_completed"] > 100.0, "{:?}", f.report.metrics);
+    assert!(
+        f.report.metrics["ops_completed"] > 100.0,
+        "{:?}",
+        f.report.metrics
+    );
     assert_eq!(f.report.nodes, 8);
-    assert!(f.report.faults[0].text.starts_with("crash n"), "{:?}", f.report.faults);
-    assert!(f.report.checks.iter().any(|c| c.name == "linearizable" && c.passed));
+    assert!(
+        f.report.faults[0].text.starts_with("crash n"),
+        "{:?}",
+        f.report.faults
+    );
+    assert!(
+        f.report
+            .checks
+            .iter()
+            .any(|c| c.name == "linearizable" && c.passed)
+    );
     let again = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).unwrap();
     assert_eq!(f.report.fingerprint, again.report.fingerprint);
 }
 
 #[test]
 fn raft_config_errors_point_into_the_file() {
-    let text = TEMPLATE.replace("heartbeat = \"50ms\"", "heartbeat = \"50 ms\"\nhartbeat = 3");
+    let text = TEMPLATE.replace(
+        "heartbeat = \"50ms\"",
+        "heartbeat = \"50 ms\"\nhartbeat = 3",
+    );
     let s = Scenario::from_str("r.toml", &text).unwrap();
-    let e = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).err().unwrap().to_string();
-    assert!(e.contains("r.toml:14:1") && e.contains("did you mean `heartbeat`?"), "{e}");
+    let e = run_scenario(&Registry::builtin(), &s, &RunOptions::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("r.toml:14:1") && e.contains("did you mean `heartbeat`?"),
+        "{e}"
+    );
     let text = TEMPLATE.replace("heartbeat = \"50ms\"", "heartbeat = \"500ms\"");
     let s = Scenario::from_str("r.toml", &text).unwrap();
-    let e = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).err().unwrap().to_string();
-    assert!(e.contains("must be shorter than the shortest election timeout"), "{e}");
+    let e = run_scenario(&Registry::builtin(), &s, &RunOptions::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("must be shorter than the shortest election timeout"),
+        "{e}"
+    );
     let text = TEMPLATE.replace("clients = 3", "clients = \"three\"");
     let s = Scenario::from_str("r.toml", &text).unwrap();
-    let e = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).err().unwrap().to_string();
+    let e = run_scenario(&Registry::builtin(), &s, &RunOptions::default())
+        .err()
+        .unwrap()
+        .to_string();
     assert!(e.contains("r.toml:38:11: in [workload]"), "{e}");
 }
-

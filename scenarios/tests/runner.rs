@@ -5,7 +5,7 @@ mod common;
 
 use common::{registry, scenario};
 use scenarios::runner::{RunOptions, TraceOut, run_scenario};
-use sim_core::{TraceEvent, Fault};
+use sim_core::{Fault, TraceEvent};
 
 const BASE: &str = r#"
 name = "toy run"
@@ -24,7 +24,11 @@ converged_by = "300ms"
 
 fn run(text: &str, seed: u64) -> scenarios::runner::Finished {
     let s = scenario(text);
-    let opts = RunOptions { seed: Some(seed), trace: TraceOut::Memory, checkpoint_every: None };
+    let opts = RunOptions {
+        seed: Some(seed),
+        trace: TraceOut::Memory,
+        checkpoint_every: None,
+    };
     run_scenario(&registry(), &s, &opts).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -45,7 +49,15 @@ fn happy_path_passes_and_repeats() {
     let a = run(BASE, 1);
     assert!(a.report.passed(), "{:#?}", a.report.checks);
     let names: Vec<&str> = a.report.checks.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["invariants", "toy end check", "leader_within 200ms", "converged_by 300ms"]);
+    assert_eq!(
+        names,
+        [
+            "invariants",
+            "toy end check",
+            "leader_within 200ms",
+            "converged_by 300ms"
+        ]
+    );
     assert!(a.report.metrics["beats"] > 500.0);
     assert!(a.report.metrics.contains_key("beats_per_node_p50"));
     assert!(a.report.metrics.contains_key("leader_election_ms_max"));
@@ -65,14 +77,32 @@ fn leader_selector_resolves_when_the_fault_fires() {
     assert_eq!(
         faults(&f),
         vec![
-            (1_000_000_000, Fault::Crash { node: sim_core::NodeId(0) }),
-            (1_500_000_000, Fault::Restart { node: sim_core::NodeId(0) }),
+            (
+                1_000_000_000,
+                Fault::Crash {
+                    node: sim_core::NodeId(0)
+                }
+            ),
+            (
+                1_500_000_000,
+                Fault::Restart {
+                    node: sim_core::NodeId(0)
+                }
+            ),
         ]
     );
     assert_eq!(f.report.faults[0].text, "crash n0 (leader)");
     // The leader watch restarted at the crash: n1 takes over within the bound.
-    let lw = f.report.checks.iter().find(|c| c.name.starts_with("leader_within")).unwrap();
-    assert!(lw.passed && lw.detail.contains("losing leader n0 at 1s"), "{lw:?}");
+    let lw = f
+        .report
+        .checks
+        .iter()
+        .find(|c| c.name.starts_with("leader_within"))
+        .unwrap();
+    assert!(
+        lw.passed && lw.detail.contains("losing leader n0 at 1s"),
+        "{lw:?}"
+    );
 }
 
 #[test]
@@ -80,7 +110,12 @@ fn leader_within_fails_when_the_bound_is_too_tight() {
     let text = BASE.replace("leader_within = \"200ms\"", "leader_within = \"1ms\"")
         + "\n[[faults]]\nat = \"1s\"\naction = \"crash\"\nnodes = \"leader\"\n";
     let f = run(&text, 3);
-    let lw = f.report.checks.iter().find(|c| c.name.starts_with("leader_within")).unwrap();
+    let lw = f
+        .report
+        .checks
+        .iter()
+        .find(|c| c.name.starts_with("leader_within"))
+        .unwrap();
     assert!(!lw.passed, "{lw:?}");
     assert!(!f.report.passed());
 }
@@ -94,7 +129,10 @@ fn random_and_majority_selectors_draw_from_the_faults_stream() {
     let a = faults(&run(&text, 11));
     let b = faults(&run(&text, 11));
     assert_eq!(a, b);
-    let Fault::Partition { spec: sim_core::PartitionSpec::Groups(groups) } = &a[0].1 else {
+    let Fault::Partition {
+        spec: sim_core::PartitionSpec::Groups(groups),
+    } = &a[0].1
+    else {
         panic!("{a:?}")
     };
     assert_eq!(groups.len(), 2);
@@ -130,19 +168,37 @@ action = "pause"
 nodes = [3]
 "#;
     let f = run(&text, 5);
-    let heal = f.report.faults.iter().find(|n| n.text.starts_with("heal:")).unwrap();
+    let heal = f
+        .report
+        .faults
+        .iter()
+        .find(|n| n.text.starts_with("heal:"))
+        .unwrap();
     assert_eq!(heal.at.0, 1_000_000_000);
     assert!(heal.text.contains("resume n3"), "{}", heal.text);
     assert!(heal.text.contains("link n"), "{}", heal.text);
     assert!(heal.text.contains("clock n"), "{}", heal.text);
     // Nemeses struck during the safety phase, and nothing after the heal.
     let applied = faults(&f);
-    assert!(applied.iter().any(|(_, x)| matches!(x, Fault::Crash { .. })));
-    assert!(applied.iter().any(|(_, x)| matches!(x, Fault::DegradeLink { .. })));
+    assert!(
+        applied
+            .iter()
+            .any(|(_, x)| matches!(x, Fault::Crash { .. }))
+    );
+    assert!(
+        applied
+            .iter()
+            .any(|(_, x)| matches!(x, Fault::DegradeLink { .. }))
+    );
     assert!(applied.iter().all(|(t, _)| *t <= 1_000_000_000));
     // The watches restarted at the heal and were met.
     assert!(f.report.passed(), "{:#?}", f.report.checks);
-    let conv = f.report.checks.iter().find(|c| c.name.starts_with("converged_by")).unwrap();
+    let conv = f
+        .report
+        .checks
+        .iter()
+        .find(|c| c.name.starts_with("converged_by"))
+        .unwrap();
     assert!(conv.detail.contains("after the heal at 1s"), "{conv:?}");
     for s in f.run.statuses() {
         assert_eq!(s, sim_core::NodeStatus::Up);
@@ -157,7 +213,9 @@ fn majorities_ring_gives_every_node_a_majority() {
     let cuts: Vec<(u32, u32)> = faults(&f)
         .iter()
         .filter_map(|(_, x)| match x {
-            Fault::Partition { spec: sim_core::PartitionSpec::Link { from, to } } => Some((from.0, to.0)),
+            Fault::Partition {
+                spec: sim_core::PartitionSpec::Link { from, to },
+            } => Some((from.0, to.0)),
             _ => None,
         })
         .collect();
@@ -165,13 +223,20 @@ fn majorities_ring_gives_every_node_a_majority() {
     assert_eq!(cuts.len(), 10);
     for n in 0..5 {
         let unreachable = cuts.iter().filter(|(a, _)| *a == n).count();
-        assert_eq!(5 - unreachable, 3, "node {n} sees a majority (itself included)");
+        assert_eq!(
+            5 - unreachable,
+            3,
+            "node {n} sees a majority (itself included)"
+        );
     }
 }
 
 #[test]
 fn a_violation_stops_the_run_and_fails() {
-    let text = BASE.replace("name = \"toy\"", "name = \"toy\"\n[protocol.params]\nbreak_at_ms = 100");
+    let text = BASE.replace(
+        "name = \"toy\"",
+        "name = \"toy\"\n[protocol.params]\nbreak_at_ms = 100",
+    );
     let f = run(&text, 1);
     assert!(!f.report.passed());
     let v = f.report.violation.as_ref().unwrap();
@@ -188,9 +253,18 @@ fn expectations_judge_metrics_and_suggest_names() {
         + "[[expect]]\nmetric = \"beats\"\nmin = 10.0\n[[expect]]\nmetric = \"beatz\"\nmax = 1.0\n\
            [[expect]]\nmetric = \"messages_sent\"\nmax = 1.0\n";
     let f = run(&text, 1);
-    let e: Vec<_> = f.report.checks.iter().filter(|c| c.name.starts_with("expect")).collect();
+    let e: Vec<_> = f
+        .report
+        .checks
+        .iter()
+        .filter(|c| c.name.starts_with("expect"))
+        .collect();
     assert!(e[0].passed);
-    assert!(!e[1].passed && e[1].detail.contains("did you mean \"beats\""), "{:?}", e[1]);
+    assert!(
+        !e[1].passed && e[1].detail.contains("did you mean \"beats\""),
+        "{:?}",
+        e[1]
+    );
     assert!(!e[2].passed);
 }
 
@@ -198,7 +272,11 @@ fn expectations_judge_metrics_and_suggest_names() {
 fn checkpoints_and_sinks_leave_the_fingerprint_alone() {
     let s = scenario(BASE);
     let plain = run_scenario(&registry(), &s, &RunOptions::default()).unwrap();
-    let opts = RunOptions { seed: None, trace: TraceOut::Memory, checkpoint_every: Some(100) };
+    let opts = RunOptions {
+        seed: None,
+        trace: TraceOut::Memory,
+        checkpoint_every: Some(100),
+    };
     let cp = run_scenario(&registry(), &s, &opts).unwrap();
     assert_eq!(plain.report.fingerprint, cp.report.fingerprint);
     assert!(cp.report.checkpoints.len() > 10);
@@ -210,9 +288,13 @@ fn checkpoints_and_sinks_leave_the_fingerprint_alone() {
 fn capability_mismatch_is_refused_at_load() {
     let text = BASE.to_string() + "linearizable = true\n";
     let s = scenario(&text);
-    let e = run_scenario(&registry(), &s, &RunOptions::default()).err().unwrap();
+    let e = run_scenario(&registry(), &s, &RunOptions::default())
+        .err()
+        .unwrap();
     let shown = e.to_string();
-    assert!(shown.contains("cannot be checked for `linearizable`"), "{shown}");
+    assert!(
+        shown.contains("cannot be checked for `linearizable`"),
+        "{shown}"
+    );
     assert!(shown.contains("test.toml:14:"), "{shown}");
 }
-

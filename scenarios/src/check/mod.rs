@@ -92,7 +92,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
         .collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if p.is_dir() {
             if !name.starts_with('.') && name != "target" {
                 walk(&p, out)?;
@@ -108,7 +111,9 @@ fn looks_like_scenario(p: &Path) -> bool {
     std::fs::read_to_string(p)
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
-        .is_some_and(|t| t.get("protocol").is_some_and(toml::Value::is_table) && t.contains_key("recorded"))
+        .is_some_and(|t| {
+            t.get("protocol").is_some_and(toml::Value::is_table) && t.contains_key("recorded")
+        })
 }
 
 /// Replays every recorded seed of the scenario at `path`; with `update`, rewrites its
@@ -124,7 +129,10 @@ pub fn check_file(registry: &Registry, path: &Path, update: bool) -> Vec<Outcome
         Err(e) => return vec![outcome(None, Verdict::Error(e.to_string()))],
     };
     if scenario.recorded.is_empty() {
-        return vec![outcome(None, Verdict::Error("no [[recorded]] seeds to replay".into()))];
+        return vec![outcome(
+            None,
+            Verdict::Error("no [[recorded]] seeds to replay".into()),
+        )];
     }
     let side_path = sidecar_path(path);
     let side: Sidecar = std::fs::read_to_string(&side_path)
@@ -150,14 +158,24 @@ pub fn check_file(registry: &Registry, path: &Path, update: bool) -> Vec<Outcome
         let actual = f.report.fingerprint;
         new_fps.insert(rec.seed, actual);
         new_side.seeds.insert(rec.seed, thin(&f.report.checkpoints));
-        let failures: Vec<String> = f.report.failures().map(|c| format!("{}: {}", c.name, c.detail)).collect();
+        let failures: Vec<String> = f
+            .report
+            .failures()
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect();
         let verdict = match rec.fingerprint {
             _ if update && failures.is_empty() => Verdict::Ok,
             None => Verdict::NotRecorded { actual },
             Some(expected) if expected != actual => Verdict::Drift {
                 expected,
                 actual,
-                detail: locate_drift(registry, &scenario, rec.seed, side.seeds.get(&rec.seed), &f.report.checkpoints),
+                detail: locate_drift(
+                    registry,
+                    &scenario,
+                    rec.seed,
+                    side.seeds.get(&rec.seed),
+                    &f.report.checkpoints,
+                ),
             },
             _ if !failures.is_empty() => Verdict::Failed(failures),
             _ => Verdict::Ok,
@@ -170,14 +188,21 @@ pub fn check_file(registry: &Registry, path: &Path, update: bool) -> Vec<Outcome
     out
 }
 
-fn write_update(path: &Path, side_path: &Path, fps: &BTreeMap<u64, Hex64>, side: &Sidecar) -> Result<(), String> {
+fn write_update(
+    path: &Path,
+    side_path: &Path,
+    fps: &BTreeMap<u64, Hex64>,
+    side: &Sidecar,
+) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let new = update::set_fingerprints(&text, fps)?;
     if new != text {
-        crate::atomic::write_atomic(path, new.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::atomic::write_atomic(path, new.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let json = serde_json::to_string_pretty(side).map_err(|e| e.to_string())? + "\n";
-    crate::atomic::write_atomic(side_path, json.as_bytes()).map_err(|e| format!("{}: {e}", side_path.display()))
+    crate::atomic::write_atomic(side_path, json.as_bytes())
+        .map_err(|e| format!("{}: {e}", side_path.display()))
 }
 
 /// Where a drifting run parts from the recorded one, with the new run's events there.
@@ -194,7 +219,9 @@ fn locate_drift(
     let Some((from, to)) = first_difference(recorded, now) else {
         return "every recorded checkpoint agrees: the runs part after the last one".into();
     };
-    let mut text = format!("the runs agree through trace event {from} and differ by event {to}; the new run there:\n");
+    let mut text = format!(
+        "the runs agree through trace event {from} and differ by event {to}; the new run there:\n"
+    );
     let opts = RunOptions {
         seed: Some(seed),
         trace: TraceOut::Memory,
@@ -202,12 +229,28 @@ fn locate_drift(
     };
     if let Ok(f) = run_scenario(registry, scenario, &opts) {
         const SHOWN: usize = 40;
-        let window: Vec<_> = f.run.trace().records().iter().filter(|r| r.index >= from && r.index < to).collect();
+        let window: Vec<_> = f
+            .run
+            .trace()
+            .records()
+            .iter()
+            .filter(|r| r.index >= from && r.index < to)
+            .collect();
         for r in window.iter().take(SHOWN) {
-            let _ = writeln!(text, "    #{} {} {}", r.index, r.time, serde_json::to_string(&r.event).unwrap_or_default());
+            let _ = writeln!(
+                text,
+                "    #{} {} {}",
+                r.index,
+                r.time,
+                serde_json::to_string(&r.event).unwrap_or_default()
+            );
         }
         if window.len() > SHOWN {
-            let _ = writeln!(text, "    ... {} more (clustersim export FILE --seed {seed} --format jsonl)", window.len() - SHOWN);
+            let _ = writeln!(
+                text,
+                "    ... {} more (clustersim export FILE --seed {seed} --format jsonl)",
+                window.len() - SHOWN
+            );
         }
     }
     text

@@ -46,7 +46,10 @@ pub fn thin(points: &[(u64, u64)]) -> Checkpoints {
             }
         }
         if kept.len() <= MAX_POINTS {
-            return Checkpoints { every, points: kept };
+            return Checkpoints {
+                every,
+                points: kept,
+            };
         }
         every *= 2;
     }

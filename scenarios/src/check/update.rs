@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 /// left alone.
 pub fn set_fingerprints(text: &str, new: &BTreeMap<u64, Hex64>) -> Result<String, String> {
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| format!("{e}"))?;
-    let Some(recorded) = doc.get_mut("recorded").and_then(|r| r.as_array_of_tables_mut()) else {
+    let Some(recorded) = doc
+        .get_mut("recorded")
+        .and_then(|r| r.as_array_of_tables_mut())
+    else {
         return Ok(text.to_string());
     };
     for table in recorded.iter_mut() {
@@ -32,8 +35,14 @@ mod tests {
         let new = BTreeMap::from([(1, Hex64(0xab)), (2, Hex64(0xcd))]);
         let out = set_fingerprints(text, &new).unwrap();
         assert!(out.starts_with("# top\nname = \"x\" # trailing\n"), "{out}");
-        assert!(out.contains("seed = 1 # first\nfingerprint = \"0x00000000000000ab\""), "{out}");
-        assert!(out.contains("fingerprint = \"0x00000000000000cd\""), "{out}");
+        assert!(
+            out.contains("seed = 1 # first\nfingerprint = \"0x00000000000000ab\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("fingerprint = \"0x00000000000000cd\""),
+            "{out}"
+        );
         assert!(!out.contains("0x01\""));
     }
 }

@@ -44,8 +44,14 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             let file = o.file.display();
             match &o.verdict {
                 Verdict::Ok => println!("ok       {file}{seed}"),
-                Verdict::NotRecorded { actual } => println!("new      {file}{seed}: fingerprint {actual} not recorded (run with --update)"),
-                Verdict::Drift { expected, actual, detail } => {
+                Verdict::NotRecorded { actual } => println!(
+                    "new      {file}{seed}: fingerprint {actual} not recorded (run with --update)"
+                ),
+                Verdict::Drift {
+                    expected,
+                    actual,
+                    detail,
+                } => {
                     println!("DRIFT    {file}{seed}: expected {expected}, got {actual}");
                     for l in detail.lines() {
                         println!("         {l}");
@@ -74,6 +80,13 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             }
         }
     }
-    println!("{good} ok, {bad} not ok{}", if a.update { " (fingerprints updated)" } else { "" });
+    println!(
+        "{good} ok, {bad} not ok{}",
+        if a.update {
+            " (fingerprints updated)"
+        } else {
+            ""
+        }
+    );
     u8::from(bad > 0)
 }

@@ -57,7 +57,21 @@ pub fn run(a: Args) -> u8 {
 fn judge<M: EdnCodec>(model: &M, text: &str, budget: &Budget, file: &str) -> u8 {
     let history = match read_history(model, text) {
         Ok(h) => h,
-        Err(e) => return super::fail(format!("{file}:{e}")),
+        Err(e) => {
+            let pos = e.pos();
+            let (expected, found) = match &e {
+                sim_core::history::edn::EdnError::Syntax {
+                    expected, found, ..
+                }
+                | sim_core::history::edn::EdnError::Op {
+                    expected, found, ..
+                } => (expected, found),
+            };
+            return super::fail(format!(
+                "{file}:{}:{}: expected {expected}, found {found}",
+                pos.line, pos.column
+            ));
+        }
     };
     let report = check(model, &history, budget);
     match report.verdict {
@@ -78,7 +92,10 @@ fn judge<M: EdnCodec>(model: &M, text: &str, budget: &Budget, file: &str) -> u8 
             2
         }
         Verdict::NotLinearizable => {
-            match report.violation().map(|v| explain(model, &history, &v.key, budget)) {
+            match report
+                .violation()
+                .map(|v| explain(model, &history, &v.key, budget))
+            {
                 Some(Ok(e)) => println!("{e}"),
                 Some(Err(e)) => println!("not linearizable (no explanation: {e})"),
                 None => println!("not linearizable"),

@@ -27,7 +27,10 @@ pub fn run(a: Args) -> u8 {
             Err(e) => return super::fail(format!("{}: {e}", p.display())),
         }
     }
-    let json = a.inputs.iter().all(|p| p.extension().is_some_and(|e| e == "json"));
+    let json = a
+        .inputs
+        .iter()
+        .all(|p| p.extension().is_some_and(|e| e == "json"));
     let merged = if json {
         merge_json(&texts)
     } else {

@@ -107,11 +107,14 @@ pub(crate) fn load(path: &std::path::Path, sets: &[String]) -> Result<Scenario, 
 /// Writes `text` to `out` atomically, or to standard output.
 pub(crate) fn emit(out: Option<&std::path::Path>, text: &str) -> Result<(), String> {
     match out {
-        Some(p) => crate::atomic::write_atomic(p, text.as_bytes()).map_err(|e| format!("{}: {e}", p.display())),
+        Some(p) => crate::atomic::write_atomic(p, text.as_bytes())
+            .map_err(|e| format!("{}: {e}", p.display())),
         None => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes()).map_err(|e| format!("standard output: {e}"))
+            stdout
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("standard output: {e}"))
         }
     }
 }

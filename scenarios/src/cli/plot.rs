@@ -43,8 +43,15 @@ pub fn run(a: Args) -> u8 {
         Ok(t) => t,
         Err(e) => return super::fail(format!("{}: {e}", a.csv.display())),
     };
-    let out = a.out.unwrap_or_else(|| PathBuf::from(format!("{}.svg", a.y)));
-    let spec = PlotSpec { x: a.x, y: a.y, cdf: a.cdf, title: a.title };
+    let out = a
+        .out
+        .unwrap_or_else(|| PathBuf::from(format!("{}.svg", a.y)));
+    let spec = PlotSpec {
+        x: a.x,
+        y: a.y,
+        cdf: a.cdf,
+        title: a.title,
+    };
     match plot(&table, &spec, &out) {
         Ok(()) => {
             println!("wrote {}", out.display());

@@ -78,10 +78,19 @@ pub fn summary(r: &RunReport, file: &str) -> String {
         "protocol    {}, {} servers{}, seed {}",
         r.protocol,
         r.servers,
-        if clients > 0 { format!(" + {clients} clients") } else { String::new() },
+        if clients > 0 {
+            format!(" + {clients} clients")
+        } else {
+            String::new()
+        },
         r.seed
     );
-    let _ = writeln!(o, "ran         {} of virtual time, {} events", crate::DurationStr(sim_core::Duration(r.end.0)), s.events);
+    let _ = writeln!(
+        o,
+        "ran         {} of virtual time, {} events",
+        crate::DurationStr(sim_core::Duration(r.end.0)),
+        s.events
+    );
     let _ = writeln!(
         o,
         "messages    {} sent, {} delivered, {} dropped (loss {}, partition {}, node down {}), {} duplicated",
@@ -95,7 +104,12 @@ pub fn summary(r: &RunReport, file: &str) -> String {
     );
     let _ = writeln!(o, "faults      {} applied", s.faults);
     for n in &r.faults {
-        let _ = writeln!(o, "  {:>10}  {}", crate::DurationStr(sim_core::Duration(n.at.0)).to_string(), n.text);
+        let _ = writeln!(
+            o,
+            "  {:>10}  {}",
+            crate::DurationStr(sim_core::Duration(n.at.0)).to_string(),
+            n.text
+        );
     }
     let _ = writeln!(o, "metrics");
     let width = r.metrics.keys().map(String::len).max().unwrap_or(0);

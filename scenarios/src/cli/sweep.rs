@@ -1,10 +1,10 @@
 //! `clustersim sweep`.
 
 use crate::registry::Registry;
+use crate::sweep::Sweep;
 use crate::sweep::grid::{parse_seeds, parse_set};
 use crate::sweep::shard::Shard;
 use crate::sweep::table::{Table, to_json};
-use crate::sweep::Sweep;
 use std::path::PathBuf;
 
 /// Run every combination of parameters times every seed on all cores; write one row per run.
@@ -79,15 +79,25 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     let bar = progress(sweep.jobs.len() as u64, a.quiet);
     let tick = || bar.inc(1);
     let rows = match a.threads {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+        {
             Ok(pool) => pool.install(|| sweep.run(registry, &tick)),
             Err(e) => return super::fail(format!("--threads {n}: {e}")),
         },
         None => sweep.run(registry, &tick),
     };
     bar.finish_and_clear();
-    let json = a.out.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e == "json"));
-    let text = if json { to_json(&rows) } else { Table::from_rows(&rows).to_csv() };
+    let json = a
+        .out
+        .as_ref()
+        .is_some_and(|p| p.extension().is_some_and(|e| e == "json"));
+    let text = if json {
+        to_json(&rows)
+    } else {
+        Table::from_rows(&rows).to_csv()
+    };
     if let Err(e) = super::emit(a.out.as_deref(), &text) {
         return super::fail(e);
     }
@@ -96,7 +106,11 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     if let Some(first) = failed.first()
         && let Some(job) = sweep.jobs.iter().find(|j| j.index == first.job)
     {
-        eprintln!("first failure (job {}): {}", first.job, first.failed_checks.join("; "));
+        eprintln!(
+            "first failure (job {}): {}",
+            first.job,
+            first.failed_checks.join("; ")
+        );
         eprintln!("reproduce: {}", sweep.reproduce(&file, job));
     }
     0

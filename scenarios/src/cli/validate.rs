@@ -27,7 +27,12 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             Ok(s)
         });
         match result {
-            Ok(s) => println!("ok    {} ({}, {} servers)", f.display(), s.protocol_name(), s.cluster.servers()),
+            Ok(s) => println!(
+                "ok    {} ({}, {} servers)",
+                f.display(),
+                s.protocol_name(),
+                s.cluster.servers()
+            ),
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");

@@ -24,7 +24,8 @@ fn tid(node: sim_core::NodeId) -> u64 {
 
 /// The trace as one JSON document.
 pub fn render(records: &[TraceRecord], nodes: u32) -> String {
-    let mut ev: Vec<Value> = vec![json!({"ph": "M", "pid": PID, "name": "process_name", "args": {"name": "cluster"}})];
+    let mut ev: Vec<Value> =
+        vec![json!({"ph": "M", "pid": PID, "name": "process_name", "args": {"name": "cluster"}})];
     ev.push(json!({"ph": "M", "pid": PID, "tid": 0, "name": "thread_name", "args": {"name": "harness"}}));
     for n in 0..nodes {
         ev.push(json!({"ph": "M", "pid": PID, "tid": n + 1, "name": "thread_name", "args": {"name": format!("n{n}")}}));
@@ -32,16 +33,28 @@ pub fn render(records: &[TraceRecord], nodes: u32) -> String {
     }
     // A message id with a duplicate is delivered twice: flow ids are 2 * id and 2 * id + 1.
     let mut delivered: BTreeMap<u64, u64> = BTreeMap::new();
-    let instant = |ts, tid, name: String, args: Value| {
-        json!({"ph": "i", "s": "t", "pid": PID, "tid": tid, "ts": ts, "name": name, "args": args})
-    };
+    let instant = |ts, tid, name: String, args: Value| json!({"ph": "i", "s": "t", "pid": PID, "tid": tid, "ts": ts, "name": name, "args": args});
     for r in records {
         let ts = us(r.time);
         match &r.event {
             TraceEvent::Start { node, incarnation } => {
-                ev.push(instant(ts, tid(*node), "start".into(), json!({"incarnation": incarnation})));
+                ev.push(instant(
+                    ts,
+                    tid(*node),
+                    "start".into(),
+                    json!({"incarnation": incarnation}),
+                ));
             }
-            TraceEvent::Send { from, to, msg, kind, size, due, dup_due, payload } => {
+            TraceEvent::Send {
+                from,
+                to,
+                msg,
+                kind,
+                size,
+                due,
+                dup_due,
+                payload,
+            } => {
                 ev.push(json!({"ph": "X", "pid": PID, "tid": tid(*from), "ts": ts, "dur": SLICE_US,
                     "name": format!("send {kind}"), "cat": "message",
                     "args": {"to": to.to_string(), "msg": msg.0, "size": size, "payload": payload}}));
@@ -51,30 +64,67 @@ pub fn render(records: &[TraceRecord], nodes: u32) -> String {
                         "name": kind, "cat": "message"}));
                 }
             }
-            TraceEvent::Deliver { from, to, msg, kind } => {
+            TraceEvent::Deliver {
+                from,
+                to,
+                msg,
+                kind,
+            } => {
                 let copy = delivered.entry(msg.0).or_insert(0);
                 let id = msg.0 * 2 + (*copy).min(1);
                 *copy += 1;
                 ev.push(json!({"ph": "X", "pid": PID, "tid": tid(*to), "ts": ts, "dur": SLICE_US,
                     "name": format!("recv {kind}"), "cat": "message", "args": {"from": from.to_string(), "msg": msg.0}}));
-                ev.push(json!({"ph": "f", "bp": "e", "pid": PID, "tid": tid(*to), "ts": ts, "id": id,
-                    "name": kind, "cat": "message"}));
+                ev.push(
+                    json!({"ph": "f", "bp": "e", "pid": PID, "tid": tid(*to), "ts": ts, "id": id,
+                    "name": kind, "cat": "message"}),
+                );
             }
-            TraceEvent::Drop { from, to, msg, kind, reason } => {
-                ev.push(instant(ts, tid(*to), format!("drop {kind}"),
-                    json!({"from": from.to_string(), "msg": msg.0, "reason": reason.as_str()})));
+            TraceEvent::Drop {
+                from,
+                to,
+                msg,
+                kind,
+                reason,
+            } => {
+                ev.push(instant(
+                    ts,
+                    tid(*to),
+                    format!("drop {kind}"),
+                    json!({"from": from.to_string(), "msg": msg.0, "reason": reason.as_str()}),
+                ));
             }
-            TraceEvent::Timer { node, timer, payload } => {
-                ev.push(instant(ts, tid(*node), "timer".into(), json!({"timer": timer.0, "payload": payload})));
+            TraceEvent::Timer {
+                node,
+                timer,
+                payload,
+            } => {
+                ev.push(instant(
+                    ts,
+                    tid(*node),
+                    "timer".into(),
+                    json!({"timer": timer.0, "payload": payload}),
+                ));
             }
             TraceEvent::Fault { fault, detail } => {
                 let nodes = fault.nodes();
                 let track = match (nodes.as_slice(), fault) {
-                    ([n], sim_core::Fault::Crash { .. } | sim_core::Fault::Restart { .. } | sim_core::Fault::Pause { .. }
-                        | sim_core::Fault::Resume { .. } | sim_core::Fault::ClockDrift { .. }) => tid(*n),
+                    (
+                        [n],
+                        sim_core::Fault::Crash { .. }
+                        | sim_core::Fault::Restart { .. }
+                        | sim_core::Fault::Pause { .. }
+                        | sim_core::Fault::Resume { .. }
+                        | sim_core::Fault::ClockDrift { .. },
+                    ) => tid(*n),
                     _ => 0,
                 };
-                ev.push(instant(ts, track, fault.name().into(), json!({"fault": fault, "detail": detail})));
+                ev.push(instant(
+                    ts,
+                    track,
+                    fault.name().into(),
+                    json!({"fault": fault, "detail": detail}),
+                ));
             }
             TraceEvent::Annotate { node, text } => {
                 ev.push(instant(ts, node.map_or(0, tid), text.clone(), json!({})));

@@ -23,18 +23,46 @@ pub fn render(records: &[TraceRecord], nodes: u32) -> String {
     let mut out = format!("{REGEX}\n\n");
     for r in records {
         let (node, text, recv): (NodeId, String, Option<u64>) = match &r.event {
-            TraceEvent::Start { node, incarnation } => (*node, format!("start (incarnation {incarnation})"), None),
-            TraceEvent::Send { from, to, msg, kind, .. } => (*from, format!("send {kind} #{} to {to}", msg.0), None),
-            TraceEvent::Deliver { from, to, msg, kind } => (*to, format!("receive {kind} #{} from {from}", msg.0), Some(msg.0)),
+            TraceEvent::Start { node, incarnation } => {
+                (*node, format!("start (incarnation {incarnation})"), None)
+            }
+            TraceEvent::Send {
+                from,
+                to,
+                msg,
+                kind,
+                ..
+            } => (*from, format!("send {kind} #{} to {to}", msg.0), None),
+            TraceEvent::Deliver {
+                from,
+                to,
+                msg,
+                kind,
+            } => (
+                *to,
+                format!("receive {kind} #{} from {from}", msg.0),
+                Some(msg.0),
+            ),
             TraceEvent::Timer { node, timer, .. } => (*node, format!("timer #{}", timer.0), None),
             TraceEvent::Fault { fault, detail } => match fault.nodes().as_slice() {
-                [n] => (*n, format!("{} {}", fault.name(), detail).trim_end().to_string(), None),
+                [n] => (
+                    *n,
+                    format!("{} {}", fault.name(), detail)
+                        .trim_end()
+                        .to_string(),
+                    None,
+                ),
                 _ => continue,
             },
-            TraceEvent::Annotate { node: Some(n), text } => (*n, text.clone(), None),
+            TraceEvent::Annotate {
+                node: Some(n),
+                text,
+            } => (*n, text.clone(), None),
             TraceEvent::Annotate { node: None, .. } | TraceEvent::Drop { .. } => continue,
         };
-        let Some(clock) = clocks.get_mut(node.index()) else { continue };
+        let Some(clock) = clocks.get_mut(node.index()) else {
+            continue;
+        };
         if let Some(id) = recv
             && let Some(theirs) = sent.get(&id)
         {
@@ -48,7 +76,11 @@ pub fn render(records: &[TraceRecord], nodes: u32) -> String {
             sent.insert(msg.0, clock.clone());
         }
         let text = text.replace('\n', " ");
-        out.push_str(&format!("{} {text}\n{node} {}\n", r.time, serde_json::to_string(clock).unwrap_or_default()));
+        out.push_str(&format!(
+            "{} {text}\n{node} {}\n",
+            r.time,
+            serde_json::to_string(clock).unwrap_or_default()
+        ));
     }
     out
 }

@@ -5,8 +5,8 @@ use super::{CheckResult, Metrics, Run};
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
-    Fault, InFlight, MessageId, Node, NodeId, NodeStatus, NodeView, Outcome, SimError,
-    Simulation, Stats, Step, Time, TraceSink, Violation,
+    Fault, InFlight, MessageId, Node, NodeId, NodeStatus, NodeView, Outcome, SimError, Simulation,
+    Stats, Step, Time, TraceSink, Violation,
 };
 
 /// What a protocol adds to the generic driver: its metrics, end-of-run checks, client
@@ -147,9 +147,7 @@ where
     }
     fn message_text(&self, id: MessageId) -> Option<String> {
         let msg = self.sim.message(id)?;
-        Some(
-            serde_json::to_string(msg).unwrap_or_else(|_| format!("{msg:?}")),
-        )
+        Some(serde_json::to_string(msg).unwrap_or_else(|_| format!("{msg:?}")))
     }
     fn inject(&mut self, fault: Fault) -> Result<Time, SimError> {
         self.sim.inject(fault)

@@ -50,11 +50,18 @@ pub fn linearizable(clients: &[&Client]) -> CheckResult {
     match report.verdict {
         Verdict::Linearizable => CheckResult::pass(
             name,
-            format!("{} operations on {} keys", history.len(), report.partitions.len()),
+            format!(
+                "{} operations on {} keys",
+                history.len(),
+                report.partitions.len()
+            ),
         ),
         Verdict::Unknown => CheckResult::fail(
             name,
-            format!("unknown: the checker's budget ran out after {} steps", report.steps),
+            format!(
+                "unknown: the checker's budget ran out after {} steps",
+                report.steps
+            ),
         ),
         Verdict::NotLinearizable => {
             let detail = match report.violation() {
@@ -75,8 +82,14 @@ pub fn parse_command(text: &str) -> Result<KvInput, String> {
     let s = |w: &str| w.to_string();
     match words.as_slice() {
         ["get", key] => Ok(KvInput::Get { key: s(key) }),
-        ["put", key, value] => Ok(KvInput::Put { key: s(key), value: s(value) }),
-        ["append", key, value] => Ok(KvInput::Append { key: s(key), value: s(value) }),
+        ["put", key, value] => Ok(KvInput::Put {
+            key: s(key),
+            value: s(value),
+        }),
+        ["append", key, value] => Ok(KvInput::Append {
+            key: s(key),
+            value: s(value),
+        }),
         _ => Err(format!(
             "expected `get KEY`, `put KEY VALUE` or `append KEY VALUE`, got {text:?}"
         )),
@@ -90,7 +103,10 @@ mod tests {
     #[test]
     fn commands() {
         assert_eq!(parse_command("get x"), Ok(KvInput::Get { key: "x".into() }));
-        assert!(matches!(parse_command("append x 1"), Ok(KvInput::Append { .. })));
+        assert!(matches!(
+            parse_command("append x 1"),
+            Ok(KvInput::Append { .. })
+        ));
         assert!(parse_command("put x").is_err());
         assert!(parse_command("").is_err());
     }

@@ -24,7 +24,10 @@ impl Metrics {
 
     /// Adds one sample to a distribution.
     pub fn sample(&mut self, name: impl Into<String>, value: f64) {
-        self.distributions.entry(name.into()).or_default().push(value);
+        self.distributions
+            .entry(name.into())
+            .or_default()
+            .push(value);
     }
 
     /// A value, or a distribution's summary statistic (`name_p99`, `name_mean`, ...).

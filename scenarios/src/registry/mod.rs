@@ -105,7 +105,11 @@ impl Registry {
         } else {
             format!(
                 "known protocols: {}",
-                names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                names
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         match suggest(name, names.iter().copied()) {
@@ -143,16 +147,31 @@ impl Registry {
         if let Some(l) = &s.checks.linearizable
             && *l.get_ref()
         {
-            refuse(caps.linearizability, l.span(), "`linearizable`", "it records no client history");
+            refuse(
+                caps.linearizability,
+                l.span(),
+                "`linearizable`",
+                "it records no client history",
+            );
         }
         if let Some(c) = &s.checks.converged_by {
-            refuse(caps.convergence, c.span(), "`converged_by`", "it has no notion of convergence");
+            refuse(
+                caps.convergence,
+                c.span(),
+                "`converged_by`",
+                "it has no notion of convergence",
+            );
         }
         if let Some(c) = &s.checks.leader_within {
             refuse(caps.leader, c.span(), "`leader_within`", "it has no leader");
         }
         if let Some(c) = &s.checks.messages_per_op_max {
-            refuse(caps.clients, c.span(), "`messages_per_op_max`", "it has no client operations");
+            refuse(
+                caps.clients,
+                c.span(),
+                "`messages_per_op_max`",
+                "it has no client operations",
+            );
         }
         for f in &s.faults {
             for (sel, sp) in f.selectors() {

@@ -100,7 +100,10 @@ impl Protocol for RaftProtocol {
         let mut sim = if s.checks.invariants {
             raft::cluster::build(s.sim_config(seed), &config, servers, &work)
         } else {
-            Simulation::new(s.sim_config(seed), raft::cluster::cluster(&config, servers, &work))
+            Simulation::new(
+                s.sim_config(seed),
+                raft::cluster::cluster(&config, servers, &work),
+            )
         }
         .map_err(|e| ScenarioError::sim(format!("{}: building raft", s.origin.file), e))?;
         if !s.checks.invariants {

@@ -5,8 +5,8 @@ use serde::Serialize;
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
-    Fault, InFlight, MessageId, NodeId, NodeStatus, NodeView, Outcome, SimError, Stats, Step,
-    Time, TraceSink, Violation,
+    Fault, InFlight, MessageId, NodeId, NodeStatus, NodeView, Outcome, SimError, Stats, Step, Time,
+    TraceSink, Violation,
 };
 
 /// The result of one end-of-run or scenario check.

@@ -1,9 +1,9 @@
 //! The runner's loop: advance the simulation to each agenda item, act, repeat.
 
+use super::Finished;
 use super::agenda::{Agenda, Item};
 use super::report::{FaultNote, RunReport};
 use super::watch::Watches;
-use super::Finished;
 use crate::error::ScenarioError;
 use crate::hex::Hex64;
 use crate::registry::{CheckResult, Metrics, Run};
@@ -73,7 +73,12 @@ impl<'a> Runner<'a> {
 
     fn sim_err(&self, e: sim_core::SimError) -> ScenarioError {
         ScenarioError::sim(
-            format!("{} (seed {}) at {}", self.s.origin.file, self.run.seed(), self.run.now()),
+            format!(
+                "{} (seed {}) at {}",
+                self.s.origin.file,
+                self.run.seed(),
+                self.run.now()
+            ),
             e,
         )
     }
@@ -185,18 +190,34 @@ impl<'a> Runner<'a> {
         for n in 0..self.servers {
             match self.status(n) {
                 NodeStatus::Down => {
-                    self.apply(t, Fault::Restart { node: sim_core::NodeId(n) })?;
+                    self.apply(
+                        t,
+                        Fault::Restart {
+                            node: sim_core::NodeId(n),
+                        },
+                    )?;
                     done.push(format!("restart n{n}"));
                 }
                 NodeStatus::Paused => {
-                    self.apply(t, Fault::Resume { node: sim_core::NodeId(n) })?;
+                    self.apply(
+                        t,
+                        Fault::Resume {
+                            node: sim_core::NodeId(n),
+                        },
+                    )?;
                     done.push(format!("resume n{n}"));
                 }
                 NodeStatus::Up => {}
             }
         }
         for n in std::mem::take(&mut self.drifted) {
-            self.apply(t, Fault::ClockDrift { node: sim_core::NodeId(n), rate: 1.0 })?;
+            self.apply(
+                t,
+                Fault::ClockDrift {
+                    node: sim_core::NodeId(n),
+                    rate: 1.0,
+                },
+            )?;
             done.push(format!("clock n{n}"));
         }
         for (a, b) in std::mem::take(&mut self.degraded) {
@@ -213,7 +234,12 @@ impl<'a> Runner<'a> {
     pub(crate) fn restore_link(&self, a: u32, b: u32) -> Fault {
         let (from, to) = (sim_core::NodeId(a), sim_core::NodeId(b));
         let net = self.s.network.to_sim();
-        match net.overrides.iter().rev().find(|o| o.from == from && o.to == to) {
+        match net
+            .overrides
+            .iter()
+            .rev()
+            .find(|o| o.from == from && o.to == to)
+        {
             Some(o) => Fault::DegradeLink {
                 from,
                 to,
@@ -228,7 +254,10 @@ impl<'a> Runner<'a> {
         match &self.violation {
             Some(v) => checks.push(CheckResult::fail(
                 format!("invariant {}", v.checker),
-                format!("violated at {} (event {}): {}", v.time, v.event, v.description),
+                format!(
+                    "violated at {} (event {}): {}",
+                    v.time, v.event, v.description
+                ),
             )),
             None if self.s.checks.invariants => checks.push(CheckResult::pass(
                 "invariants",
@@ -259,7 +288,11 @@ impl<'a> Runner<'a> {
             checks,
             fingerprint: Hex64(self.run.fingerprint()),
             violation: self.violation.clone(),
-            checkpoints: self.checkpoints.take().map(|c| c.points).unwrap_or_default(),
+            checkpoints: self
+                .checkpoints
+                .take()
+                .map(|c| c.points)
+                .unwrap_or_default(),
         };
         Ok(Finished {
             report,
@@ -294,7 +327,9 @@ impl<'a> Runner<'a> {
             let max = *max.get_ref();
             let name = format!("messages_per_op_max {max}");
             out.push(match m.get("messages_per_op") {
-                Some(v) if v <= max => CheckResult::pass(name, format!("{v:.2} messages per operation")),
+                Some(v) if v <= max => {
+                    CheckResult::pass(name, format!("{v:.2} messages per operation"))
+                }
                 Some(v) => CheckResult::fail(name, format!("{v:.2} messages per operation")),
                 None => CheckResult::fail(name, "no client operation completed"),
             });

@@ -12,7 +12,10 @@ impl Runner<'_> {
         let n = &self.s.nemesis[i];
         let kind = *n.kind.get_ref();
         let horizon = self.s.run.fault_horizon();
-        let until = n.until.as_ref().map_or(horizon, |u| Time(u.get_ref().nanos()));
+        let until = n
+            .until
+            .as_ref()
+            .map_or(horizon, |u| Time(u.get_ref().nanos()));
         let interval = Duration(n.interval.get_ref().nanos());
         let length = Duration(n.duration.get_ref().nanos());
         let next = t + interval;
@@ -31,7 +34,9 @@ impl Runner<'_> {
                 let k = 1 + self.run.faults_rng().below(u64::from(servers) - 1) as usize;
                 let side: Vec<NodeId> = all[..k].iter().map(|&x| NodeId(x)).collect();
                 text = format!("partition {} | rest", names(&all[..k]));
-                faults.push(Fault::Partition { spec: PartitionSpec::Groups(vec![side]) });
+                faults.push(Fault::Partition {
+                    spec: PartitionSpec::Groups(vec![side]),
+                });
                 undo.push(Undo::HealAll);
             }
             NemesisKind::MajoritiesRing if servers >= 4 => {
@@ -46,7 +51,10 @@ impl Runner<'_> {
                         let d = d.min(len - d);
                         if a != b && d > reach as usize {
                             faults.push(Fault::Partition {
-                                spec: PartitionSpec::Link { from: NodeId(ring[a]), to: NodeId(ring[b]) },
+                                spec: PartitionSpec::Link {
+                                    from: NodeId(ring[a]),
+                                    to: NodeId(ring[b]),
+                                },
                             });
                         }
                     }
@@ -55,7 +63,9 @@ impl Runner<'_> {
                 undo.push(Undo::HealAll);
             }
             NemesisKind::CrashRestart | NemesisKind::Pause => {
-                let up: Vec<u32> = (0..servers).filter(|&x| self.status(x) == NodeStatus::Up).collect();
+                let up: Vec<u32> = (0..servers)
+                    .filter(|&x| self.status(x) == NodeStatus::Up)
+                    .collect();
                 if !up.is_empty() {
                     let node = up[self.run.faults_rng().index(up.len())];
                     if kind == NemesisKind::CrashRestart {
@@ -79,7 +89,10 @@ impl Runner<'_> {
                 let u = self.run.faults_rng().unit_f64();
                 let rate = 1.0 - drift + 2.0 * drift * u;
                 self.drifted.insert(node);
-                faults.push(Fault::ClockDrift { node: NodeId(node), rate });
+                faults.push(Fault::ClockDrift {
+                    node: NodeId(node),
+                    rate,
+                });
                 undo.push(Undo::Clock(node));
                 text = format!("clock-drift n{node} rate {rate:.3}");
             }
@@ -89,7 +102,8 @@ impl Runner<'_> {
                 let mut cut = Vec::new();
                 for _ in 0..n.links.unwrap_or(1) {
                     let a = self.run.faults_rng().below(u64::from(servers)) as u32;
-                    let b = (a + 1 + self.run.faults_rng().below(u64::from(servers) - 1) as u32) % servers;
+                    let b = (a + 1 + self.run.faults_rng().below(u64::from(servers) - 1) as u32)
+                        % servers;
                     let (fa, fb) = (NodeId(a), NodeId(b));
                     let base = net
                         .overrides
@@ -97,9 +111,16 @@ impl Runner<'_> {
                         .rev()
                         .find(|o| o.from == fa && o.to == fb)
                         .map_or(&net.default, |o| &o.model);
-                    let model = LinkModel { loss, ..base.clone() };
+                    let model = LinkModel {
+                        loss,
+                        ..base.clone()
+                    };
                     self.degraded.insert((a, b));
-                    faults.push(Fault::DegradeLink { from: fa, to: fb, model });
+                    faults.push(Fault::DegradeLink {
+                        from: fa,
+                        to: fb,
+                        model,
+                    });
                     undo.push(Undo::Link(a, b));
                     cut.push(format!("n{a}->n{b}"));
                 }
@@ -108,7 +129,10 @@ impl Runner<'_> {
             _ => {}
         }
         if faults.is_empty() {
-            self.note(t, format!("nemesis {} skipped: nothing to act on", kind.name()));
+            self.note(
+                t,
+                format!("nemesis {} skipped: nothing to act on", kind.name()),
+            );
             return Ok(());
         }
         self.note(t, format!("nemesis {}: {text}", kind.name()));
@@ -130,11 +154,16 @@ impl Runner<'_> {
         for u in undo {
             let fault = match *u {
                 Undo::HealAll => Some(Fault::HealAll),
-                Undo::Restart(n) => (self.status(n) == NodeStatus::Down).then_some(Fault::Restart { node: NodeId(n) }),
-                Undo::Resume(n) => (self.status(n) == NodeStatus::Paused).then_some(Fault::Resume { node: NodeId(n) }),
+                Undo::Restart(n) => (self.status(n) == NodeStatus::Down)
+                    .then_some(Fault::Restart { node: NodeId(n) }),
+                Undo::Resume(n) => (self.status(n) == NodeStatus::Paused)
+                    .then_some(Fault::Resume { node: NodeId(n) }),
                 Undo::Clock(n) => {
                     self.drifted.remove(&n);
-                    Some(Fault::ClockDrift { node: NodeId(n), rate: 1.0 })
+                    Some(Fault::ClockDrift {
+                        node: NodeId(n),
+                        rate: 1.0,
+                    })
                 }
                 Undo::Link(a, b) => {
                     self.degraded.remove(&(a, b));
@@ -144,7 +173,11 @@ impl Runner<'_> {
             if let Some(f) = fault {
                 done.push(match &f {
                     Fault::HealAll => "heal-all".to_string(),
-                    other => format!("{} {}", other.name(), names(&other.nodes().iter().map(|n| n.0).collect::<Vec<_>>())),
+                    other => format!(
+                        "{} {}",
+                        other.name(),
+                        names(&other.nodes().iter().map(|n| n.0).collect::<Vec<_>>())
+                    ),
                 });
                 self.apply(t, f)?;
             }
@@ -157,5 +190,8 @@ impl Runner<'_> {
 }
 
 fn names(ids: &[u32]) -> String {
-    ids.iter().map(|n| format!("n{n}")).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(|n| format!("n{n}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }

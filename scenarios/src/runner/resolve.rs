@@ -71,8 +71,16 @@ impl Runner<'_> {
         let mut touched: Vec<u32> = Vec::new();
         let ids = |v: &[u32]| v.iter().map(|&n| NodeId(n)).collect::<Vec<_>>();
         match action {
-            Action::Crash | Action::Restart | Action::Pause | Action::Resume | Action::ClockDrift => {
-                let sel = f.nodes.as_ref().map(|s| s.get_ref().clone()).unwrap_or(Selector::Nodes(vec![]));
+            Action::Crash
+            | Action::Restart
+            | Action::Pause
+            | Action::Resume
+            | Action::ClockDrift => {
+                let sel = f
+                    .nodes
+                    .as_ref()
+                    .map(|s| s.get_ref().clone())
+                    .unwrap_or(Selector::Nodes(vec![]));
                 touched = self.select(&sel, action, &mut picks);
                 for &n in &touched {
                     let node = NodeId(n);
@@ -83,7 +91,10 @@ impl Runner<'_> {
                         Action::Resume => Fault::Resume { node },
                         _ => {
                             self.drifted.insert(n);
-                            Fault::ClockDrift { node, rate: f.rate.unwrap_or(1.0) }
+                            Fault::ClockDrift {
+                                node,
+                                rate: f.rate.unwrap_or(1.0),
+                            }
                         }
                     });
                 }
@@ -102,11 +113,15 @@ impl Runner<'_> {
                         touched.extend(&nodes);
                         resolved.push(ids(&nodes));
                     }
-                    faults.push(Fault::Partition { spec: PartitionSpec::Groups(resolved) });
+                    faults.push(Fault::Partition {
+                        spec: PartitionSpec::Groups(resolved),
+                    });
                 } else if let Some(iso) = &f.isolate {
                     touched = self.select(iso.get_ref(), action, &mut picks);
                     for &n in &touched {
-                        faults.push(Fault::Partition { spec: PartitionSpec::Isolate(NodeId(n)) });
+                        faults.push(Fault::Partition {
+                            spec: PartitionSpec::Isolate(NodeId(n)),
+                        });
                     }
                     if let Some(l) = leader
                         && touched.contains(&l.0)
@@ -118,7 +133,10 @@ impl Runner<'_> {
                     let to = self.select(&ow.get_ref().to, action, &mut picks);
                     touched.extend(from.iter().chain(&to));
                     faults.push(Fault::Partition {
-                        spec: PartitionSpec::OneWay { from: ids(&from), to: ids(&to) },
+                        spec: PartitionSpec::OneWay {
+                            from: ids(&from),
+                            to: ids(&to),
+                        },
                     });
                 } else if let Some(b) = &f.bridge {
                     let left = self.select(&b.get_ref().left, action, &mut picks);
@@ -126,7 +144,10 @@ impl Runner<'_> {
                     if let Some(&bridge) = node.first() {
                         touched.extend(left.iter().chain([&bridge]));
                         faults.push(Fault::Partition {
-                            spec: PartitionSpec::Bridge { left: ids(&left), bridge: NodeId(bridge) },
+                            spec: PartitionSpec::Bridge {
+                                left: ids(&left),
+                                bridge: NodeId(bridge),
+                            },
                         });
                     }
                 }
@@ -163,7 +184,11 @@ impl Runner<'_> {
                                     bandwidth: f.bandwidth,
                                 }
                                 .over(base);
-                                Fault::DegradeLink { from: fa, to: fb, model }
+                                Fault::DegradeLink {
+                                    from: fa,
+                                    to: fb,
+                                    model,
+                                }
                             }
                             _ => {
                                 self.degraded.remove(&(a, b));
@@ -183,12 +208,22 @@ impl Runner<'_> {
             .filter(|(s, _)| !matches!(s, Selector::Nodes(_)))
             .map(|(s, _)| s.to_string())
             .collect();
-        let why = if selectors.is_empty() { String::new() } else { format!(" ({})", selectors.join(", ")) };
+        let why = if selectors.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", selectors.join(", "))
+        };
         if faults.is_empty() {
-            self.note(t, format!("{} skipped: no node matched{why}", action.name()));
+            self.note(
+                t,
+                format!("{} skipped: no node matched{why}", action.name()),
+            );
             return Ok(());
         }
-        self.note(t, format!("{} {}{why}", action.name(), who.join(",")).replace("  ", " "));
+        self.note(
+            t,
+            format!("{} {}{why}", action.name(), who.join(",")).replace("  ", " "),
+        );
         for fault in faults {
             self.apply(t, fault)?;
         }

@@ -50,8 +50,16 @@ impl Watches {
         let start = "the start";
         Watches {
             probe,
-            leader: s.checks.leader_within.as_ref().map(|_| Watch::new(Time::ZERO, start, None)),
-            convergence: s.checks.converged_by.as_ref().map(|_| Watch::new(Time::ZERO, start, None)),
+            leader: s
+                .checks
+                .leader_within
+                .as_ref()
+                .map(|_| Watch::new(Time::ZERO, start, None)),
+            convergence: s
+                .checks
+                .converged_by
+                .as_ref()
+                .map(|_| Watch::new(Time::ZERO, start, None)),
             elections: Vec::new(),
         }
     }
@@ -75,7 +83,11 @@ impl Watches {
     /// The leader was crashed, paused or isolated at `t`: wait for a new one.
     pub(crate) fn leader_lost(&mut self, t: Time, old: NodeId, isolated: bool) {
         if let Some(w) = &mut self.leader {
-            *w = Watch::new(t, format!("losing leader {old} at {}", DurationStr(Duration(t.0))), isolated.then_some(old));
+            *w = Watch::new(
+                t,
+                format!("losing leader {old} at {}", DurationStr(Duration(t.0))),
+                isolated.then_some(old),
+            );
         }
     }
 
@@ -112,7 +124,12 @@ impl Watches {
         for e in &self.elections {
             m.sample("leader_election_ms", *e);
         }
-        if let Some(Watch { since, found: Some((t, _)), .. }) = &self.convergence {
+        if let Some(Watch {
+            since,
+            found: Some((t, _)),
+            ..
+        }) = &self.convergence
+        {
             m.set("convergence_ms", (*t - *since).as_millis_f64());
         }
     }
@@ -146,7 +163,12 @@ impl Watches {
         }
         if let (Some(w), Some(limit)) = (&self.convergence, &s.checks.converged_by) {
             let limit = *limit.get_ref();
-            out.push(one(w, limit, format!("converged_by {limit}"), "convergence"));
+            out.push(one(
+                w,
+                limit,
+                format!("converged_by {limit}"),
+                "convergence",
+            ));
         }
         out
     }

@@ -23,7 +23,10 @@ impl Scenario {
         if meta.len() > MAX_FILE_BYTES as u64 {
             return Err(ScenarioError::io(
                 &shown,
-                format!("{} bytes is larger than a scenario file may be ({MAX_FILE_BYTES})", meta.len()),
+                format!(
+                    "{} bytes is larger than a scenario file may be ({MAX_FILE_BYTES})",
+                    meta.len()
+                ),
             ));
         }
         let bytes = std::fs::read(path).map_err(|e| ScenarioError::io(&shown, e))?;
@@ -32,7 +35,10 @@ impl Scenario {
                 &shown,
                 None,
                 None,
-                format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
             ))
         })?;
         Scenario::from_str(&shown, &text)
@@ -49,9 +55,8 @@ impl Scenario {
                 "larger than a scenario file may be",
             )));
         }
-        let mut s: Scenario = toml::from_str(text).map_err(|e| {
-            ScenarioError::one(diagnostic_from_toml(file, Some(text), &e, ""))
-        })?;
+        let mut s: Scenario = toml::from_str(text)
+            .map_err(|e| ScenarioError::one(diagnostic_from_toml(file, Some(text), &e, "")))?;
         s.origin = Origin {
             file: file.to_string(),
             text: Some(Arc::from(text)),
@@ -100,7 +105,10 @@ impl Validator<'_> {
         if let Some(p) = p
             && !(0.0..=1.0).contains(&p)
         {
-            self.err(span, format!("{what} must be a probability in [0, 1], got {p}"));
+            self.err(
+                span,
+                format!("{what} must be a probability in [0, 1], got {p}"),
+            );
         }
     }
 
@@ -113,13 +121,19 @@ impl Validator<'_> {
     fn scenario(&mut self, s: &Scenario) {
         let servers = s.cluster.servers();
         if servers == 0 {
-            self.err(Some(s.cluster.nodes.span()), "a cluster needs at least one node");
+            self.err(
+                Some(s.cluster.nodes.span()),
+                "a cluster needs at least one node",
+            );
         }
         let limits = s.limits.unwrap_or_default();
         if servers > limits.max_nodes {
             self.err(
                 Some(s.cluster.nodes.span()),
-                format!("{servers} nodes is more than limits.max_nodes ({})", limits.max_nodes),
+                format!(
+                    "{servers} nodes is more than limits.max_nodes ({})",
+                    limits.max_nodes
+                ),
             );
         }
         self.network(s, servers);
@@ -137,15 +151,24 @@ impl Validator<'_> {
         if let Some(m) = &s.checks.messages_per_op_max
             && !(m.get_ref().is_finite() && *m.get_ref() > 0.0)
         {
-            self.err(Some(m.span()), "messages_per_op_max must be a number above 0");
+            self.err(
+                Some(m.span()),
+                "messages_per_op_max must be a number above 0",
+            );
         }
         for e in &s.expect {
             match (e.min, e.max) {
                 (None, None) => {
-                    self.err(Some(e.metric.span()), "an expectation needs `min`, `max` or both");
+                    self.err(
+                        Some(e.metric.span()),
+                        "an expectation needs `min`, `max` or both",
+                    );
                 }
                 (Some(a), Some(b)) if a > b => {
-                    self.err(Some(e.metric.span()), format!("min ({a}) is above max ({b})"));
+                    self.err(
+                        Some(e.metric.span()),
+                        format!("min ({a}) is above max ({b})"),
+                    );
                 }
                 _ => {}
             }
@@ -203,11 +226,17 @@ impl Validator<'_> {
                     .help = Some("`duration` is a run without phases; `safety` then `liveness` is a run with a heal between them".into());
             }
             (None, Some(a), None) => {
-                self.err(Some(a.span()), "`safety` needs a `liveness` phase after the heal")
-                    .help = Some("add for example `liveness = \"5s\"`".into());
+                self.err(
+                    Some(a.span()),
+                    "`safety` needs a `liveness` phase after the heal",
+                )
+                .help = Some("add for example `liveness = \"5s\"`".into());
             }
             (None, None, Some(b)) => {
-                self.err(Some(b.span()), "`liveness` needs a `safety` phase before it");
+                self.err(
+                    Some(b.span()),
+                    "`liveness` needs a `safety` phase before it",
+                );
             }
             (None, None, None) => {
                 self.err(None, "[run] needs `duration` (or `safety` and `liveness`)")
@@ -220,10 +249,18 @@ impl Validator<'_> {
         let action = *f.action.get_ref();
         let at = Time(f.at.get_ref().nanos());
         if at > horizon || (phased && at == horizon) {
-            let phase = if phased { "the safety phase ends" } else { "the run ends" };
+            let phase = if phased {
+                "the safety phase ends"
+            } else {
+                "the run ends"
+            };
             self.err(
                 Some(f.at.span()),
-                format!("this fault fires at {}, but {phase} at {}", f.at.get_ref(), DurationStr(sim_core::Duration(horizon.0))),
+                format!(
+                    "this fault fires at {}, but {phase} at {}",
+                    f.at.get_ref(),
+                    DurationStr(sim_core::Duration(horizon.0))
+                ),
             );
         }
         let (allowed, required) = action_keys(action);
@@ -232,17 +269,27 @@ impl Validator<'_> {
                 let expected = if allowed.is_empty() {
                     "no other keys".to_string()
                 } else {
-                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 self.err(
                     Some(f.action.span()),
-                    format!("`{k}` does not apply to action \"{}\" (it takes {expected})", action.name()),
+                    format!(
+                        "`{k}` does not apply to action \"{}\" (it takes {expected})",
+                        action.name()
+                    ),
                 );
             }
         }
         for k in required {
             if !f.keys_set().contains(k) {
-                self.err(Some(f.action.span()), format!("action \"{}\" needs `{k}`", action.name()));
+                self.err(
+                    Some(f.action.span()),
+                    format!("action \"{}\" needs `{k}`", action.name()),
+                );
             }
         }
         if action == Action::Partition {
@@ -260,13 +307,19 @@ impl Validator<'_> {
         {
             let (lo, hi) = sim_core::fault::DRIFT_RANGE;
             if !(rate.is_finite() && (lo..=hi).contains(&rate)) {
-                self.err(Some(f.action.span()), format!("clock rate must be in [{lo}, {hi}], got {rate}"));
+                self.err(
+                    Some(f.action.span()),
+                    format!("clock rate must be in [{lo}, {hi}], got {rate}"),
+                );
             }
         }
         self.probability("loss", f.loss, Some(f.action.span()));
         self.probability("duplicate", f.duplicate, Some(f.action.span()));
         if f.bandwidth == Some(0) {
-            self.err(Some(f.action.span()), "bandwidth must be at least 1 byte per second");
+            self.err(
+                Some(f.action.span()),
+                "bandwidth must be at least 1 byte per second",
+            );
         }
         for (sel, span) in f.selectors() {
             for &id in sel.explicit() {
@@ -281,7 +334,10 @@ impl Validator<'_> {
                 }
             }
             if *sel == Selector::AllCrashed && action != Action::Restart {
-                self.err(Some(span.clone()), "`all-crashed` selects crashed nodes: it only goes with action \"restart\"");
+                self.err(
+                    Some(span.clone()),
+                    "`all-crashed` selects crashed nodes: it only goes with action \"restart\"",
+                );
             }
         }
         if let Some(b) = &f.bridge {
@@ -292,7 +348,10 @@ impl Validator<'_> {
                 _ => false,
             };
             if !single {
-                self.err(Some(b.span()), "the bridge `node` must be one node (an id, \"leader\" or \"random\")");
+                self.err(
+                    Some(b.span()),
+                    "the bridge `node` must be one node (an id, \"leader\" or \"random\")",
+                );
             }
         }
     }
@@ -305,16 +364,25 @@ impl Validator<'_> {
         if let Some(u) = &n.until
             && u.get_ref().nanos() > horizon.0
         {
-            self.err(Some(u.span()), "`until` is after the faults end (the heal or the end of the run)");
+            self.err(
+                Some(u.span()),
+                "`until` is after the faults end (the heal or the end of the run)",
+            );
         }
         if from >= until {
             let span = n.from.as_ref().map(|f| f.span()).unwrap_or(n.kind.span());
-            self.err(Some(span), "this nemesis never strikes: `from` is not before `until`");
+            self.err(
+                Some(span),
+                "this nemesis never strikes: `from` is not before `until`",
+            );
         }
         if let Some(d) = n.drift
             && !(d.is_finite() && d > 0.0 && d < 1.0)
         {
-            self.err(Some(n.kind.span()), format!("drift must be in (0, 1), got {d}"));
+            self.err(
+                Some(n.kind.span()),
+                format!("drift must be in (0, 1), got {d}"),
+            );
         }
         self.probability("loss", n.loss, Some(n.kind.span()));
         if n.links == Some(0) {
@@ -325,9 +393,16 @@ impl Validator<'_> {
             super::NemesisKind::FlakyLinks => (["loss", "links"].as_slice(), "flaky-links"),
             k => ([].as_slice(), k.name()),
         };
-        for (k, set) in [("drift", n.drift.is_some()), ("loss", n.loss.is_some()), ("links", n.links.is_some())] {
+        for (k, set) in [
+            ("drift", n.drift.is_some()),
+            ("loss", n.loss.is_some()),
+            ("links", n.links.is_some()),
+        ] {
             if set && !allowed.contains(&k) {
-                self.err(Some(n.kind.span()), format!("`{k}` does not apply to nemesis \"{kind}\""));
+                self.err(
+                    Some(n.kind.span()),
+                    format!("`{k}` does not apply to nemesis \"{kind}\""),
+                );
             }
         }
     }

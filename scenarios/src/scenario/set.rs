@@ -14,7 +14,9 @@ use crate::error::ScenarioError;
 pub fn parse_literal(text: &str) -> toml::Value {
     let doc = format!("v = {text}");
     match toml::from_str::<toml::Table>(&doc) {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(text.to_string())),
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(text.to_string())),
         Err(_) => toml::Value::String(text.to_string()),
     }
 }
@@ -93,9 +95,8 @@ pub fn apply_sets(
     if sets.is_empty() {
         return Ok(base);
     }
-    let mut doc: toml::Table = toml::from_str(text).map_err(|e| {
-        ScenarioError::Usage(format!("{file}: {e}"))
-    })?;
+    let mut doc: toml::Table =
+        toml::from_str(text).map_err(|e| ScenarioError::Usage(format!("{file}: {e}")))?;
     let protocol = base.protocol_name().to_string();
     let mut shown = Vec::new();
     for (k, v) in sets {
@@ -134,7 +135,10 @@ mod tests {
         set_path(&mut doc, "raft", "raft.heartbeat", parse_literal("50ms")).unwrap();
         set_path(&mut doc, "raft", "faults.0.at", parse_literal("2s")).unwrap();
         set_path(&mut doc, "raft", "network.loss", parse_literal("0.1")).unwrap();
-        assert_eq!(doc["protocol"]["params"]["heartbeat"].as_str(), Some("50ms"));
+        assert_eq!(
+            doc["protocol"]["params"]["heartbeat"].as_str(),
+            Some("50ms")
+        );
         assert_eq!(doc["faults"][0]["at"].as_str(), Some("2s"));
         assert_eq!(doc["network"]["loss"].as_float(), Some(0.1));
         assert!(set_path(&mut doc, "raft", "faults.3.at", parse_literal("2s")).is_err());

@@ -39,7 +39,15 @@ pub struct Job {
 /// Most values one sweep may expand to, so that a typo (`1..1e18`) is refused at once.
 pub const MAX_VALUES: u64 = 10_000_000;
 
-fn range(text: &str) -> Option<Result<(String, String, bool, Option<String>), String>> {
+/// The parts of `lo..hi`, `lo..=hi` or `lo..hi:step`, as written.
+struct RangeText {
+    lo: String,
+    hi: String,
+    inclusive: bool,
+    step: Option<String>,
+}
+
+fn range(text: &str) -> Option<RangeText> {
     let (lo, rest) = text.split_once("..")?;
     let (inclusive, rest) = match rest.strip_prefix('=') {
         Some(r) => (true, r),
@@ -49,14 +57,22 @@ fn range(text: &str) -> Option<Result<(String, String, bool, Option<String>), St
         Some((h, s)) => (h, Some(s.trim().to_string())),
         None => (rest, None),
     };
-    Some(Ok((lo.trim().to_string(), hi.trim().to_string(), inclusive, step)))
+    Some(RangeText {
+        lo: lo.trim().to_string(),
+        hi: hi.trim().to_string(),
+        inclusive,
+        step,
+    })
 }
 
 /// Expands an integer range item; `None` if the item is not one.
 fn int_range(item: &str) -> Option<Result<Vec<i64>, String>> {
-    let Ok((lo, hi, inclusive, step)) = range(item)? else {
-        return None;
-    };
+    let RangeText {
+        lo,
+        hi,
+        inclusive,
+        step,
+    } = range(item)?;
     let (Ok(lo), Ok(hi)) = (lo.parse::<i64>(), hi.parse::<i64>()) else {
         return None;
     };
@@ -65,7 +81,11 @@ fn int_range(item: &str) -> Option<Result<Vec<i64>, String>> {
         Some(Ok(s)) if s > 0 => s,
         Some(_) => return Some(Err(format!("{item}: the step must be a positive integer"))),
     };
-    let end = if inclusive { hi.checked_add(1) } else { Some(hi) };
+    let end = if inclusive {
+        hi.checked_add(1)
+    } else {
+        Some(hi)
+    };
     let Some(end) = end else {
         return Some(Err(format!("{item}: too large")));
     };
@@ -74,14 +94,22 @@ fn int_range(item: &str) -> Option<Result<Vec<i64>, String>> {
     }
     let count = ((end - lo) as u64).div_ceil(step as u64);
     if count > MAX_VALUES {
-        return Some(Err(format!("{item}: {count} values is more than {MAX_VALUES}")));
+        return Some(Err(format!(
+            "{item}: {count} values is more than {MAX_VALUES}"
+        )));
     }
     Some(Ok((lo..end).step_by(step as usize).collect()))
 }
 
 /// Expands a decimal range with a step (`0..0.1:0.02`); `None` if the item is not one.
 fn float_range(item: &str) -> Option<Result<Vec<f64>, String>> {
-    let Ok((lo, hi, inclusive, Some(step))) = range(item)? else {
+    let RangeText {
+        lo,
+        hi,
+        inclusive,
+        step: Some(step),
+    } = range(item)?
+    else {
         return None;
     };
     let (Ok(lo), Ok(hi), Ok(step)) = (lo.parse::<f64>(), hi.parse::<f64>(), step.parse::<f64>())
@@ -140,7 +168,9 @@ pub fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
         }
         if let Some(r) = int_range(&item) {
             for v in r.map_err(|e| format!("--seeds {e}"))? {
-                out.push(u64::try_from(v).map_err(|_| format!("--seeds {item}: seeds are 0 or more"))?);
+                out.push(
+                    u64::try_from(v).map_err(|_| format!("--seeds {item}: seeds are 0 or more"))?,
+                );
             }
         } else {
             out.push(item.parse().map_err(|_| {
@@ -156,9 +186,9 @@ pub fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
 
 /// Reads one `--set KEY=VALUES`.
 pub fn parse_set(text: &str) -> Result<Param, String> {
-    let (key, values) = text
-        .split_once('=')
-        .ok_or_else(|| format!("--set {text}: expected KEY=VALUES, such as raft.heartbeat=20ms,50ms"))?;
+    let (key, values) = text.split_once('=').ok_or_else(|| {
+        format!("--set {text}: expected KEY=VALUES, such as raft.heartbeat=20ms,50ms")
+    })?;
     let key = key.trim();
     if key.is_empty() {
         return Err(format!("--set {text}: the key is empty"));
@@ -169,9 +199,17 @@ pub fn parse_set(text: &str) -> Result<Param, String> {
             return Err(format!("--set {text}: empty value"));
         }
         if let Some(r) = int_range(&item) {
-            out.extend(r.map_err(|e| format!("--set {key}={e}"))?.into_iter().map(toml::Value::Integer));
+            out.extend(
+                r.map_err(|e| format!("--set {key}={e}"))?
+                    .into_iter()
+                    .map(toml::Value::Integer),
+            );
         } else if let Some(r) = float_range(&item) {
-            out.extend(r.map_err(|e| format!("--set {key}={e}"))?.into_iter().map(toml::Value::Float));
+            out.extend(
+                r.map_err(|e| format!("--set {key}={e}"))?
+                    .into_iter()
+                    .map(toml::Value::Float),
+            );
         } else {
             out.push(parse_literal(&item));
         }
@@ -265,7 +303,14 @@ mod tests {
         assert_eq!(show(&c[1][1].1), "y");
         assert_eq!(show(&c[3][0].1), "2");
         let j = jobs(2, &[5, 6]);
-        assert_eq!(j[3], Job { index: 3, combo: 1, seed: 6 });
+        assert_eq!(
+            j[3],
+            Job {
+                index: 3,
+                combo: 1,
+                seed: 6
+            }
+        );
         assert_eq!(combinations(&[]), vec![vec![]]);
     }
 }

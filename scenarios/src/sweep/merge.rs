@@ -23,7 +23,10 @@ pub fn merge_csv(tables: &[Table]) -> Result<Table, String> {
             ));
         }
         if t.columns.last().map(String::as_str) != Some("failed_checks") {
-            return Err(format!("input {}: not a sweep result (no failed_checks column)", i + 1));
+            return Err(format!(
+                "input {}: not a sweep result (no failed_checks column)",
+                i + 1
+            ));
         }
         metrics.extend(t.columns[fixed_end..t.columns.len() - 1].iter().cloned());
     }
@@ -46,7 +49,10 @@ pub fn merge_csv(tables: &[Table]) -> Result<Table, String> {
     }
     rows.sort_by_key(|(j, _)| *j);
     if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(format!("job {} appears twice: were the same shard's files given twice?", w[0].0));
+        return Err(format!(
+            "job {} appears twice: were the same shard's files given twice?",
+            w[0].0
+        ));
     }
     Ok(Table {
         columns,
@@ -61,7 +67,9 @@ pub fn merge_json(texts: &[String]) -> Result<String, String> {
         let v: Vec<serde_json::Value> =
             serde_json::from_str(t).map_err(|e| format!("input {}: {e}", i + 1))?;
         for r in v {
-            let job = r["job"].as_u64().ok_or(format!("input {}: a row without a job number", i + 1))?;
+            let job = r["job"]
+                .as_u64()
+                .ok_or(format!("input {}: a row without a job number", i + 1))?;
             rows.push((job, r));
         }
     }

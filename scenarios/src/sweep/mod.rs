@@ -37,7 +37,8 @@ impl Sweep {
         let mut combos = Vec::new();
         for c in grid::combinations(params) {
             let s = apply_sets(file, text, &c)?;
-            registry.resolve(&s)?;
+            // Building once checks the protocol's own parameters before any job runs.
+            registry.resolve(&s)?.build(&s, s.seed)?;
             combos.push((c, s));
         }
         let all = grid::jobs(combos.len(), seeds);
@@ -97,7 +98,14 @@ impl Sweep {
                 passed: false,
                 fingerprint: Hex64(0),
                 metrics: Default::default(),
-                failed_checks: vec![format!("error: {}", e.to_string().lines().next().unwrap_or(""))],
+                failed_checks: vec![format!(
+                    "error: {}",
+                    e.to_string()
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches("error: ")
+                )],
             },
         }
     }

@@ -15,7 +15,11 @@ pub struct Shard {
 impl std::str::FromStr for Shard {
     type Err = String;
     fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || format!("--shard {s}: expected I/N with 0 <= I < N, such as 0/4 (shards are numbered from 0)");
+        let bad = || {
+            format!(
+                "--shard {s}: expected I/N with 0 <= I < N, such as 0/4 (shards are numbered from 0)"
+            )
+        };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let (index, count): (u64, u64) = (
             i.trim().parse().map_err(|_| bad())?,

@@ -175,7 +175,10 @@ mod tests {
     fn csv_round_trips_with_quotes() {
         let t = Table {
             columns: vec!["a".into(), "b".into()],
-            rows: vec![vec!["x,y".into(), "say \"hi\"\nthere".into()], vec!["".into(), "2".into()]],
+            rows: vec![
+                vec!["x,y".into(), "say \"hi\"\nthere".into()],
+                vec!["".into(), "2".into()],
+            ],
         };
         assert_eq!(Table::parse_csv(&t.to_csv()).unwrap(), t);
         assert!(Table::parse_csv("a,b\n1\n").is_err());

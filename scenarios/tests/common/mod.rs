@@ -6,9 +6,7 @@
 use scenarios::registry::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use scenarios::{Registry, Scenario, ScenarioError};
 use serde::{Deserialize, Serialize};
-use sim_core::{
-    Ctx, Duration, FnChecker, Message, Node, NodeId, NodeView, Simulation, Time,
-};
+use sim_core::{Ctx, Duration, FnChecker, Message, Node, NodeId, NodeView, Simulation, Time};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Beat(pub u32);
@@ -94,7 +92,11 @@ impl Node for Toy {
     }
 
     fn view(&self) -> NodeView {
-        let role = if self.leader == self.id { "leader" } else { "follower" };
+        let role = if self.leader == self.id {
+            "leader"
+        } else {
+            "follower"
+        };
         NodeView::new(role, format!("follows {}", self.leader)).field("leader", self.leader)
     }
 }

@@ -1,0 +1,533 @@
+//! End-to-end tests of every subcommand through the built `clustersim` binary, on the shipped
+//! scenario files and on bad ones.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_clustersim");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn lib(name: &str) -> String {
+    root().join("raft").join(name).display().to_string()
+}
+
+fn testdata(name: &str) -> String {
+    format!(
+        "{}/../../shared/testdata/porcupine-kv/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn cs(args: &[&str]) -> Output {
+    cs_env(args, &[])
+}
+
+fn cs_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(BIN);
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().expect("the binary runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{args:?} panicked:\n{err}");
+    out
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn run_prints_a_summary_and_repeats() {
+    let f = lib("leader-crash.toml");
+    let a = cs(&["run", &f]);
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    let text = stdout(&a);
+    for want in [
+        "protocol    raft, 5 servers + 3 clients, seed 7",
+        "crash n",
+        "PASS  linearizable",
+        "fingerprint 0x",
+    ] {
+        assert!(text.contains(want), "missing {want:?}:\n{text}");
+    }
+    assert_eq!(stdout(&cs(&["run", &f])), text);
+    let j: serde_json::Value =
+        serde_json::from_slice(&cs(&["run", &f, "--json", "--seed", "3"]).stdout).unwrap();
+    assert_eq!(j["seed"], 3);
+    assert_eq!(j["passed"], true);
+    assert!(j["metrics"]["op_latency_ms_p99"].as_f64().unwrap() > 0.0);
+    assert!(j["fingerprint"].as_str().unwrap().starts_with("0x"));
+}
+
+#[test]
+fn a_failing_check_exits_1_with_the_command_to_reproduce() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("tight.toml");
+    let text = std::fs::read_to_string(lib("leader-crash.toml"))
+        .unwrap()
+        .replace("leader_within = \"1s\"", "leader_within = \"1ms\"");
+    std::fs::write(&f, text).unwrap();
+    let o = cs(&["run", f.to_str().unwrap(), "--seed", "5"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("FAIL  leader_within 1ms"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains(&format!(
+            "reproduce: clustersim run {} --seed 5",
+            f.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // --set applies to run, and the reproduce line carries it.
+    let o = cs(&[
+        "run",
+        f.to_str().unwrap(),
+        "--set",
+        "checks.leader_within=2s",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn bad_files_exit_2_with_positions_and_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let typo = write(
+        "typo.toml",
+        b"name = \"x\"\n[protocol]\nname = \"rafft\"\n[run]\nduration = \"1s\"\n",
+    );
+    let o = cs(&["run", &typo]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("typo.toml:3:8: unknown protocol \"rafft\", did you mean \"raft\"?"),
+        "{}",
+        stderr(&o)
+    );
+    let dur = write(
+        "dur.toml",
+        b"name = \"x\"\n[protocol]\nname = \"raft\"\n[run]\nduration = 5\n",
+    );
+    let o = cs(&["validate", &dur]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("dur.toml:5:12") && stderr(&o).contains("needs a unit"),
+        "{}",
+        stderr(&o)
+    );
+    for (name, bytes) in [
+        ("bin.toml", &b"\xff\xfe\0\0garbage"[..]),
+        ("empty.toml", b""),
+        ("deep.toml", &[b'['; 5000][..]),
+    ] {
+        let p = write(name, bytes);
+        for cmd in ["run", "export", "sweep"] {
+            assert_eq!(code(&cs(&[cmd, &p])), 2, "{cmd} {name}");
+        }
+    }
+    assert_eq!(code(&cs(&["run", "/no/such/file.toml"])), 2);
+    assert_eq!(code(&cs(&["run"])), 2);
+    assert_eq!(code(&cs(&["frobnicate"])), 2);
+    assert_eq!(
+        code(&cs(&[
+            "run",
+            &lib("happy-path.toml"),
+            "--trace",
+            "/no/such/dir/t.jsonl"
+        ])),
+        2
+    );
+}
+
+#[test]
+fn new_templates_validate_and_unknown_names_are_suggested() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("mine.toml");
+    assert_eq!(code(&cs(&["new", "raft", "-o", f.to_str().unwrap()])), 0);
+    let o = cs(&["validate", f.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&cs(&["new"])).contains("raft"));
+    let o = cs(&["new", "rafft"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("did you mean \"raft\""));
+    for sub in [
+        "run", "sweep", "check", "export", "plot", "lincheck", "validate", "new", "merge",
+    ] {
+        let o = cs(&[sub, "--help"]);
+        assert_eq!(code(&o), 0, "{sub}");
+        assert!(
+            stdout(&o).contains("Examples:"),
+            "{sub} --help has no examples"
+        );
+    }
+}
+
+fn sweep(args: &[&str], env: &[(&str, &str)], out: &Path) -> String {
+    let f = lib("leader-crash.toml");
+    let mut all = vec!["sweep", f.as_str(), "-q", "--out", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = cs_env(&all, env);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::fs::read_to_string(out).unwrap()
+}
+
+#[test]
+fn sweeps_are_identical_whatever_the_threads_and_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let grid = [
+        "--seeds",
+        "1..=4",
+        "--set",
+        "raft.heartbeat=30ms,50ms",
+        "--set",
+        "raft.election_timeout=150ms..300ms",
+    ];
+    let one = sweep(&grid, &[("RAYON_NUM_THREADS", "1")], &p("one.csv"));
+    let two = sweep(&grid, &[("RAYON_NUM_THREADS", "2")], &p("two.csv"));
+    assert_eq!(one, two);
+    let lines: Vec<&str> = one.lines().collect();
+    assert_eq!(lines.len(), 9);
+    assert!(
+        lines[0].starts_with("job,raft.heartbeat,raft.election_timeout,seed,passed,fingerprint,"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("0,30ms,150ms..300ms,1,true,0x"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[8].starts_with("7,50ms,150ms..300ms,4,"),
+        "{}",
+        lines[8]
+    );
+    // The same run as `clustersim run` gives the same fingerprint.
+    let j: serde_json::Value = serde_json::from_slice(
+        &cs(&[
+            "run",
+            &lib("leader-crash.toml"),
+            "--json",
+            "--seed",
+            "1",
+            "--set",
+            "raft.heartbeat=30ms",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert!(lines[1].contains(j["fingerprint"].as_str().unwrap()));
+    let mut shards = Vec::new();
+    for i in 0..3 {
+        let name = format!("s{i}.csv");
+        let mut args = grid.to_vec();
+        let shard = format!("{i}/3");
+        args.extend(["--shard", shard.as_str()]);
+        sweep(&args, &[], &p(&name));
+        shards.push(p(&name).display().to_string());
+    }
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(String::as_str));
+    let merged = p("merged.csv");
+    args.extend(["-o", merged.to_str().unwrap()]);
+    assert_eq!(code(&cs(&args)), 0);
+    assert_eq!(std::fs::read_to_string(&merged).unwrap(), one);
+    // JSON too.
+    let j1 = sweep(&grid, &[("RAYON_NUM_THREADS", "1")], &p("one.json"));
+    let j2 = sweep(
+        &[
+            "--seeds",
+            "1..=4",
+            "--set",
+            "raft.heartbeat=30ms,50ms",
+            "--set",
+            "raft.election_timeout=150ms..300ms",
+            "--threads",
+            "2",
+        ],
+        &[],
+        &p("two.json"),
+    );
+    assert_eq!(j1, j2);
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&j1)
+            .unwrap()
+            .len(),
+        8
+    );
+    // Merging a shard twice is refused.
+    assert_eq!(code(&cs(&["merge", &shards[0], &shards[0]])), 2);
+    // Plots from the results.
+    let svg = p("hb.svg");
+    let o = cs(&[
+        "plot",
+        p("one.csv").to_str().unwrap(),
+        "--x",
+        "raft.heartbeat",
+        "--y",
+        "op_latency_ms_p99",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&svg)
+            .unwrap()
+            .contains("op_latency_ms_p99")
+    );
+    let png = p("cdf.png");
+    assert_eq!(
+        code(&cs(&[
+            "plot",
+            p("one.csv").to_str().unwrap(),
+            "--y",
+            "op_latency_ms_p99",
+            "--cdf",
+            "-o",
+            png.to_str().unwrap()
+        ])),
+        0
+    );
+    assert_eq!(&std::fs::read(&png).unwrap()[..4], b"\x89PNG");
+    assert_eq!(
+        code(&cs(&[
+            "plot",
+            p("one.csv").to_str().unwrap(),
+            "--y",
+            "nope"
+        ])),
+        2
+    );
+}
+
+#[test]
+fn bad_sweep_arguments_are_usage_errors() {
+    let f = lib("happy-path.toml");
+    for args in [
+        vec!["--seeds", "5..1"],
+        vec!["--shard", "3/3"],
+        vec!["--set", "raft.heartbeat"],
+        vec!["--set", "raft.heartbeat=1s"],
+        vec!["--set", "raft.hartbeat=20ms"],
+    ] {
+        let mut all = vec!["sweep", f.as_str(), "-q"];
+        all.extend(args.iter().copied());
+        let o = cs(&all);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn check_passes_on_the_library_and_reports_drift_with_its_window() {
+    let o = cs(&["check", root().display().to_string().as_str()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains(" 0 not ok"), "{}", stdout(&o));
+    // A copy whose network changed drifts; the checkpoints locate the first difference.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("lc.toml");
+    let text = std::fs::read_to_string(lib("leader-crash.toml")).unwrap();
+    std::fs::write(
+        &f,
+        text.replace("[[faults]]\nat = \"2s\"", "[[faults]]\nat = \"2100ms\""),
+    )
+    .unwrap();
+    std::fs::copy(
+        lib("leader-crash.seeds.json"),
+        dir.path().join("lc.seeds.json"),
+    )
+    .unwrap();
+    let o = cs(&["check", f.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("DRIFT") && out.contains("the runs agree through trace event"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "reproduce: clustersim run {} --seed 7",
+            f.display()
+        )),
+        "{out}"
+    );
+    // --update rewrites the fingerprints in place, keeping the comments; then it passes.
+    let o = cs(&["check", "--update", f.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let updated = std::fs::read_to_string(&f).unwrap();
+    assert!(updated.starts_with("# Teaching: the leader crashes."));
+    assert_ne!(updated, text);
+    assert_eq!(code(&cs(&["check", f.to_str().unwrap()])), 0);
+}
+
+#[test]
+fn exports_parse_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = lib("leader-crash.toml");
+    let out = |n: &str| dir.path().join(n).display().to_string();
+    // JSON Lines: sim-core's records, the same as `run --trace`.
+    assert_eq!(
+        code(&cs(&[
+            "export",
+            &f,
+            "--format",
+            "jsonl",
+            "-o",
+            &out("t.jsonl")
+        ])),
+        0
+    );
+    assert_eq!(code(&cs(&["run", &f, "--trace", &out("r.jsonl")])), 0);
+    let jsonl = std::fs::read_to_string(out("t.jsonl")).unwrap();
+    assert_eq!(jsonl, std::fs::read_to_string(out("r.jsonl")).unwrap());
+    let records: Vec<sim_core::TraceRecord> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(records.len() > 1000);
+    assert!(
+        records
+            .windows(2)
+            .all(|w| w[0].index + 1 == w[1].index && w[0].time <= w[1].time)
+    );
+    // Perfetto: a named track per node; every flow end has its start.
+    assert_eq!(
+        code(&cs(&[
+            "export",
+            &f,
+            "--format",
+            "perfetto",
+            "-o",
+            &out("p.json")
+        ])),
+        0
+    );
+    let p: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out("p.json")).unwrap()).unwrap();
+    let ev = p["traceEvents"].as_array().unwrap();
+    let names: Vec<&str> = ev
+        .iter()
+        .filter(|e| e["name"] == "thread_name")
+        .filter_map(|e| e["args"]["name"].as_str())
+        .collect();
+    for n in 0..8 {
+        assert!(names.contains(&format!("n{n}").as_str()), "{names:?}");
+    }
+    let starts: std::collections::BTreeSet<u64> = ev
+        .iter()
+        .filter(|e| e["ph"] == "s")
+        .filter_map(|e| e["id"].as_u64())
+        .collect();
+    let ends: Vec<u64> = ev
+        .iter()
+        .filter(|e| e["ph"] == "f")
+        .filter_map(|e| e["id"].as_u64())
+        .collect();
+    assert!(ends.len() > 1000);
+    assert!(ends.iter().all(|id| starts.contains(id)));
+    // ShiViz: the regex header, then event/clock pairs; clocks tick and receives merge.
+    assert_eq!(
+        code(&cs(&[
+            "export",
+            &f,
+            "--format",
+            "shiviz",
+            "-o",
+            &out("s.log")
+        ])),
+        0
+    );
+    let log = std::fs::read_to_string(out("s.log")).unwrap();
+    let mut lines = log.lines();
+    assert_eq!(lines.next(), Some(scenarios::export::shiviz::REGEX));
+    assert_eq!(lines.next(), Some(""));
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(rest.len() % 2, 0);
+    let mut last: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut sends: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>> =
+        Default::default();
+    for pair in rest.chunks(2) {
+        let (host, clock) = pair[1].split_once(' ').unwrap();
+        let clock: std::collections::BTreeMap<String, u64> = serde_json::from_str(clock).unwrap();
+        let own = clock[host];
+        assert_eq!(
+            own,
+            last.get(host).copied().unwrap_or(0) + 1,
+            "{host} did not tick by one"
+        );
+        last.insert(host.to_string(), own);
+        let words: Vec<&str> = pair[0].split_whitespace().collect();
+        if words.get(1) == Some(&"send") {
+            sends.insert(words[3].to_string(), clock.clone());
+        } else if words.get(1) == Some(&"receive")
+            && let Some(sent) = sends.get(words[3])
+        {
+            for (k, v) in sent {
+                assert!(
+                    clock.get(k).copied().unwrap_or(0) >= *v,
+                    "receive does not dominate its send"
+                );
+            }
+        }
+    }
+    assert!(sends.len() > 100);
+}
+
+#[test]
+fn lincheck_judges_porcupine_histories() {
+    let o = cs(&["lincheck", &testdata("c01-ok.txt"), "--model", "kv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("linearizable"));
+    let o = cs(&[
+        "lincheck",
+        &testdata("c10-bad.txt"),
+        "--model",
+        "kv",
+        "--budget",
+        "10s",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("not linearizable: on key"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        code(&cs(&[
+            "lincheck",
+            &testdata("c01-ok.txt"),
+            "--model",
+            "kv",
+            "--budget",
+            "soon"
+        ])),
+        2
+    );
+    assert_eq!(code(&cs(&["lincheck", "/no/such.edn", "--model", "kv"])), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.edn");
+    std::fs::write(&bad, "{:process 0, :type :invoke, :f :frob}").unwrap();
+    let o = cs(&["lincheck", bad.to_str().unwrap(), "--model", "cas"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("bad.edn:1:"), "{}", stderr(&o));
+}
