@@ -32,7 +32,11 @@ fn one_minute(seed: u64) -> u64 {
     sim.run_until(Time(Duration::from_secs(60).0))
         .expect("within limits");
     let m = raft::metrics::metrics(&sim);
-    assert!(m.clients.completed > 55_000, "{} answered", m.clients.completed);
+    assert!(
+        m.clients.completed > 55_000,
+        "{} answered",
+        m.clients.completed
+    );
     sim.stats().events
 }
 
