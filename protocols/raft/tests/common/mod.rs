@@ -161,11 +161,10 @@ pub fn nemesis_run(sim: &mut Simulation<RaftNode>, servers: u32, chaos_ms: u64) 
             _ => Some(Fault::HealAll),
         };
         let step = sim.faults_rng().between(100, 400);
-        if let Some(f) = fault {
-            match sim.apply_now(f).expect("a valid fault") {
-                Some(v) => return Some(format!("{}: {}", v.checker, v.description)),
-                None => {}
-            }
+        if let Some(f) = fault
+            && let Some(v) = sim.apply_now(f).expect("a valid fault")
+        {
+            return Some(format!("{}: {}", v.checker, v.description));
         }
         t += step;
     }
