@@ -53,6 +53,7 @@ mod node;
 mod proposer;
 mod replica;
 mod server;
+pub mod synod;
 mod value;
 mod view;
 

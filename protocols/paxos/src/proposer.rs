@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 /// Of the accepted proposals a quorum reported for one slot, the value of the highest ballot:
 /// the only value a proposer may propose there (any other could contradict a value already
 /// chosen). `None` when nobody reported one, and the proposer is free.
-pub fn highest_accepted<'a>(
-    reports: impl IntoIterator<Item = (Ballot, &'a Value)>,
-) -> Option<&'a Value> {
+pub fn highest_accepted<'a, V>(
+    reports: impl IntoIterator<Item = (Ballot, &'a V)>,
+) -> Option<&'a V> {
     reports
         .into_iter()
         .filter(|(b, _)| b.is_real())
