@@ -46,6 +46,11 @@ pub struct Config {
     pub window: u64,
     /// The most client commands the leader puts in one slot.
     pub max_batch: u32,
+    /// How long the leader lets client commands gather before it proposes a slot that is not
+    /// full (0: propose at once). Fewer, fuller slots cost fewer messages per command and a
+    /// little latency.
+    #[serde(with = "human")]
+    pub batch_delay: Duration,
     /// Replicas snapshot their store every this many applied slots, after which acceptors
     /// forget what they accepted below it (0: never).
     pub snapshot_every: u64,
@@ -72,6 +77,7 @@ impl Default for Config {
             resend: Duration::from_millis(100),
             window: 8,
             max_batch: 64,
+            batch_delay: Duration::ZERO,
             snapshot_every: 1000,
             catch_up_batch: 256,
             bugs: Vec::new(),

@@ -2,7 +2,7 @@
 
 use crate::{Ballot, Value};
 use kv::Command;
-use sim_core::{NodeId, Time};
+use sim_core::{Duration, NodeId, Time};
 use std::collections::{BTreeMap, VecDeque};
 
 /// A value proposed in a slot, waiting for a phase-2 quorum.
@@ -27,6 +27,8 @@ pub struct Leading {
     pub in_flight: BTreeMap<u64, Proposal>,
     /// Client commands waiting for room in the window.
     pub queue: VecDeque<Command>,
+    /// When the oldest queued command arrived (the leader's clock).
+    pub queued_since: Time,
 }
 
 impl Leading {
@@ -37,6 +39,7 @@ impl Leading {
             next_slot,
             in_flight: BTreeMap::new(),
             queue,
+            queued_since: Time::ZERO,
         }
     }
 
@@ -54,14 +57,34 @@ impl Leading {
         }
     }
 
+    /// Queues a client command that arrived at `now`.
+    pub fn enqueue(&mut self, command: Command, now: Time) {
+        if self.queue.is_empty() {
+            self.queued_since = now;
+        }
+        self.queue.push_back(command);
+    }
+
     /// Takes the next batch of at most `max` queued commands, if there is room in a window
-    /// of `window` slots.
-    pub fn next_batch(&mut self, window: u64, max: u32) -> Option<Vec<Command>> {
+    /// of `window` slots and the batch is full or has waited `delay` by `now`.
+    pub fn next_batch(
+        &mut self,
+        window: u64,
+        max: u32,
+        delay: Duration,
+        now: Time,
+    ) -> Option<Vec<Command>> {
         if self.queue.is_empty() || self.in_flight.len() as u64 >= window {
             return None;
         }
+        if self.queue.len() < max as usize && now < self.queued_since + delay {
+            return None;
+        }
         let n = self.queue.len().min(max as usize);
-        Some(self.queue.drain(..n).collect())
+        let batch: Vec<Command> = self.queue.drain(..n).collect();
+        // What stays behind starts a new wait.
+        self.queued_since = now;
+        Some(batch)
     }
 }
 
@@ -99,7 +122,8 @@ mod tests {
     #[test]
     fn batches_respect_the_window_and_the_batch_size() {
         let mut l = Leading::new(Ballot::new(1, 0), 0, (1..=5).map(cmd).collect());
-        assert_eq!(l.next_batch(1, 2).map(|b| b.len()), Some(2));
+        let (d, t) = (Duration::ZERO, Time::ZERO);
+        assert_eq!(l.next_batch(1, 2, d, t).map(|b| b.len()), Some(2));
         l.in_flight.insert(
             0,
             Proposal {
@@ -108,8 +132,26 @@ mod tests {
                 sent_at: Time::ZERO,
             },
         );
-        assert_eq!(l.next_batch(1, 2), None);
-        assert_eq!(l.next_batch(2, 10).map(|b| b.len()), Some(3));
-        assert_eq!(l.next_batch(2, 10), None);
+        assert_eq!(l.next_batch(1, 2, d, t), None);
+        assert_eq!(l.next_batch(2, 10, d, t).map(|b| b.len()), Some(3));
+        assert_eq!(l.next_batch(2, 10, d, t), None);
+    }
+
+    #[test]
+    fn a_partial_batch_waits_for_the_delay_and_a_full_one_does_not() {
+        let ms = |n: u64| Time(n * 1_000_000);
+        let delay = Duration::from_millis(2);
+        let mut l = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
+        l.enqueue(cmd(1), ms(10));
+        l.enqueue(cmd(2), ms(11));
+        assert_eq!(l.next_batch(8, 3, delay, ms(11)), None);
+        assert_eq!(l.next_batch(8, 3, delay, ms(12)).map(|b| b.len()), Some(2));
+        for s in 3..=6 {
+            l.enqueue(cmd(s), ms(13));
+        }
+        assert_eq!(l.next_batch(8, 3, delay, ms(13)).map(|b| b.len()), Some(3));
+        // The one left over waits anew.
+        assert_eq!(l.next_batch(8, 3, delay, ms(14)), None);
+        assert_eq!(l.next_batch(8, 3, delay, ms(15)).map(|b| b.len()), Some(1));
     }
 }

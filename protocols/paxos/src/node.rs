@@ -17,6 +17,8 @@ pub enum Timer {
     Election,
     /// The periodic tick: a leader's heartbeat and resends, a proposer's resent prepares.
     Tick,
+    /// A leader's partial batch has waited long enough: propose it.
+    Batch,
 }
 
 impl From<ClientTimer> for Timer {

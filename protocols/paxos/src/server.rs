@@ -73,6 +73,8 @@ pub struct Server {
     replies: Vec<(u64, Reply)>,
     journal: Journal,
     elections: u64,
+    /// Whether a batch timer is pending.
+    batch_timer: bool,
 }
 
 impl Server {
@@ -134,6 +136,7 @@ impl Server {
             replies: Vec::new(),
             journal: Journal::default(),
             elections: 0,
+            batch_timer: false,
         }
     }
 
@@ -198,6 +201,10 @@ impl Server {
         match timer {
             Timer::Election => self.on_election_timer(ctx),
             Timer::Tick => self.on_tick(ctx),
+            Timer::Batch => {
+                self.batch_timer = false;
+                self.fill_window(ctx);
+            }
             Timer::Client(_) => {}
         }
         self.drain(ctx);
@@ -453,11 +460,19 @@ impl Server {
 
     fn fill_window(&mut self, ctx: NodeCtx<'_, '_>) {
         let (window, max) = (self.config.window, self.config.max_batch);
+        let delay = self.config.batch_delay;
+        let now = ctx.local_time();
         loop {
             let Proposer::Leading(l) = &mut self.proposer else {
                 return;
             };
-            let Some(batch) = l.next_batch(window, max) else {
+            let Some(batch) = l.next_batch(window, max, delay, now) else {
+                // A partial batch with room to go waits for its delay; make sure it ends.
+                if !l.queue.is_empty() && (l.in_flight.len() as u64) < window && !self.batch_timer {
+                    let due = l.queued_since + delay;
+                    self.batch_timer = true;
+                    ctx.set_timer(due - now, Timer::Batch);
+                }
                 return;
             };
             let slot = self.take_slot();
@@ -721,7 +736,7 @@ impl Server {
                     ctx.send(from, Msg::Reply(reply));
                     return;
                 }
-                l.queue.push_back(cmd);
+                l.enqueue(cmd, ctx.local_time());
                 self.fill_window(ctx);
             }
             Proposer::Preparing(_) if self.held.len() < MAX_QUEUED => self.held.push_back(cmd),

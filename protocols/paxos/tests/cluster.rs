@@ -299,3 +299,26 @@ fn same_seed_same_run() {
     assert!(run(&mut other, ms(1_500)).is_none());
     assert_ne!(runs[0], other.fingerprint());
 }
+
+#[test]
+fn batched_slots_under_loss_and_restarts_stay_safe_and_live() {
+    let config = Config {
+        batch_delay: Duration::from_millis(3),
+        max_batch: 4,
+        window: 2,
+        ..Config::default()
+    };
+    let mut batched = 0.0;
+    for seed in 0..SEEDS {
+        let mut sim = build(seed, &config, 5, &workload(8), network(0.05, 0.05), &[]);
+        for (i, t) in [(1u32, 700u64), (3, 1_400)] {
+            sim.schedule(ms(t), Fault::Crash { node: n(i) }).unwrap();
+            sim.schedule(ms(t + 300), Fault::Restart { node: n(i) })
+                .unwrap();
+        }
+        assert_healthy(&mut sim, ms(3_000), 100);
+        batched += metrics(&sim).commands_per_slot;
+    }
+    let mean = batched / SEEDS as f64;
+    assert!(mean > 1.2, "{mean} commands per slot on average");
+}
