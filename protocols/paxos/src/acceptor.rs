@@ -17,12 +17,20 @@ pub enum AcceptOutcome {
     },
     /// The slot lies below the acceptor's snapshot: it is chosen and its entry forgotten.
     Compacted,
+    /// The slot lies so far beyond the snapshot that remembering it could exhaust memory
+    /// (see [`MAX_SLOTS_AHEAD`]); ignored. Only a lagging acceptor sees this, until it
+    /// catches up.
+    TooFar,
     /// Refused: the acceptor promised a higher ballot.
     Rejected {
         /// The acceptor's promise.
         promised: Ballot,
     },
 }
+
+/// How far beyond its snapshot an acceptor accepts: a bound on its memory whatever a
+/// message says.
+pub const MAX_SLOTS_AHEAD: u64 = 1 << 20;
 
 /// An acceptor of every slot at once: one promise, and one accepted proposal per slot.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -109,6 +117,9 @@ impl Acceptor {
         }
         if slot < self.compacted {
             return AcceptOutcome::Compacted;
+        }
+        if slot - self.compacted >= MAX_SLOTS_AHEAD {
+            return AcceptOutcome::TooFar;
         }
         let mut changed = ballot != self.promised;
         self.promised = ballot;
@@ -199,6 +210,10 @@ mod tests {
         assert_eq!(a.compact(3), vec![0, 1, 2]);
         assert_eq!(a.compact(2), Vec::<u64>::new());
         assert_eq!(a.accept(b(1, 0), 1, &Value::Noop), AcceptOutcome::Compacted);
+        assert_eq!(
+            a.accept(b(1, 0), 3 + MAX_SLOTS_AHEAD, &Value::Noop),
+            AcceptOutcome::TooFar
+        );
         let (entries, _) = a.prepare(b(2, 0), 0).unwrap();
         assert_eq!(entries.len(), 2);
         let r = Acceptor::restore(b(2, 0), vec![(1, b(1, 0), Value::Noop)], 3);

@@ -33,7 +33,7 @@ impl Ballot {
     /// the owner is left out, so two proposers may pick the very same ballot.
     pub fn next_for(seen: Ballot, node: u32, unique: bool) -> Ballot {
         Ballot {
-            round: seen.round + 1,
+            round: seen.round.saturating_add(1),
             node: if unique { node } else { 0 },
         }
     }

@@ -57,7 +57,7 @@ pub mod synod;
 mod value;
 mod view;
 
-pub use acceptor::{AcceptOutcome, Acceptor};
+pub use acceptor::{AcceptOutcome, Acceptor, MAX_SLOTS_AHEAD};
 pub use ballot::Ballot;
 pub use checkers::add_checkers;
 pub use cluster::{check_history, clients, cluster, history, leader};

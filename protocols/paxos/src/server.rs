@@ -269,7 +269,9 @@ impl Server {
                 values,
             } => {
                 for (i, v) in values.into_iter().enumerate() {
-                    self.replica.learn(first + i as u64, v);
+                    if let Some(slot) = first.checked_add(i as u64) {
+                        self.replica.learn(slot, v);
+                    }
                 }
                 self.apply(ctx);
             }
@@ -324,6 +326,7 @@ impl Server {
                 self.learn_commit(from, ballot, commit, ctx);
             }
             AcceptOutcome::Compacted => self.answer_catch_up(from, slot, ctx),
+            AcceptOutcome::TooFar => {}
             AcceptOutcome::Rejected { promised } => {
                 self.send(from, Msg::Nack { ballot, promised }, ctx);
             }
