@@ -162,6 +162,10 @@ impl Overlay {
             out.extend(self.neighbours(me, n));
             return;
         }
+        if k == 1 {
+            out.extend(self.neighbour(me, n, rng.index(d)));
+            return;
+        }
         let mut picked: Vec<usize> = Vec::with_capacity(k);
         for j in d - k..d {
             let t = rng.index(j + 1);
