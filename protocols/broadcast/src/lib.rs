@@ -19,6 +19,7 @@
 //!
 //! Invariants: [`NoDuplicateDelivery`] and [`Integrity`] after every event, incrementally;
 //! [`check_agreement`] among correct nodes at the end of a run. Figures: [`Metrics`].
+//! Reproductions of published results and the scale run: [`repro`].
 
 mod anti_entropy;
 mod check;
@@ -29,6 +30,7 @@ mod message;
 mod metrics;
 mod node;
 mod periodic;
+pub mod repro;
 mod rumor;
 mod seen;
 mod tree;
