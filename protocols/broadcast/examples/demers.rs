@@ -3,7 +3,11 @@
 //! CSV.
 //!
 //! `cargo run --release -p broadcast --example demers -- [--seeds 100] [--out demers.csv]
-//! [--sites 1000] [--jobs 1]`
+//! [--sites 1000] [--jobs 1] [--asynchronous]`
+//!
+//! `--asynchronous` counts unnecessary pushes in total and takes "knew" to mean "knew on
+//! arrival", instead of the synchronous reading that reproduces the paper (see
+//! `broadcast::repro::demers`).
 
 use broadcast::repro::demers::{Setup, csv, sweep, table};
 use std::process::ExitCode;
@@ -13,6 +17,7 @@ struct Args {
     sites: u32,
     jobs: usize,
     out: Option<String>,
+    asynchronous: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -21,6 +26,7 @@ fn parse_args() -> Result<Args, String> {
         sites: 1000,
         jobs: 1,
         out: None,
+        asynchronous: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -30,8 +36,11 @@ fn parse_args() -> Result<Args, String> {
             "--sites" => args.sites = number(&value("--sites")?, "--sites")?,
             "--jobs" => args.jobs = number(&value("--jobs")?, "--jobs")?,
             "--out" => args.out = Some(value("--out")?),
+            "--asynchronous" => args.asynchronous = true,
             "-h" | "--help" => {
-                println!("usage: demers [--seeds N] [--sites N] [--jobs N] [--out FILE.csv]");
+                println!(
+                    "usage: demers [--seeds N] [--sites N] [--jobs N] [--out FILE.csv] [--asynchronous]"
+                );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
@@ -58,11 +67,20 @@ fn main() -> ExitCode {
     };
     let setup = Setup {
         sites: args.sites,
+        synchronous: !args.asynchronous,
         ..Setup::default()
     };
     println!(
-        "push rumor mongering on {} sites, one update from n0, seeds 0..{}; cycle = {}, latency {}",
-        setup.sites, args.seeds, setup.period, setup.latency
+        "push rumor mongering on {} sites, one update from n0, seeds 0..{}; cycle = {}, latency {}; {} reading",
+        setup.sites,
+        args.seeds,
+        setup.period,
+        setup.latency,
+        if setup.synchronous {
+            "synchronous"
+        } else {
+            "asynchronous"
+        }
     );
     let rows = match sweep(&setup, &[1, 2, 3, 4, 5], args.seeds, args.jobs) {
         Ok(r) => r,

@@ -79,10 +79,19 @@ pub struct Rumor {
     pub period: Duration,
     /// Whether all nodes push at the same instants (synchronous cycles) or at random phases.
     pub phase: Phase,
+    /// Feedback and counter: a push the partner did not know resets the counter, so that
+    /// interest is lost after `k` unnecessary pushes *in a row*. The partner then answers
+    /// every push, not only unnecessary ones.
+    pub reset_on_useful: bool,
+    /// Feedback: the partner counts as having known a rumor only if it knew it before its
+    /// current cycle began (the synchronous-round reading, in which all pushes of a cycle
+    /// meet the state the cycle started with).
+    pub cycle_feedback: bool,
 }
 
 impl Default for Rumor {
-    /// Feedback and counter with k = 2, one neighbour per second, random phases.
+    /// Feedback and counter with k = 2, one neighbour per second, random phases; unnecessary
+    /// pushes counted in total, "knew" meaning knew on arrival.
     fn default() -> Self {
         Rumor {
             loss: Loss::Feedback,
@@ -91,6 +100,8 @@ impl Default for Rumor {
             fanout: 1,
             period: Duration::from_secs(1),
             phase: Phase::Random,
+            reset_on_useful: false,
+            cycle_feedback: false,
         }
     }
 }

@@ -49,10 +49,13 @@ pub enum Msg {
         items: Vec<Item>,
     },
     /// The answer to a rumor push: which of its rumors the receiver already knew, so the
-    /// sender can lose interest (feedback variants only; not sent when all were new).
+    /// sender can lose interest, and (when counters reset) which were news to it. Feedback
+    /// variants only; not sent when there is nothing to tell.
     Feedback {
         /// Rumors the receiver knew before.
         known: Vec<MsgId>,
+        /// Rumors the push told the receiver (listed only when counters reset).
+        useful: Vec<MsgId>,
     },
     /// Opens an anti-entropy exchange: the starter's digest and which way updates flow.
     Digest {
@@ -104,7 +107,7 @@ impl Message for Msg {
                 Msg::Batch { items: i } | Msg::Rumor { items: i } | Msg::Repair { items: i } => {
                     items(i.len())
                 }
-                Msg::Feedback { known } => ids(known.len()),
+                Msg::Feedback { known, useful } => ids(known.len() + useful.len()),
                 Msg::Digest { seen, fresh, .. } => seen.wire_bytes() + ids(fresh.len()),
                 Msg::Reply { items: i, want } => items(i.len()) + ids(want.len()),
             }

@@ -272,7 +272,7 @@ impl Node for BroadcastNode {
                 }
             }
             Msg::Rumor { items } => self.on_rumor(from, items, ctx),
-            Msg::Feedback { known } => self.on_feedback(&known, ctx),
+            Msg::Feedback { known, useful } => self.on_feedback(&known, &useful, ctx),
             Msg::Digest {
                 seen,
                 fresh,

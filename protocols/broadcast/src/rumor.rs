@@ -7,7 +7,7 @@ use crate::id::{Item, MsgId};
 use crate::message::Msg;
 use crate::node::{BroadcastNode, Timer};
 use crate::periodic::until_next;
-use sim_core::{Ctx, NodeId};
+use sim_core::{Ctx, NodeId, Time};
 use std::collections::BTreeMap;
 
 /// The rumors a node is spreading.
@@ -104,30 +104,64 @@ impl BroadcastNode {
         }
     }
 
-    /// Rumors pushed to this node: deliver the new ones; tell the sender which were known.
+    /// Rumors pushed to this node: deliver the new ones; tell the sender which were known
+    /// (and, when counters reset, which were news).
     pub(crate) fn on_rumor(&mut self, from: NodeId, items: Vec<Item>, ctx: &mut Ctx<'_, Self>) {
-        let mut known = Vec::new();
+        let r = self.rumor_params();
+        // With cycle feedback, "knew" means "knew before this node's current cycle began".
+        let cycle_start = match &r {
+            Some(r) if r.cycle_feedback => {
+                let now = ctx.local_time();
+                let into = until_next(now, r.period, self.rumor_offset);
+                Some(Time((now.0 + into.0).saturating_sub(r.period.0)))
+            }
+            _ => None,
+        };
+        let (mut known, mut useful) = (Vec::new(), Vec::new());
         for item in items {
-            if !self.accept(item, Some(from), ctx) {
+            let new = self.accept(item, Some(from), ctx);
+            let knew = !new
+                && match cycle_start {
+                    Some(start) => self.stored(item.id).is_none_or(|(_, at)| at < start),
+                    None => true,
+                };
+            if knew {
                 known.push(item.id);
+            } else {
+                useful.push(item.id);
             }
         }
-        let feedback = matches!(
-            &self.cfg.dissemination,
-            Dissemination::Rumor(r) if r.loss == Loss::Feedback
-        );
-        if feedback && !known.is_empty() {
-            self.send(from, Msg::Feedback { known }, ctx);
+        let Some(r) = r.filter(|r| r.loss == Loss::Feedback) else {
+            return;
+        };
+        if !r.reset_on_useful {
+            useful.clear();
+        }
+        if !known.is_empty() || !useful.is_empty() {
+            self.send(from, Msg::Feedback { known, useful }, ctx);
         }
     }
 
-    /// The partner already knew these: count the push against them (feedback variants).
-    pub(crate) fn on_feedback(&mut self, known: &[MsgId], ctx: &mut Ctx<'_, Self>) {
+    /// The partner's answer: pushes it already knew count against the node's interest; with
+    /// resetting counters, a push that told it something starts the count again.
+    pub(crate) fn on_feedback(
+        &mut self,
+        known: &[MsgId],
+        useful: &[MsgId],
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         let Some(r) = self.rumor_params() else {
             return;
         };
         if r.loss != Loss::Feedback {
             return;
+        }
+        if r.reset_on_useful {
+            for id in useful {
+                if let Some(count) = self.rumor.hot.get_mut(id) {
+                    *count = 0;
+                }
+            }
         }
         for &id in known {
             self.count_against(id, &r, ctx);

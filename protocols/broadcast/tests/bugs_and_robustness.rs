@@ -76,6 +76,7 @@ fn random_message(rng: &mut SimRng) -> Msg {
         2 => Msg::Rumor { items: items(rng) },
         3 => Msg::Feedback {
             known: items(rng).iter().map(|i| i.id).collect(),
+            useful: items(rng).iter().map(|i| i.id).collect(),
         },
         4 => {
             let mut seen = Seen::default();
@@ -100,7 +101,18 @@ fn random_message(rng: &mut SimRng) -> Msg {
 fn any_message_in_any_state_is_handled() {
     let mut rumor = Config::rumor(broadcast::Loss::Blind, broadcast::Stop::Coin, 2, ms(10));
     rumor.anti_entropy = Some(broadcast::AntiEntropy::default());
+    let mut resetting = Config::rumor(
+        broadcast::Loss::Feedback,
+        broadcast::Stop::Counter,
+        2,
+        ms(10),
+    );
+    if let Dissemination::Rumor(r) = &mut resetting.dissemination {
+        r.reset_on_useful = true;
+        r.cycle_feedback = true;
+    }
     let configs = [
+        resetting,
         Config::reliable(),
         Config::best_effort(),
         rumor,

@@ -90,6 +90,29 @@ fn demers_table_has_the_papers_shape() {
 }
 
 #[test]
+fn demers_feedback_counter_matches_table_1() {
+    let setup = demers::Setup::default();
+    let rows = demers::sweep(&setup, &[1, 2, 3], 40, 2).expect("runs complete");
+    for r in rows.iter().filter(|r| r.variant == "feedback/counter") {
+        let [s, m, _, t_last] = r.published.expect("a published row");
+        assert!((r.traffic - m).abs() < 0.1 * m, "{r:?}");
+        assert!((r.residue - s).abs() < 0.4 * s, "{r:?}");
+        assert!((r.t_last - t_last).abs() < 1.0, "{r:?}");
+    }
+    // Read asynchronously, counters lose interest sooner and leave more sites behind.
+    let plain = demers::Setup {
+        synchronous: false,
+        ..setup
+    };
+    let async_rows = demers::sweep(&plain, &[2], 40, 2).expect("runs complete");
+    let sync_k2 = rows
+        .iter()
+        .find(|r| r.variant == "feedback/counter" && r.k == 2);
+    let async_k2 = async_rows.iter().find(|r| r.variant == "feedback/counter");
+    assert!(async_k2.expect("a row").residue > 1.3 * sync_k2.expect("a row").residue);
+}
+
+#[test]
 fn demers_runs_repeat_exactly_and_do_not_depend_on_threads() {
     let setup = demers::Setup {
         sites: 200,
