@@ -70,11 +70,20 @@ impl BroadcastNode {
         from: NodeId,
         ctx: &mut Ctx<'_, Self>,
     ) {
-        let mut new = false;
+        let mut new = 0usize;
         for item in items {
-            new |= self.accept(item, Some(from), ctx);
+            new += usize::from(self.accept(item, Some(from), ctx));
         }
-        if new && matches!(self.cfg.dissemination, Dissemination::Tree(_)) {
+        if new == 0 {
+            return;
+        }
+        // Where anti-entropy is only the backup, a repair is worth a note: something was lost.
+        if self.cfg.dissemination != Dissemination::None {
+            ctx.annotate(format!(
+                "anti-entropy with {from} repaired {new} missed broadcasts"
+            ));
+        }
+        if matches!(self.cfg.dissemination, Dissemination::Tree(_)) {
             self.flush(ctx);
         }
     }

@@ -97,6 +97,46 @@ fn rumor_mongering_with_an_anti_entropy_backup_converges() {
 }
 
 #[test]
+fn repairs_after_a_heal_are_annotated() {
+    let mut config = Config::reliable();
+    config.anti_entropy = Some(AntiEntropy {
+        period: ms(200),
+        ..AntiEntropy::default()
+    });
+    let mut s = partitioned_run(config, 1, 2_000);
+    s.set_trace_sink(sim_core::TraceSink::Memory(Vec::new()));
+    // A fresh cut and heal, with the trace recorded this time.
+    s.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(NodeId(3)),
+    })
+    .expect("a valid fault");
+    broadcast(&mut s, NodeId(0), 99);
+    let cut = s.now();
+    run_to(&mut s, cut + ms(500));
+    s.apply_now(Fault::HealAll).expect("a valid fault");
+    let healed = s.now();
+    run_to(&mut s, healed + ms(1_000));
+    let notes: Vec<String> = s
+        .trace()
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            sim_core::TraceEvent::Annotate {
+                node: Some(n),
+                text,
+            } if *n == NodeId(3) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|t| t.contains("repaired 1 missed broadcasts")),
+        "{notes:?}"
+    );
+}
+
+#[test]
 fn reliable_broadcast_with_repair_converges() {
     for seed in 0..50 {
         let mut config = Config::reliable().with_overlay(small_world(seed));
