@@ -85,7 +85,7 @@ impl Default for Config {
             },
             heartbeat: Duration::from_millis(50),
             max_batch: 64,
-            max_inflight: 8,
+            max_inflight: 2,
             snapshot_threshold: 1_000,
             pre_vote: true,
             check_quorum: true,

@@ -161,11 +161,10 @@ pub fn nemesis_run(sim: &mut Simulation<RaftNode>, servers: u32, chaos_ms: u64) 
             _ => Some(Fault::HealAll),
         };
         let step = sim.faults_rng().between(100, 400);
-        if let Some(f) = fault {
-            match sim.apply_now(f).expect("a valid fault") {
-                Some(v) => return Some(format!("{}: {}", v.checker, v.description)),
-                None => {}
-            }
+        if let Some(f) = fault
+            && let Some(v) = sim.apply_now(f).expect("a valid fault")
+        {
+            return Some(format!("{}: {}", v.checker, v.description));
         }
         t += step;
     }
@@ -221,5 +220,48 @@ pub fn election_churn(
     for n in down {
         sim.apply_now(Fault::Restart { node: n }).expect("restart");
     }
+    run_to(sim, ms(chaos_ms + 2_000))
+}
+
+/// A nemesis aimed at reads: every 1 to 3 s it either heals, or cuts the current leader
+/// off together with one client, so that the client keeps talking to a leader the rest of
+/// the cluster has replaced. Then everything heals and the cluster runs on.
+pub fn leader_isolation(
+    sim: &mut Simulation<RaftNode>,
+    servers: u32,
+    chaos_ms: u64,
+) -> Option<String> {
+    let nodes = sim.node_count();
+    let mut t = 500;
+    let mut cut = false;
+    while t < chaos_ms {
+        if let Some(v) = run_to(sim, ms(t)) {
+            return Some(v);
+        }
+        let fault = if cut {
+            cut = false;
+            Some(Fault::HealAll)
+        } else if let Some(l) = raft::cluster::leader(sim) {
+            let client =
+                NodeId(servers + sim.faults_rng().below(u64::from(nodes - servers)) as u32);
+            let rest: Vec<NodeId> = (0..nodes)
+                .map(NodeId)
+                .filter(|&n| n != l && n != client)
+                .collect();
+            cut = true;
+            Some(Fault::Partition {
+                spec: sim_core::PartitionSpec::Groups(vec![vec![l, client], rest]),
+            })
+        } else {
+            None
+        };
+        t += sim.faults_rng().between(1_000, 3_000);
+        if let Some(f) = fault
+            && let Some(v) = sim.apply_now(f).expect("a valid fault")
+        {
+            return Some(format!("{}: {}", v.checker, v.description));
+        }
+    }
+    sim.apply_now(Fault::HealAll).expect("heal");
     run_to(sim, ms(chaos_ms + 2_000))
 }

@@ -1,0 +1,183 @@
+//! The broadcast invariants: checked incrementally after every event (no duplicate
+//! delivery, integrity), and at the end of a run (agreement among correct nodes).
+
+use crate::id::MsgId;
+use crate::node::BroadcastNode;
+use sim_core::{CheckView, Checker, NodeId, Nodes, Time};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How far a checker has read one node's append-only logs.
+#[derive(Clone, Debug, Default)]
+struct Cursor {
+    incarnation: u32,
+    deliveries: usize,
+    originated: usize,
+    ids: BTreeSet<MsgId>,
+}
+
+/// Returns the touched node and its cursor, reset if the node restarted since the last look
+/// (a new incarnation remembers nothing, so its log starts over).
+fn cursor<'a, 'n>(
+    cursors: &'a mut Vec<Option<Cursor>>,
+    view: &CheckView<'n, BroadcastNode>,
+) -> Option<(&'n BroadcastNode, &'a mut Cursor)> {
+    let id = view.touched?;
+    if cursors.len() < view.nodes.len() {
+        cursors.resize(view.nodes.len(), None);
+    }
+    let slot = &mut cursors[id.index()];
+    let Some(node) = view.nodes.get(id) else {
+        *slot = None;
+        return None;
+    };
+    if slot
+        .as_ref()
+        .is_none_or(|c| c.incarnation != node.incarnation())
+    {
+        *slot = Some(Cursor {
+            incarnation: node.incarnation(),
+            ..Cursor::default()
+        });
+    }
+    slot.as_mut().map(|c| (node, c))
+}
+
+/// No node delivers the same broadcast twice (within one incarnation: a restarted node has
+/// forgotten what it delivered, and may deliver it again). Looks only at the deliveries the
+/// last event appended.
+#[derive(Clone, Debug, Default)]
+pub struct NoDuplicateDelivery {
+    cursors: Vec<Option<Cursor>>,
+}
+
+impl Checker<BroadcastNode> for NoDuplicateDelivery {
+    fn name(&self) -> &str {
+        "no duplicate delivery"
+    }
+
+    fn check(&mut self, view: &CheckView<'_, BroadcastNode>) -> Result<(), String> {
+        let Some((node, c)) = cursor(&mut self.cursors, view) else {
+            return Ok(());
+        };
+        let new = &node.deliveries()[c.deliveries.min(node.deliveries().len())..];
+        c.deliveries = node.deliveries().len();
+        for d in new {
+            if !c.ids.insert(d.id) {
+                return Err(format!(
+                    "{} delivered {} a second time at {}",
+                    node.id(),
+                    d.id,
+                    d.at
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// No node delivers a broadcast that was never made, or with a payload other than the one it
+/// was made with. Broadcasts are learned from each origin's own record of what it broadcast,
+/// which the checker sees in the event that made the broadcast, before any copy can arrive.
+#[derive(Clone, Debug, Default)]
+pub struct Integrity {
+    sent: BTreeMap<MsgId, u64>,
+    cursors: Vec<Option<Cursor>>,
+}
+
+impl Checker<BroadcastNode> for Integrity {
+    fn name(&self) -> &str {
+        "integrity"
+    }
+
+    fn check(&mut self, view: &CheckView<'_, BroadcastNode>) -> Result<(), String> {
+        let Some((node, c)) = cursor(&mut self.cursors, view) else {
+            return Ok(());
+        };
+        let made = &node.originated()[c.originated.min(node.originated().len())..];
+        c.originated = node.originated().len();
+        for &(id, payload) in made {
+            if let Some(old) = self.sent.insert(id, payload) {
+                return Err(format!(
+                    "{} reused id {id} (payload {old}, now {payload})",
+                    node.id()
+                ));
+            }
+        }
+        let new = &node.deliveries()[c.deliveries.min(node.deliveries().len())..];
+        c.deliveries = node.deliveries().len();
+        for d in new {
+            match self.sent.get(&d.id) {
+                None => {
+                    return Err(format!(
+                        "{} delivered {} at {}, which was never broadcast",
+                        node.id(),
+                        d.id,
+                        d.at
+                    ));
+                }
+                Some(&p) if p != d.payload => {
+                    return Err(format!(
+                        "{} delivered {} with payload {}, but it was broadcast with {p}",
+                        node.id(),
+                        d.id,
+                        d.payload
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Agreement among correct nodes, for the end of a run (after the network healed): every node
+/// in `correct` is up and has delivered exactly the same broadcasts. Since a correct origin
+/// delivers its own broadcasts at once, this also says every correct node's broadcasts
+/// reached every correct node (validity).
+pub fn check_agreement(nodes: Nodes<'_, BroadcastNode>, correct: &[NodeId]) -> Result<(), String> {
+    let mut union: BTreeMap<MsgId, NodeId> = BTreeMap::new();
+    let mut live = Vec::with_capacity(correct.len());
+    for &id in correct {
+        let node = nodes
+            .get(id)
+            .ok_or_else(|| format!("{id} is listed as correct but is down"))?;
+        for m in node.seen().iter() {
+            union.entry(m).or_insert(id);
+        }
+        live.push(node);
+    }
+    for node in live {
+        if node.seen().len() == union.len() as u64 {
+            continue;
+        }
+        let missing: Vec<(&MsgId, &NodeId)> = union
+            .iter()
+            .filter(|(m, _)| !node.has_delivered(**m))
+            .collect();
+        if let Some((m, who)) = missing.first() {
+            return Err(format!(
+                "{} never delivered {m}, which {who} delivered ({} missing in all)",
+                node.id(),
+                missing.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// When the correct nodes last changed what they had delivered: the latest delivery among
+/// them, if they agree (`None` if they do not). A scenario compares it with its heal time and
+/// its convergence bound.
+pub fn agreement_time(nodes: Nodes<'_, BroadcastNode>, correct: &[NodeId]) -> Option<Time> {
+    check_agreement(nodes, correct).ok()?;
+    correct
+        .iter()
+        .filter_map(|&id| nodes.get(id))
+        .flat_map(|n| n.deliveries().iter().map(|d| d.at))
+        .max()
+}
+
+/// Every node that is up, for `check_agreement` when no node ever crashed.
+pub fn live_nodes(nodes: Nodes<'_, BroadcastNode>) -> Vec<NodeId> {
+    nodes.live().map(|(id, _)| id).collect()
+}

@@ -1,0 +1,52 @@
+//! A chosen value was proposed.
+
+use super::{MAX_TRACKED_SLOTS, touched_server};
+use crate::PaxosNode;
+use sim_core::{CheckView, Checker};
+use std::collections::BTreeMap;
+
+/// Validity: every value an acceptor accepts in a slot — and so every value chosen there —
+/// was proposed for that slot by some proposer. (Nothing invents values: not a lost disk, not
+/// a duplicated message.)
+#[derive(Clone, Debug, Default)]
+pub struct Validity {
+    proposed: BTreeMap<u64, Vec<u64>>,
+}
+
+impl Checker<PaxosNode> for Validity {
+    fn name(&self) -> &str {
+        "validity"
+    }
+
+    fn check(&mut self, view: &CheckView<'_, PaxosNode>) -> Result<(), String> {
+        let Some(server) = touched_server(view) else {
+            return Ok(());
+        };
+        let journal = server.journal();
+        for &(slot, digest) in &journal.proposed {
+            let p = self.proposed.entry(slot).or_default();
+            if !p.contains(&digest) {
+                p.push(digest);
+            }
+        }
+        for &(slot, ballot, digest) in &journal.accepted {
+            let known = self
+                .proposed
+                .get(&slot)
+                .is_some_and(|p| p.contains(&digest));
+            let forgotten = self.proposed.first_key_value().is_some_and(|(&first, _)| {
+                slot < first && self.proposed.len() >= MAX_TRACKED_SLOTS
+            });
+            if !known && !forgotten {
+                return Err(format!(
+                    "{} accepted value {digest:016x} in slot {slot} under {ballot}, but no proposer proposed it there",
+                    server.id()
+                ));
+            }
+        }
+        while self.proposed.len() > MAX_TRACKED_SLOTS {
+            self.proposed.pop_first();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,157 @@
+//! The distinguished proposer's state: phase 1 done once, phase 2 for a window of slots.
+
+use crate::{Ballot, Value};
+use kv::Command;
+use sim_core::{Duration, NodeId, Time};
+use std::collections::{BTreeMap, VecDeque};
+
+/// A value proposed in a slot, waiting for a phase-2 quorum.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    /// The value.
+    pub value: Value,
+    /// Acceptors that accepted it.
+    pub acks: Vec<NodeId>,
+    /// When the accept was last sent (the leader's clock), for resending.
+    pub sent_at: Time,
+}
+
+/// A leader: a proposer that holds a phase-1 quorum for its ballot.
+#[derive(Clone, Debug)]
+pub struct Leading {
+    /// The ballot every accept carries.
+    pub ballot: Ballot,
+    /// The next free slot.
+    pub next_slot: u64,
+    /// Proposals not yet chosen, by slot.
+    pub in_flight: BTreeMap<u64, Proposal>,
+    /// Client commands waiting for room in the window.
+    pub queue: VecDeque<Command>,
+    /// When the oldest queued command arrived (the leader's clock).
+    pub queued_since: Time,
+}
+
+impl Leading {
+    /// A leader of `ballot` whose new values start at `next_slot`.
+    pub fn new(ballot: Ballot, next_slot: u64, queue: VecDeque<Command>) -> Leading {
+        Leading {
+            ballot,
+            next_slot,
+            in_flight: BTreeMap::new(),
+            queue,
+            queued_since: Time::ZERO,
+        }
+    }
+
+    /// Counts `from`'s acceptance of `slot`; returns the value once a quorum of `q2` has
+    /// accepted it (and forgets the proposal).
+    pub fn ack(&mut self, slot: u64, from: NodeId, q2: u32) -> Option<Value> {
+        let p = self.in_flight.get_mut(&slot)?;
+        if !p.acks.contains(&from) {
+            p.acks.push(from);
+        }
+        if p.acks.len() as u32 >= q2 {
+            self.in_flight.remove(&slot).map(|p| p.value)
+        } else {
+            None
+        }
+    }
+
+    /// Queues a client command that arrived at `now`.
+    pub fn enqueue(&mut self, command: Command, now: Time) {
+        if self.queue.is_empty() {
+            self.queued_since = now;
+        }
+        self.queue.push_back(command);
+    }
+
+    /// Takes the next batch of at most `max` queued commands, if there is room in a window
+    /// of `window` slots and the batch is full or has waited `delay` by `now`.
+    pub fn next_batch(
+        &mut self,
+        window: u64,
+        max: u32,
+        delay: Duration,
+        now: Time,
+    ) -> Option<Vec<Command>> {
+        if self.queue.is_empty() || self.in_flight.len() as u64 >= window {
+            return None;
+        }
+        if self.queue.len() < max as usize && now < self.queued_since + delay {
+            return None;
+        }
+        let n = self.queue.len().min(max as usize);
+        let batch: Vec<Command> = self.queue.drain(..n).collect();
+        // What stays behind starts a new wait.
+        self.queued_since = now;
+        Some(batch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kv::KvInput;
+
+    fn cmd(seq: u64) -> Command {
+        Command {
+            client: 9,
+            seq,
+            op: KvInput::Get { key: "k".into() },
+        }
+    }
+
+    #[test]
+    fn a_value_is_chosen_at_the_quorum_and_duplicates_do_not_count() {
+        let mut l = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
+        l.in_flight.insert(
+            0,
+            Proposal {
+                value: Value::Noop,
+                acks: vec![],
+                sent_at: Time::ZERO,
+            },
+        );
+        assert_eq!(l.ack(0, NodeId(1), 2), None);
+        assert_eq!(l.ack(0, NodeId(1), 2), None);
+        assert_eq!(l.ack(0, NodeId(2), 2), Some(Value::Noop));
+        assert_eq!(l.ack(0, NodeId(3), 2), None);
+        assert!(l.in_flight.is_empty());
+    }
+
+    #[test]
+    fn batches_respect_the_window_and_the_batch_size() {
+        let mut l = Leading::new(Ballot::new(1, 0), 0, (1..=5).map(cmd).collect());
+        let (d, t) = (Duration::ZERO, Time::ZERO);
+        assert_eq!(l.next_batch(1, 2, d, t).map(|b| b.len()), Some(2));
+        l.in_flight.insert(
+            0,
+            Proposal {
+                value: Value::Noop,
+                acks: vec![],
+                sent_at: Time::ZERO,
+            },
+        );
+        assert_eq!(l.next_batch(1, 2, d, t), None);
+        assert_eq!(l.next_batch(2, 10, d, t).map(|b| b.len()), Some(3));
+        assert_eq!(l.next_batch(2, 10, d, t), None);
+    }
+
+    #[test]
+    fn a_partial_batch_waits_for_the_delay_and_a_full_one_does_not() {
+        let ms = |n: u64| Time(n * 1_000_000);
+        let delay = Duration::from_millis(2);
+        let mut l = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
+        l.enqueue(cmd(1), ms(10));
+        l.enqueue(cmd(2), ms(11));
+        assert_eq!(l.next_batch(8, 3, delay, ms(11)), None);
+        assert_eq!(l.next_batch(8, 3, delay, ms(12)).map(|b| b.len()), Some(2));
+        for s in 3..=6 {
+            l.enqueue(cmd(s), ms(13));
+        }
+        assert_eq!(l.next_batch(8, 3, delay, ms(13)).map(|b| b.len()), Some(3));
+        // The one left over waits anew.
+        assert_eq!(l.next_batch(8, 3, delay, ms(14)), None);
+        assert_eq!(l.next_batch(8, 3, delay, ms(15)).map(|b| b.len()), Some(1));
+    }
+}

@@ -1,0 +1,138 @@
+//! The node type the simulator runs: a server or a client of the key-value service.
+
+use crate::replica::Snapshot;
+use crate::server::Server;
+use crate::{Ballot, Config, Msg, Value};
+use kv::{Client, ClientConfig, ClientTimer};
+use serde::Serialize;
+use sim_core::{Ctx, Node, NodeId, NodeView};
+use std::sync::Arc;
+
+/// What a node's timers mean.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Timer {
+    /// A client's timer.
+    Client(ClientTimer),
+    /// A follower checks whether it has heard from a leader lately.
+    Election,
+    /// The periodic tick: a leader's heartbeat and resends, a proposer's resent prepares.
+    Tick,
+    /// A leader's partial batch has waited long enough: propose it.
+    Batch,
+}
+
+impl From<ClientTimer> for Timer {
+    fn from(t: ClientTimer) -> Timer {
+        Timer::Client(t)
+    }
+}
+
+/// What a server keeps on disk: its promise, its accepted proposals (one record per slot,
+/// `("accepted", slot)`) and its replica's last snapshot.
+#[derive(Clone, Debug)]
+pub enum Record {
+    /// The acceptor's promise.
+    Promise(Ballot),
+    /// A slot's accepted proposal.
+    Accepted(Ballot, Value),
+    /// The replica's last snapshot; acceptor entries below it are gone.
+    Snapshot(Arc<Snapshot>),
+}
+
+/// What a node is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Role {
+    /// A server (proposer, acceptor, learner); `servers` lists every server, itself included.
+    Server {
+        /// The servers of the cluster.
+        servers: Arc<[NodeId]>,
+    },
+    /// A client of the key-value service.
+    Client(ClientConfig),
+}
+
+/// One node's configuration: the shared protocol parameters and the node's role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeConfig {
+    /// The protocol parameters (the same for every node).
+    pub config: Arc<Config>,
+    /// Server or client.
+    pub role: Role,
+}
+
+/// A node of a Multi-Paxos cluster.
+#[derive(Clone, Debug)]
+pub enum PaxosNode {
+    /// A server.
+    Server(Box<Server>),
+    /// A client.
+    Client(Box<Client>),
+}
+
+impl PaxosNode {
+    /// The server, if this node is one.
+    pub fn server(&self) -> Option<&Server> {
+        match self {
+            PaxosNode::Server(s) => Some(s),
+            PaxosNode::Client(_) => None,
+        }
+    }
+
+    /// The client, if this node is one.
+    pub fn client(&self) -> Option<&Client> {
+        match self {
+            PaxosNode::Client(c) => Some(c),
+            PaxosNode::Server(_) => None,
+        }
+    }
+
+    /// The client, mutably: a harness submits a person's command through it.
+    pub fn client_mut(&mut self) -> Option<&mut Client> {
+        match self {
+            PaxosNode::Client(c) => Some(c),
+            PaxosNode::Server(_) => None,
+        }
+    }
+}
+
+impl Node for PaxosNode {
+    type Message = Msg;
+    type Timer = Timer;
+    type Record = Record;
+    type Config = NodeConfig;
+
+    fn start(id: NodeId, config: &NodeConfig, ctx: &mut Ctx<'_, Self>) -> Self {
+        match &config.role {
+            Role::Server { servers } => PaxosNode::Server(Box::new(Server::start(
+                id,
+                config.config.clone(),
+                servers.clone(),
+                ctx,
+            ))),
+            Role::Client(c) => PaxosNode::Client(Box::new(Client::start(id, c, ctx))),
+        }
+    }
+
+    fn on_message(&mut self, from: NodeId, msg: Msg, ctx: &mut Ctx<'_, Self>) {
+        match (self, msg) {
+            (PaxosNode::Server(s), msg) => s.on_message(from, msg, ctx),
+            (PaxosNode::Client(c), Msg::Reply(r)) => c.on_reply(from, r, ctx),
+            (PaxosNode::Client(_), _) => {}
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, Self>) {
+        match (self, timer) {
+            (PaxosNode::Client(c), Timer::Client(t)) => c.on_timer(t, ctx),
+            (PaxosNode::Server(s), t) => s.on_timer(&t, ctx),
+            (PaxosNode::Client(_), _) => {}
+        }
+    }
+
+    fn view(&self) -> NodeView {
+        match self {
+            PaxosNode::Server(s) => s.view(),
+            PaxosNode::Client(c) => c.view(),
+        }
+    }
+}

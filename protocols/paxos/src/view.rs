@@ -1,0 +1,93 @@
+//! The generic picture of a server for inspectors and the front end.
+
+use crate::server::{Proposer, Server};
+use sim_core::{NodeView, Table};
+
+/// How many of the most recent slots the slots table shows.
+const SLOT_ROWS: usize = 16;
+
+impl Server {
+    /// The server's role (`"leader"` for the distinguished proposer, `"follower"` otherwise),
+    /// its ballots, chosen prefix and proposer state, and a table of its recent slots.
+    pub fn view(&self) -> NodeView {
+        let promised = self.acceptor().promised();
+        let (role, label, proposer) = match self.proposer() {
+            Proposer::Leading(l) => (
+                "leader",
+                format!("{} leader", l.ballot),
+                format!(
+                    "leading {}: next slot {}, {} in flight, {} queued",
+                    l.ballot,
+                    l.next_slot,
+                    l.in_flight.len(),
+                    l.queue.len()
+                ),
+            ),
+            Proposer::Preparing(p) => (
+                "follower",
+                format!("{} preparing", p.ballot),
+                format!(
+                    "phase 1 for {}: {} promises from slot {}",
+                    p.ballot,
+                    p.promises(),
+                    p.from_slot
+                ),
+            ),
+            Proposer::Follower => (
+                "follower",
+                format!("{promised} follower"),
+                "following".to_string(),
+            ),
+        };
+        let leader = self.leader().map_or("-".to_string(), |l| l.to_string());
+        let replica = self.replica();
+        let mut slots = Table {
+            name: "slots".into(),
+            columns: ["slot", "ballot", "value", "chosen"]
+                .map(String::from)
+                .to_vec(),
+            ..Table::default()
+        };
+        let acceptor = self.acceptor();
+        let recent: Vec<_> = acceptor.entries().rev().take(SLOT_ROWS).collect();
+        for (slot, (ballot, value)) in recent.into_iter().rev() {
+            let chosen = replica.is_chosen(slot);
+            slots.rows.push(vec![
+                slot.to_string(),
+                ballot.to_string(),
+                value.to_string(),
+                if chosen { "yes" } else { "" }.to_string(),
+            ]);
+            slots.marked.push(chosen);
+        }
+        let mut store = Table {
+            name: "store".into(),
+            columns: ["key", "value"].map(String::from).to_vec(),
+            ..Table::default()
+        };
+        for (k, v) in replica.store().entries().take(SLOT_ROWS) {
+            store.rows.push(vec![k.to_string(), v.to_string()]);
+            store.marked.push(false);
+        }
+        NodeView::new(role, label)
+            .field("ballot promised", promised)
+            .field("leader", leader)
+            .field("proposer", proposer)
+            .field("chosen prefix", replica.applied())
+            .field(
+                "accepted slots",
+                format!(
+                    "{} (last {})",
+                    acceptor.entries().count(),
+                    acceptor
+                        .last_slot()
+                        .map_or("-".to_string(), |s| s.to_string())
+                ),
+            )
+            .field("chosen beyond prefix", replica.waiting())
+            .field("snapshot", acceptor.compacted())
+            .field("leaders in log", replica.leaders())
+            .table(slots)
+            .table(store)
+    }
+}

@@ -1,0 +1,189 @@
+//! The tree-sync invariants: a per-event sanity check of each node's own state, and the end
+//! checks a scenario runs once the cluster is stable (the root's aggregate is the true
+//! aggregate of the live nodes; every live node is in one tree; everyone has the root's
+//! figure).
+
+use crate::aggregate::Aggregate;
+use crate::node::TreeNode;
+use sim_core::{CheckView, Checker, Duration, NodeId, Nodes, SimError, Simulation, Time};
+
+/// After every event, the node it touched is consistent with itself: it is neither its own
+/// parent nor its own child, its parent is not also its child, its path (when known) runs
+/// from the root to itself without repeats, and every aggregate it holds could describe some
+/// set of values. These hold by construction; a violation is a bug in the node.
+#[derive(Clone, Debug, Default)]
+pub struct NodeSanity;
+
+impl Checker<TreeNode> for NodeSanity {
+    fn name(&self) -> &str {
+        "tree node sanity"
+    }
+
+    fn check(&mut self, view: &CheckView<'_, TreeNode>) -> Result<(), String> {
+        let Some(id) = view.touched else {
+            return Ok(());
+        };
+        let Some(node) = view.nodes.get(id) else {
+            return Ok(());
+        };
+        if node.parent() == Some(id) || node.children().contains_key(&id) {
+            return Err(format!("{id} is linked to itself"));
+        }
+        if let Some(p) = node.parent()
+            && node.children().contains_key(&p)
+        {
+            return Err(format!("{id} has {p} as both parent and child"));
+        }
+        let path = node.path();
+        if !path.is_empty() {
+            let mut sorted = path.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if path.last() != Some(&id) || sorted.len() != path.len() {
+                return Err(format!("{id} has a malformed path {path:?}"));
+            }
+            if node.parent().is_some()
+                && path.len() >= 2
+                && path[path.len() - 2] != node.parent().unwrap_or(id)
+            {
+                return Err(format!("{id}'s path {path:?} does not end at its parent"));
+            }
+        }
+        let sub = node.subtree();
+        if !sub.is_consistent() || sub.count == 0 {
+            return Err(format!(
+                "{id} holds an impossible subtree aggregate {sub:?}"
+            ));
+        }
+        if let Some(g) = node.global()
+            && !g.is_consistent()
+        {
+            return Err(format!("{id} holds an impossible global aggregate {g:?}"));
+        }
+        Ok(())
+    }
+}
+
+/// The true aggregate of the values of `live` nodes (those down are skipped).
+pub fn true_aggregate(nodes: Nodes<'_, TreeNode>, live: &[NodeId]) -> Aggregate {
+    Aggregate::of_all(
+        live.iter()
+            .filter_map(|&id| nodes.get(id))
+            .map(|n| n.value()),
+    )
+}
+
+/// The root's aggregate equals the true aggregate of the `live` nodes.
+pub fn check_root_aggregate(
+    nodes: Nodes<'_, TreeNode>,
+    root: NodeId,
+    live: &[NodeId],
+) -> Result<(), String> {
+    let r = nodes
+        .get(root)
+        .ok_or_else(|| format!("root {root} is down"))?;
+    let want = true_aggregate(nodes, live);
+    let got = r.subtree();
+    if got != want {
+        return Err(format!(
+            "root {root} aggregates {got}, but the {} live nodes hold {want}",
+            live.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Every node in `live` is in one tree under `root`: each has a live parent that counts it
+/// as a child, and following parents from any node reaches the root.
+pub fn check_tree(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> Result<(), String> {
+    for &id in live {
+        if id == root {
+            continue;
+        }
+        let mut at = id;
+        let mut hops = 0;
+        while at != root {
+            let node = nodes
+                .get(at)
+                .ok_or_else(|| format!("{at} (above {id}) is down"))?;
+            let p = node
+                .parent()
+                .ok_or_else(|| format!("{at} (above or at {id}) has no parent"))?;
+            let parent = nodes
+                .get(p)
+                .ok_or_else(|| format!("{at}'s parent {p} is down"))?;
+            if !parent.children().contains_key(&at) {
+                return Err(format!("{at}'s parent {p} does not count it as a child"));
+            }
+            at = p;
+            hops += 1;
+            if hops > live.len() {
+                return Err(format!("following parents from {id} loops"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every node in `live` (the root included) has the root's current aggregate as its global
+/// figure: the round that carried it has reached everyone.
+pub fn check_disseminated(
+    nodes: Nodes<'_, TreeNode>,
+    root: NodeId,
+    live: &[NodeId],
+) -> Result<(), String> {
+    let r = nodes
+        .get(root)
+        .ok_or_else(|| format!("root {root} is down"))?;
+    let want = Some(r.subtree());
+    for &id in live {
+        let got = nodes.get(id).and_then(|n| n.global());
+        if got != want {
+            return Err(format!(
+                "{id} knows the global aggregate as {}, the root as {}",
+                got.map_or_else(|| "nothing".into(), |g| g.to_string()),
+                want.map_or_else(|| "nothing".into(), |g| g.to_string())
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// All three end checks: one tree, the right aggregate at the root, everyone told.
+pub fn check_converged(
+    nodes: Nodes<'_, TreeNode>,
+    root: NodeId,
+    live: &[NodeId],
+) -> Result<(), String> {
+    check_tree(nodes, root, live)?;
+    check_root_aggregate(nodes, root, live)?;
+    check_disseminated(nodes, root, live)
+}
+
+/// Runs in steps of `step` until [`check_converged`] holds (returning the first time it was
+/// seen to) or `deadline` passes (returning the last reason it did not). A violated
+/// invariant is returned as an error.
+pub fn run_until_converged(
+    sim: &mut Simulation<TreeNode>,
+    root: NodeId,
+    live: &[NodeId],
+    step: Duration,
+    deadline: Time,
+) -> Result<Result<Time, String>, SimError> {
+    loop {
+        if let Some(v) = sim.violation() {
+            return Err(SimError::Invalid {
+                what: "run".into(),
+                why: v.to_string(),
+            });
+        }
+        match check_converged(sim.nodes(), root, live) {
+            Ok(()) => return Ok(Ok(sim.now())),
+            Err(why) if sim.now() >= deadline => return Ok(Err(why)),
+            Err(_) => {
+                let next = (sim.now() + step).min(deadline);
+                sim.run_until(next)?;
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! A tree-sync node's configuration.
+
+use serde::{Deserialize, Serialize};
+use sim_core::{Duration, NodeId};
+use topology::{Overlay, TopologyError};
+
+/// Everything a tree-sync node is configured with; every node of a cluster usually gets the
+/// same one.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The root of the tree (where the aggregate of the whole cluster is known).
+    pub root: NodeId,
+    /// Time between rounds: the root starts one every period, each parent forwards it down at
+    /// once, and each child answers with its subtree's aggregate.
+    pub period: Duration,
+    /// A node that has heard no new round from its parent for this long considers the parent
+    /// lost (crashed or cut off) and looks for another.
+    pub parent_timeout: Duration,
+    /// A parent that has heard no report from a child for this long drops it.
+    pub child_timeout: Duration,
+    /// Each node's initial value.
+    pub value: Value,
+    /// Who may talk to whom; the initial tree is the overlay's breadth-first tree from the
+    /// root. Built by the scenario from its topology; not read from the file.
+    #[serde(skip)]
+    pub overlay: Overlay,
+}
+
+impl Default for Config {
+    /// Root n0, 100 ms rounds, parent lost after 350 ms, child dropped after 450 ms, value =
+    /// node id, everyone may talk to everyone.
+    fn default() -> Self {
+        Config {
+            root: NodeId(0),
+            period: Duration::from_millis(100),
+            parent_timeout: Duration::from_millis(350),
+            child_timeout: Duration::from_millis(450),
+            value: Value::Id,
+            overlay: Overlay::complete(),
+        }
+    }
+}
+
+/// How a node's initial value is chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Value {
+    /// The node's id.
+    Id,
+    /// The same value everywhere.
+    Constant(i64),
+    /// Uniform in `min..=max`, from the node's random stream.
+    Random {
+        /// Smallest value.
+        min: i64,
+        /// Largest value.
+        max: i64,
+    },
+}
+
+/// A configuration that cannot run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// A parameter outside its range.
+    #[error("tree sync config: {field}: {why}")]
+    Invalid {
+        /// The field, as spelled in a scenario file.
+        field: &'static str,
+        /// What was expected.
+        why: String,
+    },
+    /// The overlay does not fit the cluster.
+    #[error("tree sync config: {0}")]
+    Topology(#[from] TopologyError),
+}
+
+impl Config {
+    /// The same configuration restricted to `overlay`.
+    pub fn with_overlay(mut self, overlay: Overlay) -> Config {
+        self.overlay = overlay;
+        self
+    }
+
+    /// Checks every parameter against a cluster of `n` nodes and computes the initial tree
+    /// once, so that the nodes share it.
+    pub fn prepare(mut self, n: u32) -> Result<Config, ConfigError> {
+        self.validate(n)?;
+        if self.overlay.tree().is_none_or(|t| t.root() != self.root) {
+            self.overlay = self.overlay.clone().with_tree(self.root, n)?;
+        }
+        Ok(self)
+    }
+
+    /// Checks every parameter against a cluster of `n` nodes.
+    pub fn validate(&self, n: u32) -> Result<(), ConfigError> {
+        let invalid = |field, why: String| Err(ConfigError::Invalid { field, why });
+        self.overlay.validate(n)?;
+        if self.root.0 >= n {
+            return invalid(
+                "root",
+                format!("{} is not a node of a {n}-node cluster", self.root),
+            );
+        }
+        if self.period == Duration::ZERO {
+            return invalid("period", "must be longer than zero".into());
+        }
+        if self.parent_timeout <= self.period {
+            return invalid(
+                "parent_timeout",
+                format!("must be longer than the period ({})", self.period),
+            );
+        }
+        if self.child_timeout <= self.period {
+            return invalid(
+                "child_timeout",
+                format!("must be longer than the period ({})", self.period),
+            );
+        }
+        if let Value::Random { min, max } = self.value
+            && min > max
+        {
+            return invalid(
+                "value",
+                format!("random needs min <= max, got {min} > {max}"),
+            );
+        }
+        Ok(())
+    }
+}

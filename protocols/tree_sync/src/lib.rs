@@ -1,0 +1,35 @@
+//! # tree_sync: hierarchical aggregation and dissemination over a self-repairing tree
+//!
+//! [`TreeNode`] keeps a value and its place in a spanning tree (at first the breadth-first
+//! tree of the topology from the configured root). Every period the root starts a round that
+//! travels down the tree carrying the root's aggregate; each node answers its parent with the
+//! aggregate (count, sum, min, max — [`Aggregate`]) of its subtree. These periodic reports are
+//! the digests from children to parents through which state converges.
+//!
+//! When a parent crashes or is cut off, its children stop hearing new rounds, leave it and
+//! attach to a neighbour that has seen a newer round than they have (which cannot be one of
+//! their descendants); after a partition heals, the nodes cut off from the root re-attach the
+//! same way and the aggregate re-converges.
+//!
+//! Checks ([`check`]): [`NodeSanity`] after every event; at the end of a run,
+//! [`check_converged`] — one tree over the live nodes, the root's aggregate equals their true
+//! aggregate, everyone knows it — and [`run_until_converged`] to measure how long that takes.
+//!
+//! Known limit: the root is fixed; if it crashes, the tree waits for it to restart.
+
+mod aggregate;
+pub mod check;
+mod config;
+mod message;
+mod node;
+mod repair;
+mod view;
+
+pub use aggregate::Aggregate;
+pub use check::{
+    NodeSanity, check_converged, check_disseminated, check_root_aggregate, check_tree,
+    run_until_converged, true_aggregate,
+};
+pub use config::{Config, ConfigError, Value};
+pub use message::Msg;
+pub use node::{Child, Timer, TreeNode};
