@@ -162,11 +162,16 @@ fn bad_files_exit_2_with_positions_and_never_panic() {
 #[test]
 fn new_templates_validate_and_unknown_names_are_suggested() {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("mine.toml");
-    assert_eq!(code(&cs(&["new", "raft", "-o", f.to_str().unwrap()])), 0);
-    let o = cs(&["validate", f.to_str().unwrap()]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stdout(&cs(&["new"])).contains("raft"));
+    let listing = stdout(&cs(&["new"]));
+    for protocol in ["raft", "paxos"] {
+        assert!(listing.contains(protocol), "{listing}");
+        let f = dir.path().join(format!("{protocol}.toml"));
+        assert_eq!(code(&cs(&["new", protocol, "-o", f.to_str().unwrap()])), 0);
+        let o = cs(&["validate", f.to_str().unwrap()]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let o = cs(&["run", f.to_str().unwrap()]);
+        assert_eq!(code(&o), 0, "{}", stdout(&o));
+    }
     let o = cs(&["new", "rafft"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("did you mean \"raft\""));

@@ -43,8 +43,8 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             let seed = o.seed.map(|s| format!(" seed {s}")).unwrap_or_default();
             let file = o.file.display();
             match &o.verdict {
-                Verdict::Ok => println!("ok       {file}{seed}"),
-                Verdict::NotRecorded { actual } => println!(
+                Verdict::Ok => out!("ok       {file}{seed}"),
+                Verdict::NotRecorded { actual } => out!(
                     "new      {file}{seed}: fingerprint {actual} not recorded (run with --update)"
                 ),
                 Verdict::Drift {
@@ -52,21 +52,21 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
                     actual,
                     detail,
                 } => {
-                    println!("DRIFT    {file}{seed}: expected {expected}, got {actual}");
+                    out!("DRIFT    {file}{seed}: expected {expected}, got {actual}");
                     for l in detail.lines() {
-                        println!("         {l}");
+                        out!("         {l}");
                     }
                 }
                 Verdict::Failed(f) => {
-                    println!("FAIL     {file}{seed}");
+                    out!("FAIL     {file}{seed}");
                     for l in f {
-                        println!("         {}", l.lines().next().unwrap_or(""));
+                        out!("         {}", l.lines().next().unwrap_or(""));
                     }
                 }
                 Verdict::Error(e) => {
-                    println!("ERROR    {file}{seed}");
+                    out!("ERROR    {file}{seed}");
                     for l in e.lines() {
-                        println!("         {l}");
+                        out!("         {l}");
                     }
                 }
             }
@@ -75,12 +75,12 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             } else {
                 bad += 1;
                 if let Some(s) = o.seed {
-                    println!("         reproduce: clustersim run {file} --seed {s}");
+                    out!("         reproduce: clustersim run {file} --seed {s}");
                 }
             }
         }
     }
-    println!(
+    out!(
         "{good} ok, {bad} not ok{}",
         if a.update {
             " (fingerprints updated)"

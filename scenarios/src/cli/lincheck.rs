@@ -76,7 +76,7 @@ fn judge<M: EdnCodec>(model: &M, text: &str, budget: &Budget, file: &str) -> u8 
     let report = check(model, &history, budget);
     match report.verdict {
         Verdict::Linearizable => {
-            println!(
+            out!(
                 "linearizable: {} operations, {} keys, {} search steps",
                 history.len(),
                 report.partitions.len(),
@@ -85,9 +85,10 @@ fn judge<M: EdnCodec>(model: &M, text: &str, budget: &Budget, file: &str) -> u8 
             0
         }
         Verdict::Unknown => {
-            eprintln!(
+            err!(
                 "unknown: the budget ran out ({:?}) after {} search steps",
-                report.exhausted, report.steps
+                report.exhausted,
+                report.steps
             );
             2
         }
@@ -96,9 +97,9 @@ fn judge<M: EdnCodec>(model: &M, text: &str, budget: &Budget, file: &str) -> u8 
                 .violation()
                 .map(|v| explain(model, &history, &v.key, budget))
             {
-                Some(Ok(e)) => println!("{e}"),
-                Some(Err(e)) => println!("not linearizable (no explanation: {e})"),
-                None => println!("not linearizable"),
+                Some(Ok(e)) => out!("{e}"),
+                Some(Err(e)) => out!("not linearizable (no explanation: {e})"),
+                None => out!("not linearizable"),
             }
             1
         }

@@ -2,6 +2,23 @@
 //! 0 success, 1 the run or check found a problem (a failed check, a drifted fingerprint, a
 //! non-linearizable history, an invalid file for `validate`), 2 a usage or file error.
 
+/// `println!` that never panics: a closed pipe (`clustersim check | head`) ends the output
+/// quietly instead.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `eprintln!` that never panics.
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod check;
 mod export;
 mod lincheck;
@@ -80,9 +97,9 @@ pub fn main(registry: Registry) -> ExitCode {
 pub(crate) fn fail(e: impl std::fmt::Display) -> u8 {
     let text = e.to_string();
     if text.starts_with("error") {
-        eprintln!("{text}");
+        err!("{text}");
     } else {
-        eprintln!("error: {text}");
+        err!("error: {text}");
     }
     2
 }

@@ -20,9 +20,9 @@ pub struct Args {
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
     let Some(name) = a.protocol else {
-        println!("protocols:");
+        out!("protocols:");
         for p in registry.iter() {
-            println!("  {:12} {}", p.name(), p.summary());
+            out!("  {:12} {}", p.name(), p.summary());
         }
         return 0;
     };

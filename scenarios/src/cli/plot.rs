@@ -54,7 +54,7 @@ pub fn run(a: Args) -> u8 {
     };
     match plot(&table, &spec, &out) {
         Ok(()) => {
-            println!("wrote {}", out.display());
+            out!("wrote {}", out.display());
             0
         }
         Err(e) => super::fail(e),

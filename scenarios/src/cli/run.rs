@@ -52,17 +52,24 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         let mut v = serde_json::to_value(r).unwrap_or_default();
         v["passed"] = r.passed().into();
         v["reproduce"] = repro.clone().into();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        print!("{}", summary(r, &a.file.display().to_string()));
+        {
+            use std::io::Write as _;
+            let _ = write!(
+                std::io::stdout(),
+                "{}",
+                summary(r, &a.file.display().to_string())
+            );
+        }
         if let Some(t) = &a.trace {
-            println!("trace       {}", t.display());
+            out!("trace       {}", t.display());
         }
     }
     if r.passed() {
         0
     } else {
-        eprintln!("reproduce: {repro}");
+        err!("reproduce: {repro}");
         1
     }
 }

@@ -102,16 +102,16 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         return super::fail(e);
     }
     let failed: Vec<_> = rows.iter().filter(|r| !r.passed).collect();
-    eprintln!("{} runs, {} failed a check", rows.len(), failed.len());
+    err!("{} runs, {} failed a check", rows.len(), failed.len());
     if let Some(first) = failed.first()
         && let Some(job) = sweep.jobs.iter().find(|j| j.index == first.job)
     {
-        eprintln!(
+        err!(
             "first failure (job {}): {}",
             first.job,
             first.failed_checks.join("; ")
         );
-        eprintln!("reproduce: {}", sweep.reproduce(&file, job));
+        err!("reproduce: {}", sweep.reproduce(&file, job));
     }
     0
 }

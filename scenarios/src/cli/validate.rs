@@ -27,7 +27,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             Ok(s)
         });
         match result {
-            Ok(s) => println!(
+            Ok(s) => out!(
                 "ok    {} ({}, {} servers)",
                 f.display(),
                 s.protocol_name(),
@@ -35,12 +35,12 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             ),
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                err!("{e}");
             }
         }
     }
     if bad > 0 {
-        eprintln!("{bad} of {} files invalid", a.files.len());
+        err!("{bad} of {} files invalid", a.files.len());
         1
     } else {
         0

@@ -9,6 +9,7 @@
 mod driver;
 pub mod kv_common;
 mod metrics;
+pub mod paxos;
 pub mod raft;
 mod run;
 
@@ -63,7 +64,9 @@ impl Registry {
 
     /// Every protocol shipped with clustersim.
     pub fn builtin() -> Registry {
-        Registry::empty().with(Box::new(raft::RaftProtocol))
+        Registry::empty()
+            .with(Box::new(raft::RaftProtocol))
+            .with(Box::new(paxos::PaxosProtocol))
     }
 
     /// Adds a protocol (replacing one of the same name).
