@@ -158,20 +158,13 @@ impl Server {
         round: u64,
         ctx: &mut Ctx<'_, RaftNode>,
     ) {
-        if term > self.term {
-            self.become_follower(term, None, ctx);
+        if !self.note_reply(from, term, round, ctx) {
             return;
         }
-        if self.role != Role::Leader || term < self.term {
-            return;
-        }
-        self.heard.insert(from);
         let last = self.log.last_index();
         let Some(pr) = self.progress.get_mut(&from) else {
             return;
         };
-        pr.silent_ticks = 0;
-        pr.acked_round = pr.acked_round.max(round);
         if success {
             pr.inflight = pr.inflight.saturating_sub(1);
             pr.matched = pr.matched.max(match_index.min(last));
@@ -185,10 +178,10 @@ impl Server {
             pr.next = hint.clamp(pr.matched + 1, last + 1);
             pr.inflight = 0;
         }
-        self.advance_commit(ctx);
-        self.confirm_reads(ctx);
-        self.fill_pipeline(from, ctx);
-        if !success {
+        self.after_reply(from, ctx);
+        // A follower with nothing left to receive still needs an AppendEntries at its new
+        // nextIndex to establish where it matches.
+        if !success && self.progress.get(&from).is_some_and(|p| p.inflight == 0) {
             self.send_append(from, ctx);
         }
     }
@@ -202,23 +195,46 @@ impl Server {
         round: u64,
         ctx: &mut Ctx<'_, RaftNode>,
     ) {
-        if term > self.term {
-            self.become_follower(term, None, ctx);
+        if !self.note_reply(from, term, round, ctx) {
             return;
         }
-        if self.role != Role::Leader || term < self.term {
-            return;
-        }
-        self.heard.insert(from);
         let last = self.log.last_index();
         let Some(pr) = self.progress.get_mut(&from) else {
             return;
         };
-        pr.silent_ticks = 0;
-        pr.acked_round = pr.acked_round.max(round);
         pr.matched = pr.matched.max(index.min(last));
         pr.next = pr.matched + 1;
         pr.inflight = 0;
+        self.after_reply(from, ctx);
+    }
+
+    /// What every answer from a follower tells a leader: a newer term deposes it; otherwise
+    /// the follower is alive and has echoed a read round. Returns false when the answer is
+    /// for nobody (a stale term, or this server no longer leads).
+    fn note_reply(
+        &mut self,
+        from: NodeId,
+        term: u64,
+        round: u64,
+        ctx: &mut Ctx<'_, RaftNode>,
+    ) -> bool {
+        if term > self.term {
+            self.become_follower(term, None, ctx);
+            return false;
+        }
+        if self.role != Role::Leader || term < self.term {
+            return false;
+        }
+        self.heard.insert(from);
+        if let Some(pr) = self.progress.get_mut(&from) {
+            pr.silent_ticks = 0;
+            pr.acked_round = pr.acked_round.max(round);
+        }
+        true
+    }
+
+    /// What follows an answer that moved a follower's progress: commit, reads, more entries.
+    fn after_reply(&mut self, from: NodeId, ctx: &mut Ctx<'_, RaftNode>) {
         self.advance_commit(ctx);
         self.confirm_reads(ctx);
         self.fill_pipeline(from, ctx);
@@ -231,8 +247,8 @@ impl Server {
         if self.role != Role::Leader {
             return;
         }
-        let members = self.members().to_vec();
-        let mut matched: Vec<u64> = members
+        let mut matched: Vec<u64> = self
+            .members()
             .iter()
             .map(|m| {
                 if *m == self.id {
