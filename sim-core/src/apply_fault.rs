@@ -114,7 +114,7 @@ impl<N: Node> Simulation<N> {
                 let held = std::mem::take(&mut rt.held);
                 let n = held.len();
                 for event in held {
-                    core.queue.push_node_event(now, event);
+                    core.queue.push_node_event(now, node.0, event);
                 }
                 format!("resumed with {n} waiting events")
             }

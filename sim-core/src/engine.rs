@@ -244,7 +244,7 @@ impl<N: Node> Core<N> {
                         inbox: false,
                         msg: msg.clone(),
                     };
-                    self.queue.push_node_event(dup_due, copy);
+                    self.queue.push_node_event(dup_due, to.0, copy);
                 }
                 let event = Event::Deliver {
                     from,
@@ -254,7 +254,7 @@ impl<N: Node> Core<N> {
                     inbox: false,
                     msg,
                 };
-                self.queue.push_node_event(due, event);
+                self.queue.push_node_event(due, to.0, event);
             }
         }
     }
@@ -284,6 +284,7 @@ impl<N: Node> Core<N> {
         let at = self.now + real_delay(after, rate_ppm);
         self.queue.push_node_event(
             at,
+            node.0,
             Event::Timer {
                 node,
                 id,
@@ -306,7 +307,7 @@ impl<N: Node> Core<N> {
                 .queue
                 .iter()
                 .filter_map(|e| match e.event {
-                    Event::Timer { id, .. } => Some(id),
+                    Event::Timer { id, .. } => Some(*id),
                     _ => None,
                 })
                 .collect();

@@ -1,4 +1,4 @@
-//! The event queue: one binary heap ordered by `(time, seq)`.
+//! The event queue: one heap ordered by `(time, seq)`.
 //!
 //! `seq` is a global insertion counter, so events at equal times run in one order fixed by the
 //! run itself. Its top bit is the event's class: external inputs (faults, harness inputs) have
@@ -6,13 +6,12 @@
 //! input runs before any node event. That makes a fault applied by hand at time `t` land
 //! exactly where the same fault scheduled for `t` from a scenario file lands.
 //!
-//! The heap holds only small keys; the events themselves sit in a slab, so that reordering
-//! the heap moves 24 bytes per entry whatever the size of a message.
+//! The heap (a [`QuadHeap`]) holds only small keys; the events themselves sit in a slab, so
+//! that reordering the heap moves 24 bytes per entry whatever the size of a message.
 
 use crate::Time;
+use crate::quad_heap::{Keyed, QuadHeap};
 use slab::Slab;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// The class bit of node events (messages and timers).
 const NODE_CLASS: u64 = 1 << 63;
@@ -28,83 +27,92 @@ pub(crate) struct Entry<E> {
 /// What the heap orders: the position and where the event is kept.
 #[derive(Clone, Copy, Debug)]
 struct Key {
-    time: Time,
-    seq: u64,
+    /// `time << 64 | seq`: one integer comparison orders by time, then by seq.
+    order: u128,
     slot: u32,
+    /// The node the event is for (`u32::MAX` for none); fits in the key's padding and lets
+    /// the engine warm the next event's node before it gets there.
+    node: u32,
 }
 
-impl PartialEq for Key {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
-    }
-}
-impl Eq for Key {}
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Key {
-    /// Reversed, so that the max-heap pops the earliest `(time, seq)` first.
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+impl Key {
+    #[inline(always)]
+    fn time(&self) -> Time {
+        Time((self.order >> 64) as u64)
     }
 }
 
-/// The simulation's single event queue.
+impl Keyed for Key {
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        self.order
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct EventQueue<E> {
-    heap: BinaryHeap<Key>,
-    slab: Slab<Entry<E>>,
+    heap: QuadHeap<Key>,
+    /// The events; their times and sequence numbers live in the heap keys only.
+    slab: Slab<E>,
     next_seq: u64,
 }
 
 impl<E> EventQueue<E> {
     pub(crate) fn new() -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
+            heap: QuadHeap::new(),
             slab: Slab::new(),
             next_seq: 0,
         }
     }
 
     #[inline]
-    fn push(&mut self, time: Time, seq: u64, event: E) {
-        let slot = self.slab.insert(Entry { time, seq, event });
+    fn push(&mut self, time: Time, seq: u64, node: u32, event: E) {
+        let slot = self.slab.insert(event);
         // The queue-length limit (far below 2^32) keeps slot numbers in range.
         debug_assert!(slot <= u32::MAX as usize);
         self.heap.push(Key {
-            time,
-            seq,
+            order: u128::from(time.0) << 64 | u128::from(seq),
             slot: slot as u32,
+            node,
         });
     }
 
     /// Queues a node event (message or timer).
     #[inline]
-    pub(crate) fn push_node_event(&mut self, time: Time, event: E) {
+    pub(crate) fn push_node_event(&mut self, time: Time, node: u32, event: E) {
         let seq = self.next_seq | NODE_CLASS;
         self.next_seq += 1;
-        self.push(time, seq, event);
+        self.push(time, seq, node, event);
     }
 
     /// Queues an external input (fault, harness input), which precedes node events at `time`.
     pub(crate) fn push_external(&mut self, time: Time, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.push(time, seq, event);
+        self.push(time, seq, u32::MAX, event);
+    }
+
+    /// The entry and node of the next event.
+    #[inline]
+    pub(crate) fn peek_next(&self) -> Option<(&E, u32)> {
+        let key = self.heap.peek()?;
+        Some((&self.slab[key.slot as usize], key.node))
     }
 
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<Entry<E>> {
         let key = self.heap.pop()?;
-        Some(self.slab.remove(key.slot as usize))
+        Some(Entry {
+            time: key.time(),
+            seq: key.order as u64,
+            event: self.slab.remove(key.slot as usize),
+        })
     }
 
     #[inline]
     pub(crate) fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|k| k.time)
+        self.heap.peek().map(Key::time)
     }
 
     #[inline]
@@ -113,8 +121,12 @@ impl<E> EventQueue<E> {
     }
 
     /// Every queued entry, in no particular order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Entry<E>> {
-        self.slab.iter().map(|(_, e)| e)
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Entry<&E>> {
+        self.heap.iter().map(|k| Entry {
+            time: k.time(),
+            seq: k.order as u64,
+            event: &self.slab[k.slot as usize],
+        })
     }
 }
 
@@ -125,11 +137,11 @@ mod tests {
     #[test]
     fn equal_times_pop_in_insertion_order_with_external_inputs_first() {
         let mut q = EventQueue::new();
-        q.push_node_event(Time(5), "a");
-        q.push_node_event(Time(5), "b");
-        q.push_node_event(Time(1), "early");
+        q.push_node_event(Time(5), 0, "a");
+        q.push_node_event(Time(5), 0, "b");
+        q.push_node_event(Time(1), 0, "early");
         q.push_external(Time(5), "fault");
-        q.push_node_event(Time(5), "c");
+        q.push_node_event(Time(5), 0, "c");
         let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|e| e.event)).collect();
         assert_eq!(order, vec!["early", "fault", "a", "b", "c"]);
         assert_eq!(q.len(), 0);
