@@ -148,7 +148,7 @@ mod tests {
             let key = u128::from(lcg(&mut state) % 5_000) << 64 | u128::from(round);
             heap.push((key, round));
             reference.insert(key);
-            if lcg(&mut state) % 3 == 0 {
+            if lcg(&mut state).is_multiple_of(3) {
                 let popped = heap.pop().map(|(k, _)| k);
                 assert_eq!(popped, reference.pop_first());
             }
