@@ -27,8 +27,10 @@ pub(crate) struct Entry<E> {
 /// What the heap orders: the position and where the event is kept.
 #[derive(Clone, Copy, Debug)]
 struct Key {
-    /// `time << 64 | seq`: one integer comparison orders by time, then by seq.
-    order: u128,
+    /// Time, then seq: compared as one 128-bit integer (kept as two words so that a key is
+    /// 24 bytes, not 32 with `u128`'s alignment).
+    time: u64,
+    seq: u64,
     slot: u32,
     /// The node the event is for (`u32::MAX` for none); fits in the key's padding and lets
     /// the engine warm the next event's node before it gets there.
@@ -38,14 +40,14 @@ struct Key {
 impl Key {
     #[inline(always)]
     fn time(&self) -> Time {
-        Time((self.order >> 64) as u64)
+        Time(self.time)
     }
 }
 
 impl Keyed for Key {
     #[inline(always)]
     fn key(&self) -> u128 {
-        self.order
+        u128::from(self.time) << 64 | u128::from(self.seq)
     }
 }
 
@@ -72,7 +74,8 @@ impl<E> EventQueue<E> {
         // The queue-length limit (far below 2^32) keeps slot numbers in range.
         debug_assert!(slot <= u32::MAX as usize);
         self.heap.push(Key {
-            order: u128::from(time.0) << 64 | u128::from(seq),
+            time: time.0,
+            seq,
             slot: slot as u32,
             node,
         });
@@ -105,7 +108,7 @@ impl<E> EventQueue<E> {
         let key = self.heap.pop()?;
         Some(Entry {
             time: key.time(),
-            seq: key.order as u64,
+            seq: key.seq,
             event: self.slab.remove(key.slot as usize),
         })
     }
@@ -124,7 +127,7 @@ impl<E> EventQueue<E> {
     pub(crate) fn iter(&self) -> impl Iterator<Item = Entry<&E>> {
         self.heap.iter().map(|k| Entry {
             time: k.time(),
-            seq: k.order as u64,
+            seq: k.seq,
             event: &self.slab[k.slot as usize],
         })
     }
