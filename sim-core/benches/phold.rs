@@ -3,7 +3,12 @@
 //! (mean 1 ms). Measured side by side with a bare loop doing the same work with nothing but a
 //! `BinaryHeap` of (time, seq, destination) and a ChaCha generator.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
+use cpu_time::CpuTime;
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, Throughput};
 use serde::Serialize;
 use sim_core::latency::to_duration;
 use sim_core::{
@@ -113,8 +118,9 @@ impl Bare {
     }
 }
 
-fn phold(c: &mut Criterion) {
-    let mut group = c.benchmark_group("phold");
+/// Both loops for every (N, J), measured with `M`, in the group `name`.
+fn phold<M: Measurement>(c: &mut Criterion<M>, name: &str) {
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Elements(BATCH));
     group.sample_size(10);
     for (nodes, per_node) in [(16u32, 16u32), (1024, 4), (100_000, 1)] {
@@ -141,5 +147,19 @@ fn phold(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, phold);
-criterion_main!(benches);
+/// Group `phold` in wall time, then group `phold-cpu` in the thread's CPU time (see
+/// `support/cpu_time.rs`), which is what to read on a machine shared with other work.
+fn main() {
+    let mut wall = Criterion::default().configure_from_args();
+    phold(&mut wall, "phold");
+    match CpuTime::available() {
+        Some(cpu) => {
+            let mut c = Criterion::default()
+                .with_measurement(cpu)
+                .configure_from_args();
+            phold(&mut c, "phold-cpu");
+        }
+        None => eprintln!("phold-cpu skipped: this system does not report per-thread CPU time"),
+    }
+    Criterion::default().configure_from_args().final_summary();
+}
