@@ -6,12 +6,32 @@
 //! you answer"), and exactly the one the known-bug configurations break.
 
 use serde::Serialize;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// The key of a disk record: a name and an index, so that a log is `("log", i)` and a single
 /// value is `("term", 0)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct DiskKey(pub &'static str, pub u64);
+
+/// Name, then index, as a derived order would compare them; two keys whose names are the same
+/// constant skip the string comparison, which is most comparisons inside one log.
+impl Ord for DiskKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let names = if std::ptr::eq(self.0, other.0) {
+            Ordering::Equal
+        } else {
+            self.0.cmp(other.0)
+        };
+        names.then(self.1.cmp(&other.1))
+    }
+}
+
+impl PartialOrd for DiskKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 /// A write not yet made durable.
 #[derive(Clone, Debug)]
@@ -148,22 +168,25 @@ impl<R: Clone> Disk<R> {
 
 /// Removes the keys `(name, i)` with `lo <= i` and `i < hi` (or `i <= u64::MAX` when `hi` is
 /// `u64::MAX`, so a suffix truncation reaches the last possible index).
+///
+/// The range is cut out with two splits and the smaller side is merged back into the larger,
+/// so dropping a compacted log prefix costs its deallocation, not one search per key.
 fn remove_range<R>(map: &mut BTreeMap<DiskKey, R>, name: &'static str, lo: u64, hi: u64) {
     if lo >= hi && hi != u64::MAX {
         return;
     }
-    let doomed: Vec<DiskKey> = if hi == u64::MAX {
-        map.range(DiskKey(name, lo)..=DiskKey(name, u64::MAX))
-            .map(|(k, _)| *k)
-            .collect()
-    } else {
-        map.range(DiskKey(name, lo)..DiskKey(name, hi))
-            .map(|(k, _)| *k)
-            .collect()
-    };
-    for k in doomed {
-        map.remove(&k);
+    let mut doomed = map.split_off(&DiskKey(name, lo));
+    let mut kept = doomed.split_off(&DiskKey(name, hi));
+    if hi == u64::MAX
+        && let Some(last) = kept.remove(&DiskKey(name, u64::MAX))
+    {
+        doomed.insert(DiskKey(name, u64::MAX), last);
     }
+    drop(doomed);
+    if kept.len() > map.len() {
+        std::mem::swap(map, &mut kept);
+    }
+    map.extend(kept);
 }
 
 #[cfg(test)]
@@ -240,5 +263,40 @@ mod tests {
         assert_eq!(d.get(DiskKey("vote", 0)), None);
         d.crash();
         assert_eq!(d.get(DiskKey("vote", 0)), Some(&7));
+    }
+
+    #[test]
+    fn range_removal_keeps_other_names_on_both_sides_and_reaches_the_last_index() {
+        let mut d = Disk::default();
+        d.put(DiskKey("a", 7), 1u64);
+        for i in [1, 2, 3, 4, u64::MAX] {
+            d.put(DiskKey("log", i), i);
+        }
+        d.put(DiskKey("z", 0), 2);
+        d.remove_below("log", 2);
+        d.truncate("log", 4);
+        let left: Vec<DiskKey> = d.current.keys().copied().collect();
+        assert_eq!(
+            left,
+            vec![
+                DiskKey("a", 7),
+                DiskKey("log", 2),
+                DiskKey("log", 3),
+                DiskKey("z", 0)
+            ]
+        );
+        d.sync();
+        assert_eq!(d.durable.keys().copied().collect::<Vec<_>>(), left);
+    }
+
+    #[test]
+    fn keys_order_by_name_then_index_whatever_their_address() {
+        let owned = String::from("log");
+        let other: &'static str = Box::leak(owned.into_boxed_str());
+        assert!(!std::ptr::eq(other, "log"));
+        assert_eq!(DiskKey(other, 3).cmp(&DiskKey("log", 3)), Ordering::Equal);
+        assert!(DiskKey(other, 2) < DiskKey("log", 3));
+        assert!(DiskKey("a", 9) < DiskKey("log", 0));
+        assert!(DiskKey("log", u64::MAX) < DiskKey("m", 0));
     }
 }

@@ -15,6 +15,7 @@
 //! - [`collect_history`] and [`ClientMetrics`]: the recorded operations of all clients as one
 //!   history for the linearizability checker, and latency figures from the same record.
 
+pub mod benchmark;
 mod client;
 mod history;
 mod request;
