@@ -23,7 +23,7 @@ mod store;
 mod workload;
 
 pub use client::{Client, ClientConfig, ClientTimer};
-pub use history::{ClientMetrics, check_linearizable, collect_history};
+pub use history::{ClientMetrics, check_linearizable, collect_history, longest_silence_ms};
 pub use request::{Command, Reply, ReplyOutcome, Request};
 pub use sim_core::history::models::{KvInput, KvOutput};
 pub use store::{KvStore, Session};
