@@ -340,6 +340,9 @@ mod tests {
             title: None,
         };
         let (series, _) = series(&t, &spec).unwrap();
-        assert_eq!(series[0].points, vec![(10.0, 0.25), (20.0, 0.5), (30.0, 0.75)]);
+        assert_eq!(
+            series[0].points,
+            vec![(10.0, 0.25), (20.0, 0.5), (30.0, 0.75)]
+        );
     }
 }

@@ -89,7 +89,8 @@ impl<R: Clone> Disk<R> {
         self.writes += 1;
         self.unsynced += 1;
         let gone = take_range(&mut self.current, name, from, u64::MAX);
-        self.undo.extend(gone.into_iter().map(|(k, v)| (k, Some(v))));
+        self.undo
+            .extend(gone.into_iter().map(|(k, v)| (k, Some(v))));
     }
 
     /// Removes every record `(name, i)` with `i < below` (a log prefix a snapshot replaced);
@@ -98,7 +99,8 @@ impl<R: Clone> Disk<R> {
         self.writes += 1;
         self.unsynced += 1;
         let gone = take_range(&mut self.current, name, 0, below);
-        self.undo.extend(gone.into_iter().map(|(k, v)| (k, Some(v))));
+        self.undo
+            .extend(gone.into_iter().map(|(k, v)| (k, Some(v))));
     }
 
     /// Makes every write so far durable.
@@ -331,7 +333,7 @@ mod tests {
                     d.remove_below(name, i);
                     model_current.retain(|k, _| k.0 != name || k.1 >= i);
                 }
-                _ if (x >> 30) % 2 == 0 => {
+                _ if (x >> 30).is_multiple_of(2) => {
                     d.sync();
                     model_durable = model_current.clone();
                 }

@@ -63,4 +63,3 @@ pub fn metrics(sim: &Simulation<PaxosNode>) -> Metrics {
         clients: clients_metrics,
     }
 }
-

@@ -9,8 +9,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use raft::Config;
-use raft::cluster::cluster;
 use raft::RaftNode;
+use raft::cluster::cluster;
 use sim_core::{Duration, Outcome, SimConfig, Simulation, Time};
 use std::hint::black_box;
 

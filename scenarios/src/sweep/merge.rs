@@ -102,15 +102,27 @@ mod tests {
 
     #[test]
     fn appended_sweeps_keep_input_order_and_are_numbered_again() {
-        let a = table("job,p,seed,passed,fingerprint,x,failed_checks\n0,a,1,true,0x1,5,\n1,a,2,true,0x2,6,\n");
+        let a = table(
+            "job,p,seed,passed,fingerprint,x,failed_checks\n0,a,1,true,0x1,5,\n1,a,2,true,0x2,6,\n",
+        );
         let b = table("job,p,seed,passed,fingerprint,y,failed_checks\n0,b,1,true,0x3,7,\n");
-        assert!(merge_csv(&[a.clone(), b.clone()], false).is_err(), "job 0 twice");
+        assert!(
+            merge_csv(&[a.clone(), b.clone()], false).is_err(),
+            "job 0 twice"
+        );
         let m = merge_csv(&[b, a], true).expect("appended");
-        assert_eq!(m.columns.join(","), "job,p,seed,passed,fingerprint,x,y,failed_checks");
+        assert_eq!(
+            m.columns.join(","),
+            "job,p,seed,passed,fingerprint,x,y,failed_checks"
+        );
         let rows: Vec<String> = m.rows.iter().map(|r| r.join(",")).collect();
         assert_eq!(
             rows,
-            ["0,b,1,true,0x3,,7,", "1,a,1,true,0x1,5,,", "2,a,2,true,0x2,6,,"]
+            [
+                "0,b,1,true,0x3,,7,",
+                "1,a,1,true,0x1,5,,",
+                "2,a,2,true,0x2,6,,"
+            ]
         );
     }
 }
