@@ -75,14 +75,16 @@ fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>
         };
         let mut out = Vec::new();
         for g in groups {
-            let mut ys: Vec<f64> = t
+            let runs: Vec<&Vec<String>> = t
                 .rows
                 .iter()
                 .filter(|r| g.as_ref().is_none_or(|g| x.is_some_and(|x| &r[x] == g)))
-                .filter_map(|r| number(&r[y]))
                 .collect();
+            let mut ys: Vec<f64> = runs.iter().filter_map(|r| number(&r[y])).collect();
             ys.sort_by(f64::total_cmp);
-            let n = ys.len() as f64;
+            // A fraction of all runs: a run without the value (no new leader, say) keeps the
+            // curve below 1 instead of vanishing from it.
+            let n = runs.len() as f64;
             let points = ys
                 .iter()
                 .enumerate()
@@ -326,5 +328,21 @@ mod tests {
             .is_err()
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_cdf_counts_runs_without_the_value_as_not_yet_reached() {
+        let t = Table::parse_csv("job,p,seed,passed,fingerprint,ms,failed_checks\n0,a,1,true,0x1,10,\n1,a,2,false,0x2,,x\n2,a,3,true,0x3,30,\n3,a,4,true,0x4,20,\n").unwrap();
+        let spec = PlotSpec {
+            x: Some("p".into()),
+            y: "ms".into(),
+            cdf: true,
+            title: None,
+        };
+        let (series, _) = series(&t, &spec).unwrap();
+        assert_eq!(
+            series[0].points,
+            vec![(10.0, 0.25), (20.0, 0.5), (30.0, 0.75)]
+        );
     }
 }

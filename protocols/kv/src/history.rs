@@ -4,7 +4,7 @@
 use crate::Client;
 use serde::Serialize;
 use sim_core::history::models::{KvInput, KvModel, KvOutput};
-use sim_core::history::{Budget, History, HistoryError, Report, check};
+use sim_core::history::{Budget, Completion, History, HistoryError, Report, check};
 
 /// Joins the operations every client recorded into one history, ordered by invocation time
 /// (then process), as the checker and the EDN writer expect.
@@ -32,6 +32,24 @@ pub fn collect_history<'a>(
         )?;
     }
     Ok(history)
+}
+
+/// The longest gap between consecutive successful completions of client operations (from
+/// the first completion to the last), in milliseconds: after a leader crash, how long the
+/// service took to recover, defined the same way for every protocol. `None` if a client did
+/// not record its operations or fewer than two completed.
+pub fn longest_silence_ms<'a>(clients: impl IntoIterator<Item = &'a Client>) -> Option<f64> {
+    let mut done: Vec<u64> = Vec::new();
+    for c in clients {
+        let h = c.recorder()?.clone().finish();
+        done.extend(h.ops().iter().filter_map(|op| match op.completion {
+            Completion::Ok(_) => op.completed.map(|t| t.0),
+            _ => None,
+        }));
+    }
+    done.sort_unstable();
+    let gap = done.windows(2).map(|w| w[1] - w[0]).max()?;
+    Some(gap as f64 / 1e6)
 }
 
 /// Checks a key-value history for linearizability within `budget`.

@@ -15,6 +15,7 @@
 //! - [`collect_history`] and [`ClientMetrics`]: the recorded operations of all clients as one
 //!   history for the linearizability checker, and latency figures from the same record.
 
+pub mod benchmark;
 mod client;
 mod history;
 mod request;
@@ -22,7 +23,7 @@ mod store;
 mod workload;
 
 pub use client::{Client, ClientConfig, ClientTimer};
-pub use history::{ClientMetrics, check_linearizable, collect_history};
+pub use history::{ClientMetrics, check_linearizable, collect_history, longest_silence_ms};
 pub use request::{Command, Reply, ReplyOutcome, Request};
 pub use sim_core::history::models::{KvInput, KvOutput};
 pub use store::{KvStore, Session};

@@ -1,6 +1,6 @@
-//! Prints the Multi-Paxos column of the Raft / Multi-Paxos comparison on the benchmark load
-//! (`benches/load.rs`): commit latency, messages per command, and the time to recover from a
-//! leader crash. With `--hour` (or `--span SECONDS`) it instead runs one simulated hour (or
+//! Prints the Raft / Multi-Paxos comparison on the benchmark load (`kv::benchmark`, the load
+//! both protocols' benchmarks run): commit latency, messages per command, and the time to
+//! recover from a leader crash, measured the same way for both. With `--hour` (or `--span SECONDS`) it instead runs one simulated hour (or
 //! that span) without checkers or history recording and reports the wall time it took.
 //!
 //! `cargo run --release -p paxos --example compare -- [--seed N] [--hour | --span SECONDS] [--config JSON]`
@@ -10,7 +10,7 @@ mod load;
 
 use paxos::{Config, add_checkers, check_history, leader, metrics};
 use sim_core::history::{Budget, Verdict};
-use sim_core::{Duration, Fault, Outcome, Time};
+use sim_core::{Duration, Fault, Outcome, SimConfig, Time};
 use std::process::ExitCode;
 
 fn secs(n: u64) -> Time {
@@ -69,13 +69,56 @@ fn main() -> ExitCode {
     }
 }
 
+/// One column of the comparison.
+struct Column {
+    latency_ms: [f64; 4],
+    messages_per_command: f64,
+    commands_per_slot: Option<f64>,
+    completed: u64,
+    recovery_ms: Option<f64>,
+    leader_changes: u64,
+}
+
 fn run(seed: u64, config: &Config, long: Option<u64>) -> Result<(), String> {
     config.validate_for(load::SERVERS)?;
     if let Some(span) = long {
         return long_run(seed, config, span);
     }
+    let raft = raft_column(seed)?;
+    let paxos = paxos_column(seed, config)?;
+    println!(
+        "Raft and Multi-Paxos on the benchmark load (seed {seed}; 5 servers, 10 clients, 1000 commands/s, 1 ms links)"
+    );
+    println!("| figure | Raft | Multi-Paxos |");
+    println!("| --- | --- | --- |");
+    let row = |name: &str, f: &dyn Fn(&Column) -> String| {
+        println!("| {name} | {} | {} |", f(&raft), f(&paxos));
+    };
+    row("commit latency p50 / p90 / p99 / max (ms)", &|c| {
+        let l = c.latency_ms;
+        format!("{:.2} / {:.2} / {:.2} / {:.2}", l[0], l[1], l[2], l[3])
+    });
+    row("messages per command", &|c| {
+        format!("{:.2}", c.messages_per_command)
+    });
+    row("commands per slot", &|c| {
+        c.commands_per_slot
+            .map_or("-".to_string(), |x| format!("{x:.2}"))
+    });
+    row("commands completed in 60 s", &|c| c.completed.to_string());
+    row("time to recover from a leader crash (ms)", &|c| {
+        c.recovery_ms.map_or("-".to_string(), |r| format!("{r:.0}"))
+    });
+    row("leader changes in the crash run", &|c| {
+        c.leader_changes.to_string()
+    });
+    Ok(())
+}
 
-    // Steady state: one simulated minute, every checker on, the history checked.
+/// Multi-Paxos: steady state over one simulated minute with every checker on and the
+/// history checked; then a run where the leader crashes at 10 s (it restarts 5 s later),
+/// to 20 s.
+fn paxos_column(seed: u64, config: &Config) -> Result<Column, String> {
     let mut sim = load::simulation(seed, config, true);
     add_checkers(&mut sim);
     if let Outcome::Violated(v) = sim.run_until(secs(60)).map_err(|e| e.to_string())? {
@@ -87,7 +130,6 @@ fn run(seed: u64, config: &Config, long: Option<u64>) -> Result<(), String> {
     }
     let steady = metrics(&sim);
 
-    // Leader crash: at 10 s the leader crashes (it restarts 5 s later); run to 20 s.
     let mut sim = load::simulation(seed, config, true);
     add_checkers(&mut sim);
     if let Outcome::Violated(v) = sim.run_until(secs(10)).map_err(|e| e.to_string())? {
@@ -102,38 +144,64 @@ fn run(seed: u64, config: &Config, long: Option<u64>) -> Result<(), String> {
         return Err(v.to_string());
     }
     let crash = metrics(&sim);
+    Ok(Column {
+        latency_ms: steady.latency_ms,
+        messages_per_command: steady.messages_per_command,
+        commands_per_slot: Some(steady.commands_per_slot),
+        completed: steady.clients.completed,
+        recovery_ms: crash.recovery_ms,
+        leader_changes: crash.leader_changes,
+    })
+}
 
-    let l = steady.latency_ms;
-    println!(
-        "Multi-Paxos on the benchmark load (seed {seed}; 5 servers, 10 clients, 1000 commands/s, 1 ms links)"
-    );
-    println!("| figure | Multi-Paxos |");
-    println!("| --- | --- |");
-    println!(
-        "| commit latency p50 / p90 / p99 / max (ms) | {:.2} / {:.2} / {:.2} / {:.2} |",
-        l[0], l[1], l[2], l[3]
-    );
-    println!(
-        "| messages per command | {:.2} |",
-        steady.messages_per_command
-    );
-    println!("| commands per slot | {:.2} |", steady.commands_per_slot);
-    println!(
-        "| commands completed in 60 s | {} |",
-        steady.clients.completed
-    );
-    println!(
-        "| time to recover from a leader crash (ms) | {} |",
-        crash
-            .recovery_ms
-            .map_or("-".to_string(), |r| format!("{r:.0}"))
-    );
-    println!(
-        "| leader changes in the crash run | {} |",
-        crash.leader_changes
-    );
+/// Raft (default configuration: ReadIndex reads, batches of up to 64 entries, two
+/// AppendEntries in flight per follower) on the same load, seed and crash.
+fn raft_column(seed: u64) -> Result<Column, String> {
+    let build = || {
+        let sim_config = SimConfig {
+            seed,
+            ..SimConfig::default()
+        };
+        raft::cluster::build(
+            sim_config,
+            &raft::Config::default(),
+            load::SERVERS,
+            &load::workload(true),
+        )
+        .map_err(|e| e.to_string())
+    };
+    let mut sim = build()?;
+    if let Outcome::Violated(v) = sim.run_until(secs(60)).map_err(|e| e.to_string())? {
+        return Err(v.to_string());
+    }
+    let history = raft::cluster::history(&sim).map_err(|e| e.to_string())?;
+    let report = kv::check_linearizable(&history, &Budget::default());
+    if report.verdict != Verdict::Linearizable {
+        return Err(format!("raft history verdict {:?}", report.verdict));
+    }
+    let steady = raft::metrics::metrics(&sim);
 
-    Ok(())
+    let mut sim = build()?;
+    if let Outcome::Violated(v) = sim.run_until(secs(10)).map_err(|e| e.to_string())? {
+        return Err(v.to_string());
+    }
+    let old = raft::cluster::leader(&sim).ok_or("no raft leader at 10 s")?;
+    sim.apply_now(Fault::Crash { node: old })
+        .map_err(|e| e.to_string())?;
+    sim.schedule(secs(15), Fault::Restart { node: old })
+        .map_err(|e| e.to_string())?;
+    if let Outcome::Violated(v) = sim.run_until(secs(20)).map_err(|e| e.to_string())? {
+        return Err(v.to_string());
+    }
+    let crash = raft::metrics::metrics(&sim);
+    Ok(Column {
+        latency_ms: steady.clients.latency_ms,
+        messages_per_command: steady.messages_per_command,
+        commands_per_slot: None,
+        completed: steady.clients.completed,
+        recovery_ms: crash.recovery_ms,
+        leader_changes: crash.elections.saturating_sub(1),
+    })
 }
 
 /// Runs the load for `span` simulated seconds without checkers or history and reports the

@@ -5,7 +5,6 @@ use crate::cluster::clients;
 use kv::ClientMetrics;
 use serde::Serialize;
 use sim_core::Simulation;
-use sim_core::history::Completion;
 
 /// The figures of a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -49,7 +48,7 @@ pub fn metrics(sim: &Simulation<PaxosNode>) -> Metrics {
     let completed = clients_metrics.completed;
     let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let recovery_ms = if leader_changes > 0 {
-        longest_silence_ms(sim)
+        kv::longest_silence_ms(clients(sim))
     } else {
         None
     };
@@ -63,21 +62,4 @@ pub fn metrics(sim: &Simulation<PaxosNode>) -> Metrics {
         recovery_ms,
         clients: clients_metrics,
     }
-}
-
-/// The longest gap between consecutive completions of client operations, from the first
-/// completion to the last, if the clients recorded their operations.
-fn longest_silence_ms(sim: &Simulation<PaxosNode>) -> Option<f64> {
-    let mut done: Vec<u64> = Vec::new();
-    for c in clients(sim) {
-        let r = c.recorder()?;
-        let h = r.clone().finish();
-        done.extend(h.ops().iter().filter_map(|op| match op.completion {
-            Completion::Ok(_) => op.completed.map(|t| t.0),
-            _ => None,
-        }));
-    }
-    done.sort_unstable();
-    let gap = done.windows(2).map(|w| w[1] - w[0]).max()?;
-    Some(gap as f64 / 1e6)
 }

@@ -4,14 +4,17 @@
 use kv::{Command, KvInput};
 use serde::{Deserialize, Serialize};
 use sim_core::NodeId;
+use std::sync::Arc;
 
 /// What a log entry carries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Payload {
     /// The entry a new leader appends to commit its term's first entry quickly.
     Noop,
-    /// A client's key-value command.
-    Command(Command),
+    /// A client's key-value command, shared: every copy of the entry (each server's log and
+    /// disk, every AppendEntries that carries it) points at one allocation. It encodes as the
+    /// command itself.
+    Command(Arc<Command>),
     /// A new voting configuration, in effect as soon as it is in a server's log (thesis 4.1).
     Config(Vec<NodeId>),
 }

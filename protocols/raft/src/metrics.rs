@@ -17,6 +17,11 @@ pub struct Metrics {
     pub messages_per_command: f64,
     /// Bytes sent per answered client operation.
     pub bytes_per_command: f64,
+    /// When a leader was replaced: the longest stretch of virtual time in which no client
+    /// operation completed, in milliseconds (the time the service took to recover, as
+    /// `kv::longest_silence_ms` defines it for every protocol). `None` with a single leader or
+    /// without recorded histories.
+    pub recovery_ms: Option<f64>,
 }
 
 /// Gathers the figures of a run (with the checkers attached by `cluster::build`).
@@ -24,8 +29,15 @@ pub fn metrics(sim: &Simulation<RaftNode>) -> Metrics {
     let clients = ClientMetrics::gather(sim.nodes().live().filter_map(|(_, n)| n.client()));
     let stats = sim.stats();
     let done = clients.completed.max(1) as f64;
+    let elections = elections(sim).len() as u64;
+    let recovery_ms = if elections > 1 {
+        kv::longest_silence_ms(sim.nodes().live().filter_map(|(_, n)| n.client()))
+    } else {
+        None
+    };
     Metrics {
-        elections: elections(sim).len() as u64,
+        elections,
+        recovery_ms,
         messages_per_command: stats.sent as f64 / done,
         bytes_per_command: stats.bytes_sent as f64 / done,
         clients,

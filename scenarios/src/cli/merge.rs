@@ -4,12 +4,14 @@ use crate::sweep::merge::{merge_csv, merge_json};
 use crate::sweep::table::Table;
 use std::path::PathBuf;
 
-/// Join the outputs of a sharded sweep into the file one unsharded sweep would have written.
+/// Join the outputs of a sharded sweep into the file one unsharded sweep would have written,
+/// or (--append) the outputs of separate sweeps of one scenario into one file.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
   clustersim merge shard-*.csv -o all.csv
-  clustersim merge a.json b.json -o all.json")]
+  clustersim merge a.json b.json -o all.json
+  clustersim merge --append fast.csv slow.csv -o both.csv")]
 pub struct Args {
     /// Shard outputs (all CSV or all JSON).
     #[arg(required = true)]
@@ -17,6 +19,10 @@ pub struct Args {
     /// Output file (default: standard output).
     #[arg(short, long)]
     out: Option<PathBuf>,
+    /// The inputs are separate sweeps (CSV): keep their rows in input order, numbering the
+    /// jobs again from 0.
+    #[arg(long)]
+    append: bool,
 }
 
 pub fn run(a: Args) -> u8 {
@@ -31,7 +37,9 @@ pub fn run(a: Args) -> u8 {
         .inputs
         .iter()
         .all(|p| p.extension().is_some_and(|e| e == "json"));
-    let merged = if json {
+    let merged = if json && a.append {
+        Err("--append joins CSV results; sweep with --out FILE.csv".to_string())
+    } else if json {
         merge_json(&texts)
     } else {
         let mut tables = Vec::new();
@@ -41,7 +49,7 @@ pub fn run(a: Args) -> u8 {
                 Err(e) => return super::fail(format!("{}: {e}", p.display())),
             }
         }
-        merge_csv(&tables).map(|t| t.to_csv())
+        merge_csv(&tables, a.append).map(|t| t.to_csv())
     };
     match merged.and_then(|m| super::emit(a.out.as_deref(), &m)) {
         Ok(()) => 0,

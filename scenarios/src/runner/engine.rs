@@ -36,12 +36,24 @@ pub(crate) struct Runner<'a> {
 }
 
 impl<'a> Runner<'a> {
-    pub(crate) fn new(s: &'a Scenario, run: Box<dyn Run>, checkpoint_every: Option<u64>) -> Self {
+    pub(crate) fn new(
+        s: &'a Scenario,
+        mut run: Box<dyn Run>,
+        checkpoint_every: Option<u64>,
+    ) -> Self {
         let servers = run.server_count();
         let end = s.run.end();
         let mut agenda = Agenda::default();
         for (i, f) in s.faults.iter().enumerate() {
-            agenda.push(Time(f.at.get_ref().nanos()), Item::Fault(i));
+            // A fault without jitter draws nothing, so files without it replay as before.
+            let delay = match f.jitter.as_ref().map(|j| j.get_ref().nanos()) {
+                Some(j) if j > 0 => run.faults_rng().below(j),
+                _ => 0,
+            };
+            agenda.push(
+                Time(f.at.get_ref().nanos().saturating_add(delay)),
+                Item::Fault(i),
+            );
         }
         for (i, n) in s.nemesis.iter().enumerate() {
             let first = n.from.as_ref().unwrap_or(&n.interval).get_ref().nanos();

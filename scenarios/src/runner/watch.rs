@@ -17,6 +17,8 @@ struct Watch {
     reason: String,
     /// A node that does not count (an isolated old leader that still believes it leads).
     exclude: Option<NodeId>,
+    /// Whether the watch began with the loss of a leader (not the start or a heal).
+    after_loss: bool,
     found: Option<(Time, Option<NodeId>)>,
 }
 
@@ -26,6 +28,7 @@ impl Watch {
             since,
             reason: reason.into(),
             exclude,
+            after_loss: false,
             found: None,
         }
     }
@@ -38,6 +41,9 @@ pub(crate) struct Watches {
     convergence: Option<Watch>,
     /// Time from each leader loss (or the start, or the heal) to the next leader, in ms.
     elections: Vec<f64>,
+    /// Time from each leader loss alone to the next leader, in ms: the failover time the Raft
+    /// paper's Figure 16 plots.
+    failovers: Vec<f64>,
 }
 
 impl Watches {
@@ -61,6 +67,7 @@ impl Watches {
                 .as_ref()
                 .map(|_| Watch::new(Time::ZERO, start, None)),
             elections: Vec::new(),
+            failovers: Vec::new(),
         }
     }
 
@@ -88,6 +95,7 @@ impl Watches {
                 format!("losing leader {old} at {}", DurationStr(Duration(t.0))),
                 isolated.then_some(old),
             );
+            w.after_loss = true;
         }
     }
 
@@ -110,7 +118,11 @@ impl Watches {
             && Some(l) != w.exclude
         {
             w.found = Some((t, Some(l)));
-            self.elections.push((t - w.since).as_millis_f64());
+            let took = (t - w.since).as_millis_f64();
+            self.elections.push(took);
+            if w.after_loss {
+                self.failovers.push(took);
+            }
         }
         if let Some(w) = &mut self.convergence
             && w.found.is_none()
@@ -123,6 +135,9 @@ impl Watches {
     pub(crate) fn metrics(&self, m: &mut Metrics) {
         for e in &self.elections {
             m.sample("leader_election_ms", *e);
+        }
+        for f in &self.failovers {
+            m.sample("failover_ms", *f);
         }
         if let Some(Watch {
             since,

@@ -8,6 +8,7 @@
 //!
 //! [[faults]]
 //! at = "3s"
+//! jitter = "75ms"                      # optional: fires at a uniform time in [3s, 3.075s)
 //! action = "partition"
 //! groups = [[0, 1], [2, 3, 4]]
 //! ```
@@ -90,6 +91,11 @@ pub struct FaultEvent {
     pub at: Spanned<DurationStr>,
     /// What it does.
     pub action: Spanned<Action>,
+    /// If set, the fault fires at `at` plus a uniform draw from `[0, jitter)` (the faults
+    /// random stream, drawn once at the start of the run), e.g. a crash at a random point of
+    /// a heartbeat interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<Spanned<DurationStr>>,
     /// The nodes (crash, restart, pause, resume, clock-drift).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Spanned<Selector>>,
@@ -134,6 +140,7 @@ impl FaultEvent {
         FaultEvent {
             at: Spanned::new(0..0, at),
             action: Spanned::new(0..0, action),
+            jitter: None,
             nodes: None,
             rate: None,
             groups: None,
@@ -198,7 +205,7 @@ impl FaultEvent {
     }
 }
 
-/// Which keys each action takes (besides `at` and `action`), which it requires, and a hint.
+/// Which keys each action takes (besides `at`, `action` and `jitter`), which it requires, and a hint.
 pub(crate) fn action_keys(action: Action) -> (&'static [&'static str], &'static [&'static str]) {
     match action {
         Action::Crash | Action::Restart | Action::Pause | Action::Resume => {

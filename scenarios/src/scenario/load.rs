@@ -247,7 +247,8 @@ impl Validator<'_> {
 
     fn fault(&mut self, f: &super::FaultEvent, servers: u32, horizon: Time, phased: bool) {
         let action = *f.action.get_ref();
-        let at = Time(f.at.get_ref().nanos());
+        let jitter = f.jitter.as_ref().map_or(0, |j| j.get_ref().nanos());
+        let at = Time(f.at.get_ref().nanos().saturating_add(jitter));
         if at > horizon || (phased && at == horizon) {
             let phase = if phased {
                 "the safety phase ends"
@@ -257,8 +258,12 @@ impl Validator<'_> {
             self.err(
                 Some(f.at.span()),
                 format!(
-                    "this fault fires at {}, but {phase} at {}",
+                    "this fault fires at {}{}, but {phase} at {}",
                     f.at.get_ref(),
+                    f.jitter
+                        .as_ref()
+                        .map(|j| format!(" plus up to {}", j.get_ref()))
+                        .unwrap_or_default(),
                     DurationStr(sim_core::Duration(horizon.0))
                 ),
             );

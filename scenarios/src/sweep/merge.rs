@@ -5,7 +5,11 @@ use super::table::Table;
 
 /// Merges CSV tables: the same fixed columns in each, metric columns united in name order,
 /// rows in job order. Fails on a job that appears twice.
-pub fn merge_csv(tables: &[Table]) -> Result<Table, String> {
+///
+/// With `append`, the tables are separate sweeps of the same scenario (parameters that must
+/// vary together, such as an election timeout and its heartbeat, swept one pair per run):
+/// their rows follow one another in input order and the jobs are numbered again from 0.
+pub fn merge_csv(tables: &[Table], append: bool) -> Result<Table, String> {
     let first = tables.first().ok_or("nothing to merge")?;
     let fixed_end = first
         .column("fingerprint")
@@ -39,7 +43,9 @@ pub fn merge_csv(tables: &[Table]) -> Result<Table, String> {
             let job: u64 = r[0]
                 .parse()
                 .map_err(|_| format!("job {:?} is not a number", r[0]))?;
+            let job = if append { rows.len() as u64 } else { job };
             let mut cells = r[..fixed_end].to_vec();
+            cells[0] = job.to_string();
             for m in &metrics {
                 cells.push(t.column(m).map(|i| r[i].clone()).unwrap_or_default());
             }
@@ -84,4 +90,39 @@ pub fn merge_json(texts: &[String]) -> Result<String, String> {
     }
     out.push_str("]\n");
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        Table::parse_csv(text).expect("a valid table")
+    }
+
+    #[test]
+    fn appended_sweeps_keep_input_order_and_are_numbered_again() {
+        let a = table(
+            "job,p,seed,passed,fingerprint,x,failed_checks\n0,a,1,true,0x1,5,\n1,a,2,true,0x2,6,\n",
+        );
+        let b = table("job,p,seed,passed,fingerprint,y,failed_checks\n0,b,1,true,0x3,7,\n");
+        assert!(
+            merge_csv(&[a.clone(), b.clone()], false).is_err(),
+            "job 0 twice"
+        );
+        let m = merge_csv(&[b, a], true).expect("appended");
+        assert_eq!(
+            m.columns.join(","),
+            "job,p,seed,passed,fingerprint,x,y,failed_checks"
+        );
+        let rows: Vec<String> = m.rows.iter().map(|r| r.join(",")).collect();
+        assert_eq!(
+            rows,
+            [
+                "0,b,1,true,0x3,,7,",
+                "1,a,1,true,0x1,5,,",
+                "2,a,2,true,0x2,6,,"
+            ]
+        );
+    }
 }

@@ -8,6 +8,7 @@ use crate::message::Msg;
 use crate::node::RaftNode;
 use kv::{Command, KvInput, KvOutput, Reply, ReplyOutcome, Request};
 use sim_core::{Ctx, NodeId};
+use std::sync::Arc;
 
 impl Server {
     /// Handles a client's request.
@@ -43,14 +44,15 @@ impl Server {
                 return;
             }
         }
+        let seq = command.seq;
         let index = self.append_local(
             Entry {
                 term: self.term,
-                payload: Payload::Command(command.clone()),
+                payload: Payload::Command(Arc::new(command)),
             },
             ctx,
         );
-        self.owed.insert(index, (from, command.seq));
+        self.owed.insert(index, (from, seq));
         self.broadcast_append(ctx);
         self.advance_commit(ctx);
     }
@@ -70,7 +72,7 @@ impl Server {
         let index = self.append_local(
             Entry {
                 term: self.term,
-                payload: Payload::Command(command),
+                payload: Payload::Command(Arc::new(command)),
             },
             ctx,
         );

@@ -155,6 +155,29 @@ impl Server {
         self.members().len() / 2 + 1
     }
 
+    /// The highest value a majority of the configuration has reached, where `value_of` gives
+    /// each member's (this server's included): the commit rule and the read rounds both ask
+    /// it on every follower answer, so a configuration of up to 16 members is ranked on the
+    /// stack.
+    pub(crate) fn majority_value(&self, value_of: impl Fn(NodeId) -> u64) -> u64 {
+        const ON_STACK: usize = 16;
+        let members = self.members();
+        if members.is_empty() {
+            return 0;
+        }
+        let rank = self.quorum() - 1;
+        if members.len() <= ON_STACK {
+            let mut values = [0u64; ON_STACK];
+            for (v, m) in values.iter_mut().zip(members) {
+                *v = value_of(*m);
+            }
+            kth_largest(&mut values[..members.len()], rank)
+        } else {
+            let mut values: Vec<u64> = members.iter().map(|m| value_of(*m)).collect();
+            kth_largest(&mut values, rank)
+        }
+    }
+
     /// The other members, in id order.
     pub(crate) fn peers(&self) -> Vec<NodeId> {
         self.members()
@@ -246,4 +269,9 @@ impl Server {
             Timer::Client(_) => {}
         }
     }
+}
+
+/// The value at position `rank` (from 0) of `values` sorted from largest to smallest.
+fn kth_largest(values: &mut [u64], rank: usize) -> u64 {
+    *values.select_nth_unstable_by(rank, |a, b| b.cmp(a)).1
 }

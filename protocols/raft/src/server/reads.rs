@@ -64,22 +64,13 @@ impl Server {
 
     /// The highest round a majority of the configuration has acknowledged.
     fn confirmed_round(&self) -> u64 {
-        let mut rounds: Vec<u64> = self
-            .members()
-            .iter()
-            .map(|m| {
-                if *m == self.id {
-                    self.read_round
-                } else {
-                    self.progress.get(m).map_or(0, |p| p.acked_round)
-                }
-            })
-            .collect();
-        if rounds.is_empty() {
-            return 0;
-        }
-        rounds.sort_unstable_by(|a, b| b.cmp(a));
-        rounds[self.quorum() - 1]
+        self.majority_value(|m| {
+            if m == self.id {
+                self.read_round
+            } else {
+                self.progress.get(&m).map_or(0, |p| p.acked_round)
+            }
+        })
     }
 
     /// Called when acknowledgements arrive: serves what is confirmed, and starts the next
@@ -101,19 +92,17 @@ impl Server {
         }
         let confirmed = self.confirmed_round();
         let applied = self.applied;
-        let mut waiting = Vec::new();
-        for r in std::mem::take(&mut self.reads) {
+        let store = &self.store;
+        self.reads.retain(|r| {
             let ready = r.round <= confirmed && r.read_index.is_some_and(|i| i <= applied);
             if ready {
                 let reply = Reply {
                     seq: r.seq,
-                    outcome: ReplyOutcome::Ok(KvOutput::Value(self.store.read(&r.key))),
+                    outcome: ReplyOutcome::Ok(KvOutput::Value(store.read(&r.key))),
                 };
                 ctx.send(r.client, Msg::Reply(reply));
-            } else {
-                waiting.push(r);
             }
-        }
-        self.reads = waiting;
+            !ready
+        });
     }
 }

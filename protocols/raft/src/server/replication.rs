@@ -247,22 +247,13 @@ impl Server {
         if self.role != Role::Leader {
             return;
         }
-        let mut matched: Vec<u64> = self
-            .members()
-            .iter()
-            .map(|m| {
-                if *m == self.id {
-                    self.log.last_index()
-                } else {
-                    self.progress.get(m).map_or(0, |p| p.matched)
-                }
-            })
-            .collect();
-        if matched.is_empty() {
-            return;
-        }
-        matched.sort_unstable_by(|a, b| b.cmp(a));
-        let candidate = matched[self.quorum() - 1];
+        let candidate = self.majority_value(|m| {
+            if m == self.id {
+                self.log.last_index()
+            } else {
+                self.progress.get(&m).map_or(0, |p| p.matched)
+            }
+        });
         if candidate <= self.commit {
             return;
         }
