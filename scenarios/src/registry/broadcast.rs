@@ -82,7 +82,9 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
     }
 
     fn finish(&mut self, sim: &mut Simulation<BroadcastNode>) -> Vec<CheckResult> {
-        if !self.config.promises_agreement() {
+        // A run stopped by a violated invariant never reached its end: judging agreement
+        // there would only repeat the violation in other words.
+        if !self.config.promises_agreement() || sim.violation().is_some() {
             return Vec::new();
         }
         let correct = self.correct(sim);

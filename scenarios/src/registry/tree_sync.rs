@@ -60,6 +60,10 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
     }
 
     fn finish(&mut self, sim: &mut Simulation<TreeNode>) -> Vec<CheckResult> {
+        // A run stopped by a violated invariant never reached the end these checks judge.
+        if sim.violation().is_some() {
+            return Vec::new();
+        }
         let nodes = sim.nodes();
         let up = live(nodes);
         let root = self.config.root;
@@ -70,17 +74,17 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
         let truth = tree_sync::true_aggregate(nodes, &up);
         vec![
             verdict(
-                "one tree",
+                "tree sync: one tree",
                 tree_sync::check_tree(nodes, root, &up),
                 format!("the {} live nodes hang under {root}", up.len()),
             ),
             verdict(
-                "root aggregate",
+                "tree sync: root aggregate",
                 tree_sync::check_root_aggregate(nodes, root, &up),
                 format!("{root} aggregates {truth}, the true aggregate of the live nodes"),
             ),
             verdict(
-                "disseminated",
+                "tree sync: disseminated",
                 tree_sync::check_disseminated(nodes, root, &up),
                 "every live node knows the root's aggregate".to_string(),
             ),
