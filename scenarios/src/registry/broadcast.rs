@@ -148,8 +148,21 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
 
     /// Converged: at least one broadcast was made and the correct nodes have delivered the
     /// same ones.
+    ///
+    /// The watch asks after every probe while it waits, so nodes that have delivered
+    /// different numbers of broadcasts (the usual case while broadcasts are in flight) are
+    /// turned away without building the union of what they delivered.
     fn converged(&self, sim: &Simulation<BroadcastNode>) -> Option<bool> {
         let correct = self.correct(sim);
+        let mut counts = correct
+            .iter()
+            .filter_map(|&id| sim.node(id))
+            .map(|n| n.seen().len());
+        if let Some(first) = counts.next()
+            && counts.any(|c| c != first)
+        {
+            return Some(false);
+        }
         Some(
             Self::broadcasts_made(sim) && broadcast::check_agreement(sim.nodes(), &correct).is_ok(),
         )
