@@ -14,6 +14,7 @@
 
 use crate::message::Direction;
 use serde::{Deserialize, Serialize};
+use sim_core::time_text::human;
 use sim_core::{Duration, NodeId};
 use topology::{Overlay, TopologyError};
 
@@ -30,8 +31,9 @@ pub struct Config {
     /// Broadcasts the node makes by itself, if any (new broadcasts can also be injected with
     /// `Simulation::input` and [`crate::BroadcastNode::broadcast`]).
     pub workload: Option<Workload>,
-    /// A named known bug, so that students can watch the checkers catch it.
-    pub bug: Option<KnownBug>,
+    /// Known bugs switched on (none by default), so that students can watch the checkers
+    /// catch them.
+    pub bugs: Vec<KnownBug>,
     /// Who the node may talk to (everyone unless a topology is given). Built by the scenario
     /// from its topology; not read from the file.
     #[serde(skip)]
@@ -76,6 +78,7 @@ pub struct Rumor {
     /// Neighbours pushed to per period.
     pub fanout: u32,
     /// Time between pushes (one "cycle").
+    #[serde(with = "human")]
     pub period: Duration,
     /// Whether all nodes push at the same instants (synchronous cycles) or at random phases.
     pub phase: Phase,
@@ -144,6 +147,7 @@ pub struct TreeSpread {
     /// Root of the spanning tree (a breadth-first tree of the topology).
     pub root: NodeId,
     /// How long a node collects new broadcasts before sending them on (0: at once).
+    #[serde(with = "human")]
     pub batch: Duration,
 }
 
@@ -167,11 +171,13 @@ pub struct AntiEntropy {
     /// Partners per period.
     pub fanout: u32,
     /// Time between exchanges.
+    #[serde(with = "human")]
     pub period: Duration,
     /// Whether all nodes start exchanges at the same instants.
     pub phase: Phase,
     /// Only broadcasts held at least this long are sent in an exchange: younger ones are
     /// probably still on their way by the normal path (0: send everything missing).
+    #[serde(with = "human")]
     pub settle: Duration,
     /// With the tree dissemination: also exchange with the tree parent every period, so that
     /// what a cut tree edge lost comes back within one period of the heal.
@@ -203,11 +209,16 @@ pub struct Workload {
     /// Broadcasts per second, summed over the origins.
     pub rate: f64,
     /// When broadcasting begins (virtual time since the start of the run).
+    #[serde(with = "human")]
     pub start: Duration,
     /// When it ends.
+    #[serde(with = "human")]
     pub stop: Duration,
     /// Most broadcasts per origin node and incarnation (none: unlimited).
     pub limit: Option<u64>,
+    /// Nodes that each make one broadcast as they first start (at time zero), besides the
+    /// Poisson arrivals: one update injected at a site, as in Demers' experiments.
+    pub initial: Vec<NodeId>,
 }
 
 impl Default for Workload {
@@ -219,13 +230,14 @@ impl Default for Workload {
             start: Duration::ZERO,
             stop: Duration::from_secs(10),
             limit: None,
+            initial: Vec::new(),
         }
     }
 }
 
 /// Bugs a configuration can switch on, so that students can watch a protocol break and the
 /// checkers are shown to catch it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KnownBug {
     /// Deliver every copy that arrives, not only the first (caught by "no duplicate
@@ -233,6 +245,28 @@ pub enum KnownBug {
     DeliverDuplicates,
     /// Relay a broadcast with its payload changed (caught by "integrity").
     CorruptRelay,
+    /// Reliable broadcast that does not relay: only the origin sends, as in best-effort, so a
+    /// broadcast whose origin crashes after reaching one node reaches no one else (caught by
+    /// "agreement" at the end of the run).
+    NoRelay,
+}
+
+impl KnownBug {
+    /// Every bug, for listings and templates.
+    pub const ALL: [KnownBug; 3] = [
+        KnownBug::DeliverDuplicates,
+        KnownBug::CorruptRelay,
+        KnownBug::NoRelay,
+    ];
+
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            KnownBug::DeliverDuplicates => "deliver-duplicates",
+            KnownBug::CorruptRelay => "corrupt-relay",
+            KnownBug::NoRelay => "no-relay",
+        }
+    }
 }
 
 /// What a scenario file holds for [`Dissemination`]. serde does not reject unknown fields next
@@ -346,6 +380,23 @@ impl Config {
         }
     }
 
+    /// True if `bug` is switched on.
+    pub fn has(&self, bug: KnownBug) -> bool {
+        self.bugs.contains(&bug)
+    }
+
+    /// True if the variant promises that every correct node ends up with every broadcast
+    /// once the network heals: eager reliable broadcast, or any variant with anti-entropy.
+    /// Best-effort broadcast and rumor mongering alone promise no such thing (rumor
+    /// mongering leaves a residue by design).
+    pub fn promises_agreement(&self) -> bool {
+        self.anti_entropy.is_some()
+            || matches!(
+                self.dissemination,
+                Dissemination::Reliable | Dissemination::Tree(_)
+            )
+    }
+
     /// The same configuration restricted to `overlay`.
     pub fn with_overlay(mut self, overlay: Overlay) -> Config {
         self.overlay = overlay;
@@ -415,6 +466,12 @@ impl Config {
             if let Some(bad) = w.origins.iter().find(|o| o.0 >= n) {
                 return Err(invalid(
                     "workload.origins",
+                    format!("{bad} is not a node of a {n}-node cluster"),
+                ));
+            }
+            if let Some(bad) = w.initial.iter().find(|o| o.0 >= n) {
+                return Err(invalid(
+                    "workload.initial",
                     format!("{bad} is not a node of a {n}-node cluster"),
                 ));
             }

@@ -102,7 +102,7 @@ impl BroadcastNode {
         ctx: &mut Ctx<'_, Self>,
     ) -> bool {
         if !self.seen.insert(item.id) {
-            if self.cfg.bug == Some(KnownBug::DeliverDuplicates) {
+            if self.cfg.has(KnownBug::DeliverDuplicates) {
                 self.record(item, ctx);
             }
             return false;
@@ -120,6 +120,7 @@ impl BroadcastNode {
         }
         match &self.cfg.dissemination {
             Dissemination::None | Dissemination::BestEffort => {}
+            Dissemination::Reliable if from.is_some() && self.cfg.has(KnownBug::NoRelay) => {}
             Dissemination::Reliable => self.send_to_all_neighbours(item, from, ctx),
             Dissemination::Rumor(_) => self.heat(item.id, ctx),
             Dissemination::Tree(_) => self.enqueue(item, from, ctx),
@@ -169,7 +170,7 @@ impl BroadcastNode {
     /// corrupt-relay bug is on and this node is not the origin).
     pub(crate) fn onward(&self, mut item: Item) -> Item {
         item.hops += 1;
-        if self.cfg.bug == Some(KnownBug::CorruptRelay) && item.id.origin != self.id {
+        if self.cfg.has(KnownBug::CorruptRelay) && item.id.origin != self.id {
             item.payload = item.payload.wrapping_add(1);
         }
         item

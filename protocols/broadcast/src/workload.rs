@@ -19,11 +19,16 @@ impl BroadcastNode {
         (per_node > 0.0).then(|| 1e9 / per_node)
     }
 
-    /// Sets the first broadcast of the workload, if this node is an origin.
+    /// Makes this node's initial broadcast (first incarnation only) and sets the first
+    /// Poisson broadcast of the workload, if this node is an origin.
     pub(crate) fn start_workload(&mut self, ctx: &mut Ctx<'_, Self>) {
         let Some(w) = self.cfg.workload.clone() else {
             return;
         };
+        if ctx.incarnation() == 0 && w.initial.contains(&self.id) {
+            let payload = ctx.rng().next_u64();
+            self.broadcast(payload, ctx);
+        }
         let Some(gap) = self.workload_gap() else {
             return;
         };

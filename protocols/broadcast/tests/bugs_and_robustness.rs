@@ -22,7 +22,7 @@ fn violated(config: Config, seed: u64) -> Option<String> {
 #[test]
 fn duplicate_delivery_bug_is_caught() {
     let mut config = Config::reliable();
-    config.bug = Some(KnownBug::DeliverDuplicates);
+    config.bugs = vec![KnownBug::DeliverDuplicates];
     let v = violated(config, 1).expect("a reliable flood delivers many copies");
     assert!(
         v.contains("no duplicate delivery") && v.contains("a second time"),
@@ -34,7 +34,7 @@ fn duplicate_delivery_bug_is_caught() {
 #[test]
 fn corrupt_relay_bug_is_caught() {
     let mut config = Config::reliable();
-    config.bug = Some(KnownBug::CorruptRelay);
+    config.bugs = vec![KnownBug::CorruptRelay];
     let v = violated(config, 1).expect("relayed copies carry another payload");
     assert!(
         v.contains("integrity") && v.contains("but it was broadcast with 5"),
@@ -162,7 +162,7 @@ fn any_message_in_any_state_is_handled() {
 fn configs_read_from_scenario_text() {
     let text = r#"{
         "dissemination": {"kind": "rumor", "loss": "blind", "stop": "coin", "k": 3},
-        "anti_entropy": {"direction": "pull", "period": 500000000},
+        "anti_entropy": {"direction": "pull", "period": "500ms"},
         "workload": {"origins": [0, 2], "rate": 5.0}
     }"#;
     let c: Config = serde_json::from_str(text).expect("a valid config");
@@ -194,7 +194,8 @@ fn configs_read_from_scenario_text() {
         r#"{"dissemination": {"kind": "reliable", "k": 2}}"#,
         r#"{"dissemination": {"kind": "flood"}}"#,
         r#"{"fanout": 2}"#,
-        r#"{"anti_entropy": {"period": 1, "speed": 2}}"#,
+        r#"{"anti_entropy": {"period": "1s", "speed": 2}}"#,
+        r#"{"anti_entropy": {"period": 500000000}}"#,
     ] {
         assert!(
             serde_json::from_str::<Config>(bad).is_err(),

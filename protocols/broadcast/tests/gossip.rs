@@ -22,6 +22,7 @@ fn partitioned_run(config: Config, seed: u64, bound: u64) -> Simulation<broadcas
         start: ms(0),
         stop: ms(1_800),
         limit: None,
+        initial: Vec::new(),
     };
     let mut s = sim(seed, N, config.with_workload(workload));
     let left: Vec<NodeId> = ids(0..N / 2);

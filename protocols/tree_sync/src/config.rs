@@ -1,6 +1,7 @@
 //! A tree-sync node's configuration.
 
 use serde::{Deserialize, Serialize};
+use sim_core::time_text::human;
 use sim_core::{Duration, NodeId};
 use topology::{Overlay, TopologyError};
 
@@ -13,14 +14,20 @@ pub struct Config {
     pub root: NodeId,
     /// Time between rounds: the root starts one every period, each parent forwards it down at
     /// once, and each child answers with its subtree's aggregate.
+    #[serde(with = "human")]
     pub period: Duration,
     /// A node that has heard no new round from its parent for this long considers the parent
     /// lost (crashed or cut off) and looks for another.
+    #[serde(with = "human")]
     pub parent_timeout: Duration,
     /// A parent that has heard no report from a child for this long drops it.
+    #[serde(with = "human")]
     pub child_timeout: Duration,
     /// Each node's initial value.
     pub value: Value,
+    /// Known bugs switched on (none by default), so that students can watch the end checks
+    /// catch them.
+    pub bugs: Vec<Bug>,
     /// Who may talk to whom; the initial tree is the overlay's breadth-first tree from the
     /// root. Built by the scenario from its topology; not read from the file.
     #[serde(skip)]
@@ -37,7 +44,34 @@ impl Default for Config {
             parent_timeout: Duration::from_millis(350),
             child_timeout: Duration::from_millis(450),
             value: Value::Id,
+            bugs: Vec::new(),
             overlay: Overlay::complete(),
+        }
+    }
+}
+
+/// A departure from the protocol, for watching tree sync break and the checks catch it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bug {
+    /// A node whose parent is lost (crashed or cut off) leaves it but never looks for another,
+    /// so its subtree stays out of the tree: the root's aggregate misses live nodes and the
+    /// cluster never re-converges (caught by the end checks "one tree" and "root aggregate").
+    NoRepair,
+    /// A parent never drops a child that fell silent, so the root keeps counting a crashed
+    /// node's last report (caught by "root aggregate").
+    KeepDeadChildren,
+}
+
+impl Bug {
+    /// Every bug, for listings and templates.
+    pub const ALL: [Bug; 2] = [Bug::NoRepair, Bug::KeepDeadChildren];
+
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bug::NoRepair => "no-repair",
+            Bug::KeepDeadChildren => "keep-dead-children",
         }
     }
 }
@@ -76,6 +110,11 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// True if `bug` is switched on.
+    pub fn has(&self, bug: Bug) -> bool {
+        self.bugs.contains(&bug)
+    }
+
     /// The same configuration restricted to `overlay`.
     pub fn with_overlay(mut self, overlay: Overlay) -> Config {
         self.overlay = overlay;

@@ -30,6 +30,6 @@ pub use check::{
     NodeSanity, check_converged, check_disseminated, check_root_aggregate, check_tree,
     run_until_converged, true_aggregate,
 };
-pub use config::{Config, ConfigError, Value};
+pub use config::{Bug, Config, ConfigError, Value};
 pub use message::Msg;
 pub use node::{Child, Timer, TreeNode};

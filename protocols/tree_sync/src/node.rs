@@ -2,7 +2,7 @@
 //! in `repair`.
 
 use crate::aggregate::Aggregate;
-use crate::config::{Config, Value};
+use crate::config::{Bug, Config, Value};
 use crate::message::Msg;
 use serde::Serialize;
 use sim_core::{Ctx, Duration, Message, Node, NodeId, NodeView, Time};
@@ -240,8 +240,10 @@ impl TreeNode {
     fn tick(&mut self, ctx: &mut Ctx<'_, Self>) {
         let now = ctx.local_time();
         let timeout = self.cfg.child_timeout;
-        self.children
-            .retain(|_, c| now.saturating_since(c.heard) <= timeout);
+        if !self.cfg.has(Bug::KeepDeadChildren) {
+            self.children
+                .retain(|_, c| now.saturating_since(c.heard) <= timeout);
+        }
         if self.is_root() {
             self.start_round(ctx);
         } else {
@@ -252,7 +254,7 @@ impl TreeNode {
                 self.send(p, Msg::Unlink, ctx);
                 self.detach(ctx);
             }
-            if self.parent.is_none() {
+            if self.parent.is_none() && !self.cfg.has(Bug::NoRepair) {
                 self.seek_parent(ctx);
             }
         }

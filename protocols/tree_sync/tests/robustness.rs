@@ -76,7 +76,7 @@ fn any_message_in_any_state_is_handled_and_the_tree_recovers() {
 #[test]
 fn configs_read_from_scenario_text_and_bad_ones_are_refused() {
     let c: Config = serde_json::from_str(
-        r#"{"root": 3, "period": 50000000, "parent_timeout": 200000000,
+        r#"{"root": 3, "period": "50ms", "parent_timeout": "200ms",
             "value": {"random": {"min": -5, "max": 5}}}"#,
     )
     .expect("a valid config");

@@ -6,12 +6,15 @@
 //! builds a `Simulation` of the protocol's node type with its checkers, and wraps it in a
 //! [`Driver`] with an [`Adapter`] for metrics and end-of-run checks.
 
+pub mod broadcast;
 mod driver;
 pub mod kv_common;
 mod metrics;
+mod overlay;
 pub mod paxos;
 pub mod raft;
 mod run;
+pub mod tree_sync;
 
 pub use driver::{Adapter, Driver, leader_from_views};
 pub use metrics::{Metrics, SUMMARY_SUFFIXES};
@@ -33,6 +36,8 @@ pub struct Capabilities {
     pub linearizability: bool,
     /// It has clients that complete operations (`messages_per_op_max`).
     pub clients: bool,
+    /// It restricts who talks to whom to a topology (`[cluster] topology`).
+    pub topology: bool,
 }
 
 /// A registered protocol.
@@ -67,6 +72,8 @@ impl Registry {
         Registry::empty()
             .with(Box::new(raft::RaftProtocol))
             .with(Box::new(paxos::PaxosProtocol))
+            .with(Box::new(broadcast::BroadcastProtocol))
+            .with(Box::new(tree_sync::TreeSyncProtocol))
     }
 
     /// Adds a protocol (replacing one of the same name).
@@ -137,6 +144,24 @@ impl Registry {
         };
         let caps = p.capabilities();
         let mut problems = Vec::new();
+        if let Some(t) = &s.cluster.topology
+            && !caps.topology
+        {
+            problems.push(Diagnostic::at(
+                file,
+                text,
+                span(t.span()),
+                format!(
+                    "protocol \"{name}\" takes no `[cluster] topology`: every server talks to \
+                     every other (protocols with a topology: {})",
+                    self.iter()
+                        .filter(|p| p.capabilities().topology)
+                        .map(|p| format!("\"{}\"", p.name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
         let mut refuse = |ok: bool, sp: std::ops::Range<usize>, what: &str, needs: &str| {
             if !ok {
                 problems.push(Diagnostic::at(

@@ -91,6 +91,7 @@ impl Protocol for PaxosProtocol {
             convergence: true,
             linearizability: true,
             clients: true,
+            topology: false,
         }
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {

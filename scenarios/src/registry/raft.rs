@@ -88,6 +88,7 @@ impl Protocol for RaftProtocol {
             convergence: true,
             linearizability: true,
             clients: true,
+            topology: false,
         }
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {

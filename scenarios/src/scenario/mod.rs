@@ -112,7 +112,7 @@ pub struct Cluster {
     pub nodes: Spanned<u32>,
     /// How the servers are connected, for protocols that use a topology.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologySpec>,
+    pub topology: Option<Spanned<TopologySpec>>,
 }
 
 fn default_nodes() -> Spanned<u32> {

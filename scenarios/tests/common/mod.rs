@@ -152,6 +152,7 @@ impl Protocol for ToyProtocol {
             convergence: true,
             linearizability: false,
             clients: false,
+            topology: false,
         }
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {

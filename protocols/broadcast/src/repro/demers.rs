@@ -17,7 +17,7 @@
 //! variant's analysis, s = exp(-(k+1)(1-s)), instead.
 
 use super::constant_latency_sim;
-use crate::{Config, Loss, Metrics, Phase, Stop};
+use crate::{Config, Loss, Metrics, Phase, Stop, Workload};
 use serde::Serialize;
 use sim_core::{Duration, NodeId, SimError, Time};
 use std::fmt::Write;
@@ -70,19 +70,32 @@ pub struct Outcome {
     pub t_last: f64,
 }
 
-/// Runs one seed.
-pub fn run(setup: &Setup, loss: Loss, stop: Stop, k: u32, seed: u64) -> Result<Outcome, SimError> {
+/// The configuration of one run: rumor mongering with synchronous cycles, and one update
+/// made by node 0 as it starts (the workload's `initial`). The scenario
+/// `scenarios/broadcast/demers.toml` says the same in TOML, so that `clustersim sweep` on it
+/// gives the same figures as [`sweep`].
+pub fn config(setup: &Setup, loss: Loss, stop: Stop, k: u32) -> Config {
     let mut config = Config::rumor(loss, stop, k, setup.period);
     if let crate::Dissemination::Rumor(r) = &mut config.dissemination {
         r.phase = Phase::Aligned;
         r.cycle_feedback = setup.synchronous;
         r.reset_on_useful = setup.synchronous;
     }
-    let mut sim = constant_latency_sim(seed, setup.sites, setup.latency, config)?;
-    sim.run_until(Time::ZERO)?;
-    sim.input(NodeId(0), "broadcast the update", |n, ctx| {
-        n.broadcast(1, ctx);
-    })?;
+    config.with_workload(Workload {
+        rate: 0.0,
+        initial: vec![NodeId(0)],
+        ..Workload::default()
+    })
+}
+
+/// Runs one seed.
+pub fn run(setup: &Setup, loss: Loss, stop: Stop, k: u32, seed: u64) -> Result<Outcome, SimError> {
+    let mut sim = constant_latency_sim(
+        seed,
+        setup.sites,
+        setup.latency,
+        config(setup, loss, stop, k),
+    )?;
     let end = Time::ZERO + Duration(setup.period.0.saturating_mul(setup.max_cycles));
     sim.run_until(end)?;
     let m = Metrics::compute(sim.nodes(), sim.stats(), Some(setup.period));

@@ -111,6 +111,7 @@ pub fn run(setup: &Setup, seed: u64) -> Result<Report, SimError> {
             start: Duration::ZERO,
             stop: setup.duration,
             limit: None,
+            initial: Vec::new(),
         })
         .prepare(setup.nodes)
         .map_err(|e| SimError::Invalid {

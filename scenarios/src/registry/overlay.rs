@@ -1,0 +1,79 @@
+//! What the topology-using protocols (broadcast, tree sync) share in the registry: the
+//! overlay built from `[cluster] topology`, the edges the front end draws, and reading a node
+//! id typed by a person.
+
+use super::kv_common::invalid;
+use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+use sim_core::NodeId;
+use topology::Overlay;
+
+/// The overlay of the scenario's topology for `seed` (everyone may talk to everyone when the
+/// file names no topology).
+pub fn overlay(s: &Scenario, seed: u64) -> Result<Overlay, ScenarioError> {
+    Ok(match s.build_topology(seed)? {
+        Some(t) => Overlay::new(t),
+        None => Overlay::complete(),
+    })
+}
+
+/// The overlay's edges among the first `servers` nodes, each once with the lower id first.
+pub fn edges(overlay: &Overlay, servers: u32) -> Vec<(NodeId, NodeId)> {
+    match overlay.topology() {
+        Some(t) => t.edges().filter(|(_, b)| b.0 < servers).collect(),
+        None => (0..servers)
+            .flat_map(|a| (a + 1..servers).map(move |b| (NodeId(a), NodeId(b))))
+            .collect(),
+    }
+}
+
+/// Refuses a `[workload]` table for a protocol that reads none, saying where its inputs go.
+pub fn no_workload(s: &Scenario, protocol: &str, instead: &str) -> Result<(), ScenarioError> {
+    match &s.workload {
+        Some(_) => Err(invalid(
+            s,
+            format!("[workload]: protocol \"{protocol}\" has no client workload; {instead}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A node id typed by a person (`3` or `n3`) that must be below `count`.
+pub fn parse_node(word: &str, count: u32) -> Result<NodeId, String> {
+    let digits = word.strip_prefix('n').unwrap_or(word);
+    match digits.parse::<u32>() {
+        Ok(i) if i < count => Ok(NodeId(i)),
+        Ok(i) => Err(format!("n{i} is not a node (the cluster has {count})")),
+        Err(_) => Err(format!("expected a node id such as n3, got {word:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use topology::TopologySpec;
+
+    #[test]
+    fn node_ids_typed_by_a_person() {
+        assert_eq!(parse_node("n3", 5), Ok(NodeId(3)));
+        assert_eq!(parse_node("4", 5), Ok(NodeId(4)));
+        assert!(parse_node("n5", 5).is_err());
+        assert!(parse_node("x", 5).is_err());
+        assert!(parse_node("", 5).is_err());
+    }
+
+    #[test]
+    fn edges_of_a_ring_and_of_everyone() {
+        let ring = TopologySpec::Ring
+            .build(4, &mut topology::topology_rng(1))
+            .expect("a ring on 4 nodes");
+        let e = edges(&Overlay::new(Arc::new(ring)), 4);
+        let n = NodeId;
+        assert_eq!(
+            e,
+            vec![(n(0), n(1)), (n(0), n(3)), (n(1), n(2)), (n(2), n(3))]
+        );
+        assert_eq!(edges(&Overlay::complete(), 4).len(), 6);
+    }
+}

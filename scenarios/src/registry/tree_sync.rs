@@ -1,0 +1,172 @@
+//! Hierarchical sync (`protocols/tree_sync`) in the registry: `[protocol.params]` is
+//! `tree_sync::Config`, `[cluster] topology` is the graph the tree is built from.
+//!
+//! Checks: the node sanity invariant after every event; at the end, over the nodes up at
+//! the end, one tree under the root, the root's aggregate equal to the true aggregate of
+//! their values, and the root's figure known everywhere. `converged_by` waits for all three.
+
+use super::kv_common::invalid;
+use super::overlay::{edges, no_workload, overlay, parse_node};
+use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
+use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+use sim_core::{NodeId, Nodes, Simulation};
+use tree_sync::{Config, NodeSanity, TreeNode};
+
+/// The registry entry.
+pub struct TreeSyncProtocol;
+
+/// What `clustersim new tree_sync` prints.
+pub const TEMPLATE: &str = include_str!("templates/tree_sync.toml");
+
+/// The tree-sync adapter: the configuration every node runs.
+#[derive(Clone)]
+struct TreeSyncAdapter {
+    config: Config,
+}
+
+fn live(nodes: Nodes<'_, TreeNode>) -> Vec<NodeId> {
+    nodes.live().map(|(id, _)| id).collect()
+}
+
+impl Adapter<TreeNode> for TreeSyncAdapter {
+    fn metrics(&self, sim: &Simulation<TreeNode>, out: &mut Metrics) {
+        let nodes = sim.nodes();
+        let up = live(nodes);
+        let (mut sent, mut changes, mut depth) = (0u64, 0u64, 0usize);
+        for (_, n) in nodes.live() {
+            sent += n.sent();
+            changes += n.parent_changes();
+            depth = depth.max(n.depth().unwrap_or(0));
+        }
+        out.set("live_nodes", up.len() as f64);
+        if !up.is_empty() {
+            out.set("traffic_per_node", sent as f64 / up.len() as f64);
+        }
+        out.set("parent_changes", changes as f64);
+        out.set("tree_depth", depth as f64);
+        let truth = tree_sync::true_aggregate(nodes, &up);
+        out.set("true_count", truth.count as f64);
+        out.set("true_sum", truth.sum as f64);
+        if let Some(root) = sim.node(self.config.root) {
+            let agg = root.subtree();
+            out.set("root_count", agg.count as f64);
+            out.set("root_sum", agg.sum as f64);
+            if agg.count > 0 {
+                out.set("root_min", agg.min as f64);
+                out.set("root_max", agg.max as f64);
+            }
+        }
+    }
+
+    fn finish(&mut self, sim: &mut Simulation<TreeNode>) -> Vec<CheckResult> {
+        // A run stopped by a violated invariant never reached the end these checks judge.
+        if sim.violation().is_some() {
+            return Vec::new();
+        }
+        let nodes = sim.nodes();
+        let up = live(nodes);
+        let root = self.config.root;
+        let verdict = |name: &str, r: Result<(), String>, ok: String| match r {
+            Ok(()) => CheckResult::pass(name, ok),
+            Err(why) => CheckResult::fail(name, why),
+        };
+        let truth = tree_sync::true_aggregate(nodes, &up);
+        vec![
+            verdict(
+                "tree sync: one tree",
+                tree_sync::check_tree(nodes, root, &up),
+                format!("the {} live nodes hang under {root}", up.len()),
+            ),
+            verdict(
+                "tree sync: root aggregate",
+                tree_sync::check_root_aggregate(nodes, root, &up),
+                format!("{root} aggregates {truth}, the true aggregate of the live nodes"),
+            ),
+            verdict(
+                "tree sync: disseminated",
+                tree_sync::check_disseminated(nodes, root, &up),
+                "every live node knows the root's aggregate".to_string(),
+            ),
+        ]
+    }
+
+    fn topology(&self, _sim: &Simulation<TreeNode>, servers: u32) -> Vec<(NodeId, NodeId)> {
+        edges(&self.config.overlay, servers)
+    }
+
+    /// `set NODE VALUE`: the node's value changes; the root's aggregate follows.
+    fn submit(&mut self, sim: &mut Simulation<TreeNode>, command: &str) -> Result<String, String> {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let ["set", node, value] = words.as_slice() else {
+            return Err(format!(
+                "expected `set NODE VALUE` (such as `set n3 42`), got {command:?}"
+            ));
+        };
+        let node = parse_node(node, sim.node_count())?;
+        let value: i64 = value
+            .parse()
+            .map_err(|_| format!("expected a whole number value, got {value:?}"))?;
+        sim.input(node, &format!("set value {value}"), |n, ctx| {
+            n.set_value(value, ctx);
+        })
+        .map_err(|e| e.to_string())?;
+        Ok(format!("{node} now holds {value}"))
+    }
+
+    fn leader(&self, _sim: &Simulation<TreeNode>, _servers: u32) -> Option<NodeId> {
+        None
+    }
+
+    fn converged(&self, sim: &Simulation<TreeNode>) -> Option<bool> {
+        let nodes = sim.nodes();
+        Some(tree_sync::check_converged(nodes, self.config.root, &live(nodes)).is_ok())
+    }
+}
+
+impl Protocol for TreeSyncProtocol {
+    fn name(&self) -> &'static str {
+        "tree_sync"
+    }
+    fn summary(&self) -> &'static str {
+        "hierarchical aggregation and dissemination over a self-repairing spanning tree"
+    }
+    fn template(&self) -> &'static str {
+        TEMPLATE
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            leader: false,
+            convergence: true,
+            linearizability: false,
+            clients: false,
+            topology: true,
+        }
+    }
+    fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
+        no_workload(
+            s,
+            "tree_sync",
+            "node values are set by [protocol.params] value (and by `set NODE VALUE` typed in the front end)",
+        )?;
+        let config: Config = s.params()?;
+        let n = s.cluster.servers();
+        let config = config
+            .with_overlay(overlay(s, seed)?)
+            .prepare(n)
+            .map_err(|e| invalid(s, format!("in [protocol.params]: {e}")))?;
+        let mut sim = Simulation::new(s.sim_config(seed), vec![config.clone(); n as usize])
+            .map_err(|e| ScenarioError::sim(format!("{}: building tree_sync", s.origin.file), e))?;
+        if s.checks.invariants {
+            sim.add_checker(NodeSanity);
+        } else {
+            sim.annotate("invariant checkers off ([checks] invariants = false)");
+        }
+        Ok(Box::new(Driver::new(
+            "tree_sync",
+            sim,
+            n,
+            TreeSyncAdapter { config },
+        )))
+    }
+}

@@ -1,0 +1,154 @@
+//! The `Run` handle of every registered protocol, built from the protocol's own template
+//! (`clustersim new NAME`): checkpoints by `box_clone`, messages in flight and their text,
+//! cut links, the drawn topology and commands typed by a person.
+
+use scenarios::registry::{Protocol, Registry, Run};
+use scenarios::Scenario;
+use sim_core::{Duration, Fault, MessageId, NodeId, PartitionSpec, Time};
+
+fn build(p: &dyn Protocol, seed: u64) -> Box<dyn Run> {
+    let s = Scenario::from_str(&format!("{}.toml", p.name()), p.template())
+        .unwrap_or_else(|e| panic!("{}: {e}", p.name()));
+    p.build(&s, seed).unwrap_or_else(|e| panic!("{}: {e}", p.name()))
+}
+
+fn at_ms(ms: u64) -> Time {
+    Time::ZERO + Duration::from_millis(ms)
+}
+
+fn every_protocol() -> Vec<&'static str> {
+    let names = Registry::builtin().names();
+    for want in ["broadcast", "paxos", "raft", "tree_sync"] {
+        assert!(names.contains(&want), "{want} is not registered: {names:?}");
+    }
+    names
+}
+
+#[test]
+fn a_clone_runs_on_exactly_as_the_original() {
+    let registry = Registry::builtin();
+    for name in every_protocol() {
+        let p = registry.get(name).unwrap();
+        let mut original = build(p, 3);
+        original.run_until(at_ms(300)).unwrap();
+        let at_checkpoint = original.fingerprint();
+        let mut copy = original.box_clone();
+        assert_eq!(copy.fingerprint(), at_checkpoint, "{name}");
+        original.run_until(at_ms(1500)).unwrap();
+        copy.run_until(at_ms(1500)).unwrap();
+        assert_ne!(original.fingerprint(), at_checkpoint, "{name}: nothing happened");
+        assert_eq!(copy.fingerprint(), original.fingerprint(), "{name}");
+        assert_eq!(copy.stats(), original.stats(), "{name}");
+        assert_eq!(copy.metrics(), original.metrics(), "{name}");
+        // And a fresh run of the same seed agrees with both.
+        let mut fresh = build(p, 3);
+        fresh.run_until(at_ms(1500)).unwrap();
+        assert_eq!(fresh.fingerprint(), original.fingerprint(), "{name}");
+    }
+}
+
+#[test]
+fn messages_in_flight_have_text_and_arrive_in_order() {
+    let registry = Registry::builtin();
+    for name in every_protocol() {
+        let mut run = build(registry.get(name).unwrap(), 5);
+        let mut seen = 0;
+        while run.now() < at_ms(1000) && seen < 20 {
+            run.step().unwrap();
+            let flying = run.in_flight();
+            for w in flying.windows(2) {
+                assert!(w[0].due_at <= w[1].due_at, "{name}: not earliest first");
+            }
+            for m in &flying {
+                assert!(m.due_at >= run.now() && m.sent_at <= run.now(), "{name}: {m:?}");
+                let text = run
+                    .message_text(m.id)
+                    .unwrap_or_else(|| panic!("{name}: no text for {m:?}"));
+                assert!(!text.is_empty(), "{name}");
+                seen += 1;
+            }
+        }
+        assert!(seen > 0, "{name}: no message was ever in flight");
+        assert_eq!(run.message_text(MessageId(u64::MAX)), None, "{name}");
+    }
+}
+
+#[test]
+fn cut_links_follow_partitions_and_heals() {
+    let registry = Registry::builtin();
+    for name in every_protocol() {
+        let mut run = build(registry.get(name).unwrap(), 1);
+        run.run_until(at_ms(50)).unwrap();
+        let n = run.server_count();
+        assert!(run.cut_links(n).is_empty(), "{name}");
+        run.apply_now(Fault::Partition {
+            spec: PartitionSpec::Groups(vec![vec![NodeId(0)]]),
+        })
+        .unwrap();
+        let cut = run.cut_links(n);
+        for other in 1..n {
+            assert!(cut.contains(&(NodeId(0), NodeId(other))), "{name}: {cut:?}");
+            assert!(cut.contains(&(NodeId(other), NodeId(0))), "{name}: {cut:?}");
+        }
+        assert!(!cut.contains(&(NodeId(1), NodeId(2))), "{name}: {cut:?}");
+        run.apply_now(Fault::HealAll).unwrap();
+        assert!(run.cut_links(n).is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn the_topology_drawn_is_the_overlay() {
+    let registry = Registry::builtin();
+    let edges = |name: &str| build(registry.get(name).unwrap(), 1).topology();
+    // broadcast's template: a ring of 8; tree_sync's: a 5 x 5 grid; the others: everyone.
+    let ring = edges("broadcast");
+    assert_eq!(ring.len(), 8);
+    assert!(ring.contains(&(NodeId(0), NodeId(7))) && !ring.contains(&(NodeId(0), NodeId(2))));
+    let grid = edges("tree_sync");
+    assert_eq!(grid.len(), 2 * 5 * 4);
+    assert!(grid.contains(&(NodeId(0), NodeId(5))) && !grid.contains(&(NodeId(4), NodeId(5))));
+    assert_eq!(edges("raft").len(), 10);
+    assert_eq!(edges("paxos").len(), 10);
+}
+
+#[test]
+fn typed_commands_act_or_are_refused_with_the_expected_form() {
+    let registry = Registry::builtin();
+    for (name, good, bad) in [
+        ("raft", "put x 1", "delete x"),
+        ("paxos", "append x 2", "put x"),
+        ("broadcast", "broadcast n2 42", "broadcast n99 1"),
+        ("tree_sync", "set n3 1000", "set n3 lots"),
+    ] {
+        let mut run = build(registry.get(name).unwrap(), 2);
+        run.run_until(at_ms(600)).unwrap();
+        let answer = run.submit(good).unwrap_or_else(|e| panic!("{name}: {good}: {e}"));
+        assert!(!answer.is_empty(), "{name}");
+        let refusal = run.submit(bad).expect_err(bad);
+        assert!(!refusal.is_empty(), "{name}");
+        run.run_until(at_ms(2500)).unwrap();
+        assert!(run.violation().is_none(), "{name}: {:?}", run.violation());
+    }
+}
+
+#[test]
+fn a_typed_broadcast_is_delivered_and_a_typed_value_reaches_the_root() {
+    let registry = Registry::builtin();
+    let mut run = build(registry.get("broadcast").unwrap(), 4);
+    run.run_until(at_ms(2500)).unwrap();
+    let before = run.metrics().get("broadcasts").unwrap();
+    let answer = run.submit("broadcast 1 7").unwrap();
+    assert!(answer.starts_with("n1 broadcast n1:"), "{answer}");
+    run.run_until(at_ms(2900)).unwrap();
+    let m = run.metrics();
+    assert_eq!(m.get("broadcasts"), Some(before + 1.0));
+    assert_eq!(m.get("residue"), Some(0.0));
+
+    let mut run = build(registry.get("tree_sync").unwrap(), 4);
+    run.run_until(at_ms(800)).unwrap();
+    let sum = run.metrics().get("root_sum").unwrap();
+    run.submit("set n24 1024").unwrap();
+    run.run_until(at_ms(2000)).unwrap();
+    // n24 held its id, 24; now 1024.
+    assert_eq!(run.metrics().get("root_sum"), Some(sum + 1000.0));
+}
