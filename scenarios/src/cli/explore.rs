@@ -1,6 +1,6 @@
 //! `clustersim explore`.
 
-use crate::explore::{self, Exploration, Failure, Prepared, shrink, write};
+use crate::explore::{self, Exploration, Failure, Prepared, write};
 use crate::registry::Registry;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -114,7 +114,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     let results: Vec<Result<String, String>> = pool.install(|| {
         use rayon::prelude::*;
         todo.par_iter()
-            .map(|f| save(registry, &prepared, f, &out, &file, a.no_shrink))
+            .map(|g| save(registry, &prepared, g, &out, &file, a.no_shrink))
             .collect()
     });
     for r in results {
@@ -162,15 +162,17 @@ fn report(file: &Path, found: &Exploration, secs: f64, first: Option<std::time::
     }
 }
 
-/// Writes the failing scenario of `f` and, unless `no_shrink`, its shrunk form.
+/// Writes the failing scenario of the first failure of `group` (failures of one check) and,
+/// unless `no_shrink`, the smallest shrunk form of the group's first few.
 fn save(
     registry: &Registry,
     p: &Prepared,
-    f: &Failure,
+    group: &[&Failure],
     out: &Path,
     file: &str,
     no_shrink: bool,
 ) -> Result<String, String> {
+    let f = group[0];
     let failing = explore::derive::derive(p, f.seed);
     let seed_path = out.join(format!("seed-{}.toml", f.seed));
     let header = format!(
@@ -189,19 +191,24 @@ fn save(
     if no_shrink {
         return Ok(text);
     }
-    let shrunk = shrink::shrink(registry, p, &failing, f.seed, &f.finding);
+    let Some((seed, shrunk)) = explore::shrink_best(registry, p, group) else {
+        text.push_str("\n  shrinking lost the failure (the run budget ran out)");
+        return Ok(text);
+    };
     let path = out.join(format!("shrunk-{}.toml", write::slug(&f.finding.check)));
     write::write_shrunk(
         registry,
         &path,
         &shrunk.scenario,
-        f.seed,
+        seed,
         &shrunk.finding,
         file,
         shrunk.faults_before,
     )?;
     text.push_str(&format!(
-        "\n  shrunk to {} faults, {} servers, {} of virtual time ({} runs): {}\n  replay: clustersim run {}",
+        "\n  shrunk (seed {seed}, the smallest of the first {}) from {} to {} faults, {} servers, {} of virtual time ({} runs): {}\n  replay: clustersim run {}",
+        group.len(),
+        shrunk.faults_before,
         shrunk.scenario.faults.len(),
         shrunk.scenario.cluster.servers(),
         crate::DurationStr(sim_core::Duration(shrunk.scenario.run.end().0)),

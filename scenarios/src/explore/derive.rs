@@ -14,9 +14,13 @@
 //! 4. for protocols with clients: the number of clients, uniform in `clients`, and the number
 //!    of keys, 1..=8 (unless the file's `[workload]` sets `keys`);
 //! 5. each fault kind of `faults`, in the order crash, pause, partition, clock-drift,
-//!    flaky-link: whether it is on (probability 3/5), how often it strikes (a gap range: rare
-//!    or frequent), how long each strike lasts (a hold range: short or long), and then its
-//!    strikes through the safety phase, each followed by the fault that undoes it.
+//!    flaky-link: whether it is on (probability 3/5; always when it is the only kind listed),
+//!    how often it strikes (a gap range: rare,
+//!    or frequent at a twentieth to a quarter of the rare gaps), how long each strike lasts (a
+//!    hold range: short or long), and then its strikes through the safety phase, each followed
+//!    by the fault that undoes it. A crash strike hits the leader or a drawn server (1/2 each,
+//!    for protocols with a leader), and is a reboot (a restart of the running server, with
+//!    nothing to undo) with probability 1/3.
 //!
 //! Faults name their nodes explicitly, or by `leader` (for protocols with a leader) or
 //! `all-crashed` (to restart a crashed leader), so no fault draws from the run's faults
@@ -65,9 +69,10 @@ pub fn derive(p: &Prepared, seed: u64) -> Scenario {
         safety: p.safety,
         faults: Vec::new(),
     };
+    let only = b.faults.len() == 1;
     for kind in FaultKind::ALL {
         if b.faults.contains(&kind) {
-            plan.kind(kind);
+            plan.kind(kind, only);
         }
     }
     // Time order; faults of one time keep the order they were drawn in.
@@ -94,10 +99,14 @@ pub(crate) fn explored_checks(p: &mut Prepared) {
     if p.caps.linearizability && c.linearizable.is_none() {
         c.linearizable = Some(Spanned::new(0..0, true));
     }
-    if p.caps.leader && c.leader_within.is_none() {
+    if !p.bounds.liveness {
+        c.leader_within = None;
+        c.converged_by = None;
+    }
+    if p.bounds.liveness && p.caps.leader && c.leader_within.is_none() {
         c.leader_within = liveness();
     }
-    if p.caps.convergence && c.converged_by.is_none() {
+    if p.bounds.liveness && p.caps.convergence && c.converged_by.is_none() {
         c.converged_by = liveness();
     }
 }
@@ -159,9 +168,10 @@ impl Plan {
         self.faults.push((at, f));
     }
 
-    /// Draws whether `kind` is on, its rate and hold, and its strikes.
-    fn kind(&mut self, kind: FaultKind) {
-        if !self.rng.chance(0.6) {
+    /// Draws whether `kind` is on (always, when it is the `only` kind), its rate and hold,
+    /// and its strikes.
+    fn kind(&mut self, kind: FaultKind, only: bool) {
+        if !only && !self.rng.chance(0.6) {
             return;
         }
         let (gap, hold) = match kind {
@@ -171,7 +181,7 @@ impl Plan {
             FaultKind::FlakyLink => ((200, 1000), (100, 800)),
         };
         let frequent = self.rng.chance(0.5);
-        let gap = if frequent { (gap.0 / 4, gap.0) } else { gap };
+        let gap = if frequent { (gap.0 / 20, gap.0 / 4) } else { gap };
         let short = self.rng.chance(0.5);
         let mid = (hold.0 + hold.1) / 2;
         let hold = if short { (hold.0, mid) } else { (mid, hold.1) };
@@ -194,6 +204,13 @@ impl Plan {
             FaultKind::Crash => {
                 let leader = self.leader && self.rng.chance(0.5);
                 let node = self.node();
+                if self.rng.chance(1.0 / 3.0) {
+                    // A reboot: restarting a running server loses its memory at once.
+                    let mut f = fault(t, Action::Restart);
+                    f.nodes = sel(if leader { Selector::Leader } else { node });
+                    self.push(t, f);
+                    return t;
+                }
                 let mut f = fault(t, Action::Crash);
                 f.nodes = sel(if leader { Selector::Leader } else { node.clone() });
                 self.push(t, f);

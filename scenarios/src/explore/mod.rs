@@ -183,11 +183,47 @@ pub fn explore(
     Exploration { ran, failures }
 }
 
-/// The first failure of each distinct check, in seed order: the ones worth shrinking.
-pub fn distinct(failures: &[Failure]) -> Vec<&Failure> {
-    let mut seen = std::collections::BTreeSet::new();
-    failures
-        .iter()
-        .filter(|f| seen.insert(f.finding.check.clone()))
-        .collect()
+/// How many failures of one check are shrunk (the first ones, in seed order); the smallest
+/// result is kept.
+pub const SHRINK_TRIES: usize = 3;
+
+/// The failures worth shrinking, grouped by check (in order of each check's first failure):
+/// the first [`SHRINK_TRIES`] of each, in seed order.
+pub fn distinct(failures: &[Failure]) -> Vec<Vec<&Failure>> {
+    let mut groups: Vec<Vec<&Failure>> = Vec::new();
+    for f in failures {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].finding.check == f.finding.check)
+        {
+            Some(g) if g.len() < SHRINK_TRIES => g.push(f),
+            Some(_) => {}
+            None => groups.push(vec![f]),
+        }
+    }
+    groups
+}
+
+/// Shrinks each failure of `group` (failures of one check) and keeps the result with the
+/// fewest faults (the earliest seed among equals), with its seed.
+pub fn shrink_best(
+    registry: &Registry,
+    p: &Prepared,
+    group: &[&Failure],
+) -> Option<(u64, shrink::Shrunk)> {
+    let mut best: Option<(u64, shrink::Shrunk)> = None;
+    for f in group {
+        let failing = derive::derive(p, f.seed);
+        let s = shrink::shrink(registry, p, &failing, f.seed, &f.finding);
+        if s.finding.check != f.finding.check {
+            continue;
+        }
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| s.scenario.faults.len() < b.scenario.faults.len())
+        {
+            best = Some((f.seed, s));
+        }
+    }
+    best
 }

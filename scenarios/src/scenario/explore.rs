@@ -8,6 +8,7 @@
 //! loss_max = 0.05            # the largest message loss drawn
 //! duplicate_max = 0.05       # the largest duplication drawn
 //! faults = ["crash", "pause", "partition", "clock-drift", "flaky-link"]
+//! liveness = true            # judge a leader and convergence after the heal
 //! ```
 //!
 //! Everything is optional; what is left out takes the default shown. The protocol, its
@@ -60,6 +61,9 @@ pub struct ExploreSection {
     pub duplicate_max: f64,
     /// The kinds of faults to schedule.
     pub faults: Vec<FaultKind>,
+    /// Judge progress after the heal (a leader, convergence) where the protocol has them; off
+    /// for parameters chosen to provoke a safety bug at the cost of liveness.
+    pub liveness: bool,
 }
 
 impl Default for ExploreSection {
@@ -71,6 +75,7 @@ impl Default for ExploreSection {
             loss_max: 0.05,
             duplicate_max: 0.05,
             faults: FaultKind::ALL.to_vec(),
+            liveness: true,
         }
     }
 }
