@@ -27,7 +27,12 @@ pub fn slug(check: &str) -> String {
 
 /// The first line of `detail`, at most 200 characters.
 fn short(detail: &str) -> String {
-    let line = detail.lines().next().unwrap_or("").trim();
+    let line = detail
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches([',', ':']);
     match line.char_indices().nth(200) {
         Some((i, _)) => format!("{}...", &line[..i]),
         None => line.to_string(),
