@@ -28,9 +28,8 @@ fn explore_raft(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("raft_5_nodes_16_seeds_one_core", |b| {
         b.iter(|| {
-            let found = pool.install(|| {
-                explore::explore(&registry, &p, &mut (0..SEEDS), None, &|_| {})
-            });
+            let found =
+                pool.install(|| explore::explore(&registry, &p, &mut (0..SEEDS), None, &|_| {}));
             assert!(found.failures.is_empty(), "{:?}", found.failures.first());
             black_box(found.ran)
         })

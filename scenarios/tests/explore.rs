@@ -50,7 +50,10 @@ fn find(path: &str, seeds: u64, check: &str) -> (u64, shrink::Shrunk) {
     }
     let (seed, shrunk) =
         explore::shrink_best(&Registry::builtin(), &p, &group).expect("a shrunk failure");
-    assert_eq!(shrunk.finding.check, check, "{path}: shrinking kept the failure");
+    assert_eq!(
+        shrunk.finding.check, check,
+        "{path}: shrinking kept the failure"
+    );
     assert!(
         shrunk.scenario.faults.len() <= 5,
         "{path}: {} faults after shrinking",
@@ -146,7 +149,10 @@ fn same_failures_and_shrunk_files_with_one_and_two_threads() {
 }
 
 fn cs(args: &[&str]) -> (i32, String) {
-    let out = Command::new(BIN).args(args).output().expect("the binary runs");
+    let out = Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the binary runs");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

@@ -74,7 +74,10 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         None => None,
     };
     let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a.file.file_stem().map_or("scenario".into(), |s| s.to_string_lossy());
+        let stem = a
+            .file
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy());
         PathBuf::from(format!("explore-{stem}"))
     });
     let pool = match rayon::ThreadPoolBuilder::new()

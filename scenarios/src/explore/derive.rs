@@ -181,7 +181,11 @@ impl Plan {
             FaultKind::FlakyLink => ((200, 1000), (100, 800)),
         };
         let frequent = self.rng.chance(0.5);
-        let gap = if frequent { (gap.0 / 20, gap.0 / 4) } else { gap };
+        let gap = if frequent {
+            (gap.0 / 20, gap.0 / 4)
+        } else {
+            gap
+        };
         let short = self.rng.chance(0.5);
         let mid = (hold.0 + hold.1) / 2;
         let hold = if short { (hold.0, mid) } else { (mid, hold.1) };
@@ -212,7 +216,11 @@ impl Plan {
                     return t;
                 }
                 let mut f = fault(t, Action::Crash);
-                f.nodes = sel(if leader { Selector::Leader } else { node.clone() });
+                f.nodes = sel(if leader {
+                    Selector::Leader
+                } else {
+                    node.clone()
+                });
                 self.push(t, f);
                 if undo {
                     let mut r = fault(back, Action::Restart);
@@ -299,7 +307,7 @@ impl Plan {
             shape(&mut f);
             f
         };
-                let shapes = if self.leader { 4 } else { 3 };
+        let shapes = if self.leader { 4 } else { 3 };
         match self.rng.below(shapes) {
             0 => {
                 let who = if self.leader && self.rng.chance(0.5) {
@@ -311,7 +319,9 @@ impl Plan {
             }
             1 => {
                 let side = self.side();
-                vec![mk(&|f| f.groups = Some(Spanned::new(0..0, vec![Selector::Nodes(side.clone())])))]
+                vec![mk(&|f| {
+                    f.groups = Some(Spanned::new(0..0, vec![Selector::Nodes(side.clone())]))
+                })]
             }
             2 => {
                 let node = self.node();
@@ -324,19 +334,25 @@ impl Plan {
                     return vec![mk(&|f| f.isolate = Some(Spanned::new(0..0, node.clone())))];
                 }
                 vec![mk(&|f| {
-                    f.bridge = Some(Spanned::new(0..0, Bridge {
-                        left: Selector::Nodes(left.clone()),
-                        node: node.clone(),
-                    }))
+                    f.bridge = Some(Spanned::new(
+                        0..0,
+                        Bridge {
+                            left: Selector::Nodes(left.clone()),
+                            node: node.clone(),
+                        },
+                    ))
                 })]
             }
             _ => {
                 let one = |from: Selector, to: Selector| {
                     mk(&|f| {
-                        f.one_way = Some(Spanned::new(0..0, OneWay {
-                            from: from.clone(),
-                            to: to.clone(),
-                        }))
+                        f.one_way = Some(Spanned::new(
+                            0..0,
+                            OneWay {
+                                from: from.clone(),
+                                to: to.clone(),
+                            },
+                        ))
                     })
                 };
                 vec![
@@ -354,7 +370,12 @@ mod tests {
     fn stream_is_custom_and_distinct_from_the_engines() {
         use sim_core::rng::Stream;
         let ours = Stream::Custom(super::EXPLORE_STREAM).nonce();
-        for s in [Stream::Network, Stream::Faults, Stream::Workload, Stream::Node(0)] {
+        for s in [
+            Stream::Network,
+            Stream::Faults,
+            Stream::Workload,
+            Stream::Node(0),
+        ] {
             assert_ne!(ours, s.nonce());
         }
     }

@@ -143,8 +143,8 @@ impl Shrinker<'_> {
                 changed |= self.try_keep(s, with_phases(s, safety, live));
             }
         }
-        let liveness_target = self.check.starts_with("leader_within")
-            || self.check.starts_with("converged_by");
+        let liveness_target =
+            self.check.starts_with("leader_within") || self.check.starts_with("converged_by");
         loop {
             let (safety, liveness) = phases(s);
             let mut step = false;

@@ -52,7 +52,8 @@ pub fn write_scenario(path: &Path, s: &Scenario, header: &str) -> Result<(), Str
         out.push('\n');
     }
     out.push_str(&text);
-    crate::atomic::write_atomic(path, out.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+    crate::atomic::write_atomic(path, out.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes the shrunk scenario to `path` with its recorded fingerprint and sidecar, and checks
@@ -96,7 +97,11 @@ pub fn write_shrunk(
         match &o.verdict {
             Verdict::Ok => {}
             Verdict::Failed(why) => {
-                return Err(format!("{}: the replay failed: {}", path.display(), why.join("; ")));
+                return Err(format!(
+                    "{}: the replay failed: {}",
+                    path.display(),
+                    why.join("; ")
+                ));
             }
             Verdict::Error(e) => return Err(format!("{}: {e}", path.display())),
             other => return Err(format!("{}: the replay differs: {other:?}", path.display())),
