@@ -5,7 +5,7 @@
 //! ([`scenario`]). The [`registry`] runs any registered protocol by name through one
 //! object-safe handle ([`registry::Run`]); the [`runner`] plays a scenario on it and judges
 //! the checks; [`sweep`] runs grids of seeds and parameters on all cores; [`check`] replays
-//! recorded seeds; [`export`] turns a trace into JSON Lines, Perfetto or ShiViz; [`plot`]
+//! recorded seeds; [`explore`] searches for failing runs and shrinks them; [`export`] turns a trace into JSON Lines, Perfetto or ShiViz; [`plot`]
 //! draws sweep results. The `clustersim` binary ([`cli`]) puts them on the command line.
 
 pub mod atomic;
@@ -14,6 +14,7 @@ pub mod cli;
 pub mod diag;
 pub mod duration;
 pub mod error;
+pub mod explore;
 pub mod export;
 pub mod hex;
 pub mod plot;

@@ -20,6 +20,7 @@ macro_rules! err {
 }
 
 mod check;
+mod explore;
 mod export;
 mod lincheck;
 mod merge;
@@ -43,6 +44,7 @@ Examples:
       --set raft.election_timeout=150ms..300ms,300ms..600ms --out results.csv
   clustersim plot results.csv --x raft.election_timeout --y leader_election_ms_max
   clustersim check scenarios/
+  clustersim explore scenarios/raft/explore.toml --seeds 1000
   clustersim export scenarios/raft/leader-crash.toml --format perfetto -o trace.json
   clustersim lincheck history.edn --model kv
   clustersim new raft > mine.toml && clustersim validate mine.toml
@@ -63,6 +65,7 @@ enum Command {
     Sweep(sweep::Args),
     Merge(merge::Args),
     Check(check::Args),
+    Explore(explore::Args),
     Export(export::Args),
     Plot(plot::Args),
     Lincheck(lincheck::Args),
@@ -84,6 +87,7 @@ pub fn main(registry: Registry) -> ExitCode {
         Command::Sweep(a) => sweep::run(&registry, a),
         Command::Merge(a) => merge::run(a),
         Command::Check(a) => check::run(&registry, a),
+        Command::Explore(a) => explore::run(&registry, a),
         Command::Export(a) => export::run(&registry, a),
         Command::Plot(a) => plot::run(a),
         Command::Lincheck(a) => lincheck::run(a),

@@ -9,6 +9,7 @@
 //! file when the protocol's own types reject a value.
 
 mod checks;
+mod explore;
 mod faults;
 mod load;
 mod nemesis;
@@ -20,6 +21,7 @@ mod set;
 mod topology;
 
 pub use checks::{Checks, Expect};
+pub use explore::{ExploreSection, FaultKind};
 pub use faults::{Action, Bridge, FaultEvent, OneWay};
 pub use nemesis::{Nemesis, NemesisKind};
 pub(crate) use network::LinkPatch;
@@ -80,6 +82,9 @@ pub struct Scenario {
     /// Engine limits (see `sim_core::Limits`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<Limits>,
+    /// Bounds for `clustersim explore` (ignored by the other commands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explore: Option<ExploreSection>,
     /// Seeds whose fingerprints are pinned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recorded: Vec<Recorded>,
@@ -179,6 +184,7 @@ impl Scenario {
             checks: Checks::default(),
             expect: Vec::new(),
             limits: None,
+            explore: None,
             recorded: Vec::new(),
             origin: Origin::default(),
         }

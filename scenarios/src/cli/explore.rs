@@ -1,0 +1,239 @@
+//! `clustersim explore`.
+
+use crate::explore::{self, Exploration, Failure, Prepared, write};
+use crate::registry::Registry;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Search for runs that break a protocol under faults drawn from each seed, and shrink each
+/// kind of failure to a small scenario file.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  clustersim explore scenarios/raft/explore.toml --seeds 1000
+  clustersim explore scenarios/raft/explore.toml --time 5m --out found/
+  clustersim explore bug.toml --seeds 17..=17          # one seed again, shrunk again
+
+For each seed the file's [explore] bounds give the cluster size, latency, loss, duplication,
+partitions, crashes, pauses, clock drift and workload (see README); the run has a safety phase
+under those faults, a heal, and a liveness phase, and is judged by every invariant,
+linearizability and progress after the heal. The first failure of each check is shrunk and
+written to OUT/shrunk-CHECK.toml, which `clustersim run` and `clustersim check` replay.
+--seeds N runs seeds 0..N; ranges and lists are as in `sweep`. --time stops starting seeds
+after that much wall-clock time (the failures are those of the seeds that ran).
+Exits 1 when a failure was found, 0 when none, 2 on a usage or file error.")]
+pub struct Args {
+    /// The scenario file (protocol, parameters with any `bugs`, [run] phases, [explore] bounds).
+    file: PathBuf,
+    /// Seeds: N (the seeds 0..N), or ranges and lists as in `sweep` (`5..10`, `1,4,9`).
+    #[arg(long, conflicts_with = "time")]
+    seeds: Option<String>,
+    /// Explore seeds from 0 upwards for this long (`30s`, `5m`).
+    #[arg(long)]
+    time: Option<String>,
+    /// Where failing and shrunk scenarios are written (default: explore-FILE_STEM).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores, or RAYON_NUM_THREADS).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Report failures without shrinking them.
+    #[arg(long)]
+    no_shrink: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(registry: &Registry, a: Args) -> u8 {
+    let base = match super::load(&a.file, &[]) {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
+    };
+    let prepared = match Prepared::new(registry, base) {
+        Ok(p) => p,
+        Err(e) => return super::fail(e),
+    };
+    let mut seeds: Box<dyn Iterator<Item = u64> + Send> = match (&a.seeds, &a.time) {
+        (Some(text), _) => match text.trim().parse::<u64>() {
+            Ok(n) => Box::new(0..n),
+            Err(_) => match crate::sweep::grid::parse_seeds(text) {
+                Ok(v) => Box::new(v.into_iter()),
+                Err(e) => return super::fail(e),
+            },
+        },
+        (None, Some(_)) => Box::new(0..u64::MAX),
+        (None, None) => {
+            return super::fail("give --seeds N (or a range) or --time (such as 5m)");
+        }
+    };
+    let budget = match a.time.as_deref().map(str::parse::<crate::DurationStr>) {
+        Some(Ok(d)) => Some(std::time::Duration::from_nanos(d.nanos())),
+        Some(Err(e)) => return super::fail(format!("--time: {e}")),
+        None => None,
+    };
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .file
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy());
+        PathBuf::from(format!("explore-{stem}"))
+    });
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => return super::fail(format!("--threads: {e}")),
+    };
+    let start = explore::wall_clock_now();
+    let deadline = budget.map(|b| start + b);
+    let bar = progress(a.quiet);
+    let failed = AtomicU64::new(0);
+    let first = Mutex::new(None);
+    let tick = |f: bool| {
+        if f {
+            let n = failed.fetch_add(1, Ordering::Relaxed) + 1;
+            bar.set_message(format!("{n} failing"));
+            if let Ok(mut first) = first.lock() {
+                first.get_or_insert_with(|| start.elapsed());
+            }
+        }
+        bar.inc(1);
+    };
+    let found = pool.install(|| explore::explore(registry, &prepared, &mut seeds, deadline, &tick));
+    bar.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    report(&a.file, &found, secs, first.lock().ok().and_then(|f| *f));
+    if found.failures.is_empty() {
+        return 0;
+    }
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        return super::fail(format!("{}: {e}", out.display()));
+    }
+    let file = a.file.display().to_string();
+    let todo = explore::distinct(&found.failures);
+    let results: Vec<Result<String, String>> = pool.install(|| {
+        use rayon::prelude::*;
+        todo.par_iter()
+            .map(|g| save(registry, &prepared, g, &out, &file, a.no_shrink))
+            .collect()
+    });
+    for r in results {
+        match r {
+            Ok(text) => out!("{text}"),
+            Err(e) => return super::fail(e),
+        }
+    }
+    1
+}
+
+/// What was explored and found, with a reproduce command per failure.
+fn report(file: &Path, found: &Exploration, secs: f64, first: Option<std::time::Duration>) {
+    let rate = found.ran as f64 / secs.max(1e-9);
+    out!(
+        "explored {} seeds in {secs:.1}s ({rate:.0} seeds/s); {} failed",
+        found.ran,
+        found.failures.len()
+    );
+    if let (Some(f), Some(t)) = (found.failures.first(), first) {
+        out!(
+            "first failure: seed {} ({} seeds run), {:.2}s after the start",
+            f.seed,
+            f.seed + 1,
+            t.as_secs_f64()
+        );
+    }
+    const SHOWN: usize = 20;
+    for f in found.failures.iter().take(SHOWN) {
+        out!(
+            "  seed {}: {}: {}",
+            f.seed,
+            f.finding.check,
+            f.finding.detail.lines().next().unwrap_or("")
+        );
+        out!(
+            "    reproduce: clustersim explore {} --seeds {}..={} --no-shrink",
+            file.display(),
+            f.seed,
+            f.seed
+        );
+    }
+    if found.failures.len() > SHOWN {
+        out!("  ... and {} more", found.failures.len() - SHOWN);
+    }
+}
+
+/// Writes the failing scenario of the first failure of `group` (failures of one check) and,
+/// unless `no_shrink`, the smallest shrunk form of the group's first few.
+fn save(
+    registry: &Registry,
+    p: &Prepared,
+    group: &[&Failure],
+    out: &Path,
+    file: &str,
+    no_shrink: bool,
+) -> Result<String, String> {
+    let f = group[0];
+    let failing = explore::derive::derive(p, f.seed);
+    let seed_path = out.join(format!("seed-{}.toml", f.seed));
+    let header = format!(
+        "Seed {} of `clustersim explore {file}`: {}.",
+        f.seed, f.finding.check
+    );
+    write::write_scenario(&seed_path, &failing, &header)?;
+    let mut text = format!(
+        "{}: seed {} ({} faults)\n  reproduce: clustersim run {} --seed {}",
+        f.finding.check,
+        f.seed,
+        failing.faults.len(),
+        seed_path.display(),
+        f.seed
+    );
+    if no_shrink {
+        return Ok(text);
+    }
+    let Some((seed, shrunk)) = explore::shrink_best(registry, p, group) else {
+        text.push_str("\n  shrinking lost the failure (the run budget ran out)");
+        return Ok(text);
+    };
+    let path = out.join(format!("shrunk-{}.toml", write::slug(&f.finding.check)));
+    write::write_shrunk(
+        registry,
+        &path,
+        &shrunk.scenario,
+        seed,
+        &shrunk.finding,
+        file,
+        shrunk.faults_before,
+    )?;
+    text.push_str(&format!(
+        "\n  shrunk (seed {seed}, the smallest of the first {}) from {} to {} faults, {} servers, {} of virtual time ({} runs): {}\n  replay: clustersim run {}",
+        group.len(),
+        shrunk.faults_before,
+        shrunk.scenario.faults.len(),
+        shrunk.scenario.cluster.servers(),
+        crate::DurationStr(sim_core::Duration(shrunk.scenario.run.end().0)),
+        shrunk.runs,
+        shrunk.finding.detail.lines().next().unwrap_or(""),
+        path.display()
+    ));
+    Ok(text)
+}
+
+/// Seeds done, seeds per second and failures found; hidden when asked or when stderr is not a
+/// terminal.
+fn progress(quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::no_length();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} seeds  {per_sec}  {msg}  {elapsed_precise}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_message("0 failing");
+    bar
+}

@@ -1,0 +1,229 @@
+//! `clustersim explore`: search for runs that break a protocol, and shrink each one to a small
+//! scenario file that shows the break.
+//!
+//! For each seed, [`derive::derive`] draws a cluster, network, workload and an explicit fault
+//! schedule from the seed within the file's `[explore]` bounds; the run has a safety phase under
+//! those faults, a heal, and a liveness phase, and is judged by every invariant,
+//! linearizability (protocols with clients) and progress after the heal (a leader, and
+//! convergence, for protocols that have them). The first failed check names the failure.
+//! [`shrink::shrink`] then minimises the scenario while that same check still fails first, and
+//! [`write`] saves it as a scenario file that `clustersim run` and `clustersim check` replay.
+//!
+//! Seeds run on the current rayon pool; results are collected in seed order, so the failures
+//! and the shrunk files do not depend on the number of threads. A wall-clock budget only
+//! decides how many seeds are started (whole chunks of seeds, from the first), never what a
+//! seed finds.
+
+pub mod derive;
+pub mod shrink;
+pub mod write;
+
+use crate::diag::Diagnostic;
+use crate::error::ScenarioError;
+use crate::registry::{Capabilities, Registry};
+use crate::runner::{RunOptions, run_scenario};
+use crate::scenario::{ExploreSection, Scenario};
+use rayon::prelude::*;
+use sim_core::Time;
+use toml::Spanned;
+
+/// A scenario file made ready for exploring: its bounds, its protocol's capabilities, and the
+/// base every seed's scenario is derived from.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// The file, with the checks of an explored run filled in.
+    pub base: Scenario,
+    /// The `[explore]` bounds (defaults where the file has none).
+    pub bounds: ExploreSection,
+    /// What the protocol can be asked about.
+    pub caps: Capabilities,
+    /// Safety phase length in nanoseconds.
+    pub safety: u64,
+    /// Liveness phase length in nanoseconds.
+    pub liveness: u64,
+}
+
+impl Prepared {
+    /// Checks that `base` can be explored: a registered protocol, sane bounds, a safety and a
+    /// liveness phase, and both ends of the cluster-size range accepted by the protocol.
+    pub fn new(registry: &Registry, base: Scenario) -> Result<Prepared, ScenarioError> {
+        let file = base.origin.file.clone();
+        let problem = |msg: String| ScenarioError::one(Diagnostic::at(&file, None, None, msg));
+        let protocol = registry.resolve(&base)?;
+        let bounds = base.explore.clone().unwrap_or_default();
+        if let Some(p) = bounds.problems().into_iter().next() {
+            return Err(problem(p));
+        }
+        let (Some(safety), Some(liveness)) = (base.run.safety.as_ref(), base.run.liveness.as_ref())
+        else {
+            return Err(problem(
+                "explore needs a run with phases: [run] safety = \"3s\" and liveness = \"3s\" \
+                 (faults are drawn for the safety phase; progress is judged in the liveness phase)"
+                    .into(),
+            ));
+        };
+        let mut p = Prepared {
+            safety: safety.get_ref().nanos(),
+            liveness: liveness.get_ref().nanos(),
+            caps: protocol.capabilities(),
+            bounds,
+            base,
+        };
+        derive::explored_checks(&mut p);
+        for n in p.bounds.nodes {
+            let mut s = p.base.clone();
+            s.cluster.nodes = Spanned::new(0..0, n);
+            s.faults.clear();
+            s.nemesis.clear();
+            s.network.links.clear();
+            protocol.build(&s, s.seed).map_err(|e| {
+                problem(format!(
+                    "explore.nodes: protocol \"{}\" cannot run {n} servers: {}",
+                    s.protocol_name(),
+                    e.to_string().lines().next().unwrap_or("")
+                ))
+            })?;
+        }
+        Ok(p)
+    }
+}
+
+/// The first check a run failed: what shrinking preserves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// The check's name (`invariant Log Matching`, `linearizable`, `leader_within 3s`), or
+    /// `error` when the run could not finish.
+    pub check: String,
+    /// What the check found.
+    pub detail: String,
+    /// Virtual time of the invariant violation, if the run stopped on one.
+    pub at: Option<Time>,
+}
+
+/// Runs `s` with `seed`; the first failed check, if any.
+pub fn judge(registry: &Registry, s: &Scenario, seed: u64) -> Option<Finding> {
+    let opts = RunOptions {
+        seed: Some(seed),
+        ..RunOptions::default()
+    };
+    match run_scenario(registry, s, &opts) {
+        Ok(f) => {
+            let at = f.report.violation.as_ref().map(|v| v.time);
+            f.report.failures().next().map(|c| Finding {
+                check: c.name.clone(),
+                detail: c.detail.clone(),
+                at,
+            })
+        }
+        Err(e) => Some(Finding {
+            check: "error".into(),
+            detail: e.to_string(),
+            at: None,
+        }),
+    }
+}
+
+/// A seed whose run failed a check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    /// The seed.
+    pub seed: u64,
+    /// What failed.
+    pub finding: Finding,
+}
+
+/// What an exploration ran and found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exploration {
+    /// How many of the requested seeds ran (always the first ones).
+    pub ran: usize,
+    /// The failures, in seed order.
+    pub failures: Vec<Failure>,
+}
+
+/// Reads the wall clock, for `--time` only: it decides how many chunks of seeds start, never
+/// what a seed finds, and never runs inside a simulation.
+#[allow(clippy::disallowed_methods)]
+pub fn wall_clock_now() -> std::time::Instant {
+    std::time::Instant::now()
+}
+
+/// Runs `seeds` in order on the current rayon pool, in chunks; stops starting chunks once
+/// `deadline` has passed. `progress(failed)` is called once per finished seed.
+pub fn explore(
+    registry: &Registry,
+    p: &Prepared,
+    seeds: &mut (dyn Iterator<Item = u64> + Send),
+    deadline: Option<std::time::Instant>,
+    progress: &(dyn Fn(bool) + Sync),
+) -> Exploration {
+    let chunk = 64 * rayon::current_num_threads().max(1);
+    let mut ran = 0;
+    let mut failures = Vec::new();
+    loop {
+        if deadline.is_some_and(|d| wall_clock_now() >= d) {
+            break;
+        }
+        let part: Vec<u64> = (0..chunk).map_while(|_| seeds.next()).collect();
+        if part.is_empty() {
+            break;
+        }
+        let found: Vec<Option<Failure>> = part
+            .par_iter()
+            .map(|&seed| {
+                let s = derive::derive(p, seed);
+                let f = judge(registry, &s, seed).map(|finding| Failure { seed, finding });
+                progress(f.is_some());
+                f
+            })
+            .collect();
+        ran += part.len();
+        failures.extend(found.into_iter().flatten());
+    }
+    Exploration { ran, failures }
+}
+
+/// How many failures of one check are shrunk (the first ones, in seed order); the smallest
+/// result is kept.
+pub const SHRINK_TRIES: usize = 3;
+
+/// The failures worth shrinking, grouped by check (in order of each check's first failure):
+/// the first [`SHRINK_TRIES`] of each, in seed order.
+pub fn distinct(failures: &[Failure]) -> Vec<Vec<&Failure>> {
+    let mut groups: Vec<Vec<&Failure>> = Vec::new();
+    for f in failures {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].finding.check == f.finding.check)
+        {
+            Some(g) if g.len() < SHRINK_TRIES => g.push(f),
+            Some(_) => {}
+            None => groups.push(vec![f]),
+        }
+    }
+    groups
+}
+
+/// Shrinks each failure of `group` (failures of one check) and keeps the result with the
+/// fewest faults (the earliest seed among equals), with its seed.
+pub fn shrink_best(
+    registry: &Registry,
+    p: &Prepared,
+    group: &[&Failure],
+) -> Option<(u64, shrink::Shrunk)> {
+    let mut best: Option<(u64, shrink::Shrunk)> = None;
+    for f in group {
+        let failing = derive::derive(p, f.seed);
+        let s = shrink::shrink(registry, p, &failing, f.seed, &f.finding);
+        if s.finding.check != f.finding.check {
+            continue;
+        }
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| s.scenario.faults.len() < b.scenario.faults.len())
+        {
+            best = Some((f.seed, s));
+        }
+    }
+    best
+}
