@@ -10,7 +10,7 @@ mod load;
 
 use paxos::{Config, add_checkers, check_history, leader, metrics};
 use sim_core::history::{Budget, Verdict};
-use sim_core::{Duration, Fault, Outcome, SimConfig, Time};
+use sim_core::{Duration, Fault, Node, NodeId, Outcome, SimConfig, Simulation, Time};
 use std::process::ExitCode;
 
 fn secs(n: u64) -> Time {
@@ -132,17 +132,7 @@ fn paxos_column(seed: u64, config: &Config) -> Result<Column, String> {
 
     let mut sim = load::simulation(seed, config, true);
     add_checkers(&mut sim);
-    if let Outcome::Violated(v) = sim.run_until(secs(10)).map_err(|e| e.to_string())? {
-        return Err(v.to_string());
-    }
-    let old = leader(&sim).ok_or("no leader at 10 s")?;
-    sim.apply_now(Fault::Crash { node: old })
-        .map_err(|e| e.to_string())?;
-    sim.schedule(secs(15), Fault::Restart { node: old })
-        .map_err(|e| e.to_string())?;
-    if let Outcome::Violated(v) = sim.run_until(secs(20)).map_err(|e| e.to_string())? {
-        return Err(v.to_string());
-    }
+    crash_leader(&mut sim, leader)?;
     let crash = metrics(&sim);
     Ok(Column {
         latency_ms: steady.latency_ms,
@@ -152,6 +142,26 @@ fn paxos_column(seed: u64, config: &Config) -> Result<Column, String> {
         recovery_ms: crash.recovery_ms,
         leader_changes: crash.leader_changes,
     })
+}
+
+/// The crash run both columns share: to 10 s, then the leader crashes (it restarts at 15 s),
+/// then on to 20 s; an invariant violation on the way is an error.
+fn crash_leader<N: Node>(
+    sim: &mut Simulation<N>,
+    leader: impl Fn(&Simulation<N>) -> Option<NodeId>,
+) -> Result<(), String> {
+    if let Outcome::Violated(v) = sim.run_until(secs(10)).map_err(|e| e.to_string())? {
+        return Err(v.to_string());
+    }
+    let old = leader(sim).ok_or("no leader at 10 s")?;
+    sim.apply_now(Fault::Crash { node: old })
+        .map_err(|e| e.to_string())?;
+    sim.schedule(secs(15), Fault::Restart { node: old })
+        .map_err(|e| e.to_string())?;
+    if let Outcome::Violated(v) = sim.run_until(secs(20)).map_err(|e| e.to_string())? {
+        return Err(v.to_string());
+    }
+    Ok(())
 }
 
 /// Raft (default configuration: ReadIndex reads, batches of up to 64 entries, two
@@ -182,17 +192,7 @@ fn raft_column(seed: u64) -> Result<Column, String> {
     let steady = raft::metrics::metrics(&sim);
 
     let mut sim = build()?;
-    if let Outcome::Violated(v) = sim.run_until(secs(10)).map_err(|e| e.to_string())? {
-        return Err(v.to_string());
-    }
-    let old = raft::cluster::leader(&sim).ok_or("no raft leader at 10 s")?;
-    sim.apply_now(Fault::Crash { node: old })
-        .map_err(|e| e.to_string())?;
-    sim.schedule(secs(15), Fault::Restart { node: old })
-        .map_err(|e| e.to_string())?;
-    if let Outcome::Violated(v) = sim.run_until(secs(20)).map_err(|e| e.to_string())? {
-        return Err(v.to_string());
-    }
+    crash_leader(&mut sim, raft::cluster::leader)?;
     let crash = raft::metrics::metrics(&sim);
     Ok(Column {
         latency_ms: steady.clients.latency_ms,
