@@ -18,7 +18,7 @@
 //! product were ever zero. It is integer arithmetic only, identical on every platform. The
 //! fingerprint is `h` after the last event.
 
-use postcard::ser_flavors::Flavor;
+use super::postcard_words::PostcardWords;
 use serde::Serialize;
 
 const P0: u64 = 0xa076_1d64_78bd_642f;
@@ -107,7 +107,7 @@ impl Fingerprint {
     pub(crate) fn serialized<T: Serialize + std::fmt::Debug>(&mut self, value: &T) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        if postcard::serialize_with_flavor(value, AppendTo(&mut scratch)).is_err() {
+        if value.serialize(&mut PostcardWords(&mut scratch)).is_err() {
             scratch.clear();
             scratch.extend_from_slice(format!("{value:?}").as_bytes());
         }
@@ -119,29 +119,6 @@ impl Fingerprint {
     #[inline]
     pub(crate) fn end(&mut self) {
         self.events += 1;
-    }
-}
-
-/// A postcard output flavor that appends to an existing buffer.
-struct AppendTo<'a>(&'a mut Vec<u8>);
-
-impl Flavor for AppendTo<'_> {
-    type Output = ();
-
-    #[inline]
-    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
-        self.0.extend_from_slice(data);
-        Ok(())
-    }
-
-    #[inline]
-    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
-        self.0.push(data);
-        Ok(())
-    }
-
-    fn finalize(self) -> postcard::Result<()> {
-        Ok(())
     }
 }
 
@@ -164,6 +141,18 @@ mod tests {
         assert_ne!(one(1, &[1, 2]), one(1, &[2, 1]));
         assert_ne!(one(1, &[1, 2]), one(1, &[1, 2, 0]));
         assert_eq!(one(1, &[1, 2]), one(1, &[1, 2]));
+    }
+
+    #[test]
+    fn a_payload_folds_as_its_postcard_bytes() {
+        for n in [0u32, 1, 2, 3, 5, 8, 13, 300] {
+            let value: Vec<u32> = (0..n).map(|i| i.wrapping_mul(2_654_435_761)).collect();
+            let mut streamed = Fingerprint::default();
+            streamed.serialized(&value);
+            let mut direct = Fingerprint::default();
+            direct.bytes(&postcard::to_allocvec(&value).expect("encodable"));
+            assert_eq!(streamed.value(), direct.value(), "{n} elements");
+        }
     }
 
     #[test]

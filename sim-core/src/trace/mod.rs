@@ -7,6 +7,7 @@
 
 mod fingerprint;
 mod jsonl;
+mod postcard_words;
 mod record;
 
 pub use fingerprint::Fingerprint;
