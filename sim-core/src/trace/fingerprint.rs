@@ -73,20 +73,30 @@ impl Fingerprint {
     /// A length-prefixed byte string.
     #[inline]
     pub(crate) fn bytes(&mut self, bytes: &[u8]) {
-        let word = |c: &[u8]| {
-            let mut w = [0u8; 8];
-            w[..c.len()].copy_from_slice(c);
-            u64::from_le_bytes(w)
-        };
+        // Whole words load directly; only the last, partial one is assembled byte by byte
+        // (copying a slice of unknown length into a word would call `memcpy` per word).
+        let mut whole = bytes.chunks_exact(8);
+        let tail = whole.remainder();
+        let tail = (!tail.is_empty()).then(|| {
+            tail.iter()
+                .enumerate()
+                .fold(0, |w, (i, &b)| w | u64::from(b) << (8 * i))
+        });
+        let mut words = whole
+            .by_ref()
+            .map(|c| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(c);
+                u64::from_le_bytes(w)
+            })
+            .chain(tail);
         let mut h = self.value;
-        let mut chunks = bytes.chunks(8);
-        let first = chunks.next().map_or(0, word);
-        h = fold2(h, bytes.len() as u64, first);
+        h = fold2(h, bytes.len() as u64, words.next().unwrap_or(0));
         loop {
-            match (chunks.next(), chunks.next()) {
-                (Some(a), Some(b)) => h = fold2(h, word(a), word(b)),
+            match (words.next(), words.next()) {
+                (Some(a), Some(b)) => h = fold2(h, a, b),
                 (Some(a), None) => {
-                    h = fold2(h, word(a), 0);
+                    h = fold2(h, a, 0);
                     break;
                 }
                 _ => break,
