@@ -79,16 +79,18 @@ impl Server {
         if self.reads.is_empty() {
             return;
         }
-        self.serve_reads(ctx);
-        if self.round_wanted && self.confirmed_round() >= self.read_round {
+        // Serving reads changes neither the round nor the acknowledgements: rank them once.
+        let confirmed = self.serve_reads(ctx);
+        if self.round_wanted && confirmed >= self.read_round {
             self.start_read_round(ctx);
         }
     }
 
-    /// Answers every read whose round is confirmed and whose index has been applied.
-    pub(crate) fn serve_reads(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    /// Answers every read whose round is confirmed and whose index has been applied; returns
+    /// the confirmed round (0 when no read waits, as nothing then needs it).
+    pub(crate) fn serve_reads(&mut self, ctx: &mut Ctx<'_, RaftNode>) -> u64 {
         if self.reads.is_empty() {
-            return;
+            return 0;
         }
         let confirmed = self.confirmed_round();
         let applied = self.applied;
@@ -104,5 +106,6 @@ impl Server {
             }
             !ready
         });
+        confirmed
     }
 }
