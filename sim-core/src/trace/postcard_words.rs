@@ -47,7 +47,7 @@ impl PostcardWords<'_> {
     }
 }
 
-impl<'s> ser::Serializer for &'s mut PostcardWords<'_> {
+impl ser::Serializer for &mut PostcardWords<'_> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Self;
@@ -378,7 +378,11 @@ mod tests {
                 f: (n as f32 / 3.0, -(n as f64) / 7.0),
             });
             same_as_postcard(&vec![Sample::Empty; n]);
-            same_as_postcard(&(0..n).map(|i| (i, "é".repeat(i))).collect::<BTreeMap<_, _>>());
+            same_as_postcard(
+                &(0..n)
+                    .map(|i| (i, "é".repeat(i)))
+                    .collect::<BTreeMap<_, _>>(),
+            );
             same_as_postcard(&(Sample::Empty, Sample::Wrapped(n as u64 * 999_999)));
             same_as_postcard(&Sample::Tuple(-(n as i32), 'ß'));
             same_as_postcard(&(Unit, Pair(n as u16 * 1000, -(n as i16)), None::<u8>, ()));
