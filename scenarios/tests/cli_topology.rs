@@ -1,10 +1,10 @@
 //! End-to-end tests through the built `clustersim` binary for the protocols with a topology
 //! (broadcast, tree_sync): the shipped scenarios, their known bugs, and bad files.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod binary;
 
-const BIN: &str = env!("CARGO_BIN_EXE_clustersim");
+use binary::{code, cs, stderr, stdout};
+use std::path::PathBuf;
 
 fn lib(protocol: &str, name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -12,28 +12,6 @@ fn lib(protocol: &str, name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn cs(args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("panicked"), "{args:?} panicked:\n{err}");
-    out
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 /// Writes `text` to a file in a fresh directory and returns both (the directory must live).
@@ -63,7 +41,11 @@ fn sender_crash_is_survived_by_reliable_broadcast() {
 #[test]
 fn known_bugs_are_caught_and_the_files_pass_because_they_are() {
     for (protocol, name, caught) in [
-        ("broadcast", "known-bug.toml", "agreement: failed as expected"),
+        (
+            "broadcast",
+            "known-bug.toml",
+            "agreement: failed as expected",
+        ),
         (
             "broadcast",
             "duplicate-delivery-bug.toml",
@@ -182,24 +164,41 @@ fn an_edge_list_is_read_relative_to_the_scenario() {
 
 #[test]
 fn leaderless_protocols_refuse_what_needs_a_leader_and_raft_refuses_a_topology() {
-    let leader_fault = with_topology("") + "[[faults]]\nat = \"1s\"\naction = \"crash\"\nnodes = \"leader\"\n";
+    let leader_fault =
+        with_topology("") + "[[faults]]\nat = \"1s\"\naction = \"crash\"\nnodes = \"leader\"\n";
     let leader_check = with_topology("") + "[checks]\nleader_within = \"1s\"\n";
-    let tree_workload = with_topology("")
-        .replace("\"broadcast\"", "\"tree_sync\"")
-        + "[workload]\nrate = 1.0\n";
-    let raft_topology = with_topology(r#"topology = { kind = "ring" }"#).replace("\"broadcast\"", "\"raft\"");
+    let tree_workload =
+        with_topology("").replace("\"broadcast\"", "\"tree_sync\"") + "[workload]\nrate = 1.0\n";
+    let raft_topology =
+        with_topology(r#"topology = { kind = "ring" }"#).replace("\"broadcast\"", "\"raft\"");
     let linearizable = with_topology("") + "[checks]\nlinearizable = true\n";
     for (text, want) in [
-        (leader_fault, "cannot be checked for selector \"leader\": it has no leader"),
-        (leader_check, "cannot be checked for `leader_within`: it has no leader"),
-        (tree_workload, "protocol \"tree_sync\" has no client workload"),
-        (raft_topology, "protocol \"raft\" takes no `[cluster] topology`"),
+        (
+            leader_fault,
+            "cannot be checked for selector \"leader\": it has no leader",
+        ),
+        (
+            leader_check,
+            "cannot be checked for `leader_within`: it has no leader",
+        ),
+        (
+            tree_workload,
+            "protocol \"tree_sync\" has no client workload",
+        ),
+        (
+            raft_topology,
+            "protocol \"raft\" takes no `[cluster] topology`",
+        ),
         (linearizable, "cannot be checked for `linearizable`"),
     ] {
         let (_dir, f) = file(&text);
         let o = cs(&["validate", &f]);
         assert_eq!(code(&o), 1, "accepted:\n{text}");
-        assert!(stderr(&o).contains(want), "missing {want:?} in\n{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(want),
+            "missing {want:?} in\n{}",
+            stderr(&o)
+        );
     }
 }
 
@@ -214,14 +213,24 @@ fn bad_protocol_parameters_point_into_the_file() {
             "[protocol.params.dissemination]\nkind = \"rumor\"\nk = 0\n",
             &["dissemination.k", "at least 1"][..],
         ),
-        ("[protocol.params]\nbugs = [\"no-relai\"]\n", &["no-relay"][..]),
-        ("[workload]\norigins = [9]\n", &["workload.origins", "n9"][..]),
+        (
+            "[protocol.params]\nbugs = [\"no-relai\"]\n",
+            &["no-relay"][..],
+        ),
+        (
+            "[workload]\norigins = [9]\n",
+            &["workload.origins", "n9"][..],
+        ),
     ] {
         let (_dir, f) = file(&(with_topology("") + params));
         let o = cs(&["validate", &f]);
         assert_eq!(code(&o), 1, "accepted {params}");
         for want in wants {
-            assert!(stderr(&o).contains(want), "missing {want:?} in\n{}", stderr(&o));
+            assert!(
+                stderr(&o).contains(want),
+                "missing {want:?} in\n{}",
+                stderr(&o)
+            );
         }
     }
 }

@@ -3,9 +3,9 @@
 
 use broadcast::repro::demers::{Setup, run};
 use broadcast::{Loss, Stop};
+use scenarios::Registry;
 use scenarios::runner::{RunOptions, run_scenario};
 use scenarios::scenario::{apply_sets, parse_literal};
-use scenarios::Registry;
 
 #[test]
 fn the_scenario_file_and_the_example_agree_run_for_run() {
@@ -36,7 +36,10 @@ fn the_scenario_file_and_the_example_agree_run_for_run() {
             assert_eq!(got("t_ave_rounds"), want.t_ave);
             assert_eq!(got("t_last_rounds"), want.t_last);
             // Feedback with k = 1 leaves some sites out on most seeds: the figures are real.
-            assert!(want.residue > 0.0 || k > 1, "{names:?} seed {seed}: {want:?}");
+            assert!(
+                want.residue > 0.0 || k > 1,
+                "{names:?} seed {seed}: {want:?}"
+            );
         }
     }
 }

@@ -137,5 +137,9 @@ fn no_repair_is_caught_by_the_tree_and_root_aggregate_checks() {
 
 #[test]
 fn keep_dead_children_is_caught_by_the_root_aggregate_check() {
-    hunt(INNER_CRASH, "keep-dead-children", "tree sync: root aggregate");
+    hunt(
+        INNER_CRASH,
+        "keep-dead-children",
+        "tree sync: root aggregate",
+    );
 }

@@ -2,14 +2,15 @@
 //! (`clustersim new NAME`): checkpoints by `box_clone`, messages in flight and their text,
 //! cut links, the drawn topology and commands typed by a person.
 
-use scenarios::registry::{Protocol, Registry, Run};
 use scenarios::Scenario;
+use scenarios::registry::{Protocol, Registry, Run};
 use sim_core::{Duration, Fault, MessageId, NodeId, PartitionSpec, Time};
 
 fn build(p: &dyn Protocol, seed: u64) -> Box<dyn Run> {
     let s = Scenario::from_str(&format!("{}.toml", p.name()), p.template())
         .unwrap_or_else(|e| panic!("{}: {e}", p.name()));
-    p.build(&s, seed).unwrap_or_else(|e| panic!("{}: {e}", p.name()))
+    p.build(&s, seed)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.name()))
 }
 
 fn at_ms(ms: u64) -> Time {
@@ -36,7 +37,11 @@ fn a_clone_runs_on_exactly_as_the_original() {
         assert_eq!(copy.fingerprint(), at_checkpoint, "{name}");
         original.run_until(at_ms(1500)).unwrap();
         copy.run_until(at_ms(1500)).unwrap();
-        assert_ne!(original.fingerprint(), at_checkpoint, "{name}: nothing happened");
+        assert_ne!(
+            original.fingerprint(),
+            at_checkpoint,
+            "{name}: nothing happened"
+        );
         assert_eq!(copy.fingerprint(), original.fingerprint(), "{name}");
         assert_eq!(copy.stats(), original.stats(), "{name}");
         assert_eq!(copy.metrics(), original.metrics(), "{name}");
@@ -60,7 +65,10 @@ fn messages_in_flight_have_text_and_arrive_in_order() {
                 assert!(w[0].due_at <= w[1].due_at, "{name}: not earliest first");
             }
             for m in &flying {
-                assert!(m.due_at >= run.now() && m.sent_at <= run.now(), "{name}: {m:?}");
+                assert!(
+                    m.due_at >= run.now() && m.sent_at <= run.now(),
+                    "{name}: {m:?}"
+                );
                 let text = run
                     .message_text(m.id)
                     .unwrap_or_else(|| panic!("{name}: no text for {m:?}"));
@@ -122,7 +130,9 @@ fn typed_commands_act_or_are_refused_with_the_expected_form() {
     ] {
         let mut run = build(registry.get(name).unwrap(), 2);
         run.run_until(at_ms(600)).unwrap();
-        let answer = run.submit(good).unwrap_or_else(|e| panic!("{name}: {good}: {e}"));
+        let answer = run
+            .submit(good)
+            .unwrap_or_else(|e| panic!("{name}: {good}: {e}"));
         assert!(!answer.is_empty(), "{name}");
         let refusal = run.submit(bad).expect_err(bad);
         assert!(!refusal.is_empty(), "{name}");
