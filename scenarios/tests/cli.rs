@@ -1,10 +1,10 @@
 //! End-to-end tests of every subcommand through the built `clustersim` binary, on the shipped
 //! scenario files and on bad ones.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod binary;
 
-const BIN: &str = env!("CARGO_BIN_EXE_clustersim");
+use binary::{code, cs, cs_env, stderr, stdout};
+use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -19,34 +19,6 @@ fn testdata(name: &str) -> String {
         "{}/../../shared/testdata/porcupine-kv/{name}",
         env!("CARGO_MANIFEST_DIR")
     )
-}
-
-fn cs(args: &[&str]) -> Output {
-    cs_env(args, &[])
-}
-
-fn cs_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(BIN);
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().expect("the binary runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("panicked"), "{args:?} panicked:\n{err}");
-    out
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 #[test]

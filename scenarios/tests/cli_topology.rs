@@ -1,10 +1,10 @@
 //! End-to-end tests through the built `clustersim` binary for the protocols with a topology
 //! (broadcast, tree_sync): the shipped scenarios, their known bugs, and bad files.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod binary;
 
-const BIN: &str = env!("CARGO_BIN_EXE_clustersim");
+use binary::{code, cs, stderr, stdout};
+use std::path::PathBuf;
 
 fn lib(protocol: &str, name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -12,28 +12,6 @@ fn lib(protocol: &str, name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn cs(args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("panicked"), "{args:?} panicked:\n{err}");
-    out
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 /// Writes `text` to a file in a fresh directory and returns both (the directory must live).

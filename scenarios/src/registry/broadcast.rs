@@ -9,7 +9,7 @@
 //! restarted.
 
 use super::kv_common::invalid;
-use super::overlay::{edges, overlay, parse_node};
+use super::overlay::{LEADERLESS, edges, overlay, parse_node, simulation};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
@@ -180,13 +180,7 @@ impl Protocol for BroadcastProtocol {
         TEMPLATE
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            leader: false,
-            convergence: true,
-            linearizability: false,
-            clients: false,
-            topology: true,
-        }
+        LEADERLESS
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
         let mut config: Config = s.params()?;
@@ -207,14 +201,10 @@ impl Protocol for BroadcastProtocol {
             .with_overlay(overlay(s, seed)?)
             .prepare(n)
             .map_err(|e| invalid(s, format!("in [protocol.params]: {e}")))?;
-        let mut sim = Simulation::new(s.sim_config(seed), vec![config.clone(); n as usize])
-            .map_err(|e| ScenarioError::sim(format!("{}: building broadcast", s.origin.file), e))?;
-        if s.checks.invariants {
+        let sim = simulation(s, seed, "broadcast", config.clone(), |sim| {
             sim.add_checker(NoDuplicateDelivery::default());
             sim.add_checker(Integrity::default());
-        } else {
-            sim.annotate("invariant checkers off ([checks] invariants = false)");
-        }
+        })?;
         Ok(Box::new(Driver::new(
             "broadcast",
             sim,

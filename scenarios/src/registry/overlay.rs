@@ -2,11 +2,45 @@
 //! overlay built from `[cluster] topology`, the edges the front end draws, and reading a node
 //! id typed by a person.
 
+use super::Capabilities;
 use super::kv_common::invalid;
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
-use sim_core::NodeId;
+use sim_core::{Node, NodeId, Simulation};
 use topology::Overlay;
+
+/// What a leaderless protocol over a topology can be asked about: convergence, nothing that
+/// needs a leader or clients.
+pub const LEADERLESS: Capabilities = Capabilities {
+    leader: false,
+    convergence: true,
+    linearizability: false,
+    clients: false,
+    topology: true,
+};
+
+/// A simulation of the scenario's servers, all with `config`, with the protocol's invariant
+/// checkers added by `checkers` unless the file switched them off (which the trace notes).
+pub fn simulation<N: Node>(
+    s: &Scenario,
+    seed: u64,
+    protocol: &str,
+    config: N::Config,
+    checkers: impl FnOnce(&mut Simulation<N>),
+) -> Result<Simulation<N>, ScenarioError>
+where
+    N::Config: Clone,
+{
+    let n = s.cluster.servers() as usize;
+    let mut sim = Simulation::new(s.sim_config(seed), vec![config; n])
+        .map_err(|e| ScenarioError::sim(format!("{}: building {protocol}", s.origin.file), e))?;
+    if s.checks.invariants {
+        checkers(&mut sim);
+    } else {
+        sim.annotate("invariant checkers off ([checks] invariants = false)");
+    }
+    Ok(sim)
+}
 
 /// The overlay of the scenario's topology for `seed` (everyone may talk to everyone when the
 /// file names no topology).

@@ -6,7 +6,7 @@
 //! their values, and the root's figure known everywhere. `converged_by` waits for all three.
 
 use super::kv_common::invalid;
-use super::overlay::{edges, no_workload, overlay, parse_node};
+use super::overlay::{LEADERLESS, edges, no_workload, overlay, parse_node, simulation};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
@@ -135,13 +135,7 @@ impl Protocol for TreeSyncProtocol {
         TEMPLATE
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            leader: false,
-            convergence: true,
-            linearizability: false,
-            clients: false,
-            topology: true,
-        }
+        LEADERLESS
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
         no_workload(
@@ -155,13 +149,9 @@ impl Protocol for TreeSyncProtocol {
             .with_overlay(overlay(s, seed)?)
             .prepare(n)
             .map_err(|e| invalid(s, format!("in [protocol.params]: {e}")))?;
-        let mut sim = Simulation::new(s.sim_config(seed), vec![config.clone(); n as usize])
-            .map_err(|e| ScenarioError::sim(format!("{}: building tree_sync", s.origin.file), e))?;
-        if s.checks.invariants {
-            sim.add_checker(NodeSanity);
-        } else {
-            sim.annotate("invariant checkers off ([checks] invariants = false)");
-        }
+        let sim = simulation(s, seed, "tree_sync", config.clone(), |sim| {
+            sim.add_checker(NodeSanity)
+        })?;
         Ok(Box::new(Driver::new(
             "tree_sync",
             sim,
