@@ -29,6 +29,10 @@ pub struct Leading {
     pub queue: VecDeque<Command>,
     /// When the oldest queued command arrived (the leader's clock).
     pub queued_since: Time,
+    /// Elected behind a promiser's snapshot: whom to ask for the chosen values below which
+    /// slot. Kept until the leader has applied up to it, so a lost or partial catch-up answer
+    /// is asked for again instead of leaving the leader (and its commit point) stuck.
+    pub behind: Option<(NodeId, u64)>,
 }
 
 impl Leading {
@@ -40,6 +44,7 @@ impl Leading {
             in_flight: BTreeMap::new(),
             queue,
             queued_since: Time::ZERO,
+            behind: None,
         }
     }
 

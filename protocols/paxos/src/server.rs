@@ -5,7 +5,9 @@
 //! open slot at once under a fresh ballot; once a quorum promises, it re-proposes what the
 //! promises reported, fills gaps with no-ops, commits a leader marker, and from then on runs
 //! only phase 2, for a window of slots. Commits reach followers piggybacked on accepts and
-//! heartbeats; a follower that cannot tell a committed slot's value asks for it.
+//! heartbeats; a follower that cannot tell a committed slot's value asks for it. A leader
+//! elected behind a promiser's snapshot asks that promiser for the chosen values it lacks
+//! until it has them, and any server keeps asking while catch-up answers come back full.
 
 use crate::acceptor::{AcceptOutcome, Acceptor};
 use crate::leader::{Leading, Proposal};
@@ -267,14 +269,7 @@ impl Server {
             Msg::Chosen {
                 from: first,
                 values,
-            } => {
-                for (i, v) in values.into_iter().enumerate() {
-                    if let Some(slot) = first.checked_add(i as u64) {
-                        self.replica.learn(slot, v);
-                    }
-                }
-                self.apply(ctx);
-            }
+            } => self.on_chosen(from, first, values, ctx),
             Msg::Snapshot(s) => self.install_snapshot(s, ctx),
             Msg::Request(req) => self.on_request(from, req, ctx),
             Msg::Reply(_) => {}
@@ -423,6 +418,9 @@ impl Server {
         if let Some(n) = outcome.catch_up_from
             && outcome.base > self.replica.applied()
         {
+            if let Proposer::Leading(l) = &mut self.proposer {
+                l.behind = Some((n, outcome.base));
+            }
             self.ask_catch_up(n, ctx);
         }
         self.fill_window(ctx);
@@ -584,6 +582,7 @@ impl Server {
             }
             Proposer::Follower => {}
         }
+        self.leader_catch_up(ctx);
     }
 
     // ---- learner -----------------------------------------------------------------------------
@@ -638,6 +637,38 @@ impl Server {
         }
         self.catch_up = Some((from, now));
         self.send(to, Msg::CatchUp { from }, ctx);
+    }
+
+    /// Learns a catch-up answer. A full batch means the sender may hold more: ask it for the
+    /// next one at once, so a server far behind catches up whether or not new slots are being
+    /// chosen (an idle leader's heartbeats would otherwise be the only prompt, and a lagging
+    /// leader gets none).
+    fn on_chosen(&mut self, from: NodeId, first: u64, values: Vec<Value>, ctx: NodeCtx<'_, '_>) {
+        let full = values.len() as u64 >= self.config.catch_up_batch;
+        let before = self.replica.applied();
+        for (i, v) in values.into_iter().enumerate() {
+            if let Some(slot) = first.checked_add(i as u64) {
+                self.replica.learn(slot, v);
+            }
+        }
+        self.apply(ctx);
+        if full && self.replica.applied() > before {
+            self.ask_catch_up(from, ctx);
+        }
+    }
+
+    /// A leader elected behind a promiser's snapshot asks again (at most once per resend
+    /// interval for the same slot) until it has applied up to that snapshot.
+    fn leader_catch_up(&mut self, ctx: NodeCtx<'_, '_>) {
+        let applied = self.replica.applied();
+        let Proposer::Leading(l) = &mut self.proposer else {
+            return;
+        };
+        match l.behind {
+            Some((_, upto)) if applied >= upto => l.behind = None,
+            Some((peer, _)) => self.ask_catch_up(peer, ctx),
+            None => {}
+        }
     }
 
     fn answer_catch_up(&mut self, to: NodeId, from: u64, ctx: NodeCtx<'_, '_>) {
