@@ -1,6 +1,7 @@
-//! `clustersim explore`: it finds every known Raft and Paxos bug within a small seed budget and
-//! shrinks each to a few faults; the correct protocols survive the explored seeds; the results
-//! do not depend on the number of threads; a shrunk file replays through the binary.
+//! `clustersim explore`: it finds every known Raft, Paxos, broadcast and tree sync bug within a
+//! small seed budget and shrinks each to a few faults; the correct protocols survive the
+//! explored seeds; the results do not depend on the number of threads; a shrunk file replays
+//! through the binary.
 
 use scenarios::explore::{self, Exploration, Prepared, shrink, write};
 use scenarios::{Registry, Scenario};
@@ -98,9 +99,58 @@ fn finds_and_shrinks_paxos_bugs() {
     );
 }
 
+/// Finds and shrinks a bug of `path`, then checks that the shrunk schedule is safe without the
+/// bug: the failure is the bug's, not the schedule's (nor a run cut too short to finish).
+fn find_bug(path: &str, seeds: u64, check: &str) {
+    let (seed, shrunk) = find(path, seeds, check);
+    let mut plain = shrunk.scenario.clone();
+    assert!(
+        plain.protocol.params.remove("bugs").is_some(),
+        "{path}: the shrunk scenario keeps the bug"
+    );
+    let verdict = explore::judge(&Registry::builtin(), &plain, seed);
+    assert_eq!(verdict, None, "{path}: the shrunk schedule without the bug");
+}
+
+#[test]
+fn finds_and_shrinks_broadcast_bugs() {
+    find_bug(
+        "broadcast/explore-deliver-duplicates.toml",
+        16,
+        "invariant no duplicate delivery",
+    );
+    find_bug(
+        "broadcast/explore-corrupt-relay.toml",
+        16,
+        "invariant integrity",
+    );
+    find_bug("broadcast/explore-no-relay.toml", 16, "agreement");
+}
+
+#[test]
+fn finds_and_shrinks_tree_sync_bugs() {
+    find_bug(
+        "tree_sync/explore-no-repair.toml",
+        16,
+        "tree sync: one tree",
+    );
+    // A parent keeps a dead child only if the child's crash outlasts the heal: the first such
+    // run is seed 34.
+    find_bug(
+        "tree_sync/explore-keep-dead-children.toml",
+        40,
+        "tree sync: root aggregate",
+    );
+}
+
 #[test]
 fn correct_protocols_survive_explored_seeds() {
-    for path in ["raft/explore.toml", "paxos/explore.toml"] {
+    for path in [
+        "raft/explore.toml",
+        "paxos/explore.toml",
+        "broadcast/explore.toml",
+        "tree_sync/explore.toml",
+    ] {
         let found = explore_on(2, &prepared(path), 0..200);
         assert_eq!(found.ran, 200);
         assert!(
@@ -208,4 +258,24 @@ fn explore_refuses_a_run_without_phases() {
     let (code, text) = cs(&["explore", &lib("raft/explore.toml").display().to_string()]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("give --seeds"), "{text}");
+}
+
+#[test]
+fn explore_refuses_a_size_inside_the_range_the_topology_cannot_have() {
+    // A 3-regular graph needs an even number of nodes: 4 and 6 are fine, 5 in between is not.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("regular.toml");
+    std::fs::write(
+        &path,
+        "name = \"x\"\n[protocol]\nname = \"broadcast\"\n[protocol.params.dissemination]\n\
+         kind = \"reliable\"\n[cluster]\ntopology = { kind = \"random-regular\", degree = 3 }\n\
+         [run]\nsafety = \"1s\"\nliveness = \"1s\"\n[explore]\nnodes = [4, 6]\n",
+    )
+    .expect("writable");
+    let (code, text) = cs(&["explore", &path.display().to_string(), "--seeds", "3"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("explore.nodes: protocol \"broadcast\" cannot run 5 servers"),
+        "{text}"
+    );
 }

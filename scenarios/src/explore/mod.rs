@@ -45,7 +45,8 @@ pub struct Prepared {
 
 impl Prepared {
     /// Checks that `base` can be explored: a registered protocol, sane bounds, a safety and a
-    /// liveness phase, and both ends of the cluster-size range accepted by the protocol.
+    /// liveness phase, and every cluster size of the range accepted by the protocol (a topology
+    /// such as `random-regular` with an odd degree accepts only some sizes between the ends).
     pub fn new(registry: &Registry, base: Scenario) -> Result<Prepared, ScenarioError> {
         let file = base.origin.file.clone();
         let problem = |msg: String| ScenarioError::one(Diagnostic::at(&file, None, None, msg));
@@ -70,7 +71,7 @@ impl Prepared {
             base,
         };
         derive::explored_checks(&mut p);
-        for n in p.bounds.nodes {
+        for n in p.bounds.nodes[0]..=p.bounds.nodes[1] {
             let mut s = p.base.clone();
             s.cluster.nodes = Spanned::new(0..0, n);
             s.faults.clear();

@@ -8,6 +8,7 @@
 use super::Finding;
 use crate::check::{Verdict, check_file};
 use crate::registry::Registry;
+use crate::runner::{RunOptions, run_scenario};
 use crate::scenario::{Recorded, Scenario};
 use std::path::Path;
 use toml::Spanned;
@@ -37,6 +38,45 @@ fn short(detail: &str) -> String {
         Some((i, _)) => format!("{}...", &line[..i]),
         None => line.to_string(),
     }
+}
+
+/// The `expect_failure` prefix of a shrunk run: the failing check's name, or, when other checks
+/// the protocol always makes fail with it (tree sync's "one tree", "root aggregate" and
+/// "disseminated" all judge the same broken tree), the words their names share, so that the
+/// replay expects every failure it shows.
+fn expected_failure(registry: &Registry, s: &Scenario, seed: u64, check: &str) -> String {
+    let opts = RunOptions {
+        seed: Some(seed),
+        ..RunOptions::default()
+    };
+    let failing: Vec<String> = match run_scenario(registry, s, &opts) {
+        Ok(f) => f.report.failures().map(|c| c.name.clone()).collect(),
+        Err(_) => Vec::new(),
+    };
+    shared_words(check, &failing)
+}
+
+/// The longest run of whole words at the start of `check` (without a trailing `:`) that
+/// every name in `names` starts with as whole words; `check` itself when they share none.
+fn shared_words(check: &str, names: &[String]) -> String {
+    let boundary =
+        |text: &str, end: usize| end == text.len() || text[end..].starts_with([' ', ':']);
+    let ends = (1..=check.len())
+        .rev()
+        .filter(|&e| check.is_char_boundary(e) && boundary(check, e));
+    for end in ends {
+        let words = &check[..end];
+        if names
+            .iter()
+            .all(|n| n.starts_with(words) && boundary(n, end))
+        {
+            let kept = words.trim_end_matches([' ', ':']);
+            if !kept.is_empty() {
+                return kept.to_string();
+            }
+        }
+    }
+    check.to_string()
 }
 
 /// Writes `s` (an explored scenario for `seed`) to `path` atomically, as a file that
@@ -78,7 +118,8 @@ pub fn write_shrunk(
         faults_before,
         s.faults.len()
     );
-    s.checks.expect_failure = Some(Spanned::new(0..0, finding.check.clone()));
+    let expected = expected_failure(registry, &s, seed, &finding.check);
+    s.checks.expect_failure = Some(Spanned::new(0..0, expected));
     s.recorded = vec![Recorded {
         seed,
         fingerprint: None,
@@ -108,4 +149,39 @@ pub fn write_shrunk(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shared_words;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_failing_check_alone_is_expected_by_its_name() {
+        let n = names(&["invariant Log Matching"]);
+        assert_eq!(
+            shared_words("invariant Log Matching", &n),
+            "invariant Log Matching"
+        );
+    }
+
+    #[test]
+    fn checks_failing_together_are_expected_by_the_words_they_share() {
+        let n = names(&[
+            "tree sync: one tree",
+            "tree sync: root aggregate",
+            "tree sync: disseminated",
+        ]);
+        assert_eq!(shared_words("tree sync: one tree", &n), "tree sync");
+        // A shared part of a word is not a word.
+        let n = names(&["agreement", "agree"]);
+        assert_eq!(shared_words("agreement", &n), "agreement");
+        let n = names(&["tree sync: one tree", "tree sync: one treetop"]);
+        assert_eq!(shared_words("tree sync: one tree", &n), "tree sync: one");
+        let n = names(&["tree sync: one tree", "tree sync: ones"]);
+        assert_eq!(shared_words("tree sync: one tree", &n), "tree sync");
+    }
 }
