@@ -8,6 +8,7 @@
 //! entry with [`Scenario::params`] and [`Scenario::workload`], which keep pointing into the
 //! file when the protocol's own types reject a value.
 
+mod append;
 mod checks;
 mod faults;
 mod load;
@@ -19,6 +20,7 @@ mod selector;
 mod set;
 mod topology;
 
+pub use append::append_faults;
 pub use checks::{Checks, Expect};
 pub use faults::{Action, Bridge, FaultEvent, OneWay};
 pub use nemesis::{Nemesis, NemesisKind};
