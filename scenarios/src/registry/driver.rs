@@ -125,6 +125,9 @@ where
     fn next_event_time(&self) -> Option<Time> {
         self.sim.next_event_time()
     }
+    fn next_input_time(&self) -> Time {
+        self.sim.next_input_time()
+    }
     fn seed(&self) -> u64 {
         self.sim.seed()
     }

@@ -202,6 +202,14 @@ impl Registry {
             );
         }
         for f in &s.faults {
+            if *f.action.get_ref() == crate::scenario::Action::Submit {
+                refuse(
+                    caps.clients,
+                    f.action.span(),
+                    "action \"submit\"",
+                    "it has no clients to type a command into",
+                );
+            }
             for (sel, sp) in f.selectors() {
                 if *sel == crate::scenario::Selector::Leader {
                     refuse(caps.leader, sp, "selector \"leader\"", "it has no leader");

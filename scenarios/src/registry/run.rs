@@ -76,6 +76,9 @@ pub trait Run: Send {
     fn in_flight(&self) -> Vec<InFlight>;
     /// A message in flight as text (its JSON, or its `Debug` form).
     fn message_text(&self, id: MessageId) -> Option<String>;
+    /// The earliest time an input applied now can take effect and still replay from a scenario
+    /// file at the same place (see `Simulation::next_input_time`).
+    fn next_input_time(&self) -> Time;
     /// Applies a fault at the next input time (see `Simulation::inject`).
     fn inject(&mut self, fault: Fault) -> Result<Time, SimError>;
     /// Applies a fault at once (see `Simulation::apply_now`).

@@ -1,5 +1,6 @@
 //! The runner's own timeline: what it has to do at which virtual time, in a fixed order.
 
+use crate::scenario::{Action, Scenario};
 use sim_core::Time;
 use std::collections::BTreeMap;
 
@@ -16,6 +17,8 @@ pub(crate) enum Item {
     Heal,
     /// Look at the cluster for the leader and convergence watches.
     Probe,
+    /// The file's fault number `i` is a client command (`action = "submit"`).
+    Submit(usize),
     /// The end of the run.
     End,
 }
@@ -37,29 +40,90 @@ pub(crate) enum Undo {
 }
 
 /// Ordering class at one time: faults first (they go in ahead of the nodes' events at that
-/// time), then probes (which look at the state after that time's events), then the end.
+/// time), then probes and client commands (which see the state after that time's events), then
+/// the end.
 pub(crate) fn class(item: &Item) -> u8 {
     match item {
         Item::Fault(_) | Item::Strike(_) | Item::Undo(_) | Item::Heal => 0,
-        Item::Probe => 1,
+        Item::Probe | Item::Submit(_) => 1,
         Item::End => 2,
     }
 }
 
-/// Items by `(time, class, insertion number)`.
-#[derive(Default)]
+/// Within a class at one time, the file's faults go first, in file order, whenever they were
+/// added: a fault recorded during a live session is appended to the file, and replaying the
+/// file must put it exactly where the session did.
+fn rank(item: &Item) -> u8 {
+    match item {
+        Item::Fault(_) | Item::Submit(_) => 0,
+        _ => 1,
+    }
+}
+
+/// Items by `(time, class, rank, insertion number)`.
+#[derive(Clone, Default)]
 pub(crate) struct Agenda {
-    items: BTreeMap<(Time, u8, u64), Item>,
+    items: BTreeMap<(Time, u8, u8, u64), Item>,
     next: u64,
 }
 
 impl Agenda {
     pub(crate) fn push(&mut self, at: Time, item: Item) {
-        self.items.insert((at, class(&item), self.next), item);
+        self.items
+            .insert((at, class(&item), rank(&item), self.next), item);
         self.next += 1;
     }
 
+    /// Adds the file's fault number `i` at its time plus `delay` (its drawn jitter).
+    pub(crate) fn push_fault(&mut self, s: &Scenario, i: usize, delay: u64) {
+        let f = &s.faults[i];
+        let at = Time(f.at.get_ref().nanos().saturating_add(delay));
+        if *f.action.get_ref() == Action::Submit {
+            self.push(at, Item::Submit(i));
+        } else {
+            self.push(at, Item::Fault(i));
+        }
+    }
+
     pub(crate) fn pop(&mut self) -> Option<(Time, Item)> {
-        self.items.pop_first().map(|((t, _, _), item)| (t, item))
+        self.items.pop_first().map(|((t, ..), item)| (t, item))
+    }
+
+    /// The next item without taking it.
+    pub(crate) fn peek(&self) -> Option<(Time, &Item)> {
+        self.items
+            .first_key_value()
+            .map(|((t, ..), item)| (*t, item))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_go_first_at_one_time_whenever_they_were_added() {
+        let mut a = Agenda::default();
+        let t = Time(5);
+        a.push(t, Item::Heal);
+        a.push(t, Item::Strike(0));
+        a.push(t, Item::Probe);
+        a.push(t, Item::Fault(3));
+        a.push(Time(4), Item::End);
+        a.push(t, Item::Fault(1));
+        a.push(t, Item::Submit(2));
+        let order: Vec<Item> = std::iter::from_fn(|| a.pop().map(|(_, i)| i)).collect();
+        assert_eq!(
+            order,
+            vec![
+                Item::End,
+                Item::Fault(3),
+                Item::Fault(1),
+                Item::Heal,
+                Item::Strike(0),
+                Item::Submit(2),
+                Item::Probe,
+            ]
+        );
     }
 }

@@ -10,17 +10,32 @@ use crate::registry::{CheckResult, Metrics, Run};
 use crate::scenario::Scenario;
 use sim_core::{Duration, Fault, NodeStatus, Outcome, Step, Time, Violation};
 use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// The last time whose events must have run before agenda `item` at `t` acts: faults go in
+/// ahead of the events at their time, probes, commands and the end look at the state after
+/// them. `None`: nothing has to run first (a fault at time zero).
+pub(crate) fn due(t: Time, item: &Item) -> Option<Time> {
+    if super::agenda::class(item) == 0 {
+        t.0.checked_sub(1).map(Time)
+    } else {
+        Some(t)
+    }
+}
 
 /// Records `(trace events, fingerprint)` each time the trace passes a multiple of `every`.
+#[derive(Clone)]
 pub(crate) struct Checkpointer {
     every: u64,
     next: u64,
     pub(crate) points: Vec<(u64, u64)>,
 }
 
-/// The state of one scenario run.
-pub(crate) struct Runner<'a> {
-    pub(crate) s: &'a Scenario,
+/// The state of one scenario run. Cloning it takes a checkpoint of the whole run, agenda and
+/// watches included (see [`super::Live`]).
+#[derive(Clone)]
+pub(crate) struct Runner {
+    pub(crate) s: Arc<Scenario>,
     pub(crate) run: Box<dyn Run>,
     pub(crate) agenda: Agenda,
     pub(crate) notes: Vec<FaultNote>,
@@ -32,12 +47,12 @@ pub(crate) struct Runner<'a> {
     pub(crate) watches: Watches,
     pub(crate) violation: Option<Violation>,
     checkpoints: Option<Checkpointer>,
-    end: Time,
+    pub(crate) end: Time,
 }
 
-impl<'a> Runner<'a> {
+impl Runner {
     pub(crate) fn new(
-        s: &'a Scenario,
+        s: Arc<Scenario>,
         mut run: Box<dyn Run>,
         checkpoint_every: Option<u64>,
     ) -> Self {
@@ -50,10 +65,7 @@ impl<'a> Runner<'a> {
                 Some(j) if j > 0 => run.faults_rng().below(j),
                 _ => 0,
             };
-            agenda.push(
-                Time(f.at.get_ref().nanos().saturating_add(delay)),
-                Item::Fault(i),
-            );
+            agenda.push_fault(&s, i, delay);
         }
         for (i, n) in s.nemesis.iter().enumerate() {
             let first = n.from.as_ref().unwrap_or(&n.interval).get_ref().nanos();
@@ -63,7 +75,7 @@ impl<'a> Runner<'a> {
             agenda.push(heal, Item::Heal);
         }
         agenda.push(end, Item::End);
-        let watches = Watches::new(s);
+        let watches = Watches::new(&s);
         Runner {
             s,
             run,
@@ -83,7 +95,7 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn sim_err(&self, e: sim_core::SimError) -> ScenarioError {
+    pub(crate) fn sim_err(&self, e: sim_core::SimError) -> ScenarioError {
         ScenarioError::sim(
             format!(
                 "{} (seed {}) at {}",
@@ -151,47 +163,76 @@ impl<'a> Runner<'a> {
             .unwrap_or(NodeStatus::Down)
     }
 
+    /// Arms the first probe; call once, before the first agenda item.
+    pub(crate) fn start(&mut self) {
+        self.arm_probe(Time::ZERO);
+    }
+
+    /// Fault number `i` of the file is a client command: type it in now, at `t`, after every
+    /// event up to `t` (a command the protocol refuses is noted, not fatal).
+    pub(crate) fn submit(&mut self, t: Time, i: usize) {
+        let s = Arc::clone(&self.s);
+        let command = s.faults[i].command.as_ref().map_or("", |c| c.get_ref());
+        let text = match self.run.submit(command) {
+            Ok(done) if done.is_empty() => format!("submit {command}"),
+            Ok(done) => format!("submit {command}: {done}"),
+            Err(why) => format!("submit {command} refused: {why}"),
+        };
+        self.note(t, text);
+    }
+
     /// Schedules a probe after `at` if a watch still waits.
-    fn arm_probe(&mut self, at: Time) {
+    pub(crate) fn arm_probe(&mut self, at: Time) {
         if let Some(next) = self.watches.next_probe(at) {
             self.agenda.push(next, Item::Probe);
         }
     }
 
     pub(crate) fn run(mut self) -> Result<Finished, ScenarioError> {
-        self.arm_probe(Time::ZERO);
+        self.start();
         while let Some((t, item)) = self.agenda.pop() {
-            if t > self.end {
+            if t > self.end || self.act(t, item)? {
                 break;
-            }
-            match item {
-                Item::End => {
-                    self.advance(t)?;
-                    break;
-                }
-                Item::Probe => {
-                    if self.advance(t)? {
-                        break;
-                    }
-                    self.watches.probe(t, self.run.as_ref());
-                    self.arm_probe(t);
-                }
-                other => {
-                    if t > Time::ZERO && self.advance(Time(t.0 - 1))? {
-                        break;
-                    }
-                    match other {
-                        Item::Fault(i) => self.file_fault(t, i)?,
-                        Item::Strike(i) => self.strike(t, i)?,
-                        Item::Undo(undo) => self.undo(t, &undo)?,
-                        Item::Heal => self.heal(t)?,
-                        Item::Probe | Item::End => {}
-                    }
-                    self.arm_probe(t);
-                }
             }
         }
         self.finish()
+    }
+
+    /// Does agenda `item` at `t`: runs the simulation up to where the item belongs (see
+    /// [`due`]), then acts. `true` when the run is over (its end, or a violated invariant).
+    pub(crate) fn act(&mut self, t: Time, item: Item) -> Result<bool, ScenarioError> {
+        match item {
+            Item::End => {
+                self.advance(t)?;
+                return Ok(true);
+            }
+            Item::Probe => {
+                if self.advance(t)? {
+                    return Ok(true);
+                }
+                self.watches.probe(t, self.run.as_ref());
+            }
+            Item::Submit(i) => {
+                if self.advance(t)? {
+                    return Ok(true);
+                }
+                self.submit(t, i);
+            }
+            other => {
+                if t > Time::ZERO && self.advance(Time(t.0 - 1))? {
+                    return Ok(true);
+                }
+                match other {
+                    Item::Fault(i) => self.file_fault(t, i)?,
+                    Item::Strike(i) => self.strike(t, i)?,
+                    Item::Undo(undo) => self.undo(t, &undo)?,
+                    Item::Heal => self.heal(t)?,
+                    Item::Probe | Item::Submit(_) | Item::End => {}
+                }
+            }
+        }
+        self.arm_probe(t);
+        Ok(false)
     }
 
     /// The heal between the phases: every partition, crashed node, paused node, degraded link
@@ -261,7 +302,7 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn finish(mut self) -> Result<Finished, ScenarioError> {
+    pub(crate) fn finish(mut self) -> Result<Finished, ScenarioError> {
         let mut checks = Vec::new();
         match &self.violation {
             Some(v) => checks.push(CheckResult::fail(
@@ -281,7 +322,7 @@ impl<'a> Runner<'a> {
         let mut metrics = self.run.metrics();
         self.generic_metrics(&mut metrics);
         self.watches.metrics(&mut metrics);
-        checks.extend(self.watches.judge(self.s, self.run.now()));
+        checks.extend(self.watches.judge(&self.s, self.run.now()));
         checks.extend(self.judge_expectations(&metrics));
         if let Some(prefix) = &self.s.checks.expect_failure {
             expect_failure(&mut checks, prefix.get_ref());

@@ -9,17 +9,20 @@
 
 mod agenda;
 mod engine;
+mod live;
 mod nemesis;
 mod report;
 mod resolve;
 mod watch;
 
+pub use live::{Live, LiveStep};
 pub use report::{FaultNote, RunReport};
 
 use crate::error::ScenarioError;
 use crate::registry::{Registry, Run};
 use crate::scenario::Scenario;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Where the trace of a run goes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -70,7 +73,8 @@ pub fn run_scenario(
             run.set_trace_sink(sim_core::TraceSink::Jsonl(sink));
         }
     }
-    let finished = engine::Runner::new(scenario, run, opts.checkpoint_every).run()?;
+    let finished =
+        engine::Runner::new(Arc::new(scenario.clone()), run, opts.checkpoint_every).run()?;
     finish_file_trace(finished, &opts.trace)
 }
 

@@ -6,10 +6,11 @@ use crate::error::ScenarioError;
 use crate::scenario::NemesisKind;
 use sim_core::{Duration, Fault, LinkModel, NodeId, NodeStatus, PartitionSpec, Time};
 
-impl Runner<'_> {
+impl Runner {
     /// Nemesis number `i` strikes at `t`, and schedules its undo and its next strike.
     pub(crate) fn strike(&mut self, t: Time, i: usize) -> Result<(), ScenarioError> {
-        let n = &self.s.nemesis[i];
+        let s = std::sync::Arc::clone(&self.s);
+        let n = &s.nemesis[i];
         let kind = *n.kind.get_ref();
         let horizon = self.s.run.fault_horizon();
         let until = n

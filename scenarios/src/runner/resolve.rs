@@ -12,7 +12,7 @@ pub(crate) struct Picks {
     shuffle: Option<Vec<u32>>,
 }
 
-impl Runner<'_> {
+impl Runner {
     /// The servers an action can act on, for `random`.
     fn candidates(&self, action: Action) -> Vec<u32> {
         let want: &[NodeStatus] = match action {
@@ -62,7 +62,8 @@ impl Runner<'_> {
 
     /// Fault number `i` of the file fires at `t`.
     pub(crate) fn file_fault(&mut self, t: Time, i: usize) -> Result<(), ScenarioError> {
-        let f: &FaultEvent = &self.s.faults[i];
+        let s = std::sync::Arc::clone(&self.s);
+        let f: &FaultEvent = &s.faults[i];
         let action = *f.action.get_ref();
         let leader = self.run.leader();
         let mut picks = Picks::default();
@@ -153,6 +154,8 @@ impl Runner<'_> {
                 }
             }
             Action::Heal => faults.push(Fault::HealAll),
+            // A client command is typed in by the runner's `submit`, not applied as a fault.
+            Action::Submit => {}
             Action::HealLink | Action::DegradeLink | Action::RestoreLink => {
                 let none = Selector::Nodes(vec![]);
                 let from_sel = f.from.as_ref().map_or(&none, |s| s.get_ref()).clone();

@@ -35,6 +35,7 @@ impl Watch {
 }
 
 /// The runner's watches.
+#[derive(Clone)]
 pub(crate) struct Watches {
     probe: Duration,
     leader: Option<Watch>,

@@ -43,6 +43,9 @@ pub enum Action {
     RestoreLink,
     /// Make the clocks of `nodes` run `rate` times as fast.
     ClockDrift,
+    /// Type the client `command` (`put x 1`, `get x`) into the first running client, after
+    /// every event up to `at` (protocols without clients refuse it when the file is loaded).
+    Submit,
 }
 
 impl Action {
@@ -59,6 +62,7 @@ impl Action {
             Action::DegradeLink => "degrade-link",
             Action::RestoreLink => "restore-link",
             Action::ClockDrift => "clock-drift",
+            Action::Submit => "submit",
         }
     }
 }
@@ -132,6 +136,9 @@ pub struct FaultEvent {
     /// New bandwidth of degraded links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
+    /// The client command of a submit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Spanned<String>>,
 }
 
 impl FaultEvent {
@@ -153,6 +160,7 @@ impl FaultEvent {
             loss: None,
             duplicate: None,
             bandwidth: None,
+            command: None,
         }
     }
 
@@ -176,6 +184,7 @@ impl FaultEvent {
         add(self.loss.is_some(), "loss");
         add(self.duplicate.is_some(), "duplicate");
         add(self.bandwidth.is_some(), "bandwidth");
+        add(self.command.is_some(), "command");
         v
     }
 
@@ -219,5 +228,6 @@ pub(crate) fn action_keys(action: Action) -> (&'static [&'static str], &'static 
             &["from", "to", "latency", "loss", "duplicate", "bandwidth"],
             &["from", "to"],
         ),
+        Action::Submit => (&["command"], &["command"]),
     }
 }

@@ -8,6 +8,7 @@
 //! entry with [`Scenario::params`] and [`Scenario::workload`], which keep pointing into the
 //! file when the protocol's own types reject a value.
 
+mod append;
 mod checks;
 mod explore;
 mod faults;
@@ -20,6 +21,7 @@ mod selector;
 mod set;
 mod topology;
 
+pub use append::append_faults;
 pub use checks::{Checks, Expect};
 pub use explore::{ExploreSection, FaultKind};
 pub use faults::{Action, Bridge, FaultEvent, OneWay};

@@ -1,0 +1,63 @@
+//! The per-frame update of the front end (scene sync plus panel data) with 100 servers and at
+//! least 5,000 messages in flight: everything a frame computes besides rendering.
+
+use bevy::prelude::*;
+use criterion::{Criterion, criterion_group, criterion_main};
+use scenarios::Scenario;
+use viz::panels::PanelDataPlugin;
+use viz::playback::{PlaybackPlugin, Sim};
+use viz::scene::{CurrentFrame, SceneSyncPlugin};
+use viz::session::Session;
+
+/// 100 Raft servers on a slow network with a fast heartbeat: thousands of messages in flight.
+const BUSY: &str = r#"
+name = "bench: 100 servers, slow network"
+[protocol]
+name = "raft"
+[protocol.params]
+heartbeat = "2ms"
+[cluster]
+nodes = 100
+[network]
+latency = "300ms..500ms"
+[run]
+duration = "20s"
+"#;
+
+/// Messages in flight the benchmark needs.
+const IN_FLIGHT: usize = 5_000;
+
+fn busy_session() -> Session {
+    let scenario = Scenario::from_str("bench.toml", BUSY).expect("the benchmark scenario");
+    let mut s = Session::new(scenario, Some(1)).expect("a session");
+    let mut t = sim_core::Time(0);
+    while s.run().in_flight().len() < IN_FLIGHT {
+        t = t + sim_core::Duration::from_millis(50);
+        assert!(t.0 < 20_000_000_000, "never {IN_FLIGHT} messages in flight");
+        s.seek(t).expect("stepping");
+    }
+    s
+}
+
+fn frame(c: &mut Criterion) {
+    let session = busy_session();
+    let in_flight = session.run().in_flight().len();
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .add_plugins((PlaybackPlugin, SceneSyncPlugin, PanelDataPlugin))
+        .insert_resource(Sim::new(session, 0));
+    // Spawn the entity pools first; the benchmark measures frames after that.
+    for _ in 0..3 {
+        app.update();
+    }
+    let drawn = app.world().resource::<CurrentFrame>().0.messages.len();
+    assert!(drawn >= IN_FLIGHT, "{drawn} messages drawn");
+    eprintln!("100 servers, {in_flight} messages in flight, {drawn} drawn");
+    c.bench_function(
+        "frame: scene sync + panel data, 100 nodes, 5000+ messages",
+        |b| b.iter(|| app.update()),
+    );
+}
+
+criterion_group!(benches, frame);
+criterion_main!(benches);

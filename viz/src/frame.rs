@@ -1,0 +1,326 @@
+//! What one frame draws, computed from the session alone: node discs with their colours and
+//! labels, links, and every message in flight at its place on its link. The scene plugin copies
+//! this into entities; tests and the benchmark read it directly.
+
+use crate::history::History;
+use crate::layout::Layout;
+use crate::palette;
+use bevy::color::{Alpha, Color};
+use bevy::math::Vec2;
+use scenarios::Run;
+use sim_core::{InFlight, MessageId, NodeId, NodeStatus, NodeView, Time};
+
+/// A node as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeDraw {
+    /// Centre, in layout units.
+    pub pos: Vec2,
+    /// Fill colour (by role; grey when down).
+    pub fill: Color,
+    /// Ring colour (status and partition at a glance).
+    pub ring: Color,
+    /// Text under the node.
+    pub label: String,
+    /// Running, paused or down.
+    pub status: NodeStatus,
+    /// Some link to or from it is cut.
+    pub partitioned: bool,
+}
+
+/// A link as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkDraw {
+    /// One end.
+    pub a: usize,
+    /// The other end.
+    pub b: usize,
+    /// Cut in at least one direction.
+    pub cut: bool,
+}
+
+/// What a drawn message is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MsgState {
+    /// On its way.
+    Flying,
+    /// A duplicate copy on its way, split off the original.
+    Duplicate,
+    /// Lost: falling off its link.
+    Falling,
+}
+
+/// A message as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MsgDraw {
+    /// Message number.
+    pub id: MessageId,
+    /// Where, in layout units.
+    pub pos: Vec2,
+    /// Colour of its kind.
+    pub color: Color,
+    /// What it is doing.
+    pub state: MsgState,
+    /// Sender and receiver.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Its kind.
+    pub kind: &'static str,
+    /// When it left and when it arrives (or fell).
+    pub sent_at: Time,
+    /// Arrival time.
+    pub due_at: Time,
+}
+
+/// One frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Frame {
+    /// Every node, servers then clients.
+    pub nodes: Vec<NodeDraw>,
+    /// Topology links between servers.
+    pub links: Vec<LinkDraw>,
+    /// Messages in flight and falling.
+    pub messages: Vec<MsgDraw>,
+    /// Radius of a node disc.
+    pub radius: f32,
+}
+
+/// Most topology links drawn; beyond it only cut links are.
+pub const MAX_LINKS: usize = 600;
+
+/// Kinds seen in flight, interned so that a frame holds no owned kind strings.
+fn intern(kind: &str) -> &'static str {
+    palette::intern(kind)
+}
+
+/// Builds the frame at `cursor`. `fall` is how long (virtual time) a lost message takes to
+/// fall out of sight.
+pub fn build(
+    run: &dyn Run,
+    history: &History,
+    layout: &Layout,
+    cursor: Time,
+    fall: sim_core::Duration,
+    in_flight: &[InFlight],
+) -> Frame {
+    let views = run.views();
+    let statuses = run.statuses();
+    let servers = run.server_count();
+    let cut = run.cut_links(servers);
+    let mut partitioned = vec![false; statuses.len()];
+    for (a, b) in &cut {
+        for n in [a, b] {
+            if let Some(p) = partitioned.get_mut(n.index()) {
+                *p = true;
+            }
+        }
+    }
+    let nodes = (0..statuses.len())
+        .map(|i| {
+            node(
+                i,
+                views.get(i).and_then(Option::as_ref),
+                statuses[i],
+                partitioned[i],
+                layout,
+            )
+        })
+        .collect();
+    let mut links: Vec<LinkDraw> = run
+        .topology()
+        .into_iter()
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| {
+            let (a, b) = (a.index().min(b.index()), a.index().max(b.index()));
+            LinkDraw { a, b, cut: false }
+        })
+        .collect();
+    links.sort_by_key(|l| (l.a, l.b));
+    links.dedup();
+    if links.len() > MAX_LINKS {
+        // A dense graph of many nodes is a grey blur: the messages show the traffic instead.
+        links.clear();
+    }
+    for (x, y) in &cut {
+        let (a, b) = (x.index().min(y.index()), x.index().max(y.index()));
+        match links.binary_search_by_key(&(a, b), |l| (l.a, l.b)) {
+            Ok(i) => links[i].cut = true,
+            Err(i) => links.insert(i, LinkDraw { a, b, cut: true }),
+        }
+    }
+    let messages = messages(history, layout, cursor, fall, in_flight);
+    Frame {
+        nodes,
+        links,
+        messages,
+        radius: layout.radius,
+    }
+}
+
+/// Messages in flight at `cursor`, and those lost within `fall` before it, falling.
+pub fn messages(
+    history: &History,
+    layout: &Layout,
+    cursor: Time,
+    fall: sim_core::Duration,
+    in_flight: &[InFlight],
+) -> Vec<MsgDraw> {
+    let dup = second_copies(in_flight);
+    let mut messages = Vec::with_capacity(in_flight.len());
+    for (m, dup) in in_flight.iter().zip(dup) {
+        messages.push(flying(m, dup, cursor, layout));
+    }
+    let from = Time(cursor.0.saturating_sub(fall.0));
+    for d in History::window(&history.dropped, |d| d.at, from, cursor) {
+        let Some(s) = history.send_of(d.id) else {
+            continue;
+        };
+        let due = s.due.unwrap_or(s.at).max(s.at);
+        let along = progress(s.at, due, d.at);
+        let base = on_link(layout, d.from.index(), d.to.index(), along);
+        let t = (cursor.0 - d.at.0) as f32 / fall.0.max(1) as f32;
+        let drop = layout.radius * 6.0 * t * t;
+        messages.push(MsgDraw {
+            id: d.id,
+            pos: base - Vec2::new(0.0, drop),
+            color: palette::kind_color(&d.kind).with_alpha(1.0 - 0.8 * t),
+            state: MsgState::Falling,
+            from: d.from,
+            to: d.to,
+            kind: intern(&d.kind),
+            sent_at: s.at,
+            due_at: d.at,
+        });
+    }
+    messages
+}
+
+/// Which messages are a later copy of another in flight (a duplicate shares its original's
+/// number and arrives after it).
+fn second_copies(all: &[InFlight]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_unstable_by_key(|&i| (all[i].id, all[i].due_at, i));
+    let mut dup = vec![false; all.len()];
+    for w in order.windows(2) {
+        if all[w[0]].id == all[w[1]].id {
+            dup[w[1]] = true;
+        }
+    }
+    dup
+}
+
+fn node(
+    i: usize,
+    view: Option<&NodeView>,
+    status: NodeStatus,
+    cut: bool,
+    layout: &Layout,
+) -> NodeDraw {
+    let role = view.map_or("down", |v| v.role.as_str());
+    let fill = match status {
+        NodeStatus::Down => palette::DOWN,
+        _ => palette::role_color(role),
+    };
+    let ring = match status {
+        NodeStatus::Down => palette::DOWN_RING,
+        NodeStatus::Paused => palette::PAUSED_RING,
+        NodeStatus::Up if cut => palette::CUT,
+        NodeStatus::Up => palette::RING,
+    };
+    let mut label = format!("n{i}");
+    match (status, view) {
+        (NodeStatus::Down, _) => label.push_str(" down"),
+        (NodeStatus::Paused, Some(v)) => label = format!("n{i} {} (paused)", v.label),
+        (_, Some(v)) if !v.label.is_empty() => label = format!("n{i} {}", v.label),
+        _ => {}
+    }
+    NodeDraw {
+        pos: layout.pos.get(i).copied().unwrap_or_default(),
+        fill,
+        ring,
+        label,
+        status,
+        partitioned: cut,
+    }
+}
+
+fn progress(sent: Time, due: Time, now: Time) -> f32 {
+    if due <= sent {
+        return 0.0;
+    }
+    ((now.0.saturating_sub(sent.0)) as f64 / (due.0 - sent.0) as f64).clamp(0.0, 1.0) as f32
+}
+
+/// A point `along` (0..1) the link from `a` to `b`, from rim to rim of the discs.
+fn on_link(layout: &Layout, a: usize, b: usize, along: f32) -> Vec2 {
+    let (pa, pb) = (
+        layout.pos.get(a).copied().unwrap_or_default(),
+        layout.pos.get(b).copied().unwrap_or_default(),
+    );
+    let dir = (pb - pa).normalize_or_zero();
+    let start = pa + dir * layout.radius;
+    let end = pb - dir * layout.radius;
+    start.lerp(end, along)
+}
+
+fn flying(m: &InFlight, dup: bool, cursor: Time, layout: &Layout) -> MsgDraw {
+    let along = progress(m.sent_at, m.due_at, cursor);
+    let mut pos = on_link(layout, m.from.index(), m.to.index(), along);
+    if dup {
+        // The copy drifts off to one side as it goes, then rejoins the line at the receiver.
+        let (pa, pb) = (
+            layout.pos.get(m.from.index()).copied().unwrap_or_default(),
+            layout.pos.get(m.to.index()).copied().unwrap_or_default(),
+        );
+        let side = (pb - pa).normalize_or_zero().perp();
+        pos += side * layout.radius * 0.8 * (std::f32::consts::PI * along).sin();
+    }
+    MsgDraw {
+        id: m.id,
+        pos,
+        color: palette::kind_color(m.kind),
+        state: if dup {
+            MsgState::Duplicate
+        } else {
+            MsgState::Flying
+        },
+        from: m.from,
+        to: m.to,
+        kind: m.kind,
+        sent_at: m.sent_at,
+        due_at: m.due_at,
+    }
+}
+
+impl Frame {
+    /// The message drawn nearest to `p` within `reach`, if any.
+    pub fn message_at(&self, p: Vec2, reach: f32) -> Option<&MsgDraw> {
+        self.messages
+            .iter()
+            .map(|m| (m, m.pos.distance_squared(p)))
+            .filter(|(_, d)| *d <= reach * reach)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(m, _)| m)
+    }
+
+    /// The link passing within `reach` of `p`, if any.
+    pub fn link_at(&self, p: Vec2, reach: f32) -> Option<&LinkDraw> {
+        self.links
+            .iter()
+            .map(|l| {
+                (
+                    l,
+                    segment_distance(p, self.nodes[l.a].pos, self.nodes[l.b].pos),
+                )
+            })
+            .filter(|(_, d)| *d <= reach)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(l, _)| l)
+    }
+}
+
+fn segment_distance(p: Vec2, a: Vec2, b: Vec2) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_squared().max(1e-12)).clamp(0.0, 1.0);
+    p.distance(a + ab * t)
+}

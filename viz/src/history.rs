@@ -1,0 +1,318 @@
+//! What the session has seen of the run, from its trace: sends, deliveries, drops,
+//! annotations and faults, kept compact and in trace order.
+//!
+//! The trace of a deterministic run is the same every time it is simulated, so after seeking
+//! back the history keeps what lies ahead (the timeline shows it) and re-simulation only adds
+//! records it has not seen. An action that changes the future cuts the history at that point.
+
+use sim_core::{MessageId, NodeId, Time, TraceEvent, TraceRecord};
+
+/// A message as sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sent {
+    /// Trace position of the send.
+    pub index: u64,
+    /// Message number.
+    pub id: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Kind.
+    pub kind: String,
+    /// Send time.
+    pub at: Time,
+    /// Arrival time (`None`: dropped at once).
+    pub due: Option<Time>,
+    /// Arrival time of a duplicate.
+    pub dup_due: Option<Time>,
+}
+
+/// A delivery or a drop of a message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrival {
+    /// Trace position.
+    pub index: u64,
+    /// When.
+    pub at: Time,
+    /// Which message.
+    pub id: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Kind.
+    pub kind: String,
+}
+
+/// What a timeline marker stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A node took the lead.
+    Election,
+    /// A value was committed, chosen or learned.
+    Commit,
+    /// A fault was applied.
+    Fault,
+    /// Any other remark.
+    Note,
+}
+
+/// A remark or a fault, for the timeline and the space-time diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// Trace position.
+    pub index: u64,
+    /// When.
+    pub at: Time,
+    /// By which node (harness remarks and faults have none).
+    pub node: Option<NodeId>,
+    /// What kind of marker.
+    pub kind: MarkKind,
+    /// The text.
+    pub text: String,
+}
+
+/// Everything seen so far, in trace order.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Trace records seen (the next record's index).
+    pub len: u64,
+    /// Sends, in trace order.
+    pub sent: Vec<Sent>,
+    /// Deliveries, in trace order.
+    pub delivered: Vec<Arrival>,
+    /// Drops, in trace order.
+    pub dropped: Vec<Arrival>,
+    /// Remarks and faults, in trace order.
+    pub marks: Vec<Mark>,
+    /// Send position by message number (`u32::MAX`: unknown).
+    by_id: Vec<u32>,
+}
+
+/// The label that matches any record in [`crate::session::Session::step_until_label`].
+pub const ANY_LABEL: &str = "any event";
+
+/// A short label of a trace record, for "step to the next event of this kind": `deliver
+/// AppendEntries`, `send Vote`, `drop`, `timer`, `fault`, `remark`, `start`.
+pub fn record_label(r: &TraceRecord) -> String {
+    match &r.event {
+        TraceEvent::Send { kind, .. } => format!("send {kind}"),
+        TraceEvent::Deliver { kind, .. } => format!("deliver {kind}"),
+        TraceEvent::Drop { .. } => "drop".into(),
+        TraceEvent::Timer { .. } => "timer".into(),
+        TraceEvent::Fault { .. } => "fault".into(),
+        TraceEvent::Annotate { .. } => "remark".into(),
+        TraceEvent::Start { .. } => "start".into(),
+    }
+}
+
+/// Sorts a remark into a marker kind by its words (the protocols' remarks are free text).
+pub fn classify(text: &str) -> MarkKind {
+    let t = text.to_ascii_lowercase();
+    if t.contains("became leader") || t.contains("elected") || t.contains("leads ") {
+        MarkKind::Election
+    } else if t.contains("commit") || t.contains("chosen") || t.contains("learned") {
+        MarkKind::Commit
+    } else {
+        MarkKind::Note
+    }
+}
+
+impl History {
+    /// Adds the records not seen yet (those from index `len` on).
+    pub fn extend(&mut self, records: &[TraceRecord]) {
+        for r in records {
+            if r.index < self.len {
+                continue;
+            }
+            self.len = r.index + 1;
+            self.add(r);
+        }
+    }
+
+    fn add(&mut self, r: &TraceRecord) {
+        let index = r.index;
+        match &r.event {
+            TraceEvent::Send {
+                from,
+                to,
+                msg,
+                kind,
+                due,
+                dup_due,
+                ..
+            } => {
+                let slot = msg.0 as usize;
+                if slot >= self.by_id.len() {
+                    self.by_id.resize(slot + 1, u32::MAX);
+                }
+                self.by_id[slot] = self.sent.len() as u32;
+                self.sent.push(Sent {
+                    index,
+                    id: *msg,
+                    from: *from,
+                    to: *to,
+                    kind: kind.clone(),
+                    at: r.time,
+                    due: *due,
+                    dup_due: *dup_due,
+                });
+            }
+            TraceEvent::Deliver {
+                from,
+                to,
+                msg,
+                kind,
+                ..
+            } => self.delivered.push(Arrival {
+                index,
+                at: r.time,
+                id: *msg,
+                from: *from,
+                to: *to,
+                kind: kind.clone(),
+            }),
+            TraceEvent::Drop {
+                from,
+                to,
+                msg,
+                kind,
+                ..
+            } => self.dropped.push(Arrival {
+                index,
+                at: r.time,
+                id: *msg,
+                from: *from,
+                to: *to,
+                kind: kind.clone(),
+            }),
+            TraceEvent::Annotate { node, text } => self.marks.push(Mark {
+                index,
+                at: r.time,
+                node: *node,
+                kind: classify(text),
+                text: text.clone(),
+            }),
+            TraceEvent::Fault { detail, .. } => self.marks.push(Mark {
+                index,
+                at: r.time,
+                node: None,
+                kind: MarkKind::Fault,
+                text: detail.clone(),
+            }),
+            TraceEvent::Start { .. } | TraceEvent::Timer { .. } => {}
+        }
+    }
+
+    /// The send of message `id`, if seen.
+    pub fn send_of(&self, id: MessageId) -> Option<&Sent> {
+        let i = *self.by_id.get(id.0 as usize)?;
+        self.sent.get(i as usize)
+    }
+
+    /// Forgets everything from trace position `index` on (the future changed).
+    pub fn cut(&mut self, index: u64) {
+        if index >= self.len {
+            return;
+        }
+        self.len = index;
+        let keep = |v: &[Arrival]| v.partition_point(|a| a.index < index);
+        let n = keep(&self.delivered);
+        self.delivered.truncate(n);
+        let n = keep(&self.dropped);
+        self.dropped.truncate(n);
+        let n = self.marks.partition_point(|m| m.index < index);
+        self.marks.truncate(n);
+        let n = self.sent.partition_point(|s| s.index < index);
+        for s in &self.sent[n..] {
+            if let Some(slot) = self.by_id.get_mut(s.id.0 as usize) {
+                *slot = u32::MAX;
+            }
+        }
+        self.sent.truncate(n);
+    }
+
+    /// The items of `v` (in time order) with times in `from..=to`.
+    pub fn window<'a, T>(v: &'a [T], at: impl Fn(&T) -> Time, from: Time, to: Time) -> &'a [T] {
+        let lo = v.partition_point(|x| at(x) < from);
+        let hi = v.partition_point(|x| at(x) <= to);
+        &v[lo..hi.max(lo)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(index: u64, t: u64, event: TraceEvent) -> TraceRecord {
+        TraceRecord {
+            index,
+            time: Time(t),
+            event,
+        }
+    }
+
+    fn send(index: u64, t: u64, id: u64) -> TraceRecord {
+        rec(
+            index,
+            t,
+            TraceEvent::Send {
+                from: NodeId(0),
+                to: NodeId(1),
+                msg: MessageId(id),
+                kind: "Ping".into(),
+                size: 1,
+                due: Some(Time(t + 10)),
+                dup_due: None,
+                payload: serde_json::Value::Null,
+            },
+        )
+    }
+
+    #[test]
+    fn records_seen_twice_are_kept_once_and_a_cut_forgets_the_future() {
+        let a = [
+            send(0, 1, 0),
+            send(1, 2, 1),
+            rec(
+                2,
+                3,
+                TraceEvent::Annotate {
+                    node: Some(NodeId(1)),
+                    text: "n1 became leader in term 2".into(),
+                },
+            ),
+        ];
+        let mut h = History::default();
+        h.extend(&a[..2]);
+        h.extend(&a);
+        assert_eq!(h.sent.len(), 2);
+        assert_eq!(h.marks.len(), 1);
+        assert_eq!(h.marks[0].kind, MarkKind::Election);
+        assert_eq!(h.send_of(MessageId(1)).map(|s| s.at), Some(Time(2)));
+        h.cut(1);
+        assert_eq!(h.len, 1);
+        assert_eq!(h.sent.len(), 1);
+        assert!(h.marks.is_empty());
+        assert_eq!(h.send_of(MessageId(1)), None);
+        h.extend(&a);
+        assert_eq!(h.sent.len(), 2);
+    }
+
+    #[test]
+    fn a_window_holds_exactly_the_items_in_its_time_range() {
+        let v = [1u64, 2, 2, 5, 9];
+        let w = History::window(&v, |x| Time(*x), Time(2), Time(5));
+        assert_eq!(w, &[2, 2, 5]);
+        assert!(History::window(&v, |x| Time(*x), Time(6), Time(8)).is_empty());
+    }
+
+    #[test]
+    fn remarks_are_sorted_into_markers() {
+        assert_eq!(classify("n3 became leader in term 4"), MarkKind::Election);
+        assert_eq!(classify("committed index 7"), MarkKind::Commit);
+        assert_eq!(classify("learned 5"), MarkKind::Commit);
+        assert_eq!(classify("stepped down"), MarkKind::Note);
+    }
+}

@@ -1,0 +1,75 @@
+//! Colours: by role for nodes, by kind for messages, and for states at a glance. A role or kind
+//! no one listed gets a colour from its name, the same on every run.
+
+use bevy::color::Color;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+/// A crashed node.
+pub const DOWN: Color = Color::srgb(0.22, 0.22, 0.24);
+/// Ring of a crashed node.
+pub const DOWN_RING: Color = Color::srgb(0.85, 0.15, 0.15);
+/// Ring of a paused node.
+pub const PAUSED_RING: Color = Color::srgb(0.35, 0.75, 1.0);
+/// Ring of a running node with a cut link, and a cut link.
+pub const CUT: Color = Color::srgb(1.0, 0.55, 0.0);
+/// Ring of a running node.
+pub const RING: Color = Color::srgb(0.92, 0.92, 0.92);
+/// A link that works.
+pub const LINK: Color = Color::srgb(0.33, 0.35, 0.4);
+/// Background.
+pub const BACKGROUND: Color = Color::srgb(0.08, 0.09, 0.11);
+
+/// Fill colour of a role.
+pub fn role_color(role: &str) -> Color {
+    match role {
+        "leader" => Color::srgb(0.95, 0.75, 0.1),
+        "candidate" => Color::srgb(0.85, 0.35, 0.85),
+        "follower" => Color::srgb(0.2, 0.55, 0.9),
+        "client" => Color::srgb(0.45, 0.7, 0.45),
+        "proposer" => Color::srgb(0.95, 0.5, 0.2),
+        "acceptor" => Color::srgb(0.3, 0.65, 0.85),
+        "learner" => Color::srgb(0.5, 0.5, 0.85),
+        other => from_name(other, 0.55, 0.6),
+    }
+}
+
+/// Colour of a message kind.
+pub fn kind_color(kind: &str) -> Color {
+    from_name(kind, 0.85, 0.62)
+}
+
+/// A colour from a name's hash: hue from the name, with this saturation and lightness.
+fn from_name(name: &str, saturation: f32, lightness: f32) -> Color {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    Color::hsl((h % 360) as f32, saturation, lightness)
+}
+
+static KINDS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+
+/// The one `'static` copy of a kind name (there are a handful per protocol).
+pub fn intern(kind: &str) -> &'static str {
+    let mut set = KINDS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = set.get(kind) {
+        return *k;
+    }
+    let k: &'static str = Box::leak(kind.to_string().into_boxed_str());
+    set.insert(k);
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_get_stable_distinct_colours() {
+        assert_eq!(kind_color("AppendEntries"), kind_color("AppendEntries"));
+        assert_ne!(kind_color("AppendEntries"), kind_color("RequestVote"));
+        assert_ne!(role_color("leader"), role_color("follower"));
+        assert_eq!(intern("Vote"), intern(&String::from("Vote")));
+    }
+}

@@ -1,0 +1,386 @@
+//! The scene plugin: nodes, links and messages as 2-D entities, kept in step with the session
+//! each frame.
+//!
+//! [`SceneSyncPlugin`] computes the frame ([`crate::frame::build`]) and moves plain entities
+//! (transforms, sprite colours, label text); it runs headless too, which is what the benchmark
+//! measures. [`ScenePlugin`] adds what needs a renderer: the camera and the node discs' meshes
+//! and materials.
+
+use crate::frame::{self, Frame, MsgState};
+use crate::layout::Layout;
+use crate::palette;
+use crate::playback::{Playback, PlaybackSet, Sim};
+use bevy::prelude::*;
+
+/// The layout of the session shown, and for which session it was made.
+#[derive(Resource, Clone, Debug)]
+pub struct SceneLayout {
+    /// Node positions.
+    pub layout: Layout,
+    /// The session generation it belongs to.
+    pub generation: u64,
+}
+
+/// The frame drawn this frame (read by input and panels).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct CurrentFrame(pub Frame);
+
+/// The part of the window the scene may use, in world units (the panels cover the rest).
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
+pub struct SceneRect {
+    /// Lower-left corner.
+    pub min: Vec2,
+    /// Upper-right corner.
+    pub max: Vec2,
+}
+
+impl Default for SceneRect {
+    fn default() -> Self {
+        SceneRect {
+            min: Vec2::new(-640.0, -400.0),
+            max: Vec2::new(640.0, 400.0),
+        }
+    }
+}
+
+impl SceneRect {
+    fn scale(&self) -> f32 {
+        ((self.max - self.min) / 2.0).min_element().max(1.0)
+    }
+    /// Layout coordinates to world coordinates.
+    pub fn to_world(&self, p: Vec2) -> Vec2 {
+        (self.min + self.max) / 2.0 + p * self.scale()
+    }
+    /// World coordinates to layout coordinates.
+    pub fn to_layout(&self, w: Vec2) -> Vec2 {
+        (w - (self.min + self.max) / 2.0) / self.scale()
+    }
+    /// A layout length in world units.
+    pub fn length(&self, l: f32) -> f32 {
+        l * self.scale()
+    }
+}
+
+/// A node (the parent of its disc, ring and label).
+#[derive(Component, Clone, Copy, Debug)]
+pub struct NodeVisual(pub usize);
+
+/// A node's colours, applied to its materials when they change.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct NodeLook {
+    /// Fill.
+    pub fill: Color,
+    /// Ring.
+    pub ring: Color,
+}
+
+/// The text under a node.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct NodeLabel(pub usize);
+
+/// A link sprite.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct LinkVisual(pub usize);
+
+/// A pooled message sprite.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct MsgVisual(pub usize);
+
+/// Scene entities of the current session, despawned when another is opened.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct SceneEntity;
+
+/// Link thickness and message size, in pixels.
+const LINK_WIDTH: f32 = 2.0;
+const CUT_WIDTH: f32 = 3.0;
+const MSG_MIN: f32 = 5.0;
+
+/// Systems that keep plain scene entities in step with the session (no renderer needed).
+pub struct SceneSyncPlugin;
+
+/// The scene's systems, after playback.
+#[derive(SystemSet, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SceneSet;
+
+impl Plugin for SceneSyncPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<CurrentFrame>()
+            .init_resource::<SceneRect>()
+            .configure_sets(Update, SceneSet.after(PlaybackSet))
+            .add_systems(
+                Update,
+                (relayout, build_frame, sync_nodes, sync_links, sync_messages)
+                    .chain()
+                    .in_set(SceneSet),
+            );
+    }
+}
+
+/// The scene with its renderer parts: camera, node meshes and materials.
+pub struct ScenePlugin;
+
+impl Plugin for ScenePlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins(SceneSyncPlugin)
+            .insert_resource(ClearColor(palette::BACKGROUND))
+            .add_systems(Startup, spawn_camera)
+            .add_systems(Update, (dress_nodes, paint_nodes).chain().after(SceneSet));
+    }
+}
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn(Camera2d);
+}
+
+/// Lays the scene out again when another session is opened.
+fn relayout(
+    mut commands: Commands,
+    sim: Option<Res<Sim>>,
+    current: Option<Res<SceneLayout>>,
+    old: Query<Entity, With<SceneEntity>>,
+) {
+    let Some(sim) = sim else {
+        return;
+    };
+    if current.is_some_and(|c| c.generation == sim.generation) {
+        return;
+    }
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let session = sim.session();
+    let run = session.run();
+    let servers = run.server_count() as usize;
+    let clients = run.node_count() as usize - servers;
+    let layout = Layout::new(servers, clients, &run.topology());
+    for i in 0..run.node_count() as usize {
+        commands.spawn((
+            SceneEntity,
+            NodeVisual(i),
+            NodeLook {
+                fill: Color::NONE,
+                ring: Color::NONE,
+            },
+            Transform::from_xyz(0.0, 0.0, 1.0),
+            Visibility::default(),
+        ));
+        commands.spawn((
+            SceneEntity,
+            NodeLabel(i),
+            Text2d::new(format!("n{i}")),
+            TextFont::from_font_size(12.0),
+            TextColor(Color::srgb(0.85, 0.87, 0.9)),
+            Transform::from_xyz(0.0, 0.0, 4.0),
+        ));
+    }
+    commands.insert_resource(SceneLayout {
+        layout,
+        generation: sim.generation,
+    });
+}
+
+/// Computes this frame's drawing from the session. Nodes and links change only when the run
+/// takes a step; messages move with the cursor every frame.
+pub fn build_frame(
+    sim: Option<Res<Sim>>,
+    layout: Option<Res<SceneLayout>>,
+    playback: Res<Playback>,
+    mut out: ResMut<CurrentFrame>,
+    mut drawn_at: Local<Option<(u64, u64)>>,
+) {
+    let (Some(sim), Some(layout)) = (sim, layout) else {
+        return;
+    };
+    if layout.generation != sim.generation {
+        return;
+    }
+    let s = sim.session();
+    let fall = sim_core::Duration((0.6 * playback.speed.max(1e-3) * 1e9) as u64);
+    let in_flight = s.run().in_flight();
+    let key = (sim.generation, s.live().steps());
+    if *drawn_at == Some(key) {
+        out.0.messages = frame::messages(&s.history, &layout.layout, s.cursor, fall, &in_flight);
+    } else {
+        out.0 = frame::build(
+            s.run(),
+            &s.history,
+            &layout.layout,
+            s.cursor,
+            fall,
+            &in_flight,
+        );
+        *drawn_at = Some(key);
+    }
+}
+
+fn sync_nodes(
+    frame: Res<CurrentFrame>,
+    rect: Res<SceneRect>,
+    mut nodes: Query<(&NodeVisual, &mut Transform, &mut NodeLook), Without<NodeLabel>>,
+    mut labels: Query<(&NodeLabel, &mut Transform, &mut Text2d), Without<NodeVisual>>,
+) {
+    let f = &frame.0;
+    let r = rect.length(f.radius);
+    for (n, mut t, mut look) in &mut nodes {
+        let Some(d) = f.nodes.get(n.0) else { continue };
+        let w = rect.to_world(d.pos);
+        t.translation = w.extend(1.0);
+        t.scale = Vec3::splat(r.max(1.0));
+        let new = NodeLook {
+            fill: d.fill,
+            ring: d.ring,
+        };
+        if *look != new {
+            *look = new;
+        }
+    }
+    for (n, mut t, mut text) in &mut labels {
+        let Some(d) = f.nodes.get(n.0) else { continue };
+        let w = rect.to_world(d.pos) - Vec2::new(0.0, r + 10.0);
+        t.translation = w.extend(4.0);
+        if text.0 != d.label {
+            text.0.clone_from(&d.label);
+        }
+    }
+}
+
+fn sync_links(
+    mut commands: Commands,
+    frame: Res<CurrentFrame>,
+    rect: Res<SceneRect>,
+    mut links: Query<(&LinkVisual, &mut Transform, &mut Sprite, &mut Visibility)>,
+) {
+    let f = &frame.0;
+    let mut have = 0;
+    for (l, mut t, mut sprite, mut vis) in &mut links {
+        have = have.max(l.0 + 1);
+        let Some(d) = f.links.get(l.0) else {
+            *vis = Visibility::Hidden;
+            continue;
+        };
+        let (a, b) = (
+            rect.to_world(f.nodes[d.a].pos),
+            rect.to_world(f.nodes[d.b].pos),
+        );
+        let width = if d.cut { CUT_WIDTH } else { LINK_WIDTH };
+        *t = link_transform(a, b, 0.0);
+        sprite.custom_size = Some(Vec2::new(a.distance(b), width));
+        sprite.color = if d.cut { palette::CUT } else { palette::LINK };
+        *vis = Visibility::Inherited;
+    }
+    for i in have..f.links.len() {
+        commands.spawn((
+            SceneEntity,
+            LinkVisual(i),
+            Sprite::from_color(palette::LINK, Vec2::ONE),
+            Transform::default(),
+            Visibility::Hidden,
+        ));
+    }
+}
+
+fn link_transform(a: Vec2, b: Vec2, z: f32) -> Transform {
+    let mid = (a + b) / 2.0;
+    let angle = (b - a).to_angle();
+    Transform::from_translation(mid.extend(z)).with_rotation(Quat::from_rotation_z(angle))
+}
+
+fn sync_messages(
+    mut commands: Commands,
+    frame: Res<CurrentFrame>,
+    rect: Res<SceneRect>,
+    mut msgs: Query<(&MsgVisual, &mut Transform, &mut Sprite, &mut Visibility)>,
+) {
+    let f = &frame.0;
+    let size = rect.length(f.radius * 0.35).max(MSG_MIN);
+    let mut have = 0;
+    for (m, mut t, mut sprite, mut vis) in &mut msgs {
+        have = have.max(m.0 + 1);
+        let Some(d) = f.messages.get(m.0) else {
+            if *vis != Visibility::Hidden {
+                *vis = Visibility::Hidden;
+            }
+            continue;
+        };
+        t.translation = rect.to_world(d.pos).extend(3.0);
+        let s = if d.state == MsgState::Duplicate {
+            size * 0.8
+        } else {
+            size
+        };
+        t.rotation = Quat::from_rotation_z(std::f32::consts::FRAC_PI_4);
+        if sprite.custom_size != Some(Vec2::splat(s)) {
+            sprite.custom_size = Some(Vec2::splat(s));
+        }
+        if sprite.color != d.color {
+            sprite.color = d.color;
+        }
+        if *vis != Visibility::Inherited {
+            *vis = Visibility::Inherited;
+        }
+    }
+    for i in have..f.messages.len() {
+        commands.spawn((
+            SceneEntity,
+            MsgVisual(i),
+            Sprite::from_color(Color::WHITE, Vec2::splat(size)),
+            Transform::from_xyz(0.0, 0.0, 3.0),
+            Visibility::Hidden,
+        ));
+    }
+}
+
+/// Node discs: a ring and a fill, children of the node, with their own materials.
+#[derive(Component, Clone, Copy, Debug)]
+struct Dressed {
+    fill: Entity,
+    ring: Entity,
+}
+
+fn dress_nodes(
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+    bare: Query<Entity, (With<NodeVisual>, Without<Dressed>)>,
+) {
+    if bare.is_empty() {
+        return;
+    }
+    let circle = meshes.add(Circle::new(1.0));
+    for e in &bare {
+        let ring = commands
+            .spawn((
+                Mesh2d(circle.clone()),
+                MeshMaterial2d(materials.add(ColorMaterial::from_color(palette::RING))),
+                Transform::from_xyz(0.0, 0.0, 0.0).with_scale(Vec3::splat(1.18)),
+            ))
+            .id();
+        let fill = commands
+            .spawn((
+                Mesh2d(circle.clone()),
+                MeshMaterial2d(materials.add(ColorMaterial::from_color(palette::DOWN))),
+                Transform::from_xyz(0.0, 0.0, 0.1),
+            ))
+            .id();
+        commands
+            .entity(e)
+            .add_children(&[ring, fill])
+            .insert(Dressed { fill, ring });
+    }
+}
+
+fn paint_nodes(
+    mut materials: ResMut<Assets<ColorMaterial>>,
+    nodes: Query<(&NodeLook, &Dressed), Or<(Changed<NodeLook>, Added<Dressed>)>>,
+    handles: Query<&MeshMaterial2d<ColorMaterial>>,
+) {
+    for (look, dressed) in &nodes {
+        for (e, color) in [(dressed.fill, look.fill), (dressed.ring, look.ring)] {
+            if let Ok(h) = handles.get(e)
+                && let Some(mut m) = materials.get_mut(&h.0)
+            {
+                m.color = color;
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The app's logic without a window: `MinimalPlugins`, time moved by hand one frame at a time.
+
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use scenarios::Scenario;
+use scenarios::registry::Registry;
+use scenarios::runner::{RunOptions, run_scenario};
+use sim_core::{NodeStatus, Time as SimTime};
+use std::path::PathBuf;
+use std::time::Duration;
+use viz::actions::UserAction;
+use viz::playback::{Playback, PlaybackPlugin, Request, Sim};
+use viz::scene::{CurrentFrame, MsgVisual, SceneSyncPlugin};
+use viz::session::Session;
+
+const FRAME: Duration = Duration::from_millis(16);
+
+fn library(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios")
+        .join(file)
+}
+
+fn app(file: &str, seed: Option<u64>) -> App {
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .insert_resource(TimeUpdateStrategy::ManualDuration(FRAME))
+        .add_plugins(PlaybackPlugin)
+        .insert_resource(Sim::new(Session::open(&library(file), seed).unwrap(), 0));
+    // The first update's time step is zero.
+    app.update();
+    app
+}
+
+fn session(app: &App) -> std::sync::MutexGuard<'_, Session> {
+    app.world().resource::<Sim>().session()
+}
+
+fn send(app: &mut App, r: Request) {
+    app.world_mut().write_message(r);
+    app.update();
+}
+
+fn play(app: &mut App, speed: f64) {
+    let mut p = app.world_mut().resource_mut::<Playback>();
+    p.playing = true;
+    p.speed = speed;
+}
+
+#[test]
+fn playback_advances_virtual_time_by_speed_times_frame_time() {
+    for speed in [0.001, 0.5, 3.0] {
+        let mut app = app("raft/happy-path.toml", None);
+        play(&mut app, speed);
+        let start = session(&app).cursor;
+        let frames = 25u32;
+        for _ in 0..frames {
+            app.update();
+        }
+        let moved = session(&app).cursor.0 - start.0;
+        let expected = (FRAME.as_secs_f64() * speed * 1e9 * f64::from(frames)).round() as u64;
+        // Whole nanoseconds per frame, the fractions carried over: never off by more than one.
+        assert!(
+            moved.abs_diff(expected) <= 1,
+            "speed {speed}: moved {moved} ns, expected {expected} ns"
+        );
+        let s = session(&app);
+        assert!(
+            s.run().now() <= s.cursor,
+            "speed {speed}: the run went past the cursor"
+        );
+        assert!(
+            s.live().next_time().is_none_or(|t| t > s.cursor),
+            "speed {speed}: a step due before the cursor was not taken"
+        );
+    }
+}
+
+#[test]
+fn pausing_stops_the_cursor() {
+    let mut app = app("raft/happy-path.toml", None);
+    play(&mut app, 1.0);
+    app.update();
+    send(&mut app, Request::TogglePlay);
+    let at = session(&app).cursor;
+    for _ in 0..5 {
+        app.update();
+    }
+    assert_eq!(session(&app).cursor, at);
+}
+
+#[test]
+fn seeking_back_then_forward_reproduces_the_same_fingerprint() {
+    let mut app = app("raft/leader-crash.toml", Some(3));
+    let late = SimTime(2_500_000_000);
+    let early = SimTime(900_000_000);
+    send(&mut app, Request::Seek(late));
+    let fp_late = session(&app).fingerprint();
+    assert_eq!(session(&app).cursor, late);
+    send(&mut app, Request::Seek(early));
+    assert_eq!(session(&app).cursor, early);
+    let fp_early = session(&app).fingerprint();
+    assert_ne!(fp_early, fp_late);
+    // The rewound state is the one a fresh run reaches at that time.
+    let mut fresh = Session::open(&library("raft/leader-crash.toml"), Some(3)).unwrap();
+    fresh.seek(early).unwrap();
+    assert_eq!(fresh.fingerprint(), fp_early);
+    assert_eq!(fresh.live().steps(), session(&app).live().steps());
+    send(&mut app, Request::Seek(late));
+    assert_eq!(session(&app).fingerprint(), fp_late);
+    // One step back and one forward again.
+    let steps = session(&app).live().steps();
+    send(&mut app, Request::StepBack);
+    assert_eq!(session(&app).live().steps(), steps - 1);
+    send(&mut app, Request::StepForward);
+    assert_eq!(session(&app).live().steps(), steps);
+    assert_eq!(session(&app).fingerprint(), fp_late);
+}
+
+#[test]
+fn an_interactive_crash_saved_as_a_scenario_replays_to_the_same_fingerprint() {
+    let seed = 4;
+    let mut app = app("raft/happy-path.toml", Some(seed));
+    send(&mut app, Request::Seek(SimTime(1_000_000_000)));
+    let leader = session(&app).run().leader().expect("a leader by 1s").0;
+    send(&mut app, Request::Act(UserAction::Crash(leader)));
+    assert_eq!(
+        session(&app).run().statuses()[leader as usize],
+        NodeStatus::Down,
+        "{}",
+        app.world().resource::<Playback>().status
+    );
+    play(&mut app, 2.0);
+    for _ in 0..10 {
+        app.update();
+    }
+    send(&mut app, Request::Pause("check".into()));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("crash.toml");
+    send(&mut app, Request::Save(out.clone()));
+    let saved = app
+        .world()
+        .resource::<Playback>()
+        .saved
+        .clone()
+        .expect("saved")
+        .expect("save worked");
+    assert_eq!(saved.session, saved.replay);
+    // Independently: the file holds the crash and `clustersim run` of it gives the session's
+    // fingerprint at the end of the run.
+    let file = Scenario::load(&out).unwrap();
+    assert_eq!(file.seed, seed);
+    assert!(
+        file.faults
+            .iter()
+            .any(|f| f.action.get_ref().name() == "crash"),
+        "{:?}",
+        file.faults
+    );
+    let replay = run_scenario(&Registry::builtin(), &file, &RunOptions::default())
+        .unwrap()
+        .report
+        .fingerprint;
+    let session_end = session(&app)
+        .live()
+        .clone()
+        .finish()
+        .unwrap()
+        .report
+        .fingerprint;
+    assert_eq!(replay, session_end);
+    let untouched = run_scenario(
+        &Registry::builtin(),
+        &Scenario::load(&library("raft/happy-path.toml")).unwrap(),
+        &RunOptions {
+            seed: Some(seed),
+            ..RunOptions::default()
+        },
+    )
+    .unwrap()
+    .report
+    .fingerprint;
+    assert_ne!(replay, untouched, "the crash changed nothing");
+}
+
+#[test]
+fn the_scene_draws_one_sprite_per_message_in_flight() {
+    let mut app = app("raft/happy-path.toml", None);
+    app.add_plugins(SceneSyncPlugin);
+    send(&mut app, Request::Seek(SimTime(1_200_000_000)));
+    app.update();
+    app.update();
+    let in_flight = session(&app).run().in_flight().len();
+    assert!(in_flight > 0, "nothing in flight at 1.2s");
+    let drawn = app.world().resource::<CurrentFrame>().0.messages.len();
+    assert!(drawn >= in_flight, "{drawn} drawn, {in_flight} in flight");
+    let mut q = app
+        .world_mut()
+        .query_filtered::<&Visibility, With<MsgVisual>>();
+    let visible = q
+        .iter(app.world())
+        .filter(|v| **v != Visibility::Hidden)
+        .count();
+    assert_eq!(visible, drawn);
+}
