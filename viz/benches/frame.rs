@@ -32,7 +32,7 @@ fn busy_session() -> Session {
     let mut s = Session::new(scenario, Some(1)).expect("a session");
     let mut t = sim_core::Time(0);
     while s.run().in_flight().len() < IN_FLIGHT {
-        t = t + sim_core::Duration::from_millis(50);
+        t += sim_core::Duration::from_millis(50);
         assert!(t.0 < 20_000_000_000, "never {IN_FLIGHT} messages in flight");
         s.seek(t).expect("stepping");
     }

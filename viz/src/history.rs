@@ -234,7 +234,7 @@ impl History {
     }
 
     /// The items of `v` (in time order) with times in `from..=to`.
-    pub fn window<'a, T>(v: &'a [T], at: impl Fn(&T) -> Time, from: Time, to: Time) -> &'a [T] {
+    pub fn window<T>(v: &[T], at: impl Fn(&T) -> Time, from: Time, to: Time) -> &[T] {
         let lo = v.partition_point(|x| at(x) < from);
         let hi = v.partition_point(|x| at(x) <= to);
         &v[lo..hi.max(lo)]

@@ -54,7 +54,7 @@ static KINDS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
 pub fn intern(kind: &str) -> &'static str {
     let mut set = KINDS.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(k) = set.get(kind) {
-        return *k;
+        return k;
     }
     let k: &'static str = Box::leak(kind.to_string().into_boxed_str());
     set.insert(k);

@@ -369,9 +369,13 @@ fn dress_nodes(
     }
 }
 
+/// Nodes whose look changed, or that were just dressed in their meshes.
+type RestyledNodes<'w, 's> =
+    Query<'w, 's, (&'static NodeLook, &'static Dressed), Or<(Changed<NodeLook>, Added<Dressed>)>>;
+
 fn paint_nodes(
     mut materials: ResMut<Assets<ColorMaterial>>,
-    nodes: Query<(&NodeLook, &Dressed), Or<(Changed<NodeLook>, Added<Dressed>)>>,
+    nodes: RestyledNodes,
     handles: Query<&MeshMaterial2d<ColorMaterial>>,
 ) {
     for (look, dressed) in &nodes {
