@@ -8,27 +8,11 @@
 //! `cargo bench -p raft --bench raft_load`
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use raft::Config;
-use raft::RaftNode;
-use raft::cluster::cluster;
-use sim_core::{Duration, Outcome, SimConfig, Simulation, Time};
+use sim_core::{Duration, Outcome, Time};
 use std::hint::black_box;
 
 fn minute(checkers: bool) -> u64 {
-    let nodes = cluster(
-        &Config::default(),
-        kv::benchmark::SERVERS,
-        &kv::benchmark::workload(false),
-    );
-    let config = SimConfig {
-        seed: 1,
-        ..SimConfig::default()
-    };
-    let mut sim: Simulation<RaftNode> =
-        Simulation::new(config, nodes).expect("a valid benchmark simulation");
-    if checkers {
-        raft::checkers::add_checkers(&mut sim);
-    }
+    let mut sim = raft::cluster::benchmark(checkers).expect("a valid benchmark simulation");
     let outcome = sim
         .run_until(Time(Duration::from_secs(60).0))
         .expect("the run stays within its limits");

@@ -6,10 +6,7 @@
 //!
 //! `cargo run --release -p raft --example raft_hour -- [SECONDS] [--checkers]`
 
-use raft::Config;
-use raft::RaftNode;
-use raft::cluster::cluster;
-use sim_core::{Duration, Outcome, SimConfig, Simulation, Time};
+use sim_core::{Duration, Outcome, Time};
 
 /// This thread's CPU time in seconds, from the scheduler's accounting (Linux only).
 fn thread_cpu_seconds() -> Option<f64> {
@@ -31,25 +28,13 @@ fn main() {
             std::process::exit(2);
         }
     }
-    let nodes = cluster(
-        &Config::default(),
-        kv::benchmark::SERVERS,
-        &kv::benchmark::workload(false),
-    );
-    let config = SimConfig {
-        seed: 1,
-        ..SimConfig::default()
-    };
-    let mut sim: Simulation<RaftNode> = match Simulation::new(config, nodes) {
+    let mut sim = match raft::cluster::benchmark(checkers) {
         Ok(sim) => sim,
         Err(e) => {
             eprintln!("raft_hour: {e}");
             std::process::exit(1);
         }
     };
-    if checkers {
-        raft::checkers::add_checkers(&mut sim);
-    }
     let start = thread_cpu_seconds();
     match sim.run_until(Time(Duration::from_secs(seconds).0)) {
         Ok(Outcome::Reached) => {}

@@ -36,6 +36,26 @@ pub fn cluster(config: &Config, servers: u32, workload: &WorkloadConfig) -> Vec<
     nodes
 }
 
+/// The benchmark run Raft is measured on (`kv::benchmark`'s load, seed 1, no history), with
+/// every checker when `checkers`; one place so that the criterion bench and the hour-long
+/// example measure exactly the same simulation.
+pub fn benchmark(checkers: bool) -> Result<Simulation<RaftNode>, SimError> {
+    let nodes = cluster(
+        &Config::default(),
+        kv::benchmark::SERVERS,
+        &kv::benchmark::workload(false),
+    );
+    let config = SimConfig {
+        seed: 1,
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config, nodes)?;
+    if checkers {
+        add_checkers(&mut sim);
+    }
+    Ok(sim)
+}
+
 /// A ready simulation: the cluster, its clients, and every checker attached.
 pub fn build(
     sim: SimConfig,
