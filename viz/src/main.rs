@@ -6,7 +6,7 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use viz::capture::{CapturePlugin, CaptureTo};
-use viz::playback::{Playback, Sim};
+use viz::playback::{Playback, Sim, opened};
 use viz::session::Session;
 
 /// Watch, step, rewind, inspect and break a simulated cluster.
@@ -29,7 +29,8 @@ struct Args {
     /// Seed (default: the file's `seed`).
     #[arg(long)]
     seed: Option<u64>,
-    /// Start at this virtual time (`1.2s`, `350ms`), paused.
+    /// Start at this virtual time (`1.2s`, `350ms`), paused. Without it, a file with
+    /// `expect_failure` (a shrunk or known failure) opens at its failure.
     #[arg(long, value_name = "TIME")]
     at: Option<scenarios::DurationStr>,
     /// Save a PNG of the window (and OUT.png.json with what was drawn where), then exit.
@@ -58,15 +59,18 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        if let Some(at) = args.at
-            && let Err(e) = session.seek(sim_core::Time(at.nanos()))
-        {
-            eprintln!("{}: {e}", file.display());
-            return ExitCode::from(1);
+        let mut playback = Playback::default();
+        match args.at {
+            Some(at) => {
+                if let Err(e) = session.seek(sim_core::Time(at.nanos())) {
+                    eprintln!("{}: {e}", file.display());
+                    return ExitCode::from(1);
+                }
+                playback.status = format!("opened {}", file.display());
+            }
+            None => opened(&mut playback, &mut session, file),
         }
         app.insert_resource(Sim::new(session, 0));
-        let mut playback = Playback::default();
-        playback.status = format!("opened {}", file.display());
         app.insert_resource(playback);
     }
     if let Some(out) = args.screenshot {

@@ -3,7 +3,7 @@
 //! cursor by speed times the frame's duration and takes every step due up to it.
 
 use crate::actions::UserAction;
-use crate::session::{Halt, Saved, Session};
+use crate::session::{Halt, Saved, Session, violation_text};
 use bevy::prelude::*;
 use sim_core::{Duration as SimDuration, Time as SimTime};
 use std::path::PathBuf;
@@ -134,13 +134,13 @@ fn apply_requests(
     for r in requests.read() {
         if let Request::Open(path, seed) = r {
             match Session::open(path, *seed) {
-                Ok(session) => {
+                Ok(mut session) => {
                     let generation = sim.as_ref().map_or(0, |s| s.generation + 1);
                     *playback = Playback {
                         speed: playback.speed,
-                        status: format!("opened {}", path.display()),
                         ..Playback::default()
                     };
+                    opened(&mut playback, &mut session, path);
                     match sim.as_mut() {
                         Some(s) => {
                             *s.session_mut() = session;
@@ -246,6 +246,28 @@ fn apply_requests(
     }
 }
 
+/// Sets the status for a session just opened from `path`; a found or known failure
+/// (`expect_failure`) is played to its failure and stops there with the explanation.
+pub fn opened(playback: &mut Playback, session: &mut Session, path: &std::path::Path) {
+    playback.status = format!("opened {}", path.display());
+    if !session.expects_failure() {
+        return;
+    }
+    match session.seek_failure() {
+        Ok(Some((check, why))) => {
+            playback.status = format!("{}: stopped at the failure of {check}", path.display());
+            playback.stopped_on = Some((check, why));
+        }
+        Ok(None) => {
+            playback.status = format!(
+                "{}: expects a failure, but this seed breaks nothing",
+                path.display()
+            );
+        }
+        Err(e) => playback.status = e,
+    }
+}
+
 fn on_halt(playback: &mut Playback, halt: Option<Halt>) {
     match halt {
         None | Some(Halt::Budget) => {}
@@ -256,13 +278,7 @@ fn on_halt(playback: &mut Playback, halt: Option<Halt>) {
         Some(Halt::Violation(v)) => {
             playback.playing = false;
             playback.status = format!("invariant {} violated at {}", v.checker, v.time);
-            playback.stopped_on = Some((
-                format!("invariant {}", v.checker),
-                format!(
-                    "violated at {} (event {}, seed {}):\n{}",
-                    v.time, v.event, v.seed, v.description
-                ),
-            ));
+            playback.stopped_on = Some(violation_text(&v));
         }
     }
 }

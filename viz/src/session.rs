@@ -361,6 +361,34 @@ impl Session {
         Ok(last)
     }
 
+    /// True if the file is a found or known failure (`expect_failure`): the front end then
+    /// opens it at the failure.
+    pub fn expects_failure(&self) -> bool {
+        self.scenario.checks.expect_failure.is_some()
+    }
+
+    /// Plays to the failure the run shows and stops there: at the violating event for an
+    /// invariant, at the end for a check judged there. Returns the failed check's name and
+    /// explanation (for a file with `expect_failure`, the expected one), or `None` if the run
+    /// breaks nothing.
+    pub fn seek_failure(&mut self) -> Result<Option<(String, String)>, String> {
+        if let Some(Halt::Violation(v)) = self.seek(self.end())? {
+            return Ok(Some(violation_text(&v)));
+        }
+        let finished = self.live.clone().finish().map_err(|e| e.to_string())?;
+        let expected = self
+            .scenario
+            .checks
+            .expect_failure
+            .as_ref()
+            .map(|e| e.get_ref().clone());
+        let failed = finished.report.checks.into_iter().find(|c| match &expected {
+            Some(prefix) => c.name.starts_with(prefix.as_str()),
+            None => !c.passed,
+        });
+        Ok(failed.map(|c| (c.name, c.detail)))
+    }
+
     /// The end-of-run checks on the run so far (linearizability of the history so far and the
     /// like), with the invariant violation first if there is one.
     pub fn verdicts(&self) -> Vec<CheckResult> {
@@ -443,4 +471,15 @@ fn progress_field(run: &dyn Run) -> Option<String> {
         }
     }
     None
+}
+
+/// A violation as the panels show it: the checker's name, and when, where and why.
+pub fn violation_text(v: &Violation) -> (String, String) {
+    (
+        format!("invariant {}", v.checker),
+        format!(
+            "violated at {} (event {}, seed {}):\n{}",
+            v.time, v.event, v.seed, v.description
+        ),
+    )
 }

@@ -203,3 +203,46 @@ fn the_scene_draws_one_sprite_per_message_in_flight() {
         .count();
     assert_eq!(visible, drawn);
 }
+
+#[test]
+fn a_shrunk_failure_opens_at_its_violating_event_with_the_explanation() {
+    let mut app = app("raft/happy-path.toml", None);
+    send(
+        &mut app,
+        Request::Open(library("raft/shrunk-forget-vote.toml"), None),
+    );
+    let (check, why) = app
+        .world()
+        .resource::<Playback>()
+        .stopped_on
+        .clone()
+        .expect("stopped on the failure");
+    assert_eq!(check, "invariant Election Safety");
+    assert!(why.contains("both leaders of term"), "{why}");
+    // The file's description names the event: t=491.127ms.
+    let s = session(&app);
+    assert!(
+        (491_127_000..491_128_000).contains(&s.cursor.0),
+        "cursor at {}",
+        s.cursor
+    );
+    assert_eq!(s.live().violation().map(|v| v.time), Some(s.cursor));
+    assert!(s.cursor < s.end());
+}
+
+#[test]
+fn a_failure_judged_at_the_end_opens_at_the_end() {
+    let mut app = app("raft/happy-path.toml", None);
+    send(&mut app, Request::Open(library("raft/shrunk-stale-read.toml"), None));
+    let (check, why) = app
+        .world()
+        .resource::<Playback>()
+        .stopped_on
+        .clone()
+        .expect("stopped on the failure");
+    assert_eq!(check, "linearizable");
+    assert!(why.contains("not linearizable"), "{why}");
+    let s = session(&app);
+    assert_eq!(s.cursor, s.end());
+    assert!(s.live().violation().is_none());
+}
