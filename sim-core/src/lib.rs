@@ -32,6 +32,7 @@ pub mod network;
 mod node;
 mod nodes;
 pub mod partition;
+mod prefetch;
 mod quad_heap;
 mod queue;
 pub mod rng;

@@ -85,12 +85,6 @@ impl SimRng {
         Self::from_key(key_from_seed(seed), stream)
     }
 
-    /// Touches the generator's state so that a draw soon after finds it in cache.
-    #[inline]
-    pub(crate) fn warm(&self) {
-        std::hint::black_box(self.inner.get_word_pos());
-    }
-
     /// The stream `stream` under an already derived key (saves re-deriving it per node).
     pub fn from_key(key: [u8; 32], stream: Stream) -> SimRng {
         let mut inner = ChaCha8Rng::from_seed(key);

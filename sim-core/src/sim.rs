@@ -12,6 +12,7 @@ use crate::partition::Partition;
 use crate::queue::EventQueue;
 use crate::rng::{SimRng, Stream, key_from_seed};
 use crate::trace::{TraceSink, Tracer};
+use crate::prefetch::prefetch;
 use crate::{Disk, Duration, MessageId, NodeId, SimError, Time};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -361,19 +362,19 @@ impl<N: Node> Simulation<N> {
         None
     }
 
-    /// Touches the memory the next queued event will need (its queue entry, its node's slot
-    /// and random stream) so that the loads overlap with this event's work instead of
+    /// Prefetches the memory the next queued event will need (its queue entry, its node's
+    /// slot and random stream) so that the loads overlap with this event's work instead of
     /// stalling the next one. Only a hint: it changes nothing. Worth it only when the node
     /// table no longer fits in the cache (see [`WARM_NODES`]).
     #[inline]
     fn warm_next(&self) {
         if let Some((entry, node)) = self.core.queue.peek_next() {
-            std::hint::black_box(std::mem::discriminant(entry));
+            prefetch(entry);
             if let Some(slot) = self.nodes.get(node as usize) {
-                std::hint::black_box(slot.status);
+                prefetch(slot);
             }
             if let Some(rng) = self.core.rngs.get(node as usize) {
-                rng.warm();
+                prefetch(rng);
             }
         }
     }

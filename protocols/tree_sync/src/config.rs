@@ -61,17 +61,23 @@ pub enum Bug {
     /// A parent never drops a child that fell silent, so the root keeps counting a crashed
     /// node's last report (caught by "root aggregate").
     KeepDeadChildren,
+    /// Children send no digest when a round is overdue and parents hand no missed round to a
+    /// child that asks, so on a lossy network a few lost rounds in a row make a child leave a
+    /// parent that is alive: the tree keeps changing shape (watch `parent_changes`) and the
+    /// root's aggregate is wrong after each change until reports climb back up.
+    NoCatchUp,
 }
 
 impl Bug {
     /// Every bug, for listings and templates.
-    pub const ALL: [Bug; 2] = [Bug::NoRepair, Bug::KeepDeadChildren];
+    pub const ALL: [Bug; 3] = [Bug::NoRepair, Bug::KeepDeadChildren, Bug::NoCatchUp];
 
     /// The name as written in files.
     pub fn name(self) -> &'static str {
         match self {
             Bug::NoRepair => "no-repair",
             Bug::KeepDeadChildren => "keep-dead-children",
+            Bug::NoCatchUp => "no-catch-up",
         }
     }
 }

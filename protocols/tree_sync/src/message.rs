@@ -17,10 +17,15 @@ pub enum Msg {
         /// The root's aggregate.
         global: Aggregate,
     },
-    /// A child's answer to a round: the aggregate of its subtree.
+    /// A child's digest for its parent: the aggregate of its subtree, and the newest round it
+    /// has seen. Sent in answer to each round, and on a tick when a round is overdue; a
+    /// parent that has seen a newer round answers an overdue digest with that round, so a
+    /// lost `Down` costs a tick, not the link.
     Report {
         /// The subtree's aggregate.
         agg: Aggregate,
+        /// The newest round the child has seen.
+        stamp: Time,
     },
     /// A node without a parent asks its neighbours for one; `stamp` is the newest round it
     /// has seen.
@@ -55,7 +60,7 @@ impl Message for Msg {
         const AGG: u64 = 40;
         16 + match self {
             Msg::Down { path, .. } => 8 + 4 * path.len() as u64 + AGG,
-            Msg::Report { .. } => AGG,
+            Msg::Report { .. } => 8 + AGG,
             Msg::Probe { .. } => 8,
             Msg::Offer { path, .. } => 8 + 4 * path.len() as u64,
             Msg::Unlink => 0,

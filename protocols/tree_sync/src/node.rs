@@ -41,6 +41,11 @@ pub(crate) struct Offered {
 /// the path, and answers its parent with a `Report` of its subtree's aggregate. So aggregates
 /// move up one level per round and the root's aggregate reaches everyone in one.
 ///
+/// A child whose next round is overdue (a period and a half since the last) sends its parent
+/// a digest on its tick: its subtree's aggregate and the newest round it saw. A parent that
+/// has a newer round answers with it, so a lost message delays the child by a tick instead of
+/// costing it its parent, and the parent's record of the subtree is refreshed either way.
+///
 /// A node that hears no new round from its parent for `parent_timeout` leaves it and, on
 /// each tick, probes its neighbours; it attaches to the best neighbour that offers a round
 /// *newer* than the newest it saw itself (then that neighbour cannot be below it, since the
@@ -58,6 +63,8 @@ pub struct TreeNode {
     /// The newest round seen, and when (local clock) it arrived.
     pub(crate) stamp: Time,
     pub(crate) fresh_at: Time,
+    /// When (local clock) this node last asked its parent for an overdue round.
+    pub(crate) asked_at: Option<Time>,
     pub(crate) children: BTreeMap<NodeId, Child>,
     pub(crate) global: Option<Aggregate>,
     pub(crate) offers: BTreeMap<NodeId, Offered>,
@@ -215,12 +222,36 @@ impl TreeNode {
         self.path.push(self.id);
         self.global = Some(global);
         self.send_down(global, ctx);
-        let agg = self.subtree();
-        self.send(from, Msg::Report { agg }, ctx);
+        self.report(ctx);
     }
 
-    /// A report from a node that takes this one for its parent.
-    fn on_report(&mut self, from: NodeId, agg: Aggregate, ctx: &mut Ctx<'_, Self>) {
+    /// Sends the parent this node's digest: its subtree's aggregate and its newest round.
+    pub(crate) fn report(&mut self, ctx: &mut Ctx<'_, Self>) {
+        if let Some(parent) = self.parent {
+            let msg = Msg::Report {
+                agg: self.subtree(),
+                stamp: self.stamp,
+            };
+            self.send(parent, msg, ctx);
+        }
+    }
+
+    /// Hands the current round to `child`, whose digest shows it missed it.
+    fn catch_up(&mut self, child: NodeId, ctx: &mut Ctx<'_, Self>) {
+        if let Some(global) = self.global
+            && !self.path.is_empty()
+        {
+            let msg = Msg::Down {
+                stamp: self.stamp,
+                path: self.path.clone(),
+                global,
+            };
+            self.send(child, msg, ctx);
+        }
+    }
+
+    /// A digest from a node that takes this one for its parent.
+    fn on_report(&mut self, from: NodeId, agg: Aggregate, stamp: Time, ctx: &mut Ctx<'_, Self>) {
         if self.parent == Some(from) || self.path.contains(&from) || !agg.is_consistent() {
             // An ancestor cannot be a child: refuse the link rather than close a loop.
             self.send(from, Msg::Unlink, ctx);
@@ -234,6 +265,36 @@ impl TreeNode {
                 heard,
             },
         );
+        if self.cfg.has(Bug::NoCatchUp) || !self.is_attached() {
+            return;
+        }
+        if stamp < self.stamp {
+            self.catch_up(from, ctx);
+        } else if self.is_overdue(heard) {
+            // The child is as far behind as this node: the round was lost above here, so
+            // ask for it now rather than at this node's next tick.
+            self.ask(ctx);
+        }
+    }
+
+    /// True if at local time `now` the next round is overdue: a period and a half since the
+    /// last, so that latency jitter on a round that is merely late asks for nothing.
+    fn is_overdue(&self, now: Time) -> bool {
+        !self.is_root()
+            && now.saturating_since(self.fresh_at) > self.cfg.period + Duration(self.cfg.period.0 / 2)
+    }
+
+    /// Sends the parent a digest that asks for the round this node missed (a lost `Down`
+    /// or `Report`, or a parent that is gone); at most once per half period, however many
+    /// children ask through this node.
+    fn ask(&mut self, ctx: &mut Ctx<'_, Self>) {
+        let now = ctx.local_time();
+        let half = Duration(self.cfg.period.0 / 2);
+        if self.asked_at.is_some_and(|t| now.saturating_since(t) < half) {
+            return;
+        }
+        self.asked_at = Some(now);
+        self.report(ctx);
     }
 
     /// The periodic work.
@@ -254,8 +315,12 @@ impl TreeNode {
                 self.send(p, Msg::Unlink, ctx);
                 self.detach(ctx);
             }
-            if self.parent.is_none() && !self.cfg.has(Bug::NoRepair) {
-                self.seek_parent(ctx);
+            if self.parent.is_none() {
+                if !self.cfg.has(Bug::NoRepair) {
+                    self.seek_parent(ctx);
+                }
+            } else if self.is_overdue(now) && !self.cfg.has(Bug::NoCatchUp) {
+                self.ask(ctx);
             }
         }
         ctx.set_timer(self.cfg.period, Timer::Tick);
@@ -287,6 +352,7 @@ impl Node for TreeNode {
             path: Vec::new(),
             stamp: Time::ZERO,
             fresh_at: ctx.local_time(),
+            asked_at: None,
             children: BTreeMap::new(),
             global: None,
             offers: BTreeMap::new(),
@@ -323,7 +389,7 @@ impl Node for TreeNode {
                 path,
                 global,
             } => self.on_down(from, stamp, path, global, ctx),
-            Msg::Report { agg } => self.on_report(from, agg, ctx),
+            Msg::Report { agg, stamp } => self.on_report(from, agg, stamp, ctx),
             Msg::Probe { stamp } => self.on_probe(from, stamp, ctx),
             Msg::Offer { stamp, path } => self.on_offer(from, stamp, path),
             Msg::Unlink => self.on_unlink(from, ctx),

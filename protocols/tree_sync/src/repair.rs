@@ -44,8 +44,7 @@ impl TreeNode {
             "re-attached to {parent} at depth {}",
             self.path.len() - 1
         ));
-        let agg = self.subtree();
-        self.send(parent, Msg::Report { agg }, ctx);
+        self.report(ctx);
     }
 
     /// A neighbour without a parent: offer this node if it is in the tree, has seen a newer

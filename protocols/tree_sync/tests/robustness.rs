@@ -31,7 +31,10 @@ fn random_message(rng: &mut SimRng, n: u32) -> Msg {
             path: random_path(rng, n),
             global: agg(rng),
         },
-        1 => Msg::Report { agg: agg(rng) },
+        1 => Msg::Report {
+            agg: agg(rng),
+            stamp,
+        },
         2 => Msg::Probe { stamp },
         3 => Msg::Offer {
             stamp,

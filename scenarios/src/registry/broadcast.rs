@@ -40,8 +40,17 @@ impl BroadcastAdapter {
             .collect()
     }
 
-    fn broadcasts_made(sim: &Simulation<BroadcastNode>) -> bool {
-        sim.nodes().live().any(|(_, n)| !n.deliveries().is_empty())
+    /// Whether agreement among the correct nodes means something yet: some live node has
+    /// delivered a broadcast, or some node has lost its state (restarted or down), in which
+    /// case the broadcasts it held may be gone everywhere and agreeing on what is left (even
+    /// on nothing) is all reliable broadcast promises. This keeps a run whose workload has
+    /// not begun from counting as converged.
+    fn agreement_is_meaningful(sim: &Simulation<BroadcastNode>) -> bool {
+        let nodes = sim.nodes();
+        nodes.iter().any(|n| match n {
+            None => true,
+            Some(n) => n.incarnation() > 0 || !n.deliveries().is_empty(),
+        })
     }
 }
 
@@ -146,8 +155,8 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
         None
     }
 
-    /// Converged: at least one broadcast was made and the correct nodes have delivered the
-    /// same ones.
+    /// Converged: the correct nodes have delivered the same broadcasts, once agreement means
+    /// something (see `agreement_is_meaningful`).
     ///
     /// The watch asks after every probe while it waits, so nodes that have delivered
     /// different numbers of broadcasts (the usual case while broadcasts are in flight) are
@@ -164,7 +173,7 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
             return Some(false);
         }
         Some(
-            Self::broadcasts_made(sim) && broadcast::check_agreement(sim.nodes(), &correct).is_ok(),
+            Self::agreement_is_meaningful(sim) && broadcast::check_agreement(sim.nodes(), &correct).is_ok(),
         )
     }
 }

@@ -32,6 +32,11 @@ pub fn random_regular(n: u32, degree: u32, seed: u64) -> Arc<Topology> {
 
 /// A tree-sync cluster over `topo`, links uniform 1–10 ms, the sanity checker on.
 pub fn sim(seed: u64, topo: &Arc<Topology>, config: Config) -> Simulation<TreeNode> {
+    lossy_sim(seed, topo, config, 0.0)
+}
+
+/// As [`sim`], with every link losing each message with probability `loss`.
+pub fn lossy_sim(seed: u64, topo: &Arc<Topology>, config: Config, loss: f64) -> Simulation<TreeNode> {
     let n = topo.node_count();
     let config = config
         .with_overlay(Overlay::new(topo.clone()))
@@ -40,7 +45,10 @@ pub fn sim(seed: u64, topo: &Arc<Topology>, config: Config) -> Simulation<TreeNo
     let sim_config = SimConfig {
         seed,
         network: NetworkConfig {
-            default: LinkModel::with_latency(Latency::uniform(ms(1), ms(10))),
+            default: LinkModel {
+                loss,
+                ..LinkModel::with_latency(Latency::uniform(ms(1), ms(10)))
+            },
             ..NetworkConfig::default()
         },
         ..SimConfig::default()
