@@ -382,10 +382,14 @@ impl Session {
             .expect_failure
             .as_ref()
             .map(|e| e.get_ref().clone());
-        let failed = finished.report.checks.into_iter().find(|c| match &expected {
-            Some(prefix) => c.name.starts_with(prefix.as_str()),
-            None => !c.passed,
-        });
+        let failed = finished
+            .report
+            .checks
+            .into_iter()
+            .find(|c| match &expected {
+                Some(prefix) => c.name.starts_with(prefix.as_str()),
+                None => !c.passed,
+            });
         Ok(failed.map(|c| (c.name, c.detail)))
     }
 

@@ -233,7 +233,10 @@ fn a_shrunk_failure_opens_at_its_violating_event_with_the_explanation() {
 #[test]
 fn a_failure_judged_at_the_end_opens_at_the_end() {
     let mut app = app("raft/happy-path.toml", None);
-    send(&mut app, Request::Open(library("raft/shrunk-stale-read.toml"), None));
+    send(
+        &mut app,
+        Request::Open(library("raft/shrunk-stale-read.toml"), None),
+    );
     let (check, why) = app
         .world()
         .resource::<Playback>()

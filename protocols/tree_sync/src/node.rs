@@ -281,7 +281,8 @@ impl TreeNode {
     /// last, so that latency jitter on a round that is merely late asks for nothing.
     fn is_overdue(&self, now: Time) -> bool {
         !self.is_root()
-            && now.saturating_since(self.fresh_at) > self.cfg.period + Duration(self.cfg.period.0 / 2)
+            && now.saturating_since(self.fresh_at)
+                > self.cfg.period + Duration(self.cfg.period.0 / 2)
     }
 
     /// Sends the parent a digest that asks for the round this node missed (a lost `Down`
@@ -290,7 +291,10 @@ impl TreeNode {
     fn ask(&mut self, ctx: &mut Ctx<'_, Self>) {
         let now = ctx.local_time();
         let half = Duration(self.cfg.period.0 / 2);
-        if self.asked_at.is_some_and(|t| now.saturating_since(t) < half) {
+        if self
+            .asked_at
+            .is_some_and(|t| now.saturating_since(t) < half)
+        {
             return;
         }
         self.asked_at = Some(now);

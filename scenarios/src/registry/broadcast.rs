@@ -173,7 +173,8 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
             return Some(false);
         }
         Some(
-            Self::agreement_is_meaningful(sim) && broadcast::check_agreement(sim.nodes(), &correct).is_ok(),
+            Self::agreement_is_meaningful(sim)
+                && broadcast::check_agreement(sim.nodes(), &correct).is_ok(),
         )
     }
 }

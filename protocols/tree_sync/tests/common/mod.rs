@@ -36,7 +36,12 @@ pub fn sim(seed: u64, topo: &Arc<Topology>, config: Config) -> Simulation<TreeNo
 }
 
 /// As [`sim`], with every link losing each message with probability `loss`.
-pub fn lossy_sim(seed: u64, topo: &Arc<Topology>, config: Config, loss: f64) -> Simulation<TreeNode> {
+pub fn lossy_sim(
+    seed: u64,
+    topo: &Arc<Topology>,
+    config: Config,
+    loss: f64,
+) -> Simulation<TreeNode> {
     let n = topo.node_count();
     let config = config
         .with_overlay(Overlay::new(topo.clone()))
