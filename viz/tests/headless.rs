@@ -204,19 +204,23 @@ fn the_scene_draws_one_sprite_per_message_in_flight() {
     assert_eq!(visible, drawn);
 }
 
-#[test]
-fn a_shrunk_failure_opens_at_its_violating_event_with_the_explanation() {
+/// Opens `file` from inside the app, as the Open button does, and returns the app and the
+/// failure playback stopped on.
+fn open_stopped(file: &str) -> (App, String, String) {
     let mut app = app("raft/happy-path.toml", None);
-    send(
-        &mut app,
-        Request::Open(library("raft/shrunk-forget-vote.toml"), None),
-    );
+    send(&mut app, Request::Open(library(file), None));
     let (check, why) = app
         .world()
         .resource::<Playback>()
         .stopped_on
         .clone()
         .expect("stopped on the failure");
+    (app, check, why)
+}
+
+#[test]
+fn a_shrunk_failure_opens_at_its_violating_event_with_the_explanation() {
+    let (app, check, why) = open_stopped("raft/shrunk-forget-vote.toml");
     assert_eq!(check, "invariant Election Safety");
     assert!(why.contains("both leaders of term"), "{why}");
     // The file's description names the event: t=491.127ms.
@@ -232,17 +236,7 @@ fn a_shrunk_failure_opens_at_its_violating_event_with_the_explanation() {
 
 #[test]
 fn a_failure_judged_at_the_end_opens_at_the_end() {
-    let mut app = app("raft/happy-path.toml", None);
-    send(
-        &mut app,
-        Request::Open(library("raft/shrunk-stale-read.toml"), None),
-    );
-    let (check, why) = app
-        .world()
-        .resource::<Playback>()
-        .stopped_on
-        .clone()
-        .expect("stopped on the failure");
+    let (app, check, why) = open_stopped("raft/shrunk-stale-read.toml");
     assert_eq!(check, "linearizable");
     assert!(why.contains("not linearizable"), "{why}");
     let s = session(&app);
