@@ -15,9 +15,23 @@ pub struct Ctx<'a, N: Node> {
     /// The node's incarnation and clock rate, copied from its slot for the call.
     pub(crate) incarnation: u32,
     pub(crate) rate_ppm: u64,
+    /// The node's disk sync count when this call began or last sent; a higher count at a
+    /// send means the node synced in between.
+    syncs_seen: u64,
 }
 
 impl<'a, N: Node> Ctx<'a, N> {
+    pub(crate) fn new(core: &'a mut Core<N>, id: NodeId, incarnation: u32, rate_ppm: u64) -> Self {
+        let syncs_seen = core.runtimes[id.index()].disk.counters().1;
+        Ctx {
+            core,
+            id,
+            incarnation,
+            rate_ppm,
+            syncs_seen,
+        }
+    }
+
     /// The current virtual time (true time, for recording histories; a node whose clock
     /// drifts sees its own reading through [`Ctx::local_time`]).
     #[inline]
@@ -47,15 +61,36 @@ impl<'a, N: Node> Ctx<'a, N> {
     }
 
     /// Sends `msg` to `to`; the network decides when (and whether) it arrives.
+    ///
+    /// With a disk sync latency ([`crate::SimConfig::disk_sync`]), a message sent after a
+    /// sync leaves when the sync completes, and so does every later message of the node until
+    /// then: a node answers only once what its answer promises is durable.
     #[inline]
     pub fn send(&mut self, to: NodeId, msg: N::Message) {
+        self.note_sync();
         self.core.send(self.id, to, msg);
     }
 
     /// Sends a copy of `msg` to each node in `to`, in order.
     pub fn send_all(&mut self, to: impl IntoIterator<Item = NodeId>, msg: &N::Message) {
+        self.note_sync();
         for n in to {
             self.core.send(self.id, n, msg.clone());
+        }
+    }
+
+    /// Holds the node's messages until a sync issued since the last send completes.
+    #[inline]
+    fn note_sync(&mut self) {
+        if self.core.disk_sync == Duration::ZERO {
+            return;
+        }
+        let now = self.core.now;
+        let rt = &mut self.core.runtimes[self.id.index()];
+        let syncs = rt.disk.counters().1;
+        if syncs != self.syncs_seen {
+            self.syncs_seen = syncs;
+            rt.sends_from = rt.sends_from.max(now + self.core.disk_sync);
         }
     }
 

@@ -113,6 +113,9 @@ pub(crate) struct Runtime<N: Node> {
     pub(crate) anchor_local: Time,
     /// Events that arrived while the node was paused, in arrival order.
     pub(crate) held: Vec<Event<N::Message, N::Timer>>,
+    /// With a disk sync latency: the node's messages do not leave before this time (its
+    /// last sync completes then).
+    pub(crate) sends_from: Time,
 }
 
 /// Parts per million of a correct clock.
@@ -125,6 +128,7 @@ impl<N: Node> Runtime<N> {
             anchor_real: Time::ZERO,
             anchor_local: Time::ZERO,
             held: Vec::new(),
+            sends_from: Time::ZERO,
         }
     }
 
@@ -155,6 +159,8 @@ pub(crate) struct Core<N: Node> {
     pub(crate) now: Time,
     pub(crate) seed: u64,
     pub(crate) limits: Limits,
+    /// See [`crate::SimConfig::disk_sync`].
+    pub(crate) disk_sync: Duration,
     pub(crate) queue: EventQueue<Event<N::Message, N::Timer>>,
     pub(crate) network: Network,
     pub(crate) net_rng: SimRng,
@@ -224,7 +230,12 @@ impl<N: Node> Core<N> {
         let kind = msg.kind();
         self.stats.sent += 1;
         self.stats.bytes_sent += size;
-        match self.network.route(from, to, size, now, &mut self.net_rng) {
+        let leaves = if self.disk_sync == Duration::ZERO {
+            now
+        } else {
+            self.runtimes[from.index()].sends_from.max(now)
+        };
+        match self.network.route(from, to, size, leaves, &mut self.net_rng) {
             Routing::Dropped(reason) => {
                 self.trace
                     .send(now, from, to, id, kind, size, &msg, None, None);

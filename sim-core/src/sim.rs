@@ -35,6 +35,11 @@ pub struct SimConfig {
     /// Bounds the engine enforces.
     #[serde(default)]
     pub limits: Limits,
+    /// How long a disk sync takes. A node that syncs cannot answer before its data is durable,
+    /// so every message it sends from the sync until the sync completes leaves when it
+    /// completes (see [`Ctx::send`]). Zero (the default) makes syncs instantaneous.
+    #[serde(default)]
+    pub disk_sync: Duration,
 }
 
 /// What one call of [`Simulation::step`] did.
@@ -137,6 +142,7 @@ impl<N: Node> Simulation<N> {
             now: Time::ZERO,
             seed: config.seed,
             limits: config.limits,
+            disk_sync: config.disk_sync,
             queue,
             network,
             net_rng: SimRng::from_key(key, Stream::Network),
@@ -324,12 +330,7 @@ impl<N: Node> Simulation<N> {
         self.core
             .trace
             .annotate(now, None, &format!("input to {node}: {label}"));
-        let mut ctx = Ctx {
-            core: &mut self.core,
-            id: node,
-            incarnation,
-            rate_ppm,
-        };
+        let mut ctx = Ctx::new(&mut self.core, node, incarnation, rate_ppm);
         input(state, &mut ctx);
         self.core.stats.events += 1;
         self.last_event_at = Some(now);
@@ -418,12 +419,7 @@ impl<N: Node> Simulation<N> {
                 self.core.trace.timer(now, node, id, &timer);
                 self.core.stats.timers_fired += 1;
                 let slot = &mut self.nodes[node.index()];
-                let mut ctx = Ctx {
-                    core: &mut self.core,
-                    id: node,
-                    incarnation: slot.incarnation,
-                    rate_ppm: slot.rate_ppm,
-                };
+                let mut ctx = Ctx::new(&mut self.core, node, slot.incarnation, slot.rate_ppm);
                 slot.state.as_mut()?.on_timer(timer, &mut ctx);
                 Some(Some(node))
             }
@@ -481,12 +477,7 @@ impl<N: Node> Simulation<N> {
         self.core.trace.deliver(now, from, to, id, msg.kind());
         self.core.stats.delivered += 1;
         let slot = &mut self.nodes[to.index()];
-        let mut ctx = Ctx {
-            core: &mut self.core,
-            id: to,
-            incarnation: slot.incarnation,
-            rate_ppm: slot.rate_ppm,
-        };
+        let mut ctx = Ctx::new(&mut self.core, to, slot.incarnation, slot.rate_ppm);
         slot.state.as_mut()?.on_message(from, msg, &mut ctx);
         Some(Some(to))
     }
@@ -497,12 +488,7 @@ impl<N: Node> Simulation<N> {
         let slot = &mut self.nodes[node.index()];
         slot.status = NodeStatus::Up;
         self.core.trace.start(now, node, slot.incarnation);
-        let mut ctx = Ctx {
-            core: &mut self.core,
-            id: node,
-            incarnation: slot.incarnation,
-            rate_ppm: slot.rate_ppm,
-        };
+        let mut ctx = Ctx::new(&mut self.core, node, slot.incarnation, slot.rate_ppm);
         slot.state = Some(N::start(node, &self.configs[node.index()], &mut ctx));
     }
 

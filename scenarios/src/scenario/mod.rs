@@ -37,6 +37,7 @@ pub use topology::TopologySpec;
 mod seeds;
 
 use serde::{Deserialize, Serialize};
+use crate::duration::DurationStr;
 use sim_core::Limits;
 use std::sync::Arc;
 use toml::Spanned;
@@ -120,6 +121,14 @@ pub struct Cluster {
     /// How the servers are connected, for protocols that use a topology.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology: Option<Spanned<TopologySpec>>,
+    /// How long each disk sync takes (`"9ms"`); a server's messages sent after a sync leave
+    /// when it completes. Zero, the default, makes syncs instantaneous.
+    #[serde(default, skip_serializing_if = "is_zero_duration")]
+    pub disk_sync: DurationStr,
+}
+
+fn is_zero_duration(d: &DurationStr) -> bool {
+    d.nanos() == 0
 }
 
 fn default_nodes() -> Spanned<u32> {
@@ -131,6 +140,7 @@ impl Default for Cluster {
         Cluster {
             nodes: default_nodes(),
             topology: None,
+            disk_sync: DurationStr::default(),
         }
     }
 }
@@ -176,7 +186,7 @@ impl Scenario {
             },
             cluster: Cluster {
                 nodes: Spanned::new(0..0, servers),
-                topology: None,
+                ..Cluster::default()
             },
             network: NetworkSection::default(),
             faults: Vec::new(),
@@ -208,6 +218,7 @@ impl Scenario {
             seed,
             network: self.network.to_sim(),
             limits: self.limits.unwrap_or_default(),
+            disk_sync: self.cluster.disk_sync.into(),
         }
     }
 }
