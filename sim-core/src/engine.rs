@@ -235,7 +235,10 @@ impl<N: Node> Core<N> {
         } else {
             self.runtimes[from.index()].sends_from.max(now)
         };
-        match self.network.route(from, to, size, leaves, &mut self.net_rng) {
+        match self
+            .network
+            .route(from, to, size, leaves, &mut self.net_rng)
+        {
             Routing::Dropped(reason) => {
                 self.trace
                     .send(now, from, to, id, kind, size, &msg, None, None);

@@ -36,8 +36,8 @@ pub use topology::TopologySpec;
 
 mod seeds;
 
-use serde::{Deserialize, Serialize};
 use crate::duration::DurationStr;
+use serde::{Deserialize, Serialize};
 use sim_core::Limits;
 use std::sync::Arc;
 use toml::Spanned;

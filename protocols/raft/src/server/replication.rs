@@ -235,7 +235,16 @@ impl Server {
 
     /// What follows an answer that moved a follower's progress: commit, reads, more entries.
     fn after_reply(&mut self, from: NodeId, ctx: &mut Ctx<'_, RaftNode>) {
-        self.advance_commit(ctx);
+        // Only `from`'s match index changed, so the commit index can move only if it now
+        // exceeds the commit index: the majority's value above it is otherwise unchanged.
+        // (Half of the answers of a five-server cluster arrive after the commit.)
+        if self
+            .progress
+            .get(&from)
+            .is_some_and(|p| p.matched > self.commit)
+        {
+            self.advance_commit(ctx);
+        }
         self.confirm_reads(ctx);
         self.fill_pipeline(from, ctx);
     }
