@@ -59,8 +59,12 @@ fn run(seed: u64, side: u32) -> Result<ExitCode, String> {
     sim.add_checker(NodeSanity);
     let ms = Duration::from_millis;
     // The elected root of `live` is its lowest id.
-    let converge = |sim: &mut Simulation<TreeNode>, live: &[NodeId], what: &str| {
-        let from = sim.now();
+    // Times are from `from`, or from now.
+    let converge_since = |sim: &mut Simulation<TreeNode>,
+                          from: Option<sim_core::Time>,
+                          live: &[NodeId],
+                          what: &str| {
+        let from = from.unwrap_or(sim.now());
         let root = *live.iter().min().ok_or("no live node")?;
         match run_until_converged(sim, root, live, ms(10), from + ms(10_000)) {
             Ok(Ok(t)) => {
@@ -70,6 +74,9 @@ fn run(seed: u64, side: u32) -> Result<ExitCode, String> {
             Ok(Err(why)) => Err(format!("{what}: not converged: {why}")),
             Err(e) => Err(e.to_string()),
         }
+    };
+    let converge = |sim: &mut Simulation<TreeNode>, live: &[NodeId], what: &str| {
+        converge_since(sim, None, live, what)
     };
     let all: Vec<NodeId> = (0..n).map(NodeId).collect();
     println!("tree sync on a {side} x {side} grid, root n0, seed {seed}");
@@ -89,6 +96,7 @@ fn run(seed: u64, side: u32) -> Result<ExitCode, String> {
         .copied()
         .filter(|i| i.0 % side < side / 2)
         .collect();
+    let cut = sim.now();
     sim.apply_now(Fault::Partition {
         spec: PartitionSpec::Groups(vec![right.clone()]),
     })
@@ -98,7 +106,12 @@ fn run(seed: u64, side: u32) -> Result<ExitCode, String> {
         &left,
         "right half cut off (root sees the left half)",
     )?;
-    converge(&mut sim, &right, "right half cut off (its own root)")?;
+    converge_since(
+        &mut sim,
+        Some(cut),
+        &right,
+        "right half cut off (its own root, from the cut)",
+    )?;
     sim.apply_now(Fault::HealAll).map_err(|e| e.to_string())?;
     converge(&mut sim, &live, "healed")?;
     let root = NodeId(0);

@@ -119,10 +119,7 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
         let nodes = sim.nodes();
         let verdict = |name: &str, r: Result<(), String>, ok: String| match r {
             Ok(()) => CheckResult::pass(name, format!("{ok}{after}")),
-            Err(why) => CheckResult::fail(
-                name,
-                format!("{why}{unsettled} ({root} is {which})"),
-            ),
+            Err(why) => CheckResult::fail(name, format!("{why}{unsettled} ({root} is {which})")),
         };
         let truth = tree_sync::true_aggregate(nodes, &up);
         vec![
