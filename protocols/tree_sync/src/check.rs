@@ -222,9 +222,19 @@ pub fn check_converged(
     root: NodeId,
     live: &[NodeId],
 ) -> Result<(), String> {
-    check_tree(nodes, root, live)?;
-    check_root_aggregate(nodes, root, live)?;
-    check_disseminated(nodes, root, live)
+    judged(nodes, root, live, converged(nodes, root, live))
+}
+
+/// True if [`check_converged`] holds. For polling: it skips describing what the nodes
+/// believe, which would cost far more than the check on every probe of an unsettled tree.
+pub fn is_converged(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> bool {
+    converged(nodes, root, live).is_ok()
+}
+
+fn converged(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> Result<(), String> {
+    tree(nodes, root, live)?;
+    root_aggregate(nodes, root, live)?;
+    disseminated(nodes, root, live)
 }
 
 /// Runs in steps of `step` until [`check_converged`] holds (over `root`, the root the
@@ -245,13 +255,13 @@ pub fn run_until_converged(
                 why: v.to_string(),
             });
         }
-        match check_converged(sim.nodes(), root, live) {
-            Ok(()) => return Ok(Ok(sim.now())),
-            Err(why) if sim.now() >= deadline => return Ok(Err(why)),
-            Err(_) => {
-                let next = (sim.now() + step).min(deadline);
-                sim.run_until(next)?;
-            }
+        if is_converged(sim.nodes(), root, live) {
+            return Ok(Ok(sim.now()));
         }
+        if sim.now() >= deadline {
+            return Ok(check_converged(sim.nodes(), root, live).map(|()| sim.now()));
+        }
+        let next = (sim.now() + step).min(deadline);
+        sim.run_until(next)?;
     }
 }

@@ -35,7 +35,7 @@ mod view;
 pub use aggregate::Aggregate;
 pub use check::{
     NodeSanity, check_converged, check_disseminated, check_root_aggregate, check_tree,
-    roots_followed, run_until_converged, true_aggregate,
+    is_converged, roots_followed, run_until_converged, true_aggregate,
 };
 pub use config::{Bug, Config, ConfigError, Value};
 pub use message::{Msg, Round};

@@ -176,7 +176,7 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
         let Some((root, _)) = self.expected_root(&up) else {
             return Some(false);
         };
-        Some(tree_sync::check_converged(nodes, root, &up).is_ok())
+        Some(tree_sync::is_converged(nodes, root, &up))
     }
 }
 
