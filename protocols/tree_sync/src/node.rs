@@ -56,8 +56,8 @@ pub(crate) struct Offered {
 /// # Root election (`Config::elect_root`)
 /// Rounds are preferred by root id (lower first), then by stamp (newer first), and a node
 /// only ever takes a round of a root with a lower id than its own: otherwise it would be the
-/// better root. A node that has probed for `parent_timeout` without finding a parent acts as
-/// root (so does a restarted node, at once) and announces itself to its neighbours. Every
+/// better root. A node that has probed for `parent_timeout` without finding a parent (a
+/// restarted node: since it started) acts as root and announces itself to its neighbours. Every
 /// node remembers the lowest root id it has heard of (carried by every message but offers);
 /// a node in a tree whose root is above that id probes one neighbour per tick (a root: all of
 /// them) and moves, with its subtree, to a neighbour that offers a lower root. So the lowest
@@ -86,8 +86,6 @@ pub struct TreeNode {
     pub(crate) fresh_at: Time,
     /// When (local clock) this node last lost its parent (or started without one).
     pub(crate) detached_at: Time,
-    /// A root that has just taken over announces itself to all its neighbours.
-    pub(crate) announce: bool,
     /// Which neighbour the next probe of a node in a tree goes to.
     pub(crate) probe_next: usize,
     /// When (local clock) this node last asked its parent for an overdue round.
@@ -446,7 +444,7 @@ impl TreeNode {
             // Attached (again, or to a tree under a lower root).
         } else if self.leads {
             self.start_round(ctx);
-            if std::mem::take(&mut self.announce) || self.is_suspect() {
+            if self.is_suspect() {
                 self.probe_all(ctx);
             }
         } else if lost {
@@ -492,13 +490,11 @@ impl Node for TreeNode {
             }
         };
         // The fixed root always leads. With election, the configured root leads the first
-        // tree, and a restarted node leads a tree of its own at once: it announces itself and
-        // joins a neighbour's tree under a lower root within a tick or two if there is one.
-        let leads = if config.elect_root {
-            id == config.root || ctx.incarnation() > 0
-        } else {
-            id == config.root
-        };
+        // tree only; a restarted node looks for a parent like any node that lost its own, and
+        // acts as root only if it finds none for `parent_timeout`. (Were it to lead at once,
+        // its former children, still reporting to it, would follow its round for a tick and
+        // those with lower ids would take over as roots: churn all over its old subtree.)
+        let leads = id == config.root && (ctx.incarnation() == 0 || !config.elect_root);
         let mut node = TreeNode {
             id,
             n,
@@ -516,7 +512,6 @@ impl Node for TreeNode {
             },
             fresh_at: ctx.local_time(),
             detached_at: ctx.local_time(),
-            announce: config.elect_root && ctx.incarnation() > 0,
             probe_next: 0,
             asked_at: None,
             children: BTreeMap::new(),
