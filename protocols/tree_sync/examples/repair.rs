@@ -1,5 +1,6 @@
 //! Hierarchical sync on a grid: the tree forms, an inner node crashes, half the grid is cut
-//! off and healed; prints what the nodes noted and how long each re-convergence took.
+//! off (and elects its own root) and healed, the root crashes (and a new one is elected) and
+//! restarts; prints what the nodes noted and how long each re-convergence took.
 //!
 //! `cargo run --release -p tree_sync --example repair -- [--seed 1] [--side 8]`
 
@@ -56,18 +57,26 @@ fn run(seed: u64, side: u32) -> Result<ExitCode, String> {
     .map_err(|e| e.to_string())?;
     sim.set_trace_sink(TraceSink::Memory(Vec::new()));
     sim.add_checker(NodeSanity);
-    let root = NodeId(0);
     let ms = Duration::from_millis;
-    let converge = |sim: &mut Simulation<TreeNode>, live: &[NodeId], what: &str| {
-        let from = sim.now();
+    // The elected root of `live` is its lowest id.
+    // Times are from `from`, or from now.
+    let converge_since = |sim: &mut Simulation<TreeNode>,
+                          from: Option<sim_core::Time>,
+                          live: &[NodeId],
+                          what: &str| {
+        let from = from.unwrap_or(sim.now());
+        let root = *live.iter().min().ok_or("no live node")?;
         match run_until_converged(sim, root, live, ms(10), from + ms(10_000)) {
             Ok(Ok(t)) => {
-                println!("{what}: converged after {}", t - from);
+                println!("{what}: converged under {root} after {}", t - from);
                 Ok(())
             }
             Ok(Err(why)) => Err(format!("{what}: not converged: {why}")),
             Err(e) => Err(e.to_string()),
         }
+    };
+    let converge = |sim: &mut Simulation<TreeNode>, live: &[NodeId], what: &str| {
+        converge_since(sim, None, live, what)
     };
     let all: Vec<NodeId> = (0..n).map(NodeId).collect();
     println!("tree sync on a {side} x {side} grid, root n0, seed {seed}");
@@ -87,8 +96,9 @@ fn run(seed: u64, side: u32) -> Result<ExitCode, String> {
         .copied()
         .filter(|i| i.0 % side < side / 2)
         .collect();
+    let cut = sim.now();
     sim.apply_now(Fault::Partition {
-        spec: PartitionSpec::Groups(vec![right]),
+        spec: PartitionSpec::Groups(vec![right.clone()]),
     })
     .map_err(|e| e.to_string())?;
     converge(
@@ -96,8 +106,22 @@ fn run(seed: u64, side: u32) -> Result<ExitCode, String> {
         &left,
         "right half cut off (root sees the left half)",
     )?;
+    converge_since(
+        &mut sim,
+        Some(cut),
+        &right,
+        "right half cut off (its own root, from the cut)",
+    )?;
     sim.apply_now(Fault::HealAll).map_err(|e| e.to_string())?;
     converge(&mut sim, &live, "healed")?;
+    let root = NodeId(0);
+    sim.apply_now(Fault::Crash { node: root })
+        .map_err(|e| e.to_string())?;
+    let rest: Vec<NodeId> = live.iter().copied().filter(|&i| i != root).collect();
+    converge(&mut sim, &rest, &format!("root {root} crashed"))?;
+    sim.apply_now(Fault::Restart { node: root })
+        .map_err(|e| e.to_string())?;
+    converge(&mut sim, &live, &format!("root {root} restarted"))?;
     let r = sim.node(root).ok_or("root down")?;
     println!("root aggregate: {}", r.subtree());
     let notes = sim

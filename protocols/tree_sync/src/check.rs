@@ -1,11 +1,13 @@
 //! The tree-sync invariants: a per-event sanity check of each node's own state, and the end
 //! checks a scenario runs once the cluster is stable (the root's aggregate is the true
 //! aggregate of the live nodes; every live node is in one tree; everyone has the root's
-//! figure).
+//! figure). The end checks take the root they expect ([`crate::Config::expected_root`]: with
+//! election, the lowest live id), and a failure says which roots the nodes follow instead.
 
 use crate::aggregate::Aggregate;
 use crate::node::TreeNode;
 use sim_core::{CheckView, Checker, Duration, NodeId, Nodes, SimError, Simulation, Time};
+use std::collections::BTreeMap;
 
 /// After every event, the node it touched is consistent with itself: it is neither its own
 /// parent nor its own child, its parent is not also its child, its path (when known) runs
@@ -64,6 +66,49 @@ impl Checker<TreeNode> for NodeSanity {
     }
 }
 
+/// Which roots the `live` nodes follow, for failure reports: each root with the number of
+/// its followers (and who they are, when few), then the nodes in no tree.
+pub fn roots_followed(nodes: Nodes<'_, TreeNode>, live: &[NodeId]) -> String {
+    const LISTED: usize = 6;
+    let mut by_root: BTreeMap<Option<NodeId>, Vec<NodeId>> = BTreeMap::new();
+    for &id in live {
+        if let Some(n) = nodes.get(id) {
+            by_root.entry(n.root()).or_default().push(id);
+        }
+    }
+    let group = |who: &[NodeId]| {
+        if who.len() <= LISTED {
+            let names: Vec<String> = who.iter().map(ToString::to_string).collect();
+            format!("{}: {}", who.len(), names.join(" "))
+        } else {
+            format!("{} nodes", who.len())
+        }
+    };
+    let mut parts: Vec<String> = by_root
+        .iter()
+        .filter_map(|(r, who)| r.map(|r| format!("root {r} ({})", group(who))))
+        .collect();
+    if let Some(who) = by_root.get(&None) {
+        parts.push(format!("no root ({})", group(who)));
+    }
+    format!("the nodes follow {}", parts.join(", "))
+}
+
+/// `why` with the expected root and what the nodes believe.
+fn judged(
+    nodes: Nodes<'_, TreeNode>,
+    root: NodeId,
+    live: &[NodeId],
+    r: Result<(), String>,
+) -> Result<(), String> {
+    r.map_err(|why| {
+        format!(
+            "{why} [expected root {root}; {}]",
+            roots_followed(nodes, live)
+        )
+    })
+}
+
 /// The true aggregate of the values of `live` nodes (those down are skipped).
 pub fn true_aggregate(nodes: Nodes<'_, TreeNode>, live: &[NodeId]) -> Aggregate {
     Aggregate::of_all(
@@ -79,6 +124,10 @@ pub fn check_root_aggregate(
     root: NodeId,
     live: &[NodeId],
 ) -> Result<(), String> {
+    judged(nodes, root, live, root_aggregate(nodes, root, live))
+}
+
+fn root_aggregate(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> Result<(), String> {
     let r = nodes
         .get(root)
         .ok_or_else(|| format!("root {root} is down"))?;
@@ -93,9 +142,23 @@ pub fn check_root_aggregate(
     Ok(())
 }
 
-/// Every node in `live` is in one tree under `root`: each has a live parent that counts it
-/// as a child, and following parents from any node reaches the root.
+/// Every node in `live` is in one tree under `root`: the root acts as root, each other node
+/// has a live parent that counts it as a child, and following parents from any node reaches
+/// the root.
 pub fn check_tree(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> Result<(), String> {
+    judged(nodes, root, live, tree(nodes, root, live))
+}
+
+fn tree(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> Result<(), String> {
+    let r = nodes
+        .get(root)
+        .ok_or_else(|| format!("root {root} is down"))?;
+    if !r.is_root() {
+        return Err(match r.parent() {
+            Some(p) => format!("{root} has parent {p} instead of acting as root"),
+            None => format!("{root} is detached instead of acting as root"),
+        });
+    }
     for &id in live {
         if id == root {
             continue;
@@ -132,6 +195,10 @@ pub fn check_disseminated(
     root: NodeId,
     live: &[NodeId],
 ) -> Result<(), String> {
+    judged(nodes, root, live, disseminated(nodes, root, live))
+}
+
+fn disseminated(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> Result<(), String> {
     let r = nodes
         .get(root)
         .ok_or_else(|| format!("root {root} is down"))?;
@@ -155,13 +222,24 @@ pub fn check_converged(
     root: NodeId,
     live: &[NodeId],
 ) -> Result<(), String> {
-    check_tree(nodes, root, live)?;
-    check_root_aggregate(nodes, root, live)?;
-    check_disseminated(nodes, root, live)
+    judged(nodes, root, live, converged(nodes, root, live))
 }
 
-/// Runs in steps of `step` until [`check_converged`] holds (returning the first time it was
-/// seen to) or `deadline` passes (returning the last reason it did not). A violated
+/// True if [`check_converged`] holds. For polling: it skips describing what the nodes
+/// believe, which would cost far more than the check on every probe of an unsettled tree.
+pub fn is_converged(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> bool {
+    converged(nodes, root, live).is_ok()
+}
+
+fn converged(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> Result<(), String> {
+    tree(nodes, root, live)?;
+    root_aggregate(nodes, root, live)?;
+    disseminated(nodes, root, live)
+}
+
+/// Runs in steps of `step` until [`check_converged`] holds (over `root`, the root the
+/// caller expects, usually [`crate::Config::expected_root`] of `live`): returns the first
+/// time it was seen to, or when `deadline` passes the last reason it did not. A violated
 /// invariant is returned as an error.
 pub fn run_until_converged(
     sim: &mut Simulation<TreeNode>,
@@ -177,13 +255,13 @@ pub fn run_until_converged(
                 why: v.to_string(),
             });
         }
-        match check_converged(sim.nodes(), root, live) {
-            Ok(()) => return Ok(Ok(sim.now())),
-            Err(why) if sim.now() >= deadline => return Ok(Err(why)),
-            Err(_) => {
-                let next = (sim.now() + step).min(deadline);
-                sim.run_until(next)?;
-            }
+        if is_converged(sim.nodes(), root, live) {
+            return Ok(Ok(sim.now()));
         }
+        if sim.now() >= deadline {
+            return Ok(check_converged(sim.nodes(), root, live).map(|()| sim.now()));
+        }
+        let next = (sim.now() + step).min(deadline);
+        sim.run_until(next)?;
     }
 }

@@ -10,14 +10,23 @@ use topology::{Overlay, TopologyError};
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// The root of the tree (where the aggregate of the whole cluster is known).
+    /// The root of the first tree (the breadth-first tree of the overlay from it). With
+    /// `elect_root` the tree then moves under the lowest live id; without it, this node stays
+    /// the root for good.
     pub root: NodeId,
+    /// Elect the root: a node cut off from every root for `parent_timeout` after losing its
+    /// parent acts as root itself, and trees merge under the lowest id they can reach, so the
+    /// tree survives the root's crash or a partition that cuts the root off. Off, the root is
+    /// fixed: while it is down or cut off nothing is aggregated on the other side (kept so
+    /// that the fixed-root protocol can still be studied and compared).
+    pub elect_root: bool,
     /// Time between rounds: the root starts one every period, each parent forwards it down at
     /// once, and each child answers with its subtree's aggregate.
     #[serde(with = "human")]
     pub period: Duration,
     /// A node that has heard no new round from its parent for this long considers the parent
-    /// lost (crashed or cut off) and looks for another.
+    /// lost (crashed or cut off) and looks for another; with `elect_root`, a node that has
+    /// looked for this long again without finding one acts as root.
     #[serde(with = "human")]
     pub parent_timeout: Duration,
     /// A parent that has heard no report from a child for this long drops it.
@@ -35,11 +44,12 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// Root n0, 100 ms rounds, parent lost after 350 ms, child dropped after 450 ms, value =
+    /// Root n0 (elected), 100 ms rounds, parent lost after 350 ms, child dropped after 450 ms, value =
     /// node id, everyone may talk to everyone.
     fn default() -> Self {
         Config {
             root: NodeId(0),
+            elect_root: true,
             period: Duration::from_millis(100),
             parent_timeout: Duration::from_millis(350),
             child_timeout: Duration::from_millis(450),
@@ -125,6 +135,16 @@ impl Config {
     pub fn with_overlay(mut self, overlay: Overlay) -> Config {
         self.overlay = overlay;
         self
+    }
+
+    /// The node the end checks expect to be the root once the cluster is stable, given the
+    /// nodes that are up: the lowest live id when the root is elected, else the fixed root.
+    pub fn expected_root(&self, live: &[NodeId]) -> Option<NodeId> {
+        if self.elect_root {
+            live.iter().copied().min()
+        } else {
+            Some(self.root)
+        }
     }
 
     /// Checks every parameter against a cluster of `n` nodes and computes the initial tree

@@ -3,7 +3,7 @@
 
 use crate::aggregate::Aggregate;
 use crate::config::{Bug, Config, Value};
-use crate::message::Msg;
+use crate::message::{Msg, Round};
 use serde::Serialize;
 use sim_core::{Ctx, Duration, Message, Node, NodeId, NodeView, Time};
 use std::collections::BTreeMap;
@@ -24,10 +24,10 @@ pub struct Child {
     pub heard: Time,
 }
 
-/// A parent offered to a node that lost its own.
+/// A parent offered to a node.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Offered {
-    pub(crate) stamp: Time,
+    pub(crate) round: Round,
     pub(crate) path: Vec<NodeId>,
 }
 
@@ -35,11 +35,12 @@ pub(crate) struct Offered {
 /// subtree aggregates and the root's aggregate of the whole tree.
 ///
 /// # How it runs
-/// Every `period` the root starts a round: it sends `Down` (its stamp, the path `[root]` and
-/// the aggregate of its subtree, which is the whole tree) to its children. A node that gets a
-/// newer round from its parent adopts it, forwards it to its children with itself added to
-/// the path, and answers its parent with a `Report` of its subtree's aggregate. So aggregates
-/// move up one level per round and the root's aggregate reaches everyone in one.
+/// Every `period` the root starts a round: it sends `Down` (the round — its id and stamp —,
+/// the path `[root]` and the aggregate of its subtree, which is the whole tree) to its
+/// children. A node that gets a newer round from its parent adopts it, forwards it to its
+/// children with itself added to the path, and answers its parent with a `Report` of its
+/// subtree's aggregate. So aggregates move up one level per round and the root's aggregate
+/// reaches everyone in one.
 ///
 /// A child whose next round is overdue (a period and a half since the last) sends its parent
 /// a digest on its tick: its subtree's aggregate and the newest round it saw. A parent that
@@ -47,10 +48,22 @@ pub(crate) struct Offered {
 /// costing it its parent, and the parent's record of the subtree is refreshed either way.
 ///
 /// A node that hears no new round from its parent for `parent_timeout` leaves it and, on
-/// each tick, probes its neighbours; it attaches to the best neighbour that offers a round
-/// *newer* than the newest it saw itself (then that neighbour cannot be below it, since the
-/// node forwarded nothing newer), breaking remaining ties by depth. Paths carried down catch
-/// any loop a stale offer could still make.
+/// each tick, probes its neighbours; it attaches to the best neighbour whose round it
+/// prefers to the newest it saw itself (then that neighbour cannot be below it, since the
+/// node forwarded nothing it prefers), breaking remaining ties by depth. Paths carried down
+/// catch any loop a stale offer could still make.
+///
+/// # Root election (`Config::elect_root`)
+/// Rounds are preferred by root id (lower first), then by stamp (newer first), and a node
+/// only ever takes a round of a root with a lower id than its own: otherwise it would be the
+/// better root. A node that has probed for `parent_timeout` without finding a parent (a
+/// restarted node: since it started) acts as root and announces itself to its neighbours. Every
+/// node remembers the lowest root id it has heard of (carried by every message but offers);
+/// a node in a tree whose root is above that id probes one neighbour per tick (a root: all of
+/// them) and moves, with its subtree, to a neighbour that offers a lower root. So the lowest
+/// live id that can be reached becomes the root, after a root crash, after it restarts, and
+/// after a partition heals. A node never takes a round of a root no newer than the newest
+/// round of that root it has held, so a dead root's last rounds cannot come back.
 #[derive(Clone, Debug)]
 pub struct TreeNode {
     pub(crate) id: NodeId,
@@ -58,11 +71,23 @@ pub struct TreeNode {
     pub(crate) cfg: Config,
     pub(crate) value: i64,
     pub(crate) parent: Option<NodeId>,
+    /// True while this node acts as root (the fixed root always does).
+    pub(crate) leads: bool,
     /// Root first, this node last; empty until the first round arrives.
     pub(crate) path: Vec<NodeId>,
-    /// The newest round seen, and when (local clock) it arrived.
-    pub(crate) stamp: Time,
+    /// The round this node follows (for a root, its own latest); kept when the parent is
+    /// lost, as the round an offer must beat.
+    pub(crate) round: Option<Round>,
+    /// The newest stamp held of each root, so that no older round of it is ever taken again.
+    pub(crate) known: BTreeMap<NodeId, Time>,
+    /// The lowest root id heard of.
+    pub(crate) lowest: NodeId,
+    /// When (local clock) the newest round arrived.
     pub(crate) fresh_at: Time,
+    /// When (local clock) this node last lost its parent (or started without one).
+    pub(crate) detached_at: Time,
+    /// Which neighbour the next probe of a node in a tree goes to.
+    pub(crate) probe_next: usize,
     /// When (local clock) this node last asked its parent for an overdue round.
     pub(crate) asked_at: Option<Time>,
     pub(crate) children: BTreeMap<NodeId, Child>,
@@ -79,14 +104,14 @@ impl TreeNode {
         self.value = value;
     }
 
-    /// True for the configured root.
+    /// True while this node acts as root.
     pub fn is_root(&self) -> bool {
-        self.id == self.cfg.root
+        self.leads
     }
 
-    /// True if the node is in the tree (the root, or a node with a parent).
+    /// True if the node is in a tree (a root, or a node with a parent).
     pub fn is_attached(&self) -> bool {
-        self.is_root() || self.parent.is_some()
+        self.leads || self.parent.is_some()
     }
 
     /// The aggregate of this node's subtree, from its value and its children's last reports.
@@ -133,9 +158,30 @@ impl TreeNode {
         self.global
     }
 
-    /// The newest round this node has seen (the root's stamp).
+    /// The newest round this node has seen (`ZERO` before the first).
     pub fn stamp(&self) -> Time {
-        self.stamp
+        self.round.map_or(Time::ZERO, |r| r.stamp)
+    }
+
+    /// The round this node follows, if any (kept, as the one to beat, after losing a parent).
+    pub fn round(&self) -> Option<Round> {
+        self.round
+    }
+
+    /// The root this node follows while it is in a tree (itself, when it acts as root).
+    pub fn root(&self) -> Option<NodeId> {
+        if self.leads {
+            Some(self.id)
+        } else if self.parent.is_some() {
+            self.round.map(|r| r.root)
+        } else {
+            None
+        }
+    }
+
+    /// The lowest root id this node has heard of.
+    pub fn lowest_heard(&self) -> NodeId {
+        self.lowest
     }
 
     /// Messages this incarnation has sent.
@@ -148,10 +194,10 @@ impl TreeNode {
         self.parent_changes
     }
 
-    /// True if `path` could be a path from the root to `sender`: it starts at the root, ends
+    /// True if `path` could be a path from `root` to `sender`: it starts at the root, ends
     /// at the sender, repeats no node and is shorter than the cluster.
-    pub(crate) fn is_valid_path(&self, path: &[NodeId], sender: NodeId) -> bool {
-        if path.first() != Some(&self.cfg.root)
+    pub(crate) fn is_valid_path(&self, path: &[NodeId], sender: NodeId, root: NodeId) -> bool {
+        if path.first() != Some(&root)
             || path.last() != Some(&sender)
             || path.len() >= self.n as usize
         {
@@ -162,15 +208,59 @@ impl TreeNode {
         sorted.windows(2).all(|w| w[0] != w[1])
     }
 
+    /// True if `root` may root a tree this node is in: a lower id than its own when roots
+    /// are elected, the configured root otherwise.
+    pub(crate) fn may_follow(&self, root: NodeId) -> bool {
+        if self.cfg.elect_root {
+            root < self.id
+        } else {
+            root == self.cfg.root
+        }
+    }
+
+    /// True if `round` is newer than every round of its root this node has held.
+    pub(crate) fn is_unseen(&self, round: &Round) -> bool {
+        self.known.get(&round.root).is_none_or(|&s| round.stamp > s)
+    }
+
+    /// Notes that a root with id `root` exists (or existed).
+    pub(crate) fn hear_of(&mut self, root: NodeId) {
+        if self.cfg.elect_root && root.0 < self.n {
+            self.lowest = self.lowest.min(root);
+        }
+    }
+
+    /// True if this node is in a tree whose root is above the lowest id it has heard of, so
+    /// that it should look for the better tree.
+    pub(crate) fn is_suspect(&self) -> bool {
+        self.cfg.elect_root && self.root().is_some_and(|r| self.lowest < r)
+    }
+
     pub(crate) fn send(&mut self, to: NodeId, msg: Msg, ctx: &mut Ctx<'_, Self>) {
         debug_assert!(msg.size() > 0);
         self.sent += 1;
         ctx.send(to, msg);
     }
 
+    pub(crate) fn unlink(&mut self, to: NodeId, ctx: &mut Ctx<'_, Self>) {
+        let lowest = self.lowest;
+        self.send(to, Msg::Unlink { lowest }, ctx);
+    }
+
     /// The root starts a round.
-    fn start_round(&mut self, ctx: &mut Ctx<'_, Self>) {
-        self.stamp = ctx.now();
+    pub(crate) fn start_round(&mut self, ctx: &mut Ctx<'_, Self>) {
+        let mut stamp = ctx.now();
+        if let Some(&last) = self.known.get(&self.id)
+            && stamp <= last
+        {
+            stamp = Time(last.0 + 1);
+        }
+        let round = Round {
+            root: self.id,
+            stamp,
+        };
+        self.round = Some(round);
+        self.known.insert(self.id, stamp);
         self.fresh_at = ctx.local_time();
         let global = self.subtree();
         self.global = Some(global);
@@ -179,12 +269,14 @@ impl TreeNode {
     }
 
     fn send_down(&mut self, global: Aggregate, ctx: &mut Ctx<'_, Self>) {
+        let Some(round) = self.round else { return };
         let kids: Vec<NodeId> = self.children.keys().copied().collect();
         for c in kids {
             let msg = Msg::Down {
-                stamp: self.stamp,
+                round,
                 path: self.path.clone(),
                 global,
+                lowest: self.lowest,
             };
             self.send(c, msg, ctx);
         }
@@ -194,29 +286,46 @@ impl TreeNode {
     fn on_down(
         &mut self,
         from: NodeId,
-        stamp: Time,
+        round: Round,
         path: Vec<NodeId>,
         global: Aggregate,
         ctx: &mut Ctx<'_, Self>,
     ) {
-        if self.is_root() || self.parent != Some(from) {
+        if self.leads || self.parent != Some(from) {
             // It takes this node for its child; it is not.
-            self.send(from, Msg::Unlink, ctx);
+            self.unlink(from, ctx);
             return;
         }
-        if !self.is_valid_path(&path, from) {
+        if !self.is_valid_path(&path, from, round.root)
+            || (!self.cfg.elect_root && round.root != self.cfg.root)
+        {
             return;
         }
         if path.contains(&self.id) {
             ctx.annotate(format!("loop through {from} detected; leaving it"));
-            self.send(from, Msg::Unlink, ctx);
+            self.unlink(from, ctx);
             self.detach(ctx);
             return;
         }
-        if stamp <= self.stamp {
+        if !self.is_unseen(&round) {
             return;
         }
-        self.stamp = stamp;
+        if !self.may_follow(round.root) {
+            // The parent gave up on the old root and follows one above this node, which
+            // would be the better root itself.
+            ctx.annotate(format!(
+                "parent {from} now follows {}, above this node; acting as root",
+                round.root
+            ));
+            self.unlink(from, ctx);
+            self.detach(ctx);
+            self.lead(ctx);
+            return;
+        }
+        // A round the node has not held: newer from the same root, from a lower root, or —
+        // when the parent gave up on the old root — from the root the parent follows now.
+        self.round = Some(round);
+        self.known.insert(round.root, round.stamp);
         self.fresh_at = ctx.local_time();
         self.path = path;
         self.path.push(self.id);
@@ -230,7 +339,8 @@ impl TreeNode {
         if let Some(parent) = self.parent {
             let msg = Msg::Report {
                 agg: self.subtree(),
-                stamp: self.stamp,
+                round: self.round,
+                lowest: self.lowest,
             };
             self.send(parent, msg, ctx);
         }
@@ -239,22 +349,30 @@ impl TreeNode {
     /// Hands the current round to `child`, whose digest shows it missed it.
     fn catch_up(&mut self, child: NodeId, ctx: &mut Ctx<'_, Self>) {
         if let Some(global) = self.global
+            && let Some(round) = self.round
             && !self.path.is_empty()
         {
             let msg = Msg::Down {
-                stamp: self.stamp,
+                round,
                 path: self.path.clone(),
                 global,
+                lowest: self.lowest,
             };
             self.send(child, msg, ctx);
         }
     }
 
     /// A digest from a node that takes this one for its parent.
-    fn on_report(&mut self, from: NodeId, agg: Aggregate, stamp: Time, ctx: &mut Ctx<'_, Self>) {
+    fn on_report(
+        &mut self,
+        from: NodeId,
+        agg: Aggregate,
+        round: Option<Round>,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         if self.parent == Some(from) || self.path.contains(&from) || !agg.is_consistent() {
             // An ancestor cannot be a child: refuse the link rather than close a loop.
-            self.send(from, Msg::Unlink, ctx);
+            self.unlink(from, ctx);
             return;
         }
         let heard = ctx.local_time();
@@ -268,7 +386,12 @@ impl TreeNode {
         if self.cfg.has(Bug::NoCatchUp) || !self.is_attached() {
             return;
         }
-        if stamp < self.stamp {
+        let behind = match (round, self.round) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(theirs), Some(mine)) => theirs.root != mine.root || theirs.stamp < mine.stamp,
+        };
+        if behind {
             self.catch_up(from, ctx);
         } else if self.is_overdue(heard) {
             // The child is as far behind as this node: the round was lost above here, so
@@ -280,7 +403,7 @@ impl TreeNode {
     /// True if at local time `now` the next round is overdue: a period and a half since the
     /// last, so that latency jitter on a round that is merely late asks for nothing.
     fn is_overdue(&self, now: Time) -> bool {
-        !self.is_root()
+        !self.leads
             && now.saturating_since(self.fresh_at)
                 > self.cfg.period + Duration(self.cfg.period.0 / 2)
     }
@@ -309,22 +432,41 @@ impl TreeNode {
             self.children
                 .retain(|_, c| now.saturating_since(c.heard) <= timeout);
         }
-        if self.is_root() {
+        if let Some(p) = self.parent
+            && now.saturating_since(self.fresh_at) > self.cfg.parent_timeout
+        {
+            ctx.annotate(format!("no round from parent {p}; looking for another"));
+            self.unlink(p, ctx);
+            self.detach(ctx);
+        }
+        let lost = !self.is_attached();
+        if !(lost && self.cfg.has(Bug::NoRepair)) && self.take_best_offer(ctx) {
+            // Attached (again, or to a tree under a lower root).
+        } else if self.leads {
             self.start_round(ctx);
-        } else {
-            if let Some(p) = self.parent
-                && now.saturating_since(self.fresh_at) > self.cfg.parent_timeout
-            {
-                ctx.annotate(format!("no round from parent {p}; looking for another"));
-                self.send(p, Msg::Unlink, ctx);
-                self.detach(ctx);
+            if self.is_suspect() {
+                self.probe_all(ctx);
             }
-            if self.parent.is_none() {
-                if !self.cfg.has(Bug::NoRepair) {
-                    self.seek_parent(ctx);
-                }
-            } else if self.is_overdue(now) && !self.cfg.has(Bug::NoCatchUp) {
+        } else if lost {
+            if self.cfg.has(Bug::NoRepair) {
+                self.offers.clear();
+            } else if self.cfg.elect_root
+                && now.saturating_since(self.detached_at) > self.cfg.parent_timeout
+            {
+                ctx.annotate(format!(
+                    "no parent found for {}; acting as root",
+                    self.cfg.parent_timeout
+                ));
+                self.lead(ctx);
+            } else {
+                self.probe_all(ctx);
+            }
+        } else {
+            if self.is_overdue(now) && !self.cfg.has(Bug::NoCatchUp) {
                 self.ask(ctx);
+            }
+            if self.is_suspect() {
+                self.probe_one(ctx);
             }
         }
         ctx.set_timer(self.cfg.period, Timer::Tick);
@@ -347,15 +489,30 @@ impl Node for TreeNode {
                 (i128::from(min) + i128::from(ctx.rng().between(0, span))) as i64
             }
         };
+        // The fixed root always leads. With election, the configured root leads the first
+        // tree only; a restarted node looks for a parent like any node that lost its own, and
+        // acts as root only if it finds none for `parent_timeout`. (Were it to lead at once,
+        // its former children, still reporting to it, would follow its round for a tick and
+        // those with lower ids would take over as roots: churn all over its old subtree.)
+        let leads = id == config.root && (ctx.incarnation() == 0 || !config.elect_root);
         let mut node = TreeNode {
             id,
             n,
             cfg: config.clone(),
             value,
             parent: None,
+            leads,
             path: Vec::new(),
-            stamp: Time::ZERO,
+            round: None,
+            known: BTreeMap::new(),
+            lowest: if leads {
+                config.root.min(id)
+            } else {
+                config.root
+            },
             fresh_at: ctx.local_time(),
+            detached_at: ctx.local_time(),
+            probe_next: 0,
             asked_at: None,
             children: BTreeMap::new(),
             global: None,
@@ -365,7 +522,8 @@ impl Node for TreeNode {
         };
         if ctx.incarnation() == 0 {
             // The first tree is the overlay's breadth-first tree; a restarted node instead
-            // looks for a parent, since the tree has moved on without it.
+            // looks for a parent (or, with election, leads until it finds one), since the
+            // tree has moved on without it.
             let links = config.overlay.tree_links(id, n, config.root);
             node.parent = links.parent;
             let heard = ctx.local_time();
@@ -373,7 +531,7 @@ impl Node for TreeNode {
                 node.children.insert(c, Child { agg: None, heard });
             }
         }
-        if node.is_root() {
+        if node.leads {
             node.path = vec![id];
         }
         let period = config.period.0.max(1);
@@ -389,14 +547,41 @@ impl Node for TreeNode {
         }
         match msg {
             Msg::Down {
-                stamp,
+                round,
                 path,
                 global,
-            } => self.on_down(from, stamp, path, global, ctx),
-            Msg::Report { agg, stamp } => self.on_report(from, agg, stamp, ctx),
-            Msg::Probe { stamp } => self.on_probe(from, stamp, ctx),
-            Msg::Offer { stamp, path } => self.on_offer(from, stamp, path),
-            Msg::Unlink => self.on_unlink(from, ctx),
+                lowest,
+            } => {
+                self.hear_of(lowest);
+                self.hear_of(round.root);
+                self.on_down(from, round, path, global, ctx);
+            }
+            Msg::Report { agg, round, lowest } => {
+                self.hear_of(lowest);
+                if let Some(r) = round {
+                    self.hear_of(r.root);
+                }
+                self.on_report(from, agg, round, ctx);
+            }
+            Msg::Probe {
+                round,
+                lowest,
+                attached,
+            } => {
+                self.hear_of(lowest);
+                if let Some(r) = round {
+                    self.hear_of(r.root);
+                }
+                self.on_probe(from, round, attached, ctx);
+            }
+            Msg::Offer { round, path } => {
+                self.hear_of(round.root);
+                self.on_offer(from, round, path);
+            }
+            Msg::Unlink { lowest } => {
+                self.hear_of(lowest);
+                self.on_unlink(from, ctx);
+            }
         }
     }
 

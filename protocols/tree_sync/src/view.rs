@@ -4,7 +4,8 @@
 use crate::node::TreeNode;
 use sim_core::{NodeView, Table};
 
-/// `root`, `inner` (has children), `leaf`, or `detached` (looking for a parent).
+/// `root` (acts as root), `inner` (has children), `leaf`, or `detached` (looking for a
+/// parent).
 pub(crate) fn role(node: &TreeNode) -> &'static str {
     if node.is_root() {
         "root"
@@ -29,6 +30,11 @@ pub(crate) fn view(node: &TreeNode) -> NodeView {
     let children: Vec<String> = node.children().keys().map(|c| c.to_string()).collect();
     let mut v = NodeView::new(role(node), label)
         .field("value", node.value())
+        .field(
+            "root",
+            node.root()
+                .map_or_else(|| "-".to_string(), |r| r.to_string()),
+        )
         .field("parent", parent)
         .field("children", children.join(" "))
         .field(
@@ -43,6 +49,7 @@ pub(crate) fn view(node: &TreeNode) -> NodeView {
                 .map_or_else(|| "-".to_string(), |g| g.to_string()),
         )
         .field("round", node.stamp())
+        .field("lowest root heard of", node.lowest_heard())
         .field("messages sent", node.sent());
     let rows: Vec<Vec<String>> = node
         .children()

@@ -1,5 +1,6 @@
 //! The tree repairs itself after a parent crashes, re-converges after a partition heals, and
-//! its root aggregate is the true aggregate of the live nodes once stable.
+//! its root aggregate is the true aggregate of the live nodes once stable. (The root's own
+//! crash is in `root_election.rs`.)
 
 mod common;
 
@@ -86,17 +87,21 @@ fn tree_reconverges_after_a_partition_heals() {
             spec: PartitionSpec::Groups(vec![right.clone()]),
         })
         .expect("a valid fault");
-        // Cut off, the right half detaches; the root converges on the left half alone.
+        // Cut off from n0, the right half elects its own root, its lowest id n3, while n0
+        // converges on the left half alone.
         converge(&mut s, &left, cut + ms(3_000), "left half during the cut");
         let root = s.node(NodeId(0)).expect("up").subtree();
         assert_eq!(root, true_aggregate(s.nodes(), &left), "seed {seed}");
         assert_eq!(root.count, 18);
+        converge(&mut s, &right, cut + ms(5_000), "right half during the cut");
+        let right_root = s.node(NodeId(3)).expect("up").subtree();
+        assert_eq!(right_root, true_aggregate(s.nodes(), &right), "seed {seed}");
         s.run_for(ms(500)).expect("runs");
         assert!(
             right
                 .iter()
-                .all(|&r| s.node(r).expect("up").parent().is_none()),
-            "seed {seed}: the right half has no way to the root"
+                .all(|&r| s.node(r).expect("up").root() == Some(NodeId(3))),
+            "seed {seed}: the right half stays under n3 while it has no way to n0"
         );
         let healed = s.now();
         s.apply_now(Fault::HealAll).expect("a valid fault");
@@ -153,17 +158,23 @@ fn a_restarted_node_is_counted_again() {
 }
 
 #[test]
-fn the_tree_waits_for_a_crashed_root_and_rebuilds_when_it_returns() {
+fn a_fixed_root_is_waited_for_when_it_crashes_and_the_tree_rebuilds_when_it_returns() {
     let topo = grid(4, 4);
-    let mut s = sim(3, &topo, Config::default());
+    let fixed = Config {
+        elect_root: false,
+        ..Config::default()
+    };
+    let mut s = sim(3, &topo, fixed);
     let all = all_but(16, &[]);
     converge(&mut s, &all, at_ms(2_000), "initial tree");
     s.apply_now(Fault::Crash { node: NodeId(0) })
         .expect("a valid fault");
     s.run_for(ms(2_000)).expect("runs");
     assert!(
-        s.nodes().live().all(|(_, n)| n.parent().is_none()),
-        "with no root, no round is new and every node detaches"
+        s.nodes()
+            .live()
+            .all(|(_, n)| n.parent().is_none() && !n.is_root()),
+        "with no root, no round is new and every node detaches; none takes over"
     );
     s.apply_now(Fault::Restart { node: NodeId(0) })
         .expect("a valid fault");

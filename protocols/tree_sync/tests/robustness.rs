@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use sim_core::{Node, NodeId, SimRng, Stream, Time};
-use tree_sync::{Aggregate, Config, Msg, Value};
+use tree_sync::{Aggregate, Config, Msg, Round, Value};
 
 fn random_path(rng: &mut SimRng, n: u32) -> Vec<NodeId> {
     (0..rng.below(5))
@@ -24,23 +24,34 @@ fn random_message(rng: &mut SimRng, n: u32) -> Msg {
             max: 3,
         },
     };
-    let stamp = Time(rng.below(3_000_000_000));
+    let id = |rng: &mut SimRng| NodeId(rng.below(u64::from(n) + 3) as u32);
+    let round = Round {
+        root: id(rng),
+        stamp: Time(rng.below(3_000_000_000)),
+    };
+    let maybe = |rng: &mut SimRng| (rng.below(4) > 0).then_some(round);
     match rng.below(5) {
         0 => Msg::Down {
-            stamp,
+            round,
             path: random_path(rng, n),
             global: agg(rng),
+            lowest: id(rng),
         },
         1 => Msg::Report {
             agg: agg(rng),
-            stamp,
+            round: maybe(rng),
+            lowest: id(rng),
         },
-        2 => Msg::Probe { stamp },
+        2 => Msg::Probe {
+            round: maybe(rng),
+            lowest: id(rng),
+            attached: rng.below(2) == 0,
+        },
         3 => Msg::Offer {
-            stamp,
+            round,
             path: random_path(rng, n),
         },
-        _ => Msg::Unlink,
+        _ => Msg::Unlink { lowest: id(rng) },
     }
 }
 
@@ -150,10 +161,19 @@ fn views_show_the_tree() {
             .as_deref(),
         Some("2")
     );
+    assert_eq!(views[4].as_ref().and_then(|v| v.get("root")), Some("n0"));
     s.apply_now(sim_core::Fault::Crash { node: NodeId(0) })
         .expect("a valid fault");
-    s.run_for(ms(1_000)).expect("runs");
+    // The root's children lose it after 350 ms (and up to a tick); n1 takes over 350 ms
+    // after that (and up to a tick).
+    s.run_for(ms(600)).expect("runs");
     let views = s.views();
     assert_eq!(views[1].as_ref().map(|v| v.role.as_str()), Some("detached"));
+    assert_eq!(views[1].as_ref().and_then(|v| v.get("root")), Some("-"));
+    let t = s.now();
+    converge(&mut s, &all_but(9, &[NodeId(0)]), t + ms(3_000), "under n1");
+    let views = s.views();
+    assert_eq!(views[1].as_ref().map(|v| v.role.as_str()), Some("root"));
+    assert_eq!(views[8].as_ref().and_then(|v| v.get("root")), Some("n1"));
     let _ = s.node(NodeId(1)).expect("up").view();
 }

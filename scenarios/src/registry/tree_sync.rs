@@ -2,7 +2,8 @@
 //! `tree_sync::Config`, `[cluster] topology` is the graph the tree is built from.
 //!
 //! Checks: the node sanity invariant after every event; once the tree is stable at the end
-//! (see [`TreeSyncAdapter::finish`]), over the nodes up at the end, one tree under the root,
+//! (see [`TreeSyncAdapter::finish`]), over the nodes up at the end, one tree under the
+//! expected root (the lowest live id when the root is elected, else the configured root),
 //! the root's aggregate equal to the true aggregate of their values, and the root's figure
 //! known everywhere. `converged_by` waits for all three.
 
@@ -30,6 +31,18 @@ fn live(nodes: Nodes<'_, TreeNode>) -> Vec<NodeId> {
     nodes.live().map(|(id, _)| id).collect()
 }
 
+impl TreeSyncAdapter {
+    /// The root the end checks expect over the nodes up now, and why that one.
+    fn expected_root(&self, up: &[NodeId]) -> Option<(NodeId, &'static str)> {
+        let why = if self.config.elect_root {
+            "the lowest live id"
+        } else {
+            "the fixed root"
+        };
+        self.config.expected_root(up).map(|r| (r, why))
+    }
+}
+
 impl Adapter<TreeNode> for TreeSyncAdapter {
     fn metrics(&self, sim: &Simulation<TreeNode>, out: &mut Metrics) {
         let nodes = sim.nodes();
@@ -49,7 +62,7 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
         let truth = tree_sync::true_aggregate(nodes, &up);
         out.set("true_count", truth.count as f64);
         out.set("true_sum", truth.sum as f64);
-        if let Some(root) = sim.node(self.config.root) {
+        if let Some(root) = self.expected_root(&up).and_then(|(r, _)| sim.node(r)) {
             let agg = root.subtree();
             out.set("root_count", agg.count as f64);
             out.set("root_sum", agg.sum as f64);
@@ -72,8 +85,13 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
         if sim.violation().is_some() {
             return Vec::new();
         }
-        let root = self.config.root;
         let up = live(sim.nodes());
+        let Some((root, which)) = self.expected_root(&up) else {
+            return vec![CheckResult::fail(
+                "tree sync: one tree",
+                "no node is up at the end".to_string(),
+            )];
+        };
         let end = sim.now();
         let window = self.config.child_timeout;
         let settled =
@@ -101,19 +119,21 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
         let nodes = sim.nodes();
         let verdict = |name: &str, r: Result<(), String>, ok: String| match r {
             Ok(()) => CheckResult::pass(name, format!("{ok}{after}")),
-            Err(why) => CheckResult::fail(name, format!("{why}{unsettled}")),
+            Err(why) => CheckResult::fail(name, format!("{why}{unsettled} ({root} is {which})")),
         };
         let truth = tree_sync::true_aggregate(nodes, &up);
         vec![
             verdict(
                 "tree sync: one tree",
                 tree_sync::check_tree(nodes, root, &up),
-                format!("the {} live nodes hang under {root}", up.len()),
+                format!("the {} live nodes hang under {root} ({which})", up.len()),
             ),
             verdict(
                 "tree sync: root aggregate",
                 tree_sync::check_root_aggregate(nodes, root, &up),
-                format!("{root} aggregates {truth}, the true aggregate of the live nodes"),
+                format!(
+                    "{root} ({which}) aggregates {truth}, the true aggregate of the live nodes"
+                ),
             ),
             verdict(
                 "tree sync: disseminated",
@@ -152,7 +172,11 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
 
     fn converged(&self, sim: &Simulation<TreeNode>) -> Option<bool> {
         let nodes = sim.nodes();
-        Some(tree_sync::check_converged(nodes, self.config.root, &live(nodes)).is_ok())
+        let up = live(nodes);
+        let Some((root, _)) = self.expected_root(&up) else {
+            return Some(false);
+        };
+        Some(tree_sync::is_converged(nodes, root, &up))
     }
 }
 

@@ -63,9 +63,23 @@ pub fn lossy_sim(
     s
 }
 
-/// Runs until converged over `live` (or the deadline), failing the test if it does not.
+/// Runs until converged over `live` under its lowest id, the elected root (or until the
+/// deadline), failing the test if it does not.
 pub fn converge(s: &mut Simulation<TreeNode>, live: &[NodeId], deadline: Time, what: &str) -> Time {
-    match run_until_converged(s, NodeId(0), live, ms(10), deadline).expect("no invariant breaks") {
+    let root = *live.iter().min().expect("a live node");
+    converge_under(s, root, live, deadline, what)
+}
+
+/// Runs until converged over `live` under `root` (or until the deadline), failing the test
+/// if it does not.
+pub fn converge_under(
+    s: &mut Simulation<TreeNode>,
+    root: NodeId,
+    live: &[NodeId],
+    deadline: Time,
+    what: &str,
+) -> Time {
+    match run_until_converged(s, root, live, ms(10), deadline).expect("no invariant breaks") {
         Ok(t) => t,
         Err(why) => panic!(
             "seed {}: {what}: not converged by {deadline}: {why}",
