@@ -185,7 +185,7 @@ fn tree_sync_settle_window_does_not_hide_a_tree_wrong_for_good() {
         .expect("the root aggregate check ran");
     assert!(!aggregate.passed, "{aggregate:?}");
     assert!(
-        aggregate.detail.contains("still 450ms later"),
+        aggregate.detail.contains("still 1.950s later"),
         "{aggregate:?}"
     );
 }

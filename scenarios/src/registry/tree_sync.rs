@@ -75,11 +75,13 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
 
     /// The end checks are judged once the tree is stable. On a lossy network a parent may
     /// drop a child whose reports were lost several times in a row, and the run may end inside
-    /// the repair that follows (a period or two). So when the checks do not all hold at the
-    /// end, the run goes on, with no new faults, for at most one `child_timeout` (the time
-    /// the protocol gives a silent child before it acts), and they are judged at the first
-    /// millisecond they all hold, or at the end of that window. A tree that is wrong for good
-    /// (a dead child still counted, a subtree never reattached) fails as before.
+    /// the repair that follows. So when the checks do not all hold at the end, the run goes
+    /// on, with no new faults, for at most the time such a repair takes: one `child_timeout`
+    /// (the time the protocol gives a silent child before it acts) and one `period` per live
+    /// node (reports climb one level per round, and no tree is deeper than the cluster), and
+    /// they are judged at the first millisecond they all hold, or at the end of that window.
+    /// A tree that is wrong for good (a dead child still counted, a subtree never
+    /// reattached) fails as before.
     fn finish(&mut self, sim: &mut Simulation<TreeNode>) -> Vec<CheckResult> {
         // A run stopped by a violated invariant never reached the end these checks judge.
         if sim.violation().is_some() {
@@ -93,7 +95,8 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
             )];
         };
         let end = sim.now();
-        let window = self.config.child_timeout;
+        let climb = Duration(self.config.period.0.saturating_mul(up.len() as u64));
+        let window = self.config.child_timeout.saturating_add(climb);
         let settled =
             tree_sync::run_until_converged(sim, root, &up, Duration::from_millis(1), end + window);
         let after = match settled {
