@@ -49,23 +49,38 @@ impl KvStore {
         }
         let output = match &command.op {
             KvInput::Get { key } => KvOutput::Value(self.read(key)),
+            // Every replica applies every command: a key already present is updated in place
+            // rather than copied again for the map.
             KvInput::Put { key, value } => {
-                self.data.insert(key.clone(), value.clone());
+                match self.data.get_mut(key.as_str()) {
+                    Some(v) => v.clone_from(value),
+                    None => {
+                        self.data.insert(key.clone(), value.clone());
+                    }
+                }
                 KvOutput::Done
             }
             KvInput::Append { key, value } => {
-                self.data.entry(key.clone()).or_default().push_str(value);
+                match self.data.get_mut(key.as_str()) {
+                    Some(v) => v.push_str(value),
+                    None => {
+                        self.data.insert(key.clone(), value.clone());
+                    }
+                }
                 KvOutput::Done
             }
         };
         self.applied += 1;
-        self.sessions.insert(
-            command.client,
-            Session {
-                seq: command.seq,
-                output: output.clone(),
-            },
-        );
+        let session = Session {
+            seq: command.seq,
+            output: output.clone(),
+        };
+        match self.sessions.get_mut(&command.client) {
+            Some(s) => *s = session,
+            None => {
+                self.sessions.insert(command.client, session);
+            }
+        }
         Some(output)
     }
 
