@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use sim_core::{Duration, Fault, NodeId, PartitionSpec, Time};
+use sim_core::{Duration, Fault, NodeId, PartitionSpec, Simulation, Time};
 use tree_sync::{Config, TreeNode, Value, check_root_aggregate, true_aggregate};
 
 const N: u32 = 30;
@@ -40,21 +40,30 @@ fn leads_by(s: &mut sim_core::Simulation<TreeNode>, who: NodeId, deadline: Time)
     None
 }
 
+/// Seed `seed`'s random 4-regular graph, converged, with root n0 crashed just now (and the
+/// time of the crash); `None` when the graph without n0 leaves n1 cut off from someone.
+fn root_crashed(seed: u64) -> Option<(Simulation<TreeNode>, Time)> {
+    let topo = random_regular(N, 4, seed);
+    if !connected_without(&topo, NodeId(1), &[NodeId(0)]) {
+        return None;
+    }
+    let mut s = sim(seed, &topo, valued());
+    converge(&mut s, &all_but(N, &[]), at_ms(2_000), "initial tree");
+    let crashed = s.now();
+    s.apply_now(Fault::Crash { node: NodeId(0) })
+        .expect("a valid fault");
+    Some((s, crashed))
+}
+
 #[test]
 fn when_the_root_crashes_the_lowest_live_id_is_elected_and_the_aggregate_reconverges() {
     let (mut ran, mut slowest_lead, mut slowest) = (0, Duration::ZERO, Duration::ZERO);
     let mut total = Duration::ZERO;
     for seed in 0..40 {
-        let topo = random_regular(N, 4, seed);
-        if !connected_without(&topo, NodeId(1), &[NodeId(0)]) {
+        let Some((mut s, crashed)) = root_crashed(seed) else {
             continue;
-        }
+        };
         ran += 1;
-        let mut s = sim(seed, &topo, valued());
-        converge(&mut s, &all_but(N, &[]), at_ms(2_000), "initial tree");
-        let crashed = s.now();
-        s.apply_now(Fault::Crash { node: NodeId(0) })
-            .expect("a valid fault");
         let live = all_but(N, &[NodeId(0)]);
         let led = leads_by(&mut s, NodeId(1), crashed + ms(3_000))
             .unwrap_or_else(|| panic!("seed {seed}: n1 never acts as root"));
@@ -93,16 +102,10 @@ fn when_the_old_root_restarts_the_tree_moves_back_under_it() {
     let mut slowest = Duration::ZERO;
     let mut ran = 0;
     for seed in 0..30 {
-        let topo = random_regular(N, 4, seed);
-        if !connected_without(&topo, NodeId(1), &[NodeId(0)]) {
+        let Some((mut s, t)) = root_crashed(seed) else {
             continue;
-        }
+        };
         ran += 1;
-        let mut s = sim(seed, &topo, valued());
-        converge(&mut s, &all_but(N, &[]), at_ms(2_000), "initial tree");
-        s.apply_now(Fault::Crash { node: NodeId(0) })
-            .expect("a valid fault");
-        let t = s.now();
         converge(
             &mut s,
             &all_but(N, &[NodeId(0)]),
