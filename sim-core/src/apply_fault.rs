@@ -99,6 +99,8 @@ impl<N: Node> Simulation<N> {
         let lost_writes = rt.disk.crash();
         let lost_events = rt.held.len();
         rt.held.clear();
+        // A sync under way ends with the node; the next incarnation's messages are not held.
+        rt.sends_from = crate::Time::ZERO;
         format!("lost {lost_writes} unsynced writes and {lost_events} waiting events")
     }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Note, Recorder, ms};
-use sim_core::{DiskKey, Duration, NodeId, SimConfig, Simulation, Time};
+use sim_core::{DiskKey, Duration, Fault, NodeId, SimConfig, Simulation, Time};
 
 const A: NodeId = NodeId(0);
 const B: NodeId = NodeId(1);
@@ -80,4 +80,18 @@ fn a_sync_with_nothing_to_write_and_a_zero_latency_hold_nothing() {
     let mut s = pair(Duration::ZERO);
     act(&mut s, ms(10), None, true, 2);
     assert_eq!(arrivals(&mut s), vec![(ms(11), 2)]);
+}
+
+#[test]
+fn a_restarted_node_does_not_wait_for_a_sync_of_its_last_life() {
+    let mut s = pair(Duration::from_millis(9));
+    // At 10 ms A syncs and sends (held until 19 ms), crashes at 12 ms, restarts at 13 ms.
+    act(&mut s, ms(10), None, true, 1);
+    s.run_until(ms(12)).unwrap();
+    s.apply_now(Fault::Crash { node: A }).unwrap();
+    s.run_until(ms(13)).unwrap();
+    s.apply_now(Fault::Restart { node: A }).unwrap();
+    // At 14 ms the new incarnation sends without syncing: it leaves at once.
+    act(&mut s, ms(14), None, false, 2);
+    assert_eq!(arrivals(&mut s), vec![(ms(15), 2), (ms(20), 1)]);
 }
