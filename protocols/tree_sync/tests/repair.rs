@@ -159,14 +159,7 @@ fn a_restarted_node_is_counted_again() {
 
 #[test]
 fn a_fixed_root_is_waited_for_when_it_crashes_and_the_tree_rebuilds_when_it_returns() {
-    let topo = grid(4, 4);
-    let fixed = Config {
-        elect_root: false,
-        ..Config::default()
-    };
-    let mut s = sim(3, &topo, fixed);
-    let all = all_but(16, &[]);
-    converge(&mut s, &all, at_ms(2_000), "initial tree");
+    let (mut s, all) = converged_fixed_root_grid(3);
     s.apply_now(Fault::Crash { node: NodeId(0) })
         .expect("a valid fault");
     s.run_for(ms(2_000)).expect("runs");

@@ -226,14 +226,7 @@ fn a_configured_root_above_the_lowest_id_hands_the_tree_to_it() {
 
 #[test]
 fn without_election_a_cut_off_side_stays_without_a_root() {
-    let topo = grid(4, 4);
-    let fixed = Config {
-        elect_root: false,
-        ..Config::default()
-    };
-    let mut s = sim(5, &topo, fixed);
-    let all = all_but(16, &[]);
-    converge(&mut s, &all, at_ms(2_000), "initial tree");
+    let (mut s, _) = converged_fixed_root_grid(5);
     let right: Vec<NodeId> = (0..16).filter(|i| i % 4 >= 2).map(NodeId).collect();
     s.apply_now(Fault::Partition {
         spec: PartitionSpec::Groups(vec![right.clone()]),

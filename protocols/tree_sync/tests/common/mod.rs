@@ -104,3 +104,15 @@ pub fn connected_without(topo: &Topology, root: NodeId, dead: &[NodeId]) -> bool
 pub fn all_but(n: u32, dead: &[NodeId]) -> Vec<NodeId> {
     (0..n).map(NodeId).filter(|i| !dead.contains(i)).collect()
 }
+
+/// A 4 x 4 grid whose root is fixed at n0 (no election), converged; with its 16 nodes.
+pub fn converged_fixed_root_grid(seed: u64) -> (Simulation<TreeNode>, Vec<NodeId>) {
+    let fixed = Config {
+        elect_root: false,
+        ..Config::default()
+    };
+    let mut s = sim(seed, &grid(4, 4), fixed);
+    let all = all_but(16, &[]);
+    converge(&mut s, &all, at_ms(2_000), "initial tree");
+    (s, all)
+}
