@@ -340,10 +340,7 @@ fn left_panel(
                 .show(ui, |p| {
                     p.line(Line::new("sent/s", data.rate.clone()));
                 });
-            let what = s
-                .progress_field
-                .clone()
-                .unwrap_or_else(|| "messages delivered".into());
+            let what = s.progress_label.unwrap_or("messages delivered");
             ui.label(RichText::new(format!("{what} per server")).strong());
             Plot::new("progress")
                 .height(110.0)
