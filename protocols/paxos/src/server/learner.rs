@@ -5,7 +5,7 @@ use super::{ACCEPTED, NodeCtx, Proposer, SCAN_LIMIT, SNAPSHOT, Server, draw};
 use crate::node::Record;
 use crate::replica::Snapshot;
 use crate::{Ballot, Msg, Value};
-use sim_core::{DiskKey, NodeId};
+use sim_core::{DiskKey, Mark, NodeId};
 use std::sync::Arc;
 
 impl Server {
@@ -128,6 +128,7 @@ impl Server {
             return;
         }
         ctx.annotate(format!("installed a snapshot to slot {}", s.upto));
+        ctx.mark(Mark::Snapshot { index: s.upto });
         self.journal.applied.push((s.upto, s.hash));
         self.store_snapshot(&s, ctx);
         if let Proposer::Leading(l) = &mut self.proposer {
@@ -159,6 +160,9 @@ impl Server {
         if !any {
             return;
         }
+        ctx.mark(Mark::Committed {
+            index: self.replica.applied(),
+        });
         let mut replies = std::mem::take(&mut self.replies);
         if matches!(self.proposer, Proposer::Leading(_)) {
             for (client, reply) in replies.drain(..) {

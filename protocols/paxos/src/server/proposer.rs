@@ -7,7 +7,7 @@ use crate::node::Timer;
 use crate::proposer::Phase1;
 use crate::{Ballot, Bug, Msg, Value};
 use kv::{Reply, ReplyOutcome};
-use sim_core::NodeId;
+use sim_core::{Mark, NodeId};
 
 impl Server {
     pub(super) fn on_election_timer(&mut self, ctx: NodeCtx<'_, '_>) {
@@ -54,6 +54,7 @@ impl Server {
         self.leader = Some(self.id);
         self.leader_ballot = ballot;
         self.elections += 1;
+        ctx.mark(Mark::Elected { epoch: ballot.round });
         ctx.annotate(format!(
             "leader {ballot}: {} promises, re-proposing {} slots from slot {}",
             p.promises(),
@@ -171,6 +172,9 @@ impl Server {
         }
         let mut waiting = std::mem::take(&mut self.held);
         if let Proposer::Leading(l) = old {
+            ctx.mark(Mark::SteppedDown {
+                epoch: l.ballot.round,
+            });
             waiting.extend(l.queue);
         }
         let hint = self.leader;
