@@ -322,6 +322,12 @@ fn a_file_whose_seeds_never_elect_is_flagged() {
         text.contains("coverage: elected 0/2, committed 0/2"),
         "{text}"
     );
-    assert!(text.contains("warning: no seed reached `elected`"), "{text}");
-    assert!(text.contains("warning: no seed reached `committed`"), "{text}");
+    assert!(
+        text.contains("warning: no seed reached `elected`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: no seed reached `committed`"),
+        "{text}"
+    );
 }

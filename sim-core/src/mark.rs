@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// Leader detection (`leader_within`, failover, the `leader` selector) looks for
 /// [`RoleClass::Leader`]; the front end colours nodes by class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum RoleClass {
     /// Leads the others: a Raft leader, a Multi-Paxos distinguished proposer that holds a

@@ -87,8 +87,15 @@ mod tests {
     #[test]
     fn counts_seeds_not_marks_and_names_what_no_seed_reached() {
         let mut cov = Coverage::default();
-        assert!(cov.missing(&[MarkKind::Elected]).is_empty(), "no seeds, no verdict");
-        cov.add(&counts(&[MarkKind::Elected, MarkKind::Elected, MarkKind::Snapshot]));
+        assert!(
+            cov.missing(&[MarkKind::Elected]).is_empty(),
+            "no seeds, no verdict"
+        );
+        cov.add(&counts(&[
+            MarkKind::Elected,
+            MarkKind::Elected,
+            MarkKind::Snapshot,
+        ]));
         cov.add(&counts(&[MarkKind::Elected]));
         cov.add(&counts(&[]));
         let expected = [MarkKind::Elected, MarkKind::Committed];

@@ -130,7 +130,12 @@ pub fn render(records: &[TraceRecord], nodes: u32) -> String {
                 ev.push(instant(ts, node.map_or(0, tid), text.clone(), json!({})));
             }
             TraceEvent::Mark { node, mark, .. } => {
-                ev.push(instant(ts, tid(*node), mark.to_string(), json!({"mark": mark})));
+                ev.push(instant(
+                    ts,
+                    tid(*node),
+                    mark.to_string(),
+                    json!({"mark": mark}),
+                ));
             }
         }
     }

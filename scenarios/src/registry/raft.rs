@@ -26,8 +26,8 @@ impl Adapter<RaftNode> for RaftAdapter {
         out.set("elections", m.elections as f64);
         out.set("bytes_per_command", m.bytes_per_command);
         client_metrics(&raft::clients(sim), out);
-        let commit = raft::leader(sim)
-            .and_then(|l| sim.node(l)?.server().map(|s| s.commit_index()));
+        let commit =
+            raft::leader(sim).and_then(|l| sim.node(l)?.server().map(|s| s.commit_index()));
         out.set("leader_commit_index", commit.unwrap_or(0) as f64);
     }
 

@@ -54,7 +54,9 @@ impl Server {
         self.leader = Some(self.id);
         self.leader_ballot = ballot;
         self.elections += 1;
-        ctx.mark(Mark::Elected { epoch: ballot.round });
+        ctx.mark(Mark::Elected {
+            epoch: ballot.round,
+        });
         ctx.annotate(format!(
             "leader {ballot}: {} promises, re-proposing {} slots from slot {}",
             p.promises(),
