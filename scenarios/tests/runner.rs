@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{registry, scenario};
+use common::{TOY_FOLLOWER, TOY_LEADER, registry, scenario};
 use scenarios::runner::{RunOptions, TraceOut, run_scenario};
 use sim_core::{Fault, TraceEvent};
 
@@ -64,6 +64,19 @@ fn happy_path_passes_and_repeats() {
     let b = run(BASE, 1);
     assert_eq!(a.report.fingerprint, b.report.fingerprint);
     assert_ne!(a.report.fingerprint, run(BASE, 2).report.fingerprint);
+}
+
+/// The toy's roles are called "kapitän" and "matrose": the runner finds the leader by the
+/// views' typed role class, never by what a protocol calls its roles.
+#[test]
+fn leader_detection_reads_the_role_class_not_the_role_name() {
+    let f = run(BASE, 3);
+    let views = f.run.views();
+    let roles: Vec<&str> = views.iter().flatten().map(|v| v.role.as_str()).collect();
+    assert_eq!(roles[0], TOY_LEADER, "{roles:?}");
+    assert!(roles[1..].iter().all(|r| *r == TOY_FOLLOWER), "{roles:?}");
+    assert!(!roles.contains(&"leader"), "{roles:?}");
+    assert_eq!(f.run.leader(), Some(sim_core::NodeId(0)));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use crate::disk::Disk;
 use crate::engine::Core;
+use crate::mark::Mark;
 use crate::node::Node;
 use crate::rng::SimRng;
 use crate::{Duration, NodeId, Time, TimerId};
@@ -115,6 +116,15 @@ impl<'a, N: Node> Ctx<'a, N> {
     #[inline]
     pub fn rng(&mut self) -> &mut SimRng {
         &mut self.core.rngs[self.id.index()]
+    }
+
+    /// Records a typed milestone ([`Mark::Elected`], [`Mark::Committed`], ...) for the tools:
+    /// the front end's timeline, explore's coverage. It is not folded into the fingerprint,
+    /// so adding marks to a protocol changes no recorded run.
+    #[inline]
+    pub fn mark(&mut self, mark: Mark) {
+        let now = self.core.now;
+        self.core.trace.mark(now, self.id, mark);
     }
 
     /// Records a remark in the trace ("became leader in term 4"); the front end shows it on

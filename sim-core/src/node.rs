@@ -2,6 +2,7 @@
 
 use crate::NodeId;
 use crate::ctx::Ctx;
+use crate::mark::{Progress, RoleClass};
 use serde::Serialize;
 use std::fmt::Debug;
 
@@ -52,8 +53,17 @@ pub trait Node: Clone + Send + Sync + 'static {
 /// What any front end or exporter can show about a node without knowing its protocol.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NodeView {
-    /// The node's role, used for colour (`"leader"`, `"follower"`, `"client"`, ...).
+    /// The node's role in the protocol's own words (`"leader"`, `"acceptor"`, `"root"`), for
+    /// people. Tools read [`NodeView::class`] instead.
     pub role: String,
+    /// The class of the role: what leader detection and the front end's colours read.
+    pub class: RoleClass,
+    /// The node's epoch (a Raft term, a Paxos ballot's round), if the protocol has epochs:
+    /// among several nodes that claim to lead, the highest epoch wins.
+    pub epoch: Option<u64>,
+    /// The node's progress counter (commit index, chosen prefix, broadcasts delivered), if
+    /// the protocol has one: what the front end charts.
+    pub progress: Option<Progress>,
     /// A short label drawn next to the node (`"T4 leader"`).
     pub label: String,
     /// Key facts as name/value pairs, in display order.
@@ -83,6 +93,24 @@ impl NodeView {
             label: label.into(),
             ..NodeView::default()
         }
+    }
+
+    /// Sets the role class (builder style).
+    pub fn class(mut self, class: RoleClass) -> NodeView {
+        self.class = class;
+        self
+    }
+
+    /// Sets the epoch (builder style).
+    pub fn epoch(mut self, epoch: u64) -> NodeView {
+        self.epoch = Some(epoch);
+        self
+    }
+
+    /// Sets the progress counter and what it counts (builder style).
+    pub fn progress(mut self, what: &'static str, value: u64) -> NodeView {
+        self.progress = Some(Progress { what, value });
+        self
     }
 
     /// Adds a field (builder style).

@@ -172,6 +172,7 @@ fn the_trace_records_every_kind_of_event() {
             TraceEvent::Timer { .. } => "timer",
             TraceEvent::Fault { .. } => "fault",
             TraceEvent::Annotate { .. } => "annotate",
+            TraceEvent::Mark { .. } => "mark",
         })
         .collect();
     assert_eq!(kinds.len(), 7, "{kinds:?}");

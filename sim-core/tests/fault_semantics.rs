@@ -55,6 +55,7 @@ fn story(s: &Simulation<Recorder>, from_index: usize) -> Vec<String> {
                 TraceEvent::Timer { node, .. } => format!("{t} timer {node}"),
                 TraceEvent::Fault { fault, detail } => format!("{t} {} {detail}", fault.name()),
                 TraceEvent::Annotate { text, .. } => format!("{t} note {text}"),
+                TraceEvent::Mark { node, mark, .. } => format!("{t} mark {node} {mark}"),
             }
         })
         .collect()

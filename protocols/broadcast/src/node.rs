@@ -8,7 +8,7 @@ use crate::rumor::RumorState;
 use crate::seen::{Digest, Seen};
 use crate::tree::TreeState;
 use serde::Serialize;
-use sim_core::{Ctx, Node, NodeId, NodeView, Time};
+use sim_core::{Ctx, Mark, Node, NodeId, NodeView, Time};
 use std::collections::{BTreeMap, VecDeque};
 
 /// What a broadcast node's timers mean.
@@ -135,6 +135,9 @@ impl BroadcastNode {
             sent_at: item.sent_at,
             at: ctx.now(),
             hops: item.hops,
+        });
+        ctx.mark(Mark::Delivered {
+            count: self.log.len() as u64,
         });
     }
 

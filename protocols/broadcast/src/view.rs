@@ -2,7 +2,7 @@
 
 use crate::config::Dissemination;
 use crate::node::BroadcastNode;
-use sim_core::{NodeView, Table};
+use sim_core::{NodeView, RoleClass, Table};
 
 /// Deliveries listed in the view's table (the most recent ones).
 const RECENT: usize = 16;
@@ -45,7 +45,10 @@ fn variant(node: &BroadcastNode) -> &'static str {
 
 pub(crate) fn view(node: &BroadcastNode) -> NodeView {
     let delivered = node.deliveries().len();
+    // Broadcast has no leader: a tree's root is fixed by configuration, not elected.
     let mut v = NodeView::new(role(node), format!("{delivered} delivered"))
+        .class(RoleClass::Other)
+        .progress("delivered", delivered as u64)
         .field("variant", variant(node))
         .field("delivered", delivered)
         .field("broadcast here", node.originated().len())

@@ -5,7 +5,7 @@ use crate::{Command, Pacing, Reply, ReplyOutcome, Request, WorkloadConfig};
 use serde::Serialize;
 use sim_core::history::models::{KvInput, KvOutput};
 use sim_core::history::{Completion, OpHandle, ProcessId, Recorder};
-use sim_core::{Ctx, Duration, Node, NodeId, NodeView, Time, TimerId};
+use sim_core::{Ctx, Duration, Node, NodeId, NodeView, RoleClass, Time, TimerId};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -283,6 +283,7 @@ impl Client {
             "client",
             format!("client {}/{}", self.completed, self.issued),
         )
+        .class(RoleClass::Client)
         .field("asks", target)
         .field("pending", pending)
         .field("issued", self.issued)

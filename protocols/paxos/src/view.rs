@@ -1,19 +1,24 @@
 //! The generic picture of a server for inspectors and the front end.
 
 use crate::server::{Proposer, Server};
-use sim_core::{NodeView, Table};
+use sim_core::{NodeView, RoleClass, Table};
 
 /// How many of the most recent slots the slots table shows.
 const SLOT_ROWS: usize = 16;
 
 impl Server {
-    /// The server's role (`"leader"` for the distinguished proposer, `"follower"` otherwise),
+    /// The server's role (`"leader"` for the distinguished proposer, `"preparing"` in phase 1,
+    /// `"follower"` otherwise),
     /// its ballots, chosen prefix and proposer state, and a table of its recent slots.
     pub fn view(&self) -> NodeView {
         let promised = self.acceptor().promised();
-        let (role, label, proposer) = match self.proposer() {
+        // The epoch is the round of the ballot the server acts under: its own while it prepares
+        // or leads, the highest it promised otherwise.
+        let (role, class, epoch, label, proposer) = match self.proposer() {
             Proposer::Leading(l) => (
                 "leader",
+                RoleClass::Leader,
+                l.ballot.round,
                 format!("{} leader", l.ballot),
                 format!(
                     "leading {}: next slot {}, {} in flight, {} queued",
@@ -24,7 +29,9 @@ impl Server {
                 ),
             ),
             Proposer::Preparing(p) => (
-                "follower",
+                "preparing",
+                RoleClass::Candidate,
+                p.ballot.round,
                 format!("{} preparing", p.ballot),
                 format!(
                     "phase 1 for {}: {} promises from slot {}",
@@ -35,6 +42,8 @@ impl Server {
             ),
             Proposer::Follower => (
                 "follower",
+                RoleClass::Follower,
+                promised.round,
                 format!("{promised} follower"),
                 "following".to_string(),
             ),
@@ -70,6 +79,9 @@ impl Server {
             store.marked.push(false);
         }
         NodeView::new(role, label)
+            .class(class)
+            .epoch(epoch)
+            .progress("chosen prefix", replica.applied())
             .field("ballot promised", promised)
             .field("leader", leader)
             .field("proposer", proposer)

@@ -1,8 +1,8 @@
 //! The generic picture of a server that inspectors and the front end show.
 
 use crate::log::Payload;
-use crate::server::Server;
-use sim_core::{NodeView, Table};
+use crate::server::{Role, Server};
+use sim_core::{NodeView, RoleClass, Table};
 
 /// How many of the latest log entries a view lists; the rest are summarised by the snapshot
 /// point and the first index shown.
@@ -14,6 +14,11 @@ pub fn server_view(s: &Server) -> NodeView {
         s.role().name()
     } else {
         "learner"
+    };
+    let class = match s.role() {
+        Role::Leader => RoleClass::Leader,
+        Role::Candidate | Role::PreCandidate => RoleClass::Candidate,
+        Role::Follower => RoleClass::Follower,
     };
     let members: Vec<String> = s.members().iter().map(|m| m.to_string()).collect();
     let mut log = Table {
@@ -49,6 +54,9 @@ pub fn server_view(s: &Server) -> NodeView {
         log.marked.push(committed);
     }
     NodeView::new(role, format!("T{} {role}", s.term()))
+        .class(class)
+        .epoch(s.term())
+        .progress("commit index", s.commit_index())
         .field("role", role)
         .field("term", s.term())
         .field(

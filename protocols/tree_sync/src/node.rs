@@ -5,7 +5,7 @@ use crate::aggregate::Aggregate;
 use crate::config::{Bug, Config, Value};
 use crate::message::{Msg, Round};
 use serde::Serialize;
-use sim_core::{Ctx, Duration, Message, Node, NodeId, NodeView, Time};
+use sim_core::{Ctx, Duration, Mark, Message, Node, NodeId, NodeView, Time};
 use std::collections::BTreeMap;
 
 /// What a tree-sync node's one timer means.
@@ -330,6 +330,9 @@ impl TreeNode {
         self.path = path;
         self.path.push(self.id);
         self.global = Some(global);
+        ctx.mark(Mark::Converged {
+            round: round.stamp.0,
+        });
         self.send_down(global, ctx);
         self.report(ctx);
     }

@@ -5,7 +5,7 @@
 
 use crate::message::{Msg, Round};
 use crate::node::{Offered, TreeNode};
-use sim_core::{Ctx, NodeId};
+use sim_core::{Ctx, Mark, NodeId};
 use std::cmp::Reverse;
 
 impl TreeNode {
@@ -23,6 +23,7 @@ impl TreeNode {
     pub(crate) fn lead(&mut self, ctx: &mut Ctx<'_, Self>) {
         debug_assert!(self.cfg.elect_root && self.parent.is_none());
         self.leads = true;
+        ctx.mark(Mark::Joined { parent: self.id });
         self.lowest = self.lowest.min(self.id);
         self.offers.clear();
         self.start_round(ctx);
@@ -78,6 +79,7 @@ impl TreeNode {
         self.path = offer.path;
         self.path.push(self.id);
         self.children.remove(&parent);
+        ctx.mark(Mark::Joined { parent });
         let under = if was_root { " (no longer root)" } else { "" };
         ctx.annotate(format!(
             "attached to {parent} at depth {} under root {}{under}",

@@ -2,7 +2,7 @@
 //! parent links as the tree).
 
 use crate::node::TreeNode;
-use sim_core::{NodeView, Table};
+use sim_core::{NodeView, RoleClass, Table};
 
 /// `root` (acts as root), `inner` (has children), `leaf`, or `detached` (looking for a
 /// parent).
@@ -18,6 +18,18 @@ pub(crate) fn role(node: &TreeNode) -> &'static str {
     }
 }
 
+/// The root leads the tree (with `elect_root` it is elected); attached nodes follow it; a
+/// detached node belongs to no tree.
+fn class(node: &TreeNode) -> RoleClass {
+    if node.is_root() {
+        RoleClass::Leader
+    } else if node.parent().is_none() {
+        RoleClass::Other
+    } else {
+        RoleClass::Follower
+    }
+}
+
 pub(crate) fn view(node: &TreeNode) -> NodeView {
     let sub = node.subtree();
     let label = match node.global() {
@@ -29,6 +41,7 @@ pub(crate) fn view(node: &TreeNode) -> NodeView {
         .map_or_else(|| "-".to_string(), |p| p.to_string());
     let children: Vec<String> = node.children().keys().map(|c| c.to_string()).collect();
     let mut v = NodeView::new(role(node), label)
+        .class(class(node))
         .field("value", node.value())
         .field(
             "root",

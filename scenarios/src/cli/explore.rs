@@ -106,6 +106,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
     report(&a.file, &found, secs, first.lock().ok().and_then(|f| *f));
+    report_coverage(&found, prepared.caps.marks);
     if found.failures.is_empty() {
         return 0;
     }
@@ -162,6 +163,19 @@ fn report(file: &Path, found: &Exploration, secs: f64, first: Option<std::time::
     }
     if found.failures.len() > SHOWN {
         out!("  ... and {} more", found.failures.len() - SHOWN);
+    }
+}
+
+/// How many seeds reached each milestone, and a warning for each milestone the protocol's runs
+/// should reach that none did: the file's clusters may never do the work its checks judge.
+fn report_coverage(found: &Exploration, expected: &[sim_core::MarkKind]) {
+    out!("coverage: {}", found.coverage.summary(expected));
+    for kind in found.coverage.missing(expected) {
+        out!(
+            "warning: no seed reached `{}`: the checks judged runs that never got that far \
+             (look at the file's [explore] bounds, workload and run phases)",
+            kind.name()
+        );
     }
 }
 

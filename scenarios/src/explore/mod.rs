@@ -14,9 +14,12 @@
 //! decides how many seeds are started (whole chunks of seeds, from the first), never what a
 //! seed finds.
 
+pub mod coverage;
 pub mod derive;
 pub mod shrink;
 pub mod write;
+
+pub use coverage::Coverage;
 
 use crate::diag::Diagnostic;
 use crate::error::ScenarioError;
@@ -24,7 +27,7 @@ use crate::registry::{Capabilities, Registry};
 use crate::runner::{RunOptions, run_scenario};
 use crate::scenario::{ExploreSection, Scenario};
 use rayon::prelude::*;
-use sim_core::Time;
+use sim_core::{MarkCounts, Time};
 use toml::Spanned;
 
 /// A scenario file made ready for exploring: its bounds, its protocol's capabilities, and the
@@ -103,6 +106,16 @@ pub struct Finding {
 
 /// Runs `s` with `seed`; the first failed check, if any.
 pub fn judge(registry: &Registry, s: &Scenario, seed: u64) -> Option<Finding> {
+    judge_counting(registry, s, seed).0
+}
+
+/// Runs `s` with `seed`; the first failed check, if any, and the marks the run recorded (none
+/// when it could not be built).
+pub fn judge_counting(
+    registry: &Registry,
+    s: &Scenario,
+    seed: u64,
+) -> (Option<Finding>, MarkCounts) {
     let opts = RunOptions {
         seed: Some(seed),
         ..RunOptions::default()
@@ -110,17 +123,21 @@ pub fn judge(registry: &Registry, s: &Scenario, seed: u64) -> Option<Finding> {
     match run_scenario(registry, s, &opts) {
         Ok(f) => {
             let at = f.report.violation.as_ref().map(|v| v.time);
-            f.report.failures().next().map(|c| Finding {
+            let finding = f.report.failures().next().map(|c| Finding {
                 check: c.name.clone(),
                 detail: c.detail.clone(),
                 at,
-            })
+            });
+            (finding, *f.run.trace().marks())
         }
-        Err(e) => Some(Finding {
-            check: "error".into(),
-            detail: e.to_string(),
-            at: None,
-        }),
+        Err(e) => (
+            Some(Finding {
+                check: "error".into(),
+                detail: e.to_string(),
+                at: None,
+            }),
+            MarkCounts::default(),
+        ),
     }
 }
 
@@ -140,6 +157,8 @@ pub struct Exploration {
     pub ran: usize,
     /// The failures, in seed order.
     pub failures: Vec<Failure>,
+    /// How many of the seeds that ran reached each kind of milestone.
+    pub coverage: Coverage,
 }
 
 /// Reads the wall clock, for `--time` only: it decides how many chunks of seeds start, never
@@ -161,6 +180,7 @@ pub fn explore(
     let chunk = 64 * rayon::current_num_threads().max(1);
     let mut ran = 0;
     let mut failures = Vec::new();
+    let mut coverage = Coverage::default();
     loop {
         if deadline.is_some_and(|d| wall_clock_now() >= d) {
             break;
@@ -169,19 +189,27 @@ pub fn explore(
         if part.is_empty() {
             break;
         }
-        let found: Vec<Option<Failure>> = part
+        let found: Vec<(Option<Failure>, MarkCounts)> = part
             .par_iter()
             .map(|&seed| {
                 let s = derive::derive(p, seed);
-                let f = judge(registry, &s, seed).map(|finding| Failure { seed, finding });
+                let (finding, marks) = judge_counting(registry, &s, seed);
+                let f = finding.map(|finding| Failure { seed, finding });
                 progress(f.is_some());
-                f
+                (f, marks)
             })
             .collect();
         ran += part.len();
-        failures.extend(found.into_iter().flatten());
+        for (f, marks) in found {
+            coverage.add(&marks);
+            failures.extend(f);
+        }
     }
-    Exploration { ran, failures }
+    Exploration {
+        ran,
+        failures,
+        coverage,
+    }
 }
 
 /// How many failures of one check are shrunk (the first ones, in seed order); the smallest

@@ -129,6 +129,9 @@ pub fn render(records: &[TraceRecord], nodes: u32) -> String {
             TraceEvent::Annotate { node, text } => {
                 ev.push(instant(ts, node.map_or(0, tid), text.clone(), json!({})));
             }
+            TraceEvent::Mark { node, mark, .. } => {
+                ev.push(instant(ts, tid(*node), mark.to_string(), json!({"mark": mark})));
+            }
         }
     }
     let doc = json!({"traceEvents": ev, "displayTimeUnit": "ms"});

@@ -58,7 +58,11 @@ pub fn render(records: &[TraceRecord], nodes: u32) -> String {
                 node: Some(n),
                 text,
             } => (*n, text.clone(), None),
-            TraceEvent::Annotate { node: None, .. } | TraceEvent::Drop { .. } => continue,
+            // Marks restate what the remarks and messages already show; ShiViz gets the
+            // events that order the run.
+            TraceEvent::Annotate { node: None, .. }
+            | TraceEvent::Drop { .. }
+            | TraceEvent::Mark { .. } => continue,
         };
         let Some(clock) = clocks.get_mut(node.index()) else {
             continue;

@@ -190,7 +190,10 @@ impl Protocol for BroadcastProtocol {
         TEMPLATE
     }
     fn capabilities(&self) -> Capabilities {
-        LEADERLESS
+        Capabilities {
+            marks: &[sim_core::MarkKind::Delivered],
+            ..LEADERLESS
+        }
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
         let mut config: Config = s.params()?;

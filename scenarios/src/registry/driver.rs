@@ -5,8 +5,8 @@ use super::{CheckResult, Metrics, Run};
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
-    Fault, InFlight, MessageId, Node, NodeId, NodeStatus, NodeView, Outcome, SimError, Simulation,
-    Stats, Step, Time, TraceSink, Violation,
+    Fault, InFlight, MessageId, Node, NodeId, NodeStatus, NodeView, Outcome, RoleClass, SimError,
+    Simulation, Stats, Step, Time, TraceSink, Violation,
 };
 
 /// What a protocol adds to the generic driver: its metrics, end-of-run checks, client
@@ -48,9 +48,10 @@ pub trait Adapter<N: Node>: Clone + Send + Sync + 'static {
     }
 }
 
-/// The running, unpaused server whose view has role `"leader"`; if several do (a deposed
-/// leader that has not heard the news), the one with the highest `term` field, then the
-/// lowest id.
+/// The running, unpaused server whose view has the role class [`RoleClass::Leader`]; if
+/// several do (a deposed leader that has not heard the news), the one with the highest epoch,
+/// then the lowest id. Only the typed fields are read: what the protocol calls its roles does
+/// not matter.
 pub fn leader_from_views<N: Node>(sim: &Simulation<N>, servers: u32) -> Option<NodeId> {
     let mut best: Option<(u64, NodeId)> = None;
     for i in 0..servers {
@@ -60,12 +61,12 @@ pub fn leader_from_views<N: Node>(sim: &Simulation<N>, servers: u32) -> Option<N
         }
         let Some(node) = sim.node(id) else { continue };
         let view = node.view();
-        if view.role != "leader" {
+        if view.class != RoleClass::Leader {
             continue;
         }
-        let term = view.get("term").and_then(|t| t.parse().ok()).unwrap_or(0);
-        if best.is_none_or(|(t, _)| term > t) {
-            best = Some((term, id));
+        let epoch = view.epoch.unwrap_or(0);
+        if best.is_none_or(|(e, _)| epoch > e) {
+            best = Some((epoch, id));
         }
     }
     best.map(|(_, id)| id)

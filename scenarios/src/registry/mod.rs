@@ -23,6 +23,7 @@ pub use run::{CheckResult, Run};
 use crate::diag::{Diagnostic, suggest};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
+use sim_core::MarkKind;
 
 /// What a protocol can be asked about, so that a scenario asking for a check the protocol
 /// cannot answer is refused when it is loaded, not after a long run.
@@ -38,6 +39,10 @@ pub struct Capabilities {
     pub clients: bool,
     /// It restricts who talks to whom to a topology (`[cluster] topology`).
     pub topology: bool,
+    /// The milestones some run of a meaningful scenario reaches (a Raft election, a commit):
+    /// `explore` flags a file none of whose seeds reaches one of them, since its checks then
+    /// judge a cluster that never did its work.
+    pub marks: &'static [MarkKind],
 }
 
 /// A registered protocol.

@@ -10,13 +10,14 @@ use sim_core::{Node, NodeId, Simulation};
 use topology::Overlay;
 
 /// What a leaderless protocol over a topology can be asked about: convergence, nothing that
-/// needs a leader or clients.
+/// needs a leader or clients. Each protocol names its own milestones (`marks`).
 pub const LEADERLESS: Capabilities = Capabilities {
     leader: false,
     convergence: true,
     linearizability: false,
     clients: false,
     topology: true,
+    marks: &[],
 };
 
 /// A simulation of the scenario's servers, all with `config`, with the protocol's invariant

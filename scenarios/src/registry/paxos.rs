@@ -6,7 +6,7 @@ use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
 use paxos::PaxosNode;
-use sim_core::{NodeId, Simulation};
+use sim_core::{MarkKind, NodeId, Simulation};
 
 /// The registry entry.
 pub struct PaxosProtocol;
@@ -92,6 +92,7 @@ impl Protocol for PaxosProtocol {
             linearizability: true,
             clients: true,
             topology: false,
+            marks: &[MarkKind::Elected, MarkKind::Committed],
         }
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {

@@ -194,7 +194,10 @@ impl Protocol for TreeSyncProtocol {
         TEMPLATE
     }
     fn capabilities(&self) -> Capabilities {
-        LEADERLESS
+        Capabilities {
+            marks: &[sim_core::MarkKind::Joined, sim_core::MarkKind::Converged],
+            ..LEADERLESS
+        }
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
         no_workload(

@@ -11,8 +11,9 @@ use std::fmt;
 pub enum Selector {
     /// These nodes (`3` or `[0, 1]`).
     Nodes(Vec<u32>),
-    /// The node whose view has role `"leader"` (the one with the highest `term` field if
-    /// several do); nothing if there is none.
+    /// The node the protocol says leads at that moment (by default, the running server whose
+    /// view has [`sim_core::RoleClass::Leader`], the highest epoch if several do); nothing if
+    /// there is none.
     Leader,
     /// One server drawn from the faults stream among those the action can affect.
     Random,

@@ -6,7 +6,9 @@
 use scenarios::registry::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use scenarios::{Registry, Scenario, ScenarioError};
 use serde::{Deserialize, Serialize};
-use sim_core::{Ctx, Duration, FnChecker, Message, Node, NodeId, NodeView, Simulation, Time};
+use sim_core::{
+    Ctx, Duration, FnChecker, Message, Node, NodeId, NodeView, RoleClass, Simulation, Time,
+};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Beat(pub u32);
@@ -91,15 +93,23 @@ impl Node for Toy {
         ctx.set_timer(self.period, ());
     }
 
+    /// The role names are deliberately unusual: tools must find the leader by its class.
     fn view(&self) -> NodeView {
-        let role = if self.leader == self.id {
-            "leader"
+        let (role, class) = if self.leader == self.id {
+            (TOY_LEADER, RoleClass::Leader)
         } else {
-            "follower"
+            (TOY_FOLLOWER, RoleClass::Follower)
         };
-        NodeView::new(role, format!("follows {}", self.leader)).field("leader", self.leader)
+        NodeView::new(role, format!("follows {}", self.leader))
+            .class(class)
+            .field("leader", self.leader)
     }
 }
+
+/// What a Toy leader calls itself.
+pub const TOY_LEADER: &str = "kapitän";
+/// What a Toy follower calls itself.
+pub const TOY_FOLLOWER: &str = "matrose";
 
 #[derive(Clone)]
 pub struct ToyAdapter;
@@ -153,6 +163,7 @@ impl Protocol for ToyProtocol {
             linearizability: false,
             clients: false,
             topology: false,
+            marks: &[],
         }
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {

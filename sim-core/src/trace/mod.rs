@@ -16,6 +16,7 @@ pub use jsonl::JsonlSink;
 pub use record::{TraceEvent, TraceRecord};
 
 use crate::fault::Fault;
+use crate::mark::{Mark, MarkCounts};
 use crate::network::DropReason;
 use crate::{MessageId, NodeId, SimError, Time, TimerId};
 use serde::Serialize;
@@ -51,6 +52,10 @@ pub struct Tracer {
     sink: TraceSink,
     /// Set when the sink failed; reported when the trace is finished.
     sink_error: Option<String>,
+    /// Marks recorded so far, by kind (never part of the fingerprint).
+    marks: MarkCounts,
+    /// Marks recorded so far, all kinds: the next mark's number.
+    marks_total: u64,
 }
 
 impl Tracer {
@@ -62,6 +67,11 @@ impl Tracer {
     /// How many trace events have been recorded.
     pub fn len(&self) -> u64 {
         self.fingerprint.events()
+    }
+
+    /// How many marks of each kind nodes have recorded.
+    pub fn marks(&self) -> &MarkCounts {
+        &self.marks
     }
 
     /// True before the first event.
@@ -101,7 +111,7 @@ impl Tracer {
 
     fn emit(&mut self, time: Time, event: TraceEvent) {
         let record = TraceRecord {
-            index: self.fingerprint.events() - 1,
+            index: self.fingerprint.events().saturating_sub(1),
             time,
             event,
         };
@@ -278,6 +288,18 @@ impl Tracer {
                     text: text.to_string(),
                 },
             );
+        }
+    }
+
+    /// A node recorded a milestone. Marks are counted and written to the sink but not folded
+    /// into the fingerprint (they observe the run, they are not part of it); the record
+    /// carries the position of the event the node was handling and the mark's own number.
+    pub(crate) fn mark(&mut self, time: Time, node: NodeId, mark: Mark) {
+        self.marks.add(mark.kind());
+        let number = self.marks_total;
+        self.marks_total += 1;
+        if self.wants_records() {
+            self.emit(time, TraceEvent::Mark { node, number, mark });
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Trace records as they appear in memory and in JSON Lines files.
 
 use crate::fault::Fault;
+use crate::mark::Mark;
 use crate::network::DropReason;
 use crate::{MessageId, NodeId, Time, TimerId};
 use serde::{Deserialize, Serialize};
@@ -99,6 +100,18 @@ pub enum TraceEvent {
         node: Option<NodeId>,
         /// The remark.
         text: String,
+    },
+    /// A node recorded a typed milestone ([`crate::Ctx::mark`]). Not part of the
+    /// fingerprint: its `index` is that of the event the node was handling, and `number`
+    /// counts marks from 0 in the run.
+    Mark {
+        /// The node.
+        node: NodeId,
+        /// The mark's position among the run's marks.
+        number: u64,
+        /// What happened.
+        #[serde(flatten)]
+        mark: Mark,
     },
 }
 

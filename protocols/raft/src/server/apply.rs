@@ -7,12 +7,15 @@ use crate::node::RaftNode;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use kv::{Reply, ReplyOutcome};
-use sim_core::Ctx;
+use sim_core::{Ctx, Mark};
 
 impl Server {
     /// Applies every committed entry not yet applied, in order; the leader answers the
     /// clients whose commands these were.
     pub(crate) fn apply_committed(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+        if self.applied < self.commit {
+            ctx.mark(Mark::Committed { index: self.commit });
+        }
         while self.applied < self.commit {
             let index = self.applied + 1;
             let Some(entry) = self.log.get(index) else {

@@ -4,7 +4,7 @@ use super::{Role, Server};
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
 use crate::node::{RaftNode, Timer};
-use sim_core::{Ctx, NodeId};
+use sim_core::{Ctx, Mark, NodeId};
 
 impl Server {
     /// The election timer fires on the server's clock; it starts an election only if the
@@ -159,6 +159,7 @@ impl Server {
             self.progress.insert(p, super::Progress::new(next));
         }
         ctx.annotate(format!("{} became leader in term {}", self.id, self.term));
+        ctx.mark(Mark::Elected { epoch: self.term });
         self.term_start = self.append_local(
             Entry {
                 term: self.term,

@@ -8,7 +8,7 @@ use crate::message::Msg;
 use crate::node::RaftNode;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
-use sim_core::{Ctx, DiskKey, NodeId};
+use sim_core::{Ctx, DiskKey, Mark, NodeId};
 
 impl Server {
     /// Notes that the leader of the current term is alive.
@@ -175,6 +175,9 @@ impl Server {
             self.store = snapshot.store.clone();
             self.commit = snapshot.index;
             self.applied = snapshot.index;
+            ctx.mark(Mark::Snapshot {
+                index: snapshot.index,
+            });
             ctx.annotate(format!(
                 "{} installed a snapshot up to {}",
                 self.id, snapshot.index

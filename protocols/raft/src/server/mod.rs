@@ -16,7 +16,7 @@ use crate::node::{RaftNode, Timer};
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use kv::KvStore;
-use sim_core::{Ctx, Duration, NodeId, Time};
+use sim_core::{Ctx, Duration, Mark, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -230,6 +230,7 @@ impl Server {
             self.reads.clear();
             self.round_wanted = false;
             ctx.annotate(format!("{} stepped down in term {}", self.id, self.term));
+            ctx.mark(Mark::SteppedDown { epoch: self.term });
         }
     }
 
