@@ -283,3 +283,45 @@ fn explore_refuses_a_size_inside_the_range_the_topology_cannot_have() {
         "{text}"
     );
 }
+
+#[test]
+fn coverage_counts_the_seeds_that_elected_and_committed() {
+    let p = prepared("raft/explore.toml");
+    let found = explore_on(1, &p, 0..6);
+    let cov = found.coverage;
+    assert_eq!(cov.seeds(), 6);
+    // Every explored Raft run elects a leader (the liveness phase demands one) and commits.
+    assert_eq!(cov.reached(sim_core::MarkKind::Elected), 6);
+    assert_eq!(cov.reached(sim_core::MarkKind::Committed), 6);
+    assert!(cov.missing(p.caps.marks).is_empty());
+    assert_eq!(found.coverage, explore_on(2, &p, 0..6).coverage);
+}
+
+#[test]
+fn a_file_whose_seeds_never_elect_is_flagged() {
+    // Election timeouts far beyond the run: no server ever stands for election.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("asleep.toml");
+    let text = std::fs::read_to_string(lib("raft/explore.toml"))
+        .expect("readable")
+        .replace("\"100ms..200ms\"", "\"60s..61s\"")
+        .replace("safety = \"3s\"", "safety = \"300ms\"")
+        .replace("liveness = \"3s\"", "liveness = \"300ms\"");
+    std::fs::write(&path, text).expect("writable");
+    let (_, text) = cs(&[
+        "explore",
+        &path.display().to_string(),
+        "--seeds",
+        "2",
+        "--no-shrink",
+        "-q",
+        "--out",
+        &dir.path().display().to_string(),
+    ]);
+    assert!(
+        text.contains("coverage: elected 0/2, committed 0/2"),
+        "{text}"
+    );
+    assert!(text.contains("warning: no seed reached `elected`"), "{text}");
+    assert!(text.contains("warning: no seed reached `committed`"), "{text}");
+}

@@ -216,10 +216,9 @@ fn node(
     cut: bool,
     layout: &Layout,
 ) -> NodeDraw {
-    let role = view.map_or("down", |v| v.role.as_str());
-    let fill = match status {
-        NodeStatus::Down => palette::DOWN,
-        _ => palette::role_color(role),
+    let fill = match (status, view) {
+        (NodeStatus::Down, _) | (_, None) => palette::DOWN,
+        (_, Some(v)) => palette::node_color(v),
     };
     let ring = match status {
         NodeStatus::Down => palette::DOWN_RING,

@@ -45,17 +45,20 @@ pub struct Arrival {
     pub kind: String,
 }
 
-/// What a timeline marker stands for.
+/// What a timeline marker stands for, from the trace's typed records (never from a remark's
+/// words).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarkKind {
-    /// A node took the lead.
+    /// A node took the lead ([`sim_core::Mark::Elected`]).
     Election,
-    /// A value was committed, chosen or learned.
+    /// A node's commit index or chosen prefix grew ([`sim_core::Mark::Committed`]).
     Commit,
     /// A fault was applied.
     Fault,
-    /// Any other remark.
+    /// A remark, or a milestone worth a dot (stepped down, snapshot, joined a tree).
     Note,
+    /// A delivery or a completed round: frequent, charted rather than drawn as a marker.
+    Progress,
 }
 
 /// A remark or a fault, for the timeline and the space-time diagram.
@@ -63,6 +66,8 @@ pub enum MarkKind {
 pub struct Mark {
     /// Trace position.
     pub index: u64,
+    /// The typed mark's number in the run (remarks and faults have none).
+    pub number: Option<u64>,
     /// When.
     pub at: Time,
     /// By which node (harness remarks and faults have none).
@@ -78,6 +83,9 @@ pub struct Mark {
 pub struct History {
     /// Trace records seen (the next record's index).
     pub len: u64,
+    /// Typed marks seen (the next mark's number). Marks share the position of the event
+    /// during which they were made, so they are counted apart.
+    marks_seen: u64,
     /// Sends, in trace order.
     pub sent: Vec<Sent>,
     /// Deliveries, in trace order.
@@ -103,19 +111,19 @@ pub fn record_label(r: &TraceRecord) -> String {
         TraceEvent::Timer { .. } => "timer".into(),
         TraceEvent::Fault { .. } => "fault".into(),
         TraceEvent::Annotate { .. } => "remark".into(),
+        TraceEvent::Mark { mark, .. } => format!("mark {}", mark.kind().name()),
         TraceEvent::Start { .. } => "start".into(),
     }
 }
 
-/// Sorts a remark into a marker kind by its words (the protocols' remarks are free text).
-pub fn classify(text: &str) -> MarkKind {
-    let t = text.to_ascii_lowercase();
-    if t.contains("became leader") || t.contains("elected") || t.contains("leads ") {
-        MarkKind::Election
-    } else if t.contains("commit") || t.contains("chosen") || t.contains("learned") {
-        MarkKind::Commit
-    } else {
-        MarkKind::Note
+/// The marker a typed milestone becomes.
+pub fn marker_kind(mark: &sim_core::Mark) -> MarkKind {
+    use sim_core::Mark as M;
+    match mark {
+        M::Elected { .. } => MarkKind::Election,
+        M::Committed { .. } => MarkKind::Commit,
+        M::SteppedDown { .. } | M::Snapshot { .. } | M::Joined { .. } => MarkKind::Note,
+        M::Delivered { .. } | M::Converged { .. } => MarkKind::Progress,
     }
 }
 
@@ -123,10 +131,17 @@ impl History {
     /// Adds the records not seen yet (those from index `len` on).
     pub fn extend(&mut self, records: &[TraceRecord]) {
         for r in records {
-            if r.index < self.len {
-                continue;
+            if let TraceEvent::Mark { number, .. } = r.event {
+                if number < self.marks_seen {
+                    continue;
+                }
+                self.marks_seen = number + 1;
+            } else {
+                if r.index < self.len {
+                    continue;
+                }
+                self.len = r.index + 1;
             }
-            self.len = r.index + 1;
             self.add(r);
         }
     }
@@ -189,13 +204,23 @@ impl History {
             }),
             TraceEvent::Annotate { node, text } => self.marks.push(Mark {
                 index,
+                number: None,
                 at: r.time,
                 node: *node,
-                kind: classify(text),
+                kind: MarkKind::Note,
                 text: text.clone(),
+            }),
+            TraceEvent::Mark { node, number, mark } => self.marks.push(Mark {
+                index,
+                number: Some(*number),
+                at: r.time,
+                node: Some(*node),
+                kind: marker_kind(mark),
+                text: format!("{node} {mark}"),
             }),
             TraceEvent::Fault { detail, .. } => self.marks.push(Mark {
                 index,
+                number: None,
                 at: r.time,
                 node: None,
                 kind: MarkKind::Fault,
@@ -224,6 +249,12 @@ impl History {
         self.dropped.truncate(n);
         let n = self.marks.partition_point(|m| m.index < index);
         self.marks.truncate(n);
+        self.marks_seen = self
+            .marks
+            .iter()
+            .rev()
+            .find_map(|m| m.number)
+            .map_or(0, |n| n + 1);
         let n = self.sent.partition_point(|s| s.index < index);
         for s in &self.sent[n..] {
             if let Some(slot) = self.by_id.get_mut(s.id.0 as usize) {
@@ -289,7 +320,11 @@ mod tests {
         h.extend(&a);
         assert_eq!(h.sent.len(), 2);
         assert_eq!(h.marks.len(), 1);
-        assert_eq!(h.marks[0].kind, MarkKind::Election);
+        assert_eq!(
+            h.marks[0].kind,
+            MarkKind::Note,
+            "a remark's words make no marker"
+        );
         assert_eq!(h.send_of(MessageId(1)).map(|s| s.at), Some(Time(2)));
         h.cut(1);
         assert_eq!(h.len, 1);
@@ -308,11 +343,53 @@ mod tests {
         assert!(History::window(&v, |x| Time(*x), Time(6), Time(8)).is_empty());
     }
 
+    fn mark(index: u64, number: u64, mark: sim_core::Mark) -> TraceRecord {
+        rec(
+            index,
+            index + 1,
+            TraceEvent::Mark {
+                node: NodeId(1),
+                number,
+                mark,
+            },
+        )
+    }
+
     #[test]
-    fn remarks_are_sorted_into_markers() {
-        assert_eq!(classify("n3 became leader in term 4"), MarkKind::Election);
-        assert_eq!(classify("committed index 7"), MarkKind::Commit);
-        assert_eq!(classify("learned 5"), MarkKind::Commit);
-        assert_eq!(classify("stepped down"), MarkKind::Note);
+    fn typed_marks_become_markers_whatever_the_remarks_say() {
+        use sim_core::Mark as M;
+        assert_eq!(marker_kind(&M::Elected { epoch: 4 }), MarkKind::Election);
+        assert_eq!(marker_kind(&M::Committed { index: 7 }), MarkKind::Commit);
+        assert_eq!(marker_kind(&M::SteppedDown { epoch: 4 }), MarkKind::Note);
+        assert_eq!(marker_kind(&M::Delivered { count: 2 }), MarkKind::Progress);
+    }
+
+    #[test]
+    fn marks_sharing_an_events_position_are_kept_once_and_cut_with_it() {
+        use sim_core::Mark as M;
+        // Marks carry the position of the event during which they were made.
+        let a = [
+            send(0, 1, 0),
+            mark(0, 0, M::Elected { epoch: 2 }),
+            mark(0, 1, M::Committed { index: 1 }),
+            send(1, 2, 1),
+            mark(1, 2, M::Committed { index: 2 }),
+        ];
+        let mut h = History::default();
+        h.extend(&a[..2]);
+        h.extend(&a);
+        h.extend(&a);
+        let kinds: Vec<MarkKind> = h.marks.iter().map(|m| m.kind).collect();
+        assert_eq!(
+            kinds,
+            [MarkKind::Election, MarkKind::Commit, MarkKind::Commit]
+        );
+        assert_eq!(h.marks[0].text, "n1 elected in epoch 2");
+        // Forgetting event 1 forgets the mark made with it, and only that one.
+        h.cut(1);
+        assert_eq!(h.marks.len(), 2);
+        h.extend(&a[3..]);
+        assert_eq!(h.marks.len(), 3);
+        assert_eq!(h.marks[2].number, Some(2));
     }
 }

@@ -99,6 +99,7 @@ pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
             MarkKind::Election => MarkerKind::Election,
             MarkKind::Commit => MarkerKind::Commit,
             MarkKind::Fault => MarkerKind::Scheduled,
+            MarkKind::Progress => continue,
             MarkKind::Note => {
                 if let Some(n) = d.node {
                     p.circle_filled(

@@ -1,7 +1,9 @@
-//! Colours: by role for nodes, by kind for messages, and for states at a glance. A role or kind
-//! no one listed gets a colour from its name, the same on every run.
+//! Colours: by role class for nodes, by kind for messages, and for states at a glance. A node
+//! of class `other` (a leaderless protocol's peer) and a message kind get a colour from their
+//! names, the same on every run.
 
 use bevy::color::Color;
+use sim_core::{NodeView, RoleClass};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
@@ -20,17 +22,15 @@ pub const LINK: Color = Color::srgb(0.33, 0.35, 0.4);
 /// Background.
 pub const BACKGROUND: Color = Color::srgb(0.08, 0.09, 0.11);
 
-/// Fill colour of a role.
-pub fn role_color(role: &str) -> Color {
-    match role {
-        "leader" => Color::srgb(0.95, 0.75, 0.1),
-        "candidate" => Color::srgb(0.85, 0.35, 0.85),
-        "follower" => Color::srgb(0.2, 0.55, 0.9),
-        "client" => Color::srgb(0.45, 0.7, 0.45),
-        "proposer" => Color::srgb(0.95, 0.5, 0.2),
-        "acceptor" => Color::srgb(0.3, 0.65, 0.85),
-        "learner" => Color::srgb(0.5, 0.5, 0.85),
-        other => from_name(other, 0.55, 0.6),
+/// Fill colour of a node: by its role's class, so a leader looks like a leader whatever the
+/// protocol calls it; the roles of class `other` are told apart by name.
+pub fn node_color(view: &NodeView) -> Color {
+    match view.class {
+        RoleClass::Leader => Color::srgb(0.95, 0.75, 0.1),
+        RoleClass::Candidate => Color::srgb(0.85, 0.35, 0.85),
+        RoleClass::Follower => Color::srgb(0.2, 0.55, 0.9),
+        RoleClass::Client => Color::srgb(0.45, 0.7, 0.45),
+        RoleClass::Other => from_name(&view.role, 0.55, 0.6),
     }
 }
 
@@ -69,7 +69,25 @@ mod tests {
     fn names_get_stable_distinct_colours() {
         assert_eq!(kind_color("AppendEntries"), kind_color("AppendEntries"));
         assert_ne!(kind_color("AppendEntries"), kind_color("RequestVote"));
-        assert_ne!(role_color("leader"), role_color("follower"));
+        let view = |role: &str, class| NodeView::new(role, "").class(class);
+        // Unusual names, same classes: same colours.
+        assert_eq!(
+            node_color(&view("kapitän", RoleClass::Leader)),
+            node_color(&view("leader", RoleClass::Leader))
+        );
+        assert_eq!(
+            node_color(&view("matrose", RoleClass::Follower)),
+            node_color(&view("follower", RoleClass::Follower))
+        );
+        assert_ne!(
+            node_color(&view("leader", RoleClass::Leader)),
+            node_color(&view("leader", RoleClass::Follower)),
+            "the class decides, not the name"
+        );
+        assert_ne!(
+            node_color(&view("infected", RoleClass::Other)),
+            node_color(&view("susceptible", RoleClass::Other))
+        );
         assert_eq!(intern("Vote"), intern(&String::from("Vote")));
     }
 }

@@ -228,7 +228,7 @@ pub fn markers(session: &Session) -> Vec<Marker> {
         let (slot, kind) = match m.kind {
             MarkKind::Election => (0, MarkerKind::Election),
             MarkKind::Commit => (1, MarkerKind::Commit),
-            MarkKind::Fault | MarkKind::Note => continue,
+            MarkKind::Fault | MarkKind::Note | MarkKind::Progress => continue,
         };
         let at = secs(m.at);
         if last[slot].is_some_and(|l| (at - l) / end < MARKER_RESOLUTION) {

@@ -65,15 +65,14 @@ pub struct Session {
     actions: Vec<FaultEvent>,
     /// Samples for the charts, in time order.
     pub samples: Vec<Sample>,
-    /// The view field used as progress, if the protocol has one.
-    pub progress_field: Option<String>,
+    /// What the servers' progress counters count (`"commit index"`), if the protocol has one
+    /// ([`sim_core::NodeView::progress`]); without one the chart counts deliveries.
+    pub progress_label: Option<&'static str>,
     sample_every: Duration,
     /// The virtual time shown: every step due at or before it has been taken.
     pub cursor: Time,
 }
 
-/// View fields that measure progress, in order of preference.
-const PROGRESS_WORDS: [&str; 3] = ["commit", "chosen", "delivered"];
 /// Samples over a whole run.
 const SAMPLES_PER_RUN: u64 = 600;
 
@@ -93,7 +92,7 @@ impl Session {
         let seed = seed.unwrap_or(scenario.seed);
         let mut live = Live::new(&registry, &scenario, Some(seed)).map_err(|e| e.to_string())?;
         live.set_trace_sink(TraceSink::Memory(Vec::new()));
-        let progress_field = progress_field(live.run());
+        let progress_label = progress_label(live.run());
         let sample_every = Duration((live.end().0 / SAMPLES_PER_RUN).max(1_000_000));
         let checkpoints = Checkpoints::new(&live, DEFAULT_EVERY);
         let mut s = Session {
@@ -106,7 +105,7 @@ impl Session {
             history: History::default(),
             actions: Vec::new(),
             samples: Vec::new(),
-            progress_field,
+            progress_label,
             sample_every,
             cursor: Time::ZERO,
         };
@@ -179,16 +178,15 @@ impl Session {
         }
         let run = self.live.run();
         let servers = run.server_count() as usize;
-        let progress = match &self.progress_field {
-            Some(name) => run
+        let progress = match self.progress_label {
+            Some(_) => run
                 .views()
                 .iter()
                 .take(servers)
                 .map(|v| {
                     v.as_ref()
-                        .and_then(|v| v.get(name))
-                        .and_then(|x| x.parse::<f64>().ok())
-                        .unwrap_or(f64::NAN)
+                        .and_then(|v| v.progress)
+                        .map_or(f64::NAN, |p| p.value as f64)
                 })
                 .collect(),
             None => {
@@ -455,8 +453,8 @@ fn e_with_time(mut e: FaultEvent, t: Time) -> FaultEvent {
     e
 }
 
-/// The first numeric view field of a server whose name speaks of progress.
-fn progress_field(run: &dyn Run) -> Option<String> {
+/// What the first server view with a progress counter says it counts.
+fn progress_label(run: &dyn Run) -> Option<&'static str> {
     let mut probe = run.box_clone();
     // Views exist once the nodes have started (the first events, at time zero).
     for _ in 0..u64::from(probe.node_count()) + 1 {
@@ -465,16 +463,11 @@ fn progress_field(run: &dyn Run) -> Option<String> {
         }
     }
     let views = probe.views();
-    for word in PROGRESS_WORDS {
-        for v in views.iter().take(probe.server_count() as usize).flatten() {
-            for (name, value) in &v.fields {
-                if name.contains(word) && value.parse::<f64>().is_ok() {
-                    return Some(name.clone());
-                }
-            }
-        }
-    }
-    None
+    views
+        .iter()
+        .take(probe.server_count() as usize)
+        .flatten()
+        .find_map(|v| v.progress.map(|p| p.what))
 }
 
 /// A violation as the panels show it: the checker's name, and when, where and why.

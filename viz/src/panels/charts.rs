@@ -1,0 +1,91 @@
+//! The left panel: the space-time diagram and the charts (message rate, progress per server,
+//! checks over time), everything that shows the run as a whole rather than one node.
+
+use super::{BOTTOM, LEFT, PanelState, Panels, TOP, fixed, screen};
+use crate::lamport;
+use crate::playback::Sim;
+use bevy::prelude::*;
+use bevy_egui::EguiContexts;
+use bevy_egui::egui::{self, Color32, RichText};
+use egui_plot::{Line, Plot};
+
+/// The diagram, the charts and the verdict list on the left.
+pub(super) fn left_panel(
+    mut contexts: EguiContexts,
+    sim: Option<Res<Sim>>,
+    panels: Res<Panels>,
+    mut state: ResMut<PanelState>,
+) {
+    let Some(sim) = sim else { return };
+    let Some((ctx, r)) = screen(&mut contexts) else {
+        return;
+    };
+    let s = sim.session();
+    let data = &panels.0;
+    let pos = egui::pos2(r.left(), r.top() + TOP);
+    let size = egui::vec2(LEFT, r.height() - TOP - BOTTOM);
+    fixed(&ctx, "left", pos, size, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.label(RichText::new("Space-time diagram").strong());
+            ui.horizontal(|ui| {
+                ui.label("window");
+                ui.add(
+                    egui::Slider::new(&mut state.diagram_ms, 1.0..=2000.0)
+                        .logarithmic(true)
+                        .suffix(" ms"),
+                );
+            });
+            lamport::show(ui, s.run().node_count() as usize, data, 250.0);
+            ui.separator();
+            ui.label(RichText::new("Messages per second").strong());
+            Plot::new("rate")
+                .height(90.0)
+                .allow_zoom(false)
+                .allow_drag(false)
+                .allow_scroll(false)
+                .show(ui, |p| {
+                    p.line(Line::new("sent/s", data.rate.clone()));
+                });
+            let what = s.progress_label.unwrap_or("messages delivered");
+            ui.label(RichText::new(format!("{what} per server")).strong());
+            Plot::new("progress")
+                .height(110.0)
+                .allow_zoom(false)
+                .allow_drag(false)
+                .allow_scroll(false)
+                .show(ui, |p| {
+                    for (n, series) in data.progress.iter().enumerate() {
+                        p.line(Line::new(format!("n{n}"), series.clone()));
+                    }
+                });
+            ui.label(RichText::new("Checks on the run so far").strong());
+            Plot::new("verdicts")
+                .height(70.0)
+                .allow_zoom(false)
+                .allow_drag(false)
+                .allow_scroll(false)
+                .include_y(0.0)
+                .show(ui, |p| {
+                    let pass: Vec<[f64; 2]> =
+                        state.verdict_series.iter().map(|v| [v[0], v[1]]).collect();
+                    let fail: Vec<[f64; 2]> =
+                        state.verdict_series.iter().map(|v| [v[0], v[2]]).collect();
+                    p.line(Line::new("passing", pass).color(Color32::from_rgb(90, 200, 110)));
+                    p.line(Line::new("failing", fail).color(Color32::from_rgb(230, 60, 60)));
+                });
+            for c in &state.verdicts {
+                let (mark, color) = if c.passed {
+                    ("PASS", Color32::from_rgb(90, 200, 110))
+                } else {
+                    ("FAIL", Color32::from_rgb(230, 60, 60))
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(mark).color(color).monospace());
+                    ui.label(&c.name);
+                })
+                .response
+                .on_hover_text(&c.detail);
+            }
+        });
+    });
+}

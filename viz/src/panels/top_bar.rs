@@ -1,0 +1,121 @@
+//! The top bar: open, seed, play, step, speed — the controls a user reaches for first, kept
+//! apart from the panels that only show the run.
+
+use super::{PanelState, TOP, fixed, screen};
+use crate::history::ANY_LABEL;
+use crate::playback::{Playback, Request, SPEED_MAX, SPEED_MIN, Sim};
+use bevy::prelude::*;
+use bevy_egui::EguiContexts;
+use bevy_egui::egui::{self, RichText};
+
+/// The controls along the top of the window.
+pub(super) fn top_bar(
+    mut contexts: EguiContexts,
+    sim: Option<Res<Sim>>,
+    playback: Res<Playback>,
+    mut state: ResMut<PanelState>,
+    mut out: MessageWriter<Request>,
+) {
+    let Some((ctx, r)) = screen(&mut contexts) else {
+        return;
+    };
+    fixed(&ctx, "top", r.min, egui::vec2(r.width(), TOP), |ui| {
+        ui.horizontal(|ui| {
+            if ui.button("Open…").clicked() {
+                state.picker = true;
+            }
+            let Some(sim) = &sim else {
+                ui.label("no scenario open");
+                return;
+            };
+            let s = sim.session();
+            ui.label(RichText::new(&s.scenario.name).strong());
+            ui.label("seed");
+            if state.seed.is_empty() {
+                state.seed = s.seed.to_string();
+            }
+            ui.add(egui::TextEdit::singleline(&mut state.seed).desired_width(60.0));
+            if ui.button("Reload").clicked() {
+                match (&s.file, state.seed.trim().parse::<u64>()) {
+                    (Some(f), Ok(seed)) => {
+                        out.write(Request::Open(f.clone(), Some(seed)));
+                    }
+                    (_, Err(_)) => {
+                        out.write(Request::Pause(format!(
+                            "seed {:?} is not a number",
+                            state.seed
+                        )));
+                    }
+                    (None, _) => {}
+                }
+            }
+            ui.separator();
+            if ui
+                .button("⏮")
+                .on_hover_text("step back (left arrow)")
+                .clicked()
+            {
+                out.write(Request::StepBack);
+            }
+            let play = if playback.playing { "⏸" } else { "▶" };
+            if ui
+                .button(play)
+                .on_hover_text("play / pause (space)")
+                .clicked()
+            {
+                out.write(Request::TogglePlay);
+            }
+            if ui
+                .button("⏭")
+                .on_hover_text("step one event (right arrow)")
+                .clicked()
+            {
+                out.write(Request::StepForward);
+            }
+            let mut labels: Vec<String> = vec![
+                ANY_LABEL.into(),
+                "timer".into(),
+                "drop".into(),
+                "fault".into(),
+                "remark".into(),
+            ];
+            let mut kinds: Vec<&str> = s.history.sent.iter().map(|m| m.kind.as_str()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            for k in kinds {
+                labels.push(format!("send {k}"));
+                labels.push(format!("deliver {k}"));
+            }
+            egui::ComboBox::from_id_salt("step-kind")
+                .width(150.0)
+                .selected_text(state.step_label.clone())
+                .show_ui(ui, |ui| {
+                    for l in labels {
+                        ui.selectable_value(&mut state.step_label, l.clone(), l);
+                    }
+                });
+            if ui
+                .button("next")
+                .on_hover_text("step to the next event of this kind")
+                .clicked()
+            {
+                out.write(Request::StepToLabel(state.step_label.clone()));
+            }
+            ui.separator();
+            let mut speed = playback.speed;
+            let slider = egui::Slider::new(&mut speed, SPEED_MIN..=SPEED_MAX)
+                .logarithmic(true)
+                .text("x real time");
+            if ui.add(slider).changed() {
+                out.write(Request::SetSpeed(speed));
+            }
+            ui.separator();
+            ui.label(RichText::new(format!("{} / {}", s.cursor, s.end())).monospace());
+            ui.label(
+                RichText::new(format!("fp {:016x}", s.fingerprint()))
+                    .monospace()
+                    .weak(),
+            );
+        });
+    });
+}
