@@ -195,7 +195,8 @@ impl Protocol for TreeSyncProtocol {
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            marks: &[sim_core::MarkKind::Joined, sim_core::MarkKind::Converged],
+            // A tree built at the start needs no join: convergence is what every run reaches.
+            marks: &[sim_core::MarkKind::Converged],
             ..LEADERLESS
         }
     }

@@ -1,0 +1,62 @@
+//! The client-facing side of a server: queueing requests while leading, answering retries of
+//! applied commands, and redirecting clients when not leading.
+
+use super::{MAX_QUEUED, NodeCtx, Proposer, Server};
+use crate::Msg;
+use kv::{Reply, ReplyOutcome, Request};
+use sim_core::NodeId;
+
+impl Server {
+    pub(super) fn on_request(&mut self, from: NodeId, req: Request, ctx: NodeCtx<'_, '_>) {
+        let cmd = req.command;
+        match &mut self.proposer {
+            Proposer::Leading(l) => {
+                if let Some(s) = self.replica.store().session(cmd.client) {
+                    if cmd.seq < s.seq {
+                        return;
+                    }
+                    if cmd.seq == s.seq {
+                        // A retry of an applied command: answer with its result again.
+                        let reply = Reply {
+                            seq: cmd.seq,
+                            outcome: ReplyOutcome::Ok(s.output.clone()),
+                        };
+                        ctx.send(from, Msg::Reply(reply));
+                        return;
+                    }
+                }
+                if l.queue.len() >= MAX_QUEUED {
+                    let reply = Reply {
+                        seq: cmd.seq,
+                        outcome: ReplyOutcome::NotLeader { hint: None },
+                    };
+                    ctx.send(from, Msg::Reply(reply));
+                    return;
+                }
+                l.enqueue(cmd, ctx.local_time());
+                self.fill_window(ctx);
+            }
+            Proposer::Preparing(_) if self.held.len() < MAX_QUEUED => self.held.push_back(cmd),
+            _ => {
+                let now = ctx.local_time();
+                let hint = self
+                    .leader
+                    .filter(|&l| l != self.id && now < self.last_heard + self.timeout);
+                let reply = Reply {
+                    seq: cmd.seq,
+                    outcome: ReplyOutcome::NotLeader { hint },
+                };
+                ctx.send(from, Msg::Reply(reply));
+            }
+        }
+    }
+
+    pub(super) fn reply(&mut self, client: u64, reply: Reply, ctx: NodeCtx<'_, '_>) {
+        if let Ok(c) = u32::try_from(client)
+            && c < ctx.node_count()
+            && c != self.id.0
+        {
+            ctx.send(NodeId(c), Msg::Reply(reply));
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! The learner's side of a server: learning chosen values from commits, catch-up answers and
+//! snapshots, applying them in slot order, and snapshotting when due.
+
+use super::{ACCEPTED, NodeCtx, Proposer, SCAN_LIMIT, SNAPSHOT, Server, draw};
+use crate::node::Record;
+use crate::replica::Snapshot;
+use crate::{Ballot, Msg, Value};
+use sim_core::{DiskKey, Mark, NodeId};
+use std::sync::Arc;
+
+impl Server {
+    pub(super) fn heard_from_leader(&mut self, from: NodeId, ballot: Ballot, ctx: NodeCtx<'_, '_>) {
+        if ballot < self.leader_ballot {
+            return;
+        }
+        self.leader_ballot = ballot;
+        self.leader = Some(from);
+        if from != self.id {
+            self.last_heard = ctx.local_time();
+            self.yield_to(ballot, ctx);
+            if self.timeout < self.config.leader_timeout.min {
+                self.timeout = draw(self.config.leader_timeout, ctx);
+            }
+        }
+    }
+
+    /// Learns the slots below `commit` whose value this server accepted under the committing
+    /// leader's `ballot` (one ballot proposes one value per slot), and asks for the rest.
+    pub(super) fn learn_commit(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        commit: u64,
+        ctx: NodeCtx<'_, '_>,
+    ) {
+        if from == self.id {
+            return;
+        }
+        let start = self.replica.applied();
+        for slot in start..commit.min(start + SCAN_LIMIT) {
+            if self.replica.is_chosen(slot) {
+                continue;
+            }
+            if let Some((b, v)) = self.acceptor.accepted(slot)
+                && *b == ballot
+            {
+                let v = v.clone();
+                self.replica.learn(slot, v);
+            }
+        }
+        self.apply(ctx);
+        if self.replica.applied() < commit {
+            self.ask_catch_up(from, ctx);
+        }
+    }
+
+    pub(super) fn ask_catch_up(&mut self, to: NodeId, ctx: NodeCtx<'_, '_>) {
+        let now = ctx.local_time();
+        let from = self.replica.applied();
+        if let Some((asked, at)) = self.catch_up
+            && asked == from
+            && now < at + self.config.resend
+        {
+            return;
+        }
+        self.catch_up = Some((from, now));
+        self.send(to, Msg::CatchUp { from }, ctx);
+    }
+
+    /// Learns a catch-up answer. A full batch means the sender may hold more: ask it for the
+    /// next one at once, so a server far behind catches up whether or not new slots are being
+    /// chosen (an idle leader's heartbeats would otherwise be the only prompt, and a lagging
+    /// leader gets none).
+    pub(super) fn on_chosen(
+        &mut self,
+        from: NodeId,
+        first: u64,
+        values: Vec<Value>,
+        ctx: NodeCtx<'_, '_>,
+    ) {
+        let full = values.len() as u64 >= self.config.catch_up_batch;
+        let before = self.replica.applied();
+        for (i, v) in values.into_iter().enumerate() {
+            if let Some(slot) = first.checked_add(i as u64) {
+                self.replica.learn(slot, v);
+            }
+        }
+        self.apply(ctx);
+        if full && self.replica.applied() > before {
+            self.ask_catch_up(from, ctx);
+        }
+    }
+
+    /// A leader elected behind a promiser's snapshot asks again (at most once per resend
+    /// interval for the same slot) until it has applied up to that snapshot.
+    pub(super) fn leader_catch_up(&mut self, ctx: NodeCtx<'_, '_>) {
+        let applied = self.replica.applied();
+        let Proposer::Leading(l) = &mut self.proposer else {
+            return;
+        };
+        match l.behind {
+            Some((_, upto)) if applied >= upto => l.behind = None,
+            Some((peer, _)) => self.ask_catch_up(peer, ctx),
+            None => {}
+        }
+    }
+
+    pub(super) fn answer_catch_up(&mut self, to: NodeId, from: u64, ctx: NodeCtx<'_, '_>) {
+        if to == self.id {
+            return;
+        }
+        match self.replica.values_from(from, self.config.catch_up_batch) {
+            Some(values) if !values.is_empty() => {
+                self.send(to, Msg::Chosen { from, values }, ctx);
+            }
+            Some(_) => {}
+            None => {
+                if let Some(s) = self.replica.snapshot() {
+                    let s = s.clone();
+                    self.send(to, Msg::Snapshot(s), ctx);
+                }
+            }
+        }
+    }
+
+    pub(super) fn install_snapshot(&mut self, s: Arc<Snapshot>, ctx: NodeCtx<'_, '_>) {
+        if !self.replica.install(s.clone()) {
+            return;
+        }
+        ctx.annotate(format!("installed a snapshot to slot {}", s.upto));
+        ctx.mark(Mark::Snapshot { index: s.upto });
+        self.journal.applied.push((s.upto, s.hash));
+        self.store_snapshot(&s, ctx);
+        if let Proposer::Leading(l) = &mut self.proposer {
+            l.in_flight = l.in_flight.split_off(&s.upto);
+            l.next_slot = l.next_slot.max(s.upto);
+        }
+        self.apply(ctx);
+    }
+
+    fn store_snapshot(&mut self, s: &Arc<Snapshot>, ctx: NodeCtx<'_, '_>) {
+        ctx.disk().put(SNAPSHOT, Record::Snapshot(s.clone()));
+        self.sync(ctx);
+        for slot in self.acceptor.compact(s.upto) {
+            ctx.disk().remove(DiskKey(ACCEPTED, slot));
+        }
+    }
+
+    /// Applies every slot whose value is known, answers clients if leading, snapshots when
+    /// due, and refills the window.
+    pub(super) fn apply(&mut self, ctx: NodeCtx<'_, '_>) {
+        let mut any = false;
+        while let Some(a) = self.replica.apply_next(&mut self.replies) {
+            any = true;
+            self.journal.applied.push((a.slot + 1, a.hash));
+            if let Proposer::Leading(l) = &mut self.proposer {
+                l.in_flight.remove(&a.slot);
+            }
+        }
+        if !any {
+            return;
+        }
+        ctx.mark(Mark::Committed {
+            index: self.replica.applied(),
+        });
+        let mut replies = std::mem::take(&mut self.replies);
+        if matches!(self.proposer, Proposer::Leading(_)) {
+            for (client, reply) in replies.drain(..) {
+                self.reply(client, reply, ctx);
+            }
+        }
+        replies.clear();
+        self.replies = replies;
+        let every = self.config.snapshot_every;
+        let last = self.replica.snapshot().map_or(0, |s| s.upto);
+        if every > 0 && self.replica.applied() >= last + every {
+            let s = self.replica.take_snapshot(every);
+            self.store_snapshot(&s, ctx);
+        }
+        self.fill_window(ctx);
+    }
+}

@@ -1,0 +1,320 @@
+//! A Multi-Paxos server: proposer, acceptor and learner in one node, split by role across this
+//! module's files.
+//!
+//! Every server is an acceptor and a learner; at most one at a time is meant to lead (the
+//! distinguished proposer). A follower that stops hearing from a leader runs phase 1 for every
+//! open slot at once under a fresh ballot; once a quorum promises, it re-proposes what the
+//! promises reported, fills gaps with no-ops, commits a leader marker, and from then on runs
+//! only phase 2, for a window of slots. Commits reach followers piggybacked on accepts and
+//! heartbeats; a follower that cannot tell a committed slot's value asks for it. A leader
+//! elected behind a promiser's snapshot asks that promiser for the chosen values it lacks
+//! until it has them, and any server keeps asking while catch-up answers come back full.
+
+mod acceptor;
+mod clients;
+mod learner;
+mod proposer;
+
+use crate::acceptor::Acceptor;
+use crate::leader::Leading;
+use crate::node::{PaxosNode, Record, Timer};
+use crate::proposer::Phase1;
+use crate::replica::Replica;
+use crate::{Ballot, Bug, Config, Journal, Msg, Value};
+use kv::{Command, Reply};
+use sim_core::{Ctx, DiskKey, Duration, NodeId, Time};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// The most client commands a leader (or a proposer in phase 1) holds waiting for a slot;
+/// beyond it clients are told to try elsewhere, so memory stays bounded under overload.
+pub const MAX_QUEUED: usize = 100_000;
+
+/// The most slots a follower scans for committed values per heartbeat or accept.
+const SCAN_LIMIT: u64 = 4096;
+
+const PROMISE: DiskKey = DiskKey("promise", 0);
+const SNAPSHOT: DiskKey = DiskKey("snapshot", 0);
+const ACCEPTED: &str = "accepted";
+
+type NodeCtx<'a, 'b> = &'a mut Ctx<'b, PaxosNode>;
+
+/// What the server's proposer is doing.
+#[derive(Clone, Debug)]
+pub enum Proposer {
+    /// Following whoever leads.
+    Follower,
+    /// Running phase 1 for its ballot.
+    Preparing(Phase1),
+    /// Leading: phase 1 done, proposing in phase 2.
+    Leading(Leading),
+}
+
+/// One server of the cluster.
+#[derive(Clone, Debug)]
+pub struct Server {
+    id: NodeId,
+    config: Arc<Config>,
+    servers: Arc<[NodeId]>,
+    q1: u32,
+    q2: u32,
+    acceptor: Acceptor,
+    /// The promise as last written to disk.
+    written_promise: Ballot,
+    replica: Replica,
+    proposer: Proposer,
+    /// Who this server believes leads, and under which ballot.
+    leader: Option<NodeId>,
+    leader_ballot: Ballot,
+    /// The highest ballot heard of.
+    seen: Ballot,
+    /// When a leader (or a proposer in phase 1) was last heard from, by this server's clock.
+    last_heard: Time,
+    /// How long to wait after `last_heard` before running phase 1.
+    timeout: Duration,
+    /// The last catch-up request: from which slot, and when.
+    catch_up: Option<(u64, Time)>,
+    /// Client commands held while in phase 1.
+    held: VecDeque<Command>,
+    /// Messages to itself, handled before the current event ends.
+    inbox: VecDeque<(NodeId, Msg)>,
+    replies: Vec<(u64, Reply)>,
+    journal: Journal,
+    elections: u64,
+    /// Whether a batch timer is pending.
+    batch_timer: bool,
+}
+
+impl Server {
+    /// Starts a server, recovering its acceptor and its last snapshot from disk.
+    pub fn start(
+        id: NodeId,
+        config: Arc<Config>,
+        servers: Arc<[NodeId]>,
+        ctx: NodeCtx<'_, '_>,
+    ) -> Server {
+        let disk = ctx.disk();
+        let promised = match disk.get(PROMISE) {
+            Some(Record::Promise(b)) => *b,
+            _ => Ballot::ZERO,
+        };
+        let snapshot = match disk.get(SNAPSHOT) {
+            Some(Record::Snapshot(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let accepted: Vec<(u64, Ballot, Value)> = disk
+            .range(ACCEPTED)
+            .filter_map(|(slot, r)| match r {
+                Record::Accepted(b, v) => Some((slot, *b, v.clone())),
+                _ => None,
+            })
+            .collect();
+        let compacted = snapshot.as_ref().map_or(0, |s| s.upto);
+        let acceptor = Acceptor::restore(promised, accepted, compacted);
+        if promised.is_real() || snapshot.is_some() {
+            ctx.annotate(format!(
+                "recovered promise {promised}, {} accepted slots, snapshot to slot {compacted}",
+                acceptor.entries().count()
+            ));
+        }
+        let acceptors = servers.len() as u32;
+        let timeout = ctx
+            .rng()
+            .duration_between(config.leader_timeout.min, config.leader_timeout.max);
+        ctx.set_timer(timeout, Timer::Election);
+        ctx.set_timer(config.heartbeat, Timer::Tick);
+        Server {
+            id,
+            q1: config.q1(acceptors),
+            q2: config.q2(acceptors),
+            config,
+            servers,
+            acceptor,
+            written_promise: promised,
+            replica: Replica::new(snapshot),
+            proposer: Proposer::Follower,
+            leader: None,
+            leader_ballot: Ballot::ZERO,
+            seen: promised,
+            last_heard: ctx.local_time(),
+            timeout,
+            catch_up: None,
+            held: VecDeque::new(),
+            inbox: VecDeque::new(),
+            replies: Vec::new(),
+            journal: Journal::default(),
+            elections: 0,
+            batch_timer: false,
+        }
+    }
+
+    // ---- what checkers, views and metrics read -----------------------------------------------
+
+    /// The server's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// Every server (acceptor) of the cluster.
+    pub fn servers(&self) -> &[NodeId] {
+        &self.servers
+    }
+    /// The acceptor.
+    pub fn acceptor(&self) -> &Acceptor {
+        &self.acceptor
+    }
+    /// The learner and state machine.
+    pub fn replica(&self) -> &Replica {
+        &self.replica
+    }
+    /// The proposer.
+    pub fn proposer(&self) -> &Proposer {
+        &self.proposer
+    }
+    /// What the last event changed.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+    /// The ballot this server leads under, if it leads.
+    pub fn leading(&self) -> Option<Ballot> {
+        match &self.proposer {
+            Proposer::Leading(l) => Some(l.ballot),
+            _ => None,
+        }
+    }
+    /// Who this server believes leads.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.leader
+    }
+    /// How many times this server became leader since it last started.
+    pub fn elections(&self) -> u64 {
+        self.elections
+    }
+
+    // ---- events ------------------------------------------------------------------------------
+
+    /// Handles a message.
+    pub fn on_message(&mut self, from: NodeId, msg: Msg, ctx: NodeCtx<'_, '_>) {
+        self.journal.clear();
+        self.handle(from, msg, ctx);
+        self.drain(ctx);
+    }
+
+    /// Handles one of the server's timers.
+    pub fn on_timer(&mut self, timer: &Timer, ctx: NodeCtx<'_, '_>) {
+        self.journal.clear();
+        match timer {
+            Timer::Election => self.on_election_timer(ctx),
+            Timer::Tick => self.on_tick(ctx),
+            Timer::Batch => {
+                self.batch_timer = false;
+                self.fill_window(ctx);
+            }
+            Timer::Client(_) => {}
+        }
+        self.drain(ctx);
+    }
+
+    fn drain(&mut self, ctx: NodeCtx<'_, '_>) {
+        while let Some((from, msg)) = self.inbox.pop_front() {
+            self.handle(from, msg, ctx);
+        }
+    }
+
+    fn handle(&mut self, from: NodeId, msg: Msg, ctx: NodeCtx<'_, '_>) {
+        match msg {
+            Msg::Prepare { ballot, from_slot } => self.on_prepare(from, ballot, from_slot, ctx),
+            Msg::Promise {
+                ballot,
+                accepted,
+                compacted,
+            } => {
+                let known = self.is_server(from);
+                let done = match &mut self.proposer {
+                    Proposer::Preparing(p) if p.ballot == ballot && known => {
+                        p.promise(from, accepted, compacted)
+                    }
+                    _ => false,
+                };
+                if done {
+                    self.become_leader(ctx);
+                }
+            }
+            Msg::Nack { ballot, promised } => self.on_nack(ballot, promised, ctx),
+            Msg::Accept {
+                ballot,
+                slot,
+                value,
+                commit,
+            } => self.on_accept(from, ballot, slot, value, commit, ctx),
+            Msg::Accepted { ballot, slot } => {
+                let (q2, known) = (self.q2, self.is_server(from));
+                let chosen = match &mut self.proposer {
+                    Proposer::Leading(l) if l.ballot == ballot && known => l.ack(slot, from, q2),
+                    _ => None,
+                };
+                if let Some(value) = chosen {
+                    self.replica.learn(slot, value);
+                    self.apply(ctx);
+                }
+            }
+            Msg::Heartbeat { ballot, commit } => {
+                self.see(ballot);
+                if ballot < self.acceptor.promised() {
+                    let promised = self.acceptor.promised();
+                    self.send(from, Msg::Nack { ballot, promised }, ctx);
+                    return;
+                }
+                self.heard_from_leader(from, ballot, ctx);
+                self.learn_commit(from, ballot, commit, ctx);
+            }
+            Msg::CatchUp { from: slot } => self.answer_catch_up(from, slot, ctx),
+            Msg::Chosen {
+                from: first,
+                values,
+            } => self.on_chosen(from, first, values, ctx),
+            Msg::Snapshot(s) => self.install_snapshot(s, ctx),
+            Msg::Request(req) => self.on_request(from, req, ctx),
+            Msg::Reply(_) => {}
+        }
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    fn sync(&mut self, ctx: NodeCtx<'_, '_>) {
+        if !self.config.has(Bug::ForgetPromise) {
+            ctx.disk().sync();
+        }
+    }
+
+    fn see(&mut self, ballot: Ballot) {
+        self.seen = self.seen.max(ballot);
+    }
+
+    fn is_server(&self, n: NodeId) -> bool {
+        self.servers.contains(&n)
+    }
+
+    fn send(&mut self, to: NodeId, msg: Msg, ctx: NodeCtx<'_, '_>) {
+        if to == self.id {
+            self.inbox.push_back((to, msg));
+        } else {
+            ctx.send(to, msg);
+        }
+    }
+
+    fn broadcast(&mut self, msg: &Msg, ctx: NodeCtx<'_, '_>) {
+        let servers = self.servers.clone();
+        for &s in servers.iter() {
+            self.send(s, msg.clone(), ctx);
+        }
+    }
+}
+
+/// A uniform draw from `range` on the node's own random stream.
+fn draw(range: sim_core::DurationRange, ctx: NodeCtx<'_, '_>) -> Duration {
+    ctx.rng().duration_between(range.min, range.max)
+}
