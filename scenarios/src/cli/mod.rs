@@ -26,9 +26,12 @@ mod lincheck;
 mod merge;
 mod new;
 mod plot;
+pub mod reference;
 mod run;
 mod sweep;
 mod validate;
+
+pub use run::summary;
 
 use crate::registry::Registry;
 use crate::scenario::{Scenario, parse_literal};
