@@ -184,16 +184,15 @@ fn raft_column(seed: u64) -> Result<Column, String> {
     if let Outcome::Violated(v) = sim.run_until(secs(60)).map_err(|e| e.to_string())? {
         return Err(v.to_string());
     }
-    let history = raft::cluster::history(&sim).map_err(|e| e.to_string())?;
-    let report = kv::check_linearizable(&history, &Budget::default());
+    let report = raft::check_history(&sim, &Budget::default()).map_err(|e| e.to_string())?;
     if report.verdict != Verdict::Linearizable {
         return Err(format!("raft history verdict {:?}", report.verdict));
     }
-    let steady = raft::metrics::metrics(&sim);
+    let steady = raft::metrics(&sim);
 
     let mut sim = build()?;
-    crash_leader(&mut sim, raft::cluster::leader)?;
-    let crash = raft::metrics::metrics(&sim);
+    crash_leader(&mut sim, raft::leader)?;
+    let crash = raft::metrics(&sim);
     Ok(Column {
         latency_ms: steady.clients.latency_ms,
         messages_per_command: steady.messages_per_command,

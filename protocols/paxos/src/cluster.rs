@@ -1,10 +1,11 @@
 //! Building a cluster and reading a finished (or running) simulation.
 
+use crate::checkers::add_checkers;
 use crate::node::{NodeConfig, Role};
 use crate::{Config, PaxosNode};
 use kv::{Client, ClientConfig, KvInput, KvOutput, WorkloadConfig};
 use sim_core::history::{Budget, History, HistoryError, Report};
-use sim_core::{NodeId, Simulation};
+use sim_core::{NodeId, SimConfig, SimError, Simulation};
 use std::sync::Arc;
 
 /// The node configurations of a cluster: servers get ids `0..servers`, then
@@ -32,6 +33,30 @@ pub fn cluster(config: &Config, servers: u32, workload: &WorkloadConfig) -> Vec<
         role: Role::Client(client.clone()),
     }));
     nodes
+}
+
+/// A ready simulation: the cluster, its clients, and every checker attached, so that a test or
+/// a tool starts from one call and never forgets the checkers (the same call as
+/// `raft::cluster::build`).
+pub fn build(
+    sim: SimConfig,
+    config: &Config,
+    servers: u32,
+    workload: &WorkloadConfig,
+) -> Result<Simulation<PaxosNode>, SimError> {
+    config
+        .validate_for(servers)
+        .map_err(|why| SimError::Invalid {
+            what: "configuration".into(),
+            why,
+        })?;
+    workload.validate().map_err(|why| SimError::Invalid {
+        what: "configuration".into(),
+        why,
+    })?;
+    let mut s = Simulation::new(sim, cluster(config, servers, workload))?;
+    add_checkers(&mut s);
+    Ok(s)
 }
 
 /// The live server that leads under the highest ballot, if any server leads.

@@ -25,17 +25,18 @@
 //! - Known bugs to switch on ([`Bug`]): `forget-promise`, `ignore-accepted`,
 //!   `non-unique-ballots`.
 //!
+//! The entry points are the same, under the same names, as `raft`'s, so that code written for
+//! one reads the other: [`cluster::build`], [`add_checkers`], [`leader()`], [`history()`],
+//! [`check_history`], [`metrics()`].
+//!
 //! ```no_run
-//! use paxos::{Config, PaxosNode, add_checkers, cluster, metrics};
-//! use sim_core::{SimConfig, Simulation, Time};
+//! use paxos::{Config, cluster, metrics};
+//! use sim_core::{SimConfig, Time};
 //!
 //! let config = Config::default();
-//! config.validate_for(5).expect("a valid configuration");
 //! let workload = kv::WorkloadConfig::default();
-//! let nodes = cluster(&config, 5, &workload);
-//! let mut sim: Simulation<PaxosNode> =
-//!     Simulation::new(SimConfig { seed: 7, ..SimConfig::default() }, nodes).unwrap();
-//! add_checkers(&mut sim);
+//! let sim_config = SimConfig { seed: 7, ..SimConfig::default() };
+//! let mut sim = cluster::build(sim_config, &config, 5, &workload).expect("a valid cluster");
 //! sim.run_until(Time(5_000_000_000)).unwrap();
 //! println!("{:?}", metrics(&sim));
 //! ```
@@ -43,12 +44,12 @@
 mod acceptor;
 mod ballot;
 pub mod checkers;
-mod cluster;
+pub mod cluster;
 mod config;
 mod journal;
 mod leader;
 mod message;
-mod metrics;
+pub mod metrics;
 mod node;
 mod proposer;
 mod replica;

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use kv::{Mix, WorkloadConfig};
-use paxos::{Config, PaxosNode, add_checkers, check_history, cluster, metrics};
+use paxos::{Config, PaxosNode, check_history, cluster, metrics};
 use sim_core::history::{Budget, Verdict};
 use sim_core::{
     Duration, Fault, Latency, LinkModel, NetworkConfig, NodeId, Outcome, SimConfig, Simulation,
@@ -55,15 +55,13 @@ pub fn build(
     network: NetworkConfig,
     faults: &[(Time, Fault)],
 ) -> Simulation<PaxosNode> {
-    config.validate_for(servers).expect("a valid configuration");
     let sim_config = SimConfig {
         seed,
         network,
         ..SimConfig::default()
     };
-    let mut sim = Simulation::new(sim_config, cluster(config, servers, workload))
-        .expect("a valid simulation");
-    add_checkers(&mut sim);
+    let mut sim =
+        cluster::build(sim_config, config, servers, workload).expect("a valid simulation");
     for (at, fault) in faults {
         sim.schedule(*at, fault.clone()).expect("a valid fault");
     }

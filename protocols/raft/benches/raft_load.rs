@@ -17,7 +17,7 @@ fn minute(checkers: bool) -> u64 {
         .run_until(Time(Duration::from_secs(60).0))
         .expect("the run stays within its limits");
     assert_eq!(outcome, Outcome::Reached);
-    let m = raft::metrics::metrics(&sim);
+    let m = raft::metrics(&sim);
     // 59.5 s of clients at 1,000 per second; a stalled cluster would answer far fewer.
     assert!(
         m.clients.completed > 58_000,

@@ -48,7 +48,7 @@ fn main() {
         }
     }
     let end = thread_cpu_seconds();
-    let m = raft::metrics::metrics(&sim);
+    let m = raft::metrics(&sim);
     println!("virtual seconds: {seconds}");
     println!("checkers: {checkers}");
     println!("commands answered: {}", m.clients.completed);

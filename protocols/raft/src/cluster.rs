@@ -4,8 +4,8 @@ use crate::checkers::add_checkers;
 use crate::config::Config;
 use crate::node::{NodeConfig, RaftNode, Role};
 use crate::server::{Change, Role as ServerRole};
-use kv::{ClientConfig, KvInput, KvOutput, WorkloadConfig, collect_history};
-use sim_core::history::{History, HistoryError};
+use kv::{Client, ClientConfig, KvInput, KvOutput, WorkloadConfig, collect_history};
+use sim_core::history::{Budget, History, HistoryError, Report};
 use sim_core::{NodeId, SimConfig, SimError, Simulation, Violation};
 use std::sync::Arc;
 
@@ -86,9 +86,23 @@ pub fn leader(sim: &Simulation<RaftNode>) -> Option<NodeId> {
         .map(|(id, _)| id)
 }
 
+/// The running clients, for what they measured and what they recorded.
+pub fn clients(sim: &Simulation<RaftNode>) -> Vec<&Client> {
+    sim.nodes().live().filter_map(|(_, n)| n.client()).collect()
+}
+
 /// The clients' operations as one history for the linearizability checker.
 pub fn history(sim: &Simulation<RaftNode>) -> Result<History<KvInput, KvOutput>, HistoryError> {
     collect_history(sim.nodes().live().filter_map(|(_, n)| n.client()))
+}
+
+/// Checks the clients' history for linearizability against the key-value model, in one call
+/// (the same call as `paxos::check_history`).
+pub fn check_history(
+    sim: &Simulation<RaftNode>,
+    budget: &Budget,
+) -> Result<Report<String>, HistoryError> {
+    Ok(kv::check_linearizable(&history(sim)?, budget))
 }
 
 /// Proposes a membership change at the current leader, now.

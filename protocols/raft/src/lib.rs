@@ -17,7 +17,10 @@
 //!   client history at the end ([`cluster::history`]);
 //! - named departures from the paper ([`Bug`]) that the checkers are shown to catch.
 //!
-//! Start with [`cluster::build`] for a ready-made simulation.
+//! Start with [`cluster::build`] for a ready-made simulation. The entry points are the same,
+//! under the same names, as `paxos`'s, so that code written for one reads the other:
+//! [`cluster::build`], [`add_checkers`], [`leader()`], [`history()`], [`check_history`],
+//! [`metrics()`].
 
 pub mod checkers;
 pub mod cluster;
@@ -31,9 +34,12 @@ mod server;
 mod snapshot;
 mod view;
 
+pub use checkers::add_checkers;
+pub use cluster::{check_history, clients, cluster, history, leader};
 pub use config::{Bug, Config, ReadMode};
 pub use log::{Entry, Log, Payload};
 pub use message::Msg;
+pub use metrics::{Metrics, metrics};
 pub use node::{NodeConfig, RaftNode, Role as NodeRole, Timer};
 pub use persist::Record;
 pub use server::{Change, Role, Server};

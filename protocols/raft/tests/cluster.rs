@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use raft::cluster::{change_membership, leader};
-use raft::{Change, Config, Role};
+use raft::cluster::change_membership;
+use raft::{Change, Config, Role, leader};
 use sim_core::{Fault, NodeId, PartitionSpec};
 
 const SEEDS: u64 = 50;
@@ -205,7 +205,7 @@ fn churn_under_loss_duplication_and_reordering_stays_safe_and_live() {
 fn membership_changes_under_faults() {
     for seed in 0..SEEDS {
         // Servers 0-2 form the cluster; 3 and 4 start outside it.
-        let mut nodes = raft::cluster::cluster(&Config::default(), 5, &workload(2));
+        let mut nodes = raft::cluster(&Config::default(), 5, &workload(2));
         for n in nodes.iter_mut().take(5) {
             n.role = raft::NodeRole::Server {
                 bootstrap: vec![NodeId(0), NodeId(1), NodeId(2)],
@@ -217,7 +217,7 @@ fn membership_changes_under_faults() {
             ..sim_core::SimConfig::default()
         };
         let mut sim = sim_core::Simulation::new(cfg, nodes).unwrap();
-        raft::checkers::add_checkers(&mut sim);
+        raft::add_checkers(&mut sim);
         let mut t = 800;
         for change in [
             Change::Add(NodeId(3)),

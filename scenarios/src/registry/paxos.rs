@@ -101,11 +101,15 @@ impl Protocol for PaxosProtocol {
             .validate_for(servers)
             .map_err(|why| invalid(s, format!("in [protocol.params]: {why}")))?;
         let work = workload(s)?;
-        let mut sim = Simulation::new(s.sim_config(seed), paxos::cluster(&config, servers, &work))
-            .map_err(|e| ScenarioError::sim(format!("{}: building paxos", s.origin.file), e))?;
-        if s.checks.invariants {
-            paxos::add_checkers(&mut sim);
+        let sim = if s.checks.invariants {
+            paxos::cluster::build(s.sim_config(seed), &config, servers, &work)
+        } else {
+            Simulation::new(
+                s.sim_config(seed),
+                paxos::cluster::cluster(&config, servers, &work),
+            )
         }
+        .map_err(|e| ScenarioError::sim(format!("{}: building paxos", s.origin.file), e))?;
         let adapter = PaxosAdapter {
             linearizable: s.checks.linearizable() && work.record,
         };

@@ -20,24 +20,20 @@ struct RaftAdapter {
     linearizable: bool,
 }
 
-fn clients(sim: &Simulation<RaftNode>) -> Vec<&kv::Client> {
-    sim.nodes().live().filter_map(|(_, n)| n.client()).collect()
-}
-
 impl Adapter<RaftNode> for RaftAdapter {
     fn metrics(&self, sim: &Simulation<RaftNode>, out: &mut Metrics) {
-        let m = raft::metrics::metrics(sim);
+        let m = raft::metrics(sim);
         out.set("elections", m.elections as f64);
         out.set("bytes_per_command", m.bytes_per_command);
-        client_metrics(&clients(sim), out);
-        let commit = raft::cluster::leader(sim)
-            .and_then(|l| sim.node(l)?.server().map(|s| s.commit_index()));
+        client_metrics(&raft::clients(sim), out);
+        let commit =
+            raft::leader(sim).and_then(|l| sim.node(l)?.server().map(|s| s.commit_index()));
         out.set("leader_commit_index", commit.unwrap_or(0) as f64);
     }
 
     fn finish(&mut self, sim: &mut Simulation<RaftNode>) -> Vec<CheckResult> {
         if self.linearizable {
-            vec![linearizable(&clients(sim))]
+            vec![linearizable(&raft::clients(sim))]
         } else {
             Vec::new()
         }
@@ -56,12 +52,12 @@ impl Adapter<RaftNode> for RaftAdapter {
     }
 
     fn leader(&self, sim: &Simulation<RaftNode>, _servers: u32) -> Option<NodeId> {
-        raft::cluster::leader(sim)
+        raft::leader(sim)
     }
 
     /// Converged: a leader, and every running server has applied everything it committed.
     fn converged(&self, sim: &Simulation<RaftNode>) -> Option<bool> {
-        let leader = raft::cluster::leader(sim)?;
+        let leader = raft::leader(sim)?;
         let commit = sim.node(leader)?.server()?.commit_index();
         Some(
             sim.nodes()

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use kv::WorkloadConfig;
-use raft::cluster::{build, history, leader};
-use raft::{Config, RaftNode};
+use raft::cluster::build;
+use raft::{Config, RaftNode, history, leader};
 use sim_core::history::{Budget, Verdict};
 use sim_core::{
     Duration, Fault, Latency, LinkModel, NetworkConfig, NodeId, Outcome, SimConfig, Simulation,
@@ -110,7 +110,7 @@ pub fn restart(sim: &mut Simulation<RaftNode>, node: NodeId) {
 
 /// Answered client operations so far.
 pub fn completed(sim: &Simulation<RaftNode>) -> u64 {
-    raft::metrics::metrics(sim).clients.completed
+    raft::metrics(sim).clients.completed
 }
 
 /// A randomized nemesis for the bug hunts: every 100 to 400 ms it crashes a server (keeping
@@ -189,7 +189,7 @@ pub fn election_churn(
         if let Some(v) = run_to(sim, ms(t)) {
             return Some(v);
         }
-        let leader = raft::cluster::leader(sim);
+        let leader = raft::leader(sim);
         let rng = sim.faults_rng();
         let fault = match rng.below(3) {
             0 => match leader {
@@ -241,7 +241,7 @@ pub fn leader_isolation(
         let fault = if cut {
             cut = false;
             Some(Fault::HealAll)
-        } else if let Some(l) = raft::cluster::leader(sim) {
+        } else if let Some(l) = raft::leader(sim) {
             let client =
                 NodeId(servers + sim.faults_rng().below(u64::from(nodes - servers)) as u32);
             let rest: Vec<NodeId> = (0..nodes)
