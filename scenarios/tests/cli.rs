@@ -2,6 +2,7 @@
 //! scenario files and on bad ones.
 
 mod binary;
+mod library;
 
 use binary::{code, cs, cs_env, stderr, stdout};
 use std::path::{Path, PathBuf};
@@ -135,7 +136,7 @@ fn bad_files_exit_2_with_positions_and_never_panic() {
 fn new_templates_validate_and_unknown_names_are_suggested() {
     let dir = tempfile::tempdir().unwrap();
     let listing = stdout(&cs(&["new"]));
-    for protocol in ["raft", "paxos", "broadcast", "tree_sync"] {
+    for protocol in library::protocols() {
         assert!(listing.contains(protocol), "{listing}");
         let f = dir.path().join(format!("{protocol}.toml"));
         assert_eq!(code(&cs(&["new", protocol, "-o", f.to_str().unwrap()])), 0);

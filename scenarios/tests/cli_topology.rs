@@ -2,6 +2,7 @@
 //! (broadcast, tree_sync): the shipped scenarios, their known bugs, and bad files.
 
 mod binary;
+mod library;
 
 use binary::{code, cs, stderr, stdout};
 use std::path::PathBuf;
@@ -89,7 +90,7 @@ fn tree_sync_repairs_a_crashed_parent_and_json_has_the_aggregates() {
 
 #[test]
 fn the_library_replays() {
-    for dir in ["broadcast", "tree_sync"] {
+    for dir in library::protocols_that(|c| c.topology, 2) {
         let o = cs(&["check", &lib(dir, "")]);
         assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
         assert!(stdout(&o).contains("0 not ok"), "{}", stdout(&o));

@@ -1,6 +1,8 @@
 //! A live, stepped run makes the same run as `clustersim run`, checkpoints run on identically,
 //! and actions recorded during it replay from the saved file to the same fingerprint.
 
+mod library;
+
 use scenarios::registry::Registry;
 use scenarios::runner::{Live, LiveStep, RunOptions, run_scenario};
 use scenarios::scenario::{Action, FaultEvent, Selector, append_faults};
@@ -9,17 +11,13 @@ use sim_core::{Duration, NodeStatus, Time};
 use std::path::PathBuf;
 use toml::Spanned;
 
+/// The shipped scenarios of the protocols that serve clients (the replicated key-value
+/// services): the runs whose recorded actions include client commands.
 fn library() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["raft", "paxos"] {
-        for e in std::fs::read_dir(root.join(dir)).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "toml") {
-                files.push(p);
-            }
-        }
-    }
+    let mut files: Vec<PathBuf> = library::protocols_that(|c| c.clients, 2)
+        .into_iter()
+        .flat_map(library::shipped)
+        .collect();
     files.sort();
     assert!(
         files.len() >= 6,

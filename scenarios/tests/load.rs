@@ -2,6 +2,7 @@
 //! trip to TOML and back.
 
 mod common;
+mod library;
 
 use proptest::prelude::*;
 use scenarios::DurationStr;
@@ -11,6 +12,7 @@ use scenarios::scenario::{
     RunSection, Selector,
 };
 use scenarios::{Scenario, ScenarioError};
+use std::sync::LazyLock;
 use toml::Spanned;
 
 const GOOD: &str = r#"
@@ -341,14 +343,14 @@ proptest! {
     }
 }
 
-/// Shipped scenarios of every protocol, to mutate: keys, tables and values of each kind.
-const LIBRARY: [&str; 5] = [
-    include_str!("../raft/nemesis.toml"),
-    include_str!("../paxos/partition-heal.toml"),
-    include_str!("../broadcast/efficient.toml"),
-    include_str!("../broadcast/sender-crash.toml"),
-    include_str!("../tree_sync/partition-heal.toml"),
-];
+/// Every shipped scenario of every registered protocol, to mutate: keys, tables and values of
+/// each kind. Read once, not once per case.
+static LIBRARY: LazyLock<Vec<String>> = LazyLock::new(|| {
+    library::every_shipped()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .collect()
+});
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
@@ -356,7 +358,7 @@ proptest! {
     /// that loads also loads again after being written back.
     #[test]
     fn mutated_library_files_never_panic(which in any::<prop::sample::Index>(), edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..8)) {
-        let text = which.get(&LIBRARY);
+        let text = which.get(&LIBRARY[..]);
         let mut bytes = text.as_bytes().to_vec();
         for (at, byte, kind) in edits {
             let i = at.index(bytes.len().max(1));

@@ -3,7 +3,8 @@
 
 use bevy::prelude::*;
 use criterion::{Criterion, criterion_group, criterion_main};
-use scenarios::Scenario;
+use scenarios::{Registry, Scenario};
+use std::sync::Arc;
 use viz::panels::PanelDataPlugin;
 use viz::playback::{PlaybackPlugin, Sim};
 use viz::scene::{CurrentFrame, SceneSyncPlugin};
@@ -29,7 +30,7 @@ const IN_FLIGHT: usize = 5_000;
 
 fn busy_session() -> Session {
     let scenario = Scenario::from_str("bench.toml", BUSY).expect("the benchmark scenario");
-    let mut s = Session::new(scenario, Some(1)).expect("a session");
+    let mut s = Session::new(Arc::new(Registry::builtin()), scenario, Some(1)).expect("a session");
     let mut t = sim_core::Time(0);
     while s.run().in_flight().len() < IN_FLIGHT {
         t += sim_core::Duration::from_millis(50);

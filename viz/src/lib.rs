@@ -9,6 +9,7 @@
 //! charts, inspector, timeline) and [`input::InputPlugin`] (keys, clicks, drags).
 
 pub mod actions;
+pub mod app;
 pub mod capture;
 pub mod checkpoints;
 pub mod frame;
@@ -21,13 +22,17 @@ pub mod palette;
 pub mod panel_data;
 pub mod panels;
 pub mod playback;
+pub mod protocols;
 pub mod scene;
 pub mod session;
 pub mod timeline;
 
+pub use app::main;
+
 use bevy::prelude::*;
 
-/// The app's own plugins (with a window: add `DefaultPlugins` and `EguiPlugin` first).
+/// The app's own plugins (with a window: add `DefaultPlugins` and `EguiPlugin` first, and a
+/// [`protocols::Protocols`] resource for the sessions to be built with).
 pub struct VizPlugins;
 
 impl Plugin for VizPlugins {

@@ -1,5 +1,6 @@
 //! The shipped scenario library (`scenarios/<protocol>/*.toml`), for the picker.
 
+use scenarios::Registry;
 use std::path::{Path, PathBuf};
 
 /// One scenario file of the library.
@@ -22,28 +23,19 @@ pub fn root() -> Option<PathBuf> {
     built.is_dir().then_some(built)
 }
 
-/// Every `*.toml` one level under `root`, by protocol folder then name.
-pub fn list(root: &Path) -> Vec<Entry> {
+/// Every `*.toml` in the folder of each protocol of `registry` under `root`, by protocol then
+/// name: the library is what the registered protocols ship, whoever registered them.
+pub fn list(root: &Path, registry: &Registry) -> Vec<Entry> {
     let mut out = Vec::new();
-    let Ok(dirs) = std::fs::read_dir(root) else {
-        return out;
-    };
-    for d in dirs.flatten() {
-        let dir = d.path();
-        if !dir.is_dir() {
-            continue;
-        }
-        let protocol = d.file_name().to_string_lossy().into_owned();
-        let Ok(files) = std::fs::read_dir(&dir) else {
+    for protocol in registry.names() {
+        let Ok(files) = std::fs::read_dir(root.join(protocol)) else {
             continue;
         };
         for f in files.flatten() {
             let path = f.path();
-            if path.extension().is_some_and(|e| e == "toml")
-                && path.file_name().is_some_and(|n| n != "Cargo.toml")
-            {
+            if path.extension().is_some_and(|e| e == "toml") {
                 out.push(Entry {
-                    protocol: protocol.clone(),
+                    protocol: protocol.to_string(),
                     path,
                 });
             }
@@ -60,10 +52,16 @@ mod tests {
     #[test]
     fn the_shipped_library_is_listed_by_protocol() {
         let root = root().expect("the scenario library is in the source tree");
-        let entries = list(&root);
+        let registry = Registry::builtin();
+        let entries = list(&root, &registry);
         assert!(entries.iter().any(|e| e.protocol == "raft"
             && e.path.file_name().is_some_and(|n| n == "leader-crash.toml")));
-        assert!(entries.iter().any(|e| e.protocol == "paxos"));
+        for name in registry.names() {
+            assert!(
+                entries.iter().any(|e| e.protocol == name),
+                "{name} ships no scenario"
+            );
+        }
         assert!(
             entries
                 .iter()

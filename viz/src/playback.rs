@@ -3,6 +3,7 @@
 //! cursor by speed times the frame's duration and takes every step due up to it.
 
 use crate::actions::UserAction;
+use crate::protocols::Protocols;
 use crate::session::{Halt, Saved, Session, violation_text};
 use bevy::prelude::*;
 use sim_core::{Duration as SimDuration, Time as SimTime};
@@ -105,7 +106,8 @@ pub enum Request {
     Save(PathBuf),
 }
 
-/// The playback plugin.
+/// The playback plugin. Opening a file needs a [`Protocols`] resource, the registry to build
+/// its run with.
 pub struct PlaybackPlugin;
 
 /// Playback runs first in each frame; everything else reads what it left.
@@ -129,11 +131,16 @@ fn apply_requests(
     mut playback: ResMut<Playback>,
     mut commands: Commands,
     sim: Option<ResMut<Sim>>,
+    protocols: Option<Res<Protocols>>,
 ) {
     let mut sim = sim;
     for r in requests.read() {
         if let Request::Open(path, seed) = r {
-            match Session::open(path, *seed) {
+            let Some(protocols) = &protocols else {
+                playback.status = "no protocols to open a scenario with".into();
+                continue;
+            };
+            match Session::open(protocols.0.clone(), path, *seed) {
                 Ok(mut session) => {
                     let generation = sim.as_ref().map_or(0, |s| s.generation + 1);
                     *playback = Playback {

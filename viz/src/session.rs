@@ -14,6 +14,7 @@ use scenarios::scenario::{FaultEvent, append_faults};
 use scenarios::{Run, Scenario};
 use sim_core::{Duration, Time, TraceSink, Violation};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One point of the charts.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,7 +51,7 @@ pub struct Saved {
 
 /// A live, rewindable run.
 pub struct Session {
-    registry: Registry,
+    registry: Arc<Registry>,
     /// The file it was opened from.
     pub file: Option<PathBuf>,
     /// The scenario as loaded (without recorded actions).
@@ -77,18 +78,25 @@ pub struct Session {
 const SAMPLES_PER_RUN: u64 = 600;
 
 impl Session {
-    /// Opens `path` as `clustersim run` would and builds its run with `seed` (the file's when
-    /// `None`).
-    pub fn open(path: &Path, seed: Option<u64>) -> Result<Session, String> {
+    /// Opens `path` as `clustersim run` would, with the protocols of `registry`, and builds its
+    /// run with `seed` (the file's when `None`).
+    pub fn open(
+        registry: Arc<Registry>,
+        path: &Path,
+        seed: Option<u64>,
+    ) -> Result<Session, String> {
         let scenario = Scenario::load(path).map_err(|e| e.to_string())?;
-        let mut s = Session::new(scenario, seed)?;
+        let mut s = Session::new(registry, scenario, seed)?;
         s.file = Some(path.to_path_buf());
         Ok(s)
     }
 
-    /// A session of a scenario built in memory.
-    pub fn new(scenario: Scenario, seed: Option<u64>) -> Result<Session, String> {
-        let registry = Registry::builtin();
+    /// A session of a scenario built in memory, with the protocols of `registry`.
+    pub fn new(
+        registry: Arc<Registry>,
+        scenario: Scenario,
+        seed: Option<u64>,
+    ) -> Result<Session, String> {
         let seed = seed.unwrap_or(scenario.seed);
         let mut live = Live::new(&registry, &scenario, Some(seed)).map_err(|e| e.to_string())?;
         live.set_trace_sink(TraceSink::Memory(Vec::new()));

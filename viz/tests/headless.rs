@@ -7,9 +7,11 @@ use scenarios::registry::Registry;
 use scenarios::runner::{RunOptions, run_scenario};
 use sim_core::{NodeStatus, Time as SimTime};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use viz::actions::UserAction;
 use viz::playback::{Playback, PlaybackPlugin, Request, Sim};
+use viz::protocols::Protocols;
 use viz::scene::{CurrentFrame, MsgVisual, SceneSyncPlugin};
 use viz::session::Session;
 
@@ -26,10 +28,15 @@ fn app(file: &str, seed: Option<u64>) -> App {
     app.add_plugins(MinimalPlugins)
         .insert_resource(TimeUpdateStrategy::ManualDuration(FRAME))
         .add_plugins(PlaybackPlugin)
-        .insert_resource(Sim::new(Session::open(&library(file), seed).unwrap(), 0));
+        .insert_resource(Protocols::new(Registry::builtin()))
+        .insert_resource(Sim::new(open(file, seed), 0));
     // The first update's time step is zero.
     app.update();
     app
+}
+
+fn open(file: &str, seed: Option<u64>) -> Session {
+    Session::open(Arc::new(Registry::builtin()), &library(file), seed).unwrap()
 }
 
 fn session(app: &App) -> std::sync::MutexGuard<'_, Session> {
@@ -102,7 +109,7 @@ fn seeking_back_then_forward_reproduces_the_same_fingerprint() {
     let fp_early = session(&app).fingerprint();
     assert_ne!(fp_early, fp_late);
     // The rewound state is the one a fresh run reaches at that time.
-    let mut fresh = Session::open(&library("raft/leader-crash.toml"), Some(3)).unwrap();
+    let mut fresh = open("raft/leader-crash.toml", Some(3));
     fresh.seek(early).unwrap();
     assert_eq!(fresh.fingerprint(), fp_early);
     assert_eq!(fresh.live().steps(), session(&app).live().steps());

@@ -17,6 +17,7 @@ use crate::history::ANY_LABEL;
 use crate::input::Hover;
 use crate::panel_data::{self, PanelData};
 use crate::playback::{Playback, Request, Sim};
+use crate::protocols::Protocols;
 use crate::scene::{SceneRect, SceneSet};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
@@ -83,7 +84,8 @@ impl Plugin for PanelDataPlugin {
     }
 }
 
-/// The panels.
+/// The panels. The picker lists what the protocols of the [`Protocols`] resource ship, so the
+/// app must have one.
 pub struct PanelsPlugin;
 
 impl Plugin for PanelsPlugin {
@@ -161,6 +163,7 @@ fn windows(
     sim: Option<Res<Sim>>,
     playback: Res<Playback>,
     hover: Res<Hover>,
+    protocols: Res<Protocols>,
     mut state: ResMut<PanelState>,
     mut out: MessageWriter<Request>,
 ) {
@@ -168,7 +171,14 @@ fn windows(
         return;
     };
     if state.picker || sim.is_none() {
-        picker::show(&ctx, sim.is_some(), &playback, &mut state, &mut out);
+        picker::show(
+            &ctx,
+            &protocols.0,
+            sim.is_some(),
+            &playback,
+            &mut state,
+            &mut out,
+        );
     }
     stopped::show(&ctx, sim.as_deref(), &playback);
     hover::show(&ctx, &hover);

@@ -6,12 +6,15 @@ use crate::library;
 use crate::playback::{Playback, Request};
 use bevy::prelude::*;
 use bevy_egui::egui::{self, RichText};
+use scenarios::Registry;
 use std::path::PathBuf;
 
-/// The "Open a scenario" window; `open_run` says whether a run is open, so the window can
-/// only be closed when there is something to return to.
+/// The "Open a scenario" window, listing what the protocols of `registry` ship; `open_run`
+/// says whether a run is open, so the window can only be closed when there is something to
+/// return to.
 pub(super) fn show(
     ctx: &egui::Context,
+    registry: &Registry,
     open_run: bool,
     playback: &Playback,
     state: &mut PanelState,
@@ -25,7 +28,7 @@ pub(super) fn show(
             match library::root() {
                 Some(root) => {
                     let mut last = String::new();
-                    for e in library::list(&root) {
+                    for e in library::list(&root, registry) {
                         if e.protocol != last {
                             ui.label(RichText::new(&e.protocol).strong());
                             last = e.protocol.clone();
