@@ -156,3 +156,79 @@ pub fn status_name(s: Option<NodeStatus>) -> &'static str {
         None => "unknown",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(action: &UserAction) -> String {
+        let zero = DurationStr::from_millis(0);
+        action
+            .actions()
+            .into_iter()
+            .map(|a| toml::to_string(&FaultEvent::of(zero, a)).unwrap())
+            .collect::<Vec<_>>()
+            .join("--\n")
+    }
+
+    #[test]
+    fn actions_write_the_keys_saved_sessions_always_had() {
+        assert_eq!(
+            text(&UserAction::Crash(2)),
+            "at = \"0s\"\naction = \"crash\"\nnodes = 2\n"
+        );
+        assert_eq!(
+            text(&UserAction::CutLink(0, 1)),
+            "at = \"0s\"\naction = \"partition\"\n\n[one_way]\nfrom = 0\nto = 1\n--\n\
+             at = \"0s\"\naction = \"partition\"\n\n[one_way]\nfrom = 1\nto = 0\n"
+        );
+        assert_eq!(
+            text(&UserAction::Partition(vec![vec![0], vec![], vec![1, 2]])),
+            "at = \"0s\"\naction = \"partition\"\ngroups = [0, [1, 2]]\n"
+        );
+        assert_eq!(
+            text(&UserAction::Submit(" put x 1 ".into())),
+            "at = \"0s\"\naction = \"submit\"\ncommand = \"put x 1\"\n"
+        );
+    }
+
+    #[test]
+    fn a_cut_link_is_the_two_one_way_partitions_sessions_always_saved() {
+        let zero = DurationStr::from_millis(0);
+        let built: Vec<FaultEvent> = UserAction::CutLink(0, 1)
+            .actions()
+            .into_iter()
+            .map(|a| FaultEvent::of(zero, a))
+            .collect();
+        let by_hand = |from: u32, to: u32| {
+            let mut e = FaultEvent::new(zero, scenarios::scenario::Action::Partition);
+            let (from, to) = (Selector::Nodes(vec![from]), Selector::Nodes(vec![to]));
+            e.one_way = Some(toml::Spanned::new(0..0, OneWay { from, to }));
+            e
+        };
+        assert_eq!(built, vec![by_hand(0, 1), by_hand(1, 0)]);
+    }
+
+    #[test]
+    fn clients_and_wrong_states_are_refused_before_anything_is_built() {
+        use NodeStatus::{Down, Up};
+        let statuses = [Up, Down, Up, Up];
+        let check = |a: UserAction| a.check(3, &statuses);
+        assert_eq!(
+            check(UserAction::Restart(3)),
+            Err(
+                "node 3 is not a server (the servers are 0..2); faults never target clients".into()
+            )
+        );
+        assert_eq!(
+            check(UserAction::Crash(1)),
+            Err("n1 is down: it cannot be crashed".into())
+        );
+        assert_eq!(
+            check(UserAction::Partition(vec![vec![0, 1, 2], vec![]])),
+            Err("a partition needs nodes on both sides".into())
+        );
+        assert_eq!(check(UserAction::CutLink(0, 2)), Ok(()));
+        assert!(check(UserAction::Submit("  ".into())).is_err());
+    }
+}
