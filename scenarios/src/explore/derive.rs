@@ -29,7 +29,8 @@
 use super::Prepared;
 use crate::duration::DurationStr;
 use crate::scenario::{
-    Action, Bridge, FaultEvent, FaultKind, LatencySpec, OneWay, RunSection, Scenario, Selector,
+    Bridge, FaultAction, FaultEvent, FaultKind, LatencySpec, LinkChange, OneWay, PartitionShape,
+    RunSection, Scenario, Selector,
 };
 use sim_core::Duration;
 use sim_core::rng::{SimRng, Stream};
@@ -164,8 +165,9 @@ impl Plan {
         self.rng.between(lo, hi) * MS
     }
 
-    fn push(&mut self, at: u64, f: FaultEvent) {
-        self.faults.push((at, f));
+    fn push(&mut self, at: u64, action: FaultAction) {
+        self.faults
+            .push((at, FaultEvent::of(DurationStr(Duration(at)), action)));
     }
 
     /// Draws whether `kind` is on (always, when it is the `only` kind), its rate and hold,
@@ -200,87 +202,89 @@ impl Plan {
     /// One strike at `t` lasting `len`; returns when it is over (partitions do not overlap, so
     /// one heal undoes exactly one).
     fn strike(&mut self, kind: FaultKind, t: u64, len: u64) -> u64 {
-        let fault = |x: u64, a: Action| FaultEvent::new(DurationStr(Duration(x)), a);
-        let sel = |s: Selector| Some(Spanned::new(0..0, s));
         let back = t + len;
         let undo = back < self.safety;
         match kind {
-            FaultKind::Crash => {
-                let leader = self.leader && self.rng.chance(0.5);
-                let node = self.node();
-                if self.rng.chance(1.0 / 3.0) {
-                    // A reboot: restarting a running server loses its memory at once.
-                    let mut f = fault(t, Action::Restart);
-                    f.nodes = sel(if leader { Selector::Leader } else { node });
-                    self.push(t, f);
-                    return t;
-                }
-                let mut f = fault(t, Action::Crash);
-                f.nodes = sel(if leader {
-                    Selector::Leader
-                } else {
-                    node.clone()
-                });
-                self.push(t, f);
-                if undo {
-                    let mut r = fault(back, Action::Restart);
-                    r.nodes = sel(if leader { Selector::AllCrashed } else { node });
-                    self.push(back, r);
-                }
-            }
+            FaultKind::Crash => return self.crash(t, back, undo),
             FaultKind::Pause => {
                 let node = self.node();
-                let mut f = fault(t, Action::Pause);
-                f.nodes = sel(node.clone());
-                self.push(t, f);
+                self.push(
+                    t,
+                    FaultAction::Pause {
+                        nodes: node.clone(),
+                    },
+                );
                 if undo {
-                    let mut r = fault(back, Action::Resume);
-                    r.nodes = sel(node);
-                    self.push(back, r);
+                    self.push(back, FaultAction::Resume { nodes: node });
                 }
             }
             FaultKind::Partition => {
-                for f in self.partition(t) {
+                for f in self.partition() {
                     self.push(t, f);
                 }
                 if undo {
-                    self.push(back, fault(back, Action::Heal));
+                    self.push(back, FaultAction::Heal);
                 }
             }
             FaultKind::ClockDrift => {
-                let node = self.node();
+                let nodes = self.node();
                 let rate = round3(0.5 + self.rng.unit_f64());
-                let mut f = fault(t, Action::ClockDrift);
-                f.nodes = sel(node.clone());
-                f.rate = Some(rate);
-                self.push(t, f);
+                let drift = |nodes, rate| FaultAction::ClockDrift { nodes, rate };
+                self.push(t, drift(nodes.clone(), rate));
                 if undo {
-                    let mut r = fault(back, Action::ClockDrift);
-                    r.nodes = sel(node);
-                    r.rate = Some(1.0);
-                    self.push(back, r);
+                    self.push(back, drift(nodes, 1.0));
                 }
             }
-            FaultKind::FlakyLink => {
-                if self.nodes < 2 {
-                    return back;
-                }
-                let a = self.rng.below(u64::from(self.nodes)) as u32;
-                let b = (a + 1 + self.rng.below(u64::from(self.nodes) - 1) as u32) % self.nodes;
-                let mut f = fault(t, Action::DegradeLink);
-                f.from = sel(Selector::Nodes(vec![a]));
-                f.to = sel(Selector::Nodes(vec![b]));
-                f.loss = Some(round3(0.2 + 0.7 * self.rng.unit_f64()));
-                self.push(t, f);
-                if undo {
-                    let mut r = fault(back, Action::RestoreLink);
-                    r.from = sel(Selector::Nodes(vec![a]));
-                    r.to = sel(Selector::Nodes(vec![b]));
-                    self.push(back, r);
-                }
-            }
+            FaultKind::FlakyLink => self.flaky_link(t, back, undo),
         }
         back
+    }
+
+    /// A crash of the leader or a drawn server, restarted at `back` when `undo`; or a reboot
+    /// at `t` (then it returns `t`: there is nothing to wait for).
+    fn crash(&mut self, t: u64, back: u64, undo: bool) -> u64 {
+        let leader = self.leader && self.rng.chance(0.5);
+        let node = self.node();
+        if self.rng.chance(1.0 / 3.0) {
+            // A reboot: restarting a running server loses its memory at once.
+            let nodes = if leader { Selector::Leader } else { node };
+            self.push(t, FaultAction::Restart { nodes });
+            return t;
+        }
+        let nodes = if leader {
+            Selector::Leader
+        } else {
+            node.clone()
+        };
+        self.push(t, FaultAction::Crash { nodes });
+        if undo {
+            let nodes = if leader { Selector::AllCrashed } else { node };
+            self.push(back, FaultAction::Restart { nodes });
+        }
+        back
+    }
+
+    /// Loss on one drawn directed link, restored at `back` when `undo`.
+    fn flaky_link(&mut self, t: u64, back: u64, undo: bool) {
+        if self.nodes < 2 {
+            return;
+        }
+        let a = self.rng.below(u64::from(self.nodes)) as u32;
+        let b = (a + 1 + self.rng.below(u64::from(self.nodes) - 1) as u32) % self.nodes;
+        let (from, to) = (Selector::Nodes(vec![a]), Selector::Nodes(vec![b]));
+        let change = LinkChange {
+            loss: Some(round3(0.2 + 0.7 * self.rng.unit_f64())),
+            ..LinkChange::default()
+        };
+        let degrade = FaultAction::DegradeLink {
+            from: from.clone(),
+            to: to.clone(),
+            change,
+        };
+        self.push(t, degrade);
+        if undo {
+            self.push(back, FaultAction::RestoreLink { from, to });
+        }
     }
 
     /// One drawn server.
@@ -301,12 +305,8 @@ impl Plan {
     /// A partition of one of four shapes: isolate one node (the leader, when there is one,
     /// half the time), split in two, cut the leader off from the other servers in both
     /// directions while clients still reach it, or a bridge.
-    fn partition(&mut self, t: u64) -> Vec<FaultEvent> {
-        let mk = |shape: &dyn Fn(&mut FaultEvent)| {
-            let mut f = FaultEvent::new(DurationStr(Duration(t)), Action::Partition);
-            shape(&mut f);
-            f
-        };
+    fn partition(&mut self) -> Vec<FaultAction> {
+        let cut = FaultAction::Partition;
         let shapes = if self.leader { 4 } else { 3 };
         match self.rng.below(shapes) {
             0 => {
@@ -315,13 +315,11 @@ impl Plan {
                 } else {
                     self.node()
                 };
-                vec![mk(&|f| f.isolate = Some(Spanned::new(0..0, who.clone())))]
+                vec![cut(PartitionShape::Isolate(who))]
             }
             1 => {
-                let side = self.side();
-                vec![mk(&|f| {
-                    f.groups = Some(Spanned::new(0..0, vec![Selector::Nodes(side.clone())]))
-                })]
+                let side = Selector::Nodes(self.side());
+                vec![cut(PartitionShape::Groups(vec![side]))]
             }
             2 => {
                 let node = self.node();
@@ -331,30 +329,13 @@ impl Plan {
                     .filter(|&n| Selector::Nodes(vec![n]) != node)
                     .collect();
                 if left.is_empty() {
-                    return vec![mk(&|f| f.isolate = Some(Spanned::new(0..0, node.clone())))];
+                    return vec![cut(PartitionShape::Isolate(node))];
                 }
-                vec![mk(&|f| {
-                    f.bridge = Some(Spanned::new(
-                        0..0,
-                        Bridge {
-                            left: Selector::Nodes(left.clone()),
-                            node: node.clone(),
-                        },
-                    ))
-                })]
+                let left = Selector::Nodes(left);
+                vec![cut(PartitionShape::Bridge(Bridge { left, node }))]
             }
             _ => {
-                let one = |from: Selector, to: Selector| {
-                    mk(&|f| {
-                        f.one_way = Some(Spanned::new(
-                            0..0,
-                            OneWay {
-                                from: from.clone(),
-                                to: to.clone(),
-                            },
-                        ))
-                    })
-                };
+                let one = |from, to| cut(PartitionShape::OneWay(OneWay { from, to }));
                 vec![
                     one(Selector::Leader, Selector::All),
                     one(Selector::All, Selector::Leader),

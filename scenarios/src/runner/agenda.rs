@@ -1,6 +1,6 @@
 //! The runner's own timeline: what it has to do at which virtual time, in a fixed order.
 
-use crate::scenario::{Action, Scenario};
+use crate::scenario::{FaultAction, PlannedFault};
 use sim_core::Time;
 use std::collections::BTreeMap;
 
@@ -74,11 +74,10 @@ impl Agenda {
         self.next += 1;
     }
 
-    /// Adds the file's fault number `i` at its time plus `delay` (its drawn jitter).
-    pub(crate) fn push_fault(&mut self, s: &Scenario, i: usize, delay: u64) {
-        let f = &s.faults[i];
-        let at = Time(f.at.get_ref().nanos().saturating_add(delay));
-        if *f.action.get_ref() == Action::Submit {
+    /// Adds the plan's fault number `i`, `f`, at its time plus `delay` (its drawn jitter).
+    pub(crate) fn push_fault(&mut self, i: usize, f: &PlannedFault, delay: u64) {
+        let at = Time(f.at.nanos().saturating_add(delay));
+        if matches!(f.action, FaultAction::Submit { .. }) {
             self.push(at, Item::Submit(i));
         } else {
             self.push(at, Item::Fault(i));

@@ -7,7 +7,7 @@ use super::watch::Watches;
 use crate::error::ScenarioError;
 use crate::hex::Hex64;
 use crate::registry::{CheckResult, Metrics, Run};
-use crate::scenario::Scenario;
+use crate::scenario::{FaultAction, FaultPlan, Scenario};
 use sim_core::{Duration, Fault, NodeStatus, Outcome, Step, Time, Violation};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -36,6 +36,8 @@ pub(crate) struct Checkpointer {
 #[derive(Clone)]
 pub(crate) struct Runner {
     pub(crate) s: Arc<Scenario>,
+    /// The scenario's timed faults, typed; agenda items name them by index.
+    pub(crate) plan: Arc<FaultPlan>,
     pub(crate) run: Box<dyn Run>,
     pub(crate) agenda: Agenda,
     pub(crate) notes: Vec<FaultNote>,
@@ -55,17 +57,18 @@ impl Runner {
         s: Arc<Scenario>,
         mut run: Box<dyn Run>,
         checkpoint_every: Option<u64>,
-    ) -> Self {
+    ) -> Result<Self, ScenarioError> {
         let servers = run.server_count();
         let end = s.run.end();
+        let plan = Arc::new(s.fault_plan()?);
         let mut agenda = Agenda::default();
-        for (i, f) in s.faults.iter().enumerate() {
+        for (i, f) in plan.faults().iter().enumerate() {
             // A fault without jitter draws nothing, so files without it replay as before.
-            let delay = match f.jitter.as_ref().map(|j| j.get_ref().nanos()) {
+            let delay = match f.jitter.map(|j| j.nanos()) {
                 Some(j) if j > 0 => run.faults_rng().below(j),
                 _ => 0,
             };
-            agenda.push_fault(&s, i, delay);
+            agenda.push_fault(i, f, delay);
         }
         for (i, n) in s.nemesis.iter().enumerate() {
             let first = n.from.as_ref().unwrap_or(&n.interval).get_ref().nanos();
@@ -76,8 +79,9 @@ impl Runner {
         }
         agenda.push(end, Item::End);
         let watches = Watches::new(&s);
-        Runner {
+        Ok(Runner {
             s,
+            plan,
             run,
             agenda,
             notes: Vec::new(),
@@ -92,7 +96,7 @@ impl Runner {
                 points: Vec::new(),
             }),
             end,
-        }
+        })
     }
 
     pub(crate) fn sim_err(&self, e: sim_core::SimError) -> ScenarioError {
@@ -171,8 +175,11 @@ impl Runner {
     /// Fault number `i` of the file is a client command: type it in now, at `t`, after every
     /// event up to `t` (a command the protocol refuses is noted, not fatal).
     pub(crate) fn submit(&mut self, t: Time, i: usize) {
-        let s = Arc::clone(&self.s);
-        let command = s.faults[i].command.as_ref().map_or("", |c| c.get_ref());
+        let plan = Arc::clone(&self.plan);
+        let command = match &plan[i].action {
+            FaultAction::Submit { command } => command.as_str(),
+            _ => "",
+        };
         let text = match self.run.submit(command) {
             Ok(done) if done.is_empty() => format!("submit {command}"),
             Ok(done) => format!("submit {command}: {done}"),

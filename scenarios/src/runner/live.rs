@@ -15,7 +15,7 @@ use crate::diag::Diagnostic;
 use crate::duration::DurationStr;
 use crate::error::ScenarioError;
 use crate::registry::{Registry, Run};
-use crate::scenario::{Action, FaultEvent, Scenario};
+use crate::scenario::{Action, FaultEvent, PlannedFault, Scenario};
 use sim_core::{Duration, Step, Time, Violation};
 use std::sync::Arc;
 use toml::Spanned;
@@ -57,7 +57,7 @@ impl Live {
     ) -> Result<Live, ScenarioError> {
         let protocol = registry.resolve(scenario)?;
         let run = protocol.build(scenario, seed.unwrap_or(scenario.seed))?;
-        let mut runner = Runner::new(Arc::new(scenario.clone()), run, None);
+        let mut runner = Runner::new(Arc::new(scenario.clone()), run, None)?;
         runner.start();
         Ok(Live {
             runner,
@@ -240,11 +240,15 @@ impl Live {
             )));
         }
         event.at = Spanned::new(0..0, DurationStr(Duration(t.0)));
-        let s = Arc::make_mut(&mut self.runner.s);
-        s.faults.push(event);
-        let i = s.faults.len() - 1;
-        let s = Arc::clone(&self.runner.s);
-        self.runner.agenda.push_fault(&s, i, 0);
+        let planned = PlannedFault::from_event(&event).map_err(|problems| {
+            let words: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+            refuse(words.join("; "))
+        })?;
+        Arc::make_mut(&mut self.runner.s).faults.push(event);
+        let plan = Arc::make_mut(&mut self.runner.plan);
+        plan.push(planned);
+        let i = plan.faults().len() - 1;
+        self.runner.agenda.push_fault(i, &plan[i], 0);
         Ok(t)
     }
 

@@ -74,7 +74,7 @@ pub fn run_scenario(
         }
     }
     let finished =
-        engine::Runner::new(Arc::new(scenario.clone()), run, opts.checkpoint_every).run()?;
+        engine::Runner::new(Arc::new(scenario.clone()), run, opts.checkpoint_every)?.run()?;
     finish_file_trace(finished, &opts.trace)
 }
 

@@ -6,6 +6,14 @@ use crate::error::ScenarioError;
 use crate::scenario::NemesisKind;
 use sim_core::{Duration, Fault, LinkModel, NodeId, NodeStatus, PartitionSpec, Time};
 
+/// What one strike does: the engine's faults, how to undo them, and the words for the report.
+#[derive(Default)]
+struct Strike {
+    faults: Vec<Fault>,
+    undo: Vec<Undo>,
+    text: String,
+}
+
 impl Runner {
     /// Nemesis number `i` strikes at `t`, and schedules its undo and its next strike.
     pub(crate) fn strike(&mut self, t: Time, i: usize) -> Result<(), ScenarioError> {
@@ -17,136 +25,166 @@ impl Runner {
             .until
             .as_ref()
             .map_or(horizon, |u| Time(u.get_ref().nanos()));
-        let interval = Duration(n.interval.get_ref().nanos());
-        let length = Duration(n.duration.get_ref().nanos());
-        let next = t + interval;
+        let next = t + Duration(n.interval.get_ref().nanos());
         if next < until {
             self.agenda.push(next, Item::Strike(i));
         }
         let servers = self.servers;
         let leader = self.run.leader();
-        let mut faults = Vec::new();
-        let mut undo = Vec::new();
-        let mut text = String::new();
-        match kind {
-            NemesisKind::RandomPartition if servers >= 2 => {
-                let mut all: Vec<u32> = (0..servers).collect();
-                self.run.faults_rng().shuffle(&mut all);
-                let k = 1 + self.run.faults_rng().below(u64::from(servers) - 1) as usize;
-                let side: Vec<NodeId> = all[..k].iter().map(|&x| NodeId(x)).collect();
-                text = format!("partition {} | rest", names(&all[..k]));
-                faults.push(Fault::Partition {
-                    spec: PartitionSpec::Groups(vec![side]),
-                });
-                undo.push(Undo::HealAll);
-            }
-            NemesisKind::MajoritiesRing if servers >= 4 => {
-                let mut ring: Vec<u32> = (0..servers).collect();
-                self.run.faults_rng().shuffle(&mut ring);
-                let q = servers / 2 + 1;
-                let reach = q / 2; // neighbours on each side: ceil((q - 1) / 2)
-                let len = ring.len();
-                for a in 0..len {
-                    for b in 0..len {
-                        let d = (a as i64 - b as i64).unsigned_abs() as usize;
-                        let d = d.min(len - d);
-                        if a != b && d > reach as usize {
-                            faults.push(Fault::Partition {
-                                spec: PartitionSpec::Link {
-                                    from: NodeId(ring[a]),
-                                    to: NodeId(ring[b]),
-                                },
-                            });
-                        }
-                    }
-                }
-                text = format!("majorities ring {}", names(&ring));
-                undo.push(Undo::HealAll);
-            }
-            NemesisKind::CrashRestart | NemesisKind::Pause => {
-                let up: Vec<u32> = (0..servers)
-                    .filter(|&x| self.status(x) == NodeStatus::Up)
-                    .collect();
-                if !up.is_empty() {
-                    let node = up[self.run.faults_rng().index(up.len())];
-                    if kind == NemesisKind::CrashRestart {
-                        faults.push(Fault::Crash { node: NodeId(node) });
-                        undo.push(Undo::Restart(node));
-                        text = format!("crash n{node}");
-                    } else {
-                        faults.push(Fault::Pause { node: NodeId(node) });
-                        undo.push(Undo::Resume(node));
-                        text = format!("pause n{node}");
-                    }
-                    if leader == Some(NodeId(node)) {
-                        self.watches.leader_lost(t, NodeId(node), false);
-                        text.push_str(" (leader)");
-                    }
-                }
-            }
-            NemesisKind::ClockDrift => {
-                let node = self.run.faults_rng().below(u64::from(servers)) as u32;
-                let drift = n.drift.unwrap_or(0.5);
-                let u = self.run.faults_rng().unit_f64();
-                let rate = 1.0 - drift + 2.0 * drift * u;
-                self.drifted.insert(node);
-                faults.push(Fault::ClockDrift {
-                    node: NodeId(node),
-                    rate,
-                });
-                undo.push(Undo::Clock(node));
-                text = format!("clock-drift n{node} rate {rate:.3}");
-            }
+        let strike = match kind {
+            NemesisKind::RandomPartition if servers >= 2 => self.random_partition(),
+            NemesisKind::MajoritiesRing if servers >= 4 => self.majorities_ring(),
+            NemesisKind::CrashRestart | NemesisKind::Pause => self.stop_one(t, kind, leader),
+            NemesisKind::ClockDrift => self.drift_one(n.drift.unwrap_or(0.5)),
             NemesisKind::FlakyLinks if servers >= 2 => {
-                let loss = n.loss.unwrap_or(0.5);
-                let net = self.s.network.to_sim();
-                let mut cut = Vec::new();
-                for _ in 0..n.links.unwrap_or(1) {
-                    let a = self.run.faults_rng().below(u64::from(servers)) as u32;
-                    let b = (a + 1 + self.run.faults_rng().below(u64::from(servers) - 1) as u32)
-                        % servers;
-                    let (fa, fb) = (NodeId(a), NodeId(b));
-                    let base = net
-                        .overrides
-                        .iter()
-                        .rev()
-                        .find(|o| o.from == fa && o.to == fb)
-                        .map_or(&net.default, |o| &o.model);
-                    let model = LinkModel {
-                        loss,
-                        ..base.clone()
-                    };
-                    self.degraded.insert((a, b));
-                    faults.push(Fault::DegradeLink {
-                        from: fa,
-                        to: fb,
-                        model,
-                    });
-                    undo.push(Undo::Link(a, b));
-                    cut.push(format!("n{a}->n{b}"));
-                }
-                text = format!("flaky links {} (loss {loss})", cut.join(","));
+                self.flaky_links(n.loss.unwrap_or(0.5), n.links.unwrap_or(1))
             }
-            _ => {}
-        }
-        if faults.is_empty() {
+            _ => Strike::default(),
+        };
+        if strike.faults.is_empty() {
             self.note(
                 t,
                 format!("nemesis {} skipped: nothing to act on", kind.name()),
             );
             return Ok(());
         }
-        self.note(t, format!("nemesis {}: {text}", kind.name()));
-        for f in faults {
+        self.note(t, format!("nemesis {}: {}", kind.name(), strike.text));
+        for f in strike.faults {
             self.apply(t, f)?;
         }
-        let back = t + length;
+        let back = t + Duration(n.duration.get_ref().nanos());
         // The heal at the end of the safety phase undoes everything; an undo after it could
         // disturb the liveness phase (restarting a node the heal already restarted).
         if back < horizon || (self.s.run.heal_at().is_none() && back <= self.s.run.end()) {
-            self.agenda.push(back, Item::Undo(undo));
+            self.agenda.push(back, Item::Undo(strike.undo));
         }
         Ok(())
+    }
+
+    /// Cuts a drawn non-empty proper subset of the servers off from the rest.
+    fn random_partition(&mut self) -> Strike {
+        let servers = self.servers;
+        let mut all: Vec<u32> = (0..servers).collect();
+        self.run.faults_rng().shuffle(&mut all);
+        let k = 1 + self.run.faults_rng().below(u64::from(servers) - 1) as usize;
+        let side: Vec<NodeId> = all[..k].iter().map(|&x| NodeId(x)).collect();
+        Strike {
+            faults: vec![Fault::Partition {
+                spec: PartitionSpec::Groups(vec![side]),
+            }],
+            undo: vec![Undo::HealAll],
+            text: format!("partition {} | rest", names(&all[..k])),
+        }
+    }
+
+    /// Cuts every link between servers farther apart than their nearest neighbours on a drawn
+    /// ring: each server still reaches a majority (itself and its neighbours), but the
+    /// majorities differ from server to server.
+    fn majorities_ring(&mut self) -> Strike {
+        let servers = self.servers;
+        let mut ring: Vec<u32> = (0..servers).collect();
+        self.run.faults_rng().shuffle(&mut ring);
+        let q = servers / 2 + 1;
+        let reach = q / 2; // neighbours on each side: ceil((q - 1) / 2)
+        let len = ring.len();
+        let mut faults = Vec::new();
+        for a in 0..len {
+            for b in 0..len {
+                let d = (a as i64 - b as i64).unsigned_abs() as usize;
+                let d = d.min(len - d);
+                if a != b && d > reach as usize {
+                    faults.push(Fault::Partition {
+                        spec: PartitionSpec::Link {
+                            from: NodeId(ring[a]),
+                            to: NodeId(ring[b]),
+                        },
+                    });
+                }
+            }
+        }
+        Strike {
+            faults,
+            undo: vec![Undo::HealAll],
+            text: format!("majorities ring {}", names(&ring)),
+        }
+    }
+
+    /// Crashes or pauses one drawn running server; losing the leader restarts its watch.
+    fn stop_one(&mut self, t: Time, kind: NemesisKind, leader: Option<NodeId>) -> Strike {
+        let up: Vec<u32> = (0..self.servers)
+            .filter(|&x| self.status(x) == NodeStatus::Up)
+            .collect();
+        if up.is_empty() {
+            return Strike::default();
+        }
+        let node = up[self.run.faults_rng().index(up.len())];
+        let mut strike = if kind == NemesisKind::CrashRestart {
+            Strike {
+                faults: vec![Fault::Crash { node: NodeId(node) }],
+                undo: vec![Undo::Restart(node)],
+                text: format!("crash n{node}"),
+            }
+        } else {
+            Strike {
+                faults: vec![Fault::Pause { node: NodeId(node) }],
+                undo: vec![Undo::Resume(node)],
+                text: format!("pause n{node}"),
+            }
+        };
+        if leader == Some(NodeId(node)) {
+            self.watches.leader_lost(t, NodeId(node), false);
+            strike.text.push_str(" (leader)");
+        }
+        strike
+    }
+
+    /// Makes one drawn server's clock run at a drawn rate within `drift` of 1.
+    fn drift_one(&mut self, drift: f64) -> Strike {
+        let node = self.run.faults_rng().below(u64::from(self.servers)) as u32;
+        let u = self.run.faults_rng().unit_f64();
+        let rate = 1.0 - drift + 2.0 * drift * u;
+        self.drifted.insert(node);
+        Strike {
+            faults: vec![Fault::ClockDrift {
+                node: NodeId(node),
+                rate,
+            }],
+            undo: vec![Undo::Clock(node)],
+            text: format!("clock-drift n{node} rate {rate:.3}"),
+        }
+    }
+
+    /// Gives `links` drawn directed links the loss `loss`, the rest of each link's model kept.
+    fn flaky_links(&mut self, loss: f64, links: u32) -> Strike {
+        let servers = self.servers;
+        let net = self.s.network.to_sim();
+        let mut strike = Strike::default();
+        let mut cut = Vec::new();
+        for _ in 0..links {
+            let a = self.run.faults_rng().below(u64::from(servers)) as u32;
+            let b = (a + 1 + self.run.faults_rng().below(u64::from(servers) - 1) as u32) % servers;
+            let (fa, fb) = (NodeId(a), NodeId(b));
+            let base = net
+                .overrides
+                .iter()
+                .rev()
+                .find(|o| o.from == fa && o.to == fb)
+                .map_or(&net.default, |o| &o.model);
+            let model = LinkModel {
+                loss,
+                ..base.clone()
+            };
+            self.degraded.insert((a, b));
+            strike.faults.push(Fault::DegradeLink {
+                from: fa,
+                to: fb,
+                model,
+            });
+            strike.undo.push(Undo::Link(a, b));
+            cut.push(format!("n{a}->n{b}"));
+        }
+        strike.text = format!("flaky links {} (loss {loss})", cut.join(","));
+        strike
     }
 
     /// Undoes a strike at `t`, as far as it still applies.

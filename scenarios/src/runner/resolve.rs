@@ -1,15 +1,43 @@
-//! Timed faults from the file: selectors resolved at the moment the fault fires.
+//! Timed faults of the plan: selectors resolved at the moment the fault fires, by one small
+//! function per kind of action. The order of selections is the order of the file's keys, so
+//! that every draw from the faults stream stays where it was.
 
 use super::engine::Runner;
 use crate::error::ScenarioError;
-use crate::scenario::{Action, FaultEvent, LinkPatch, Selector};
+use crate::scenario::{Action, Bridge, FaultAction, LinkChange, OneWay, PartitionShape, Selector};
 use sim_core::{Fault, NodeId, NodeStatus, PartitionSpec, Time};
+use std::sync::Arc;
 
 /// Selector resolution for one fault: `majority` and `minority` share one shuffle, drawn the
 /// first time either is needed.
 #[derive(Default)]
 pub(crate) struct Picks {
     shuffle: Option<Vec<u32>>,
+}
+
+/// What a fault came to when it fired: the engine's faults and the servers they touch.
+#[derive(Default)]
+struct Resolved {
+    faults: Vec<Fault>,
+    touched: Vec<u32>,
+}
+
+fn ids(v: &[u32]) -> Vec<NodeId> {
+    v.iter().map(|&n| NodeId(n)).collect()
+}
+
+fn cut(spec: PartitionSpec) -> Fault {
+    Fault::Partition { spec }
+}
+
+/// Whether `action` takes a leader it touches away: `Some(true)` when it isolates it (the
+/// leader watch then waits for a leader other than the isolated one).
+fn loses_leader(action: &FaultAction) -> Option<bool> {
+    match action {
+        FaultAction::Crash { .. } | FaultAction::Pause { .. } => Some(false),
+        FaultAction::Partition(PartitionShape::Isolate(_)) => Some(true),
+        _ => None,
+    }
 }
 
 impl Runner {
@@ -60,179 +88,218 @@ impl Runner {
         }
     }
 
-    /// Fault number `i` of the file fires at `t`.
+    /// Fault number `i` of the plan fires at `t`.
     pub(crate) fn file_fault(&mut self, t: Time, i: usize) -> Result<(), ScenarioError> {
-        let s = std::sync::Arc::clone(&self.s);
-        let f: &FaultEvent = &s.faults[i];
-        let action = *f.action.get_ref();
+        let plan = Arc::clone(&self.plan);
+        let action = &plan[i].action;
         let leader = self.run.leader();
         let mut picks = Picks::default();
-        let mut faults = Vec::new();
-        let mut lost_leader = None;
-        let mut touched: Vec<u32> = Vec::new();
-        let ids = |v: &[u32]| v.iter().map(|&n| NodeId(n)).collect::<Vec<_>>();
-        match action {
-            Action::Crash
-            | Action::Restart
-            | Action::Pause
-            | Action::Resume
-            | Action::ClockDrift => {
-                let sel = f
-                    .nodes
-                    .as_ref()
-                    .map(|s| s.get_ref().clone())
-                    .unwrap_or(Selector::Nodes(vec![]));
-                touched = self.select(&sel, action, &mut picks);
-                for &n in &touched {
-                    let node = NodeId(n);
-                    faults.push(match action {
-                        Action::Crash => Fault::Crash { node },
-                        Action::Restart => Fault::Restart { node },
-                        Action::Pause => Fault::Pause { node },
-                        Action::Resume => Fault::Resume { node },
-                        _ => {
-                            self.drifted.insert(n);
-                            Fault::ClockDrift {
-                                node,
-                                rate: f.rate.unwrap_or(1.0),
-                            }
-                        }
-                    });
-                }
-                if matches!(action, Action::Crash | Action::Pause)
-                    && let Some(l) = leader
-                    && touched.contains(&l.0)
-                {
-                    lost_leader = Some((l, false));
-                }
+        let p = &mut picks;
+        let done = match action {
+            FaultAction::Crash { nodes } => {
+                self.on_nodes(Action::Crash, nodes, p, |node| Fault::Crash { node })
             }
-            Action::Partition => {
-                if let Some(groups) = &f.groups {
-                    let mut resolved = Vec::new();
-                    for g in groups.get_ref() {
-                        let nodes = self.select(g, action, &mut picks);
-                        touched.extend(&nodes);
-                        resolved.push(ids(&nodes));
-                    }
-                    faults.push(Fault::Partition {
-                        spec: PartitionSpec::Groups(resolved),
-                    });
-                } else if let Some(iso) = &f.isolate {
-                    touched = self.select(iso.get_ref(), action, &mut picks);
-                    for &n in &touched {
-                        faults.push(Fault::Partition {
-                            spec: PartitionSpec::Isolate(NodeId(n)),
-                        });
-                    }
-                    if let Some(l) = leader
-                        && touched.contains(&l.0)
-                    {
-                        lost_leader = Some((l, true));
-                    }
-                } else if let Some(ow) = &f.one_way {
-                    let from = self.select(&ow.get_ref().from, action, &mut picks);
-                    let to = self.select(&ow.get_ref().to, action, &mut picks);
-                    touched.extend(from.iter().chain(&to));
-                    faults.push(Fault::Partition {
-                        spec: PartitionSpec::OneWay {
-                            from: ids(&from),
-                            to: ids(&to),
-                        },
-                    });
-                } else if let Some(b) = &f.bridge {
-                    let left = self.select(&b.get_ref().left, action, &mut picks);
-                    let node = self.select(&b.get_ref().node, action, &mut picks);
-                    if let Some(&bridge) = node.first() {
-                        touched.extend(left.iter().chain([&bridge]));
-                        faults.push(Fault::Partition {
-                            spec: PartitionSpec::Bridge {
-                                left: ids(&left),
-                                bridge: NodeId(bridge),
-                            },
-                        });
-                    }
-                }
+            FaultAction::Restart { nodes } => {
+                self.on_nodes(Action::Restart, nodes, p, |node| Fault::Restart { node })
             }
-            Action::Heal => faults.push(Fault::HealAll),
+            FaultAction::Pause { nodes } => {
+                self.on_nodes(Action::Pause, nodes, p, |node| Fault::Pause { node })
+            }
+            FaultAction::Resume { nodes } => {
+                self.on_nodes(Action::Resume, nodes, p, |node| Fault::Resume { node })
+            }
+            FaultAction::ClockDrift { nodes, rate } => self.clock_drift(nodes, *rate, p),
+            FaultAction::Partition(shape) => self.partition(shape, p),
+            FaultAction::Heal => Resolved {
+                faults: vec![Fault::HealAll],
+                touched: Vec::new(),
+            },
+            FaultAction::HealLink { from, to } => {
+                self.links(Action::HealLink, from, to, p, |_, from, to| {
+                    Fault::HealLink { from, to }
+                })
+            }
+            FaultAction::DegradeLink { from, to, change } => self.degrade(from, to, change, p),
+            FaultAction::RestoreLink { from, to } => {
+                self.links(Action::RestoreLink, from, to, p, |r, a, b| {
+                    r.degraded.remove(&(a.0, b.0));
+                    r.restore_link(a.0, b.0)
+                })
+            }
             // A client command is typed in by the runner's `submit`, not applied as a fault.
-            Action::Submit => {}
-            Action::HealLink | Action::DegradeLink | Action::RestoreLink => {
-                let none = Selector::Nodes(vec![]);
-                let from_sel = f.from.as_ref().map_or(&none, |s| s.get_ref()).clone();
-                let to_sel = f.to.as_ref().map_or(&none, |s| s.get_ref()).clone();
-                let from = self.select(&from_sel, action, &mut picks);
-                let to = self.select(&to_sel, action, &mut picks);
-                let net = self.s.network.to_sim();
-                for &a in &from {
-                    for &b in &to {
-                        if a == b {
-                            continue;
-                        }
-                        touched.extend([a, b]);
-                        let (fa, fb) = (NodeId(a), NodeId(b));
-                        faults.push(match action {
-                            Action::HealLink => Fault::HealLink { from: fa, to: fb },
-                            Action::DegradeLink => {
-                                self.degraded.insert((a, b));
-                                let base = net
-                                    .overrides
-                                    .iter()
-                                    .rev()
-                                    .find(|o| o.from == fa && o.to == fb)
-                                    .map_or(&net.default, |o| &o.model);
-                                let model = LinkPatch {
-                                    latency: &f.latency,
-                                    loss: f.loss,
-                                    duplicate: f.duplicate,
-                                    bandwidth: f.bandwidth,
-                                }
-                                .over(base);
-                                Fault::DegradeLink {
-                                    from: fa,
-                                    to: fb,
-                                    model,
-                                }
-                            }
-                            _ => {
-                                self.degraded.remove(&(a, b));
-                                self.restore_link(a, b)
-                            }
-                        });
-                    }
-                }
-            }
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        let who: Vec<String> = touched.iter().map(|n| format!("n{n}")).collect();
-        let selectors: Vec<String> = f
+            FaultAction::Submit { .. } => Resolved::default(),
+        };
+        let lost = loses_leader(action)
+            .zip(leader)
+            .filter(|(_, l)| done.touched.contains(&l.0))
+            .map(|(isolated, l)| (l, isolated));
+        self.fire(t, action, done, lost)
+    }
+
+    /// Notes what the fault did (or that no node matched) and schedules its engine faults.
+    fn fire(
+        &mut self,
+        t: Time,
+        action: &FaultAction,
+        mut done: Resolved,
+        lost_leader: Option<(NodeId, bool)>,
+    ) -> Result<(), ScenarioError> {
+        let name = action.kind().name();
+        done.touched.sort_unstable();
+        done.touched.dedup();
+        let who: Vec<String> = done.touched.iter().map(|n| format!("n{n}")).collect();
+        let rules: Vec<String> = action
             .selectors()
-            .iter()
-            .filter(|(s, _)| !matches!(s, Selector::Nodes(_)))
-            .map(|(s, _)| s.to_string())
+            .into_iter()
+            .filter(|s| !matches!(s, Selector::Nodes(_)))
+            .map(Selector::to_string)
             .collect();
-        let why = if selectors.is_empty() {
+        let why = if rules.is_empty() {
             String::new()
         } else {
-            format!(" ({})", selectors.join(", "))
+            format!(" ({})", rules.join(", "))
         };
-        if faults.is_empty() {
-            self.note(
-                t,
-                format!("{} skipped: no node matched{why}", action.name()),
-            );
+        if done.faults.is_empty() {
+            self.note(t, format!("{name} skipped: no node matched{why}"));
             return Ok(());
         }
         self.note(
             t,
-            format!("{} {}{why}", action.name(), who.join(",")).replace("  ", " "),
+            format!("{name} {}{why}", who.join(",")).replace("  ", " "),
         );
-        for fault in faults {
+        for fault in done.faults {
             self.apply(t, fault)?;
         }
         if let Some((l, isolated)) = lost_leader {
             self.watches.leader_lost(t, l, isolated);
         }
         Ok(())
+    }
+
+    /// One engine fault per selected node.
+    fn on_nodes(
+        &mut self,
+        action: Action,
+        nodes: &Selector,
+        picks: &mut Picks,
+        make: impl Fn(NodeId) -> Fault,
+    ) -> Resolved {
+        let touched = self.select(nodes, action, picks);
+        let faults = touched.iter().map(|&n| make(NodeId(n))).collect();
+        Resolved { faults, touched }
+    }
+
+    /// Clock drift, remembering the nodes so that the heal resets their clocks.
+    fn clock_drift(&mut self, nodes: &Selector, rate: f64, picks: &mut Picks) -> Resolved {
+        let done = self.on_nodes(Action::ClockDrift, nodes, picks, |node| Fault::ClockDrift {
+            node,
+            rate,
+        });
+        self.drifted.extend(&done.touched);
+        done
+    }
+
+    /// A partition of any shape.
+    fn partition(&mut self, shape: &PartitionShape, picks: &mut Picks) -> Resolved {
+        match shape {
+            PartitionShape::Groups(groups) => self.groups(groups, picks),
+            PartitionShape::Isolate(nodes) => self.on_nodes(Action::Partition, nodes, picks, |n| {
+                cut(PartitionSpec::Isolate(n))
+            }),
+            PartitionShape::OneWay(o) => self.one_way(o, picks),
+            PartitionShape::Bridge(b) => self.bridge(b, picks),
+        }
+    }
+
+    /// Groups that cannot talk to each other, selected in the order written.
+    fn groups(&mut self, groups: &[Selector], picks: &mut Picks) -> Resolved {
+        let mut touched = Vec::new();
+        let mut resolved = Vec::new();
+        for g in groups {
+            let nodes = self.select(g, Action::Partition, picks);
+            touched.extend(&nodes);
+            resolved.push(ids(&nodes));
+        }
+        let faults = vec![cut(PartitionSpec::Groups(resolved))];
+        Resolved { faults, touched }
+    }
+
+    /// A one-way cut, `from` selected before `to`.
+    fn one_way(&mut self, o: &OneWay, picks: &mut Picks) -> Resolved {
+        let from = self.select(&o.from, Action::Partition, picks);
+        let to = self.select(&o.to, Action::Partition, picks);
+        let spec = PartitionSpec::OneWay {
+            from: ids(&from),
+            to: ids(&to),
+        };
+        let touched = from.into_iter().chain(to).collect();
+        Resolved {
+            faults: vec![cut(spec)],
+            touched,
+        }
+    }
+
+    /// A bridge; one whose node selects nobody does nothing.
+    fn bridge(&mut self, b: &Bridge, picks: &mut Picks) -> Resolved {
+        let left = self.select(&b.left, Action::Partition, picks);
+        let node = self.select(&b.node, Action::Partition, picks);
+        let Some(&bridge) = node.first() else {
+            return Resolved::default();
+        };
+        let spec = PartitionSpec::Bridge {
+            left: ids(&left),
+            bridge: NodeId(bridge),
+        };
+        let touched = left.into_iter().chain([bridge]).collect();
+        Resolved {
+            faults: vec![cut(spec)],
+            touched,
+        }
+    }
+
+    /// One engine fault per directed link `from -> to` between two different servers.
+    fn links(
+        &mut self,
+        action: Action,
+        from: &Selector,
+        to: &Selector,
+        picks: &mut Picks,
+        mut make: impl FnMut(&mut Self, NodeId, NodeId) -> Fault,
+    ) -> Resolved {
+        let from = self.select(from, action, picks);
+        let to = self.select(to, action, picks);
+        let mut done = Resolved::default();
+        for &a in &from {
+            for &b in &to {
+                if a != b {
+                    done.touched.extend([a, b]);
+                    done.faults.push(make(self, NodeId(a), NodeId(b)));
+                }
+            }
+        }
+        done
+    }
+
+    /// Degraded links take the change over the model the scenario gives each link, and are
+    /// remembered so that the heal restores them.
+    fn degrade(
+        &mut self,
+        from: &Selector,
+        to: &Selector,
+        change: &LinkChange,
+        picks: &mut Picks,
+    ) -> Resolved {
+        let net = self.s.network.to_sim();
+        self.links(Action::DegradeLink, from, to, picks, |r, from, to| {
+            r.degraded.insert((from.0, to.0));
+            let base = net
+                .overrides
+                .iter()
+                .rev()
+                .find(|o| o.from == from && o.to == to)
+                .map_or(&net.default, |o| &o.model);
+            let model = change.patch().over(base);
+            Fault::DegradeLink { from, to, model }
+        })
     }
 }

@@ -1,8 +1,7 @@
 //! Reading a scenario file and checking everything that can be checked without the protocol.
 
-use super::faults::action_keys;
 use super::section::diagnostic_from_toml;
-use super::{Action, Origin, Scenario, Selector};
+use super::{Action, FaultEvent, Origin, PlannedFault, Scenario, Selector};
 use crate::diag::Diagnostic;
 use crate::duration::DurationStr;
 use crate::error::ScenarioError;
@@ -245,8 +244,19 @@ impl Validator<'_> {
         }
     }
 
-    fn fault(&mut self, f: &super::FaultEvent, servers: u32, horizon: Time, phased: bool) {
-        let action = *f.action.get_ref();
+    fn fault(&mut self, f: &FaultEvent, servers: u32, horizon: Time, phased: bool) {
+        self.fault_time(f, horizon, phased);
+        if let Err(problems) = PlannedFault::from_event(f) {
+            for p in problems {
+                self.err(Some(p.span), p.message);
+            }
+        }
+        self.fault_values(f);
+        self.fault_targets(f, servers);
+    }
+
+    /// A fault must fire before the faults end (the heal, or the end of the run).
+    fn fault_time(&mut self, f: &FaultEvent, horizon: Time, phased: bool) {
         let jitter = f.jitter.as_ref().map_or(0, |j| j.get_ref().nanos());
         let at = Time(f.at.get_ref().nanos().saturating_add(jitter));
         if at > horizon || (phased && at == horizon) {
@@ -268,46 +278,11 @@ impl Validator<'_> {
                 ),
             );
         }
-        let (allowed, required) = action_keys(action);
-        for k in f.keys_set() {
-            if !allowed.contains(&k) {
-                let expected = if allowed.is_empty() {
-                    "no other keys".to_string()
-                } else {
-                    allowed
-                        .iter()
-                        .map(|a| format!("`{a}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                self.err(
-                    Some(f.action.span()),
-                    format!(
-                        "`{k}` does not apply to action \"{}\" (it takes {expected})",
-                        action.name()
-                    ),
-                );
-            }
-        }
-        for k in required {
-            if !f.keys_set().contains(k) {
-                self.err(
-                    Some(f.action.span()),
-                    format!("action \"{}\" needs `{k}`", action.name()),
-                );
-            }
-        }
-        if action == Action::Partition {
-            let shapes = ["groups", "isolate", "one_way", "bridge"];
-            let given = f.keys_set().iter().filter(|k| shapes.contains(k)).count();
-            if given != 1 {
-                self.err(
-                    Some(f.action.span()),
-                    format!("a partition takes exactly one of `groups`, `isolate`, `one_way`, `bridge` ({given} given)"),
-                );
-            }
-        }
-        if action == Action::ClockDrift
+    }
+
+    /// Rates, probabilities and bandwidths in their ranges.
+    fn fault_values(&mut self, f: &FaultEvent) {
+        if *f.action.get_ref() == Action::ClockDrift
             && let Some(rate) = f.rate
         {
             let (lo, hi) = sim_core::fault::DRIFT_RANGE;
@@ -326,17 +301,14 @@ impl Validator<'_> {
                 "bandwidth must be at least 1 byte per second",
             );
         }
+    }
+
+    /// Selectors name servers, `all-crashed` only restarts, a bridge is one node.
+    fn fault_targets(&mut self, f: &FaultEvent, servers: u32) {
+        let action = *f.action.get_ref();
         for (sel, span) in f.selectors() {
-            for &id in sel.explicit() {
-                if id >= servers {
-                    self.err(
-                        Some(span.clone()),
-                        format!(
-                            "node {id} is not a server (the servers are 0..{}); faults never target clients",
-                            servers.saturating_sub(1)
-                        ),
-                    );
-                }
+            for e in sel.non_servers(servers) {
+                self.err(Some(span.clone()), e.to_string());
             }
             if *sel == Selector::AllCrashed && action != Action::Restart {
                 self.err(
@@ -346,8 +318,7 @@ impl Validator<'_> {
             }
         }
         if let Some(b) = &f.bridge {
-            let node = &b.get_ref().node;
-            let single = match node {
+            let single = match &b.get_ref().node {
                 Selector::Nodes(v) => v.len() == 1,
                 Selector::Leader | Selector::Random => true,
                 _ => false,

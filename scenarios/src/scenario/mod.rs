@@ -24,7 +24,10 @@ mod topology;
 pub use append::append_faults;
 pub use checks::{Checks, Expect};
 pub use explore::{ExploreSection, FaultKind};
-pub use faults::{Action, Bridge, FaultEvent, OneWay};
+pub use faults::{
+    Action, Bridge, FaultAction, FaultEvent, FaultPlan, FaultProblem, LinkChange, NotAServer,
+    OneWay, PartitionShape, PlannedFault, check_server,
+};
 pub use nemesis::{Nemesis, NemesisKind};
 pub(crate) use network::LinkPatch;
 pub use network::{LatencySpec, LinkSpec, NetworkSection, NodeList};

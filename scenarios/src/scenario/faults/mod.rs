@@ -12,6 +12,18 @@
 //! action = "partition"
 //! groups = [[0, 1], [2, 3, 4]]
 //! ```
+//!
+//! [`FaultEvent`] is the file's syntax: one flat table whose keys depend on the action. It is
+//! read into the typed [`FaultPlan`] ([`read`]) and written back from it ([`write`]).
+
+mod plan;
+mod read;
+mod targets;
+mod write;
+
+pub use plan::{FaultAction, FaultPlan, LinkChange, PartitionShape, PlannedFault};
+pub use read::FaultProblem;
+pub use targets::{NotAServer, check_server};
 
 use super::network::LatencySpec;
 use super::selector::Selector;
@@ -142,7 +154,8 @@ pub struct FaultEvent {
 }
 
 impl FaultEvent {
-    /// A fault with only its time and action set (fill in the rest).
+    /// A fault with only its time and action set. Code that builds a whole fault uses
+    /// [`FaultEvent::of`], which sets exactly the keys of its action.
     pub fn new(at: DurationStr, action: Action) -> FaultEvent {
         FaultEvent {
             at: Spanned::new(0..0, at),
@@ -211,23 +224,5 @@ impl FaultEvent {
             v.push((&b.get_ref().node, b.span()));
         }
         v
-    }
-}
-
-/// Which keys each action takes (besides `at`, `action` and `jitter`), which it requires, and a hint.
-pub(crate) fn action_keys(action: Action) -> (&'static [&'static str], &'static [&'static str]) {
-    match action {
-        Action::Crash | Action::Restart | Action::Pause | Action::Resume => {
-            (&["nodes"], &["nodes"])
-        }
-        Action::ClockDrift => (&["nodes", "rate"], &["nodes", "rate"]),
-        Action::Partition => (&["groups", "isolate", "one_way", "bridge"], &[]),
-        Action::Heal => (&[], &[]),
-        Action::HealLink | Action::RestoreLink => (&["from", "to"], &["from", "to"]),
-        Action::DegradeLink => (
-            &["from", "to", "latency", "loss", "duplicate", "bandwidth"],
-            &["from", "to"],
-        ),
-        Action::Submit => (&["command"], &["command"]),
     }
 }

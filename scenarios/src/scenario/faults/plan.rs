@@ -1,0 +1,202 @@
+//! The fault schedule as the runner plays it: one variant per action, holding exactly that
+//! action's fields, so that code acting on a fault never asks which optional keys are set.
+//!
+//! A file writes a fault as the flat [`super::FaultEvent`]; [`PlannedFault::from_event`] (in
+//! `read.rs`) turns it into a [`PlannedFault`], and [`super::FaultEvent::of`] (in `write.rs`)
+//! turns one back, so that code that builds faults names each field once.
+
+use super::{Action, Bridge, OneWay};
+use crate::duration::DurationStr;
+use crate::scenario::{LatencySpec, LinkPatch, Selector};
+
+/// One timed fault, as the runner schedules and resolves it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedFault {
+    /// When it fires (virtual time since the start).
+    pub at: DurationStr,
+    /// The fault fires at `at` plus a uniform draw from `[0, jitter)` of the faults stream;
+    /// `None` draws nothing, so that files without jitter keep their fingerprints.
+    pub jitter: Option<DurationStr>,
+    /// What it does, with exactly the fields that action reads.
+    pub action: FaultAction,
+}
+
+/// What a timed fault does. Selectors stay rules here: they are resolved when the fault
+/// fires (`leader` is whoever leads then).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultAction {
+    /// Crash the nodes (memory lost, unsynced writes lost).
+    Crash {
+        /// The nodes to crash.
+        nodes: Selector,
+    },
+    /// Restart the nodes from their disks.
+    Restart {
+        /// The nodes to restart.
+        nodes: Selector,
+    },
+    /// Freeze the nodes, keeping their state.
+    Pause {
+        /// The nodes to freeze.
+        nodes: Selector,
+    },
+    /// Unfreeze the nodes.
+    Resume {
+        /// The nodes to unfreeze.
+        nodes: Selector,
+    },
+    /// Cut links in one of four shapes.
+    Partition(PartitionShape),
+    /// Restore every cut link.
+    Heal,
+    /// Restore the directed links `from -> to` cut by a one-way partition.
+    HealLink {
+        /// Senders.
+        from: Selector,
+        /// Receivers.
+        to: Selector,
+    },
+    /// Change the directed links `from -> to`.
+    DegradeLink {
+        /// Senders.
+        from: Selector,
+        /// Receivers.
+        to: Selector,
+        /// What changes on those links.
+        change: LinkChange,
+    },
+    /// Return the directed links `from -> to` to the scenario's network model.
+    RestoreLink {
+        /// Senders.
+        from: Selector,
+        /// Receivers.
+        to: Selector,
+    },
+    /// Make the nodes' clocks run `rate` times as fast.
+    ClockDrift {
+        /// The nodes whose clocks drift.
+        nodes: Selector,
+        /// 1.0 is a correct clock.
+        rate: f64,
+    },
+    /// Type a client command into the first running client.
+    Submit {
+        /// The command as typed (`put x 1`).
+        command: String,
+    },
+}
+
+/// How a partition cuts the servers; a file names exactly one shape per partition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartitionShape {
+    /// These groups cannot talk to each other (the servers not listed form one more group).
+    Groups(Vec<Selector>),
+    /// Cut each selected node off from everyone.
+    Isolate(Selector),
+    /// Messages from `from` to `to` are blocked, the reverse still flows.
+    OneWay(OneWay),
+    /// `left` and the rest cannot talk, but the bridge node reaches both.
+    Bridge(Bridge),
+}
+
+/// The new values of degraded links: what is `None` stays as the link has it in the
+/// scenario's network, so that a file can change the loss alone.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinkChange {
+    /// New delay.
+    pub latency: Option<LatencySpec>,
+    /// New loss probability.
+    pub loss: Option<f64>,
+    /// New duplication probability.
+    pub duplicate: Option<f64>,
+    /// New bandwidth in bytes per second.
+    pub bandwidth: Option<u64>,
+}
+
+impl LinkChange {
+    /// The change as a patch over a link's model.
+    pub(crate) fn patch(&self) -> LinkPatch<'_> {
+        LinkPatch {
+            latency: &self.latency,
+            loss: self.loss,
+            duplicate: self.duplicate,
+            bandwidth: self.bandwidth,
+        }
+    }
+}
+
+impl FaultAction {
+    /// The action's name in files and reports, and the class of nodes `random` picks from.
+    pub fn kind(&self) -> Action {
+        match self {
+            FaultAction::Crash { .. } => Action::Crash,
+            FaultAction::Restart { .. } => Action::Restart,
+            FaultAction::Pause { .. } => Action::Pause,
+            FaultAction::Resume { .. } => Action::Resume,
+            FaultAction::Partition(_) => Action::Partition,
+            FaultAction::Heal => Action::Heal,
+            FaultAction::HealLink { .. } => Action::HealLink,
+            FaultAction::DegradeLink { .. } => Action::DegradeLink,
+            FaultAction::RestoreLink { .. } => Action::RestoreLink,
+            FaultAction::ClockDrift { .. } => Action::ClockDrift,
+            FaultAction::Submit { .. } => Action::Submit,
+        }
+    }
+
+    /// This action at time `at`, without jitter: how code builds a fault.
+    pub fn at(self, at: DurationStr) -> PlannedFault {
+        PlannedFault {
+            at,
+            jitter: None,
+            action: self,
+        }
+    }
+
+    /// Every selector of the action in the order the file writes them, so that reports name
+    /// the rules that picked the nodes (`crash n2 (leader)`).
+    pub fn selectors(&self) -> Vec<&Selector> {
+        match self {
+            FaultAction::Crash { nodes }
+            | FaultAction::Restart { nodes }
+            | FaultAction::Pause { nodes }
+            | FaultAction::Resume { nodes }
+            | FaultAction::ClockDrift { nodes, .. } => vec![nodes],
+            FaultAction::Partition(PartitionShape::Groups(groups)) => groups.iter().collect(),
+            FaultAction::Partition(PartitionShape::Isolate(nodes)) => vec![nodes],
+            FaultAction::Partition(PartitionShape::OneWay(o)) => vec![&o.from, &o.to],
+            FaultAction::Partition(PartitionShape::Bridge(b)) => vec![&b.left, &b.node],
+            FaultAction::HealLink { from, to }
+            | FaultAction::DegradeLink { from, to, .. }
+            | FaultAction::RestoreLink { from, to } => vec![from, to],
+            FaultAction::Heal | FaultAction::Submit { .. } => Vec::new(),
+        }
+    }
+}
+
+/// A scenario's timed faults, typed, in file order: the file order breaks ties between faults
+/// at one time, and agenda items name faults by their index here.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FaultPlan {
+    faults: Vec<PlannedFault>,
+}
+
+impl FaultPlan {
+    /// Adds a fault after the others (a live session records its actions this way).
+    pub fn push(&mut self, fault: PlannedFault) {
+        self.faults.push(fault);
+    }
+
+    /// The faults in file order.
+    pub fn faults(&self) -> &[PlannedFault] {
+        &self.faults
+    }
+}
+
+impl std::ops::Index<usize> for FaultPlan {
+    type Output = PlannedFault;
+
+    /// Fault number `i`, as agenda items name it (an index the plan gave out).
+    fn index(&self, i: usize) -> &PlannedFault {
+        &self.faults[i]
+    }
+}
