@@ -250,3 +250,19 @@ fn a_failure_judged_at_the_end_opens_at_the_end() {
     assert_eq!(s.cursor, s.end());
     assert!(s.live().violation().is_none());
 }
+
+#[test]
+fn stepping_to_the_next_election_mark_stops_when_a_leader_is_elected() {
+    let mut s = open("raft/happy-path.toml", None);
+    let found = s.step_until_label("mark elected", 1_000_000).unwrap();
+    assert_eq!(found.as_deref(), Some("mark elected"));
+    let run = s.live().run();
+    let leader = run.leader().expect("the step stopped at an election");
+    let view = run.views()[leader.index()].clone().unwrap();
+    assert_eq!(view.class, sim_core::RoleClass::Leader);
+    assert_eq!(view.epoch, Some(1), "the first election is of term 1");
+    // The same step again goes on to a later election or to the end, never back.
+    let at = run.now();
+    let _ = s.step_until_label("mark elected", 1_000).unwrap();
+    assert!(s.live().run().now() >= at);
+}

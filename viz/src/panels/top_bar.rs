@@ -79,6 +79,12 @@ pub(super) fn top_bar(
                 "fault".into(),
                 "remark".into(),
             ];
+            // Typed milestones: "mark elected" stops at the next election.
+            labels.extend(
+                sim_core::MarkKind::ALL
+                    .into_iter()
+                    .map(|k| format!("mark {}", k.name())),
+            );
             let mut kinds: Vec<&str> = s.history.sent.iter().map(|m| m.kind.as_str()).collect();
             kinds.sort_unstable();
             kinds.dedup();
