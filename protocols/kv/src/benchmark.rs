@@ -4,7 +4,7 @@
 //! with Poisson arrivals at 100 commands per virtual second each (1,000 in all), the default
 //! mix (half reads) over five keys, starting at 0.5 s.
 
-use crate::workload::{Pacing, WorkloadConfig};
+use crate::{Pacing, WorkloadConfig};
 
 /// Servers in the benchmark cluster.
 pub const SERVERS: u32 = 5;

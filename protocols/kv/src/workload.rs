@@ -1,5 +1,6 @@
 //! What simulated clients ask for, and how often.
 
+use rsm::{Load, Pacing, Workload};
 use serde::{Deserialize, Serialize};
 use sim_core::history::models::KvInput;
 use sim_core::time_text::human;
@@ -78,32 +79,6 @@ impl Default for Mix {
     }
 }
 
-/// How a client paces its operations. A client has one operation open at a time (a history
-/// process is sequential), so an open-loop arrival that finds it busy waits its turn.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "kebab-case", deny_unknown_fields)]
-pub enum Pacing {
-    /// The next operation follows the previous answer after a pause.
-    Closed {
-        /// The pause.
-        #[serde(with = "human", default)]
-        think: Duration,
-    },
-    /// Operations arrive as a Poisson process.
-    Rate {
-        /// Mean arrivals per virtual second, per client.
-        per_second: f64,
-    },
-}
-
-impl Default for Pacing {
-    fn default() -> Self {
-        Pacing::Closed {
-            think: Duration::from_millis(10),
-        }
-    }
-}
-
 impl WorkloadConfig {
     /// Checks what serde cannot: weights, sizes and rates that make sense together.
     pub fn validate(&self) -> Result<(), String> {
@@ -124,25 +99,10 @@ impl WorkloadConfig {
         if self.keys == 0 {
             return Err("workload.keys is 0; expected at least one key".into());
         }
-        if self.attempts == 0 {
-            return Err("workload.attempts is 0; expected at least 1 (the first try)".into());
-        }
-        if self.timeout == Duration::ZERO {
-            return Err(
-                "workload.timeout is 0; expected a positive duration such as \"500ms\"".into(),
-            );
-        }
-        if let Pacing::Rate { per_second } = self.pacing
-            && !(per_second.is_finite() && per_second > 0.0)
-        {
-            return Err(format!(
-                "workload.pacing.per_second is {per_second}; expected a positive rate"
-            ));
-        }
-        Ok(())
+        self.load().validate()
     }
 
-    /// Draws the next operation of `client`'s operation `seq`.
+    /// Draws `client`'s operation number `seq`.
     pub fn draw(&self, client: u64, seq: u64, rng: &mut SimRng) -> KvInput {
         let key = format!("k{}", rng.below(u64::from(self.keys.max(1))));
         let m = &self.mix;
@@ -167,6 +127,30 @@ impl WorkloadConfig {
             v.push('_');
         }
         v
+    }
+}
+
+impl Workload for WorkloadConfig {
+    type Machine = crate::KvMap;
+
+    fn load(&self) -> Load {
+        Load {
+            clients: self.clients,
+            pacing: self.pacing,
+            timeout: self.timeout,
+            attempts: self.attempts,
+            ops_per_client: self.ops_per_client,
+            start: self.start,
+            record: self.record,
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        WorkloadConfig::validate(self)
+    }
+
+    fn draw(&self, client: u64, seq: u64, rng: &mut SimRng) -> KvInput {
+        WorkloadConfig::draw(self, client, seq, rng)
     }
 }
 

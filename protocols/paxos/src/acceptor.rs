@@ -3,6 +3,8 @@
 //! Pure state; the node persists what [`Acceptor::prepare`] and [`Acceptor::accept`] change
 //! and syncs it before it answers.
 
+use kv::KvMap;
+use rsm::StateMachine;
 use crate::message::AcceptedEntry;
 use crate::{Ballot, Value};
 use std::collections::BTreeMap;
@@ -34,19 +36,19 @@ pub const MAX_SLOTS_AHEAD: u64 = 1 << 20;
 
 /// An acceptor of every slot at once: one promise, and one accepted proposal per slot.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Acceptor {
+pub struct Acceptor<S: StateMachine = KvMap> {
     promised: Ballot,
-    accepted: BTreeMap<u64, (Ballot, Value)>,
+    accepted: BTreeMap<u64, (Ballot, Value<S>)>,
     compacted: u64,
 }
 
-impl Acceptor {
+impl<S: StateMachine> Acceptor<S> {
     /// An acceptor rebuilt from what its disk held.
     pub fn restore(
         promised: Ballot,
-        accepted: impl IntoIterator<Item = (u64, Ballot, Value)>,
+        accepted: impl IntoIterator<Item = (u64, Ballot, Value<S>)>,
         compacted: u64,
-    ) -> Acceptor {
+    ) -> Acceptor<S> {
         Acceptor {
             promised,
             accepted: accepted
@@ -69,12 +71,12 @@ impl Acceptor {
     }
 
     /// The proposal accepted in `slot`, if any.
-    pub fn accepted(&self, slot: u64) -> Option<&(Ballot, Value)> {
+    pub fn accepted(&self, slot: u64) -> Option<&(Ballot, Value<S>)> {
         self.accepted.get(&slot)
     }
 
     /// Every accepted proposal still remembered, in slot order.
-    pub fn entries(&self) -> impl DoubleEndedIterator<Item = (u64, &(Ballot, Value))> {
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = (u64, &(Ballot, Value<S>))> {
         self.accepted.iter().map(|(s, e)| (*s, e))
     }
 
@@ -90,7 +92,7 @@ impl Acceptor {
         &mut self,
         ballot: Ballot,
         from_slot: u64,
-    ) -> Result<(Vec<AcceptedEntry>, bool), Ballot> {
+    ) -> Result<(Vec<AcceptedEntry<S>>, bool), Ballot> {
         if ballot < self.promised {
             return Err(self.promised);
         }
@@ -109,7 +111,7 @@ impl Acceptor {
     }
 
     /// Phase 2b. Accepts `value` in `slot` unless a higher ballot was promised.
-    pub fn accept(&mut self, ballot: Ballot, slot: u64, value: &Value) -> AcceptOutcome {
+    pub fn accept(&mut self, ballot: Ballot, slot: u64, value: &Value<S>) -> AcceptOutcome {
         if ballot < self.promised {
             return AcceptOutcome::Rejected {
                 promised: self.promised,
@@ -156,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_promise_refuses_lower_ballots_in_both_phases() {
-        let mut a = Acceptor::default();
+        let mut a: Acceptor = Acceptor::default();
         assert_eq!(a.prepare(b(2, 1), 0), Ok((vec![], true)));
         assert_eq!(a.prepare(b(1, 3), 0), Err(b(2, 1)));
         assert_eq!(
@@ -169,7 +171,7 @@ mod tests {
 
     #[test]
     fn a_promise_reports_what_was_accepted_from_the_asked_slot_on() {
-        let mut a = Acceptor::default();
+        let mut a: Acceptor = Acceptor::default();
         let v = Value::Leader(b(1, 1));
         for slot in 0..4 {
             assert_eq!(
@@ -191,7 +193,7 @@ mod tests {
 
     #[test]
     fn accepting_a_higher_ballot_raises_the_promise() {
-        let mut a = Acceptor::default();
+        let mut a: Acceptor = Acceptor::default();
         a.prepare(b(1, 0), 0).unwrap();
         assert_eq!(
             a.accept(b(3, 2), 5, &Value::Noop),
@@ -203,7 +205,7 @@ mod tests {
 
     #[test]
     fn compaction_forgets_chosen_slots_and_refuses_them_quietly() {
-        let mut a = Acceptor::default();
+        let mut a: Acceptor = Acceptor::default();
         for slot in 0..5 {
             a.accept(b(1, 0), slot, &Value::Noop);
         }
@@ -216,7 +218,7 @@ mod tests {
         );
         let (entries, _) = a.prepare(b(2, 0), 0).unwrap();
         assert_eq!(entries.len(), 2);
-        let r = Acceptor::restore(b(2, 0), vec![(1, b(1, 0), Value::Noop)], 3);
+        let r: Acceptor = Acceptor::restore(b(2, 0), vec![(1, b(1, 0), Value::Noop)], 3);
         assert_eq!(r.accepted(1), None);
     }
 }

@@ -3,8 +3,8 @@
 use crate::checkers::add_checkers;
 use crate::node::{NodeConfig, Role};
 use crate::{Config, PaxosNode};
-use kv::{Client, ClientConfig, KvInput, KvOutput, WorkloadConfig};
-use sim_core::history::{Budget, History, HistoryError, Report};
+use rsm::{Client, ClientConfig, StateMachine, Workload};
+use sim_core::history::{Budget, History, HistoryError, Model, Report};
 use sim_core::{NodeId, SimConfig, SimError, Simulation};
 use std::sync::Arc;
 
@@ -13,10 +13,14 @@ use std::sync::Arc;
 ///
 /// Call [`Config::validate_for`] with the same `servers` first: a cluster whose quorums do
 /// not fit or do not intersect is built, but never makes (safe) progress.
-pub fn cluster(config: &Config, servers: u32, workload: &WorkloadConfig) -> Vec<NodeConfig> {
+pub fn cluster<W: Workload>(
+    config: &Config,
+    servers: u32,
+    workload: &W,
+) -> Vec<NodeConfig<W::Machine>> {
     let config = Arc::new(config.clone());
     let ids: Arc<[NodeId]> = (0..servers).map(NodeId).collect();
-    let mut nodes: Vec<NodeConfig> = (0..servers)
+    let mut nodes: Vec<NodeConfig<W::Machine>> = (0..servers)
         .map(|_| NodeConfig {
             config: config.clone(),
             role: Role::Server {
@@ -28,7 +32,7 @@ pub fn cluster(config: &Config, servers: u32, workload: &WorkloadConfig) -> Vec<
         workload: workload.clone(),
         servers: ids.to_vec(),
     };
-    nodes.extend((0..workload.clients).map(|_| NodeConfig {
+    nodes.extend((0..workload.load().clients).map(|_| NodeConfig {
         config: config.clone(),
         role: Role::Client(client.clone()),
     }));
@@ -38,12 +42,12 @@ pub fn cluster(config: &Config, servers: u32, workload: &WorkloadConfig) -> Vec<
 /// A ready simulation: the cluster, its clients, and every checker attached, so that a test or
 /// a tool starts from one call and never forgets the checkers (the same call as
 /// `raft::cluster::build`).
-pub fn build(
+pub fn build<W: Workload>(
     sim: SimConfig,
     config: &Config,
     servers: u32,
-    workload: &WorkloadConfig,
-) -> Result<Simulation<PaxosNode>, SimError> {
+    workload: &W,
+) -> Result<Simulation<PaxosNode<W::Machine>>, SimError> {
     config
         .validate_for(servers)
         .map_err(|why| SimError::Invalid {
@@ -60,7 +64,7 @@ pub fn build(
 }
 
 /// The live server that leads under the highest ballot, if any server leads.
-pub fn leader(sim: &Simulation<PaxosNode>) -> Option<NodeId> {
+pub fn leader<S: StateMachine>(sim: &Simulation<PaxosNode<S>>) -> Option<NodeId> {
     sim.nodes()
         .live()
         .filter_map(|(id, n)| n.server()?.leading().map(|b| (b, id)))
@@ -69,7 +73,7 @@ pub fn leader(sim: &Simulation<PaxosNode>) -> Option<NodeId> {
 }
 
 /// The running clients.
-pub fn clients(sim: &Simulation<PaxosNode>) -> Vec<&Client> {
+pub fn clients<S: StateMachine>(sim: &Simulation<PaxosNode<S>>) -> Vec<&Client<S>> {
     let nodes = sim.nodes();
     (0..nodes.len())
         .filter_map(|i| nodes.get(NodeId(i as u32))?.client())
@@ -78,14 +82,16 @@ pub fn clients(sim: &Simulation<PaxosNode>) -> Vec<&Client> {
 
 /// The clients' recorded operations as one history (empty when the workload does not
 /// record).
-pub fn history(sim: &Simulation<PaxosNode>) -> Result<History<KvInput, KvOutput>, HistoryError> {
-    kv::collect_history(clients(sim))
+pub fn history<S: StateMachine>(
+    sim: &Simulation<PaxosNode<S>>,
+) -> Result<History<S::Input, S::Output>, HistoryError> {
+    rsm::collect_history(clients(sim))
 }
 
-/// Checks the clients' history for linearizability against the key-value model.
-pub fn check_history(
-    sim: &Simulation<PaxosNode>,
+/// Checks the clients' history for linearizability against the state machine's model.
+pub fn check_history<S: StateMachine>(
+    sim: &Simulation<PaxosNode<S>>,
     budget: &Budget,
-) -> Result<Report<String>, HistoryError> {
-    Ok(kv::check_linearizable(&history(sim)?, budget))
+) -> Result<Report<<S::Model as Model>::Key>, HistoryError> {
+    Ok(rsm::check_linearizable::<S>(&history(sim)?, budget))
 }

@@ -1,15 +1,17 @@
 //! The distinguished proposer's state: phase 1 done once, phase 2 for a window of slots.
 
+use kv::KvMap;
+use rsm::StateMachine;
 use crate::{Ballot, Value};
-use kv::Command;
+use rsm::Command;
 use sim_core::{Duration, NodeId, Time};
 use std::collections::{BTreeMap, VecDeque};
 
 /// A value proposed in a slot, waiting for a phase-2 quorum.
 #[derive(Clone, Debug)]
-pub struct Proposal {
+pub struct Proposal<S: StateMachine = KvMap> {
     /// The value.
-    pub value: Value,
+    pub value: Value<S>,
     /// Acceptors that accepted it.
     pub acks: Vec<NodeId>,
     /// When the accept was last sent (the leader's clock), for resending.
@@ -18,15 +20,15 @@ pub struct Proposal {
 
 /// A leader: a proposer that holds a phase-1 quorum for its ballot.
 #[derive(Clone, Debug)]
-pub struct Leading {
+pub struct Leading<S: StateMachine = KvMap> {
     /// The ballot every accept carries.
     pub ballot: Ballot,
     /// The next free slot.
     pub next_slot: u64,
     /// Proposals not yet chosen, by slot.
-    pub in_flight: BTreeMap<u64, Proposal>,
+    pub in_flight: BTreeMap<u64, Proposal<S>>,
     /// Client commands waiting for room in the window.
-    pub queue: VecDeque<Command>,
+    pub queue: VecDeque<Command<S>>,
     /// When the oldest queued command arrived (the leader's clock).
     pub queued_since: Time,
     /// Elected behind a promiser's snapshot: whom to ask for the chosen values below which
@@ -35,9 +37,9 @@ pub struct Leading {
     pub behind: Option<(NodeId, u64)>,
 }
 
-impl Leading {
+impl<S: StateMachine> Leading<S> {
     /// A leader of `ballot` whose new values start at `next_slot`.
-    pub fn new(ballot: Ballot, next_slot: u64, queue: VecDeque<Command>) -> Leading {
+    pub fn new(ballot: Ballot, next_slot: u64, queue: VecDeque<Command<S>>) -> Leading<S> {
         Leading {
             ballot,
             next_slot,
@@ -50,7 +52,7 @@ impl Leading {
 
     /// Counts `from`'s acceptance of `slot`; returns the value once a quorum of `q2` has
     /// accepted it (and forgets the proposal).
-    pub fn ack(&mut self, slot: u64, from: NodeId, q2: u32) -> Option<Value> {
+    pub fn ack(&mut self, slot: u64, from: NodeId, q2: u32) -> Option<Value<S>> {
         let p = self.in_flight.get_mut(&slot)?;
         if !p.acks.contains(&from) {
             p.acks.push(from);
@@ -63,7 +65,7 @@ impl Leading {
     }
 
     /// Queues a client command that arrived at `now`.
-    pub fn enqueue(&mut self, command: Command, now: Time) {
+    pub fn enqueue(&mut self, command: Command<S>, now: Time) {
         if self.queue.is_empty() {
             self.queued_since = now;
         }
@@ -78,7 +80,7 @@ impl Leading {
         max: u32,
         delay: Duration,
         now: Time,
-    ) -> Option<Vec<Command>> {
+    ) -> Option<Vec<Command<S>>> {
         if self.queue.is_empty() || self.in_flight.len() as u64 >= window {
             return None;
         }
@@ -86,7 +88,7 @@ impl Leading {
             return None;
         }
         let n = self.queue.len().min(max as usize);
-        let batch: Vec<Command> = self.queue.drain(..n).collect();
+        let batch: Vec<Command<S>> = self.queue.drain(..n).collect();
         // What stays behind starts a new wait.
         self.queued_since = now;
         Some(batch)
@@ -96,7 +98,7 @@ impl Leading {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kv::KvInput;
+    use kv::{Command, KvInput};
 
     fn cmd(seq: u64) -> Command {
         Command {
@@ -108,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_value_is_chosen_at_the_quorum_and_duplicates_do_not_count() {
-        let mut l = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
+        let mut l: Leading = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
         l.in_flight.insert(
             0,
             Proposal {
@@ -126,7 +128,7 @@ mod tests {
 
     #[test]
     fn batches_respect_the_window_and_the_batch_size() {
-        let mut l = Leading::new(Ballot::new(1, 0), 0, (1..=5).map(cmd).collect());
+        let mut l: Leading = Leading::new(Ballot::new(1, 0), 0, (1..=5).map(cmd).collect());
         let (d, t) = (Duration::ZERO, Time::ZERO);
         assert_eq!(l.next_batch(1, 2, d, t).map(|b| b.len()), Some(2));
         l.in_flight.insert(
@@ -146,7 +148,7 @@ mod tests {
     fn a_partial_batch_waits_for_the_delay_and_a_full_one_does_not() {
         let ms = |n: u64| Time(n * 1_000_000);
         let delay = Duration::from_millis(2);
-        let mut l = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
+        let mut l: Leading = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
         l.enqueue(cmd(1), ms(10));
         l.enqueue(cmd(2), ms(11));
         assert_eq!(l.next_batch(8, 3, delay, ms(11)), None);

@@ -1,25 +1,27 @@
 //! What servers and clients say to each other.
 
+use kv::KvMap;
+use rsm::StateMachine;
 use crate::replica::Snapshot;
 use crate::{Ballot, Value};
-use kv::{Reply, Request};
+use rsm::{Reply, Request};
 use serde::Serialize;
 use std::sync::Arc;
 
 /// A slot's accepted proposal, as a promise reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AcceptedEntry {
+pub struct AcceptedEntry<S: StateMachine = KvMap> {
     /// The slot.
     pub slot: u64,
     /// The ballot under which it was accepted.
     pub ballot: Ballot,
     /// The value.
-    pub value: Value,
+    pub value: Value<S>,
 }
 
 /// A message of the Multi-Paxos cluster.
 #[derive(Clone, Debug, Serialize)]
-pub enum Msg {
+pub enum Msg<S: StateMachine = KvMap> {
     /// Phase 1a: "promise to ignore ballots below `ballot`, and tell me what you accepted in
     /// slots from `from_slot` on" — one prepare for every open slot at once.
     Prepare {
@@ -33,7 +35,7 @@ pub enum Msg {
         /// The ballot promised.
         ballot: Ballot,
         /// Accepted proposals in slots at or above the prepare's `from_slot`.
-        accepted: Vec<AcceptedEntry>,
+        accepted: Vec<AcceptedEntry<S>>,
         /// Slots below this are chosen and forgotten by the acceptor (its replica holds them
         /// in a snapshot); the proposer must not propose there.
         compacted: u64,
@@ -52,7 +54,7 @@ pub enum Msg {
         /// The slot.
         slot: u64,
         /// The value.
-        value: Value,
+        value: Value<S>,
         /// Every slot below is chosen (see [`Msg::Heartbeat`]).
         commit: u64,
     },
@@ -82,23 +84,23 @@ pub enum Msg {
         /// The first slot.
         from: u64,
         /// The values of slots `from`, `from + 1`, ...
-        values: Vec<Value>,
+        values: Vec<Value<S>>,
     },
     /// A replica's state up to a slot, for one that lags behind the sender's log.
-    Snapshot(Arc<Snapshot>),
+    Snapshot(Arc<Snapshot<S>>),
     /// A client's request.
-    Request(Request),
+    Request(Request<S>),
     /// An answer to a client.
-    Reply(Reply),
+    Reply(Reply<S>),
 }
 
-impl From<Request> for Msg {
-    fn from(r: Request) -> Msg {
+impl<S: StateMachine> From<Request<S>> for Msg<S> {
+    fn from(r: Request<S>) -> Msg<S> {
         Msg::Request(r)
     }
 }
 
-impl sim_core::Message for Msg {
+impl<S: StateMachine> sim_core::Message for Msg<S> {
     fn kind(&self) -> &'static str {
         match self {
             Msg::Prepare { .. } => "Prepare",
@@ -109,9 +111,9 @@ impl sim_core::Message for Msg {
             Msg::Heartbeat { .. } => "Heartbeat",
             Msg::CatchUp { .. } => "CatchUp",
             Msg::Chosen { .. } => "Chosen",
-            Msg::Snapshot(_) => "Snapshot",
-            Msg::Request(_) => "Request",
-            Msg::Reply(_) => "Reply",
+            Msg::Snapshot(_) => "Snapshot<S>",
+            Msg::Request(_) => "Request<S>",
+            Msg::Reply(_) => "Reply<S>",
         }
     }
 

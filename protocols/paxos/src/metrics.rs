@@ -2,7 +2,7 @@
 
 use crate::PaxosNode;
 use crate::cluster::clients;
-use kv::ClientMetrics;
+use rsm::{ClientMetrics, StateMachine};
 use serde::Serialize;
 use sim_core::Simulation;
 
@@ -30,7 +30,7 @@ pub struct Metrics {
 }
 
 /// Gathers the figures of a run so far.
-pub fn metrics(sim: &Simulation<PaxosNode>) -> Metrics {
+pub fn metrics<S: StateMachine>(sim: &Simulation<PaxosNode<S>>) -> Metrics {
     let clients_metrics = ClientMetrics::gather(clients(sim));
     let servers: Vec<_> = sim.nodes().live().filter_map(|(_, n)| n.server()).collect();
     let slots = servers
@@ -48,7 +48,7 @@ pub fn metrics(sim: &Simulation<PaxosNode>) -> Metrics {
     let completed = clients_metrics.completed;
     let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let recovery_ms = if leader_changes > 0 {
-        kv::longest_silence_ms(clients(sim))
+        rsm::longest_silence_ms(clients(sim))
     } else {
         None
     };

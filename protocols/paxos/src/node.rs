@@ -1,9 +1,11 @@
-//! The node type the simulator runs: a server or a client of the key-value service.
+//! The node type the simulator runs: a server or a client of the replicated service.
 
+use kv::KvMap;
+use rsm::StateMachine;
 use crate::replica::Snapshot;
 use crate::server::Server;
 use crate::{Ballot, Config, Msg, Value};
-use kv::{Client, ClientConfig, ClientTimer};
+use rsm::{Client, ClientConfig, ClientTimer};
 use serde::Serialize;
 use sim_core::{Ctx, Node, NodeId, NodeView};
 use std::sync::Arc;
@@ -30,48 +32,48 @@ impl From<ClientTimer> for Timer {
 /// What a server keeps on disk: its promise, its accepted proposals (one record per slot,
 /// `("accepted", slot)`) and its replica's last snapshot.
 #[derive(Clone, Debug)]
-pub enum Record {
+pub enum Record<S: StateMachine = KvMap> {
     /// The acceptor's promise.
     Promise(Ballot),
     /// A slot's accepted proposal.
-    Accepted(Ballot, Value),
+    Accepted(Ballot, Value<S>),
     /// The replica's last snapshot; acceptor entries below it are gone.
-    Snapshot(Arc<Snapshot>),
+    Snapshot(Arc<Snapshot<S>>),
 }
 
 /// What a node is.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Role {
+pub enum Role<S: StateMachine = KvMap> {
     /// A server (proposer, acceptor, learner); `servers` lists every server, itself included.
     Server {
         /// The servers of the cluster.
         servers: Arc<[NodeId]>,
     },
-    /// A client of the key-value service.
-    Client(ClientConfig),
+    /// A client of the replicated service.
+    Client(ClientConfig<S>),
 }
 
 /// One node's configuration: the shared protocol parameters and the node's role.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NodeConfig {
+pub struct NodeConfig<S: StateMachine = KvMap> {
     /// The protocol parameters (the same for every node).
     pub config: Arc<Config>,
     /// Server or client.
-    pub role: Role,
+    pub role: Role<S>,
 }
 
 /// A node of a Multi-Paxos cluster.
 #[derive(Clone, Debug)]
-pub enum PaxosNode {
+pub enum PaxosNode<S: StateMachine = KvMap> {
     /// A server.
-    Server(Box<Server>),
+    Server(Box<Server<S>>),
     /// A client.
-    Client(Box<Client>),
+    Client(Box<Client<S>>),
 }
 
-impl PaxosNode {
+impl<S: StateMachine> PaxosNode<S> {
     /// The server, if this node is one.
-    pub fn server(&self) -> Option<&Server> {
+    pub fn server(&self) -> Option<&Server<S>> {
         match self {
             PaxosNode::Server(s) => Some(s),
             PaxosNode::Client(_) => None,
@@ -79,7 +81,7 @@ impl PaxosNode {
     }
 
     /// The client, if this node is one.
-    pub fn client(&self) -> Option<&Client> {
+    pub fn client(&self) -> Option<&Client<S>> {
         match self {
             PaxosNode::Client(c) => Some(c),
             PaxosNode::Server(_) => None,
@@ -87,7 +89,7 @@ impl PaxosNode {
     }
 
     /// The client, mutably: a harness submits a person's command through it.
-    pub fn client_mut(&mut self) -> Option<&mut Client> {
+    pub fn client_mut(&mut self) -> Option<&mut Client<S>> {
         match self {
             PaxosNode::Client(c) => Some(c),
             PaxosNode::Server(_) => None,
@@ -95,13 +97,13 @@ impl PaxosNode {
     }
 }
 
-impl Node for PaxosNode {
-    type Message = Msg;
+impl<S: StateMachine> Node for PaxosNode<S> {
+    type Message = Msg<S>;
     type Timer = Timer;
-    type Record = Record;
-    type Config = NodeConfig;
+    type Record = Record<S>;
+    type Config = NodeConfig<S>;
 
-    fn start(id: NodeId, config: &NodeConfig, ctx: &mut Ctx<'_, Self>) -> Self {
+    fn start(id: NodeId, config: &NodeConfig<S>, ctx: &mut Ctx<'_, Self>) -> Self {
         match &config.role {
             Role::Server { servers } => PaxosNode::Server(Box::new(Server::start(
                 id,
@@ -113,7 +115,7 @@ impl Node for PaxosNode {
         }
     }
 
-    fn on_message(&mut self, from: NodeId, msg: Msg, ctx: &mut Ctx<'_, Self>) {
+    fn on_message(&mut self, from: NodeId, msg: Msg<S>, ctx: &mut Ctx<'_, Self>) {
         match (self, msg) {
             (PaxosNode::Server(s), msg) => s.on_message(from, msg, ctx),
             (PaxosNode::Client(c), Msg::Reply(r)) => c.on_reply(from, r, ctx),

@@ -1,5 +1,7 @@
 //! Phase 1 from the proposer's side: gathering promises and deciding what to propose.
 
+use kv::KvMap;
+use rsm::StateMachine;
 use crate::message::AcceptedEntry;
 use crate::{Ballot, Value};
 use sim_core::NodeId;
@@ -20,13 +22,13 @@ pub fn highest_accepted<'a, V>(
 
 /// What a proposer does once it holds a phase-1 quorum.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Phase1Outcome {
+pub struct Phase1Outcome<S: StateMachine = KvMap> {
     /// The lowest slot it may propose in: below, slots are chosen (its own log, or an
     /// acceptor's snapshot says so).
     pub base: u64,
     /// Slots to propose again before anything new: each with the highest accepted value a
     /// promise reported, or a no-op for a slot nobody reported.
-    pub proposals: Vec<(u64, Value)>,
+    pub proposals: Vec<(u64, Value<S>)>,
     /// The first slot after them, for new values.
     pub next_slot: u64,
     /// An acceptor whose replica holds the slots between the proposer's log and `base`, if
@@ -36,7 +38,7 @@ pub struct Phase1Outcome {
 
 /// Promises gathered for one ballot.
 #[derive(Clone, Debug)]
-pub struct Phase1 {
+pub struct Phase1<S: StateMachine = KvMap> {
     /// The ballot.
     pub ballot: Ballot,
     /// The first slot asked about (the proposer's first slot not known to be chosen).
@@ -45,14 +47,14 @@ pub struct Phase1 {
     pub sent_at: sim_core::Time,
     quorum: u32,
     promised: Vec<NodeId>,
-    highest: BTreeMap<u64, (Ballot, Value)>,
+    highest: BTreeMap<u64, (Ballot, Value<S>)>,
     compacted: u64,
     compacted_by: Option<NodeId>,
 }
 
-impl Phase1 {
+impl<S: StateMachine> Phase1<S> {
     /// Starts gathering promises for `ballot`, asking about slots from `from_slot` on.
-    pub fn new(ballot: Ballot, from_slot: u64, quorum: u32, now: sim_core::Time) -> Phase1 {
+    pub fn new(ballot: Ballot, from_slot: u64, quorum: u32, now: sim_core::Time) -> Phase1<S> {
         Phase1 {
             ballot,
             from_slot,
@@ -67,7 +69,7 @@ impl Phase1 {
 
     /// Counts `from`'s promise (once per acceptor) and merges what it accepted. Returns true
     /// when this promise completes the quorum.
-    pub fn promise(&mut self, from: NodeId, accepted: Vec<AcceptedEntry>, compacted: u64) -> bool {
+    pub fn promise(&mut self, from: NodeId, accepted: Vec<AcceptedEntry<S>>, compacted: u64) -> bool {
         if self.promised.contains(&from) {
             return false;
         }
@@ -102,7 +104,7 @@ impl Phase1 {
 
     /// What to propose. With `ignore_accepted` (the bug) the reported values are dropped and
     /// every open slot looks free.
-    pub fn outcome(&self, ignore_accepted: bool) -> Phase1Outcome {
+    pub fn outcome(&self, ignore_accepted: bool) -> Phase1Outcome<S> {
         let base = self.compacted;
         let mut proposals = Vec::new();
         let mut next_slot = base;
@@ -189,7 +191,7 @@ mod tests {
     #[test]
     fn nobody_reporting_leaves_the_proposer_free() {
         assert_eq!(highest_accepted(Vec::<(Ballot, &Value)>::new()), None);
-        let v = Value::Noop;
+        let v: Value = Value::Noop;
         assert_eq!(highest_accepted([(Ballot::ZERO, &v)]), None);
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::Value;
 use crate::value::chain;
-use kv::{KvStore, Reply, ReplyOutcome};
+use kv::KvMap;
+use rsm::{Reply, ReplyOutcome, StateMachine, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 /// A replica's state after a prefix of the log: what a lagging replica installs instead of
 /// the slots themselves, and what a restarted one recovers from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Snapshot {
+pub struct Snapshot<S: StateMachine = KvMap> {
     /// Slots below this are in it.
     pub upto: u64,
     /// The running digest of the slots it holds (see [`crate::value::chain`]).
@@ -18,7 +19,7 @@ pub struct Snapshot {
     /// How many leader markers those slots held.
     pub leaders: u64,
     /// The store after applying them.
-    pub store: KvStore,
+    pub store: rsm::Snapshot<S>,
 }
 
 /// What applying one slot produced.
@@ -32,27 +33,27 @@ pub struct Applied {
 
 /// Chosen values and the store they build.
 #[derive(Clone, Debug)]
-pub struct Replica {
+pub struct Replica<S: StateMachine = KvMap> {
     /// Chosen values of slots from `log_start` on (all of them below `applied`).
-    log: BTreeMap<u64, Value>,
+    log: BTreeMap<u64, Value<S>>,
     log_start: u64,
     applied: u64,
     hash: u64,
     leaders: u64,
-    store: KvStore,
-    snapshot: Option<Arc<Snapshot>>,
+    store: Store<S>,
+    snapshot: Option<Arc<Snapshot<S>>>,
 }
 
-impl Replica {
+impl<S: StateMachine> Replica<S> {
     /// A replica starting from `snapshot` (an empty store without one).
-    pub fn new(snapshot: Option<Arc<Snapshot>>) -> Replica {
+    pub fn new(snapshot: Option<Arc<Snapshot<S>>>) -> Replica<S> {
         let mut r = Replica {
             log: BTreeMap::new(),
             log_start: 0,
             applied: 0,
             hash: 0,
             leaders: 0,
-            store: KvStore::new(),
+            store: Store::new(),
             snapshot: None,
         };
         if let Some(s) = snapshot {
@@ -77,12 +78,12 @@ impl Replica {
     }
 
     /// The store.
-    pub fn store(&self) -> &KvStore {
+    pub fn store(&self) -> &Store<S> {
         &self.store
     }
 
     /// The last snapshot taken or installed.
-    pub fn snapshot(&self) -> Option<&Arc<Snapshot>> {
+    pub fn snapshot(&self) -> Option<&Arc<Snapshot<S>>> {
         self.snapshot.as_ref()
     }
 
@@ -92,7 +93,7 @@ impl Replica {
     }
 
     /// The chosen value of `slot`, if known and still kept.
-    pub fn chosen(&self, slot: u64) -> Option<&Value> {
+    pub fn chosen(&self, slot: u64) -> Option<&Value<S>> {
         self.log.get(&slot)
     }
 
@@ -104,7 +105,7 @@ impl Replica {
     /// Records that `value` is chosen in `slot`; returns false if already known. The first
     /// value learnt stays: a second, different one would be a broken protocol, which the
     /// checkers report.
-    pub fn learn(&mut self, slot: u64, value: Value) -> bool {
+    pub fn learn(&mut self, slot: u64, value: Value<S>) -> bool {
         if self.is_chosen(slot) {
             return false;
         }
@@ -114,7 +115,7 @@ impl Replica {
 
     /// Applies the next slot if its value is known, pushing answers for the clients into
     /// `replies` as `(client, reply)`.
-    pub fn apply_next(&mut self, replies: &mut Vec<(u64, Reply)>) -> Option<Applied> {
+    pub fn apply_next(&mut self, replies: &mut Vec<(u64, Reply<S>)>) -> Option<Applied> {
         let slot = self.applied;
         let value = self.log.get(&slot)?;
         match value {
@@ -144,12 +145,12 @@ impl Replica {
 
     /// Takes a snapshot of the applied prefix and forgets log entries more than `keep` slots
     /// below it (they stay reachable through the snapshot).
-    pub fn take_snapshot(&mut self, keep: u64) -> Arc<Snapshot> {
+    pub fn take_snapshot(&mut self, keep: u64) -> Arc<Snapshot<S>> {
         let s = Arc::new(Snapshot {
             upto: self.applied,
             hash: self.hash,
             leaders: self.leaders,
-            store: self.store.clone(),
+            store: self.store.snapshot(),
         });
         self.snapshot = Some(s.clone());
         let start = self.applied.saturating_sub(keep);
@@ -161,7 +162,7 @@ impl Replica {
     }
 
     /// Installs a snapshot from another replica if it is ahead; returns whether it was.
-    pub fn install(&mut self, s: Arc<Snapshot>) -> bool {
+    pub fn install(&mut self, s: Arc<Snapshot<S>>) -> bool {
         if s.upto <= self.applied {
             return false;
         }
@@ -170,14 +171,14 @@ impl Replica {
         self.applied = s.upto;
         self.hash = s.hash;
         self.leaders = s.leaders;
-        self.store = s.store.clone();
+        self.store = Store::restore(&s.store);
         self.snapshot = Some(s);
         true
     }
 
     /// Up to `max` chosen values from slot `from` on, for a lagging replica; `None` when the
     /// log no longer holds `from` (send the snapshot instead).
-    pub fn values_from(&self, from: u64, max: u64) -> Option<Vec<Value>> {
+    pub fn values_from(&self, from: u64, max: u64) -> Option<Vec<Value<S>>> {
         if from < self.log_start {
             return None;
         }
@@ -192,7 +193,7 @@ impl Replica {
     }
 
     /// Recent chosen slots, newest last, for the view.
-    pub fn recent(&self, n: usize) -> impl Iterator<Item = (u64, &Value)> {
+    pub fn recent(&self, n: usize) -> impl Iterator<Item = (u64, &Value<S>)> {
         let skip = self.log.len().saturating_sub(n);
         self.log.iter().skip(skip).map(|(s, v)| (*s, v))
     }

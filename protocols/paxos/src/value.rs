@@ -2,7 +2,8 @@
 //! leader commits first.
 
 use crate::Ballot;
-use kv::{Command, KvInput};
+use kv::KvMap;
+use rsm::{Command, Digest, StateMachine};
 use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
@@ -12,28 +13,30 @@ use std::sync::Arc;
 /// Batches are shared (`Arc`), so sending one to every acceptor and keeping it in the
 /// acceptor's, the disk's and the learner's tables costs no copies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub enum Value {
+#[serde(bound = "")]
+pub enum Value<S: StateMachine = KvMap> {
     /// Nothing: fills a slot a previous leader left open, so later slots can be applied.
     Noop,
     /// The first slot a new leader proposes of its own: it marks the change of leader in the
     /// log (replicas count them) and commits the re-proposed slots before it.
     Leader(Ballot),
     /// Client commands, applied in order.
-    Batch(Arc<Batch>),
+    Batch(Arc<Batch<S>>),
 }
 
 /// Client commands chosen together in one slot, with a digest of their content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Batch {
+#[serde(bound = "")]
+pub struct Batch<S: StateMachine = KvMap> {
     /// A digest of the commands, so that checkers and replicas compare values cheaply.
     pub digest: u64,
     /// The commands.
-    pub commands: Vec<Command>,
+    pub commands: Vec<Command<S>>,
 }
 
-impl Value {
+impl<S: StateMachine> Value<S> {
     /// A batch of commands (at least one).
-    pub fn batch(commands: Vec<Command>) -> Value {
+    pub fn batch(commands: Vec<Command<S>>) -> Value<S> {
         debug_assert!(!commands.is_empty(), "a batch holds at least one command");
         let mut h = Fnv::new(3);
         for c in &commands {
@@ -60,7 +63,7 @@ impl Value {
     }
 
     /// The commands, in order (none for a no-op or a leader marker).
-    pub fn commands(&self) -> &[Command] {
+    pub fn commands(&self) -> &[Command<S>] {
         match self {
             Value::Batch(b) => &b.commands,
             _ => &[],
@@ -73,7 +76,7 @@ impl Value {
     }
 }
 
-impl fmt::Display for Value {
+impl<S: StateMachine> fmt::Display for Value<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Noop => f.write_str("no-op"),
@@ -88,7 +91,7 @@ impl fmt::Display for Value {
 }
 
 /// Folds a slot's value into the running digest of a replica's applied prefix.
-pub fn chain(prefix: u64, slot: u64, value: &Value) -> u64 {
+pub fn chain<S: StateMachine>(prefix: u64, slot: u64, value: &Value<S>) -> u64 {
     let mut h = Fnv::new(prefix);
     h.u64(slot);
     h.u64(value.digest());
@@ -106,7 +109,7 @@ impl Fnv {
         h
     }
 
-    fn bytes(&mut self, bytes: &[u8]) {
+    fn raw(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
@@ -114,33 +117,18 @@ impl Fnv {
     }
 
     fn u64(&mut self, n: u64) {
-        self.bytes(&n.to_le_bytes());
+        self.raw(&n.to_le_bytes());
     }
 
-    fn str(&mut self, s: &str) {
-        self.u64(s.len() as u64);
-        self.bytes(s.as_bytes());
+    fn field(&mut self, bytes: &[u8]) {
+        self.u64(bytes.len() as u64);
+        self.raw(bytes);
     }
 
-    fn command(&mut self, c: &Command) {
+    fn command<S: StateMachine>(&mut self, c: &Command<S>) {
         self.u64(c.client);
         self.u64(c.seq);
-        match &c.op {
-            KvInput::Get { key } => {
-                self.u64(0);
-                self.str(key);
-            }
-            KvInput::Put { key, value } => {
-                self.u64(1);
-                self.str(key);
-                self.str(value);
-            }
-            KvInput::Append { key, value } => {
-                self.u64(2);
-                self.str(key);
-                self.str(value);
-            }
-        }
+        S::digest(&c.op, self);
     }
 
     fn finish(self) -> u64 {
@@ -152,9 +140,24 @@ impl Fnv {
     }
 }
 
+/// An operation's fields, as the state machine names them, fed to the batch digest: a word
+/// as eight bytes, a field with its length first.
+impl Digest for Fnv {
+    #[inline]
+    fn word(&mut self, word: u64) {
+        self.u64(word);
+    }
+
+    #[inline]
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.field(bytes);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kv::{Command, KvInput};
 
     fn put(client: u64, seq: u64, v: &str) -> Command {
         Command {
@@ -174,14 +177,14 @@ mod tests {
         let a2 = Value::batch(vec![put(1, 1, "x")]);
         assert_eq!(a.digest(), a2.digest());
         assert_ne!(a.digest(), b.digest());
-        assert_ne!(Value::Noop.digest(), a.digest());
+        assert_ne!(Value::<KvMap>::Noop.digest(), a.digest());
         assert_ne!(
-            Value::Leader(Ballot::new(1, 0)).digest(),
-            Value::Leader(Ballot::new(1, 1)).digest()
+            Value::<KvMap>::Leader(Ballot::new(1, 0)).digest(),
+            Value::<KvMap>::Leader(Ballot::new(1, 1)).digest()
         );
         // A pinned value: the digest must not change between machines or releases.
         assert_eq!(
-            Value::Leader(Ballot::new(1, 0)).digest(),
+            Value::<KvMap>::Leader(Ballot::new(1, 0)).digest(),
             14_508_254_965_755_264_849
         );
     }

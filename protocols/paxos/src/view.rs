@@ -1,12 +1,13 @@
 //! The generic picture of a server for inspectors and the front end.
 
+use rsm::StateMachine;
 use crate::server::{Proposer, Server};
 use sim_core::{NodeView, RoleClass, Table};
 
 /// How many of the most recent slots the slots table shows.
 const SLOT_ROWS: usize = 16;
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// The server's role (`"leader"` for the distinguished proposer, `"preparing"` in phase 1,
     /// `"follower"` otherwise),
     /// its ballots, chosen prefix and proposer state, and a table of its recent slots.
@@ -69,15 +70,7 @@ impl Server {
             ]);
             slots.marked.push(chosen);
         }
-        let mut store = Table {
-            name: "store".into(),
-            columns: ["key", "value"].map(String::from).to_vec(),
-            ..Table::default()
-        };
-        for (k, v) in replica.store().entries().take(SLOT_ROWS) {
-            store.rows.push(vec![k.to_string(), v.to_string()]);
-            store.marked.push(false);
-        }
+        let store = replica.store().table(SLOT_ROWS);
         NodeView::new(role, label)
             .class(class)
             .epoch(epoch)

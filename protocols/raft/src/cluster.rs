@@ -4,17 +4,21 @@ use crate::checkers::add_checkers;
 use crate::config::Config;
 use crate::node::{NodeConfig, RaftNode, Role};
 use crate::server::{Change, Role as ServerRole};
-use kv::{Client, ClientConfig, KvInput, KvOutput, WorkloadConfig, collect_history};
-use sim_core::history::{Budget, History, HistoryError, Report};
+use rsm::{Client, ClientConfig, StateMachine, Workload, collect_history};
+use sim_core::history::{Budget, History, HistoryError, Model, Report};
 use sim_core::{NodeId, SimConfig, SimError, Simulation, Violation};
 use std::sync::Arc;
 
 /// The node configurations of `servers` servers (ids `0..servers`, all voters) followed by
-/// the workload's clients.
-pub fn cluster(config: &Config, servers: u32, workload: &WorkloadConfig) -> Vec<NodeConfig> {
+/// the workload's clients; the workload names the state machine replicated.
+pub fn cluster<W: Workload>(
+    config: &Config,
+    servers: u32,
+    workload: &W,
+) -> Vec<NodeConfig<W::Machine>> {
     let raft = Arc::new(config.clone());
     let members: Vec<NodeId> = (0..servers).map(NodeId).collect();
-    let mut nodes: Vec<NodeConfig> = members
+    let mut nodes: Vec<NodeConfig<W::Machine>> = members
         .iter()
         .map(|_| NodeConfig {
             raft: raft.clone(),
@@ -27,7 +31,7 @@ pub fn cluster(config: &Config, servers: u32, workload: &WorkloadConfig) -> Vec<
         workload: workload.clone(),
         servers: members,
     };
-    for _ in 0..workload.clients {
+    for _ in 0..workload.load().clients {
         nodes.push(NodeConfig {
             raft: raft.clone(),
             role: Role::Client(client.clone()),
@@ -57,12 +61,12 @@ pub fn benchmark(checkers: bool) -> Result<Simulation<RaftNode>, SimError> {
 }
 
 /// A ready simulation: the cluster, its clients, and every checker attached.
-pub fn build(
+pub fn build<W: Workload>(
     sim: SimConfig,
     config: &Config,
     servers: u32,
-    workload: &WorkloadConfig,
-) -> Result<Simulation<RaftNode>, SimError> {
+    workload: &W,
+) -> Result<Simulation<RaftNode<W::Machine>>, SimError> {
     config.validate().map_err(|why| SimError::Invalid {
         what: "configuration".into(),
         why,
@@ -77,7 +81,7 @@ pub fn build(
 }
 
 /// The live server that leads the highest term, if any.
-pub fn leader(sim: &Simulation<RaftNode>) -> Option<NodeId> {
+pub fn leader<S: StateMachine>(sim: &Simulation<RaftNode<S>>) -> Option<NodeId> {
     sim.nodes()
         .live()
         .filter_map(|(id, n)| n.server().map(|s| (id, s)))
@@ -87,27 +91,29 @@ pub fn leader(sim: &Simulation<RaftNode>) -> Option<NodeId> {
 }
 
 /// The running clients, for what they measured and what they recorded.
-pub fn clients(sim: &Simulation<RaftNode>) -> Vec<&Client> {
+pub fn clients<S: StateMachine>(sim: &Simulation<RaftNode<S>>) -> Vec<&Client<S>> {
     sim.nodes().live().filter_map(|(_, n)| n.client()).collect()
 }
 
 /// The clients' operations as one history for the linearizability checker.
-pub fn history(sim: &Simulation<RaftNode>) -> Result<History<KvInput, KvOutput>, HistoryError> {
+pub fn history<S: StateMachine>(
+    sim: &Simulation<RaftNode<S>>,
+) -> Result<History<S::Input, S::Output>, HistoryError> {
     collect_history(sim.nodes().live().filter_map(|(_, n)| n.client()))
 }
 
-/// Checks the clients' history for linearizability against the key-value model, in one call
-/// (the same call as `paxos::check_history`).
-pub fn check_history(
-    sim: &Simulation<RaftNode>,
+/// Checks the clients' history for linearizability against the state machine's model, in one
+/// call (the same call as `paxos::check_history`).
+pub fn check_history<S: StateMachine>(
+    sim: &Simulation<RaftNode<S>>,
     budget: &Budget,
-) -> Result<Report<String>, HistoryError> {
-    Ok(kv::check_linearizable(&history(sim)?, budget))
+) -> Result<Report<<S::Model as Model>::Key>, HistoryError> {
+    Ok(rsm::check_linearizable::<S>(&history(sim)?, budget))
 }
 
 /// Proposes a membership change at the current leader, now.
-pub fn change_membership(
-    sim: &mut Simulation<RaftNode>,
+pub fn change_membership<S: StateMachine>(
+    sim: &mut Simulation<RaftNode<S>>,
     change: Change,
 ) -> Result<Option<Violation>, String> {
     let leader = leader(sim).ok_or("no leader to propose the change to")?;
@@ -124,10 +130,10 @@ pub fn change_membership(
 }
 
 /// Has client `client` issue `op` now (ahead of its own workload).
-pub fn submit(
-    sim: &mut Simulation<RaftNode>,
+pub fn submit<S: StateMachine>(
+    sim: &mut Simulation<RaftNode<S>>,
     client: NodeId,
-    op: KvInput,
+    op: S::Input,
 ) -> Result<Option<Violation>, String> {
     let is_client = sim.node(client).is_some_and(|n| n.client().is_some());
     if !is_client {

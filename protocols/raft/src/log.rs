@@ -1,34 +1,37 @@
 //! The replicated log: entries after the last snapshot, each with a chained hash of the whole
 //! prefix it ends, so that "these two logs agree up to index i" is one comparison.
 
-use kv::{Command, KvInput};
+use kv::KvMap;
+use rsm::{Command, Digest, StateMachine};
 use serde::{Deserialize, Serialize};
 use sim_core::NodeId;
 use std::sync::Arc;
 
 /// What a log entry carries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Payload {
+#[serde(bound = "")]
+pub enum Payload<S: StateMachine = KvMap> {
     /// The entry a new leader appends to commit its term's first entry quickly.
     Noop,
-    /// A client's key-value command, shared: every copy of the entry (each server's log and
+    /// A client's command, shared: every copy of the entry (each server's log and
     /// disk, every AppendEntries that carries it) points at one allocation. It encodes as the
     /// command itself.
-    Command(Arc<Command>),
+    Command(Arc<Command<S>>),
     /// A new voting configuration, in effect as soon as it is in a server's log (thesis 4.1).
     Config(Vec<NodeId>),
 }
 
 /// One log entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
+#[serde(bound = "")]
+pub struct Entry<S: StateMachine = KvMap> {
     /// The term of the leader that created it.
     pub term: u64,
     /// What it carries.
-    pub payload: Payload,
+    pub payload: Payload<S>,
 }
 
-impl Entry {
+impl<S: StateMachine> Entry<S> {
     /// Bytes on the wire and on disk.
     pub fn size(&self) -> u64 {
         16 + match &self.payload {
@@ -79,19 +82,50 @@ fn fold_bytes(mut h: u64, bytes: &[u8]) -> u64 {
     }
 }
 
+/// Folds a command into the digest of its entry: the operation's kind (from 1, so that no
+/// command shares the no-op's word) with the term, then the client and sequence number, then
+/// the operation's fields as the state machine feeds them.
+struct CommandDigest {
+    term: u64,
+    client: u64,
+    seq: u64,
+    h: Option<u64>,
+}
+
+impl Digest for CommandDigest {
+    #[inline]
+    fn word(&mut self, word: u64) {
+        self.h = Some(match self.h {
+            None => fold(
+                fold(0, self.term, word.wrapping_add(1)),
+                self.client,
+                self.seq,
+            ),
+            Some(h) => fold(h, word, 0),
+        });
+    }
+
+    #[inline]
+    fn bytes(&mut self, bytes: &[u8]) {
+        let h = self.h.unwrap_or_else(|| fold(fold(0, self.term, 0), self.client, self.seq));
+        self.h = Some(fold_bytes(h, bytes));
+    }
+}
+
 /// A 64-bit digest of an entry's content (term included).
-fn digest(entry: &Entry) -> u64 {
+fn digest<S: StateMachine>(entry: &Entry<S>) -> u64 {
     match &entry.payload {
         Payload::Noop => fold(0, entry.term, 0),
         Payload::Command(c) => {
-            let (tag, key, value) = match &c.op {
-                KvInput::Get { key } => (1, key, None),
-                KvInput::Put { key, value } => (2, key, Some(value)),
-                KvInput::Append { key, value } => (3, key, Some(value)),
+            let mut d = CommandDigest {
+                term: entry.term,
+                client: c.client,
+                seq: c.seq,
+                h: None,
             };
-            let h = fold(fold(0, entry.term, tag), c.client, c.seq);
-            let h = fold_bytes(h, key.as_bytes());
-            value.map_or(h, |v| fold_bytes(h, v.as_bytes()))
+            S::digest(&c.op, &mut d);
+            d.h
+                .unwrap_or_else(|| fold(fold(0, entry.term, 0), c.client, c.seq))
         }
         Payload::Config(members) => {
             let h = fold(0, entry.term, 4);
@@ -105,7 +139,7 @@ fn digest(entry: &Entry) -> u64 {
 }
 
 /// The hash of a prefix ending in `entry`, given the hash of the prefix before it.
-pub fn chain(prev: u64, entry: &Entry) -> u64 {
+pub fn chain<S: StateMachine>(prev: u64, entry: &Entry<S>) -> u64 {
     let x = prev ^ digest(entry).rotate_left(29);
     // A SplitMix64 finalizer, so that neighbouring prefixes differ in every bit.
     let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -118,15 +152,15 @@ pub fn chain(prev: u64, entry: &Entry) -> u64 {
 ///
 /// Indices start at 1; index 0 with term 0 is the empty prefix every log shares.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Log {
+pub struct Log<S: StateMachine = KvMap> {
     snapshot_index: u64,
     snapshot_term: u64,
     snapshot_hash: u64,
-    entries: Vec<Entry>,
+    entries: Vec<Entry<S>>,
     hashes: Vec<u64>,
 }
 
-impl Log {
+impl<S: StateMachine> Log<S> {
     /// The index of the last entry (or of the snapshot point if there is none).
     pub fn last_index(&self) -> u64 {
         self.snapshot_index + self.entries.len() as u64
@@ -165,13 +199,13 @@ impl Log {
     }
 
     /// The entry at `index`, if it is in the log (not compacted, not beyond the end).
-    pub fn get(&self, index: u64) -> Option<&Entry> {
+    pub fn get(&self, index: u64) -> Option<&Entry<S>> {
         let i = index.checked_sub(self.snapshot_index + 1)?;
         self.entries.get(i as usize)
     }
 
     /// Appends an entry and returns its index.
-    pub fn append(&mut self, entry: Entry) -> u64 {
+    pub fn append(&mut self, entry: Entry<S>) -> u64 {
         let prev = self.hashes.last().copied().unwrap_or(self.snapshot_hash);
         self.hashes.push(chain(prev, &entry));
         self.entries.push(entry);
@@ -186,7 +220,7 @@ impl Log {
     }
 
     /// Up to `max` entries from `from` on, for AppendEntries.
-    pub fn entries_from(&self, from: u64, max: usize) -> Vec<Entry> {
+    pub fn entries_from(&self, from: u64, max: usize) -> Vec<Entry<S>> {
         let Some(i) = from.checked_sub(self.snapshot_index + 1) else {
             return Vec::new();
         };
@@ -194,7 +228,7 @@ impl Log {
         let end = self.entries.len().min(i.saturating_add(max));
         self.entries
             .get(i..end)
-            .map(<[Entry]>::to_vec)
+            .map(<[Entry<S>]>::to_vec)
             .unwrap_or_default()
     }
 
@@ -257,7 +291,7 @@ impl Log {
     }
 
     /// The entries with their indices, for views and recovery.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Entry)> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Entry<S>)> {
         let base = self.snapshot_index + 1;
         self.entries
             .iter()

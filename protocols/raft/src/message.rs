@@ -2,13 +2,15 @@
 
 use crate::log::Entry;
 use crate::snapshot::Snapshot;
-use kv::{Reply, Request};
+use kv::KvMap;
+use rsm::{Reply, Request, StateMachine};
 use serde::Serialize;
 use sim_core::Message;
 
 /// Every message of a Raft cluster, servers' and clients' alike.
 #[derive(Clone, Debug, Serialize)]
-pub enum Msg {
+#[serde(bound = "")]
+pub enum Msg<S: StateMachine = KvMap> {
     /// A candidate asks for a vote, or a pre-candidate asks whether it would get one.
     RequestVote {
         /// The candidate's term (for a pre-vote: the term it would stand in).
@@ -38,7 +40,7 @@ pub enum Msg {
         /// Its term.
         prev_term: u64,
         /// New entries (none for a heartbeat).
-        entries: Vec<Entry>,
+        entries: Vec<Entry<S>>,
         /// The leader's commit index.
         commit: u64,
         /// The leader's read round at sending, echoed back to confirm leadership for reads.
@@ -64,7 +66,7 @@ pub enum Msg {
         /// The leader's term.
         term: u64,
         /// The snapshot.
-        snapshot: Box<Snapshot>,
+        snapshot: Box<Snapshot<S>>,
         /// The leader's read round.
         round: u64,
     },
@@ -78,12 +80,12 @@ pub enum Msg {
         round: u64,
     },
     /// A client's request.
-    Request(Request),
+    Request(Request<S>),
     /// A server's answer to a client.
-    Reply(Reply),
+    Reply(Reply<S>),
 }
 
-impl Message for Msg {
+impl<S: StateMachine> Message for Msg<S> {
     fn kind(&self) -> &'static str {
         match self {
             Msg::RequestVote { pre_vote: true, .. } => "PreVote",
@@ -111,8 +113,8 @@ impl Message for Msg {
     }
 }
 
-impl From<Request> for Msg {
-    fn from(r: Request) -> Msg {
+impl<S: StateMachine> From<Request<S>> for Msg<S> {
+    fn from(r: Request<S>) -> Msg<S> {
         Msg::Request(r)
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::checkers::{Election, ElectionSafety};
 use crate::node::RaftNode;
-use kv::ClientMetrics;
+use rsm::{ClientMetrics, StateMachine};
 use serde::Serialize;
 use sim_core::{Duration, Simulation, Time};
 
@@ -19,19 +19,19 @@ pub struct Metrics {
     pub bytes_per_command: f64,
     /// When a leader was replaced: the longest stretch of virtual time in which no client
     /// operation completed, in milliseconds (the time the service took to recover, as
-    /// `kv::longest_silence_ms` defines it for every protocol). `None` with a single leader or
+    /// `rsm::longest_silence_ms` defines it for every protocol). `None` with a single leader or
     /// without recorded histories.
     pub recovery_ms: Option<f64>,
 }
 
 /// Gathers the figures of a run (with the checkers attached by `cluster::build`).
-pub fn metrics(sim: &Simulation<RaftNode>) -> Metrics {
+pub fn metrics<S: StateMachine>(sim: &Simulation<RaftNode<S>>) -> Metrics {
     let clients = ClientMetrics::gather(sim.nodes().live().filter_map(|(_, n)| n.client()));
     let stats = sim.stats();
     let done = clients.completed.max(1) as f64;
     let elections = elections(sim).len() as u64;
     let recovery_ms = if elections > 1 {
-        kv::longest_silence_ms(sim.nodes().live().filter_map(|(_, n)| n.client()))
+        rsm::longest_silence_ms(sim.nodes().live().filter_map(|(_, n)| n.client()))
     } else {
         None
     };
@@ -45,14 +45,14 @@ pub fn metrics(sim: &Simulation<RaftNode>) -> Metrics {
 }
 
 /// Every election won so far, in term order.
-pub fn elections(sim: &Simulation<RaftNode>) -> Vec<Election> {
+pub fn elections<S: StateMachine>(sim: &Simulation<RaftNode<S>>) -> Vec<Election> {
     sim.checker::<ElectionSafety>()
         .map(|c| c.elections().copied().collect())
         .unwrap_or_default()
 }
 
 /// How long after `crash` the next leader was elected, if one was.
-pub fn election_time_after(sim: &Simulation<RaftNode>, crash: Time) -> Option<Duration> {
+pub fn election_time_after<S: StateMachine>(sim: &Simulation<RaftNode<S>>, crash: Time) -> Option<Duration> {
     elections(sim)
         .into_iter()
         .filter(|e| e.at >= crash)

@@ -4,39 +4,40 @@ use crate::config::Config;
 use crate::message::Msg;
 use crate::persist::Record;
 use crate::server::Server;
-use kv::{Client, ClientConfig, ClientTimer};
+use kv::KvMap;
+use rsm::{Client, ClientConfig, ClientTimer, StateMachine};
 use serde::Serialize;
 use sim_core::{Ctx, Node, NodeId, NodeView};
 use std::sync::Arc;
 
 /// What a node of a Raft cluster is.
 #[derive(Clone, Debug)]
-pub enum RaftNode {
+pub enum RaftNode<S: StateMachine = KvMap> {
     /// A server.
-    Server(Box<Server>),
+    Server(Box<Server<S>>),
     /// A client.
-    Client(Box<Client>),
+    Client(Box<Client<S>>),
 }
 
 /// What a node starts as.
 #[derive(Clone, Debug)]
-pub enum Role {
+pub enum Role<S: StateMachine = KvMap> {
     /// A server; `bootstrap` is the configuration before the log changes it.
     Server {
         /// The initial voting members.
         bootstrap: Vec<NodeId>,
     },
     /// A client.
-    Client(ClientConfig),
+    Client(ClientConfig<S>),
 }
 
 /// One node's configuration: the cluster's Raft parameters and the node's role.
 #[derive(Clone, Debug)]
-pub struct NodeConfig {
+pub struct NodeConfig<S: StateMachine = KvMap> {
     /// Shared Raft parameters.
     pub raft: Arc<Config>,
     /// Server or client.
-    pub role: Role,
+    pub role: Role<S>,
 }
 
 /// What a timer means.
@@ -64,9 +65,9 @@ impl From<ClientTimer> for Timer {
     }
 }
 
-impl RaftNode {
+impl<S: StateMachine> RaftNode<S> {
     /// The server, if this node is one.
-    pub fn server(&self) -> Option<&Server> {
+    pub fn server(&self) -> Option<&Server<S>> {
         match self {
             RaftNode::Server(s) => Some(s),
             RaftNode::Client(_) => None,
@@ -74,7 +75,7 @@ impl RaftNode {
     }
 
     /// The server, mutably (for inputs such as membership changes).
-    pub fn server_mut(&mut self) -> Option<&mut Server> {
+    pub fn server_mut(&mut self) -> Option<&mut Server<S>> {
         match self {
             RaftNode::Server(s) => Some(s),
             RaftNode::Client(_) => None,
@@ -82,7 +83,7 @@ impl RaftNode {
     }
 
     /// The client, if this node is one.
-    pub fn client(&self) -> Option<&Client> {
+    pub fn client(&self) -> Option<&Client<S>> {
         match self {
             RaftNode::Client(c) => Some(c),
             RaftNode::Server(_) => None,
@@ -90,7 +91,7 @@ impl RaftNode {
     }
 
     /// The client, mutably (to submit a command typed by a person).
-    pub fn client_mut(&mut self) -> Option<&mut Client> {
+    pub fn client_mut(&mut self) -> Option<&mut Client<S>> {
         match self {
             RaftNode::Client(c) => Some(c),
             RaftNode::Server(_) => None,
@@ -98,13 +99,13 @@ impl RaftNode {
     }
 }
 
-impl Node for RaftNode {
-    type Message = Msg;
+impl<S: StateMachine> Node for RaftNode<S> {
+    type Message = Msg<S>;
     type Timer = Timer;
-    type Record = Record;
-    type Config = NodeConfig;
+    type Record = Record<S>;
+    type Config = NodeConfig<S>;
 
-    fn start(id: NodeId, config: &NodeConfig, ctx: &mut Ctx<'_, Self>) -> Self {
+    fn start(id: NodeId, config: &NodeConfig<S>, ctx: &mut Ctx<'_, Self>) -> Self {
         match &config.role {
             Role::Server { bootstrap } => RaftNode::Server(Box::new(Server::start(
                 id,
@@ -116,7 +117,7 @@ impl Node for RaftNode {
         }
     }
 
-    fn on_message(&mut self, from: NodeId, msg: Msg, ctx: &mut Ctx<'_, Self>) {
+    fn on_message(&mut self, from: NodeId, msg: Msg<S>, ctx: &mut Ctx<'_, Self>) {
         let s = match self {
             RaftNode::Client(c) => {
                 if let Msg::Reply(reply) = msg {

@@ -4,11 +4,13 @@
 
 use crate::log::Entry;
 use crate::snapshot::Snapshot;
+use kv::KvMap;
+use rsm::StateMachine;
 use sim_core::{DiskKey, NodeId};
 
 /// One durable record.
 #[derive(Clone, Debug)]
-pub enum Record {
+pub enum Record<S: StateMachine = KvMap> {
     /// currentTerm.
     Term(u64),
     /// votedFor, with the term it was cast in.
@@ -19,9 +21,9 @@ pub enum Record {
         candidate: NodeId,
     },
     /// A log entry (the key holds its index).
-    Entry(Entry),
+    Entry(Entry<S>),
     /// The latest snapshot.
-    Snapshot(Box<Snapshot>),
+    Snapshot(Box<Snapshot<S>>),
 }
 
 /// Where currentTerm lives.

@@ -1,13 +1,15 @@
 //! A snapshot: the state machine as of an applied index, with what a server needs to go on
 //! from there (the configuration, and the hash of the log prefix it replaces).
 
-use kv::KvStore;
+use kv::KvMap;
+use rsm::StateMachine;
 use serde::Serialize;
 use sim_core::NodeId;
 
 /// The state machine and configuration as of `index`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Snapshot {
+#[serde(bound = "")]
+pub struct Snapshot<S: StateMachine = KvMap> {
     /// The last log index the snapshot covers.
     pub index: u64,
     /// That entry's term.
@@ -16,11 +18,11 @@ pub struct Snapshot {
     pub hash: u64,
     /// The voting configuration as of `index`.
     pub members: Vec<NodeId>,
-    /// The key-value store with its client sessions.
-    pub store: KvStore,
+    /// The state machine with its client sessions.
+    pub store: rsm::Snapshot<S>,
 }
 
-impl Snapshot {
+impl<S: StateMachine> Snapshot<S> {
     /// Bytes on the wire.
     pub fn size(&self) -> u64 {
         32 + 4 * self.members.len() as u64 + self.store.approx_bytes()

@@ -2,6 +2,7 @@
 
 use crate::log::Payload;
 use crate::server::{Role, Server};
+use rsm::StateMachine;
 use sim_core::{NodeView, RoleClass, Table};
 
 /// How many of the latest log entries a view lists; the rest are summarised by the snapshot
@@ -9,7 +10,7 @@ use sim_core::{NodeView, RoleClass, Table};
 pub const LOG_ROWS: usize = 200;
 
 /// A server's role, term, vote, indices, configuration and the tail of its log.
-pub fn server_view(s: &Server) -> NodeView {
+pub fn server_view<S: StateMachine>(s: &Server<S>) -> NodeView {
     let role = if s.is_voter() {
         s.role().name()
     } else {

@@ -1,5 +1,6 @@
 //! At most one value is chosen per slot.
 
+use rsm::StateMachine;
 use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::{Ballot, PaxosNode};
 use sim_core::{CheckView, Checker, NodeId};
@@ -25,12 +26,12 @@ pub struct Agreement {
     slots: BTreeMap<u64, SlotVotes>,
 }
 
-impl Checker<PaxosNode> for Agreement {
+impl<S: StateMachine> Checker<PaxosNode<S>> for Agreement {
     fn name(&self) -> &str {
         "agreement"
     }
 
-    fn check(&mut self, view: &CheckView<'_, PaxosNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, PaxosNode<S>>) -> Result<(), String> {
         let Some(server) = touched_server(view) else {
             return Ok(());
         };

@@ -12,6 +12,7 @@ pub use replicas::SameCommandPerSlot;
 pub use validity::Validity;
 
 use crate::{PaxosNode, Server};
+use rsm::StateMachine;
 use sim_core::{CheckView, Simulation};
 
 /// How many slots a checker remembers; beyond it the oldest slot is forgotten, so that a
@@ -21,7 +22,7 @@ pub const MAX_TRACKED_SLOTS: usize = 1 << 20;
 /// Adds every invariant of the protocol to `sim`: agreement, validity, promises never
 /// decrease, and the same command applied at each slot by every replica. (Linearizability
 /// of the client history is checked at the end of a run: [`crate::check_history`].)
-pub fn add_checkers(sim: &mut Simulation<PaxosNode>) {
+pub fn add_checkers<S: StateMachine>(sim: &mut Simulation<PaxosNode<S>>) {
     sim.add_checker(Agreement::default());
     sim.add_checker(Validity::default());
     sim.add_checker(PromisesNeverDecrease::default());
@@ -29,7 +30,7 @@ pub fn add_checkers(sim: &mut Simulation<PaxosNode>) {
 }
 
 /// The server the event touched, if it is a running server.
-fn touched_server<'a>(view: &CheckView<'a, PaxosNode>) -> Option<&'a Server> {
+fn touched_server<'a, S: StateMachine>(view: &CheckView<'a, PaxosNode<S>>) -> Option<&'a Server<S>> {
     view.touched
         .and_then(|id| view.nodes.get(id))
         .and_then(PaxosNode::server)

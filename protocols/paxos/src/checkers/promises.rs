@@ -1,5 +1,6 @@
 //! An acceptor's promise only grows, across restarts too.
 
+use rsm::StateMachine;
 use super::touched_server;
 use crate::{Ballot, PaxosNode};
 use sim_core::{CheckView, Checker};
@@ -12,12 +13,12 @@ pub struct PromisesNeverDecrease {
     highest: Vec<Ballot>,
 }
 
-impl Checker<PaxosNode> for PromisesNeverDecrease {
+impl<S: StateMachine> Checker<PaxosNode<S>> for PromisesNeverDecrease {
     fn name(&self) -> &str {
         "promises never decrease"
     }
 
-    fn check(&mut self, view: &CheckView<'_, PaxosNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, PaxosNode<S>>) -> Result<(), String> {
         let Some(server) = touched_server(view) else {
             return Ok(());
         };

@@ -1,5 +1,6 @@
 //! Every replica applies the same command at each slot.
 
+use rsm::StateMachine;
 use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::PaxosNode;
 use sim_core::{CheckView, Checker, NodeId};
@@ -13,12 +14,12 @@ pub struct SameCommandPerSlot {
     prefixes: BTreeMap<u64, (u64, NodeId)>,
 }
 
-impl Checker<PaxosNode> for SameCommandPerSlot {
+impl<S: StateMachine> Checker<PaxosNode<S>> for SameCommandPerSlot {
     fn name(&self) -> &str {
         "same command per slot"
     }
 
-    fn check(&mut self, view: &CheckView<'_, PaxosNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, PaxosNode<S>>) -> Result<(), String> {
         let Some(server) = touched_server(view) else {
             return Ok(());
         };

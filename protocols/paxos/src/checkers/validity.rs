@@ -1,5 +1,6 @@
 //! A chosen value was proposed.
 
+use rsm::StateMachine;
 use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::PaxosNode;
 use sim_core::{CheckView, Checker};
@@ -13,12 +14,12 @@ pub struct Validity {
     proposed: BTreeMap<u64, Vec<u64>>,
 }
 
-impl Checker<PaxosNode> for Validity {
+impl<S: StateMachine> Checker<PaxosNode<S>> for Validity {
     fn name(&self) -> &str {
         "validity"
     }
 
-    fn check(&mut self, view: &CheckView<'_, PaxosNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, PaxosNode<S>>) -> Result<(), String> {
         let Some(server) = touched_server(view) else {
             return Ok(());
         };

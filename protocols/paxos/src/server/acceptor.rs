@@ -1,19 +1,20 @@
 //! The acceptor's side of a server: promises and accepts, written to disk before they are
 //! answered, since a promise forgotten across a crash breaks safety.
 
+use rsm::StateMachine;
 use super::{ACCEPTED, NodeCtx, PROMISE, Server};
 use crate::acceptor::AcceptOutcome;
 use crate::node::Record;
 use crate::{Ballot, Msg, Value};
 use sim_core::{DiskKey, NodeId};
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     pub(super) fn on_prepare(
         &mut self,
         from: NodeId,
         ballot: Ballot,
         from_slot: u64,
-        ctx: NodeCtx<'_, '_>,
+        ctx: NodeCtx<'_, '_, S>,
     ) {
         self.see(ballot);
         match self.acceptor.prepare(ballot, from_slot) {
@@ -41,9 +42,9 @@ impl Server {
         from: NodeId,
         ballot: Ballot,
         slot: u64,
-        value: Value,
+        value: Value<S>,
         commit: u64,
-        ctx: NodeCtx<'_, '_>,
+        ctx: NodeCtx<'_, '_, S>,
     ) {
         self.see(ballot);
         match self.acceptor.accept(ballot, slot, &value) {
@@ -66,7 +67,7 @@ impl Server {
 
     /// Writes what the acceptor changed, and syncs before anything is answered (unless the
     /// `forget-promise` bug is on).
-    fn persist(&mut self, slot: Option<u64>, ctx: NodeCtx<'_, '_>) {
+    fn persist(&mut self, slot: Option<u64>, ctx: NodeCtx<'_, '_, S>) {
         let promised = self.acceptor.promised();
         let mut wrote = false;
         if promised != self.written_promise {

@@ -1,13 +1,14 @@
 //! The client-facing side of a server: queueing requests while leading, answering retries of
 //! applied commands, and redirecting clients when not leading.
 
+use rsm::StateMachine;
 use super::{MAX_QUEUED, NodeCtx, Proposer, Server};
 use crate::Msg;
-use kv::{Reply, ReplyOutcome, Request};
+use rsm::{Reply, ReplyOutcome, Request};
 use sim_core::NodeId;
 
-impl Server {
-    pub(super) fn on_request(&mut self, from: NodeId, req: Request, ctx: NodeCtx<'_, '_>) {
+impl<S: StateMachine> Server<S> {
+    pub(super) fn on_request(&mut self, from: NodeId, req: Request<S>, ctx: NodeCtx<'_, '_, S>) {
         let cmd = req.command;
         match &mut self.proposer {
             Proposer::Leading(l) => {
@@ -51,7 +52,7 @@ impl Server {
         }
     }
 
-    pub(super) fn reply(&mut self, client: u64, reply: Reply, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn reply(&mut self, client: u64, reply: Reply<S>, ctx: NodeCtx<'_, '_, S>) {
         if let Ok(c) = u32::try_from(client)
             && c < ctx.node_count()
             && c != self.id.0

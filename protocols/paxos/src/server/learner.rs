@@ -1,6 +1,7 @@
 //! The learner's side of a server: learning chosen values from commits, catch-up answers and
 //! snapshots, applying them in slot order, and snapshotting when due.
 
+use rsm::StateMachine;
 use super::{ACCEPTED, NodeCtx, Proposer, SCAN_LIMIT, SNAPSHOT, Server, draw};
 use crate::node::Record;
 use crate::replica::Snapshot;
@@ -8,8 +9,8 @@ use crate::{Ballot, Msg, Value};
 use sim_core::{DiskKey, Mark, NodeId};
 use std::sync::Arc;
 
-impl Server {
-    pub(super) fn heard_from_leader(&mut self, from: NodeId, ballot: Ballot, ctx: NodeCtx<'_, '_>) {
+impl<S: StateMachine> Server<S> {
+    pub(super) fn heard_from_leader(&mut self, from: NodeId, ballot: Ballot, ctx: NodeCtx<'_, '_, S>) {
         if ballot < self.leader_ballot {
             return;
         }
@@ -31,7 +32,7 @@ impl Server {
         from: NodeId,
         ballot: Ballot,
         commit: u64,
-        ctx: NodeCtx<'_, '_>,
+        ctx: NodeCtx<'_, '_, S>,
     ) {
         if from == self.id {
             return;
@@ -54,7 +55,7 @@ impl Server {
         }
     }
 
-    pub(super) fn ask_catch_up(&mut self, to: NodeId, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn ask_catch_up(&mut self, to: NodeId, ctx: NodeCtx<'_, '_, S>) {
         let now = ctx.local_time();
         let from = self.replica.applied();
         if let Some((asked, at)) = self.catch_up
@@ -75,8 +76,8 @@ impl Server {
         &mut self,
         from: NodeId,
         first: u64,
-        values: Vec<Value>,
-        ctx: NodeCtx<'_, '_>,
+        values: Vec<Value<S>>,
+        ctx: NodeCtx<'_, '_, S>,
     ) {
         let full = values.len() as u64 >= self.config.catch_up_batch;
         let before = self.replica.applied();
@@ -93,7 +94,7 @@ impl Server {
 
     /// A leader elected behind a promiser's snapshot asks again (at most once per resend
     /// interval for the same slot) until it has applied up to that snapshot.
-    pub(super) fn leader_catch_up(&mut self, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn leader_catch_up(&mut self, ctx: NodeCtx<'_, '_, S>) {
         let applied = self.replica.applied();
         let Proposer::Leading(l) = &mut self.proposer else {
             return;
@@ -105,7 +106,7 @@ impl Server {
         }
     }
 
-    pub(super) fn answer_catch_up(&mut self, to: NodeId, from: u64, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn answer_catch_up(&mut self, to: NodeId, from: u64, ctx: NodeCtx<'_, '_, S>) {
         if to == self.id {
             return;
         }
@@ -123,7 +124,7 @@ impl Server {
         }
     }
 
-    pub(super) fn install_snapshot(&mut self, s: Arc<Snapshot>, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn install_snapshot(&mut self, s: Arc<Snapshot<S>>, ctx: NodeCtx<'_, '_, S>) {
         if !self.replica.install(s.clone()) {
             return;
         }
@@ -138,7 +139,7 @@ impl Server {
         self.apply(ctx);
     }
 
-    fn store_snapshot(&mut self, s: &Arc<Snapshot>, ctx: NodeCtx<'_, '_>) {
+    fn store_snapshot(&mut self, s: &Arc<Snapshot<S>>, ctx: NodeCtx<'_, '_, S>) {
         ctx.disk().put(SNAPSHOT, Record::Snapshot(s.clone()));
         self.sync(ctx);
         for slot in self.acceptor.compact(s.upto) {
@@ -148,7 +149,7 @@ impl Server {
 
     /// Applies every slot whose value is known, answers clients if leading, snapshots when
     /// due, and refills the window.
-    pub(super) fn apply(&mut self, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn apply(&mut self, ctx: NodeCtx<'_, '_, S>) {
         let mut any = false;
         while let Some(a) = self.replica.apply_next(&mut self.replies) {
             any = true;

@@ -15,13 +15,15 @@ mod clients;
 mod learner;
 mod proposer;
 
+use kv::KvMap;
+use rsm::StateMachine;
 use crate::acceptor::Acceptor;
 use crate::leader::Leading;
 use crate::node::{PaxosNode, Record, Timer};
 use crate::proposer::Phase1;
 use crate::replica::Replica;
 use crate::{Ballot, Bug, Config, Journal, Msg, Value};
-use kv::{Command, Reply};
+use rsm::{Command, Reply};
 use sim_core::{Ctx, DiskKey, Duration, NodeId, Time};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -37,32 +39,32 @@ const PROMISE: DiskKey = DiskKey("promise", 0);
 const SNAPSHOT: DiskKey = DiskKey("snapshot", 0);
 const ACCEPTED: &str = "accepted";
 
-type NodeCtx<'a, 'b> = &'a mut Ctx<'b, PaxosNode>;
+type NodeCtx<'a, 'b, S> = &'a mut Ctx<'b, PaxosNode<S>>;
 
 /// What the server's proposer is doing.
 #[derive(Clone, Debug)]
-pub enum Proposer {
+pub enum Proposer<S: StateMachine = KvMap> {
     /// Following whoever leads.
     Follower,
     /// Running phase 1 for its ballot.
-    Preparing(Phase1),
+    Preparing(Phase1<S>),
     /// Leading: phase 1 done, proposing in phase 2.
-    Leading(Leading),
+    Leading(Leading<S>),
 }
 
 /// One server of the cluster.
 #[derive(Clone, Debug)]
-pub struct Server {
+pub struct Server<S: StateMachine = KvMap> {
     id: NodeId,
     config: Arc<Config>,
     servers: Arc<[NodeId]>,
     q1: u32,
     q2: u32,
-    acceptor: Acceptor,
+    acceptor: Acceptor<S>,
     /// The promise as last written to disk.
     written_promise: Ballot,
-    replica: Replica,
-    proposer: Proposer,
+    replica: Replica<S>,
+    proposer: Proposer<S>,
     /// Who this server believes leads, and under which ballot.
     leader: Option<NodeId>,
     leader_ballot: Ballot,
@@ -75,24 +77,24 @@ pub struct Server {
     /// The last catch-up request: from which slot, and when.
     catch_up: Option<(u64, Time)>,
     /// Client commands held while in phase 1.
-    held: VecDeque<Command>,
+    held: VecDeque<Command<S>>,
     /// Messages to itself, handled before the current event ends.
-    inbox: VecDeque<(NodeId, Msg)>,
-    replies: Vec<(u64, Reply)>,
+    inbox: VecDeque<(NodeId, Msg<S>)>,
+    replies: Vec<(u64, Reply<S>)>,
     journal: Journal,
     elections: u64,
     /// Whether a batch timer is pending.
     batch_timer: bool,
 }
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Starts a server, recovering its acceptor and its last snapshot from disk.
     pub fn start(
         id: NodeId,
         config: Arc<Config>,
         servers: Arc<[NodeId]>,
-        ctx: NodeCtx<'_, '_>,
-    ) -> Server {
+        ctx: NodeCtx<'_, '_, S>,
+    ) -> Server<S> {
         let disk = ctx.disk();
         let promised = match disk.get(PROMISE) {
             Some(Record::Promise(b)) => *b,
@@ -102,7 +104,7 @@ impl Server {
             Some(Record::Snapshot(s)) => Some(s.clone()),
             _ => None,
         };
-        let accepted: Vec<(u64, Ballot, Value)> = disk
+        let accepted: Vec<(u64, Ballot, Value<S>)> = disk
             .range(ACCEPTED)
             .filter_map(|(slot, r)| match r {
                 Record::Accepted(b, v) => Some((slot, *b, v.clone())),
@@ -163,15 +165,15 @@ impl Server {
         &self.servers
     }
     /// The acceptor.
-    pub fn acceptor(&self) -> &Acceptor {
+    pub fn acceptor(&self) -> &Acceptor<S> {
         &self.acceptor
     }
     /// The learner and state machine.
-    pub fn replica(&self) -> &Replica {
+    pub fn replica(&self) -> &Replica<S> {
         &self.replica
     }
     /// The proposer.
-    pub fn proposer(&self) -> &Proposer {
+    pub fn proposer(&self) -> &Proposer<S> {
         &self.proposer
     }
     /// What the last event changed.
@@ -197,14 +199,14 @@ impl Server {
     // ---- events ------------------------------------------------------------------------------
 
     /// Handles a message.
-    pub fn on_message(&mut self, from: NodeId, msg: Msg, ctx: NodeCtx<'_, '_>) {
+    pub fn on_message(&mut self, from: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, S>) {
         self.journal.clear();
         self.handle(from, msg, ctx);
         self.drain(ctx);
     }
 
     /// Handles one of the server's timers.
-    pub fn on_timer(&mut self, timer: &Timer, ctx: NodeCtx<'_, '_>) {
+    pub fn on_timer(&mut self, timer: &Timer, ctx: NodeCtx<'_, '_, S>) {
         self.journal.clear();
         match timer {
             Timer::Election => self.on_election_timer(ctx),
@@ -218,13 +220,13 @@ impl Server {
         self.drain(ctx);
     }
 
-    fn drain(&mut self, ctx: NodeCtx<'_, '_>) {
+    fn drain(&mut self, ctx: NodeCtx<'_, '_, S>) {
         while let Some((from, msg)) = self.inbox.pop_front() {
             self.handle(from, msg, ctx);
         }
     }
 
-    fn handle(&mut self, from: NodeId, msg: Msg, ctx: NodeCtx<'_, '_>) {
+    fn handle(&mut self, from: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, S>) {
         match msg {
             Msg::Prepare { ballot, from_slot } => self.on_prepare(from, ballot, from_slot, ctx),
             Msg::Promise {
@@ -284,7 +286,7 @@ impl Server {
 
     // ---- plumbing ----------------------------------------------------------------------------
 
-    fn sync(&mut self, ctx: NodeCtx<'_, '_>) {
+    fn sync(&mut self, ctx: NodeCtx<'_, '_, S>) {
         if !self.config.has(Bug::ForgetPromise) {
             ctx.disk().sync();
         }
@@ -298,7 +300,7 @@ impl Server {
         self.servers.contains(&n)
     }
 
-    fn send(&mut self, to: NodeId, msg: Msg, ctx: NodeCtx<'_, '_>) {
+    fn send(&mut self, to: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, S>) {
         if to == self.id {
             self.inbox.push_back((to, msg));
         } else {
@@ -306,7 +308,7 @@ impl Server {
         }
     }
 
-    fn broadcast(&mut self, msg: &Msg, ctx: NodeCtx<'_, '_>) {
+    fn broadcast(&mut self, msg: &Msg<S>, ctx: NodeCtx<'_, '_, S>) {
         let servers = self.servers.clone();
         for &s in servers.iter() {
             self.send(s, msg.clone(), ctx);
@@ -315,6 +317,6 @@ impl Server {
 }
 
 /// A uniform draw from `range` on the node's own random stream.
-fn draw(range: sim_core::DurationRange, ctx: NodeCtx<'_, '_>) -> Duration {
+fn draw<S: StateMachine>(range: sim_core::DurationRange, ctx: NodeCtx<'_, '_, S>) -> Duration {
     ctx.rng().duration_between(range.min, range.max)
 }

@@ -1,16 +1,17 @@
 //! The proposer's side of a server: when to run phase 1, becoming leader, filling the window
 //! of slots in phase 2, and stepping down when a higher ballot shows up.
 
+use rsm::StateMachine;
 use super::{NodeCtx, Proposer, Server, draw};
 use crate::leader::{Leading, Proposal};
 use crate::node::Timer;
 use crate::proposer::Phase1;
 use crate::{Ballot, Bug, Msg, Value};
-use kv::{Reply, ReplyOutcome};
+use rsm::{Reply, ReplyOutcome};
 use sim_core::{Mark, NodeId};
 
-impl Server {
-    pub(super) fn on_election_timer(&mut self, ctx: NodeCtx<'_, '_>) {
+impl<S: StateMachine> Server<S> {
+    pub(super) fn on_election_timer(&mut self, ctx: NodeCtx<'_, '_, S>) {
         let now = ctx.local_time();
         let deadline = self.last_heard + self.timeout;
         if matches!(self.proposer, Proposer::Leading(_)) {
@@ -27,7 +28,7 @@ impl Server {
         ctx.set_timer(self.timeout, Timer::Election);
     }
 
-    pub(super) fn start_phase1(&mut self, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn start_phase1(&mut self, ctx: NodeCtx<'_, '_, S>) {
         let seen = self.seen.max(self.acceptor.promised());
         let unique = !self.config.has(Bug::NonUniqueBallots);
         let ballot = Ballot::next_for(seen, self.id.0, unique);
@@ -42,7 +43,7 @@ impl Server {
         self.broadcast(&Msg::Prepare { ballot, from_slot }, ctx);
     }
 
-    pub(super) fn become_leader(&mut self, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn become_leader(&mut self, ctx: NodeCtx<'_, '_, S>) {
         let Proposer::Preparing(p) = std::mem::replace(&mut self.proposer, Proposer::Follower)
         else {
             unreachable!("only a proposer in phase 1 becomes leader");
@@ -90,7 +91,7 @@ impl Server {
         slot
     }
 
-    fn propose(&mut self, slot: u64, value: Value, ctx: NodeCtx<'_, '_>) {
+    fn propose(&mut self, slot: u64, value: Value<S>, ctx: NodeCtx<'_, '_, S>) {
         let Proposer::Leading(l) = &mut self.proposer else {
             return;
         };
@@ -114,7 +115,7 @@ impl Server {
         );
     }
 
-    pub(super) fn fill_window(&mut self, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn fill_window(&mut self, ctx: NodeCtx<'_, '_, S>) {
         let (window, max) = (self.config.window, self.config.max_batch);
         let delay = self.config.batch_delay;
         let now = ctx.local_time();
@@ -136,7 +137,7 @@ impl Server {
         }
     }
 
-    pub(super) fn on_nack(&mut self, ballot: Ballot, promised: Ballot, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn on_nack(&mut self, ballot: Ballot, promised: Ballot, ctx: NodeCtx<'_, '_, S>) {
         self.see(promised);
         let mine = match &self.proposer {
             Proposer::Preparing(p) => p.ballot,
@@ -155,7 +156,7 @@ impl Server {
     }
 
     /// Steps down if this server proposes under a ballot lower than `ballot`.
-    pub(super) fn yield_to(&mut self, ballot: Ballot, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn yield_to(&mut self, ballot: Ballot, ctx: NodeCtx<'_, '_, S>) {
         let mine = match &self.proposer {
             Proposer::Preparing(p) => p.ballot,
             Proposer::Leading(l) => l.ballot,
@@ -167,7 +168,7 @@ impl Server {
         }
     }
 
-    fn step_down(&mut self, ctx: NodeCtx<'_, '_>) {
+    fn step_down(&mut self, ctx: NodeCtx<'_, '_, S>) {
         let old = std::mem::replace(&mut self.proposer, Proposer::Follower);
         if self.leader == Some(self.id) {
             self.leader = None;
@@ -189,7 +190,7 @@ impl Server {
         }
     }
 
-    pub(super) fn on_tick(&mut self, ctx: NodeCtx<'_, '_>) {
+    pub(super) fn on_tick(&mut self, ctx: NodeCtx<'_, '_, S>) {
         ctx.set_timer(self.config.heartbeat, Timer::Tick);
         let now = ctx.local_time();
         let resend = self.config.resend;

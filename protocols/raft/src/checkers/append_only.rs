@@ -1,6 +1,7 @@
 //! Leader Append-Only: a leader never overwrites or deletes entries in its log; it only
 //! appends new ones.
 
+use rsm::StateMachine;
 use super::{slot, touched_server};
 use crate::node::RaftNode;
 use crate::server::Role;
@@ -22,12 +23,12 @@ pub struct LeaderAppendOnly {
     seen: Vec<Seen>,
 }
 
-impl Checker<RaftNode> for LeaderAppendOnly {
+impl<S: StateMachine> Checker<RaftNode<S>> for LeaderAppendOnly {
     fn name(&self) -> &str {
         "Leader Append-Only"
     }
 
-    fn check(&mut self, view: &CheckView<'_, RaftNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, RaftNode<S>>) -> Result<(), String> {
         let Some((id, s)) = touched_server(view) else {
             return Ok(());
         };

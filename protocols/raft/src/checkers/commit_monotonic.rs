@@ -1,6 +1,7 @@
 //! A server's commit index never decreases while it runs (it is volatile, so a restart starts
 //! it again from the snapshot).
 
+use rsm::StateMachine;
 use super::{slot, touched_server};
 use crate::node::RaftNode;
 use sim_core::{CheckView, Checker};
@@ -11,12 +12,12 @@ pub struct CommitNeverDecreases {
     seen: Vec<(u32, u64)>,
 }
 
-impl Checker<RaftNode> for CommitNeverDecreases {
+impl<S: StateMachine> Checker<RaftNode<S>> for CommitNeverDecreases {
     fn name(&self) -> &str {
         "commit index never decreases"
     }
 
-    fn check(&mut self, view: &CheckView<'_, RaftNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, RaftNode<S>>) -> Result<(), String> {
         let Some((id, s)) = touched_server(view) else {
             return Ok(());
         };

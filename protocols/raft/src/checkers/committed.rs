@@ -1,6 +1,7 @@
 //! State Machine Safety and Leader Completeness, both judged against what the cluster has
 //! committed so far.
 
+use rsm::StateMachine;
 use super::{slot, touched_server};
 use crate::node::RaftNode;
 use crate::server::Role;
@@ -55,12 +56,12 @@ pub struct StateMachineSafety {
     committed: CommittedLog,
 }
 
-impl Checker<RaftNode> for StateMachineSafety {
+impl<S: StateMachine> Checker<RaftNode<S>> for StateMachineSafety {
     fn name(&self) -> &str {
         "State Machine Safety"
     }
 
-    fn check(&mut self, view: &CheckView<'_, RaftNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, RaftNode<S>>) -> Result<(), String> {
         let Some((id, s)) = touched_server(view) else {
             return Ok(());
         };
@@ -94,12 +95,12 @@ pub struct LeaderCompleteness {
     checked: BTreeSet<(u64, NodeId)>,
 }
 
-impl Checker<RaftNode> for LeaderCompleteness {
+impl<S: StateMachine> Checker<RaftNode<S>> for LeaderCompleteness {
     fn name(&self) -> &str {
         "Leader Completeness"
     }
 
-    fn check(&mut self, view: &CheckView<'_, RaftNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, RaftNode<S>>) -> Result<(), String> {
         let Some((id, s)) = touched_server(view) else {
             return Ok(());
         };

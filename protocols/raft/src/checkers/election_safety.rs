@@ -1,6 +1,7 @@
 //! Election Safety: at most one leader can be elected in a given term. The checker also keeps
 //! who led which term from when, which the metrics read back.
 
+use rsm::StateMachine;
 use super::touched_server;
 use crate::node::RaftNode;
 use crate::server::Role;
@@ -31,12 +32,12 @@ impl ElectionSafety {
     }
 }
 
-impl Checker<RaftNode> for ElectionSafety {
+impl<S: StateMachine> Checker<RaftNode<S>> for ElectionSafety {
     fn name(&self) -> &str {
         "Election Safety"
     }
 
-    fn check(&mut self, view: &CheckView<'_, RaftNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, RaftNode<S>>) -> Result<(), String> {
         let Some((id, s)) = touched_server(view) else {
             return Ok(());
         };

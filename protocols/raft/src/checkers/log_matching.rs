@@ -1,6 +1,7 @@
 //! Log Matching: if two logs contain an entry with the same index and term, the logs are
 //! identical in all entries up through that index.
 
+use rsm::StateMachine;
 use super::{slot, touched_server};
 use crate::node::RaftNode;
 use sim_core::{CheckView, Checker, NodeId};
@@ -21,12 +22,12 @@ pub struct LogMatching {
 /// older indices are covered by State Machine Safety once committed.
 const WINDOW: u64 = 50_000;
 
-impl Checker<RaftNode> for LogMatching {
+impl<S: StateMachine> Checker<RaftNode<S>> for LogMatching {
     fn name(&self) -> &str {
-        "Log Matching"
+        "Log<S> Matching"
     }
 
-    fn check(&mut self, view: &CheckView<'_, RaftNode>) -> Result<(), String> {
+    fn check(&mut self, view: &CheckView<'_, RaftNode<S>>) -> Result<(), String> {
         let Some((id, s)) = touched_server(view) else {
             return Ok(());
         };

@@ -16,11 +16,12 @@ pub use committed::{CommittedLog, LeaderCompleteness, StateMachineSafety};
 pub use election_safety::{Election, ElectionSafety};
 pub use log_matching::LogMatching;
 
+use rsm::StateMachine;
 use crate::node::RaftNode;
 use sim_core::{CheckView, NodeId, Simulation};
 
 /// Attaches every Raft invariant to a simulation.
-pub fn add_checkers(sim: &mut Simulation<RaftNode>) {
+pub fn add_checkers<S: StateMachine>(sim: &mut Simulation<RaftNode<S>>) {
     sim.add_checker(ElectionSafety::default());
     sim.add_checker(LeaderAppendOnly::default());
     sim.add_checker(LogMatching::default());
@@ -30,9 +31,9 @@ pub fn add_checkers(sim: &mut Simulation<RaftNode>) {
 }
 
 /// The server an event touched, if it touched a running server.
-pub(crate) fn touched_server<'a>(
-    view: &CheckView<'a, RaftNode>,
-) -> Option<(NodeId, &'a crate::server::Server)> {
+pub(crate) fn touched_server<'a, S: StateMachine>(
+    view: &CheckView<'a, RaftNode<S>>,
+) -> Option<(NodeId, &'a crate::server::Server<S>)> {
     let id = view.touched?;
     let server = view.nodes.get(id)?.server()?;
     Some((id, server))

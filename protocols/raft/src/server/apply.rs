@@ -6,13 +6,13 @@ use crate::log::Payload;
 use crate::node::RaftNode;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
-use kv::{Reply, ReplyOutcome};
+use rsm::{Reply, ReplyOutcome, StateMachine};
 use sim_core::{Ctx, Mark};
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Applies every committed entry not yet applied, in order; the leader answers the
     /// clients whose commands these were.
-    pub(crate) fn apply_committed(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn apply_committed(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         if self.applied < self.commit {
             ctx.mark(Mark::Committed { index: self.commit });
         }
@@ -42,7 +42,7 @@ impl Server {
     }
 
     /// Compacts the log once enough applied entries follow the last snapshot (thesis 5.1).
-    fn maybe_snapshot(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    fn maybe_snapshot(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         let threshold = self.config.snapshot_threshold;
         if threshold == 0 || self.applied < self.log.snapshot_index() + threshold {
             return;
@@ -56,7 +56,7 @@ impl Server {
             term,
             hash,
             members: self.members_at(index),
-            store: self.store.clone(),
+            store: self.store.snapshot(),
         };
         let disk = ctx.disk();
         disk.put(
@@ -74,7 +74,7 @@ impl Server {
 
     /// What a leader does when its commit index moves: reads waiting for the first entry of
     /// its term get their read index, and a leader that committed its own removal leaves.
-    pub(crate) fn on_commit_advanced(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn on_commit_advanced(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         if self.role != Role::Leader {
             return;
         }
@@ -99,6 +99,6 @@ impl Server {
     }
 }
 
-fn reply_msg(reply: Reply) -> crate::message::Msg {
+fn reply_msg<S: StateMachine>(reply: Reply<S>) -> crate::message::Msg<S> {
     crate::message::Msg::Reply(reply)
 }

@@ -1,22 +1,23 @@
 //! Client requests at a server: redirect when not leading, append a command, or take the read
 //! path.
 
+use rsm::StateMachine;
 use super::{Role, Server};
 use crate::config::{Bug, ReadMode};
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
 use crate::node::RaftNode;
-use kv::{Command, KvInput, KvOutput, Reply, ReplyOutcome, Request};
+use rsm::{Command, Reply, ReplyOutcome, Request};
 use sim_core::{Ctx, NodeId};
 use std::sync::Arc;
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Handles a client's request.
     pub(crate) fn on_request(
         &mut self,
         from: NodeId,
-        request: Request,
-        ctx: &mut Ctx<'_, RaftNode>,
+        request: Request<S>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         let command = request.command;
         if self.role != Role::Leader {
@@ -27,20 +28,21 @@ impl Server {
             ctx.send(from, Msg::Reply(reply));
             return;
         }
-        if let KvInput::Get { key } = &command.op {
-            if self.has(Bug::StaleRead) {
+        if command.is_read() {
+            if self.has(Bug::StaleRead)
+                && let Some(output) = self.store.query(&command.op)
+            {
                 // Served from memory: a deposed leader that does not know it yet answers
                 // with what it has.
-                let value = self.store.read(key);
                 let reply = Reply {
                     seq: command.seq,
-                    outcome: ReplyOutcome::Ok(KvOutput::Value(value)),
+                    outcome: ReplyOutcome::Ok(output),
                 };
                 ctx.send(from, Msg::Reply(reply));
                 return;
             }
             if self.config.read_mode == ReadMode::ReadIndex {
-                self.begin_read(from, command.seq, key.clone(), ctx);
+                self.begin_read(from, command.seq, command.op, ctx);
                 return;
             }
         }
@@ -58,13 +60,13 @@ impl Server {
     }
 }
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Appends a command at the leader on behalf of no client (a command typed into an
     /// inspector, or a test steering the cluster); nobody is answered when it applies.
     pub fn propose(
         &mut self,
-        command: Command,
-        ctx: &mut Ctx<'_, RaftNode>,
+        command: Command<S>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) -> Result<u64, String> {
         if self.role != Role::Leader {
             return Err(format!("{} is not the leader", self.id));

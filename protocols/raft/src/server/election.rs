@@ -1,15 +1,16 @@
 //! Leader election (the paper's section 5.2) with pre-votes (thesis 9.6) and CheckQuorum.
 
+use rsm::StateMachine;
 use super::{Role, Server};
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
 use crate::node::{RaftNode, Timer};
 use sim_core::{Ctx, Mark, NodeId};
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// The election timer fires on the server's clock; it starts an election only if the
     /// deadline (pushed back by every heartbeat) has really passed, and re-arms itself.
-    pub(crate) fn on_election_timer(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn on_election_timer(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         let now = ctx.local_time();
         if now >= self.election_deadline {
             if self.role != Role::Leader && self.is_voter() {
@@ -25,7 +26,7 @@ impl Server {
         ctx.set_timer(wait, Timer::Election);
     }
 
-    fn start_pre_vote(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    fn start_pre_vote(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         self.role = Role::PreCandidate;
         self.leader = None;
         self.votes.clear();
@@ -45,7 +46,7 @@ impl Server {
 
     /// Starts an election: a new term, a vote for itself (persisted before anyone hears of
     /// it), and a RequestVote to every other member.
-    pub(crate) fn start_election(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn start_election(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         self.term += 1;
         self.voted_for = Some(self.id);
         self.persist_term_and_vote(ctx);
@@ -75,7 +76,7 @@ impl Server {
         last_index: u64,
         last_term: u64,
         pre_vote: bool,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         let up_to_date = self.log.candidate_is_up_to_date(last_index, last_term);
         if pre_vote {
@@ -123,7 +124,7 @@ impl Server {
         term: u64,
         granted: bool,
         pre_vote: bool,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         if term > self.term && !(pre_vote && granted) {
             self.become_follower(term, None, ctx);
@@ -147,7 +148,7 @@ impl Server {
 
     /// Takes the lead: progress for every follower, a no-op entry of the new term (so that
     /// earlier entries commit with it), heartbeats at once.
-    pub(crate) fn become_leader(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn become_leader(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         self.role = Role::Leader;
         self.leader = Some(self.id);
         self.votes.clear();
@@ -181,7 +182,7 @@ impl Server {
 
     /// CheckQuorum: a leader that has not heard from a majority for an election timeout
     /// steps down, so a partitioned leader stops serving.
-    pub(crate) fn on_quorum_check(&mut self, term: u64, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn on_quorum_check(&mut self, term: u64, ctx: &mut Ctx<'_, RaftNode<S>>) {
         if self.role != Role::Leader || self.term != term {
             return;
         }

@@ -1,6 +1,7 @@
 //! The follower's side of replication: the consistency check, conflict truncation, durable
 //! append before answering, and installing a leader's snapshot.
 
+use rsm::{StateMachine, Store};
 use super::{Role, Server};
 use crate::config::Bug;
 use crate::log::{Entry, Payload};
@@ -10,9 +11,9 @@ use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use sim_core::{Ctx, DiskKey, Mark, NodeId};
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Notes that the leader of the current term is alive.
-    fn heard_from_leader(&mut self, leader: NodeId, term: u64, ctx: &mut Ctx<'_, RaftNode>) {
+    fn heard_from_leader(&mut self, leader: NodeId, term: u64, ctx: &mut Ctx<'_, RaftNode<S>>) {
         if term > self.term || self.role != Role::Follower || self.leader != Some(leader) {
             self.become_follower(term, Some(leader), ctx);
         }
@@ -28,10 +29,10 @@ impl Server {
         term: u64,
         prev_index: u64,
         prev_term: u64,
-        entries: Vec<Entry>,
+        entries: Vec<Entry<S>>,
         leader_commit: u64,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         if term < self.term {
             self.reply_append(from, false, 0, 0, None, round, ctx);
@@ -113,7 +114,7 @@ impl Server {
         conflict_index: u64,
         conflict_term: Option<u64>,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         ctx.send(
             to,
@@ -133,9 +134,9 @@ impl Server {
         &mut self,
         from: NodeId,
         term: u64,
-        snapshot: Snapshot,
+        snapshot: Snapshot<S>,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         if term < self.term {
             let msg = Msg::SnapshotReply {
@@ -172,7 +173,7 @@ impl Server {
                 );
             }
             self.configs = configs;
-            self.store = snapshot.store.clone();
+            self.store = Store::restore(&snapshot.store);
             self.commit = snapshot.index;
             self.applied = snapshot.index;
             ctx.mark(Mark::Snapshot {

@@ -6,6 +6,7 @@
 //! otherwise a change made by an older leader that never committed could be overridden while
 //! a new one commits on disjoint majorities.
 
+use rsm::StateMachine;
 use super::{Role, Server};
 use crate::log::{Entry, Payload};
 use crate::node::RaftNode;
@@ -22,12 +23,12 @@ pub enum Change {
     Remove(NodeId),
 }
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Proposes a change at the leader; says why when it cannot be made now.
     pub fn propose_change(
         &mut self,
         change: Change,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) -> Result<u64, String> {
         if self.role != Role::Leader {
             return Err(format!("{} is not the leader", self.id));
@@ -77,7 +78,7 @@ impl Server {
         &mut self,
         index: u64,
         members: Vec<NodeId>,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         ctx.annotate(format!(
             "{} configuration at {index}: {}",

@@ -15,7 +15,8 @@ use crate::log::Log;
 use crate::node::{RaftNode, Timer};
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
-use kv::KvStore;
+use kv::KvMap;
+use rsm::{StateMachine, Store};
 use sim_core::{Ctx, Duration, Mark, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -52,22 +53,22 @@ impl Role {
 
 /// One Raft server.
 #[derive(Clone, Debug)]
-pub struct Server {
+pub struct Server<S: StateMachine = KvMap> {
     pub(crate) id: NodeId,
     pub(crate) config: Arc<Config>,
     pub(crate) incarnation: u32,
     // Persistent state (mirrored on disk).
     pub(crate) term: u64,
     pub(crate) voted_for: Option<NodeId>,
-    pub(crate) log: Log,
+    pub(crate) log: Log<S>,
     // Volatile state.
     pub(crate) role: Role,
     pub(crate) leader: Option<NodeId>,
     pub(crate) commit: u64,
     pub(crate) applied: u64,
-    pub(crate) store: KvStore,
+    pub(crate) store: Store<S>,
     /// The latest snapshot, kept for followers that need it.
-    pub(crate) snapshot: Option<Box<Snapshot>>,
+    pub(crate) snapshot: Option<Box<Snapshot<S>>>,
     /// Configurations by the index of the entry that set them; the first is the one in force
     /// at the snapshot point (or the bootstrap configuration).
     pub(crate) configs: Vec<(u64, Vec<NodeId>)>,
@@ -81,7 +82,7 @@ pub struct Server {
     pub(crate) term_start: u64,
     /// Client replies owed once an index is applied: client node and operation number.
     pub(crate) owed: BTreeMap<u64, (NodeId, u64)>,
-    pub(crate) reads: Vec<PendingRead>,
+    pub(crate) reads: Vec<PendingRead<S>>,
     pub(crate) read_round: u64,
     pub(crate) round_wanted: bool,
     /// Peers heard from since the last CheckQuorum check.
@@ -90,7 +91,7 @@ pub struct Server {
     pub(crate) terms_led: u64,
 }
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// The server's current term.
     pub fn term(&self) -> u64 {
         self.term
@@ -112,7 +113,7 @@ impl Server {
     }
 
     /// Its log.
-    pub fn log(&self) -> &Log {
+    pub fn log(&self) -> &Log<S> {
         &self.log
     }
 
@@ -127,7 +128,7 @@ impl Server {
     }
 
     /// Its state machine.
-    pub fn store(&self) -> &KvStore {
+    pub fn store(&self) -> &Store<S> {
         &self.store
     }
 
@@ -188,7 +189,7 @@ impl Server {
     }
 
     /// Draws a fresh election timeout and sets the deadline from now (the server's clock).
-    pub(crate) fn reset_election_deadline(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn reset_election_deadline(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         let range = self.config.election_timeout;
         let d = ctx.rng().duration_between(range.min, range.max);
         self.election_deadline = ctx.local_time() + d;
@@ -196,7 +197,7 @@ impl Server {
 
     /// Whether a leader has been heard from within the shortest election timeout, in which
     /// case vote requests are ignored (thesis 4.2.3).
-    pub(crate) fn in_lease(&self, ctx: &Ctx<'_, RaftNode>) -> bool {
+    pub(crate) fn in_lease(&self, ctx: &Ctx<'_, RaftNode<S>>) -> bool {
         let min: Duration = self.config.election_timeout.min;
         self.leader.is_some()
             && self
@@ -210,7 +211,7 @@ impl Server {
         &mut self,
         term: u64,
         leader: Option<NodeId>,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         let was_leader = self.role == Role::Leader;
         if term > self.term {
@@ -235,7 +236,7 @@ impl Server {
     }
 
     /// Writes currentTerm and votedFor and syncs.
-    pub(crate) fn persist_term_and_vote(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn persist_term_and_vote(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         let term = self.term;
         let vote = self.voted_for;
         let forget_vote = self.has(Bug::ForgetVote);
@@ -262,7 +263,7 @@ impl Server {
     }
 
     /// Dispatches a timer.
-    pub(crate) fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, RaftNode<S>>) {
         match timer {
             Timer::Election => self.on_election_timer(ctx),
             Timer::Heartbeat { term } => self.on_heartbeat_timer(term, ctx),

@@ -5,42 +5,44 @@
 //! the leader was still the leader when the read arrived), waits until the state machine has
 //! applied up to the noted index, and then reads.
 
+use rsm::StateMachine;
 use super::Server;
 use crate::message::Msg;
 use crate::node::RaftNode;
-use kv::{KvOutput, Reply, ReplyOutcome};
+use kv::KvMap;
+use rsm::{Reply, ReplyOutcome};
 use sim_core::{Ctx, NodeId};
 
 /// A read waiting for its confirmation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PendingRead {
+pub struct PendingRead<S: StateMachine = KvMap> {
     /// The client node.
     pub client: NodeId,
     /// The client's operation number.
     pub seq: u64,
-    /// The key.
-    pub key: String,
+    /// The read.
+    pub op: S::Input,
     /// The commit index noted for the read; `None` until an entry of the leader's term commits.
     pub read_index: Option<u64>,
     /// The heartbeat round whose majority acknowledgement confirms leadership for this read.
     pub round: u64,
 }
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Queues a read and makes sure a heartbeat round will confirm it.
     pub(crate) fn begin_read(
         &mut self,
         client: NodeId,
         seq: u64,
-        key: String,
-        ctx: &mut Ctx<'_, RaftNode>,
+        op: S::Input,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         let read_index = (self.commit >= self.term_start).then_some(self.commit);
         let round = self.read_round + 1;
         self.reads.push(PendingRead {
             client,
             seq,
-            key,
+            op,
             read_index,
             round,
         });
@@ -52,7 +54,7 @@ impl Server {
     }
 
     /// Sends a new round of heartbeats that confirm leadership when a majority echoes them.
-    pub(crate) fn start_read_round(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn start_read_round(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         self.read_round += 1;
         self.round_wanted = false;
         let peers: Vec<NodeId> = self.progress.keys().copied().collect();
@@ -75,7 +77,7 @@ impl Server {
 
     /// Called when acknowledgements arrive: serves what is confirmed, and starts the next
     /// round for reads that arrived during the last one.
-    pub(crate) fn confirm_reads(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn confirm_reads(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         if self.reads.is_empty() {
             return;
         }
@@ -88,7 +90,7 @@ impl Server {
 
     /// Answers every read whose round is confirmed and whose index has been applied; returns
     /// the confirmed round (0 when no read waits, as nothing then needs it).
-    pub(crate) fn serve_reads(&mut self, ctx: &mut Ctx<'_, RaftNode>) -> u64 {
+    pub(crate) fn serve_reads(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) -> u64 {
         if self.reads.is_empty() {
             return 0;
         }
@@ -97,10 +99,11 @@ impl Server {
         let store = &self.store;
         self.reads.retain(|r| {
             let ready = r.round <= confirmed && r.read_index.is_some_and(|i| i <= applied);
-            if ready {
+            // Only reads are queued, so the machine answers every one of them.
+            if ready && let Some(output) = store.query(&r.op) {
                 let reply = Reply {
                     seq: r.seq,
-                    outcome: ReplyOutcome::Ok(KvOutput::Value(store.read(&r.key))),
+                    outcome: ReplyOutcome::Ok(output),
                 };
                 ctx.send(r.client, Msg::Reply(reply));
             }

@@ -5,12 +5,12 @@ use crate::config::Config;
 use crate::log::{Log, Payload};
 use crate::node::{RaftNode, Timer};
 use crate::persist::{self, Record};
-use kv::KvStore;
+use rsm::{StateMachine, Store};
 use sim_core::{Ctx, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Starts a server whose configuration, before any log entry changes it, is `bootstrap`.
     ///
     /// After a restart the server reads currentTerm, votedFor, its snapshot and its log back
@@ -20,8 +20,8 @@ impl Server {
         id: NodeId,
         config: Arc<Config>,
         bootstrap: &[NodeId],
-        ctx: &mut Ctx<'_, RaftNode>,
-    ) -> Server {
+        ctx: &mut Ctx<'_, RaftNode<S>>,
+    ) -> Server<S> {
         let disk = ctx.disk();
         let term = match disk.get(persist::TERM) {
             Some(Record::Term(t)) => *t,
@@ -36,11 +36,11 @@ impl Server {
             _ => None,
         };
         let mut log = Log::default();
-        let mut store = KvStore::new();
+        let mut store = Store::new();
         let mut configs = vec![(0, bootstrap.to_vec())];
         if let Some(s) = &snapshot {
             log.restore_snapshot_point(s.index, s.term, s.hash);
-            store = s.store.clone();
+            store = Store::restore(&s.store);
             configs = vec![(s.index, s.members.clone())];
         }
         for (index, record) in disk.range(persist::LOG) {

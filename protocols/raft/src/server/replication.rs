@@ -2,6 +2,7 @@
 //! per follower, fast backtracking of nextIndex, snapshots for followers that fell behind the
 //! log, and the commit rule of section 5.4.2.
 
+use rsm::StateMachine;
 use super::{Role, Server};
 use crate::config::Bug;
 use crate::log::{Entry, Payload};
@@ -38,9 +39,9 @@ impl Progress {
     }
 }
 
-impl Server {
+impl<S: StateMachine> Server<S> {
     /// Appends an entry to the leader's own log, durably, and returns its index.
-    pub(crate) fn append_local(&mut self, entry: Entry, ctx: &mut Ctx<'_, RaftNode>) -> u64 {
+    pub(crate) fn append_local(&mut self, entry: Entry<S>, ctx: &mut Ctx<'_, RaftNode<S>>) -> u64 {
         let config = match &entry.payload {
             Payload::Config(m) => Some(m.clone()),
             _ => None,
@@ -56,7 +57,7 @@ impl Server {
     }
 
     /// Sends whatever each follower is missing, as far as the pipeline allows.
-    pub(crate) fn broadcast_append(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn broadcast_append(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         let peers: Vec<NodeId> = self.progress.keys().copied().collect();
         for p in peers {
             self.fill_pipeline(p, ctx);
@@ -64,7 +65,7 @@ impl Server {
     }
 
     /// Sends AppendEntries to `peer` while it has entries to receive and room in its pipeline.
-    pub(crate) fn fill_pipeline(&mut self, peer: NodeId, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn fill_pipeline(&mut self, peer: NodeId, ctx: &mut Ctx<'_, RaftNode<S>>) {
         loop {
             let Some(pr) = self.progress.get(&peer) else {
                 return;
@@ -80,7 +81,7 @@ impl Server {
 
     /// Sends one AppendEntries (or the snapshot, if the follower needs compacted entries)
     /// from the follower's nextIndex. Returns false if it sent a snapshot.
-    pub(crate) fn send_append(&mut self, peer: NodeId, ctx: &mut Ctx<'_, RaftNode>) -> bool {
+    pub(crate) fn send_append(&mut self, peer: NodeId, ctx: &mut Ctx<'_, RaftNode<S>>) -> bool {
         let (term, commit, round) = (self.term, self.commit, self.read_round);
         let snapshot_index = self.log.snapshot_index();
         let Some(pr) = self.progress.get_mut(&peer) else {
@@ -123,7 +124,7 @@ impl Server {
     /// The heartbeat: every follower hears from the leader at least this often. A follower
     /// silent for two ticks is assumed to have lost what was in flight, and is resent from
     /// its last known match.
-    pub(crate) fn on_heartbeat_timer(&mut self, term: u64, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn on_heartbeat_timer(&mut self, term: u64, ctx: &mut Ctx<'_, RaftNode<S>>) {
         if self.role != Role::Leader || self.term != term {
             return;
         }
@@ -156,7 +157,7 @@ impl Server {
         conflict_index: u64,
         conflict_term: Option<u64>,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         if !self.note_reply(from, term, round, ctx) {
             return;
@@ -193,7 +194,7 @@ impl Server {
         term: u64,
         index: u64,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) {
         if !self.note_reply(from, term, round, ctx) {
             return;
@@ -216,7 +217,7 @@ impl Server {
         from: NodeId,
         term: u64,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode>,
+        ctx: &mut Ctx<'_, RaftNode<S>>,
     ) -> bool {
         if term > self.term {
             self.become_follower(term, None, ctx);
@@ -234,7 +235,7 @@ impl Server {
     }
 
     /// What follows an answer that moved a follower's progress: commit, reads, more entries.
-    fn after_reply(&mut self, from: NodeId, ctx: &mut Ctx<'_, RaftNode>) {
+    fn after_reply(&mut self, from: NodeId, ctx: &mut Ctx<'_, RaftNode<S>>) {
         // Only `from`'s match index changed, so the commit index can move only if it now
         // exceeds the commit index: the majority's value above it is otherwise unchanged.
         // (Half of the answers of a five-server cluster arrive after the commit.)
@@ -252,7 +253,7 @@ impl Server {
     /// The commit rule: the highest index stored on a majority is committed if its entry is
     /// of the leader's current term; entries before it commit with it (section 5.4.2). The
     /// `figure8-commit` bug drops the term condition.
-    pub(crate) fn advance_commit(&mut self, ctx: &mut Ctx<'_, RaftNode>) {
+    pub(crate) fn advance_commit(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
         if self.role != Role::Leader {
             return;
         }

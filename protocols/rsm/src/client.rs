@@ -1,9 +1,8 @@
 //! The simulated client: a sans-IO part that a protocol's node type embeds, so that clients
 //! share the cluster's network, faults and trace.
 
-use crate::{Command, Pacing, Reply, ReplyOutcome, Request, WorkloadConfig};
+use crate::{Command, Load, Pacing, Reply, ReplyOutcome, Request, StateMachine, Workload};
 use serde::Serialize;
-use sim_core::history::models::{KvInput, KvOutput};
 use sim_core::history::{Completion, OpHandle, ProcessId, Recorder};
 use sim_core::{Ctx, Duration, Node, NodeId, NodeView, RoleClass, Time, TimerId};
 use std::collections::VecDeque;
@@ -15,9 +14,9 @@ const MAX_BACKLOG: u64 = 100_000;
 
 /// What a client needs to know: its workload and the servers it may ask.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ClientConfig {
+pub struct ClientConfig<S: StateMachine> {
     /// The workload.
-    pub workload: WorkloadConfig,
+    pub workload: S::Workload,
     /// The servers, in the order the client tries them.
     pub servers: Vec<NodeId>,
 }
@@ -45,9 +44,9 @@ pub enum ClientTimer {
 
 /// The operation a client waits on.
 #[derive(Clone, Debug)]
-struct Pending {
+struct Pending<S: StateMachine> {
     seq: u64,
-    op: KvInput,
+    op: S::Input,
     invoked: Time,
     /// Sends so far that timed out.
     timeouts: u32,
@@ -57,7 +56,7 @@ struct Pending {
     timer: Option<TimerId>,
 }
 
-/// A simulated client of the key-value service.
+/// A simulated client of a replicated service.
 ///
 /// It has one operation open at a time (it is one process of the history). It sends the
 /// operation to the server it believes leads; on a redirect it follows the hint, or waits a
@@ -66,40 +65,42 @@ struct Pending {
 /// After `attempts` timeouts it gives up: the operation's outcome stays unknown in the history
 /// and the client continues as a new process.
 #[derive(Clone, Debug)]
-pub struct Client {
+pub struct Client<S: StateMachine> {
     id: u64,
-    config: Arc<ClientConfig>,
+    config: Arc<ClientConfig<S>>,
+    load: Load,
     seq: u64,
     generation: u64,
     target: usize,
-    pending: Option<Pending>,
+    pending: Option<Pending<S>>,
     backlog: u64,
-    queued: VecDeque<KvInput>,
+    queued: VecDeque<S::Input>,
     issued: u64,
     completed: u64,
     gave_up: u64,
     shed: u64,
     sends: u64,
-    recorder: Option<Recorder<KvInput, KvOutput>>,
+    recorder: Option<Recorder<S::Input, S::Output>>,
     latencies: Vec<u64>,
 }
 
-impl Client {
+impl<S: StateMachine> Client<S> {
     /// Starts a client; its first operation waits for the workload's `start`.
-    pub fn start<N>(id: NodeId, config: &ClientConfig, ctx: &mut Ctx<'_, N>) -> Client
+    pub fn start<N>(id: NodeId, config: &ClientConfig<S>, ctx: &mut Ctx<'_, N>) -> Client<S>
     where
         N: Node,
-        N::Message: From<Request>,
+        N::Message: From<Request<S>>,
         N::Timer: From<ClientTimer>,
     {
-        let w = &config.workload;
-        let first = match w.pacing {
+        let load = config.workload.load();
+        let first = match load.pacing {
             Pacing::Closed { .. } => ClientTimer::Next,
             Pacing::Rate { .. } => ClientTimer::Arrival,
         };
         let mut client = Client {
             id: u64::from(id.0),
             config: Arc::new(config.clone()),
+            load,
             seq: 0,
             generation: 0,
             target: 0,
@@ -111,25 +112,25 @@ impl Client {
             gave_up: 0,
             shed: 0,
             sends: 0,
-            recorder: w.record.then(Recorder::new),
+            recorder: load.record.then(Recorder::new),
             latencies: Vec::new(),
         };
         if !client.config.servers.is_empty() {
             client.target = ctx.rng().index(client.config.servers.len());
         }
         let delay = match first {
-            ClientTimer::Arrival => w.start + client.interarrival(ctx),
-            _ => w.start,
+            ClientTimer::Arrival => load.start + client.interarrival(ctx),
+            _ => load.start,
         };
         ctx.set_timer(delay, first.into());
         client
     }
 
     /// Queues an operation typed by a person; it goes ahead of the workload's own.
-    pub fn submit<N>(&mut self, op: KvInput, ctx: &mut Ctx<'_, N>)
+    pub fn submit<N>(&mut self, op: S::Input, ctx: &mut Ctx<'_, N>)
     where
         N: Node,
-        N::Message: From<Request>,
+        N::Message: From<Request<S>>,
         N::Timer: From<ClientTimer>,
     {
         self.queued.push_back(op);
@@ -142,7 +143,7 @@ impl Client {
     pub fn on_timer<N>(&mut self, timer: ClientTimer, ctx: &mut Ctx<'_, N>)
     where
         N: Node,
-        N::Message: From<Request>,
+        N::Message: From<Request<S>>,
         N::Timer: From<ClientTimer>,
     {
         match timer {
@@ -175,7 +176,7 @@ impl Client {
                 }
                 p.timer = None;
                 p.timeouts += 1;
-                if p.timeouts >= self.config.workload.attempts {
+                if p.timeouts >= self.load.attempts {
                     self.give_up(ctx.now());
                     self.after_completion(ctx);
                 } else {
@@ -192,10 +193,10 @@ impl Client {
     }
 
     /// Handles a server's reply.
-    pub fn on_reply<N>(&mut self, from: NodeId, reply: Reply, ctx: &mut Ctx<'_, N>)
+    pub fn on_reply<N>(&mut self, from: NodeId, reply: Reply<S>, ctx: &mut Ctx<'_, N>)
     where
         N: Node,
-        N::Message: From<Request>,
+        N::Message: From<Request<S>>,
         N::Timer: From<ClientTimer>,
     {
         let Some(p) = self.pending.as_ref() else {
@@ -240,7 +241,7 @@ impl Client {
 
     /// The recorded operations so far (none if recording is off); open operations appear as
     /// operations of unknown outcome.
-    pub fn recorder(&self) -> Option<&Recorder<KvInput, KvOutput>> {
+    pub fn recorder(&self) -> Option<&Recorder<S::Input, S::Output>> {
         self.recorder.as_ref()
     }
 
@@ -260,7 +261,7 @@ impl Client {
     }
 
     /// The operation waiting for an answer, if any.
-    pub fn pending(&self) -> Option<&KvInput> {
+    pub fn pending(&self) -> Option<&S::Input> {
         self.pending.as_ref().map(|p| &p.op)
     }
 
@@ -272,7 +273,7 @@ impl Client {
             .get(self.target)
             .map_or("-".to_string(), |s| s.to_string());
         let pending = self.pending.as_ref().map_or("-".to_string(), |p| {
-            Command {
+            Command::<S> {
                 client: self.id,
                 seq: p.seq,
                 op: p.op.clone(),
@@ -293,7 +294,7 @@ impl Client {
     }
 
     fn exhausted(&self) -> bool {
-        let limit = self.config.workload.ops_per_client;
+        let limit = self.load.ops_per_client;
         limit != 0 && self.issued >= limit && self.queued.is_empty()
     }
 
@@ -302,7 +303,7 @@ impl Client {
     }
 
     fn interarrival<N: Node>(&self, ctx: &mut Ctx<'_, N>) -> Duration {
-        let Pacing::Rate { per_second } = self.config.workload.pacing else {
+        let Pacing::Rate { per_second } = self.load.pacing else {
             return Duration::ZERO;
         };
         let u = ctx.rng().open_unit_f64();
@@ -311,7 +312,7 @@ impl Client {
     }
 
     fn backoff(&self) -> Duration {
-        Duration(self.config.workload.timeout.0 / 10).max(Duration::from_millis(1))
+        Duration(self.load.timeout.0 / 10).max(Duration::from_millis(1))
     }
 
     fn rotate(&mut self) {
@@ -322,7 +323,7 @@ impl Client {
     fn issue<N>(&mut self, ctx: &mut Ctx<'_, N>)
     where
         N: Node,
-        N::Message: From<Request>,
+        N::Message: From<Request<S>>,
         N::Timer: From<ClientTimer>,
     {
         debug_assert!(self.pending.is_none());
@@ -332,7 +333,7 @@ impl Client {
                 if self.exhausted() {
                     return;
                 }
-                if let Pacing::Rate { .. } = self.config.workload.pacing {
+                if let Pacing::Rate { .. } = self.load.pacing {
                     if self.backlog == 0 {
                         return;
                     }
@@ -365,7 +366,7 @@ impl Client {
     fn send<N>(&mut self, ctx: &mut Ctx<'_, N>)
     where
         N: Node,
-        N::Message: From<Request>,
+        N::Message: From<Request<S>>,
         N::Timer: From<ClientTimer>,
     {
         let Some(&to) = self.config.servers.get(self.target) else {
@@ -376,7 +377,7 @@ impl Client {
         };
         p.sends += 1;
         self.sends += 1;
-        let command = Command {
+        let command = Command::<S> {
             client: self.id,
             seq: p.seq,
             op: p.op.clone(),
@@ -386,10 +387,10 @@ impl Client {
             seq: p.seq,
             attempt: p.sends,
         };
-        p.timer = Some(ctx.set_timer(self.config.workload.timeout, timer.into()));
+        p.timer = Some(ctx.set_timer(self.load.timeout, timer.into()));
     }
 
-    fn complete(&mut self, output: KvOutput, now: Time) {
+    fn complete(&mut self, output: S::Output, now: Time) {
         let Some(p) = self.pending.take() else {
             return;
         };
@@ -418,14 +419,14 @@ impl Client {
     fn after_completion<N>(&mut self, ctx: &mut Ctx<'_, N>)
     where
         N: Node,
-        N::Message: From<Request>,
+        N::Message: From<Request<S>>,
         N::Timer: From<ClientTimer>,
     {
         if !self.queued.is_empty() {
             self.issue(ctx);
             return;
         }
-        match self.config.workload.pacing {
+        match self.load.pacing {
             Pacing::Closed { think } if think > Duration::ZERO => {
                 ctx.set_timer(think, ClientTimer::Next.into());
             }

@@ -1,19 +1,18 @@
 //! The clients' records turned into one history for the checker, and the latency figures a
 //! run reports.
 
-use crate::Client;
+use crate::{Client, StateMachine};
 use serde::Serialize;
-use sim_core::history::models::{KvInput, KvModel, KvOutput};
-use sim_core::history::{Budget, Completion, History, HistoryError, Report, check};
+use sim_core::history::{Budget, Completion, History, HistoryError, Model, Report, check};
 
 /// Joins the operations every client recorded into one history, ordered by invocation time
 /// (then process), as the checker and the EDN writer expect.
 ///
 /// Operations still open become operations of unknown outcome: the run ended before their
 /// clients learnt what happened to them.
-pub fn collect_history<'a>(
-    clients: impl IntoIterator<Item = &'a Client>,
-) -> Result<History<KvInput, KvOutput>, HistoryError> {
+pub fn collect_history<'a, S: StateMachine>(
+    clients: impl IntoIterator<Item = &'a Client<S>>,
+) -> Result<History<S::Input, S::Output>, HistoryError> {
     let mut ops = Vec::new();
     for client in clients {
         if let Some(r) = client.recorder() {
@@ -38,7 +37,9 @@ pub fn collect_history<'a>(
 /// the first completion to the last), in milliseconds: after a leader crash, how long the
 /// service took to recover, defined the same way for every protocol. `None` if a client did
 /// not record its operations or fewer than two completed.
-pub fn longest_silence_ms<'a>(clients: impl IntoIterator<Item = &'a Client>) -> Option<f64> {
+pub fn longest_silence_ms<'a, S: StateMachine>(
+    clients: impl IntoIterator<Item = &'a Client<S>>,
+) -> Option<f64> {
     let mut done: Vec<u64> = Vec::new();
     for c in clients {
         let h = c.recorder()?.clone().finish();
@@ -52,9 +53,13 @@ pub fn longest_silence_ms<'a>(clients: impl IntoIterator<Item = &'a Client>) -> 
     Some(gap as f64 / 1e6)
 }
 
-/// Checks a key-value history for linearizability within `budget`.
-pub fn check_linearizable(history: &History<KvInput, KvOutput>, budget: &Budget) -> Report<String> {
-    check(&KvModel, history, budget)
+/// Checks a history of the machine's operations for linearizability against its model,
+/// within `budget`.
+pub fn check_linearizable<S: StateMachine>(
+    history: &History<S::Input, S::Output>,
+    budget: &Budget,
+) -> Report<<S::Model as Model>::Key> {
+    check(&S::model(), history, budget)
 }
 
 /// What the clients saw of the service: how many operations, and how long they took.
@@ -76,7 +81,9 @@ pub struct ClientMetrics {
 
 impl ClientMetrics {
     /// Gathers the figures of all clients.
-    pub fn gather<'a>(clients: impl IntoIterator<Item = &'a Client>) -> ClientMetrics {
+    pub fn gather<'a, S: StateMachine>(
+        clients: impl IntoIterator<Item = &'a Client<S>>,
+    ) -> ClientMetrics {
         let mut m = ClientMetrics::default();
         let mut all = Vec::new();
         for c in clients {

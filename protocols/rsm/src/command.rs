@@ -1,75 +1,73 @@
-//! What clients and servers say to each other.
+//! What clients and servers say to each other, for any state machine.
 
+use crate::StateMachine;
 use serde::{Deserialize, Serialize};
 use sim_core::NodeId;
-use sim_core::history::models::{KvInput, KvOutput};
 use std::fmt;
 
 /// One client operation as it travels to the servers and into their logs.
 ///
 /// `(client, seq)` names the operation: a retry carries the same pair, which is how the
-/// [`KvStore`](crate::KvStore) applies it once however many copies reach the log.
+/// [`Store`](crate::Store) applies it once however many copies reach the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Command {
+#[serde(bound = "")]
+pub struct Command<S: StateMachine> {
     /// The client's session id (its node id).
     pub client: u64,
     /// The client's operation number, from 1, increasing by one per new operation.
     pub seq: u64,
     /// What to do.
-    pub op: KvInput,
+    pub op: S::Input,
 }
 
-impl Command {
-    /// Bytes on the wire and on disk: the strings plus a fixed header, so that bandwidth and
-    /// bytes-per-command figures grow with the values a workload writes.
+impl<S: StateMachine> Command<S> {
+    /// Bytes on the wire and on disk: the operation plus a fixed header, so that bandwidth
+    /// and bytes-per-command figures grow with what a workload writes.
+    #[inline]
     pub fn size(&self) -> u64 {
-        let payload = match &self.op {
-            KvInput::Get { key } => key.len(),
-            KvInput::Put { key, value } | KvInput::Append { key, value } => key.len() + value.len(),
-        };
-        24 + payload as u64
+        24 + S::input_bytes(&self.op)
     }
 
     /// Whether the command only reads, and so may be served without a log entry by a
     /// protocol that can confirm its leadership.
+    #[inline]
     pub fn is_read(&self) -> bool {
-        matches!(self.op, KvInput::Get { .. })
+        S::is_read(&self.op)
     }
 }
 
-impl fmt::Display for Command {
+impl<S: StateMachine> fmt::Display for Command<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "c{}#{} ", self.client, self.seq)?;
-        match &self.op {
-            KvInput::Get { key } => write!(f, "get {key}"),
-            KvInput::Put { key, value } => write!(f, "put {key}={value}"),
-            KvInput::Append { key, value } => write!(f, "append {key}+={value}"),
-        }
+        S::describe(&self.op, f)
     }
 }
 
 /// A client's request to a server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Request {
+#[serde(bound = "")]
+pub struct Request<S: StateMachine> {
     /// The operation.
-    pub command: Command,
+    pub command: Command<S>,
 }
 
 /// A server's answer to a [`Request`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reply {
+#[serde(bound = "")]
+pub struct Reply<S: StateMachine> {
     /// The operation number this answers; a client ignores answers to operations it no longer
     /// waits for.
     pub seq: u64,
     /// What happened.
-    pub outcome: ReplyOutcome,
+    pub outcome: ReplyOutcome<S>,
 }
 
 /// How a server answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ReplyOutcome {
+#[serde(bound = "")]
+pub enum ReplyOutcome<S: StateMachine> {
     /// The operation took effect (or, for a read, was served linearizably) with this result.
-    Ok(KvOutput),
+    Ok(S::Output),
     /// This server cannot serve the operation; `hint` is who it believes leads, if anyone.
     NotLeader {
         /// The believed leader.
@@ -77,12 +75,13 @@ pub enum ReplyOutcome {
     },
 }
 
-impl Reply {
+impl<S: StateMachine> Reply<S> {
     /// Bytes on the wire.
+    #[inline]
     pub fn size(&self) -> u64 {
         match &self.outcome {
-            ReplyOutcome::Ok(KvOutput::Value(v)) => 24 + v.len() as u64,
-            _ => 24,
+            ReplyOutcome::Ok(out) => 24 + S::output_bytes(out),
+            ReplyOutcome::NotLeader { .. } => 24,
         }
     }
 }

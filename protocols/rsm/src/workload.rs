@@ -1,0 +1,102 @@
+//! What drives the simulated clients: when they ask (the [`Load`], the same for every
+//! machine) and what they ask for (the machine's [`Workload`]).
+
+use crate::StateMachine;
+use serde::{Deserialize, Serialize};
+use sim_core::time_text::human;
+use sim_core::{Duration, SimRng};
+use std::fmt;
+
+/// A state machine's client workload: how many clients, their pacing and patience, and the
+/// operations they draw.
+pub trait Workload: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
+    /// The machine whose operations are drawn. Naming it here lets a cluster builder infer
+    /// the machine from the workload it is given.
+    type Machine: StateMachine<Workload = Self>;
+
+    /// The clients' pacing, patience and number.
+    fn load(&self) -> Load;
+
+    /// Checks what serde cannot; errors name the scenario field (`workload.<name>`). A
+    /// workload with fields of its own checks them and then [`Load::validate`].
+    fn validate(&self) -> Result<(), String> {
+        self.load().validate()
+    }
+
+    /// Draws `client`'s operation number `seq` (from 1). Draws come from the workload stream
+    /// in client order, so the same seed asks the same things.
+    fn draw(
+        &self,
+        client: u64,
+        seq: u64,
+        rng: &mut SimRng,
+    ) -> <Self::Machine as StateMachine>::Input;
+}
+
+/// The part of a workload every machine shares: who asks, how often, and how patiently.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Load {
+    /// How many client nodes (they follow the servers in id order).
+    pub clients: u32,
+    /// When each client issues its next operation.
+    pub pacing: Pacing,
+    /// How long a client waits for an answer before it retries at another server.
+    pub timeout: Duration,
+    /// How many times an operation is sent before the client gives up on it (its outcome is
+    /// then unknown to the history) and moves on.
+    pub attempts: u32,
+    /// The most operations each client issues; 0 for no limit.
+    pub ops_per_client: u64,
+    /// When clients begin, so the cluster can elect a leader first.
+    pub start: Duration,
+    /// Whether to record every operation for the linearizability check.
+    pub record: bool,
+}
+
+impl Load {
+    /// Checks what serde cannot; errors name the scenario field (`workload.<name>`).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.attempts == 0 {
+            return Err("workload.attempts is 0; expected at least 1 (the first try)".into());
+        }
+        if self.timeout == Duration::ZERO {
+            return Err(
+                "workload.timeout is 0; expected a positive duration such as \"500ms\"".into(),
+            );
+        }
+        if let Pacing::Rate { per_second } = self.pacing
+            && !(per_second.is_finite() && per_second > 0.0)
+        {
+            return Err(format!(
+                "workload.pacing.per_second is {per_second}; expected a positive rate"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How a client paces its operations. A client has one operation open at a time (a history
+/// process is sequential), so an open-loop arrival that finds it busy waits its turn.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Pacing {
+    /// The next operation follows the previous answer after a pause.
+    Closed {
+        /// The pause.
+        #[serde(with = "human", default)]
+        think: Duration,
+    },
+    /// Operations arrive as a Poisson process.
+    Rate {
+        /// Mean arrivals per virtual second, per client.
+        per_second: f64,
+    },
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing::Closed {
+            think: Duration::from_millis(10),
+        }
+    }
+}
