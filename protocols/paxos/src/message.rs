@@ -111,9 +111,9 @@ impl<S: StateMachine> sim_core::Message for Msg<S> {
             Msg::Heartbeat { .. } => "Heartbeat",
             Msg::CatchUp { .. } => "CatchUp",
             Msg::Chosen { .. } => "Chosen",
-            Msg::Snapshot(_) => "Snapshot<S>",
-            Msg::Request(_) => "Request<S>",
-            Msg::Reply(_) => "Reply<S>",
+            Msg::Snapshot(_) => "Snapshot",
+            Msg::Request(_) => "Request",
+            Msg::Reply(_) => "Reply",
         }
     }
 

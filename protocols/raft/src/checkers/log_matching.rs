@@ -24,7 +24,7 @@ const WINDOW: u64 = 50_000;
 
 impl<S: StateMachine> Checker<RaftNode<S>> for LogMatching {
     fn name(&self) -> &str {
-        "Log<S> Matching"
+        "Log Matching"
     }
 
     fn check(&mut self, view: &CheckView<'_, RaftNode<S>>) -> Result<(), String> {
