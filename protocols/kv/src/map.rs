@@ -3,8 +3,8 @@
 use crate::WorkloadConfig;
 use rsm::{Digest, StateMachine};
 use serde::{Deserialize, Serialize};
-use sim_core::history::models::{KvInput, KvModel, KvOutput};
 use sim_core::Table;
+use sim_core::history::models::{KvInput, KvModel, KvOutput};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -113,7 +113,11 @@ impl StateMachine for KvMap {
                 digest.bytes(key.as_bytes());
             }
             KvInput::Put { key, value } | KvInput::Append { key, value } => {
-                digest.word(if matches!(op, KvInput::Put { .. }) { 1 } else { 2 });
+                digest.word(if matches!(op, KvInput::Put { .. }) {
+                    1
+                } else {
+                    2
+                });
                 digest.bytes(key.as_bytes());
                 digest.bytes(value.as_bytes());
             }

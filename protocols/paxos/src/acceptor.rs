@@ -3,10 +3,10 @@
 //! Pure state; the node persists what [`Acceptor::prepare`] and [`Acceptor::accept`] change
 //! and syncs it before it answers.
 
-use kv::KvMap;
-use rsm::StateMachine;
 use crate::message::AcceptedEntry;
 use crate::{Ballot, Value};
+use kv::KvMap;
+use rsm::StateMachine;
 use std::collections::BTreeMap;
 
 /// How an acceptor answered an accept.

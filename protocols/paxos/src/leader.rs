@@ -1,9 +1,9 @@
 //! The distinguished proposer's state: phase 1 done once, phase 2 for a window of slots.
 
-use kv::KvMap;
-use rsm::StateMachine;
 use crate::{Ballot, Value};
+use kv::KvMap;
 use rsm::Command;
+use rsm::StateMachine;
 use sim_core::{Duration, NodeId, Time};
 use std::collections::{BTreeMap, VecDeque};
 

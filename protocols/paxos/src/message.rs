@@ -1,9 +1,9 @@
 //! What servers and clients say to each other.
 
-use kv::KvMap;
-use rsm::StateMachine;
 use crate::replica::Snapshot;
 use crate::{Ballot, Value};
+use kv::KvMap;
+use rsm::StateMachine;
 use rsm::{Reply, Request};
 use serde::Serialize;
 use std::sync::Arc;

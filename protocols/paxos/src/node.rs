@@ -1,10 +1,10 @@
 //! The node type the simulator runs: a server or a client of the replicated service.
 
-use kv::KvMap;
-use rsm::StateMachine;
 use crate::replica::Snapshot;
 use crate::server::Server;
 use crate::{Ballot, Config, Msg, Value};
+use kv::KvMap;
+use rsm::StateMachine;
 use rsm::{Client, ClientConfig, ClientTimer};
 use serde::Serialize;
 use sim_core::{Ctx, Node, NodeId, NodeView};

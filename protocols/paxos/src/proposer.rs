@@ -1,9 +1,9 @@
 //! Phase 1 from the proposer's side: gathering promises and deciding what to propose.
 
-use kv::KvMap;
-use rsm::StateMachine;
 use crate::message::AcceptedEntry;
 use crate::{Ballot, Value};
+use kv::KvMap;
+use rsm::StateMachine;
 use sim_core::NodeId;
 use std::collections::BTreeMap;
 
@@ -69,7 +69,12 @@ impl<S: StateMachine> Phase1<S> {
 
     /// Counts `from`'s promise (once per acceptor) and merges what it accepted. Returns true
     /// when this promise completes the quorum.
-    pub fn promise(&mut self, from: NodeId, accepted: Vec<AcceptedEntry<S>>, compacted: u64) -> bool {
+    pub fn promise(
+        &mut self,
+        from: NodeId,
+        accepted: Vec<AcceptedEntry<S>>,
+        compacted: u64,
+    ) -> bool {
         if self.promised.contains(&from) {
             return false;
         }

@@ -1,7 +1,7 @@
 //! The generic picture of a server for inspectors and the front end.
 
-use rsm::StateMachine;
 use crate::server::{Proposer, Server};
+use rsm::StateMachine;
 use sim_core::{NodeView, RoleClass, Table};
 
 /// How many of the most recent slots the slots table shows.

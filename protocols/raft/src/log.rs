@@ -107,7 +107,9 @@ impl Digest for CommandDigest {
 
     #[inline]
     fn bytes(&mut self, bytes: &[u8]) {
-        let h = self.h.unwrap_or_else(|| fold(fold(0, self.term, 0), self.client, self.seq));
+        let h = self
+            .h
+            .unwrap_or_else(|| fold(fold(0, self.term, 0), self.client, self.seq));
         self.h = Some(fold_bytes(h, bytes));
     }
 }
@@ -124,8 +126,7 @@ fn digest<S: StateMachine>(entry: &Entry<S>) -> u64 {
                 h: None,
             };
             S::digest(&c.op, &mut d);
-            d.h
-                .unwrap_or_else(|| fold(fold(0, entry.term, 0), c.client, c.seq))
+            d.h.unwrap_or_else(|| fold(fold(0, entry.term, 0), c.client, c.seq))
         }
         Payload::Config(members) => {
             let h = fold(0, entry.term, 4);

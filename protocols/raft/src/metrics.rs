@@ -52,7 +52,10 @@ pub fn elections<S: StateMachine>(sim: &Simulation<RaftNode<S>>) -> Vec<Election
 }
 
 /// How long after `crash` the next leader was elected, if one was.
-pub fn election_time_after<S: StateMachine>(sim: &Simulation<RaftNode<S>>, crash: Time) -> Option<Duration> {
+pub fn election_time_after<S: StateMachine>(
+    sim: &Simulation<RaftNode<S>>,
+    crash: Time,
+) -> Option<Duration> {
     elections(sim)
         .into_iter()
         .filter(|e| e.at >= crash)

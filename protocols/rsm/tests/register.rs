@@ -8,7 +8,7 @@ use cas::{Cas, Lenient, RegisterWorkload};
 use sim_core::history::models::{RegisterInput, RegisterOp, RegisterOutput};
 use sim_core::history::{Budget, Completion, History, Verdict};
 use sim_core::{
-    Duration, Fault, Latency, LinkModel, Node, NetworkConfig, NodeId, Outcome, PartitionSpec,
+    Duration, Fault, Latency, LinkModel, NetworkConfig, Node, NodeId, Outcome, PartitionSpec,
     SimConfig, Simulation, Time,
 };
 
@@ -42,7 +42,10 @@ fn workload<const STRICT: bool>() -> RegisterWorkload<STRICT> {
 
 /// Runs to `t`, failing the test with the checker's report on a violation.
 fn run_ok<N: Node>(sim: &mut Simulation<N>, t: u64) {
-    match sim.run_until(ms(t)).expect("the run stays within its limits") {
+    match sim
+        .run_until(ms(t))
+        .expect("the run stays within its limits")
+    {
         Outcome::Reached => {}
         Outcome::Violated(v) => panic!(
             "seed {}: {} violated: {}",
@@ -71,7 +74,8 @@ fn nemesis<N: Node>(sim: &mut Simulation<N>, leader: impl Fn(&Simulation<N>) -> 
         .filter(|&n| n != leader_now)
         .collect();
     let spec = PartitionSpec::Groups(vec![vec![leader_now], rest]);
-    sim.apply_now(Fault::Partition { spec }).expect("a valid partition");
+    sim.apply_now(Fault::Partition { spec })
+        .expect("a valid partition");
     run_ok(sim, 6_000);
     sim.apply_now(Fault::HealAll).expect("heal");
     run_ok(sim, 9_000);
@@ -136,7 +140,10 @@ fn multi_paxos_replicates_registers_through_crashes_partitions_and_snapshots() {
         .filter_map(|i| sim.node(NodeId(i))?.server())
         .filter(|s| s.replica().snapshot().is_some())
         .count();
-    assert_eq!(snapshotted, SERVERS as usize, "every server took a snapshot");
+    assert_eq!(
+        snapshotted, SERVERS as usize,
+        "every server took a snapshot"
+    );
     let history = paxos::history(&sim).expect("a well-formed history");
     let report = paxos::check_history(&sim, &Budget::default()).expect("a history");
     assert_served(&history, report.verdict);

@@ -1,8 +1,8 @@
 //! At most one value is chosen per slot.
 
-use rsm::StateMachine;
 use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::{Ballot, PaxosNode};
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker, NodeId};
 use std::collections::BTreeMap;
 

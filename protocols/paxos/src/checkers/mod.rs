@@ -30,7 +30,9 @@ pub fn add_checkers<S: StateMachine>(sim: &mut Simulation<PaxosNode<S>>) {
 }
 
 /// The server the event touched, if it is a running server.
-fn touched_server<'a, S: StateMachine>(view: &CheckView<'a, PaxosNode<S>>) -> Option<&'a Server<S>> {
+fn touched_server<'a, S: StateMachine>(
+    view: &CheckView<'a, PaxosNode<S>>,
+) -> Option<&'a Server<S>> {
     view.touched
         .and_then(|id| view.nodes.get(id))
         .and_then(PaxosNode::server)

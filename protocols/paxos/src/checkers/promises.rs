@@ -1,8 +1,8 @@
 //! An acceptor's promise only grows, across restarts too.
 
-use rsm::StateMachine;
 use super::touched_server;
 use crate::{Ballot, PaxosNode};
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker};
 
 /// Promises never decrease: an acceptor that promised ballot `b` never again holds a lower

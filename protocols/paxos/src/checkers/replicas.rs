@@ -1,8 +1,8 @@
 //! Every replica applies the same command at each slot.
 
-use rsm::StateMachine;
 use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::PaxosNode;
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker, NodeId};
 use std::collections::BTreeMap;
 

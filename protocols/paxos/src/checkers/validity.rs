@@ -1,8 +1,8 @@
 //! A chosen value was proposed.
 
-use rsm::StateMachine;
 use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::PaxosNode;
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker};
 use std::collections::BTreeMap;
 

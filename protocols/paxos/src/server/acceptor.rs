@@ -1,11 +1,11 @@
 //! The acceptor's side of a server: promises and accepts, written to disk before they are
 //! answered, since a promise forgotten across a crash breaks safety.
 
-use rsm::StateMachine;
 use super::{ACCEPTED, NodeCtx, PROMISE, Server};
 use crate::acceptor::AcceptOutcome;
 use crate::node::Record;
 use crate::{Ballot, Msg, Value};
+use rsm::StateMachine;
 use sim_core::{DiskKey, NodeId};
 
 impl<S: StateMachine> Server<S> {

@@ -1,9 +1,9 @@
 //! The client-facing side of a server: queueing requests while leading, answering retries of
 //! applied commands, and redirecting clients when not leading.
 
-use rsm::StateMachine;
 use super::{MAX_QUEUED, NodeCtx, Proposer, Server};
 use crate::Msg;
+use rsm::StateMachine;
 use rsm::{Reply, ReplyOutcome, Request};
 use sim_core::NodeId;
 

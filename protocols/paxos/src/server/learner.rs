@@ -1,16 +1,21 @@
 //! The learner's side of a server: learning chosen values from commits, catch-up answers and
 //! snapshots, applying them in slot order, and snapshotting when due.
 
-use rsm::StateMachine;
 use super::{ACCEPTED, NodeCtx, Proposer, SCAN_LIMIT, SNAPSHOT, Server, draw};
 use crate::node::Record;
 use crate::replica::Snapshot;
 use crate::{Ballot, Msg, Value};
+use rsm::StateMachine;
 use sim_core::{DiskKey, Mark, NodeId};
 use std::sync::Arc;
 
 impl<S: StateMachine> Server<S> {
-    pub(super) fn heard_from_leader(&mut self, from: NodeId, ballot: Ballot, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn heard_from_leader(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        ctx: NodeCtx<'_, '_, S>,
+    ) {
         if ballot < self.leader_ballot {
             return;
         }

@@ -15,14 +15,14 @@ mod clients;
 mod learner;
 mod proposer;
 
-use kv::KvMap;
-use rsm::StateMachine;
 use crate::acceptor::Acceptor;
 use crate::leader::Leading;
 use crate::node::{PaxosNode, Record, Timer};
 use crate::proposer::Phase1;
 use crate::replica::Replica;
 use crate::{Ballot, Bug, Config, Journal, Msg, Value};
+use kv::KvMap;
+use rsm::StateMachine;
 use rsm::{Command, Reply};
 use sim_core::{Ctx, DiskKey, Duration, NodeId, Time};
 use std::collections::VecDeque;

@@ -1,12 +1,12 @@
 //! The proposer's side of a server: when to run phase 1, becoming leader, filling the window
 //! of slots in phase 2, and stepping down when a higher ballot shows up.
 
-use rsm::StateMachine;
 use super::{NodeCtx, Proposer, Server, draw};
 use crate::leader::{Leading, Proposal};
 use crate::node::Timer;
 use crate::proposer::Phase1;
 use crate::{Ballot, Bug, Msg, Value};
+use rsm::StateMachine;
 use rsm::{Reply, ReplyOutcome};
 use sim_core::{Mark, NodeId};
 

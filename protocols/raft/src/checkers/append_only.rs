@@ -1,10 +1,10 @@
 //! Leader Append-Only: a leader never overwrites or deletes entries in its log; it only
 //! appends new ones.
 
-use rsm::StateMachine;
 use super::{slot, touched_server};
 use crate::node::RaftNode;
 use crate::server::Role;
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker};
 
 /// What a leader's log looked like when last checked.

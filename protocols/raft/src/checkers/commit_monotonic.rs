@@ -1,9 +1,9 @@
 //! A server's commit index never decreases while it runs (it is volatile, so a restart starts
 //! it again from the snapshot).
 
-use rsm::StateMachine;
 use super::{slot, touched_server};
 use crate::node::RaftNode;
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker};
 
 /// Commit indices only grow within an incarnation.

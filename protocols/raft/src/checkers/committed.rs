@@ -1,10 +1,10 @@
 //! State Machine Safety and Leader Completeness, both judged against what the cluster has
 //! committed so far.
 
-use rsm::StateMachine;
 use super::{slot, touched_server};
 use crate::node::RaftNode;
 use crate::server::Role;
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker, NodeId};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 

@@ -1,10 +1,10 @@
 //! Election Safety: at most one leader can be elected in a given term. The checker also keeps
 //! who led which term from when, which the metrics read back.
 
-use rsm::StateMachine;
 use super::touched_server;
 use crate::node::RaftNode;
 use crate::server::Role;
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker, NodeId, Time};
 use std::collections::BTreeMap;
 

@@ -1,9 +1,9 @@
 //! Log Matching: if two logs contain an entry with the same index and term, the logs are
 //! identical in all entries up through that index.
 
-use rsm::StateMachine;
 use super::{slot, touched_server};
 use crate::node::RaftNode;
+use rsm::StateMachine;
 use sim_core::{CheckView, Checker, NodeId};
 use std::collections::BTreeMap;
 

@@ -16,8 +16,8 @@ pub use committed::{CommittedLog, LeaderCompleteness, StateMachineSafety};
 pub use election_safety::{Election, ElectionSafety};
 pub use log_matching::LogMatching;
 
-use rsm::StateMachine;
 use crate::node::RaftNode;
+use rsm::StateMachine;
 use sim_core::{CheckView, NodeId, Simulation};
 
 /// Attaches every Raft invariant to a simulation.

@@ -1,12 +1,12 @@
 //! Client requests at a server: redirect when not leading, append a command, or take the read
 //! path.
 
-use rsm::StateMachine;
 use super::{Role, Server};
 use crate::config::{Bug, ReadMode};
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
 use crate::node::RaftNode;
+use rsm::StateMachine;
 use rsm::{Command, Reply, ReplyOutcome, Request};
 use sim_core::{Ctx, NodeId};
 use std::sync::Arc;

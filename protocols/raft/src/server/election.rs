@@ -1,10 +1,10 @@
 //! Leader election (the paper's section 5.2) with pre-votes (thesis 9.6) and CheckQuorum.
 
-use rsm::StateMachine;
 use super::{Role, Server};
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
 use crate::node::{RaftNode, Timer};
+use rsm::StateMachine;
 use sim_core::{Ctx, Mark, NodeId};
 
 impl<S: StateMachine> Server<S> {

@@ -1,7 +1,6 @@
 //! The follower's side of replication: the consistency check, conflict truncation, durable
 //! append before answering, and installing a leader's snapshot.
 
-use rsm::{StateMachine, Store};
 use super::{Role, Server};
 use crate::config::Bug;
 use crate::log::{Entry, Payload};
@@ -9,6 +8,7 @@ use crate::message::Msg;
 use crate::node::RaftNode;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
+use rsm::{StateMachine, Store};
 use sim_core::{Ctx, DiskKey, Mark, NodeId};
 
 impl<S: StateMachine> Server<S> {

@@ -6,10 +6,10 @@
 //! otherwise a change made by an older leader that never committed could be overridden while
 //! a new one commits on disjoint majorities.
 
-use rsm::StateMachine;
 use super::{Role, Server};
 use crate::log::{Entry, Payload};
 use crate::node::RaftNode;
+use rsm::StateMachine;
 use serde::{Deserialize, Serialize};
 use sim_core::{Ctx, NodeId};
 

@@ -5,11 +5,11 @@
 //! the leader was still the leader when the read arrived), waits until the state machine has
 //! applied up to the noted index, and then reads.
 
-use rsm::StateMachine;
 use super::Server;
 use crate::message::Msg;
 use crate::node::RaftNode;
 use kv::KvMap;
+use rsm::StateMachine;
 use rsm::{Reply, ReplyOutcome};
 use sim_core::{Ctx, NodeId};
 

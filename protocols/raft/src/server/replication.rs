@@ -2,13 +2,13 @@
 //! per follower, fast backtracking of nextIndex, snapshots for followers that fell behind the
 //! log, and the commit rule of section 5.4.2.
 
-use rsm::StateMachine;
 use super::{Role, Server};
 use crate::config::Bug;
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
 use crate::node::{RaftNode, Timer};
 use crate::persist::{self, Record};
+use rsm::StateMachine;
 use sim_core::{Ctx, DiskKey, NodeId};
 
 /// What a leader knows of one follower.
