@@ -28,17 +28,6 @@ impl KvMap {
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
         self.data.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
-
-    /// Writes `value` at `key` through `update`. Every replica applies every command: a key
-    /// already present is updated in place rather than copied again for the map.
-    fn write(&mut self, key: &String, value: &String, update: impl FnOnce(&mut String, &String)) {
-        match self.data.get_mut(key.as_str()) {
-            Some(v) => update(v, value),
-            None => {
-                self.data.insert(key.clone(), value.clone());
-            }
-        }
-    }
 }
 
 impl StateMachine for KvMap {
@@ -51,12 +40,24 @@ impl StateMachine for KvMap {
     fn apply(&mut self, op: &KvInput) -> KvOutput {
         match op {
             KvInput::Get { key } => KvOutput::Value(self.read(key)),
+            // Every replica applies every command: a key already present is updated in place
+            // rather than copied again for the map.
             KvInput::Put { key, value } => {
-                self.write(key, value, |v, new| v.clone_from(new));
+                match self.data.get_mut(key.as_str()) {
+                    Some(v) => v.clone_from(value),
+                    None => {
+                        self.data.insert(key.clone(), value.clone());
+                    }
+                }
                 KvOutput::Done
             }
             KvInput::Append { key, value } => {
-                self.write(key, value, |v, new| v.push_str(new));
+                match self.data.get_mut(key.as_str()) {
+                    Some(v) => v.push_str(value),
+                    None => {
+                        self.data.insert(key.clone(), value.clone());
+                    }
+                }
                 KvOutput::Done
             }
         }
