@@ -25,6 +25,7 @@
 pub mod checkers;
 pub mod cluster;
 mod config;
+mod host;
 mod log;
 mod message;
 pub mod metrics;
@@ -37,6 +38,7 @@ mod view;
 pub use checkers::add_checkers;
 pub use cluster::{check_history, clients, cluster, history, leader};
 pub use config::{Bug, Config, ReadMode};
+pub use host::{Host, RaftRecord};
 pub use log::{Entry, Log, Payload};
 pub use message::Msg;
 pub use metrics::{Metrics, metrics};

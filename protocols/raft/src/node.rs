@@ -127,56 +127,7 @@ impl<S: StateMachine> Node for RaftNode<S> {
             }
             RaftNode::Server(s) => s,
         };
-        match msg {
-            Msg::RequestVote {
-                term,
-                last_index,
-                last_term,
-                pre_vote,
-            } => s.on_request_vote(from, term, last_index, last_term, pre_vote, ctx),
-            Msg::Vote {
-                term,
-                granted,
-                pre_vote,
-            } => s.on_vote(from, term, granted, pre_vote, ctx),
-            Msg::AppendEntries {
-                term,
-                prev_index,
-                prev_term,
-                entries,
-                commit,
-                round,
-            } => s.on_append_entries(
-                from, term, prev_index, prev_term, entries, commit, round, ctx,
-            ),
-            Msg::AppendReply {
-                term,
-                success,
-                match_index,
-                conflict_index,
-                conflict_term,
-                round,
-            } => s.on_append_reply(
-                from,
-                term,
-                success,
-                match_index,
-                conflict_index,
-                conflict_term,
-                round,
-                ctx,
-            ),
-            Msg::InstallSnapshot {
-                term,
-                snapshot,
-                round,
-            } => s.on_install_snapshot(from, term, *snapshot, round, ctx),
-            Msg::SnapshotReply { term, index, round } => {
-                s.on_snapshot_reply(from, term, index, round, ctx)
-            }
-            Msg::Request(r) => s.on_request(from, r, ctx),
-            Msg::Reply(_) => {}
-        }
+        s.on_message(from, msg, ctx);
     }
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, Self>) {

@@ -3,18 +3,19 @@
 
 use super::{ACCEPTED, NodeCtx, PROMISE, Server};
 use crate::acceptor::AcceptOutcome;
+use crate::host::Host;
 use crate::node::Record;
 use crate::{Ballot, Msg, Value};
 use rsm::StateMachine;
 use sim_core::{DiskKey, NodeId};
 
 impl<S: StateMachine> Server<S> {
-    pub(super) fn on_prepare(
+    pub(super) fn on_prepare<H: Host<S>>(
         &mut self,
         from: NodeId,
         ballot: Ballot,
         from_slot: u64,
-        ctx: NodeCtx<'_, '_, S>,
+        ctx: NodeCtx<'_, '_, H>,
     ) {
         self.see(ballot);
         match self.acceptor.prepare(ballot, from_slot) {
@@ -37,14 +38,14 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    pub(super) fn on_accept(
+    pub(super) fn on_accept<H: Host<S>>(
         &mut self,
         from: NodeId,
         ballot: Ballot,
         slot: u64,
         value: Value<S>,
         commit: u64,
-        ctx: NodeCtx<'_, '_, S>,
+        ctx: NodeCtx<'_, '_, H>,
     ) {
         self.see(ballot);
         match self.acceptor.accept(ballot, slot, &value) {
@@ -67,19 +68,21 @@ impl<S: StateMachine> Server<S> {
 
     /// Writes what the acceptor changed, and syncs before anything is answered (unless the
     /// `forget-promise` bug is on).
-    fn persist(&mut self, slot: Option<u64>, ctx: NodeCtx<'_, '_, S>) {
+    fn persist<H: Host<S>>(&mut self, slot: Option<u64>, ctx: NodeCtx<'_, '_, H>) {
         let promised = self.acceptor.promised();
         let mut wrote = false;
         if promised != self.written_promise {
-            ctx.disk().put(PROMISE, Record::Promise(promised));
+            ctx.disk().put(PROMISE, Record::Promise(promised).into());
             self.written_promise = promised;
             wrote = true;
         }
         if let Some(slot) = slot
             && let Some((b, v)) = self.acceptor.accepted(slot)
         {
-            ctx.disk()
-                .put(DiskKey(ACCEPTED, slot), Record::Accepted(*b, v.clone()));
+            ctx.disk().put(
+                DiskKey(ACCEPTED, slot),
+                Record::Accepted(*b, v.clone()).into(),
+            );
             wrote = true;
         }
         if wrote {

@@ -3,12 +3,18 @@
 
 use super::{MAX_QUEUED, NodeCtx, Proposer, Server};
 use crate::Msg;
+use crate::host::Host;
 use rsm::StateMachine;
 use rsm::{Reply, ReplyOutcome, Request};
 use sim_core::NodeId;
 
 impl<S: StateMachine> Server<S> {
-    pub(super) fn on_request(&mut self, from: NodeId, req: Request<S>, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn on_request<H: Host<S>>(
+        &mut self,
+        from: NodeId,
+        req: Request<S>,
+        ctx: NodeCtx<'_, '_, H>,
+    ) {
         let cmd = req.command;
         match &mut self.proposer {
             Proposer::Leading(l) => {
@@ -22,7 +28,7 @@ impl<S: StateMachine> Server<S> {
                             seq: cmd.seq,
                             outcome: ReplyOutcome::Ok(s.output.clone()),
                         };
-                        ctx.send(from, Msg::Reply(reply));
+                        Self::emit(ctx, from, Msg::Reply(reply));
                         return;
                     }
                 }
@@ -31,7 +37,7 @@ impl<S: StateMachine> Server<S> {
                         seq: cmd.seq,
                         outcome: ReplyOutcome::NotLeader { hint: None },
                     };
-                    ctx.send(from, Msg::Reply(reply));
+                    Self::emit(ctx, from, Msg::Reply(reply));
                     return;
                 }
                 l.enqueue(cmd, ctx.local_time());
@@ -47,17 +53,22 @@ impl<S: StateMachine> Server<S> {
                     seq: cmd.seq,
                     outcome: ReplyOutcome::NotLeader { hint },
                 };
-                ctx.send(from, Msg::Reply(reply));
+                Self::emit(ctx, from, Msg::Reply(reply));
             }
         }
     }
 
-    pub(super) fn reply(&mut self, client: u64, reply: Reply<S>, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn reply<H: Host<S>>(
+        &mut self,
+        client: u64,
+        reply: Reply<S>,
+        ctx: NodeCtx<'_, '_, H>,
+    ) {
         if let Ok(c) = u32::try_from(client)
             && c < ctx.node_count()
             && c != self.id.0
         {
-            ctx.send(NodeId(c), Msg::Reply(reply));
+            Self::emit(ctx, NodeId(c), Msg::Reply(reply));
         }
     }
 }

@@ -2,6 +2,7 @@
 //! snapshots, applying them in slot order, and snapshotting when due.
 
 use super::{ACCEPTED, NodeCtx, Proposer, SCAN_LIMIT, SNAPSHOT, Server, draw};
+use crate::host::Host;
 use crate::node::Record;
 use crate::replica::Snapshot;
 use crate::{Ballot, Msg, Value};
@@ -10,11 +11,11 @@ use sim_core::{DiskKey, Mark, NodeId};
 use std::sync::Arc;
 
 impl<S: StateMachine> Server<S> {
-    pub(super) fn heard_from_leader(
+    pub(super) fn heard_from_leader<H: Host<S>>(
         &mut self,
         from: NodeId,
         ballot: Ballot,
-        ctx: NodeCtx<'_, '_, S>,
+        ctx: NodeCtx<'_, '_, H>,
     ) {
         if ballot < self.leader_ballot {
             return;
@@ -32,12 +33,12 @@ impl<S: StateMachine> Server<S> {
 
     /// Learns the slots below `commit` whose value this server accepted under the committing
     /// leader's `ballot` (one ballot proposes one value per slot), and asks for the rest.
-    pub(super) fn learn_commit(
+    pub(super) fn learn_commit<H: Host<S>>(
         &mut self,
         from: NodeId,
         ballot: Ballot,
         commit: u64,
-        ctx: NodeCtx<'_, '_, S>,
+        ctx: NodeCtx<'_, '_, H>,
     ) {
         if from == self.id {
             return;
@@ -60,7 +61,7 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    pub(super) fn ask_catch_up(&mut self, to: NodeId, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn ask_catch_up<H: Host<S>>(&mut self, to: NodeId, ctx: NodeCtx<'_, '_, H>) {
         let now = ctx.local_time();
         let from = self.replica.applied();
         if let Some((asked, at)) = self.catch_up
@@ -77,12 +78,12 @@ impl<S: StateMachine> Server<S> {
     /// next one at once, so a server far behind catches up whether or not new slots are being
     /// chosen (an idle leader's heartbeats would otherwise be the only prompt, and a lagging
     /// leader gets none).
-    pub(super) fn on_chosen(
+    pub(super) fn on_chosen<H: Host<S>>(
         &mut self,
         from: NodeId,
         first: u64,
         values: Vec<Value<S>>,
-        ctx: NodeCtx<'_, '_, S>,
+        ctx: NodeCtx<'_, '_, H>,
     ) {
         let full = values.len() as u64 >= self.config.catch_up_batch;
         let before = self.replica.applied();
@@ -99,7 +100,7 @@ impl<S: StateMachine> Server<S> {
 
     /// A leader elected behind a promiser's snapshot asks again (at most once per resend
     /// interval for the same slot) until it has applied up to that snapshot.
-    pub(super) fn leader_catch_up(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn leader_catch_up<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let applied = self.replica.applied();
         let Proposer::Leading(l) = &mut self.proposer else {
             return;
@@ -111,7 +112,12 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    pub(super) fn answer_catch_up(&mut self, to: NodeId, from: u64, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn answer_catch_up<H: Host<S>>(
+        &mut self,
+        to: NodeId,
+        from: u64,
+        ctx: NodeCtx<'_, '_, H>,
+    ) {
         if to == self.id {
             return;
         }
@@ -129,7 +135,11 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    pub(super) fn install_snapshot(&mut self, s: Arc<Snapshot<S>>, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn install_snapshot<H: Host<S>>(
+        &mut self,
+        s: Arc<Snapshot<S>>,
+        ctx: NodeCtx<'_, '_, H>,
+    ) {
         if !self.replica.install(s.clone()) {
             return;
         }
@@ -144,8 +154,8 @@ impl<S: StateMachine> Server<S> {
         self.apply(ctx);
     }
 
-    fn store_snapshot(&mut self, s: &Arc<Snapshot<S>>, ctx: NodeCtx<'_, '_, S>) {
-        ctx.disk().put(SNAPSHOT, Record::Snapshot(s.clone()));
+    fn store_snapshot<H: Host<S>>(&mut self, s: &Arc<Snapshot<S>>, ctx: NodeCtx<'_, '_, H>) {
+        ctx.disk().put(SNAPSHOT, Record::Snapshot(s.clone()).into());
         self.sync(ctx);
         for slot in self.acceptor.compact(s.upto) {
             ctx.disk().remove(DiskKey(ACCEPTED, slot));
@@ -154,7 +164,7 @@ impl<S: StateMachine> Server<S> {
 
     /// Applies every slot whose value is known, answers clients if leading, snapshots when
     /// due, and refills the window.
-    pub(super) fn apply(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn apply<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let mut any = false;
         while let Some(a) = self.replica.apply_next(&mut self.replies) {
             any = true;

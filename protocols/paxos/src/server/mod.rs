@@ -12,12 +12,14 @@
 
 mod acceptor;
 mod clients;
+mod io;
 mod learner;
 mod proposer;
 
 use crate::acceptor::Acceptor;
+use crate::host::{Host, PaxosRecord};
 use crate::leader::Leading;
-use crate::node::{PaxosNode, Record, Timer};
+use crate::node::{Record, Timer};
 use crate::proposer::Phase1;
 use crate::replica::Replica;
 use crate::{Ballot, Bug, Config, Journal, Msg, Value};
@@ -39,7 +41,7 @@ const PROMISE: DiskKey = DiskKey("promise", 0);
 const SNAPSHOT: DiskKey = DiskKey("snapshot", 0);
 const ACCEPTED: &str = "accepted";
 
-type NodeCtx<'a, 'b, S> = &'a mut Ctx<'b, PaxosNode<S>>;
+type NodeCtx<'a, 'b, H> = &'a mut Ctx<'b, H>;
 
 /// What the server's proposer is doing.
 #[derive(Clone, Debug)]
@@ -89,25 +91,25 @@ pub struct Server<S: StateMachine = KvMap> {
 
 impl<S: StateMachine> Server<S> {
     /// Starts a server, recovering its acceptor and its last snapshot from disk.
-    pub fn start(
+    pub fn start<H: Host<S>>(
         id: NodeId,
         config: Arc<Config>,
         servers: Arc<[NodeId]>,
-        ctx: NodeCtx<'_, '_, S>,
+        ctx: NodeCtx<'_, '_, H>,
     ) -> Server<S> {
         let disk = ctx.disk();
-        let promised = match disk.get(PROMISE) {
+        let promised = match disk.get(PROMISE).and_then(|r| r.paxos()) {
             Some(Record::Promise(b)) => *b,
             _ => Ballot::ZERO,
         };
-        let snapshot = match disk.get(SNAPSHOT) {
+        let snapshot = match disk.get(SNAPSHOT).and_then(|r| r.paxos()) {
             Some(Record::Snapshot(s)) => Some(s.clone()),
             _ => None,
         };
         let accepted: Vec<(u64, Ballot, Value<S>)> = disk
             .range(ACCEPTED)
-            .filter_map(|(slot, r)| match r {
-                Record::Accepted(b, v) => Some((slot, *b, v.clone())),
+            .filter_map(|(slot, r)| match r.paxos() {
+                Some(Record::Accepted(b, v)) => Some((slot, *b, v.clone())),
                 _ => None,
             })
             .collect();
@@ -123,8 +125,8 @@ impl<S: StateMachine> Server<S> {
         let timeout = ctx
             .rng()
             .duration_between(config.leader_timeout.min, config.leader_timeout.max);
-        ctx.set_timer(timeout, Timer::Election);
-        ctx.set_timer(config.heartbeat, Timer::Tick);
+        Self::set_timer(ctx, timeout, Timer::Election);
+        Self::set_timer(ctx, config.heartbeat, Timer::Tick);
         Server {
             id,
             q1: config.q1(acceptors),
@@ -199,14 +201,14 @@ impl<S: StateMachine> Server<S> {
     // ---- events ------------------------------------------------------------------------------
 
     /// Handles a message.
-    pub fn on_message(&mut self, from: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, S>) {
+    pub fn on_message<H: Host<S>>(&mut self, from: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, H>) {
         self.journal.clear();
         self.handle(from, msg, ctx);
         self.drain(ctx);
     }
 
     /// Handles one of the server's timers.
-    pub fn on_timer(&mut self, timer: &Timer, ctx: NodeCtx<'_, '_, S>) {
+    pub fn on_timer<H: Host<S>>(&mut self, timer: &Timer, ctx: NodeCtx<'_, '_, H>) {
         self.journal.clear();
         match timer {
             Timer::Election => self.on_election_timer(ctx),
@@ -220,13 +222,13 @@ impl<S: StateMachine> Server<S> {
         self.drain(ctx);
     }
 
-    fn drain(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    fn drain<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         while let Some((from, msg)) = self.inbox.pop_front() {
             self.handle(from, msg, ctx);
         }
     }
 
-    fn handle(&mut self, from: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, S>) {
+    fn handle<H: Host<S>>(&mut self, from: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, H>) {
         match msg {
             Msg::Prepare { ballot, from_slot } => self.on_prepare(from, ballot, from_slot, ctx),
             Msg::Promise {
@@ -286,7 +288,7 @@ impl<S: StateMachine> Server<S> {
 
     // ---- plumbing ----------------------------------------------------------------------------
 
-    fn sync(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    fn sync<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         if !self.config.has(Bug::ForgetPromise) {
             ctx.disk().sync();
         }
@@ -300,15 +302,15 @@ impl<S: StateMachine> Server<S> {
         self.servers.contains(&n)
     }
 
-    fn send(&mut self, to: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, S>) {
+    fn send<H: Host<S>>(&mut self, to: NodeId, msg: Msg<S>, ctx: NodeCtx<'_, '_, H>) {
         if to == self.id {
             self.inbox.push_back((to, msg));
         } else {
-            ctx.send(to, msg);
+            Self::emit(ctx, to, msg);
         }
     }
 
-    fn broadcast(&mut self, msg: &Msg<S>, ctx: NodeCtx<'_, '_, S>) {
+    fn broadcast<H: Host<S>>(&mut self, msg: &Msg<S>, ctx: NodeCtx<'_, '_, H>) {
         let servers = self.servers.clone();
         for &s in servers.iter() {
             self.send(s, msg.clone(), ctx);
@@ -317,6 +319,9 @@ impl<S: StateMachine> Server<S> {
 }
 
 /// A uniform draw from `range` on the node's own random stream.
-fn draw<S: StateMachine>(range: sim_core::DurationRange, ctx: NodeCtx<'_, '_, S>) -> Duration {
+fn draw<S: StateMachine, H: Host<S>>(
+    range: sim_core::DurationRange,
+    ctx: NodeCtx<'_, '_, H>,
+) -> Duration {
     ctx.rng().duration_between(range.min, range.max)
 }

@@ -2,6 +2,7 @@
 //! of slots in phase 2, and stepping down when a higher ballot shows up.
 
 use super::{NodeCtx, Proposer, Server, draw};
+use crate::host::Host;
 use crate::leader::{Leading, Proposal};
 use crate::node::Timer;
 use crate::proposer::Phase1;
@@ -11,24 +12,24 @@ use rsm::{Reply, ReplyOutcome};
 use sim_core::{Mark, NodeId};
 
 impl<S: StateMachine> Server<S> {
-    pub(super) fn on_election_timer(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn on_election_timer<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let now = ctx.local_time();
         let deadline = self.last_heard + self.timeout;
         if matches!(self.proposer, Proposer::Leading(_)) {
-            ctx.set_timer(self.timeout, Timer::Election);
+            Self::set_timer(ctx, self.timeout, Timer::Election);
             return;
         }
         if now < deadline {
-            ctx.set_timer(deadline - now, Timer::Election);
+            Self::set_timer(ctx, deadline - now, Timer::Election);
             return;
         }
         self.start_phase1(ctx);
         self.last_heard = now;
         self.timeout = draw(self.config.leader_timeout, ctx);
-        ctx.set_timer(self.timeout, Timer::Election);
+        Self::set_timer(ctx, self.timeout, Timer::Election);
     }
 
-    pub(super) fn start_phase1(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn start_phase1<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let seen = self.seen.max(self.acceptor.promised());
         let unique = !self.config.has(Bug::NonUniqueBallots);
         let ballot = Ballot::next_for(seen, self.id.0, unique);
@@ -43,7 +44,7 @@ impl<S: StateMachine> Server<S> {
         self.broadcast(&Msg::Prepare { ballot, from_slot }, ctx);
     }
 
-    pub(super) fn become_leader(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn become_leader<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let Proposer::Preparing(p) = std::mem::replace(&mut self.proposer, Proposer::Follower)
         else {
             unreachable!("only a proposer in phase 1 becomes leader");
@@ -91,7 +92,7 @@ impl<S: StateMachine> Server<S> {
         slot
     }
 
-    fn propose(&mut self, slot: u64, value: Value<S>, ctx: NodeCtx<'_, '_, S>) {
+    fn propose<H: Host<S>>(&mut self, slot: u64, value: Value<S>, ctx: NodeCtx<'_, '_, H>) {
         let Proposer::Leading(l) = &mut self.proposer else {
             return;
         };
@@ -115,7 +116,7 @@ impl<S: StateMachine> Server<S> {
         );
     }
 
-    pub(super) fn fill_window(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn fill_window<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let (window, max) = (self.config.window, self.config.max_batch);
         let delay = self.config.batch_delay;
         let now = ctx.local_time();
@@ -128,7 +129,7 @@ impl<S: StateMachine> Server<S> {
                 if !l.queue.is_empty() && (l.in_flight.len() as u64) < window && !self.batch_timer {
                     let due = l.queued_since + delay;
                     self.batch_timer = true;
-                    ctx.set_timer(due - now, Timer::Batch);
+                    Self::set_timer(ctx, due - now, Timer::Batch);
                 }
                 return;
             };
@@ -137,7 +138,12 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    pub(super) fn on_nack(&mut self, ballot: Ballot, promised: Ballot, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn on_nack<H: Host<S>>(
+        &mut self,
+        ballot: Ballot,
+        promised: Ballot,
+        ctx: NodeCtx<'_, '_, H>,
+    ) {
         self.see(promised);
         let mine = match &self.proposer {
             Proposer::Preparing(p) => p.ballot,
@@ -156,7 +162,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Steps down if this server proposes under a ballot lower than `ballot`.
-    pub(super) fn yield_to(&mut self, ballot: Ballot, ctx: NodeCtx<'_, '_, S>) {
+    pub(super) fn yield_to<H: Host<S>>(&mut self, ballot: Ballot, ctx: NodeCtx<'_, '_, H>) {
         let mine = match &self.proposer {
             Proposer::Preparing(p) => p.ballot,
             Proposer::Leading(l) => l.ballot,
@@ -168,7 +174,7 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    fn step_down(&mut self, ctx: NodeCtx<'_, '_, S>) {
+    fn step_down<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let old = std::mem::replace(&mut self.proposer, Proposer::Follower);
         if self.leader == Some(self.id) {
             self.leader = None;
@@ -190,8 +196,8 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    pub(super) fn on_tick(&mut self, ctx: NodeCtx<'_, '_, S>) {
-        ctx.set_timer(self.config.heartbeat, Timer::Tick);
+    pub(super) fn on_tick<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
+        Self::set_timer(ctx, self.config.heartbeat, Timer::Tick);
         let now = ctx.local_time();
         let resend = self.config.resend;
         let commit = self.replica.applied();
@@ -201,7 +207,7 @@ impl<S: StateMachine> Server<S> {
                 let ballot = l.ballot;
                 let beat = Msg::Heartbeat { ballot, commit };
                 for &s in servers.iter().filter(|&&s| s != self.id) {
-                    ctx.send(s, beat.clone());
+                    Self::emit(ctx, s, beat.clone());
                 }
                 let mut stale = Vec::new();
                 for (&slot, p) in l.in_flight.iter_mut() {

@@ -2,8 +2,8 @@
 //! into a snapshot.
 
 use super::{Role, Server};
+use crate::host::Host;
 use crate::log::Payload;
-use crate::node::RaftNode;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use rsm::{Reply, ReplyOutcome, StateMachine};
@@ -12,7 +12,7 @@ use sim_core::{Ctx, Mark};
 impl<S: StateMachine> Server<S> {
     /// Applies every committed entry not yet applied, in order; the leader answers the
     /// clients whose commands these were.
-    pub(crate) fn apply_committed(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn apply_committed<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         if self.applied < self.commit {
             ctx.mark(Mark::Committed { index: self.commit });
         }
@@ -34,7 +34,7 @@ impl<S: StateMachine> Server<S> {
                     seq,
                     outcome: ReplyOutcome::Ok(output),
                 };
-                ctx.send(client, reply_msg(reply));
+                Self::send(ctx, client, reply_msg(reply));
             }
         }
         self.serve_reads(ctx);
@@ -42,7 +42,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Compacts the log once enough applied entries follow the last snapshot (thesis 5.1).
-    fn maybe_snapshot(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    fn maybe_snapshot<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         let threshold = self.config.snapshot_threshold;
         if threshold == 0 || self.applied < self.log.snapshot_index() + threshold {
             return;
@@ -61,7 +61,7 @@ impl<S: StateMachine> Server<S> {
         let disk = ctx.disk();
         disk.put(
             persist::SNAPSHOT,
-            Record::Snapshot(Box::new(snapshot.clone())),
+            Record::Snapshot(Box::new(snapshot.clone())).into(),
         );
         disk.remove_below(persist::LOG, index + 1);
         disk.sync();
@@ -74,7 +74,7 @@ impl<S: StateMachine> Server<S> {
 
     /// What a leader does when its commit index moves: reads waiting for the first entry of
     /// its term get their read index, and a leader that committed its own removal leaves.
-    pub(crate) fn on_commit_advanced(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn on_commit_advanced<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         if self.role != Role::Leader {
             return;
         }

@@ -3,9 +3,9 @@
 
 use super::{Role, Server};
 use crate::config::{Bug, ReadMode};
+use crate::host::Host;
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
-use crate::node::RaftNode;
 use rsm::StateMachine;
 use rsm::{Command, Reply, ReplyOutcome, Request};
 use sim_core::{Ctx, NodeId};
@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 impl<S: StateMachine> Server<S> {
     /// Handles a client's request.
-    pub(crate) fn on_request(
+    pub(crate) fn on_request<H: Host<S>>(
         &mut self,
         from: NodeId,
         request: Request<S>,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         let command = request.command;
         if self.role != Role::Leader {
@@ -25,7 +25,7 @@ impl<S: StateMachine> Server<S> {
                 seq: command.seq,
                 outcome: ReplyOutcome::NotLeader { hint: self.leader },
             };
-            ctx.send(from, Msg::Reply(reply));
+            Self::send(ctx, from, Msg::Reply(reply));
             return;
         }
         if command.is_read() {
@@ -38,7 +38,7 @@ impl<S: StateMachine> Server<S> {
                     seq: command.seq,
                     outcome: ReplyOutcome::Ok(output),
                 };
-                ctx.send(from, Msg::Reply(reply));
+                Self::send(ctx, from, Msg::Reply(reply));
                 return;
             }
             if self.config.read_mode == ReadMode::ReadIndex {
@@ -63,10 +63,10 @@ impl<S: StateMachine> Server<S> {
 impl<S: StateMachine> Server<S> {
     /// Appends a command at the leader on behalf of no client (a command typed into an
     /// inspector, or a test steering the cluster); nobody is answered when it applies.
-    pub fn propose(
+    pub fn propose<H: Host<S>>(
         &mut self,
         command: Command<S>,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) -> Result<u64, String> {
         if self.role != Role::Leader {
             return Err(format!("{} is not the leader", self.id));

@@ -1,16 +1,17 @@
 //! Leader election (the paper's section 5.2) with pre-votes (thesis 9.6) and CheckQuorum.
 
 use super::{Role, Server};
+use crate::host::Host;
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
-use crate::node::{RaftNode, Timer};
+use crate::node::Timer;
 use rsm::StateMachine;
 use sim_core::{Ctx, Mark, NodeId};
 
 impl<S: StateMachine> Server<S> {
     /// The election timer fires on the server's clock; it starts an election only if the
     /// deadline (pushed back by every heartbeat) has really passed, and re-arms itself.
-    pub(crate) fn on_election_timer(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn on_election_timer<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         let now = ctx.local_time();
         if now >= self.election_deadline {
             if self.role != Role::Leader && self.is_voter() {
@@ -23,10 +24,10 @@ impl<S: StateMachine> Server<S> {
             self.reset_election_deadline(ctx);
         }
         let wait = self.election_deadline - ctx.local_time();
-        ctx.set_timer(wait, Timer::Election);
+        Self::set_timer(ctx, wait, Timer::Election);
     }
 
-    fn start_pre_vote(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    fn start_pre_vote<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         self.role = Role::PreCandidate;
         self.leader = None;
         self.votes.clear();
@@ -41,12 +42,12 @@ impl<S: StateMachine> Server<S> {
             last_term: self.log.last_term(),
             pre_vote: true,
         };
-        ctx.send_all(self.peers(), &msg);
+        Self::send_all(ctx, self.peers(), msg);
     }
 
     /// Starts an election: a new term, a vote for itself (persisted before anyone hears of
     /// it), and a RequestVote to every other member.
-    pub(crate) fn start_election(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn start_election<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         self.term += 1;
         self.voted_for = Some(self.id);
         self.persist_term_and_vote(ctx);
@@ -65,18 +66,18 @@ impl<S: StateMachine> Server<S> {
             last_term: self.log.last_term(),
             pre_vote: false,
         };
-        ctx.send_all(self.peers(), &msg);
+        Self::send_all(ctx, self.peers(), msg);
     }
 
     /// Answers a (pre-)vote request.
-    pub(crate) fn on_request_vote(
+    pub(crate) fn on_request_vote<H: Host<S>>(
         &mut self,
         from: NodeId,
         term: u64,
         last_index: u64,
         last_term: u64,
         pre_vote: bool,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         let up_to_date = self.log.candidate_is_up_to_date(last_index, last_term);
         if pre_vote {
@@ -84,7 +85,8 @@ impl<S: StateMachine> Server<S> {
             // up-to-date log, unless a leader was heard from recently.
             let granted = term > self.term && up_to_date && !self.in_lease(ctx);
             let reply_term = if granted { term } else { self.term };
-            ctx.send(
+            Self::send(
+                ctx,
                 from,
                 Msg::Vote {
                     term: reply_term,
@@ -107,7 +109,8 @@ impl<S: StateMachine> Server<S> {
             self.persist_term_and_vote(ctx);
             self.reset_election_deadline(ctx);
         }
-        ctx.send(
+        Self::send(
+            ctx,
             from,
             Msg::Vote {
                 term: self.term,
@@ -118,13 +121,13 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Counts a (pre-)vote.
-    pub(crate) fn on_vote(
+    pub(crate) fn on_vote<H: Host<S>>(
         &mut self,
         from: NodeId,
         term: u64,
         granted: bool,
         pre_vote: bool,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         if term > self.term && !(pre_vote && granted) {
             self.become_follower(term, None, ctx);
@@ -148,7 +151,7 @@ impl<S: StateMachine> Server<S> {
 
     /// Takes the lead: progress for every follower, a no-op entry of the new term (so that
     /// earlier entries commit with it), heartbeats at once.
-    pub(crate) fn become_leader(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn become_leader<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         self.role = Role::Leader;
         self.leader = Some(self.id);
         self.votes.clear();
@@ -170,9 +173,10 @@ impl<S: StateMachine> Server<S> {
         );
         self.broadcast_append(ctx);
         let term = self.term;
-        ctx.set_timer(self.config.heartbeat, Timer::Heartbeat { term });
+        Self::set_timer(ctx, self.config.heartbeat, Timer::Heartbeat { term });
         if self.config.check_quorum {
-            ctx.set_timer(
+            Self::set_timer(
+                ctx,
                 self.config.election_timeout.max,
                 Timer::QuorumCheck { term },
             );
@@ -182,7 +186,7 @@ impl<S: StateMachine> Server<S> {
 
     /// CheckQuorum: a leader that has not heard from a majority for an election timeout
     /// steps down, so a partitioned leader stops serving.
-    pub(crate) fn on_quorum_check(&mut self, term: u64, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn on_quorum_check<H: Host<S>>(&mut self, term: u64, ctx: &mut Ctx<'_, H>) {
         if self.role != Role::Leader || self.term != term {
             return;
         }
@@ -203,7 +207,8 @@ impl<S: StateMachine> Server<S> {
             self.become_follower(self.term, None, ctx);
             return;
         }
-        ctx.set_timer(
+        Self::set_timer(
+            ctx,
             self.config.election_timeout.max,
             Timer::QuorumCheck { term },
         );

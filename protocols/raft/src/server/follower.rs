@@ -3,9 +3,9 @@
 
 use super::{Role, Server};
 use crate::config::Bug;
+use crate::host::Host;
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
-use crate::node::RaftNode;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use rsm::{StateMachine, Store};
@@ -13,7 +13,7 @@ use sim_core::{Ctx, DiskKey, Mark, NodeId};
 
 impl<S: StateMachine> Server<S> {
     /// Notes that the leader of the current term is alive.
-    fn heard_from_leader(&mut self, leader: NodeId, term: u64, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    fn heard_from_leader<H: Host<S>>(&mut self, leader: NodeId, term: u64, ctx: &mut Ctx<'_, H>) {
         if term > self.term || self.role != Role::Follower || self.leader != Some(leader) {
             self.become_follower(term, Some(leader), ctx);
         }
@@ -23,7 +23,7 @@ impl<S: StateMachine> Server<S> {
 
     /// AppendEntries (Figure 2, receiver implementation, steps 1 to 5).
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn on_append_entries(
+    pub(crate) fn on_append_entries<H: Host<S>>(
         &mut self,
         from: NodeId,
         term: u64,
@@ -32,7 +32,7 @@ impl<S: StateMachine> Server<S> {
         entries: Vec<Entry<S>>,
         leader_commit: u64,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         if term < self.term {
             self.reply_append(from, false, 0, 0, None, round, ctx);
@@ -92,7 +92,7 @@ impl<S: StateMachine> Server<S> {
             }
             self.log.append(entry.clone());
             ctx.disk()
-                .put(DiskKey(persist::LOG, index), Record::Entry(entry));
+                .put(DiskKey(persist::LOG, index), Record::Entry(entry).into());
             changed = true;
         }
         if changed {
@@ -106,7 +106,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn reply_append(
+    fn reply_append<H: Host<S>>(
         &mut self,
         to: NodeId,
         success: bool,
@@ -114,9 +114,10 @@ impl<S: StateMachine> Server<S> {
         conflict_index: u64,
         conflict_term: Option<u64>,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
-        ctx.send(
+        Self::send(
+            ctx,
             to,
             Msg::AppendReply {
                 term: self.term,
@@ -130,13 +131,13 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// InstallSnapshot (thesis Figure 5.3): adopt the leader's state machine if it is ahead.
-    pub(crate) fn on_install_snapshot(
+    pub(crate) fn on_install_snapshot<H: Host<S>>(
         &mut self,
         from: NodeId,
         term: u64,
         snapshot: Snapshot<S>,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         if term < self.term {
             let msg = Msg::SnapshotReply {
@@ -144,7 +145,7 @@ impl<S: StateMachine> Server<S> {
                 index: 0,
                 round,
             };
-            ctx.send(from, msg);
+            Self::send(ctx, from, msg);
             return;
         }
         self.heard_from_leader(from, term, ctx);
@@ -160,7 +161,7 @@ impl<S: StateMachine> Server<S> {
             }
             disk.put(
                 persist::SNAPSHOT,
-                Record::Snapshot(Box::new(snapshot.clone())),
+                Record::Snapshot(Box::new(snapshot.clone())).into(),
             );
             disk.sync();
             let mut configs = vec![(snapshot.index, snapshot.members.clone())];
@@ -190,6 +191,6 @@ impl<S: StateMachine> Server<S> {
             index: self.commit,
             round,
         };
-        ctx.send(from, msg);
+        Self::send(ctx, from, msg);
     }
 }

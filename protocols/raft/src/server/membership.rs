@@ -7,8 +7,8 @@
 //! a new one commits on disjoint majorities.
 
 use super::{Role, Server};
+use crate::host::Host;
 use crate::log::{Entry, Payload};
-use crate::node::RaftNode;
 use rsm::StateMachine;
 use serde::{Deserialize, Serialize};
 use sim_core::{Ctx, NodeId};
@@ -25,10 +25,10 @@ pub enum Change {
 
 impl<S: StateMachine> Server<S> {
     /// Proposes a change at the leader; says why when it cannot be made now.
-    pub fn propose_change(
+    pub fn propose_change<H: Host<S>>(
         &mut self,
         change: Change,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) -> Result<u64, String> {
         if self.role != Role::Leader {
             return Err(format!("{} is not the leader", self.id));
@@ -74,11 +74,11 @@ impl<S: StateMachine> Server<S> {
 
     /// Puts a configuration read from the log into force: a leader starts or stops
     /// replicating to the servers it adds or removes.
-    pub(crate) fn adopt_config(
+    pub(crate) fn adopt_config<H: Host<S>>(
         &mut self,
         index: u64,
         members: Vec<NodeId>,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         ctx.annotate(format!(
             "{} configuration at {index}: {}",

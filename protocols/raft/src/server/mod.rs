@@ -3,16 +3,19 @@
 
 mod apply;
 mod clients;
+mod dispatch;
 mod election;
 mod follower;
+mod io;
 mod membership;
 mod reads;
 mod recovery;
 mod replication;
 
 use crate::config::{Bug, Config};
+use crate::host::Host;
 use crate::log::Log;
-use crate::node::{RaftNode, Timer};
+use crate::node::Timer;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use kv::KvMap;
@@ -189,7 +192,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Draws a fresh election timeout and sets the deadline from now (the server's clock).
-    pub(crate) fn reset_election_deadline(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn reset_election_deadline<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         let range = self.config.election_timeout;
         let d = ctx.rng().duration_between(range.min, range.max);
         self.election_deadline = ctx.local_time() + d;
@@ -197,7 +200,7 @@ impl<S: StateMachine> Server<S> {
 
     /// Whether a leader has been heard from within the shortest election timeout, in which
     /// case vote requests are ignored (thesis 4.2.3).
-    pub(crate) fn in_lease(&self, ctx: &Ctx<'_, RaftNode<S>>) -> bool {
+    pub(crate) fn in_lease<H: Host<S>>(&self, ctx: &Ctx<'_, H>) -> bool {
         let min: Duration = self.config.election_timeout.min;
         self.leader.is_some()
             && self
@@ -207,11 +210,11 @@ impl<S: StateMachine> Server<S> {
 
     /// Moves to `term` (if newer) as a follower of `leader`, forgetting any vote of an older
     /// term and dropping what a leader owes its clients (they will retry elsewhere).
-    pub(crate) fn become_follower(
+    pub(crate) fn become_follower<H: Host<S>>(
         &mut self,
         term: u64,
         leader: Option<NodeId>,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         let was_leader = self.role == Role::Leader;
         if term > self.term {
@@ -236,15 +239,15 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Writes currentTerm and votedFor and syncs.
-    pub(crate) fn persist_term_and_vote(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn persist_term_and_vote<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         let term = self.term;
         let vote = self.voted_for;
         let forget_vote = self.has(Bug::ForgetVote);
         let disk = ctx.disk();
-        disk.put(persist::TERM, Record::Term(term));
+        disk.put(persist::TERM, Record::Term(term).into());
         match vote {
             Some(candidate) if !forget_vote => {
-                disk.put(persist::VOTE, Record::Vote { term, candidate });
+                disk.put(persist::VOTE, Record::Vote { term, candidate }.into());
             }
             _ => disk.remove(persist::VOTE),
         }
@@ -263,7 +266,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Dispatches a timer.
-    pub(crate) fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub fn on_timer<H: Host<S>>(&mut self, timer: Timer, ctx: &mut Ctx<'_, H>) {
         match timer {
             Timer::Election => self.on_election_timer(ctx),
             Timer::Heartbeat { term } => self.on_heartbeat_timer(term, ctx),

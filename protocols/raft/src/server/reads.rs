@@ -6,8 +6,8 @@
 //! applied up to the noted index, and then reads.
 
 use super::Server;
+use crate::host::Host;
 use crate::message::Msg;
-use crate::node::RaftNode;
 use kv::KvMap;
 use rsm::StateMachine;
 use rsm::{Reply, ReplyOutcome};
@@ -30,12 +30,12 @@ pub struct PendingRead<S: StateMachine = KvMap> {
 
 impl<S: StateMachine> Server<S> {
     /// Queues a read and makes sure a heartbeat round will confirm it.
-    pub(crate) fn begin_read(
+    pub(crate) fn begin_read<H: Host<S>>(
         &mut self,
         client: NodeId,
         seq: u64,
         op: S::Input,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         let read_index = (self.commit >= self.term_start).then_some(self.commit);
         let round = self.read_round + 1;
@@ -54,7 +54,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Sends a new round of heartbeats that confirm leadership when a majority echoes them.
-    pub(crate) fn start_read_round(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn start_read_round<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         self.read_round += 1;
         self.round_wanted = false;
         let peers: Vec<NodeId> = self.progress.keys().copied().collect();
@@ -77,7 +77,7 @@ impl<S: StateMachine> Server<S> {
 
     /// Called when acknowledgements arrive: serves what is confirmed, and starts the next
     /// round for reads that arrived during the last one.
-    pub(crate) fn confirm_reads(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn confirm_reads<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         if self.reads.is_empty() {
             return;
         }
@@ -90,7 +90,7 @@ impl<S: StateMachine> Server<S> {
 
     /// Answers every read whose round is confirmed and whose index has been applied; returns
     /// the confirmed round (0 when no read waits, as nothing then needs it).
-    pub(crate) fn serve_reads(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) -> u64 {
+    pub(crate) fn serve_reads<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) -> u64 {
         if self.reads.is_empty() {
             return 0;
         }
@@ -105,7 +105,7 @@ impl<S: StateMachine> Server<S> {
                     seq: r.seq,
                     outcome: ReplyOutcome::Ok(output),
                 };
-                ctx.send(r.client, Msg::Reply(reply));
+                Self::send(ctx, r.client, Msg::Reply(reply));
             }
             !ready
         });

@@ -2,8 +2,9 @@
 
 use super::{Role, Server};
 use crate::config::Config;
+use crate::host::{Host, RaftRecord};
 use crate::log::{Log, Payload};
-use crate::node::{RaftNode, Timer};
+use crate::node::Timer;
 use crate::persist::{self, Record};
 use rsm::{StateMachine, Store};
 use sim_core::{Ctx, NodeId, Time};
@@ -16,22 +17,22 @@ impl<S: StateMachine> Server<S> {
     /// After a restart the server reads currentTerm, votedFor, its snapshot and its log back
     /// from disk; its commit index starts at the snapshot and grows again as a leader tells
     /// it (the commit index is volatile in Raft).
-    pub fn start(
+    pub fn start<H: Host<S>>(
         id: NodeId,
         config: Arc<Config>,
         bootstrap: &[NodeId],
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) -> Server<S> {
         let disk = ctx.disk();
-        let term = match disk.get(persist::TERM) {
+        let term = match disk.get(persist::TERM).and_then(|r| r.raft()) {
             Some(Record::Term(t)) => *t,
             _ => 0,
         };
-        let voted_for = match disk.get(persist::VOTE) {
+        let voted_for = match disk.get(persist::VOTE).and_then(|r| r.raft()) {
             Some(Record::Vote { term: t, candidate }) if *t == term => Some(*candidate),
             _ => None,
         };
-        let snapshot = match disk.get(persist::SNAPSHOT) {
+        let snapshot = match disk.get(persist::SNAPSHOT).and_then(|r| r.raft()) {
             Some(Record::Snapshot(s)) => Some(s.clone()),
             _ => None,
         };
@@ -47,7 +48,7 @@ impl<S: StateMachine> Server<S> {
             if index <= log.snapshot_index() {
                 continue;
             }
-            let Record::Entry(entry) = record else {
+            let Some(Record::Entry(entry)) = record.raft() else {
                 continue;
             };
             if index != log.last_index() + 1 {
@@ -93,7 +94,7 @@ impl<S: StateMachine> Server<S> {
         }
         server.reset_election_deadline(ctx);
         let wait = server.election_deadline - ctx.local_time();
-        ctx.set_timer(wait, Timer::Election);
+        Self::set_timer(ctx, wait, Timer::Election);
         server
     }
 }

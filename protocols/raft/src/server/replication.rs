@@ -4,9 +4,10 @@
 
 use super::{Role, Server};
 use crate::config::Bug;
+use crate::host::Host;
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
-use crate::node::{RaftNode, Timer};
+use crate::node::Timer;
 use crate::persist::{self, Record};
 use rsm::StateMachine;
 use sim_core::{Ctx, DiskKey, NodeId};
@@ -41,14 +42,18 @@ impl Progress {
 
 impl<S: StateMachine> Server<S> {
     /// Appends an entry to the leader's own log, durably, and returns its index.
-    pub(crate) fn append_local(&mut self, entry: Entry<S>, ctx: &mut Ctx<'_, RaftNode<S>>) -> u64 {
+    pub(crate) fn append_local<H: Host<S>>(
+        &mut self,
+        entry: Entry<S>,
+        ctx: &mut Ctx<'_, H>,
+    ) -> u64 {
         let config = match &entry.payload {
             Payload::Config(m) => Some(m.clone()),
             _ => None,
         };
         let index = self.log.append(entry.clone());
         let disk = ctx.disk();
-        disk.put(DiskKey(persist::LOG, index), Record::Entry(entry));
+        disk.put(DiskKey(persist::LOG, index), Record::Entry(entry).into());
         disk.sync();
         if let Some(members) = config {
             self.adopt_config(index, members, ctx);
@@ -57,7 +62,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Sends whatever each follower is missing, as far as the pipeline allows.
-    pub(crate) fn broadcast_append(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn broadcast_append<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         let peers: Vec<NodeId> = self.progress.keys().copied().collect();
         for p in peers {
             self.fill_pipeline(p, ctx);
@@ -65,7 +70,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Sends AppendEntries to `peer` while it has entries to receive and room in its pipeline.
-    pub(crate) fn fill_pipeline(&mut self, peer: NodeId, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn fill_pipeline<H: Host<S>>(&mut self, peer: NodeId, ctx: &mut Ctx<'_, H>) {
         loop {
             let Some(pr) = self.progress.get(&peer) else {
                 return;
@@ -81,7 +86,7 @@ impl<S: StateMachine> Server<S> {
 
     /// Sends one AppendEntries (or the snapshot, if the follower needs compacted entries)
     /// from the follower's nextIndex. Returns false if it sent a snapshot.
-    pub(crate) fn send_append(&mut self, peer: NodeId, ctx: &mut Ctx<'_, RaftNode<S>>) -> bool {
+    pub(crate) fn send_append<H: Host<S>>(&mut self, peer: NodeId, ctx: &mut Ctx<'_, H>) -> bool {
         let (term, commit, round) = (self.term, self.commit, self.read_round);
         let snapshot_index = self.log.snapshot_index();
         let Some(pr) = self.progress.get_mut(&peer) else {
@@ -95,7 +100,7 @@ impl<S: StateMachine> Server<S> {
                     snapshot: snapshot.clone(),
                     round,
                 };
-                ctx.send(peer, msg);
+                Self::send(ctx, peer, msg);
             }
             return false;
         }
@@ -107,7 +112,8 @@ impl<S: StateMachine> Server<S> {
         let entries = self.log.entries_from(pr.next, self.config.max_batch);
         pr.next += entries.len() as u64;
         pr.inflight += 1;
-        ctx.send(
+        Self::send(
+            ctx,
             peer,
             Msg::AppendEntries {
                 term,
@@ -124,7 +130,7 @@ impl<S: StateMachine> Server<S> {
     /// The heartbeat: every follower hears from the leader at least this often. A follower
     /// silent for two ticks is assumed to have lost what was in flight, and is resent from
     /// its last known match.
-    pub(crate) fn on_heartbeat_timer(&mut self, term: u64, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn on_heartbeat_timer<H: Host<S>>(&mut self, term: u64, ctx: &mut Ctx<'_, H>) {
         if self.role != Role::Leader || self.term != term {
             return;
         }
@@ -143,12 +149,12 @@ impl<S: StateMachine> Server<S> {
         if self.round_wanted || self.reads.iter().any(|r| r.round > self.read_round) {
             self.start_read_round(ctx);
         }
-        ctx.set_timer(self.config.heartbeat, Timer::Heartbeat { term });
+        Self::set_timer(ctx, self.config.heartbeat, Timer::Heartbeat { term });
     }
 
     /// Handles a follower's answer to AppendEntries.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn on_append_reply(
+    pub(crate) fn on_append_reply<H: Host<S>>(
         &mut self,
         from: NodeId,
         term: u64,
@@ -157,7 +163,7 @@ impl<S: StateMachine> Server<S> {
         conflict_index: u64,
         conflict_term: Option<u64>,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         if !self.note_reply(from, term, round, ctx) {
             return;
@@ -188,13 +194,13 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// Handles a follower's answer to InstallSnapshot.
-    pub(crate) fn on_snapshot_reply(
+    pub(crate) fn on_snapshot_reply<H: Host<S>>(
         &mut self,
         from: NodeId,
         term: u64,
         index: u64,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) {
         if !self.note_reply(from, term, round, ctx) {
             return;
@@ -212,12 +218,12 @@ impl<S: StateMachine> Server<S> {
     /// What every answer from a follower tells a leader: a newer term deposes it; otherwise
     /// the follower is alive and has echoed a read round. Returns false when the answer is
     /// for nobody (a stale term, or this server no longer leads).
-    fn note_reply(
+    fn note_reply<H: Host<S>>(
         &mut self,
         from: NodeId,
         term: u64,
         round: u64,
-        ctx: &mut Ctx<'_, RaftNode<S>>,
+        ctx: &mut Ctx<'_, H>,
     ) -> bool {
         if term > self.term {
             self.become_follower(term, None, ctx);
@@ -235,7 +241,7 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// What follows an answer that moved a follower's progress: commit, reads, more entries.
-    fn after_reply(&mut self, from: NodeId, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    fn after_reply<H: Host<S>>(&mut self, from: NodeId, ctx: &mut Ctx<'_, H>) {
         // Only `from`'s match index changed, so the commit index can move only if it now
         // exceeds the commit index: the majority's value above it is otherwise unchanged.
         // (Half of the answers of a five-server cluster arrive after the commit.)
@@ -253,7 +259,7 @@ impl<S: StateMachine> Server<S> {
     /// The commit rule: the highest index stored on a majority is committed if its entry is
     /// of the leader's current term; entries before it commit with it (section 5.4.2). The
     /// `figure8-commit` bug drops the term condition.
-    pub(crate) fn advance_commit(&mut self, ctx: &mut Ctx<'_, RaftNode<S>>) {
+    pub(crate) fn advance_commit<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         if self.role != Role::Leader {
             return;
         }
