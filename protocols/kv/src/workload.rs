@@ -149,8 +149,8 @@ impl Workload for WorkloadConfig {
         WorkloadConfig::validate(self)
     }
 
-    fn draw(&self, client: u64, seq: u64, rng: &mut SimRng) -> KvInput {
-        WorkloadConfig::draw(self, client, seq, rng)
+    fn draw(&self, client: u64, seq: u64, rng: &mut SimRng) -> Option<KvInput> {
+        Some(WorkloadConfig::draw(self, client, seq, rng))
     }
 }
 

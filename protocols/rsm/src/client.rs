@@ -340,7 +340,11 @@ impl<S: StateMachine> Client<S> {
                     self.backlog -= 1;
                 }
                 let next = self.seq + 1;
-                self.config.workload.draw(self.id, next, ctx.rng())
+                // A workload that has run dry asks nothing more.
+                match self.config.workload.draw(self.id, next, ctx.rng()) {
+                    Some(op) => op,
+                    None => return,
+                }
             }
         };
         self.seq += 1;

@@ -30,4 +30,4 @@ pub use command::{Command, Reply, ReplyOutcome, Request};
 pub use history::{ClientMetrics, check_linearizable, collect_history, longest_silence_ms};
 pub use machine::{Digest, StateMachine};
 pub use store::{Session, Snapshot, Store};
-pub use workload::{Load, Pacing, Workload};
+pub use workload::{Load, NoClients, Pacing, Workload};

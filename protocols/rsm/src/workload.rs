@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sim_core::time_text::human;
 use sim_core::{Duration, SimRng};
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A state machine's client workload: how many clients, their pacing and patience, and the
 /// operations they draw.
@@ -23,14 +24,64 @@ pub trait Workload: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
         self.load().validate()
     }
 
-    /// Draws `client`'s operation number `seq` (from 1). Draws come from the workload stream
-    /// in client order, so the same seed asks the same things.
+    /// Draws `client`'s operation number `seq` (from 1), or `None` when the workload has
+    /// nothing more to ask. Draws come from the node's random stream, so the same seed asks the
+    /// same things.
     fn draw(
         &self,
         client: u64,
         seq: u64,
         rng: &mut SimRng,
-    ) -> <Self::Machine as StateMachine>::Input;
+    ) -> Option<<Self::Machine as StateMachine>::Input>;
+}
+
+/// The workload of a machine whose operations come from the system itself rather than from
+/// simulated clients (a workflow coordinator's assignments, proposed by its leader): no
+/// clients, nothing drawn.
+pub struct NoClients<S>(PhantomData<S>);
+
+impl<S> Default for NoClients<S> {
+    fn default() -> Self {
+        NoClients(PhantomData)
+    }
+}
+
+impl<S> Clone for NoClients<S> {
+    fn clone(&self) -> Self {
+        NoClients(PhantomData)
+    }
+}
+
+impl<S> PartialEq for NoClients<S> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<S> fmt::Debug for NoClients<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NoClients")
+    }
+}
+
+impl<S: StateMachine<Workload = NoClients<S>>> Workload for NoClients<S> {
+    type Machine = S;
+
+    fn load(&self) -> Load {
+        Load {
+            clients: 0,
+            pacing: Pacing::default(),
+            timeout: Duration::from_millis(500),
+            attempts: 1,
+            ops_per_client: 0,
+            start: Duration::ZERO,
+            record: false,
+        }
+    }
+
+    fn draw(&self, _: u64, _: u64, _: &mut SimRng) -> Option<S::Input> {
+        None
+    }
 }
 
 /// The part of a workload every machine shares: who asks, how often, and how patiently.

@@ -157,7 +157,7 @@ impl<const STRICT: bool> Workload for RegisterWorkload<STRICT> {
         }
     }
 
-    fn draw(&self, _client: u64, _seq: u64, rng: &mut SimRng) -> RegisterInput {
+    fn draw(&self, _client: u64, _seq: u64, rng: &mut SimRng) -> Option<RegisterInput> {
         let key = Some(format!("r{}", rng.below(self.registers)));
         let kind = rng.below(10);
         let mut value = || rng.below(self.values) as i64;
@@ -169,6 +169,6 @@ impl<const STRICT: bool> Workload for RegisterWorkload<STRICT> {
                 new: value(),
             },
         };
-        RegisterInput { key, op }
+        Some(RegisterInput { key, op })
     }
 }
