@@ -216,7 +216,7 @@ impl WorkflowBuilder {
             for t in [p, c] {
                 if !task_ok(*t) {
                     return err(
-                        format!("edge {p} -> {c}"),
+                        "edges".to_string(),
                         format!("unknown {t} (expected one of the {n} tasks added)"),
                     );
                 }
@@ -224,8 +224,10 @@ impl WorkflowBuilder {
             if p == c {
                 let name = &tasks[p.index()].name;
                 return err(
-                    format!("task {name:?}"),
-                    format!("cycle: {name} -> {name} (a task cannot depend on itself)"),
+                    format!("tasks[{}]", p.0),
+                    format!(
+                        "cycle: {name} -> {name} (expected a DAG: a task cannot depend on itself)"
+                    ),
                 );
             }
         }
@@ -244,12 +246,15 @@ impl WorkflowBuilder {
 
         // Files: ids in range, one producer each.
         let nf = files.len();
-        for task in tasks.iter_mut() {
+        for (i, task) in tasks.iter_mut().enumerate() {
             for (kind, list) in [("input", &mut task.inputs), ("output", &mut task.outputs)] {
                 if let Some(bad) = list.iter().find(|f| f.index() >= nf) {
                     return err(
-                        format!("task {:?}", task.name),
-                        format!("unknown {kind} {bad} (expected one of the {nf} files added)"),
+                        format!("tasks[{i}]"),
+                        format!(
+                            "task {:?} names unknown {kind} {bad} (expected one of the {nf} files added)",
+                            task.name
+                        ),
                     );
                 }
                 list.sort_unstable();
@@ -261,9 +266,10 @@ impl WorkflowBuilder {
                 let file = &mut files[f.index()];
                 if let Some(other) = file.producer {
                     return err(
-                        format!("file {:?}", file.name),
+                        format!("files[{}]", f.0),
                         format!(
-                            "written by two tasks, {:?} and {:?} (expected at most one producer)",
+                            "file {:?} is written by two tasks, {:?} and {:?} (expected at most one producer)",
+                            file.name,
                             tasks[other.index()].name,
                             task.name
                         ),
@@ -284,8 +290,8 @@ impl WorkflowBuilder {
                 let Some(p) = file.producer else { continue };
                 if p == tid {
                     return err(
-                        format!("task {:?}", task.name),
-                        format!("reads its own output {:?}", file.name),
+                        format!("tasks[{i}]"),
+                        format!("task {:?} reads its own output {:?}", task.name, file.name),
                     );
                 }
                 match children[p.index()].binary_search(&tid) {
@@ -295,9 +301,10 @@ impl WorkflowBuilder {
                     }
                     Err(_) => {
                         return err(
-                            format!("task {:?}", task.name),
+                            format!("tasks[{i}]"),
                             format!(
-                                "reads file {:?}, written by task {:?}, which is not one of its parents (expected the producer of every input among the parents)",
+                                "task {:?} reads file {:?}, written by task {:?}, which is not one of its parents (expected the producer of every input among the parents)",
+                                task.name,
                                 file.name,
                                 tasks[p.index()].name
                             ),
@@ -350,8 +357,10 @@ fn unique_names<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<
         if let Some(first) = seen.insert(name, i) {
             return Err(WorkflowError::new(
                 "",
-                format!("{what} {name:?}"),
-                format!("{what} name used twice (#{first} and #{i}; expected unique names)"),
+                format!("{what}s[{i}]"),
+                format!(
+                    "{what} name {name:?} used twice, also by {what}s[{first}] (expected unique names)"
+                ),
             ));
         }
     }
@@ -402,11 +411,14 @@ fn topological_order(
     }
     let mut cycle: Vec<usize> = walk[seen_at[at]..].to_vec();
     cycle.reverse(); // walked child -> parent; show parent -> child
+    // Start at the lowest id, so the same cycle is named the same way however it was found.
+    let lowest = (0..cycle.len()).min_by_key(|i| cycle[*i]).unwrap_or(0);
+    cycle.rotate_left(lowest);
     cycle.push(cycle[0]);
     let names: Vec<&str> = cycle.iter().map(|i| tasks[*i].name.as_str()).collect();
     Err(WorkflowError::new(
         "",
-        format!("task {:?}", tasks[cycle[0]].name),
+        format!("tasks[{}]", cycle[0]),
         format!("cycle: {} (expected a DAG)", names.join(" -> ")),
     ))
 }

@@ -549,9 +549,16 @@ pub fn parse(text: &str, origin: &str) -> Result<Workflow, WorkflowError> {
         machines,
         task_machine,
     });
-    builder
-        .build()
-        .map_err(|e| e.with_origin(origin).with_path(tasks.path))
+    builder.build().map_err(|e| {
+        // The builder locates by `tasks[i]`, `files[i]` or `recorded`; the indices are those
+        // of the specification's arrays, because tasks and files were added in their order.
+        let path = match e.path.as_str() {
+            "recorded" => exec.path.to_string(),
+            "" | "edges" => tasks.path.to_string(),
+            p => format!("{}.{p}", spec.path),
+        };
+        WorkflowError::new(origin, path, e.message)
+    })
 }
 
 /// The declared id of file `f`.
