@@ -74,7 +74,8 @@ impl Shape {
         }
     }
 
-    /// How many tasks the shape makes (saturating, for the limit check).
+    /// How many tasks the shape makes, computed without overflow so that absurd parameters
+    /// are caught by the limit check rather than by running out of memory.
     pub fn task_count(&self) -> u64 {
         match *self {
             Shape::Chain { length } => u64::from(length),
