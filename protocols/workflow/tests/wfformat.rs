@@ -319,7 +319,7 @@ fn fails_at(doc: &Value, path: &str, needles: &[&str]) -> WorkflowError {
     }
     let line = e.to_string();
     assert!(!line.contains('\n'), "{line}");
-    assert!(line.starts_with("tiny.json: at "), "{line}");
+    assert!(line.starts_with("tiny.json: workflow"), "{line}");
     e
 }
 
@@ -356,7 +356,7 @@ fn text_that_is_not_json_is_located_by_line_and_column() {
     );
     assert!(
         e.to_string()
-            .starts_with("broken.json: at line 2, column 16: not JSON")
+            .starts_with("broken.json: line 2, column 16: not JSON")
     );
     // A number too large for a double is rejected as it is read, also located.
     let text = tiny().to_string().replace("2.5", "1e999");

@@ -4,7 +4,8 @@ use std::fmt;
 
 /// Why a workflow could not be built, located so that a person can go and fix it.
 ///
-/// `origin` is the file (or generator) the description came from, `path` where in it (a JSON
+/// Displayed as `origin: path: message`, like a compiler diagnostic. `origin` is the file (or
+/// generator) the description came from, `path` where in it (a JSON
 /// path such as `workflow.specification.tasks[3].parents[1]`, a `line L, column C` for text
 /// that is not JSON, or a field name), and `message` what was wrong and what was expected.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,9 +52,9 @@ impl WorkflowError {
 impl fmt::Display for WorkflowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.origin.is_empty(), self.path.is_empty()) {
-            (false, false) => write!(f, "{}: at {}: {}", self.origin, self.path, self.message),
+            (false, false) => write!(f, "{}: {}: {}", self.origin, self.path, self.message),
             (false, true) => write!(f, "{}: {}", self.origin, self.message),
-            (true, false) => write!(f, "at {}: {}", self.path, self.message),
+            (true, false) => write!(f, "{}: {}", self.path, self.message),
             (true, true) => f.write_str(&self.message),
         }
     }

@@ -8,14 +8,13 @@ use super::error::WorkflowError;
 use super::graph::{MAX_TASKS, Workflow, WorkflowBuilder};
 use super::spec::{RuntimeSpec, SizeSpec};
 use super::task::TaskId;
-use serde::{Deserialize, Serialize};
 use sim_core::SimRng;
 
 /// Highest priority a generated task draws when its priority is not fixed (lowest is 0).
 pub const MAX_DRAWN_PRIORITY: u64 = 9;
 
 /// What every generated task is given: how long it runs, how much it writes, how urgent it is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TaskParams {
     /// Run time of each task.
     pub runtime: RuntimeSpec,
@@ -27,8 +26,9 @@ pub struct TaskParams {
 
 /// The shape of a generated DAG: the dependency patterns that workflow schedulers are usually
 /// compared on.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "generator", rename_all = "kebab-case", deny_unknown_fields)]
+///
+/// Scenarios write it through [`crate::WorkflowSource`], which checks it as it is read.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Shape {
     /// `length` tasks, each waiting for the one before: no parallelism at all.
     Chain {
@@ -74,7 +74,8 @@ impl Shape {
         }
     }
 
-    /// How many tasks the shape makes (saturating, for the limit check).
+    /// How many tasks the shape makes, computed without overflow so that absurd parameters
+    /// are caught by the limit check rather than by running out of memory.
     pub fn task_count(&self) -> u64 {
         match *self {
             Shape::Chain { length } => u64::from(length),

@@ -16,7 +16,7 @@ pub mod wfformat;
 
 pub use error::WorkflowError;
 pub use generate::{Shape, TaskParams};
-pub use graph::{Workflow, WorkflowBuilder};
+pub use graph::{MAX_TASKS, Workflow, WorkflowBuilder};
 pub use source::WorkflowSource;
 pub use spec::{RuntimeSpec, SizeSpec};
 pub use task::{File, FileId, Machine, Recorded, Task, TaskId};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sim_core::time_text::{DurationError, format_exact, parse_duration};
-use sim_core::{Duration, DurationRange, Latency, SimRng};
+use sim_core::{Dist, Duration, DurationRange, SimRng};
 use std::fmt;
 use std::str::FromStr;
 
@@ -33,7 +33,7 @@ impl RuntimeSpec {
         match *self {
             RuntimeSpec::Fixed(d) => d,
             RuntimeSpec::Uniform { min, max } => rng.duration_between(min, max),
-            RuntimeSpec::Exponential { mean } => Latency::exponential(mean).sample(rng),
+            RuntimeSpec::Exponential { mean } => Dist::Exponential { mean }.sample(rng),
         }
     }
 }

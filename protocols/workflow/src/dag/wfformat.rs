@@ -5,8 +5,15 @@
 //! `outputFiles`), `workflow.specification.files[]` (`id`, `sizeInBytes`),
 //! `workflow.execution.tasks[]` (`id`, `runtimeInSeconds`, `priority`, `machines`),
 //! `workflow.execution.machines[]` (`nodeName`, `cpu.coreCount`, `cpu.speedInMHz`) and
-//! `workflow.execution.makespanInSeconds`. Everything else is ignored. Every error names the
-//! JSON path where it was found and what was expected there; no input makes the reader panic.
+//! `workflow.execution.makespanInSeconds`. Everything else is ignored.
+//!
+//! A task is named by its WfFormat `id` (unique, unlike `name`). A task with no `priority` gets
+//! 0; a task listed on several machines is placed on the first. `children` may be left out, in
+//! which case `parents` alone define the edges; where both are given they must agree. Run times
+//! are rounded to the nearest nanosecond.
+//!
+//! Every error names the JSON path where it was found and what was expected there; no input
+//! makes the reader panic.
 
 use super::error::WorkflowError;
 use super::graph::{Workflow, WorkflowBuilder};
