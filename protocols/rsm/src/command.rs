@@ -43,6 +43,18 @@ impl<S: StateMachine> fmt::Display for Command<S> {
     }
 }
 
+/// A command as a replica applied it, with what it answered: how a node that proposes commands
+/// itself (a workflow coordinator's leader) learns their fate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome<S: StateMachine> {
+    /// The command's position in the replicated log (or sequence of slots).
+    pub index: u64,
+    /// The command.
+    pub command: Command<S>,
+    /// Its result; `None` for a stale duplicate that the sessions ignored.
+    pub output: Option<S::Output>,
+}
+
 /// A client's request to a server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound = "")]

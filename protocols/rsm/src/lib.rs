@@ -26,7 +26,7 @@ mod store;
 mod workload;
 
 pub use client::{Client, ClientConfig, ClientTimer};
-pub use command::{Command, Reply, ReplyOutcome, Request};
+pub use command::{Command, Outcome, Reply, ReplyOutcome, Request};
 pub use history::{ClientMetrics, check_linearizable, collect_history, longest_silence_ms};
 pub use machine::{Digest, StateMachine};
 pub use store::{Session, Snapshot, Store};

@@ -6,7 +6,7 @@ use crate::host::Host;
 use crate::log::Payload;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
-use rsm::{Reply, ReplyOutcome, StateMachine};
+use rsm::{Outcome, Reply, ReplyOutcome, StateMachine};
 use sim_core::{Ctx, Mark};
 
 impl<S: StateMachine> Server<S> {
@@ -27,6 +27,13 @@ impl<S: StateMachine> Server<S> {
                 continue;
             };
             let output = self.store.apply(command);
+            if let Some(outcomes) = &mut self.outcomes {
+                outcomes.push(Outcome {
+                    index,
+                    command: (**command).clone(),
+                    output: output.clone(),
+                });
+            }
             if let Some((client, seq)) = self.owed.remove(&index)
                 && let Some(output) = output
             {
@@ -39,6 +46,18 @@ impl<S: StateMachine> Server<S> {
         }
         self.serve_reads(ctx);
         self.maybe_snapshot(ctx);
+    }
+
+    /// Keeps every command applied from now on with its result, for [`Server::take_outcomes`]:
+    /// a host that proposes commands itself learns what they answered.
+    pub fn keep_outcomes(&mut self) {
+        self.outcomes.get_or_insert_with(Vec::new);
+    }
+
+    /// The commands applied since the last call, with their results, in log order (none
+    /// unless [`Server::keep_outcomes`] was called).
+    pub fn take_outcomes(&mut self) -> Vec<Outcome<S>> {
+        self.outcomes.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Compacts the log once enough applied entries follow the last snapshot (thesis 5.1).

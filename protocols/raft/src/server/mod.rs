@@ -19,7 +19,7 @@ use crate::node::Timer;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use kv::KvMap;
-use rsm::{StateMachine, Store};
+use rsm::{Outcome, StateMachine, Store};
 use sim_core::{Ctx, Duration, Mark, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -92,6 +92,8 @@ pub struct Server<S: StateMachine = KvMap> {
     pub(crate) heard: BTreeSet<NodeId>,
     /// Elections this server won (for metrics).
     pub(crate) terms_led: u64,
+    /// Applied commands with their results, kept only for a host that asked for them.
+    pub(crate) outcomes: Option<Vec<Outcome<S>>>,
 }
 
 impl<S: StateMachine> Server<S> {

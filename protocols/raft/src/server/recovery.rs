@@ -80,6 +80,7 @@ impl<S: StateMachine> Server<S> {
             progress: BTreeMap::new(),
             term_start: 0,
             owed: BTreeMap::new(),
+            outcomes: None,
             reads: Vec::new(),
             read_round: 0,
             round_wanted: false,
