@@ -3,7 +3,7 @@
 use crate::Value;
 use crate::value::chain;
 use kv::KvMap;
-use rsm::{Reply, ReplyOutcome, StateMachine, Store};
+use rsm::{Outcome, Reply, ReplyOutcome, StateMachine, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -42,6 +42,8 @@ pub struct Replica<S: StateMachine = KvMap> {
     leaders: u64,
     store: Store<S>,
     snapshot: Option<Arc<Snapshot<S>>>,
+    /// Applied commands with their results, kept only for a host that asked for them.
+    outcomes: Option<Vec<Outcome<S>>>,
 }
 
 impl<S: StateMachine> Replica<S> {
@@ -55,6 +57,7 @@ impl<S: StateMachine> Replica<S> {
             leaders: 0,
             store: Store::new(),
             snapshot: None,
+            outcomes: None,
         };
         if let Some(s) = snapshot {
             r.install(s);
@@ -113,6 +116,21 @@ impl<S: StateMachine> Replica<S> {
         true
     }
 
+    /// Keeps every command applied from now on with its result, for
+    /// [`Replica::take_outcomes`].
+    pub fn keep_outcomes(&mut self) {
+        self.outcomes.get_or_insert_with(Vec::new);
+    }
+
+    /// The commands applied since the last call, with their results, in slot order (none
+    /// unless [`Replica::keep_outcomes`] was called).
+    pub fn take_outcomes(&mut self) -> Vec<Outcome<S>> {
+        self.outcomes
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
     /// Applies the next slot if its value is known, pushing answers for the clients into
     /// `replies` as `(client, reply)`.
     pub fn apply_next(&mut self, replies: &mut Vec<(u64, Reply<S>)>) -> Option<Applied> {
@@ -123,7 +141,15 @@ impl<S: StateMachine> Replica<S> {
             Value::Leader(_) => self.leaders += 1,
             Value::Batch(b) => {
                 for c in &b.commands {
-                    if let Some(out) = self.store.apply(c) {
+                    let output = self.store.apply(c);
+                    if let Some(outcomes) = &mut self.outcomes {
+                        outcomes.push(Outcome {
+                            index: slot,
+                            command: c.clone(),
+                            output: output.clone(),
+                        });
+                    }
+                    if let Some(out) = output {
                         replies.push((
                             c.client,
                             Reply {

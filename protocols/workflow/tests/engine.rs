@@ -95,7 +95,11 @@ fn a_result_of_a_superseded_attempt_is_refused() {
         "a done task stays done"
     );
     let r = m.task(3).expect("assigned");
-    assert_eq!((r.result, r.results, m.done()), (Some((Some(2), 8)), 1, 1));
+    assert_eq!(
+        (r.result, r.results, m.done()),
+        (Some((Some(2), 2, 8)), 1, 1)
+    );
+    assert_eq!(m.completions(), &[(5, 3, 8)]);
 }
 
 #[test]
@@ -116,7 +120,7 @@ fn without_fencing_a_task_gets_two_results() {
         assert_eq!(m.apply(&unfenced), Answer::Accepted);
     }
     let r = m.task(0).expect("assigned");
-    assert_eq!((r.results, r.result), (2, Some((None, 6))));
+    assert_eq!((r.results, r.result), (2, Some((None, 1, 6))));
     assert_eq!(m.done(), 1);
 }
 

@@ -5,7 +5,7 @@ use super::{MAX_QUEUED, NodeCtx, Proposer, Server};
 use crate::Msg;
 use crate::host::Host;
 use rsm::StateMachine;
-use rsm::{Reply, ReplyOutcome, Request};
+use rsm::{Command, Outcome, Reply, ReplyOutcome, Request};
 use sim_core::NodeId;
 
 impl<S: StateMachine> Server<S> {
@@ -56,6 +56,38 @@ impl<S: StateMachine> Server<S> {
                 Self::emit(ctx, from, Msg::Reply(reply));
             }
         }
+    }
+
+    /// Proposes a command at this leader on behalf of its host (a workflow coordinator's
+    /// scheduler): queued and batched like a client's, answered to nobody. Its result shows
+    /// in [`Server::take_outcomes`] once applied.
+    pub fn propose_command<H: Host<S>>(
+        &mut self,
+        command: Command<S>,
+        ctx: NodeCtx<'_, '_, H>,
+    ) -> Result<(), String> {
+        let Proposer::Leading(l) = &mut self.proposer else {
+            return Err(format!("{} is not leading", self.id));
+        };
+        if l.queue.len() >= MAX_QUEUED {
+            return Err(format!("{} has {MAX_QUEUED} commands queued", self.id));
+        }
+        l.enqueue(command, ctx.local_time());
+        self.fill_window(ctx);
+        self.drain(ctx);
+        Ok(())
+    }
+
+    /// Keeps every command applied from now on with its result, for
+    /// [`Server::take_outcomes`]: a host that proposes commands itself learns what they
+    /// answered.
+    pub fn keep_outcomes(&mut self) {
+        self.replica.keep_outcomes();
+    }
+
+    /// The commands applied since the last call, with their results, in slot order.
+    pub fn take_outcomes(&mut self) -> Vec<Outcome<S>> {
+        self.replica.take_outcomes()
     }
 
     pub(super) fn reply<H: Host<S>>(

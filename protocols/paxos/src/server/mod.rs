@@ -222,7 +222,7 @@ impl<S: StateMachine> Server<S> {
         self.drain(ctx);
     }
 
-    fn drain<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
+    pub(super) fn drain<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         while let Some((from, msg)) = self.inbox.pop_front() {
             self.handle(from, msg, ctx);
         }

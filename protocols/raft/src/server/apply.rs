@@ -57,7 +57,10 @@ impl<S: StateMachine> Server<S> {
     /// The commands applied since the last call, with their results, in log order (none
     /// unless [`Server::keep_outcomes`] was called).
     pub fn take_outcomes(&mut self) -> Vec<Outcome<S>> {
-        self.outcomes.as_mut().map(std::mem::take).unwrap_or_default()
+        self.outcomes
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Compacts the log once enough applied entries follow the last snapshot (thesis 5.1).

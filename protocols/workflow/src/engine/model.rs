@@ -8,12 +8,11 @@ use sim_core::history::{Model, Step};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EngineModel;
 
-/// What the model knows of one subject: for a task its latest assignment and whether it is
+/// What the model knows of one subject: for a task its latest attempt and whether it is
 /// done, for an agent whether it is declared dead.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SubjectState {
     attempt: u32,
-    agent: u32,
     done: bool,
     dead: bool,
 }
@@ -30,21 +29,17 @@ impl Model for EngineModel {
 
     fn step(&self, s: &SubjectState, order: &Order, output: Option<&Answer>) -> Step<SubjectState> {
         let (answer, after) = match *order {
-            Order::Assign { agent, attempt, .. } => {
+            Order::Assign { attempt, .. } => {
                 if s.done || attempt <= s.attempt {
                     (Answer::Refused, None)
                 } else {
-                    let next = SubjectState {
-                        attempt,
-                        agent,
-                        ..*s
-                    };
+                    let next = SubjectState { attempt, ..*s };
                     (Answer::Accepted, Some(next))
                 }
             }
-            Order::Complete { agent, attempt, .. } => {
+            Order::Complete { attempt, .. } => {
                 let taken = match attempt {
-                    Some(a) => !s.done && s.attempt != 0 && a == s.attempt && agent == s.agent,
+                    Some(a) => !s.done && s.attempt != 0 && a == s.attempt,
                     None => s.attempt != 0,
                 };
                 if taken {

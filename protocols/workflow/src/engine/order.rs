@@ -5,7 +5,7 @@ use std::fmt;
 
 /// One decision of the workflow engine. Tasks and agents are numbered as in the workflow
 /// (task index) and the cluster (node id).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Order {
     /// Run `task` on `agent`. `attempt` numbers the task's assignments from 1 and is the
     /// fencing token: only a result carrying the current attempt is taken.

@@ -19,8 +19,9 @@ pub struct TaskRecord {
     pub attempt: u32,
     /// The agent of the latest assignment.
     pub agent: u32,
-    /// The committed result and the attempt that produced it (`None` for an unfenced result).
-    pub result: Option<(Option<u32>, u64)>,
+    /// The committed result: the attempt that reported it (`None` for an unfenced result),
+    /// the reporting agent, and the result.
+    pub result: Option<(Option<u32>, u32, u64)>,
     /// How many results were taken: more than one is a task with two committed results.
     pub results: u32,
 }
@@ -33,6 +34,9 @@ pub struct EngineState {
     /// Orders applied, accepted or not: a position in the engine's history.
     applied: u64,
     done: u32,
+    /// Every result taken, in order: `(position, task, result)`. Checkers follow it
+    /// incrementally.
+    completions: Vec<(u64, u32, u64)>,
 }
 
 impl EngineState {
@@ -64,6 +68,12 @@ impl EngineState {
     /// Orders applied so far.
     pub fn applied(&self) -> u64 {
         self.applied
+    }
+
+    /// Every result taken, in the order taken: `(position, task, result)`, the position being
+    /// [`EngineState::applied`] just after it.
+    pub fn completions(&self) -> &[(u64, u32, u64)] {
+        &self.completions
     }
 }
 
@@ -99,8 +109,9 @@ impl StateMachine for EngineState {
                 let Some(r) = self.tasks.get_mut(&task) else {
                     return Answer::Refused;
                 };
+                // The attempt number is the fencing token: the engine does not ask who ran it.
                 match attempt {
-                    Some(a) if r.result.is_some() || a != r.attempt || agent != r.agent => {
+                    Some(a) if r.result.is_some() || a != r.attempt => {
                         return Answer::Refused;
                     }
                     // Without a fencing token the engine cannot tell a stale result from the
@@ -111,8 +122,9 @@ impl StateMachine for EngineState {
                 if r.result.is_none() {
                     self.done += 1;
                 }
-                r.result = Some((attempt, result));
+                r.result = Some((attempt, agent, result));
                 r.results += 1;
+                self.completions.push((self.applied, task, result));
                 Answer::Accepted
             }
             Order::Dead { agent } => {

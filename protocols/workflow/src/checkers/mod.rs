@@ -1,0 +1,31 @@
+//! The workflow's safety properties, checked after every event, each incremental: a task
+//! starts only with its inputs at its agent; an agent never runs more tasks than its slots;
+//! no task has two committed results; a committed result is never lost or changed; a
+//! committed result comes from the committed assignment. Beside them, the engine's history is
+//! kept (for the linearizability check at the end) and the run's timeline (for its metrics).
+
+mod history;
+mod inputs;
+mod results;
+mod slots;
+mod timeline;
+
+pub use history::EngineHistory;
+pub use inputs::InputsPresent;
+pub use results::{OneResult, ResultsKept, RunsAsAssigned};
+pub use slots::WithinSlots;
+pub use timeline::Timeline;
+
+use crate::node::WorkflowNode;
+use sim_core::Simulation;
+
+/// Adds every check, the history keeper and the timeline to `sim`.
+pub fn add_checkers(sim: &mut Simulation<WorkflowNode>) {
+    sim.add_checker(InputsPresent);
+    sim.add_checker(WithinSlots);
+    sim.add_checker(OneResult);
+    sim.add_checker(ResultsKept::default());
+    sim.add_checker(RunsAsAssigned);
+    sim.add_checker(EngineHistory::default());
+    sim.add_checker(Timeline::default());
+}

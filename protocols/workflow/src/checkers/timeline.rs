@@ -1,0 +1,66 @@
+//! The run's timeline, for its metrics: when each task first had a committed result, when
+//! each attempt started, and when assignments were committed. Never fails.
+
+use crate::node::WorkflowNode;
+use sim_core::{CheckView, Checker, Time};
+use std::collections::BTreeMap;
+
+/// What happened when.
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    /// Per task, when a coordinator first showed its result committed.
+    pub done: BTreeMap<u32, Time>,
+    /// Per `(task, attempt)`, when an agent started running it.
+    pub started: BTreeMap<(u32, u32), Time>,
+    /// When a coordinator's applied state first showed each `(task, attempt)` assigned.
+    pub assigned: BTreeMap<(u32, u32), Time>,
+    /// Per coordinator, how many completions and tasks it showed at its last check.
+    seen: BTreeMap<u32, (usize, usize)>,
+}
+
+impl Checker<WorkflowNode> for Timeline {
+    fn name(&self) -> &str {
+        "Timeline"
+    }
+
+    fn check(&mut self, view: &CheckView<'_, WorkflowNode>) -> Result<(), String> {
+        let Some(id) = view.touched else {
+            return Ok(());
+        };
+        let Some(node) = view.nodes.get(id) else {
+            return Ok(());
+        };
+        if let Some(agent) = node.agent() {
+            for &(task, attempt, _) in &agent.journal().started {
+                self.started.entry((task, attempt)).or_insert(view.time);
+            }
+            return Ok(());
+        }
+        let Some(c) = node.coordinator() else {
+            return Ok(());
+        };
+        let state = c.state();
+        let seen = self.seen.entry(id.0).or_default();
+        if seen.0 > state.completions().len() {
+            *seen = (0, 0);
+        }
+        for &(_, task, _) in &state.completions()[seen.0..] {
+            self.done.entry(task).or_insert(view.time);
+        }
+        seen.0 = state.completions().len();
+        let applied = state.applied() as usize;
+        if applied != seen.1 {
+            seen.1 = applied;
+            for (task, r) in state.tasks() {
+                if r.attempt > 0 {
+                    self.assigned.entry((task, r.attempt)).or_insert(view.time);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+}

@@ -1,0 +1,328 @@
+//! A coordinator: a node that keeps the engine's state (alone, or replicated with its peers)
+//! and, while it leads, schedules: declares silent agents dead, turns reports into committed
+//! results, assigns ready tasks to agents with free slots, and dispatches what is committed.
+
+mod lead;
+mod replica;
+mod schedule;
+
+pub(crate) use replica::Replica;
+
+use crate::config::Deployment;
+use crate::engine::{Answer, EngineState, Order};
+use crate::message::Msg;
+use crate::node::WorkflowNode;
+use crate::setup::Setup;
+use crate::timer::Timer;
+use lead::{Heard, Lead};
+use sim_core::{Ctx, NodeId, NodeView, RoleClass, Time};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What a coordinator proposed and learnt in one event, for the checker that keeps the
+/// engine's history (a history kept in the node would die with it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CoordinatorJournal {
+    /// Orders proposed, with their command sequence numbers.
+    pub proposed: Vec<(u64, Order)>,
+    /// Answers learnt for this coordinator's proposals (`None`: a stale duplicate).
+    pub answered: Vec<(u64, Option<Answer>)>,
+}
+
+/// A coordinator node.
+#[derive(Clone, Debug)]
+pub struct Coordinator {
+    pub(crate) id: NodeId,
+    pub(crate) setup: Arc<Setup>,
+    pub(crate) replica: Replica,
+    pub(crate) lead: Option<Lead>,
+    /// Files this coordinator holds: the workflow's inputs, and outputs uploaded to it.
+    pub(crate) held: BTreeMap<u32, u64>,
+    /// Reports received and not yet settled: task to `(attempt, agent, result)`.
+    pub(crate) reports: BTreeMap<u32, (u32, NodeId, u64)>,
+    /// Commands proposed by this incarnation.
+    pub(crate) seq: u64,
+    /// What this coordinator proposed and learnt in the event just handled.
+    pub(crate) journal: CoordinatorJournal,
+    /// Whether something changed that the scheduler should look at.
+    pub(crate) dirty: bool,
+}
+
+impl Coordinator {
+    /// Starts (or restarts) a coordinator, recovering the engine's state from its disk.
+    pub(crate) fn start(
+        id: NodeId,
+        setup: Arc<Setup>,
+        ctx: &mut Ctx<'_, WorkflowNode>,
+    ) -> Coordinator {
+        let replica = match setup.params.deployment {
+            Deployment::Single => Replica::single(ctx),
+            Deployment::Raft => Replica::raft(
+                id,
+                Arc::new(setup.params.raft.clone()),
+                &setup.coordinators,
+                ctx,
+            ),
+            Deployment::MultiPaxos => Replica::paxos(
+                id,
+                Arc::new(setup.params.paxos.clone()),
+                setup.coordinators.clone().into(),
+                ctx,
+            ),
+        };
+        let held = setup
+            .workflow
+            .files()
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.producer.is_none())
+            .map(|(i, f)| (i as u32, f.size))
+            .collect();
+        ctx.set_timer(setup.params.heartbeat, Timer::Tick);
+        Coordinator {
+            id,
+            setup,
+            replica,
+            lead: None,
+            held,
+            reports: BTreeMap::new(),
+            // Sequence numbers name this incarnation's commands: a restarted coordinator
+            // must not reuse one, or the sessions would take its new order for an old one.
+            seq: u64::from(ctx.incarnation()) << 40,
+            journal: CoordinatorJournal::default(),
+            dirty: true,
+        }
+    }
+
+    /// Handles a message.
+    pub(crate) fn on_message(&mut self, from: NodeId, msg: Msg, ctx: &mut Ctx<'_, WorkflowNode>) {
+        match msg {
+            Msg::Raft(m) => {
+                if let Replica::Raft(s) = &mut self.replica {
+                    s.on_message(from, m, ctx);
+                }
+            }
+            Msg::Paxos(m) => {
+                if let Replica::Paxos(s) = &mut self.replica {
+                    s.on_message(from, m, ctx);
+                }
+            }
+            Msg::Heartbeat { running } => self.on_heartbeat(from, running, ctx),
+            Msg::Report {
+                task,
+                attempt,
+                result,
+            } if self.lead.is_some() => {
+                self.reports.insert(task, (attempt, from, result));
+                self.dirty = true;
+            }
+            Msg::Fetch { file } => {
+                let reply = match self.held.get(&file) {
+                    Some(&bytes) => Msg::Data {
+                        file,
+                        bytes,
+                        spread: false,
+                    },
+                    None => Msg::Missing { file },
+                };
+                ctx.send(from, reply);
+            }
+            Msg::Data { file, bytes, .. } => {
+                self.held.insert(file, bytes);
+            }
+            _ => {}
+        }
+        self.after(ctx);
+    }
+
+    /// Handles a timer.
+    pub(crate) fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, WorkflowNode>) {
+        match timer {
+            Timer::Raft(t) => {
+                if let Replica::Raft(s) = &mut self.replica {
+                    s.on_timer(t, ctx);
+                }
+            }
+            Timer::Paxos(t) => {
+                if let Replica::Paxos(s) = &mut self.replica {
+                    s.on_timer(&t, ctx);
+                }
+            }
+            Timer::Tick => {
+                self.dirty = true;
+                ctx.set_timer(self.setup.params.heartbeat, Timer::Tick);
+            }
+            _ => {}
+        }
+        self.after(ctx);
+    }
+
+    /// What every event ends with: record what the proposals answered, notice a change of
+    /// leadership, and schedule if leading.
+    fn after(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
+        let now = ctx.now();
+        for outcome in self.replica.take_outcomes() {
+            self.dirty = true;
+            if outcome.command.client != u64::from(self.id.0) {
+                continue;
+            }
+            if let Some(lead) = &mut self.lead {
+                lead.proposed.remove(&outcome.command.op);
+            }
+            self.journal
+                .answered
+                .push((outcome.command.seq, outcome.output));
+            if let Order::Complete { task, attempt, .. } = outcome.command.op {
+                self.settle_report(task, attempt, ctx);
+            }
+        }
+        let leading = self.replica.is_leader();
+        let epoch = self.replica.epoch();
+        match &self.lead {
+            Some(l) if leading && l.epoch == epoch => {}
+            _ if leading => {
+                self.lead = Some(Lead::new(epoch, &self.setup.agents, now));
+                self.dirty = true;
+            }
+            Some(_) => {
+                self.lead = None;
+                self.reports.clear();
+            }
+            None => {}
+        }
+        if self.lead.is_some() && self.dirty {
+            self.dirty = false;
+            self.schedule(ctx);
+        }
+    }
+
+    fn on_heartbeat(
+        &mut self,
+        from: NodeId,
+        running: Vec<(u32, u32)>,
+        ctx: &mut Ctx<'_, WorkflowNode>,
+    ) {
+        let Some(lead) = &mut self.lead else {
+            return;
+        };
+        let was_silent = lead
+            .heard
+            .get(&from)
+            .is_none_or(|h| ctx.now() > h.at + self.setup.params.agent_timeout);
+        lead.heard.insert(
+            from,
+            Heard {
+                at: ctx.now(),
+                running: running.clone(),
+            },
+        );
+        // Attempts the agent runs that the engine has moved on from.
+        let state = self.replica.state();
+        for (task, attempt) in running {
+            let current = state
+                .task(task)
+                .is_some_and(|r| r.result.is_none() && r.attempt == attempt && r.agent == from.0);
+            if !current && state.task(task).is_some_and(|r| r.attempt >= attempt) {
+                ctx.send(from, Msg::Cancel { task, attempt });
+            }
+        }
+        if was_silent || self.replica.state().is_dead(from.0) {
+            self.dirty = true;
+        }
+    }
+
+    /// A report is settled (its result committed, or refused): the agent may stop sending it.
+    /// An unfenced result settles whatever attempt was reported.
+    fn settle_report(&mut self, task: u32, attempt: Option<u32>, ctx: &mut Ctx<'_, WorkflowNode>) {
+        if let Some(&(a, agent, _)) = self.reports.get(&task)
+            && attempt.is_none_or(|x| x == a)
+        {
+            let attempt = a;
+            self.reports.remove(&task);
+            ctx.send(agent, Msg::Ack { task, attempt });
+        }
+    }
+
+    /// Proposes an order and records it in the history.
+    pub(crate) fn propose(&mut self, order: Order, ctx: &mut Ctx<'_, WorkflowNode>) {
+        let now = ctx.now();
+        if let Some(lead) = &mut self.lead {
+            if lead
+                .proposed
+                .get(&order)
+                .is_some_and(|&t| now < t + self.setup.params.propose_retry)
+            {
+                return;
+            }
+            lead.proposed.insert(order.clone(), now);
+        }
+        self.seq += 1;
+        let seq = self.seq;
+        self.journal.proposed.push((seq, order.clone()));
+        // A refusal (not leading after all) leaves the proposal's outcome unknown.
+        let _ = self.replica.propose(self.id, seq, order, ctx);
+    }
+
+    /// The engine's state as applied here.
+    pub fn state(&self) -> &EngineState {
+        self.replica.state()
+    }
+
+    /// Whether this coordinator leads.
+    pub fn is_leader(&self) -> bool {
+        self.replica.is_leader()
+    }
+
+    /// What this coordinator proposed and learnt in the last event.
+    pub fn journal(&self) -> &CoordinatorJournal {
+        &self.journal
+    }
+
+    /// When this coordinator's last reign began hearing agents, if it leads.
+    pub fn leading_since(&self) -> Option<Time> {
+        self.lead
+            .as_ref()
+            .and_then(|l| l.heard.values().map(|h| h.at).min())
+    }
+
+    /// A picture of the coordinator for inspectors: its consensus role and the engine's
+    /// tasks.
+    pub fn view(&self) -> NodeView {
+        let state = self.state();
+        let total = self.setup.workflow.len();
+        let running = state.tasks().filter(|(_, r)| r.result.is_none()).count();
+        let base = match &self.replica {
+            Replica::Raft(s) => raft::server_view(s),
+            Replica::Paxos(s) => s.view(),
+            Replica::Single { .. } => NodeView::new("coordinator", "coordinator")
+                .class(RoleClass::Leader)
+                .epoch(0),
+        };
+        let (class, epoch) = (base.class, base.epoch);
+        let mut view = NodeView::new(
+            if self.is_leader() {
+                "coordinator (leader)"
+            } else {
+                "coordinator"
+            },
+            format!("{}/{} done", state.done(), total),
+        )
+        .class(class)
+        .progress("tasks done", u64::from(state.done()))
+        .field("done", state.done())
+        .field("running", running)
+        .field(
+            "not started",
+            total.saturating_sub(running + state.done() as usize),
+        )
+        .field("orders applied", state.applied())
+        .field("files held", self.held.len());
+        if let Some(e) = epoch {
+            view = view.epoch(e);
+        }
+        view.fields.extend(base.fields);
+        view.tables.push(rsm::StateMachine::table(state, 50));
+        view.tables.extend(base.tables);
+        view
+    }
+}

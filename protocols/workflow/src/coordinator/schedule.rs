@@ -1,0 +1,287 @@
+//! The leader's plan, made again whenever something changed: declare silent agents dead (and
+//! returning ones alive), commit the results agents report, assign ready tasks to agents with
+//! free slots in the policy's order, and dispatch every committed assignment.
+
+use super::Coordinator;
+use crate::TaskId;
+use crate::config::{Bug, Policy, Sharing};
+use crate::engine::{EngineState, Order};
+use crate::message::Msg;
+use crate::node::WorkflowNode;
+use sim_core::{Ctx, Duration, NodeId};
+use std::collections::BTreeMap;
+
+impl Coordinator {
+    /// One round of the leader's plan.
+    pub(super) fn schedule(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
+        self.judge_agents(ctx);
+        self.commit_reports(ctx);
+        self.assign(ctx);
+        self.dispatch(ctx);
+    }
+
+    /// Agents silent for `agent_timeout` are declared dead; dead ones heard again, alive.
+    fn judge_agents(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
+        let Some(lead) = &self.lead else { return };
+        let now = ctx.now();
+        let timeout = self.setup.params.agent_timeout;
+        let state = self.replica.state();
+        let mut orders = Vec::new();
+        for (&agent, heard) in &lead.heard {
+            let silent = now > heard.at + timeout;
+            let dead = state.is_dead(agent.0);
+            if silent && !dead && !self.setup.params.has(Bug::NoAgentTimeout) {
+                orders.push(Order::Dead { agent: agent.0 });
+            } else if !silent && dead {
+                orders.push(Order::Alive { agent: agent.0 });
+            }
+        }
+        for order in orders {
+            self.propose(order, ctx);
+        }
+    }
+
+    /// Reports become `Complete` orders; reports of tasks already done are acknowledged.
+    fn commit_reports(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
+        let fenced = !self.setup.params.has(Bug::NoFencing);
+        let reports: Vec<(u32, (u32, NodeId, u64))> =
+            self.reports.iter().map(|(t, r)| (*t, *r)).collect();
+        for (task, (attempt, agent, result)) in reports {
+            let done = self.replica.state().is_done(task);
+            if done && fenced {
+                self.reports.remove(&task);
+                ctx.send(agent, Msg::Ack { task, attempt });
+                continue;
+            }
+            let order = Order::Complete {
+                task,
+                agent: agent.0,
+                attempt: fenced.then_some(attempt),
+                result,
+            };
+            self.propose(order, ctx);
+        }
+    }
+
+    /// Ready tasks, most urgent first, go to agents with free slots.
+    fn assign(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
+        let Some(lead) = &self.lead else { return };
+        let now = ctx.now();
+        let state = self.replica.state();
+        let workflow = &self.setup.workflow;
+        let ignore_deps = self.setup.params.has(Bug::IgnoreDependencies);
+        // Free slots of the agents alive and heard from, counting committed assignments
+        // and assignments proposed but not yet applied.
+        let mut free: BTreeMap<NodeId, i64> = BTreeMap::new();
+        for (i, &agent) in self.setup.agents.iter().enumerate() {
+            let heard = lead
+                .heard
+                .get(&agent)
+                .is_some_and(|h| now <= h.at + self.setup.params.agent_timeout);
+            if heard && !state.is_dead(agent.0) {
+                free.insert(agent, i64::from(self.setup.params.slots_of(i as u32)));
+            }
+        }
+        let mut pending: BTreeMap<u32, ()> = BTreeMap::new();
+        for order in lead.proposed.keys() {
+            if let Order::Assign { task, agent, .. } = *order {
+                pending.insert(task, ());
+                if let Some(f) = free.get_mut(&NodeId(agent)) {
+                    *f -= 1;
+                }
+            }
+        }
+        for (_, r) in state.tasks() {
+            if r.result.is_none()
+                && let Some(f) = free.get_mut(&NodeId(r.agent))
+            {
+                *f -= 1;
+            }
+        }
+        let mut orders = Vec::new();
+        for &task in &self.setup.order {
+            if free.values().all(|&f| f <= 0) {
+                break;
+            }
+            let t = task.0;
+            if pending.contains_key(&t) || state.is_done(t) {
+                continue;
+            }
+            let record = state.task(t);
+            let placed = record.is_some_and(|r| r.attempt > 0 && !state.is_dead(r.agent));
+            if placed {
+                continue;
+            }
+            if !ignore_deps && !workflow.parents(task).iter().all(|p| state.is_done(p.0)) {
+                continue;
+            }
+            let Some(agent) = self.pick_agent(task, &free, state) else {
+                continue;
+            };
+            if let Some(f) = free.get_mut(&agent) {
+                *f -= 1;
+            }
+            let attempt = record.map_or(0, |r| r.attempt) + 1;
+            orders.push(Order::Assign {
+                task: t,
+                agent: agent.0,
+                attempt,
+            });
+        }
+        for order in orders {
+            if self.setup.params.has(Bug::AssignBeforeCommit)
+                && let Order::Assign {
+                    task,
+                    agent,
+                    attempt,
+                } = order
+            {
+                self.send_dispatch(task, attempt, NodeId(agent), ctx);
+            }
+            self.propose(order, ctx);
+        }
+    }
+
+    /// The agent for `task` among those with free slots: under `locality` the one holding
+    /// the most input bytes, otherwise the one with the most free slots; ties to the lower id.
+    fn pick_agent(
+        &self,
+        task: TaskId,
+        free: &BTreeMap<NodeId, i64>,
+        state: &EngineState,
+    ) -> Option<NodeId> {
+        let candidates = free.iter().filter(|(_, f)| **f > 0);
+        if self.setup.params.policy == Policy::Locality {
+            let workflow = &self.setup.workflow;
+            let mut held: BTreeMap<NodeId, u64> = BTreeMap::new();
+            for f in &workflow.task(task).inputs {
+                let file = workflow.file(*f);
+                if let Some(p) = file.producer
+                    && let Some(r) = state.task(p.0)
+                    && r.result.is_some()
+                {
+                    *held.entry(NodeId(r.agent)).or_default() += file.size;
+                }
+            }
+            return candidates
+                .max_by_key(|(a, f)| {
+                    (
+                        held.get(a).copied().unwrap_or(0),
+                        **f,
+                        std::cmp::Reverse(**a),
+                    )
+                })
+                .map(|(a, _)| *a);
+        }
+        candidates
+            .max_by_key(|(a, f)| (**f, std::cmp::Reverse(**a)))
+            .map(|(a, _)| *a)
+    }
+
+    /// Every committed assignment of a live agent is dispatched; one the agent has not
+    /// mentioned in its heartbeats for a while is dispatched again (the agent may have
+    /// restarted, or the message been lost).
+    fn dispatch(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
+        let Some(lead) = &self.lead else { return };
+        let now = ctx.now();
+        let again = Duration(self.setup.params.heartbeat.0 * 3);
+        let state = self.replica.state();
+        let mut due = Vec::new();
+        for (task, r) in state.tasks() {
+            if r.result.is_some() || state.is_dead(r.agent) {
+                continue;
+            }
+            let agent = NodeId(r.agent);
+            let reported = self.reports.contains_key(&task);
+            let running = lead
+                .heard
+                .get(&agent)
+                .is_some_and(|h| h.running.contains(&(task, r.attempt)));
+            let fresh = match lead.dispatched.get(&(task, r.attempt)) {
+                Some(&t) => running || reported || now < t + again,
+                None => false,
+            };
+            if !fresh {
+                due.push((task, r.attempt, agent));
+            }
+        }
+        for (task, attempt, agent) in due {
+            self.send_dispatch(task, attempt, agent, ctx);
+        }
+    }
+
+    /// Sends a dispatch naming where each input is held; under `via-coordinator` the inputs
+    /// this coordinator holds go along with it.
+    fn send_dispatch(
+        &mut self,
+        task: u32,
+        attempt: u32,
+        agent: NodeId,
+        ctx: &mut Ctx<'_, WorkflowNode>,
+    ) {
+        let workflow = self.setup.workflow.clone();
+        let state = self.replica.state();
+        let mut sources = Vec::new();
+        let mut pushed = Vec::new();
+        for f in &workflow.task(TaskId(task)).inputs {
+            let file = workflow.file(*f);
+            let mut holders: Vec<NodeId> = Vec::new();
+            if self.setup.params.sharing == Sharing::ViaCoordinator
+                && let Some(&bytes) = self.held.get(&f.0)
+            {
+                pushed.push((f.0, bytes));
+            }
+            match file.producer {
+                None => holders.extend(self.setup.coordinators.iter().copied()),
+                Some(p) => {
+                    if self.setup.params.sharing == Sharing::ViaCoordinator {
+                        holders.extend(self.setup.coordinators.iter().copied());
+                    }
+                    if let Some(r) = state.task(p.0)
+                        && r.result.is_some()
+                    {
+                        holders.push(NodeId(r.agent));
+                    }
+                    // Agents that ran a reader of the file fetched it, and hold it too.
+                    for c in workflow.children(p) {
+                        if let Some(r) = state.task(c.0)
+                            && r.result.is_some()
+                            && workflow.task(*c).inputs.contains(f)
+                        {
+                            holders.push(NodeId(r.agent));
+                        }
+                    }
+                }
+            }
+            holders.retain(|h| *h != agent && !state.is_dead(h.0));
+            let mut seen = Vec::new();
+            holders.retain(|h| {
+                let new = !seen.contains(h);
+                seen.push(*h);
+                new
+            });
+            sources.push((f.0, holders));
+        }
+        for (file, bytes) in pushed {
+            ctx.send(
+                agent,
+                Msg::Data {
+                    file,
+                    bytes,
+                    spread: false,
+                },
+            );
+        }
+        ctx.send(
+            agent,
+            Msg::Dispatch {
+                task,
+                attempt,
+                sources,
+            },
+        );
+        if let Some(lead) = &mut self.lead {
+            lead.dispatched.insert((task, attempt), ctx.now());
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! What coordinators and agents say to each other, and what consensus says between
+//! coordinators.
+
+use crate::engine::EngineState;
+use serde::Serialize;
+use sim_core::{Message, NodeId};
+
+/// Every message of a workflow cluster.
+#[derive(Clone, Debug, Serialize)]
+pub enum Msg {
+    /// Raft between coordinators.
+    Raft(raft::Msg<EngineState>),
+    /// Multi-Paxos between coordinators.
+    Paxos(paxos::Msg<EngineState>),
+    /// An agent is alive, running these `(task, attempt)`s.
+    Heartbeat {
+        /// The tasks it runs or fetches inputs for.
+        running: Vec<(u32, u32)>,
+    },
+    /// The leader asks an agent to run a task, naming where each input can be fetched.
+    Dispatch {
+        /// The task.
+        task: u32,
+        /// Its attempt (the fencing token the result must carry).
+        attempt: u32,
+        /// For each input file, the nodes believed to hold it, best first.
+        sources: Vec<(u32, Vec<NodeId>)>,
+    },
+    /// The leader tells an agent that an attempt it runs is superseded.
+    Cancel {
+        /// The task.
+        task: u32,
+        /// The superseded attempt.
+        attempt: u32,
+    },
+    /// An agent reports a task done.
+    Report {
+        /// The task.
+        task: u32,
+        /// The attempt it ran.
+        attempt: u32,
+        /// A digest of its outputs.
+        result: u64,
+    },
+    /// The leader has settled a report (taken or refused): stop sending it.
+    Ack {
+        /// The task.
+        task: u32,
+        /// The attempt reported.
+        attempt: u32,
+    },
+    /// Send me this file.
+    Fetch {
+        /// The file.
+        file: u32,
+    },
+    /// A file's contents (their size is what the network carries).
+    Data {
+        /// The file.
+        file: u32,
+        /// Its size in bytes.
+        bytes: u64,
+        /// Whether the receiver should pass it on down the spanning tree.
+        spread: bool,
+    },
+    /// The asked node does not hold the file.
+    Missing {
+        /// The file.
+        file: u32,
+    },
+}
+
+impl Message for Msg {
+    fn kind(&self) -> &'static str {
+        match self {
+            Msg::Raft(m) => m.kind(),
+            Msg::Paxos(m) => m.kind(),
+            Msg::Heartbeat { .. } => "Heartbeat",
+            Msg::Dispatch { .. } => "Dispatch",
+            Msg::Cancel { .. } => "Cancel",
+            Msg::Report { .. } => "Report",
+            Msg::Ack { .. } => "Ack",
+            Msg::Fetch { .. } => "Fetch",
+            Msg::Data { .. } => "Data",
+            Msg::Missing { .. } => "Missing",
+        }
+    }
+
+    fn size(&self) -> u64 {
+        match self {
+            Msg::Raft(m) => m.size(),
+            Msg::Paxos(m) => m.size(),
+            Msg::Heartbeat { running } => 16 + 8 * running.len() as u64,
+            Msg::Dispatch { sources, .. } => {
+                24 + sources
+                    .iter()
+                    .map(|(_, holders)| 8 + 4 * holders.len() as u64)
+                    .sum::<u64>()
+            }
+            Msg::Data { bytes, .. } => 32 + bytes,
+            _ => 24,
+        }
+    }
+}
+
+impl From<raft::Msg<EngineState>> for Msg {
+    fn from(m: raft::Msg<EngineState>) -> Msg {
+        Msg::Raft(m)
+    }
+}
+
+impl From<paxos::Msg<EngineState>> for Msg {
+    fn from(m: paxos::Msg<EngineState>) -> Msg {
+        Msg::Paxos(m)
+    }
+}
