@@ -25,13 +25,16 @@ mod coordinator;
 pub mod dag;
 pub mod engine;
 mod message;
+pub mod metrics;
 mod node;
 mod record;
 mod setup;
 mod timer;
 
 pub use agent::{Agent, AgentCounters, AgentJournal};
-pub use cluster::{build, check_history, done, engine, history, leader};
+pub use cluster::{
+    build, build_unchecked, check_history, complete, done, engine, history, leader,
+};
 pub use config::{Bug, Deployment, Params, Policy, Sharing};
 pub use coordinator::{Coordinator, CoordinatorJournal};
 pub use dag::{
@@ -40,6 +43,7 @@ pub use dag::{
 };
 pub use engine::{Answer, EngineModel, EngineState, Order, Subject};
 pub use message::Msg;
+pub use metrics::{Metrics, metrics};
 pub use node::{NodeConfig, WorkflowNode};
 pub use record::Record;
 pub use setup::Setup;

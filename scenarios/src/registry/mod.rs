@@ -15,6 +15,7 @@ pub mod paxos;
 pub mod raft;
 mod run;
 pub mod tree_sync;
+pub mod workflow;
 
 pub use driver::{Adapter, Driver, leader_from_views};
 pub use metrics::{Metrics, SUMMARY_SUFFIXES};
@@ -79,6 +80,7 @@ impl Registry {
             .with(Box::new(paxos::PaxosProtocol))
             .with(Box::new(broadcast::BroadcastProtocol))
             .with(Box::new(tree_sync::TreeSyncProtocol))
+            .with(Box::new(workflow::WorkflowProtocol))
     }
 
     /// Adds a protocol (replacing one of the same name).

@@ -19,13 +19,12 @@ pub use timeline::Timeline;
 use crate::node::WorkflowNode;
 use sim_core::Simulation;
 
-/// Adds every check, the history keeper and the timeline to `sim`.
+/// Adds every safety check to `sim` (the history keeper and the timeline are added by
+/// [`crate::build`] in any case).
 pub fn add_checkers(sim: &mut Simulation<WorkflowNode>) {
     sim.add_checker(InputsPresent);
     sim.add_checker(WithinSlots);
     sim.add_checker(OneResult);
     sim.add_checker(ResultsKept::default());
     sim.add_checker(RunsAsAssigned);
-    sim.add_checker(EngineHistory::default());
-    sim.add_checker(Timeline::default());
 }

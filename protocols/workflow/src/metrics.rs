@@ -1,0 +1,153 @@
+//! What a workflow run measures: how long the workflow took against what it could have taken,
+//! how long ready tasks waited, how busy the agents were, what was run twice, what the
+//! network carried per task, and how long the engine went without assigning anything.
+
+use crate::TaskId;
+use crate::checkers::Timeline;
+use crate::cluster::engine;
+use crate::node::WorkflowNode;
+use serde::Serialize;
+use sim_core::{Duration, Simulation, Time};
+use std::collections::BTreeMap;
+
+/// A run's figures (seconds are virtual seconds).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Tasks in the workflow.
+    pub tasks: u32,
+    /// Tasks with a committed result.
+    pub done: u32,
+    /// When the last task's result was committed, if every task's was.
+    pub makespan_s: Option<f64>,
+    /// The larger of the critical path and the total work spread over every slot, at speed 1.
+    pub lower_bound_s: f64,
+    /// Makespan over the lower bound.
+    pub makespan_over_bound: Option<f64>,
+    /// From a task being ready (its parents' results committed) to its committed attempt
+    /// starting: mean and 99th percentile.
+    pub wait_mean_s: f64,
+    /// See `wait_mean_s`.
+    pub wait_p99_s: f64,
+    /// Attempts started, all told.
+    pub attempts_started: u64,
+    /// Attempts started beyond one per task: work done again.
+    pub reexecuted: u64,
+    /// Agent time spent on attempts whose result was not the committed one.
+    pub wasted_agent_s: f64,
+    /// Committed run time over the makespan times every slot.
+    pub utilization: Option<f64>,
+    /// Messages and bytes sent per task done.
+    pub messages_per_task: Option<f64>,
+    /// See `messages_per_task`.
+    pub bytes_per_task: Option<f64>,
+    /// The longest stretch, between the first assignment and the last result, in which the
+    /// engine committed no assignment: a coordinator failover shows here.
+    pub longest_assignment_gap_s: f64,
+}
+
+fn secs(d: Duration) -> f64 {
+    d.0 as f64 / 1e9
+}
+
+/// The figures of `sim` so far.
+pub fn metrics(sim: &Simulation<WorkflowNode>) -> Metrics {
+    let mut m = Metrics::default();
+    let Some(setup) = sim
+        .nodes()
+        .live()
+        .find_map(|(_, n)| match n {
+            WorkflowNode::Coordinator(c) => Some(c.setup.clone()),
+            WorkflowNode::Agent(a) => Some(a.setup.clone()),
+        })
+    else {
+        return m;
+    };
+    let workflow = &setup.workflow;
+    m.tasks = workflow.len() as u32;
+    m.lower_bound_s = secs(workflow.lower_bound(setup.params.total_slots()));
+    let Some(state) = engine(sim) else {
+        return m;
+    };
+    m.done = state.done();
+    let Some(timeline) = sim.checker::<Timeline>() else {
+        return m;
+    };
+    let last_done = timeline.done.values().max().copied();
+    if m.done == m.tasks
+        && let Some(end) = last_done
+    {
+        m.makespan_s = Some(secs(end - Time::ZERO));
+        if m.lower_bound_s > 0.0 {
+            m.makespan_over_bound = Some(secs(end - Time::ZERO) / m.lower_bound_s);
+        }
+    }
+    // Waits and work, per committed attempt.
+    let mut waits = Vec::new();
+    let mut committed_ns = 0u64;
+    let mut committed: BTreeMap<(u32, u32), ()> = BTreeMap::new();
+    for (task, r) in state.tasks() {
+        let Some((Some(attempt), _, _)) = r.result else {
+            continue;
+        };
+        committed.insert((task, attempt), ());
+        committed_ns += workflow.task(TaskId(task)).runtime.0;
+        let ready = workflow
+            .parents(TaskId(task))
+            .iter()
+            .filter_map(|p| timeline.done.get(&p.0))
+            .max()
+            .copied()
+            .unwrap_or(Time::ZERO);
+        if let Some(&start) = timeline.started.get(&(task, attempt)) {
+            waits.push(secs(start - ready.min(start)));
+        }
+    }
+    if !waits.is_empty() {
+        waits.sort_by(f64::total_cmp);
+        m.wait_mean_s = waits.iter().sum::<f64>() / waits.len() as f64;
+        let rank = ((0.99 * waits.len() as f64).ceil() as usize).clamp(1, waits.len());
+        m.wait_p99_s = waits[rank - 1];
+    }
+    m.attempts_started = timeline.started.len() as u64;
+    let mut per_task: BTreeMap<u32, u64> = BTreeMap::new();
+    for &(task, _) in timeline.started.keys() {
+        *per_task.entry(task).or_default() += 1;
+    }
+    m.reexecuted = per_task.values().map(|n| n - 1).sum();
+    let now = sim.now();
+    let wasted: u64 = timeline
+        .started
+        .iter()
+        .filter(|(k, _)| !committed.contains_key(k))
+        .map(|(&(task, _), &start)| {
+            workflow.task(TaskId(task)).runtime.0.min((now - start).0)
+        })
+        .sum();
+    m.wasted_agent_s = wasted as f64 / 1e9;
+    if let Some(span) = m.makespan_s
+        && span > 0.0
+    {
+        m.utilization =
+            Some(committed_ns as f64 / 1e9 / (span * f64::from(setup.params.total_slots())));
+    }
+    let stats = sim.stats();
+    if m.done > 0 {
+        m.messages_per_task = Some(stats.sent as f64 / f64::from(m.done));
+        m.bytes_per_task = Some(stats.bytes_sent as f64 / f64::from(m.done));
+    }
+    let mut assigned: Vec<Time> = timeline.assigned.values().copied().collect();
+    assigned.sort_unstable();
+    if let (Some(first), Some(end)) = (assigned.first().copied(), last_done) {
+        let mut prev = first;
+        let mut gap = Duration::ZERO;
+        for &t in assigned.iter().chain(std::iter::once(&end)) {
+            if t > end {
+                break;
+            }
+            gap = gap.max(t - prev);
+            prev = t;
+        }
+        m.longest_assignment_gap_s = secs(gap);
+    }
+    m
+}

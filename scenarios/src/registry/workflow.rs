@@ -1,0 +1,193 @@
+//! Agent workflows (`protocols/workflow`) in the registry: `[protocol.params]` is
+//! `workflow::Params`, `[workload]` is the workflow (`workflow::WorkflowSource`: a WfFormat
+//! file relative to the scenario, or a generator), and `[cluster] nodes` counts coordinators
+//! and agents together (the agents are the nodes after the coordinators).
+//!
+//! Checks: the workflow's five safety checks after every event; at the end, every task done
+//! (while an agent is alive) and the engine's history linearizable.
+
+use super::kv_common::invalid;
+use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
+use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+use sim_core::history::{Budget, Verdict, explain};
+use sim_core::{NodeId, Simulation, SimRng, Stream};
+use std::path::Path;
+use std::sync::Arc;
+use workflow::{EngineModel, Params, WorkflowNode, WorkflowSource};
+
+/// The registry entry.
+pub struct WorkflowProtocol;
+
+/// What `clustersim new workflow` prints.
+pub const TEMPLATE: &str = include_str!("templates/workflow.toml");
+
+/// The workflow adapter.
+#[derive(Clone)]
+struct WorkflowAdapter {
+    linearizable: bool,
+}
+
+impl Adapter<WorkflowNode> for WorkflowAdapter {
+    fn metrics(&self, sim: &Simulation<WorkflowNode>, out: &mut Metrics) {
+        let m = workflow::metrics(sim);
+        out.set("tasks", f64::from(m.tasks));
+        out.set("tasks_done", f64::from(m.done));
+        out.set("lower_bound_s", m.lower_bound_s);
+        if let Some(v) = m.makespan_s {
+            out.set("makespan_s", v);
+        }
+        if let Some(v) = m.makespan_over_bound {
+            out.set("makespan_over_bound", v);
+        }
+        out.set("task_wait_mean_s", m.wait_mean_s);
+        out.set("task_wait_p99_s", m.wait_p99_s);
+        out.set("attempts_started", m.attempts_started as f64);
+        out.set("reexecuted_tasks", m.reexecuted as f64);
+        out.set("wasted_agent_s", m.wasted_agent_s);
+        if let Some(v) = m.utilization {
+            out.set("agent_utilization", v);
+        }
+        if let Some(v) = m.messages_per_task {
+            out.set("messages_per_task", v);
+        }
+        if let Some(v) = m.bytes_per_task {
+            out.set("bytes_per_task", v);
+        }
+        out.set("longest_assignment_gap_s", m.longest_assignment_gap_s);
+    }
+
+    fn finish(&mut self, sim: &mut Simulation<WorkflowNode>) -> Vec<CheckResult> {
+        if sim.violation().is_some() {
+            return Vec::new();
+        }
+        let mut out = vec![match workflow::complete(sim) {
+            Ok(()) => CheckResult::pass(
+                "workflow: all tasks done",
+                format!("{} tasks", workflow::done(sim)),
+            ),
+            Err(why) => CheckResult::fail("workflow: all tasks done", why),
+        }];
+        if self.linearizable {
+            out.push(linearizable(sim));
+        }
+        out
+    }
+
+    fn leader(&self, sim: &Simulation<WorkflowNode>, _servers: u32) -> Option<NodeId> {
+        workflow::leader(sim)
+    }
+}
+
+/// The linearizability check of the engine's history, explained on failure.
+fn linearizable(sim: &Simulation<WorkflowNode>) -> CheckResult {
+    let name = "linearizable";
+    let history = match workflow::history(sim) {
+        Ok(h) => h,
+        Err(e) => return CheckResult::fail(name, format!("the history is malformed: {e}")),
+    };
+    let budget = Budget::default();
+    let report = rsm::check_linearizable::<workflow::EngineState>(&history, &budget);
+    match report.verdict {
+        Verdict::Linearizable => CheckResult::pass(
+            name,
+            format!(
+                "{} orders on {} tasks and agents",
+                history.len(),
+                report.partitions.len()
+            ),
+        ),
+        Verdict::Unknown => CheckResult::fail(
+            name,
+            format!(
+                "unknown: the checker's budget ran out after {} steps",
+                report.steps
+            ),
+        ),
+        Verdict::NotLinearizable => {
+            let detail = match report.violation() {
+                Some(bad) => match explain(&EngineModel, &history, &bad.key, &budget) {
+                    Ok(e) => e.to_string(),
+                    Err(e) => format!("not linearizable on {:?} ({e})", bad.key),
+                },
+                None => "not linearizable".to_string(),
+            };
+            CheckResult::fail(name, detail)
+        }
+    }
+}
+
+impl Protocol for WorkflowProtocol {
+    fn name(&self) -> &'static str {
+        "workflow"
+    }
+    fn summary(&self) -> &'static str {
+        "a DAG of tasks run by agents, scheduled by a coordinator kept alone or by Raft or Multi-Paxos"
+    }
+    fn template(&self) -> &'static str {
+        TEMPLATE
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            leader: true,
+            convergence: false,
+            linearizability: true,
+            clients: false,
+            topology: false,
+            marks: &[],
+        }
+    }
+    fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
+        if s.protocol.params.contains_key("agents") {
+            return Err(invalid(
+                s,
+                "in [protocol.params]: `agents` is not set here; [cluster] nodes counts coordinators and agents, and the agents are the nodes after the coordinators".into(),
+            ));
+        }
+        let mut params: Params = s.params()?;
+        let nodes = s.cluster.servers();
+        if nodes <= params.coordinators {
+            return Err(invalid(
+                s,
+                format!(
+                    "[cluster] nodes is {nodes} with {} coordinators; expected more nodes than coordinators (the rest are the agents)",
+                    params.coordinators
+                ),
+            ));
+        }
+        params.agents = nodes - params.coordinators;
+        params
+            .validate()
+            .map_err(|why| invalid(s, format!("in [protocol.params]: {why}")))?;
+        let source: WorkflowSource = s.workload()?.ok_or_else(|| {
+            invalid(
+                s,
+                "a workflow scenario needs a [workload]: `wfformat = \"instance.json\"` (relative to the scenario) or `generator = \"layered\"` with its fields".into(),
+            )
+        })?;
+        let dir = Path::new(&s.origin.file)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        // Generators draw from the workload stream, so the seed decides the workflow too.
+        let mut rng = SimRng::new(seed, Stream::Workload);
+        let work = source
+            .load(&dir, &mut rng)
+            .map_err(|e| invalid(s, format!("in [workload]: {e}")))?;
+        let build = if s.checks.invariants {
+            workflow::build
+        } else {
+            workflow::build_unchecked
+        };
+        let mut sim = build(s.sim_config(seed), &params, Arc::new(work))
+            .map_err(|e| ScenarioError::sim(format!("{}: building workflow", s.origin.file), e))?;
+        if !s.checks.invariants {
+            sim.annotate("invariant checkers off ([checks] invariants = false)");
+        }
+        let adapter = WorkflowAdapter {
+            linearizable: s.checks.linearizable(),
+        };
+        // Every node is a server to the fault selectors: agents crash and restart too.
+        Ok(Box::new(Driver::new("workflow", sim, nodes, adapter)))
+    }
+}
