@@ -40,9 +40,10 @@ pub struct Metrics {
     pub messages_per_task: Option<f64>,
     /// See `messages_per_task`.
     pub bytes_per_task: Option<f64>,
-    /// The longest stretch, between the first assignment and the last result, in which the
-    /// engine committed no assignment: a coordinator failover shows here.
-    pub longest_assignment_gap_s: f64,
+    /// The longest stretch in which some task could have run (its parents had finished, a slot
+    /// was free) and the engine committed no assignment at all: a coordinator's failover, or
+    /// its crash without a replica, shows here.
+    pub longest_stall_s: f64,
 }
 
 fn secs(d: Duration) -> f64 {
@@ -135,19 +136,69 @@ pub fn metrics(sim: &Simulation<WorkflowNode>) -> Metrics {
         m.messages_per_task = Some(stats.sent as f64 / f64::from(m.done));
         m.bytes_per_task = Some(stats.bytes_sent as f64 / f64::from(m.done));
     }
-    let mut assigned: Vec<Time> = timeline.assigned.values().copied().collect();
-    assigned.sort_unstable();
-    if let (Some(first), Some(end)) = (assigned.first().copied(), last_done) {
-        let mut prev = first;
-        let mut gap = Duration::ZERO;
-        for &t in assigned.iter().chain(std::iter::once(&end)) {
-            if t > end {
-                break;
-            }
-            gap = gap.max(t - prev);
-            prev = t;
-        }
-        m.longest_assignment_gap_s = secs(gap);
-    }
+    m.longest_stall_s = secs(longest_stall(
+        workflow,
+        timeline,
+        setup.params.total_slots(),
+    ));
     m
+}
+
+/// The longest stretch in which a task could have run (its parents had finished), a slot was
+/// free somewhere, and nothing at all was assigned: waits for a slot (every slot busy) or for
+/// a parent still running are the workflow's shape, not the engine's stall.
+fn longest_stall(workflow: &crate::Workflow, timeline: &Timeline, total_slots: u32) -> Duration {
+    // Events in time order: a task ready (+waiting), first assigned (-waiting, +busy), done
+    // (-busy). At equal times, done and ready come before assignments.
+    let mut first: BTreeMap<u32, Time> = BTreeMap::new();
+    for (&(task, _), &t) in &timeline.assigned {
+        let e = first.entry(task).or_insert(t);
+        *e = (*e).min(t);
+    }
+    // A task is free when an attempt of it finished (the agent's slot is free, its result
+    // could be committed) or, failing that, when its result was committed.
+    let mut free_at: BTreeMap<u32, Time> = BTreeMap::new();
+    for (&(task, _), &t) in &timeline.finished {
+        let e = free_at.entry(task).or_insert(t);
+        *e = (*e).min(t);
+    }
+    for (&task, &t) in &timeline.done {
+        free_at.entry(task).or_insert(t);
+    }
+    let mut events: Vec<(Time, u8, i64, i64)> = Vec::new();
+    for (&task, &at) in &first {
+        let ready = workflow
+            .parents(TaskId(task))
+            .iter()
+            .filter_map(|p| free_at.get(&p.0))
+            .max()
+            .copied()
+            .unwrap_or(Time::ZERO)
+            .min(at);
+        events.push((ready, 0, 1, 0));
+        events.push((at, 1, -1, 1));
+        if let Some(&free) = free_at.get(&task) {
+            events.push((free.max(at), 0, 0, -1));
+        }
+    }
+    events.sort_unstable();
+    let (mut waiting, mut busy) = (0i64, 0i64);
+    let mut since: Option<Time> = None;
+    let mut longest = Duration::ZERO;
+    for (t, kind, dw, db) in events {
+        if kind == 1
+            && let Some(s) = since.take()
+        {
+            longest = longest.max(t - s);
+        }
+        waiting += dw;
+        busy += db;
+        let stalled = waiting > 0 && busy < i64::from(total_slots);
+        match (stalled, since) {
+            (true, None) => since = Some(t),
+            (false, Some(_)) => since = None,
+            _ => {}
+        }
+    }
+    longest
 }

@@ -65,7 +65,7 @@ impl Node for WorkflowNode {
                 c.on_message(from, msg, ctx);
             }
             WorkflowNode::Agent(a) => {
-                a.journal.started.clear();
+                a.journal = Default::default();
                 a.on_message(from, msg, ctx);
             }
         }
@@ -78,7 +78,7 @@ impl Node for WorkflowNode {
                 c.on_timer(timer, ctx);
             }
             WorkflowNode::Agent(a) => {
-                a.journal.started.clear();
+                a.journal = Default::default();
                 a.on_timer(timer, ctx);
             }
         }

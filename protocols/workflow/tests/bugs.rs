@@ -46,35 +46,31 @@ fn run(sim: &mut Simulation<WorkflowNode>, t: Time) -> Option<(String, String)> 
     }
 }
 
-/// Cuts an agent off from every coordinator for a while, long enough to be declared dead
-/// while it goes on running its tasks, then heals; the run goes on to the end.
+/// Cuts agent n7 off from everyone at 4s while it runs a long task; it is declared dead, its
+/// task runs again elsewhere, it finishes in the dark, and the partition heals at 25s.
 fn partition_an_agent(sim: &mut Simulation<WorkflowNode>) -> Option<(String, String)> {
-    for t in [4, 8, 12] {
-        if let Some(v) = run(sim, secs(t)) {
-            return Some(v);
-        }
-        let agent = NodeId(3 + (t as u32 % 8));
-        let spec = PartitionSpec::Groups(vec![
-            vec![agent],
-            (0..sim.node_count())
-                .map(NodeId)
-                .filter(|&n| n != agent)
-                .collect(),
-        ]);
-        sim.apply_now(Fault::Partition { spec }).expect("a partition");
-        if let Some(v) = run(sim, secs(t + 3)) {
-            return Some(v);
-        }
-        sim.apply_now(Fault::HealAll).expect("heal");
+    if let Some(v) = run(sim, secs(4)) {
+        return Some(v);
     }
+    let spec = PartitionSpec::Isolate(NodeId(7));
+    sim.apply_now(Fault::Partition { spec }).expect("a partition");
+    if let Some(v) = run(sim, secs(25)) {
+        return Some(v);
+    }
+    sim.apply_now(Fault::HealAll).expect("heal");
     run(sim, secs(600))
 }
 
 #[test]
-fn no_fencing_commits_two_results_for_a_task() {
+fn no_fencing_commits_a_superseded_attempt_s_result() {
     let mut buggy = cluster(1, vec![Bug::NoFencing]);
     let (checker, what) = partition_an_agent(&mut buggy).expect("the bug is caught");
-    assert_eq!(checker, "One Result", "{what}");
+    // The stale result either lands first (it is not the committed assignment's) or second
+    // (the task then has two results).
+    assert!(
+        ["Runs As Assigned", "One Result"].contains(&checker.as_str()),
+        "{checker}: {what}"
+    );
     let mut sound = cluster(1, Vec::new());
     assert_eq!(partition_an_agent(&mut sound), None);
     assert_eq!(workflow::done(&sound) as usize, montage().len());
@@ -88,44 +84,41 @@ fn ignore_dependencies_starts_a_task_without_its_inputs() {
     assert!(what.contains("inputs missing"), "{what}");
 }
 
-/// Cuts the leader off from the other coordinators (not from the agents) for a while: it goes
-/// on proposing, cannot commit, and with the bug dispatches anyway.
+/// Cuts the leader off from the other coordinators (not from the agents) at 16.76s, as a burst
+/// of short tasks becomes ready: it goes on assigning, cannot commit, and with the bug
+/// dispatches anyway; the new leader assigns the same tasks elsewhere under the same attempt
+/// numbers. The partition heals 2.5s later.
 fn isolate_the_leader(sim: &mut Simulation<WorkflowNode>) -> Option<(String, String)> {
-    for t in [3, 9, 15] {
-        if let Some(v) = run(sim, secs(t)) {
-            return Some(v);
-        }
-        let leader = workflow::leader(sim).expect("a leader");
-        let others: Vec<NodeId> = (0..3).map(NodeId).filter(|&n| n != leader).collect();
-        for spec in [
-            PartitionSpec::OneWay {
-                from: vec![leader],
-                to: others.clone(),
-            },
-            PartitionSpec::OneWay {
-                from: others,
-                to: vec![leader],
-            },
-        ] {
-            sim.apply_now(Fault::Partition { spec }).expect("a partition");
-        }
-        if let Some(v) = run(sim, secs(t + 3)) {
-            return Some(v);
-        }
-        sim.apply_now(Fault::HealAll).expect("heal");
+    if let Some(v) = run(sim, Time(Duration::from_millis(16_760).0)) {
+        return Some(v);
     }
+    let leader = workflow::leader(sim).expect("a leader");
+    let others: Vec<NodeId> = (0..3).map(NodeId).filter(|&n| n != leader).collect();
+    for spec in [
+        PartitionSpec::OneWay {
+            from: vec![leader],
+            to: others.clone(),
+        },
+        PartitionSpec::OneWay {
+            from: others,
+            to: vec![leader],
+        },
+    ] {
+        sim.apply_now(Fault::Partition { spec }).expect("a partition");
+    }
+    if let Some(v) = run(sim, Time(Duration::from_millis(19_260).0)) {
+        return Some(v);
+    }
+    sim.apply_now(Fault::HealAll).expect("heal");
     run(sim, secs(600))
 }
 
 #[test]
 fn assign_before_commit_lets_an_uncommitted_run_decide_a_task() {
-    let mut buggy = cluster(3, vec![Bug::AssignBeforeCommit]);
+    let mut buggy = cluster(1, vec![Bug::AssignBeforeCommit]);
     let (checker, what) = isolate_the_leader(&mut buggy).expect("the bug is caught");
-    assert!(
-        ["Runs As Assigned", "Within Slots", "One Result"].contains(&checker.as_str()),
-        "{checker}: {what}"
-    );
-    let mut sound = cluster(3, Vec::new());
+    assert_eq!(checker, "Runs As Assigned", "{what}");
+    let mut sound = cluster(1, Vec::new());
     assert_eq!(isolate_the_leader(&mut sound), None);
     assert_eq!(workflow::done(&sound) as usize, montage().len());
 }

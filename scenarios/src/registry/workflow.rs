@@ -54,7 +54,7 @@ impl Adapter<WorkflowNode> for WorkflowAdapter {
         if let Some(v) = m.bytes_per_task {
             out.set("bytes_per_task", v);
         }
-        out.set("longest_assignment_gap_s", m.longest_assignment_gap_s);
+        out.set("longest_stall_s", m.longest_stall_s);
     }
 
     fn finish(&mut self, sim: &mut Simulation<WorkflowNode>) -> Vec<CheckResult> {

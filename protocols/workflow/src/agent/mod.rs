@@ -50,6 +50,8 @@ pub(crate) struct Fetching {
 pub struct AgentJournal {
     /// Tasks started: `(task, attempt, inputs not held at the start)`.
     pub started: Vec<(u32, u32, u32)>,
+    /// Tasks run to their end: `(task, attempt)`.
+    pub finished: Vec<(u32, u32)>,
 }
 
 /// What an agent has done so far, for metrics.

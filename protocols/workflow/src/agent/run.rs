@@ -116,6 +116,7 @@ impl Agent {
         };
         self.runs.remove(&task);
         let now = ctx.now();
+        self.journal.finished.push((task, attempt));
         self.counters.finished += 1;
         self.counters.busy_ns += (now - started).0;
         let outputs: Vec<(u32, u64)> = self

@@ -12,6 +12,8 @@ pub struct Timeline {
     pub done: BTreeMap<u32, Time>,
     /// Per `(task, attempt)`, when an agent started running it.
     pub started: BTreeMap<(u32, u32), Time>,
+    /// Per `(task, attempt)`, when an agent finished running it.
+    pub finished: BTreeMap<(u32, u32), Time>,
     /// When a coordinator's applied state first showed each `(task, attempt)` assigned.
     pub assigned: BTreeMap<(u32, u32), Time>,
     /// Per coordinator, how many completions and tasks it showed at its last check.
@@ -33,6 +35,9 @@ impl Checker<WorkflowNode> for Timeline {
         if let Some(agent) = node.agent() {
             for &(task, attempt, _) in &agent.journal().started {
                 self.started.entry((task, attempt)).or_insert(view.time);
+            }
+            for &(task, attempt) in &agent.journal().finished {
+                self.finished.entry((task, attempt)).or_insert(view.time);
             }
             return Ok(());
         }

@@ -143,7 +143,9 @@ impl Coordinator {
     }
 
     /// The agent for `task` among those with free slots: under `locality` the one holding
-    /// the most input bytes, otherwise the one with the most free slots; ties to the lower id.
+    /// the most input bytes, otherwise the one with the most free slots. Ties go round the
+    /// agents from a point that moves with each reign, so that leaders spread work
+    /// differently, as independent schedulers do.
     fn pick_agent(
         &self,
         task: TaskId,
@@ -151,6 +153,9 @@ impl Coordinator {
         state: &EngineState,
     ) -> Option<NodeId> {
         let candidates = free.iter().filter(|(_, f)| **f > 0);
+        let n = self.setup.agents.len().max(1) as u64;
+        let shift = self.lead.as_ref().map_or(0, |l| l.epoch.wrapping_mul(3));
+        let turn = |a: &NodeId| std::cmp::Reverse((u64::from(a.0) + n - shift % n) % n);
         if self.setup.params.policy == Policy::Locality {
             let workflow = &self.setup.workflow;
             let mut held: BTreeMap<NodeId, u64> = BTreeMap::new();
@@ -174,17 +179,19 @@ impl Coordinator {
                 .map(|(a, _)| *a);
         }
         candidates
-            .max_by_key(|(a, f)| (**f, std::cmp::Reverse(**a)))
+            .max_by_key(|(a, f)| (**f, turn(a)))
             .map(|(a, _)| *a)
     }
 
     /// Every committed assignment of a live agent is dispatched; one the agent has not
     /// mentioned in its heartbeats for a while is dispatched again (the agent may have
-    /// restarted, or the message been lost).
+    /// restarted, or the message been lost), and one it runs is dispatched again now and then
+    /// with fresh holders for its inputs (a holder may have died or come back since).
     fn dispatch(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
         let Some(lead) = &self.lead else { return };
         let now = ctx.now();
         let again = Duration(self.setup.params.heartbeat.0 * 3);
+        let refresh = Duration(self.setup.params.heartbeat.0 * 20);
         let state = self.replica.state();
         let mut due = Vec::new();
         for (task, r) in state.tasks() {
@@ -198,7 +205,9 @@ impl Coordinator {
                 .get(&agent)
                 .is_some_and(|h| h.running.contains(&(task, r.attempt)));
             let fresh = match lead.dispatched.get(&(task, r.attempt)) {
-                Some(&t) => running || reported || now < t + again,
+                Some(&t) if reported => now < t + refresh.max(again),
+                Some(&t) if running => now < t + refresh,
+                Some(&t) => now < t + again,
                 None => false,
             };
             if !fresh {
@@ -237,23 +246,22 @@ impl Coordinator {
                     if self.setup.params.sharing == Sharing::ViaCoordinator {
                         holders.extend(self.setup.coordinators.iter().copied());
                     }
-                    if let Some(r) = state.task(p.0)
-                        && r.result.is_some()
-                    {
-                        holders.push(NodeId(r.agent));
+                    if let Some((_, producer, _)) = state.task(p.0).and_then(|r| r.result) {
+                        holders.push(NodeId(producer));
                     }
                     // Agents that ran a reader of the file fetched it, and hold it too.
                     for c in workflow.children(p) {
-                        if let Some(r) = state.task(c.0)
-                            && r.result.is_some()
+                        if let Some((_, reader, _)) = state.task(c.0).and_then(|r| r.result)
                             && workflow.task(*c).inputs.contains(f)
                         {
-                            holders.push(NodeId(r.agent));
+                            holders.push(NodeId(reader));
                         }
                     }
                 }
             }
-            holders.retain(|h| *h != agent && !state.is_dead(h.0));
+            // A dead holder goes last rather than away: it may come back with its disk.
+            holders.retain(|h| *h != agent);
+            holders.sort_by_key(|h| state.is_dead(h.0));
             let mut seen = Vec::new();
             holders.retain(|h| {
                 let new = !seen.contains(h);
