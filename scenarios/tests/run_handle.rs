@@ -134,6 +134,7 @@ fn typed_commands_act_or_are_refused_with_the_expected_form() {
         ("paxos", "append x 2", "put x"),
         ("broadcast", "broadcast n2 42", "broadcast n99 1"),
         ("tree_sync", "set n3 1000", "set n3 lots"),
+        ("workflow", "drain n4", "drain n0"),
     ];
     for name in library::protocols() {
         let (_, good, bad) = commands

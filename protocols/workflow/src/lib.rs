@@ -24,6 +24,7 @@ mod config;
 mod coordinator;
 pub mod dag;
 pub mod engine;
+pub mod fidelity;
 mod message;
 pub mod metrics;
 mod node;
@@ -32,9 +33,7 @@ mod setup;
 mod timer;
 
 pub use agent::{Agent, AgentCounters, AgentJournal};
-pub use cluster::{
-    build, build_unchecked, check_history, complete, done, engine, history, leader,
-};
+pub use cluster::{build, build_unchecked, check_history, complete, done, engine, history, leader};
 pub use config::{Bug, Deployment, Params, Policy, Sharing};
 pub use coordinator::{Coordinator, CoordinatorJournal};
 pub use dag::{

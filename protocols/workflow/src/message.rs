@@ -54,11 +54,16 @@ pub enum Msg {
         /// The file.
         file: u32,
     },
-    /// A file's contents (their size is what the network carries).
+    /// One part of a file's contents (its size is what the network carries). Files travel in
+    /// parts of at most [`PART_BYTES`], as transfers do.
     Data {
         /// The file.
         file: u32,
-        /// Its size in bytes.
+        /// Which part, from 0.
+        part: u32,
+        /// How many parts the file has.
+        parts: u32,
+        /// The file's whole size in bytes.
         bytes: u64,
         /// Whether the receiver should pass it on down the spanning tree.
         spread: bool,
@@ -97,9 +102,53 @@ impl Message for Msg {
                     .map(|(_, holders)| 8 + 4 * holders.len() as u64)
                     .sum::<u64>()
             }
-            Msg::Data { bytes, .. } => 32 + bytes,
+            Msg::Data {
+                part, parts, bytes, ..
+            } => 40 + part_bytes(*bytes, *part, *parts),
             _ => 24,
         }
+    }
+}
+
+/// The largest part a file is sent in.
+pub const PART_BYTES: u64 = 8 << 20;
+
+/// The parts of a file of `bytes` bytes.
+pub fn parts_of(bytes: u64) -> u32 {
+    bytes.div_ceil(PART_BYTES).max(1) as u32
+}
+
+/// The size of part `part` of `parts` of a file of `bytes` bytes.
+pub fn part_bytes(bytes: u64, part: u32, parts: u32) -> u64 {
+    if part + 1 < parts {
+        PART_BYTES
+    } else {
+        bytes - PART_BYTES * u64::from(parts - 1)
+    }
+}
+
+/// Sends a whole file to `to`, part by part.
+pub(crate) fn send_file<N>(
+    ctx: &mut sim_core::Ctx<'_, N>,
+    to: NodeId,
+    file: u32,
+    bytes: u64,
+    spread: bool,
+) where
+    N: sim_core::Node<Message = Msg>,
+{
+    let parts = parts_of(bytes);
+    for part in 0..parts {
+        ctx.send(
+            to,
+            Msg::Data {
+                file,
+                part,
+                parts,
+                bytes,
+                spread,
+            },
+        );
     }
 }
 

@@ -56,10 +56,11 @@ pub fn metrics(sim: &Simulation<WorkflowNode>) -> Metrics {
     let Some(setup) = sim
         .nodes()
         .live()
-        .find_map(|(_, n)| match n {
-            WorkflowNode::Coordinator(c) => Some(c.setup.clone()),
-            WorkflowNode::Agent(a) => Some(a.setup.clone()),
+        .map(|(_, n)| match n {
+            WorkflowNode::Coordinator(c) => c.setup.clone(),
+            WorkflowNode::Agent(a) => a.setup.clone(),
         })
+        .next()
     else {
         return m;
     };
@@ -120,9 +121,7 @@ pub fn metrics(sim: &Simulation<WorkflowNode>) -> Metrics {
         .started
         .iter()
         .filter(|(k, _)| !committed.contains_key(k))
-        .map(|(&(task, _), &start)| {
-            workflow.task(TaskId(task)).runtime.0.min((now - start).0)
-        })
+        .map(|(&(task, _), &start)| workflow.task(TaskId(task)).runtime.0.min((now - start).0))
         .sum();
     m.wasted_agent_s = wasted as f64 / 1e9;
     if let Some(span) = m.makespan_s

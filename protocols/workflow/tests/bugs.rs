@@ -53,7 +53,8 @@ fn partition_an_agent(sim: &mut Simulation<WorkflowNode>) -> Option<(String, Str
         return Some(v);
     }
     let spec = PartitionSpec::Isolate(NodeId(7));
-    sim.apply_now(Fault::Partition { spec }).expect("a partition");
+    sim.apply_now(Fault::Partition { spec })
+        .expect("a partition");
     if let Some(v) = run(sim, secs(25)) {
         return Some(v);
     }
@@ -104,7 +105,8 @@ fn isolate_the_leader(sim: &mut Simulation<WorkflowNode>) -> Option<(String, Str
             to: vec![leader],
         },
     ] {
-        sim.apply_now(Fault::Partition { spec }).expect("a partition");
+        sim.apply_now(Fault::Partition { spec })
+            .expect("a partition");
     }
     if let Some(v) = run(sim, Time(Duration::from_millis(19_260).0)) {
         return Some(v);
@@ -127,7 +129,8 @@ fn assign_before_commit_lets_an_uncommitted_run_decide_a_task() {
 fn no_agent_timeout_leaves_a_dead_agent_s_tasks_undone() {
     let crash_one = |sim: &mut Simulation<WorkflowNode>| {
         assert_eq!(run(sim, secs(5)), None);
-        sim.apply_now(Fault::Crash { node: NodeId(4) }).expect("an agent");
+        sim.apply_now(Fault::Crash { node: NodeId(4) })
+            .expect("an agent");
         assert_eq!(run(sim, secs(600)), None);
         workflow::complete(sim)
     };

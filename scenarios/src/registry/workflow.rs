@@ -7,11 +7,12 @@
 //! (while an agent is alive) and the engine's history linearizable.
 
 use super::kv_common::invalid;
+use super::overlay::parse_node;
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
 use sim_core::history::{Budget, Verdict, explain};
-use sim_core::{NodeId, Simulation, SimRng, Stream};
+use sim_core::{NodeId, SimRng, Simulation, Stream};
 use std::path::Path;
 use std::sync::Arc;
 use workflow::{EngineModel, Params, WorkflowNode, WorkflowSource};
@@ -76,6 +77,30 @@ impl Adapter<WorkflowNode> for WorkflowAdapter {
 
     fn leader(&self, sim: &Simulation<WorkflowNode>, _servers: u32) -> Option<NodeId> {
         workflow::leader(sim)
+    }
+
+    /// `drain NODE`: the leader declares the agent dead now; its tasks run elsewhere.
+    fn submit(
+        &mut self,
+        sim: &mut Simulation<WorkflowNode>,
+        command: &str,
+    ) -> Result<String, String> {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let ["drain", node] = words.as_slice() else {
+            return Err(format!(
+                "expected `drain NODE` (such as `drain n5`), got {command:?}"
+            ));
+        };
+        let agent = parse_node(node, sim.node_count())?;
+        let leader = workflow::leader(sim).ok_or("no coordinator leads right now")?;
+        let mut outcome = Err("the leader is not running".to_string());
+        sim.input(leader, &format!("drain {agent}"), |n, ctx| {
+            if let WorkflowNode::Coordinator(c) = n {
+                outcome = c.drain(agent, ctx);
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        outcome.map(|()| format!("{leader} declares {agent} dead; its tasks move"))
     }
 }
 

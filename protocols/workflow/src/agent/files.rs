@@ -3,7 +3,7 @@
 
 use super::{Agent, Fetching, Phase};
 use crate::config::Sharing;
-use crate::message::Msg;
+use crate::message::{Msg, part_bytes, send_file};
 use crate::node::WorkflowNode;
 use crate::timer::Timer;
 use sim_core::{Ctx, NodeId};
@@ -61,31 +61,29 @@ impl Agent {
 
     /// Another node asks for a file.
     pub(super) fn on_fetch(&mut self, from: NodeId, file: u32, ctx: &mut Ctx<'_, WorkflowNode>) {
-        let msg = match self.held.get(&file) {
-            Some(&bytes) => Msg::Data {
-                file,
-                bytes,
-                spread: false,
-            },
-            None => Msg::Missing { file },
-        };
-        ctx.send(from, msg);
+        match self.held.get(&file) {
+            Some(&bytes) => send_file(ctx, from, file, bytes, false),
+            None => ctx.send(from, Msg::Missing { file }),
+        }
     }
 
-    /// A file arrived: keep it, pass it on down the tree, and start the tasks it completes.
+    /// A part of a file arrived: pass it on down the tree; once every part is there, keep the
+    /// file and start the tasks it completes.
     pub(super) fn on_data(
         &mut self,
         from: NodeId,
-        file: u32,
-        bytes: u64,
+        (file, part, parts, bytes): (u32, u32, u32, u64),
         spread: bool,
         ctx: &mut Ctx<'_, WorkflowNode>,
     ) {
-        self.counters.bytes_in += bytes;
         if self.held.contains_key(&file) {
             return;
         }
-        self.persist_file(file, bytes, ctx);
+        let got = self.incoming.entry(file).or_default();
+        if !got.insert(part) {
+            return;
+        }
+        self.counters.bytes_in += part_bytes(bytes, part, parts);
         if spread && self.setup.params.sharing == Sharing::Tree {
             let to: Vec<NodeId> = self
                 .setup
@@ -97,11 +95,18 @@ impl Agent {
                 to,
                 &Msg::Data {
                     file,
+                    part,
+                    parts,
                     bytes,
                     spread: true,
                 },
             );
         }
+        if (got.len() as u32) < parts {
+            return;
+        }
+        self.incoming.remove(&file);
+        self.persist_file(file, bytes, ctx);
         self.fetches.remove(&file);
         let ready: Vec<u32> = self
             .runs

@@ -84,6 +84,8 @@ pub struct Agent {
     pub(crate) reports: BTreeMap<u32, (u32, u64)>,
     /// Files being fetched.
     pub(crate) fetches: BTreeMap<u32, Fetching>,
+    /// Parts received of files not yet whole.
+    pub(crate) incoming: BTreeMap<u32, BTreeSet<u32>>,
     pub(crate) journal: AgentJournal,
     pub(crate) counters: AgentCounters,
 }
@@ -111,6 +113,7 @@ impl Agent {
             queue: VecDeque::new(),
             reports: BTreeMap::new(),
             fetches: BTreeMap::new(),
+            incoming: BTreeMap::new(),
             journal: AgentJournal::default(),
             counters: AgentCounters::default(),
         };
@@ -135,9 +138,11 @@ impl Agent {
             Msg::Fetch { file } => self.on_fetch(from, file, ctx),
             Msg::Data {
                 file,
+                part,
+                parts,
                 bytes,
                 spread,
-            } => self.on_data(from, file, bytes, spread, ctx),
+            } => self.on_data(from, (file, part, parts, bytes), spread, ctx),
             Msg::Missing { file } => self.next_source(file, ctx),
             _ => {}
         }

@@ -4,7 +4,7 @@
 use super::{Agent, Phase, Run};
 use crate::TaskId;
 use crate::config::{Bug, Sharing};
-use crate::message::Msg;
+use crate::message::{Msg, send_file};
 use crate::node::WorkflowNode;
 use crate::timer::Timer;
 use sim_core::{Ctx, NodeId};
@@ -165,11 +165,7 @@ impl Agent {
 
     /// Sends a new output where the sharing mode says it goes.
     fn share(&mut self, file: u32, bytes: u64, ctx: &mut Ctx<'_, WorkflowNode>) {
-        let msg = Msg::Data {
-            file,
-            bytes,
-            spread: self.setup.params.sharing == Sharing::Tree,
-        };
+        let spread = self.setup.params.sharing == Sharing::Tree;
         let to: Vec<NodeId> = match self.setup.params.sharing {
             Sharing::ViaCoordinator => self.setup.coordinators.clone(),
             Sharing::Direct => Vec::new(),
@@ -182,7 +178,9 @@ impl Agent {
                 .collect(),
             Sharing::Tree => self.setup.tree_neighbours(self.id),
         };
-        ctx.send_all(to, &msg);
+        for node in to {
+            send_file(ctx, node, file, bytes, spread);
+        }
     }
 }
 

@@ -10,7 +10,7 @@ pub(crate) use replica::Replica;
 
 use crate::config::Deployment;
 use crate::engine::{Answer, EngineState, Order};
-use crate::message::Msg;
+use crate::message::{Msg, send_file};
 use crate::node::WorkflowNode;
 use crate::setup::Setup;
 use crate::timer::Timer;
@@ -38,6 +38,8 @@ pub struct Coordinator {
     pub(crate) lead: Option<Lead>,
     /// Files this coordinator holds: the workflow's inputs, and outputs uploaded to it.
     pub(crate) held: BTreeMap<u32, u64>,
+    /// Parts received of files being uploaded.
+    pub(crate) incoming: BTreeMap<u32, std::collections::BTreeSet<u32>>,
     /// Reports received and not yet settled: task to `(attempt, agent, result)`.
     pub(crate) reports: BTreeMap<u32, (u32, NodeId, u64)>,
     /// Commands proposed by this incarnation.
@@ -85,6 +87,7 @@ impl Coordinator {
             replica,
             lead: None,
             held,
+            incoming: BTreeMap::new(),
             reports: BTreeMap::new(),
             // Sequence numbers name this incarnation's commands: a restarted coordinator
             // must not reuse one, or the sessions would take its new order for an old one.
@@ -116,19 +119,23 @@ impl Coordinator {
                 self.reports.insert(task, (attempt, from, result));
                 self.dirty = true;
             }
-            Msg::Fetch { file } => {
-                let reply = match self.held.get(&file) {
-                    Some(&bytes) => Msg::Data {
-                        file,
-                        bytes,
-                        spread: false,
-                    },
-                    None => Msg::Missing { file },
-                };
-                ctx.send(from, reply);
-            }
-            Msg::Data { file, bytes, .. } => {
-                self.held.insert(file, bytes);
+            Msg::Fetch { file } => match self.held.get(&file) {
+                Some(&bytes) => send_file(ctx, from, file, bytes, false),
+                None => ctx.send(from, Msg::Missing { file }),
+            },
+            Msg::Data {
+                file,
+                part,
+                parts,
+                bytes,
+                ..
+            } => {
+                let got = self.incoming.entry(file).or_default();
+                got.insert(part);
+                if got.len() as u32 >= parts {
+                    self.incoming.remove(&file);
+                    self.held.insert(file, bytes);
+                }
             }
             _ => {}
         }
@@ -261,6 +268,23 @@ impl Coordinator {
         self.journal.proposed.push((seq, order.clone()));
         // A refusal (not leading after all) leaves the proposal's outcome unknown.
         let _ = self.replica.propose(self.id, seq, order, ctx);
+    }
+
+    /// An operator drains `agent`: this leader declares it dead at once, so its tasks run
+    /// elsewhere under new attempt numbers; its next heartbeat declares it alive again.
+    pub fn drain(&mut self, agent: NodeId, ctx: &mut Ctx<'_, WorkflowNode>) -> Result<(), String> {
+        if self.lead.is_none() {
+            return Err(format!("{} does not lead", self.id));
+        }
+        if self.setup.agent_index(agent).is_none() {
+            return Err(format!("{agent} is not an agent"));
+        }
+        if self.replica.state().is_dead(agent.0) {
+            return Err(format!("{agent} is already declared dead"));
+        }
+        self.journal = CoordinatorJournal::default();
+        self.propose(Order::Dead { agent: agent.0 }, ctx);
+        Ok(())
     }
 
     /// The engine's state as applied here.

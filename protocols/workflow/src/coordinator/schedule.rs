@@ -6,7 +6,7 @@ use super::Coordinator;
 use crate::TaskId;
 use crate::config::{Bug, Policy, Sharing};
 use crate::engine::{EngineState, Order};
-use crate::message::Msg;
+use crate::message::{Msg, send_file};
 use crate::node::WorkflowNode;
 use sim_core::{Ctx, Duration, NodeId};
 use std::collections::BTreeMap;
@@ -271,14 +271,7 @@ impl Coordinator {
             sources.push((f.0, holders));
         }
         for (file, bytes) in pushed {
-            ctx.send(
-                agent,
-                Msg::Data {
-                    file,
-                    bytes,
-                    spread: false,
-                },
-            );
+            send_file(ctx, agent, file, bytes, false);
         }
         ctx.send(
             agent,
