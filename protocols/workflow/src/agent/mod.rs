@@ -88,7 +88,16 @@ pub struct Agent {
     pub(crate) incoming: BTreeMap<u32, BTreeSet<u32>>,
     pub(crate) journal: AgentJournal,
     pub(crate) counters: AgentCounters,
+    /// The coordinator that last dispatched, acknowledged or cancelled: the leader, as far as
+    /// this agent knows.
+    pub(crate) leader: Option<NodeId>,
+    /// Heartbeats sent.
+    pub(crate) beats: u64,
 }
+
+/// Every how many heartbeats an agent that knows the leader tells every coordinator anyway,
+/// so that a new leader hears it well within a timeout.
+const BEAT_ALL_EVERY: u64 = 4;
 
 impl Agent {
     /// Starts (or restarts) an agent: the files on its disk survive a crash, the tasks it ran
@@ -116,6 +125,8 @@ impl Agent {
             incoming: BTreeMap::new(),
             journal: AgentJournal::default(),
             counters: AgentCounters::default(),
+            leader: None,
+            beats: 0,
         };
         agent.heartbeat(ctx);
         agent
@@ -123,6 +134,12 @@ impl Agent {
 
     /// Handles a message.
     pub(crate) fn on_message(&mut self, from: NodeId, msg: Msg, ctx: &mut Ctx<'_, WorkflowNode>) {
+        if matches!(
+            msg,
+            Msg::Dispatch { .. } | Msg::Ack { .. } | Msg::Cancel { .. }
+        ) {
+            self.leader = Some(from);
+        }
         match msg {
             Msg::Dispatch {
                 task,
@@ -166,11 +183,16 @@ impl Agent {
         }
     }
 
-    /// Tells every coordinator what it runs, and sets the next heartbeat.
+    /// Tells the leader (and now and then every coordinator) what it runs, and sets the next
+    /// heartbeat.
     fn heartbeat(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
         let running: Vec<(u32, u32)> = self.runs.iter().map(|(t, r)| (*t, r.attempt)).collect();
         let msg = Msg::Heartbeat { running };
-        ctx.send_all(self.setup.coordinators.iter().copied(), &msg);
+        self.beats += 1;
+        match self.leader {
+            Some(leader) if !self.beats.is_multiple_of(BEAT_ALL_EVERY) => ctx.send(leader, msg),
+            _ => ctx.send_all(self.setup.coordinators.iter().copied(), &msg),
+        }
         ctx.set_timer(self.setup.params.heartbeat, Timer::Heartbeat);
     }
 

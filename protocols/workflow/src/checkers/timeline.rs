@@ -16,7 +16,7 @@ pub struct Timeline {
     pub finished: BTreeMap<(u32, u32), Time>,
     /// When a coordinator's applied state first showed each `(task, attempt)` assigned.
     pub assigned: BTreeMap<(u32, u32), Time>,
-    /// Per coordinator, how many completions and tasks it showed at its last check.
+    /// Per coordinator, how many completions and assignments it showed at its last check.
     seen: BTreeMap<u32, (usize, usize)>,
 }
 
@@ -53,15 +53,13 @@ impl Checker<WorkflowNode> for Timeline {
             self.done.entry(task).or_insert(view.time);
         }
         seen.0 = state.completions().len();
-        let applied = state.applied() as usize;
-        if applied != seen.1 {
-            seen.1 = applied;
-            for (task, r) in state.tasks() {
-                if r.attempt > 0 {
-                    self.assigned.entry((task, r.attempt)).or_insert(view.time);
-                }
-            }
+        if seen.1 > state.assignments().len() {
+            seen.1 = 0;
         }
+        for &(task, attempt) in &state.assignments()[seen.1..] {
+            self.assigned.entry((task, attempt)).or_insert(view.time);
+        }
+        seen.1 = state.assignments().len();
         Ok(())
     }
 

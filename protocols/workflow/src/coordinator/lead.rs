@@ -2,6 +2,7 @@
 //! agent said it runs, what it has dispatched, and what it has proposed and not yet seen
 //! applied. A new leader starts afresh, giving every agent a full timeout to be heard.
 
+use super::plan::Plan;
 use crate::engine::Order;
 use sim_core::{NodeId, Time};
 use std::collections::BTreeMap;
@@ -24,11 +25,13 @@ pub(crate) struct Lead {
     pub dispatched: BTreeMap<(u32, u32), Time>,
     /// Orders proposed, to when: not proposed again until applied or given up on.
     pub proposed: BTreeMap<Order, Time>,
+    /// What is ready and who holds what, kept up to date from the orders applied.
+    pub plan: Plan,
 }
 
 impl Lead {
     /// A new reign, hearing every agent now.
-    pub fn new(epoch: u64, agents: &[NodeId], now: Time) -> Lead {
+    pub fn new(epoch: u64, agents: &[NodeId], now: Time, plan: Plan) -> Lead {
         Lead {
             epoch,
             heard: agents
@@ -45,6 +48,7 @@ impl Lead {
                 .collect(),
             dispatched: BTreeMap::new(),
             proposed: BTreeMap::new(),
+            plan,
         }
     }
 }

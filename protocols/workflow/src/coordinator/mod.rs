@@ -3,6 +3,7 @@
 //! results, assigns ready tasks to agents with free slots, and dispatches what is committed.
 
 mod lead;
+mod plan;
 mod replica;
 mod schedule;
 
@@ -15,6 +16,7 @@ use crate::node::WorkflowNode;
 use crate::setup::Setup;
 use crate::timer::Timer;
 use lead::{Heard, Lead};
+use plan::Plan;
 use sim_core::{Ctx, NodeId, NodeView, RoleClass, Time};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -139,7 +141,7 @@ impl Coordinator {
             }
             _ => {}
         }
-        self.after(ctx);
+        self.after(ctx, false);
     }
 
     /// Handles a timer.
@@ -156,20 +158,30 @@ impl Coordinator {
                 }
             }
             Timer::Tick => {
-                self.dirty = true;
                 ctx.set_timer(self.setup.params.heartbeat, Timer::Tick);
+                self.dirty = true;
+                self.after(ctx, true);
+                return;
             }
             _ => {}
         }
-        self.after(ctx);
+        self.after(ctx, false);
     }
 
     /// What every event ends with: record what the proposals answered, notice a change of
     /// leadership, and schedule if leading.
-    fn after(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
+    fn after(&mut self, ctx: &mut Ctx<'_, WorkflowNode>, tick: bool) {
         let now = ctx.now();
         for outcome in self.replica.take_outcomes() {
             self.dirty = true;
+            if let (Some(lead), Some(answer)) = (&mut self.lead, outcome.output) {
+                lead.plan.apply(
+                    &self.setup,
+                    self.replica.state(),
+                    &outcome.command.op,
+                    answer,
+                );
+            }
             if outcome.command.client != u64::from(self.id.0) {
                 continue;
             }
@@ -183,12 +195,19 @@ impl Coordinator {
                 self.settle_report(task, attempt, ctx);
             }
         }
+        // A state that moved other than order by order (a snapshot installed) is planned anew.
+        if let Some(lead) = &mut self.lead
+            && lead.plan.applied != self.replica.state().applied()
+        {
+            lead.plan = Plan::build(&self.setup, self.replica.state());
+        }
         let leading = self.replica.is_leader();
         let epoch = self.replica.epoch();
         match &self.lead {
             Some(l) if leading && l.epoch == epoch => {}
             _ if leading => {
-                self.lead = Some(Lead::new(epoch, &self.setup.agents, now));
+                let plan = Plan::build(&self.setup, self.replica.state());
+                self.lead = Some(Lead::new(epoch, &self.setup.agents, now, plan));
                 self.dirty = true;
             }
             Some(_) => {
@@ -199,7 +218,7 @@ impl Coordinator {
         }
         if self.lead.is_some() && self.dirty {
             self.dirty = false;
-            self.schedule(ctx);
+            self.schedule(tick, ctx);
         }
     }
 

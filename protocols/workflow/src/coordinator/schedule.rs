@@ -9,12 +9,15 @@ use crate::engine::{EngineState, Order};
 use crate::message::{Msg, send_file};
 use crate::node::WorkflowNode;
 use sim_core::{Ctx, Duration, NodeId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Coordinator {
-    /// One round of the leader's plan.
-    pub(super) fn schedule(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
-        self.judge_agents(ctx);
+    /// One round of the leader's plan; agents are judged alive or dead on the periodic tick
+    /// (a heartbeat's granularity is all a timeout needs).
+    pub(super) fn schedule(&mut self, tick: bool, ctx: &mut Ctx<'_, WorkflowNode>) {
+        if tick {
+            self.judge_agents(ctx);
+        }
         self.commit_reports(ctx);
         self.assign(ctx);
         self.dispatch(ctx);
@@ -66,12 +69,13 @@ impl Coordinator {
     /// Ready tasks, most urgent first, go to agents with free slots.
     fn assign(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
         let Some(lead) = &self.lead else { return };
+        if lead.plan.ready.is_empty() {
+            return;
+        }
         let now = ctx.now();
         let state = self.replica.state();
-        let workflow = &self.setup.workflow;
-        let ignore_deps = self.setup.params.has(Bug::IgnoreDependencies);
-        // Free slots of the agents alive and heard from, counting committed assignments
-        // and assignments proposed but not yet applied.
+        // Free slots of the agents alive and heard from, counting committed assignments not
+        // done and assignments proposed but not yet applied.
         let mut free: BTreeMap<NodeId, i64> = BTreeMap::new();
         for (i, &agent) in self.setup.agents.iter().enumerate() {
             let heard = lead
@@ -79,49 +83,35 @@ impl Coordinator {
                 .get(&agent)
                 .is_some_and(|h| now <= h.at + self.setup.params.agent_timeout);
             if heard && !state.is_dead(agent.0) {
-                free.insert(agent, i64::from(self.setup.params.slots_of(i as u32)));
+                let held = lead.plan.held.get(&agent.0).map_or(0, |h| h.len());
+                let slots = i64::from(self.setup.params.slots_of(i as u32));
+                free.insert(agent, slots - held as i64);
             }
         }
-        let mut pending: BTreeMap<u32, ()> = BTreeMap::new();
+        let mut pending: BTreeSet<u32> = BTreeSet::new();
         for order in lead.proposed.keys() {
             if let Order::Assign { task, agent, .. } = *order {
-                pending.insert(task, ());
+                pending.insert(task);
                 if let Some(f) = free.get_mut(&NodeId(agent)) {
                     *f -= 1;
                 }
             }
         }
-        for (_, r) in state.tasks() {
-            if r.result.is_none()
-                && let Some(f) = free.get_mut(&NodeId(r.agent))
-            {
-                *f -= 1;
-            }
-        }
         let mut orders = Vec::new();
-        for &task in &self.setup.order {
+        for &(_, t) in &lead.plan.ready {
             if free.values().all(|&f| f <= 0) {
                 break;
             }
-            let t = task.0;
-            if pending.contains_key(&t) || state.is_done(t) {
+            if pending.contains(&t) {
                 continue;
             }
-            let record = state.task(t);
-            let placed = record.is_some_and(|r| r.attempt > 0 && !state.is_dead(r.agent));
-            if placed {
-                continue;
-            }
-            if !ignore_deps && !workflow.parents(task).iter().all(|p| state.is_done(p.0)) {
-                continue;
-            }
-            let Some(agent) = self.pick_agent(task, &free, state) else {
+            let Some(agent) = self.pick_agent(TaskId(t), &free, state) else {
                 continue;
             };
             if let Some(f) = free.get_mut(&agent) {
                 *f -= 1;
             }
-            let attempt = record.map_or(0, |r| r.attempt) + 1;
+            let attempt = state.task(t).map_or(0, |r| r.attempt) + 1;
             orders.push(Order::Assign {
                 task: t,
                 agent: agent.0,
@@ -194,24 +184,27 @@ impl Coordinator {
         let refresh = Duration(self.setup.params.heartbeat.0 * 20);
         let state = self.replica.state();
         let mut due = Vec::new();
-        for (task, r) in state.tasks() {
-            if r.result.is_some() || state.is_dead(r.agent) {
+        for (&agent_id, tasks) in &lead.plan.held {
+            if state.is_dead(agent_id) {
                 continue;
             }
-            let agent = NodeId(r.agent);
-            let reported = self.reports.contains_key(&task);
-            let running = lead
-                .heard
-                .get(&agent)
-                .is_some_and(|h| h.running.contains(&(task, r.attempt)));
-            let fresh = match lead.dispatched.get(&(task, r.attempt)) {
-                Some(&t) if reported => now < t + refresh.max(again),
-                Some(&t) if running => now < t + refresh,
-                Some(&t) => now < t + again,
-                None => false,
-            };
-            if !fresh {
-                due.push((task, r.attempt, agent));
+            let agent = NodeId(agent_id);
+            for &task in tasks {
+                let Some(r) = state.task(task) else { continue };
+                let reported = self.reports.contains_key(&task);
+                let running = lead
+                    .heard
+                    .get(&agent)
+                    .is_some_and(|h| h.running.contains(&(task, r.attempt)));
+                let fresh = match lead.dispatched.get(&(task, r.attempt)) {
+                    Some(&t) if reported => now < t + refresh.max(again),
+                    Some(&t) if running => now < t + refresh,
+                    Some(&t) => now < t + again,
+                    None => false,
+                };
+                if !fresh {
+                    due.push((task, r.attempt, agent));
+                }
             }
         }
         for (task, attempt, agent) in due {

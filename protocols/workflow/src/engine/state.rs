@@ -37,6 +37,9 @@ pub struct EngineState {
     /// Every result taken, in order: `(position, task, result)`. Checkers follow it
     /// incrementally.
     completions: Vec<(u64, u32, u64)>,
+    /// Every assignment taken, in order: `(task, attempt)`. The timeline follows it
+    /// incrementally.
+    assignments: Vec<(u32, u32)>,
 }
 
 impl EngineState {
@@ -70,6 +73,11 @@ impl EngineState {
         self.applied
     }
 
+    /// Every assignment taken, in the order taken: `(task, attempt)`.
+    pub fn assignments(&self) -> &[(u32, u32)] {
+        &self.assignments
+    }
+
     /// Every result taken, in the order taken: `(position, task, result)`, the position being
     /// [`EngineState::applied`] just after it.
     pub fn completions(&self) -> &[(u64, u32, u64)] {
@@ -98,6 +106,7 @@ impl StateMachine for EngineState {
                 }
                 r.attempt = attempt;
                 r.agent = agent;
+                self.assignments.push((task, attempt));
                 Answer::Accepted
             }
             Order::Complete {
