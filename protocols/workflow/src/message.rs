@@ -127,14 +127,15 @@ pub fn part_bytes(bytes: u64, part: u32, parts: u32) -> u64 {
     }
 }
 
-/// Sends a whole file to `to`, part by part.
+/// Sends a whole file to `to`, part by part; returns the messages sent.
 pub(crate) fn send_file<N>(
     ctx: &mut sim_core::Ctx<'_, N>,
     to: NodeId,
     file: u32,
     bytes: u64,
     spread: bool,
-) where
+) -> u64
+where
     N: sim_core::Node<Message = Msg>,
 {
     let parts = parts_of(bytes);
@@ -150,6 +151,7 @@ pub(crate) fn send_file<N>(
             },
         );
     }
+    u64::from(parts)
 }
 
 impl From<raft::Msg<EngineState>> for Msg {

@@ -36,8 +36,13 @@ pub struct Metrics {
     pub wasted_agent_s: f64,
     /// Committed run time over the makespan times every slot.
     pub utilization: Option<f64>,
-    /// Messages and bytes sent per task done.
+    /// Messages and bytes sent per task done, everything (heartbeats, consensus) until the
+    /// run's end.
     pub messages_per_task: Option<f64>,
+    /// Messages of the work itself per task done: dispatches, acknowledgements, reports,
+    /// files and requests for them (heartbeats and consensus excluded; nodes down at the end
+    /// no longer count theirs).
+    pub work_messages_per_task: Option<f64>,
     /// See `messages_per_task`.
     pub bytes_per_task: Option<f64>,
     /// The longest stretch in which some task could have run (its parents had finished, a slot
@@ -132,6 +137,15 @@ pub fn metrics(sim: &Simulation<WorkflowNode>) -> Metrics {
     }
     let stats = sim.stats();
     if m.done > 0 {
+        let work: u64 = sim
+            .nodes()
+            .live()
+            .map(|(_, n)| match n {
+                WorkflowNode::Coordinator(c) => c.work_messages(),
+                WorkflowNode::Agent(a) => a.counters().work_messages,
+            })
+            .sum();
+        m.work_messages_per_task = Some(work as f64 / f64::from(m.done));
         m.messages_per_task = Some(stats.sent as f64 / f64::from(m.done));
         m.bytes_per_task = Some(stats.bytes_sent as f64 / f64::from(m.done));
     }

@@ -52,6 +52,9 @@ impl Adapter<WorkflowNode> for WorkflowAdapter {
         if let Some(v) = m.messages_per_task {
             out.set("messages_per_task", v);
         }
+        if let Some(v) = m.work_messages_per_task {
+            out.set("work_messages_per_task", v);
+        }
         if let Some(v) = m.bytes_per_task {
             out.set("bytes_per_task", v);
         }

@@ -44,6 +44,7 @@ impl Agent {
         let request = f.request;
         if let Some(&holder) = f.sources.get(f.next % f.sources.len().max(1)) {
             ctx.send(holder, Msg::Fetch { file });
+            self.counters.work_messages += 1;
         }
         ctx.set_timer(
             self.setup.params.fetch_timeout,
@@ -61,10 +62,13 @@ impl Agent {
 
     /// Another node asks for a file.
     pub(super) fn on_fetch(&mut self, from: NodeId, file: u32, ctx: &mut Ctx<'_, WorkflowNode>) {
-        match self.held.get(&file) {
+        self.counters.work_messages += match self.held.get(&file) {
             Some(&bytes) => send_file(ctx, from, file, bytes, false),
-            None => ctx.send(from, Msg::Missing { file }),
-        }
+            None => {
+                ctx.send(from, Msg::Missing { file });
+                1
+            }
+        };
     }
 
     /// A part of a file arrived: pass it on down the tree; once every part is there, keep the
@@ -91,6 +95,7 @@ impl Agent {
                 .into_iter()
                 .filter(|&n| n != from)
                 .collect();
+            self.counters.work_messages += to.len() as u64;
             ctx.send_all(
                 to,
                 &Msg::Data {

@@ -65,6 +65,8 @@ pub struct AgentCounters {
     pub busy_ns: u64,
     /// Bytes of files received.
     pub bytes_in: u64,
+    /// Messages of the work sent (files, requests for them, reports), heartbeats excluded.
+    pub work_messages: u64,
 }
 
 /// A simulated agent.

@@ -157,6 +157,7 @@ impl Agent {
             result,
         };
         ctx.send_all(self.setup.coordinators.iter().copied(), &msg);
+        self.counters.work_messages += self.setup.coordinators.len() as u64;
         ctx.set_timer(
             self.setup.params.report_retry,
             Timer::Report { task, attempt },
@@ -179,7 +180,7 @@ impl Agent {
             Sharing::Tree => self.setup.tree_neighbours(self.id),
         };
         for node in to {
-            send_file(ctx, node, file, bytes, spread);
+            self.counters.work_messages += send_file(ctx, node, file, bytes, spread);
         }
     }
 }

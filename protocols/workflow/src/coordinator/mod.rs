@@ -50,6 +50,8 @@ pub struct Coordinator {
     pub(crate) journal: CoordinatorJournal,
     /// Whether something changed that the scheduler should look at.
     pub(crate) dirty: bool,
+    /// Messages of the work sent (dispatches, acknowledgements, files), consensus excluded.
+    pub(crate) work_messages: u64,
 }
 
 impl Coordinator {
@@ -96,6 +98,7 @@ impl Coordinator {
             seq: u64::from(ctx.incarnation()) << 40,
             journal: CoordinatorJournal::default(),
             dirty: true,
+            work_messages: 0,
         }
     }
 
@@ -121,10 +124,15 @@ impl Coordinator {
                 self.reports.insert(task, (attempt, from, result));
                 self.dirty = true;
             }
-            Msg::Fetch { file } => match self.held.get(&file) {
-                Some(&bytes) => send_file(ctx, from, file, bytes, false),
-                None => ctx.send(from, Msg::Missing { file }),
-            },
+            Msg::Fetch { file } => {
+                self.work_messages += match self.held.get(&file) {
+                    Some(&bytes) => send_file(ctx, from, file, bytes, false),
+                    None => {
+                        ctx.send(from, Msg::Missing { file });
+                        1
+                    }
+                };
+            }
             Msg::Data {
                 file,
                 part,
@@ -250,6 +258,7 @@ impl Coordinator {
                 .is_some_and(|r| r.result.is_none() && r.attempt == attempt && r.agent == from.0);
             if !current && state.task(task).is_some_and(|r| r.attempt >= attempt) {
                 ctx.send(from, Msg::Cancel { task, attempt });
+                self.work_messages += 1;
             }
         }
         if was_silent || self.replica.state().is_dead(from.0) {
@@ -266,6 +275,7 @@ impl Coordinator {
             let attempt = a;
             self.reports.remove(&task);
             ctx.send(agent, Msg::Ack { task, attempt });
+            self.work_messages += 1;
         }
     }
 
@@ -314,6 +324,11 @@ impl Coordinator {
     /// Whether this coordinator leads.
     pub fn is_leader(&self) -> bool {
         self.replica.is_leader()
+    }
+
+    /// Messages of the work this coordinator sent (dispatches, acknowledgements, files).
+    pub fn work_messages(&self) -> u64 {
+        self.work_messages
     }
 
     /// What this coordinator proposed and learnt in the last event.

@@ -54,6 +54,7 @@ impl Coordinator {
             if done && fenced {
                 self.reports.remove(&task);
                 ctx.send(agent, Msg::Ack { task, attempt });
+                self.work_messages += 1;
                 continue;
             }
             let order = Order::Complete {
@@ -264,8 +265,9 @@ impl Coordinator {
             sources.push((f.0, holders));
         }
         for (file, bytes) in pushed {
-            send_file(ctx, agent, file, bytes, false);
+            self.work_messages += send_file(ctx, agent, file, bytes, false);
         }
+        self.work_messages += 1;
         ctx.send(
             agent,
             Msg::Dispatch {
