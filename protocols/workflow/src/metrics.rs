@@ -45,6 +45,11 @@ pub struct Metrics {
     pub work_messages_per_task: Option<f64>,
     /// See `messages_per_task`.
     pub bytes_per_task: Option<f64>,
+    /// From an agent's crash to each task it held starting again elsewhere (a later
+    /// attempt): the longest, and the mean. `None` when no crash orphaned a task.
+    pub crash_to_rerun_max_s: Option<f64>,
+    /// See `crash_to_rerun_max_s`.
+    pub crash_to_rerun_mean_s: Option<f64>,
     /// The longest stretch in which some task could have run (its parents had finished, a slot
     /// was free) and the engine committed no assignment at all: a coordinator's failover, or
     /// its crash without a replica, shows here.
@@ -148,6 +153,23 @@ pub fn metrics(sim: &Simulation<WorkflowNode>) -> Metrics {
         m.work_messages_per_task = Some(work as f64 / f64::from(m.done));
         m.messages_per_task = Some(stats.sent as f64 / f64::from(m.done));
         m.bytes_per_task = Some(stats.bytes_sent as f64 / f64::from(m.done));
+    }
+    let reruns: Vec<f64> = timeline
+        .orphaned
+        .iter()
+        .filter_map(|&(task, attempt, crash)| {
+            timeline
+                .started
+                .range((task, attempt + 1)..(task + 1, 0))
+                .map(|(_, &t)| t)
+                .filter(|&t| t >= crash)
+                .min()
+                .map(|t| secs(t - crash))
+        })
+        .collect();
+    if !reruns.is_empty() {
+        m.crash_to_rerun_max_s = reruns.iter().copied().reduce(f64::max);
+        m.crash_to_rerun_mean_s = Some(reruns.iter().sum::<f64>() / reruns.len() as f64);
     }
     m.longest_stall_s = secs(longest_stall(
         workflow,

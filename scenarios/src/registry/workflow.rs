@@ -59,6 +59,12 @@ impl Adapter<WorkflowNode> for WorkflowAdapter {
             out.set("bytes_per_task", v);
         }
         out.set("longest_stall_s", m.longest_stall_s);
+        if let Some(v) = m.crash_to_rerun_max_s {
+            out.set("crash_to_rerun_max_s", v);
+        }
+        if let Some(v) = m.crash_to_rerun_mean_s {
+            out.set("crash_to_rerun_mean_s", v);
+        }
     }
 
     fn finish(&mut self, sim: &mut Simulation<WorkflowNode>) -> Vec<CheckResult> {

@@ -16,8 +16,12 @@ pub struct Timeline {
     pub finished: BTreeMap<(u32, u32), Time>,
     /// When a coordinator's applied state first showed each `(task, attempt)` assigned.
     pub assigned: BTreeMap<(u32, u32), Time>,
+    /// Tasks an agent held when it crashed: `(task, attempt, crash time)`.
+    pub orphaned: Vec<(u32, u32, Time)>,
     /// Per coordinator, how many completions and assignments it showed at its last check.
     seen: BTreeMap<u32, (usize, usize)>,
+    /// Agents seen running, and whether each is down now.
+    agents: BTreeMap<u32, bool>,
 }
 
 impl Checker<WorkflowNode> for Timeline {
@@ -30,9 +34,29 @@ impl Checker<WorkflowNode> for Timeline {
             return Ok(());
         };
         let Some(node) = view.nodes.get(id) else {
+            // An agent seen running and now gone has crashed: note the tasks it held.
+            if let Some(down) = self.agents.get_mut(&id.0)
+                && !*down
+            {
+                *down = true;
+                let engine = view
+                    .nodes
+                    .live()
+                    .filter_map(|(_, n)| n.coordinator())
+                    .map(|c| c.state())
+                    .max_by_key(|s| s.applied());
+                if let Some(state) = engine {
+                    for (task, r) in state.tasks() {
+                        if r.agent == id.0 && r.result.is_none() && !state.is_dead(id.0) {
+                            self.orphaned.push((task, r.attempt, view.time));
+                        }
+                    }
+                }
+            }
             return Ok(());
         };
         if let Some(agent) = node.agent() {
+            self.agents.insert(id.0, false);
             for &(task, attempt, _) in &agent.journal().started {
                 self.started.entry((task, attempt)).or_insert(view.time);
             }

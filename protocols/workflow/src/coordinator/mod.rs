@@ -368,6 +368,12 @@ impl Coordinator {
         .class(class)
         .progress("tasks done", u64::from(state.done()))
         .field("done", state.done())
+        .field(
+            "ready",
+            self.lead
+                .as_ref()
+                .map_or("-".to_string(), |l| l.plan.ready.len().to_string()),
+        )
         .field("running", running)
         .field(
             "not started",

@@ -191,7 +191,12 @@ impl Coordinator {
             }
             let agent = NodeId(agent_id);
             for &task in tasks {
+                // The plan catches up with this round's own orders at the next event (a single
+                // coordinator applies them at once): trust the state.
                 let Some(r) = state.task(task) else { continue };
+                if r.agent != agent_id || r.result.is_some() {
+                    continue;
+                }
                 let reported = self.reports.contains_key(&task);
                 let running = lead
                     .heard
