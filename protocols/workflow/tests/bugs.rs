@@ -1,25 +1,11 @@
 //! Each known bug, switched on, is caught by its named check; the same run without it is
 //! clean. The runs are Montage on eight agents with a Raft-replicated engine.
 
+mod common;
+
+use common::{montage, secs};
 use sim_core::{Duration, Fault, NodeId, Outcome, PartitionSpec, SimConfig, Simulation, Time};
-use std::sync::Arc;
-use workflow::dag::wfformat;
-use workflow::{Bug, Deployment, Params, Sharing, Workflow, WorkflowNode};
-
-const DATA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/testdata/wfcommons/"
-);
-
-fn montage() -> Arc<Workflow> {
-    let name = "montage-chameleon-2mass-01d-001.json";
-    let text = std::fs::read_to_string(format!("{DATA}{name}")).expect("the Montage instance");
-    Arc::new(wfformat::parse(&text, name).expect("a valid instance"))
-}
-
-fn secs(s: u64) -> Time {
-    Time(Duration::from_secs(s).0)
-}
+use workflow::{Bug, Deployment, Params, Sharing, WorkflowNode};
 
 fn cluster(seed: u64, bugs: Vec<Bug>) -> Simulation<WorkflowNode> {
     let params = Params {

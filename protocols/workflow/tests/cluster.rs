@@ -2,26 +2,12 @@
 //! engine's history linearizable, under each deployment and sharing mode, and through the
 //! crashes the engine is built to survive.
 
+mod common;
+
+use common::{montage, secs};
 use sim_core::history::{Budget, Verdict};
-use sim_core::{Duration, Fault, NodeId, Outcome, SimConfig, Simulation, Time};
-use std::sync::Arc;
-use workflow::dag::wfformat;
+use sim_core::{Fault, NodeId, Outcome, SimConfig, Simulation, Time};
 use workflow::{Deployment, Params, Sharing, Workflow, WorkflowNode};
-
-const DATA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/testdata/wfcommons/"
-);
-
-fn montage() -> Arc<Workflow> {
-    let name = "montage-chameleon-2mass-01d-001.json";
-    let text = std::fs::read_to_string(format!("{DATA}{name}")).expect("the Montage instance");
-    Arc::new(wfformat::parse(&text, name).expect("a valid instance"))
-}
-
-fn secs(s: u64) -> Time {
-    Time(Duration::from_secs(s).0)
-}
 
 fn params(deployment: Deployment, sharing: Sharing) -> Params {
     Params {

@@ -3,15 +3,11 @@
 //! critical path, and every recorded makespan (which includes a real scheduler's queueing and
 //! file staging) is longer than the simulated one.
 
-use std::sync::Arc;
-use workflow::Policy;
-use workflow::dag::wfformat;
-use workflow::fidelity::fidelity;
+mod common;
 
-const DATA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/testdata/wfcommons/"
-);
+use common::instance;
+use workflow::Policy;
+use workflow::fidelity::fidelity;
 
 #[test]
 fn each_instance_runs_within_its_bounds_on_its_recorded_machines() {
@@ -24,8 +20,7 @@ fn each_instance_runs_within_its_bounds_on_its_recorded_machines() {
         ("seismology-chameleon-100p-001.json", 3, 144),
     ];
     for (name, agents, slots) in instances {
-        let text = std::fs::read_to_string(format!("{DATA}{name}")).expect("the instance");
-        let w = Arc::new(wfformat::parse(&text, name).expect("a valid instance"));
+        let w = instance(name);
         let limit = sim_core::Duration::from_secs(5_000);
         let f = fidelity(w, Policy::CriticalPath, limit).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((f.agents, f.slots), (agents, slots), "{name}");

@@ -2,13 +2,13 @@
 //! `kv::WorkloadConfig`, client metrics, the linearizability check, and client commands typed
 //! by a person.
 
+use super::lincheck::{self, Nouns};
 use super::{CheckResult, Metrics};
 use crate::diag::Diagnostic;
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
 use kv::{Client, ClientMetrics, KvInput, WorkloadConfig, collect_history};
 use sim_core::history::models::KvModel;
-use sim_core::history::{Budget, Verdict, check, explain};
 
 /// The scenario's `[workload]` as `kv::WorkloadConfig` (its defaults when absent), validated.
 pub fn workload(s: &Scenario) -> Result<WorkloadConfig, ScenarioError> {
@@ -40,40 +40,12 @@ pub fn client_metrics(clients: &[&Client], out: &mut Metrics) {
 
 /// The linearizability check of the clients' history, with the explanation on failure.
 pub fn linearizable(clients: &[&Client]) -> CheckResult {
-    let name = "linearizable";
-    let history = match collect_history(clients.iter().copied()) {
-        Ok(h) => h,
-        Err(e) => return CheckResult::fail(name, format!("the history is malformed: {e}")),
+    let nouns = Nouns {
+        ops: "operations",
+        parts: "keys",
+        part: "key",
     };
-    let budget = Budget::default();
-    let report = check(&KvModel, &history, &budget);
-    match report.verdict {
-        Verdict::Linearizable => CheckResult::pass(
-            name,
-            format!(
-                "{} operations on {} keys",
-                history.len(),
-                report.partitions.len()
-            ),
-        ),
-        Verdict::Unknown => CheckResult::fail(
-            name,
-            format!(
-                "unknown: the checker's budget ran out after {} steps",
-                report.steps
-            ),
-        ),
-        Verdict::NotLinearizable => {
-            let detail = match report.violation() {
-                Some(bad) => match explain(&KvModel, &history, &bad.key, &budget) {
-                    Ok(e) => e.to_string(),
-                    Err(e) => format!("not linearizable on key {:?} ({e})", bad.key),
-                },
-                None => "not linearizable".to_string(),
-            };
-            CheckResult::fail(name, detail)
-        }
-    }
+    lincheck::linearizable(&KvModel, collect_history(clients.iter().copied()), nouns)
 }
 
 /// Reads a typed command: `get KEY`, `put KEY VALUE`, `append KEY VALUE`.

@@ -9,6 +9,7 @@
 pub mod broadcast;
 mod driver;
 pub mod kv_common;
+mod lincheck;
 mod metrics;
 mod overlay;
 pub mod paxos;

@@ -7,11 +7,11 @@
 //! (while an agent is alive) and the engine's history linearizable.
 
 use super::kv_common::invalid;
+use super::lincheck::{self, Nouns};
 use super::overlay::parse_node;
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
-use sim_core::history::{Budget, Verdict, explain};
 use sim_core::{NodeId, SimRng, Simulation, Stream};
 use std::path::Path;
 use std::sync::Arc;
@@ -79,7 +79,16 @@ impl Adapter<WorkflowNode> for WorkflowAdapter {
             Err(why) => CheckResult::fail("workflow: all tasks done", why),
         }];
         if self.linearizable {
-            out.push(linearizable(sim));
+            let nouns = Nouns {
+                ops: "orders",
+                parts: "tasks and agents",
+                part: "subject",
+            };
+            out.push(lincheck::linearizable(
+                &EngineModel,
+                workflow::history(sim),
+                nouns,
+            ));
         }
         out
     }
@@ -110,44 +119,6 @@ impl Adapter<WorkflowNode> for WorkflowAdapter {
         })
         .map_err(|e| e.to_string())?;
         outcome.map(|()| format!("{leader} declares {agent} dead; its tasks move"))
-    }
-}
-
-/// The linearizability check of the engine's history, explained on failure.
-fn linearizable(sim: &Simulation<WorkflowNode>) -> CheckResult {
-    let name = "linearizable";
-    let history = match workflow::history(sim) {
-        Ok(h) => h,
-        Err(e) => return CheckResult::fail(name, format!("the history is malformed: {e}")),
-    };
-    let budget = Budget::default();
-    let report = rsm::check_linearizable::<workflow::EngineState>(&history, &budget);
-    match report.verdict {
-        Verdict::Linearizable => CheckResult::pass(
-            name,
-            format!(
-                "{} orders on {} tasks and agents",
-                history.len(),
-                report.partitions.len()
-            ),
-        ),
-        Verdict::Unknown => CheckResult::fail(
-            name,
-            format!(
-                "unknown: the checker's budget ran out after {} steps",
-                report.steps
-            ),
-        ),
-        Verdict::NotLinearizable => {
-            let detail = match report.violation() {
-                Some(bad) => match explain(&EngineModel, &history, &bad.key, &budget) {
-                    Ok(e) => e.to_string(),
-                    Err(e) => format!("not linearizable on {:?} ({e})", bad.key),
-                },
-                None => "not linearizable".to_string(),
-            };
-            CheckResult::fail(name, detail)
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! coordinators, whose memory a crash wipes; a proposal whose proposer crashed stays of
 //! unknown outcome.
 
+use super::touched_coordinator;
 use crate::engine::{Answer, Order};
 use crate::node::WorkflowNode;
 use sim_core::history::{Completion, History, OpHandle, ProcessId, Recorder};
@@ -29,10 +30,7 @@ impl Checker<WorkflowNode> for EngineHistory {
     }
 
     fn check(&mut self, view: &CheckView<'_, WorkflowNode>) -> Result<(), String> {
-        let Some(id) = view.touched else {
-            return Ok(());
-        };
-        let Some(c) = view.nodes.get(id).and_then(WorkflowNode::coordinator) else {
+        let Some((id, c)) = touched_coordinator(view) else {
             return Ok(());
         };
         let journal = c.journal();

@@ -1,5 +1,6 @@
 //! A task starts only when all its inputs are at its agent.
 
+use super::touched_agent;
 use crate::node::WorkflowNode;
 use sim_core::{CheckView, Checker};
 
@@ -13,10 +14,7 @@ impl Checker<WorkflowNode> for InputsPresent {
     }
 
     fn check(&mut self, view: &CheckView<'_, WorkflowNode>) -> Result<(), String> {
-        let Some(id) = view.touched else {
-            return Ok(());
-        };
-        let Some(agent) = view.nodes.get(id).and_then(WorkflowNode::agent) else {
+        let Some((id, agent)) = touched_agent(view) else {
             return Ok(());
         };
         match agent.journal().started.iter().find(|s| s.2 > 0) {

@@ -16,8 +16,10 @@ pub use results::{OneResult, ResultsKept, RunsAsAssigned};
 pub use slots::WithinSlots;
 pub use timeline::Timeline;
 
+use crate::agent::Agent;
+use crate::coordinator::Coordinator;
 use crate::node::WorkflowNode;
-use sim_core::Simulation;
+use sim_core::{CheckView, NodeId, Simulation};
 
 /// Adds every safety check to `sim` (the history keeper and the timeline are added by
 /// [`crate::build`] in any case).
@@ -27,4 +29,18 @@ pub fn add_checkers(sim: &mut Simulation<WorkflowNode>) {
     sim.add_checker(OneResult);
     sim.add_checker(ResultsKept::default());
     sim.add_checker(RunsAsAssigned);
+}
+
+/// The running coordinator an event touched, if it touched one.
+pub(crate) fn touched_coordinator<'a>(
+    view: &CheckView<'a, WorkflowNode>,
+) -> Option<(NodeId, &'a Coordinator)> {
+    let id = view.touched?;
+    Some((id, view.nodes.get(id)?.coordinator()?))
+}
+
+/// The running agent an event touched, if it touched one.
+pub(crate) fn touched_agent<'a>(view: &CheckView<'a, WorkflowNode>) -> Option<(NodeId, &'a Agent)> {
+    let id = view.touched?;
+    Some((id, view.nodes.get(id)?.agent()?))
 }

@@ -1,6 +1,7 @@
 //! Committed results: one per task, never lost or changed, and from the run the engine
 //! assigned.
 
+use super::touched_coordinator;
 use crate::node::WorkflowNode;
 use sim_core::{CheckView, Checker, NodeId};
 use std::collections::BTreeMap;
@@ -15,10 +16,7 @@ impl Checker<WorkflowNode> for OneResult {
     }
 
     fn check(&mut self, view: &CheckView<'_, WorkflowNode>) -> Result<(), String> {
-        let Some(id) = view.touched else {
-            return Ok(());
-        };
-        let Some(c) = view.nodes.get(id).and_then(WorkflowNode::coordinator) else {
+        let Some((id, c)) = touched_coordinator(view) else {
             return Ok(());
         };
         // A second result for a task is the newest completion; checking the newest few
@@ -58,10 +56,7 @@ impl Checker<WorkflowNode> for ResultsKept {
     }
 
     fn check(&mut self, view: &CheckView<'_, WorkflowNode>) -> Result<(), String> {
-        let Some(id) = view.touched else {
-            return Ok(());
-        };
-        let Some(c) = view.nodes.get(id).and_then(WorkflowNode::coordinator) else {
+        let Some((id, c)) = touched_coordinator(view) else {
             return Ok(());
         };
         let state = c.state();
@@ -124,10 +119,7 @@ impl Checker<WorkflowNode> for RunsAsAssigned {
     }
 
     fn check(&mut self, view: &CheckView<'_, WorkflowNode>) -> Result<(), String> {
-        let Some(id) = view.touched else {
-            return Ok(());
-        };
-        let Some(c) = view.nodes.get(id).and_then(WorkflowNode::coordinator) else {
+        let Some((_, c)) = touched_coordinator(view) else {
             return Ok(());
         };
         let state = c.state();
