@@ -5,6 +5,19 @@ use crate::engine::EngineState;
 use serde::Serialize;
 use sim_core::{Message, NodeId};
 
+/// Where a task's input can be fetched: the file, the version the task must read (the
+/// attempt of its producer whose result was committed; 0 for a workflow input), and the
+/// nodes believed to hold it, best first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// The file.
+    pub file: u32,
+    /// The version to read.
+    pub version: u32,
+    /// Who holds it.
+    pub holders: Vec<NodeId>,
+}
+
 /// Every message of a workflow cluster.
 #[derive(Clone, Debug, Serialize)]
 pub enum Msg {
@@ -23,8 +36,8 @@ pub enum Msg {
         task: u32,
         /// Its attempt (the fencing token the result must carry).
         attempt: u32,
-        /// For each input file, the nodes believed to hold it, best first.
-        sources: Vec<(u32, Vec<NodeId>)>,
+        /// Each input, its version and its holders.
+        sources: Vec<Source>,
     },
     /// The leader tells an agent that an attempt it runs is superseded.
     Cancel {
@@ -49,16 +62,20 @@ pub enum Msg {
         /// The attempt reported.
         attempt: u32,
     },
-    /// Send me this file.
+    /// Send me this version of this file.
     Fetch {
         /// The file.
         file: u32,
+        /// The version.
+        version: u32,
     },
     /// One part of a file's contents (its size is what the network carries). Files travel in
     /// parts of at most [`PART_BYTES`], as transfers do.
     Data {
         /// The file.
         file: u32,
+        /// Its version: the attempt of the task that wrote it (0 for a workflow input).
+        version: u32,
         /// Which part, from 0.
         part: u32,
         /// How many parts the file has.
@@ -68,7 +85,7 @@ pub enum Msg {
         /// Whether the receiver should pass it on down the spanning tree.
         spread: bool,
     },
-    /// The asked node does not hold the file.
+    /// The asked node does not hold that version of the file.
     Missing {
         /// The file.
         file: u32,
@@ -99,7 +116,7 @@ impl Message for Msg {
             Msg::Dispatch { sources, .. } => {
                 24 + sources
                     .iter()
-                    .map(|(_, holders)| 8 + 4 * holders.len() as u64)
+                    .map(|s| 12 + 4 * s.holders.len() as u64)
                     .sum::<u64>()
             }
             Msg::Data {
@@ -131,8 +148,7 @@ pub fn part_bytes(bytes: u64, part: u32, parts: u32) -> u64 {
 pub(crate) fn send_file<N>(
     ctx: &mut sim_core::Ctx<'_, N>,
     to: NodeId,
-    file: u32,
-    bytes: u64,
+    (file, version, bytes): (u32, u32, u64),
     spread: bool,
 ) -> u64
 where
@@ -144,6 +160,7 @@ where
             to,
             Msg::Data {
                 file,
+                version,
                 part,
                 parts,
                 bytes,

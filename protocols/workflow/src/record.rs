@@ -12,8 +12,13 @@ pub enum Record {
     Paxos(paxos::Record<EngineState>),
     /// A single coordinator's order, in the position its key gives.
     Order(Order),
-    /// A file an agent holds, with its size.
-    File(u64),
+    /// A file an agent holds: its version and size.
+    File {
+        /// The attempt of the task that wrote it (0 for a workflow input).
+        version: u32,
+        /// Its size in bytes.
+        bytes: u64,
+    },
 }
 
 impl From<raft::Record<EngineState>> for Record {

@@ -1,5 +1,7 @@
-//! Files: fetching a task's inputs from their holders, falling back to the next holder on a
-//! miss or a timeout, serving files to others, and passing outputs down the spanning tree.
+//! Files: fetching a task's inputs, in the version the engine committed, from their holders,
+//! falling back to the next holder on a miss or a timeout; serving files to others; passing
+//! outputs down the spanning tree. A file is known by its id and its version (the attempt of
+//! the task that wrote it), so that an agent never reads a superseded attempt's output.
 
 use super::{Agent, Fetching, Phase};
 use crate::config::Sharing;
@@ -9,22 +11,34 @@ use crate::timer::Timer;
 use sim_core::{Ctx, NodeId};
 
 impl Agent {
-    /// Makes sure `file`, an input of `task`, is being fetched.
+    /// Makes sure `file`, an input of `task`, is being fetched in the version the task needs.
     pub(super) fn fetch(&mut self, task: u32, file: u32, ctx: &mut Ctx<'_, WorkflowNode>) {
-        let sources: Vec<NodeId> = self
+        let Some(source) = self
             .runs
             .get(&task)
-            .and_then(|r| r.sources.iter().find(|(f, _)| *f == file))
-            .map(|(_, s)| s.iter().copied().filter(|&n| n != self.id).collect())
-            .unwrap_or_default();
+            .and_then(|r| r.sources.iter().find(|s| s.file == file))
+        else {
+            return;
+        };
+        let version = source.version;
+        let sources: Vec<NodeId> = source
+            .holders
+            .iter()
+            .copied()
+            .filter(|&n| n != self.id)
+            .collect();
         match self.fetches.get_mut(&file) {
-            // Already asked: take the fresher list of holders for the next try.
-            Some(f) if !sources.is_empty() => f.sources = sources,
-            Some(_) => {}
-            None => {
+            // Already asked for this version: take the fresher list of holders for the next try.
+            Some(f) if f.version == version => {
+                if !sources.is_empty() {
+                    f.sources = sources;
+                }
+            }
+            _ => {
                 self.fetches.insert(
                     file,
                     Fetching {
+                        version,
                         sources,
                         next: 0,
                         request: 0,
@@ -43,7 +57,8 @@ impl Agent {
         f.request += 1;
         let request = f.request;
         if let Some(&holder) = f.sources.get(f.next % f.sources.len().max(1)) {
-            ctx.send(holder, Msg::Fetch { file });
+            let version = f.version;
+            ctx.send(holder, Msg::Fetch { file, version });
             self.counters.work_messages += 1;
         }
         ctx.set_timer(
@@ -60,11 +75,16 @@ impl Agent {
         }
     }
 
-    /// Another node asks for a file.
-    pub(super) fn on_fetch(&mut self, from: NodeId, file: u32, ctx: &mut Ctx<'_, WorkflowNode>) {
+    /// Another node asks for a version of a file.
+    pub(super) fn on_fetch(
+        &mut self,
+        from: NodeId,
+        (file, version): (u32, u32),
+        ctx: &mut Ctx<'_, WorkflowNode>,
+    ) {
         self.counters.work_messages += match self.held.get(&file) {
-            Some(&bytes) => send_file(ctx, from, file, bytes, false),
-            None => {
+            Some(&(v, bytes)) if v == version => send_file(ctx, from, (file, v, bytes), false),
+            _ => {
                 ctx.send(from, Msg::Missing { file });
                 1
             }
@@ -72,18 +92,20 @@ impl Agent {
     }
 
     /// A part of a file arrived: pass it on down the tree; once every part is there, keep the
-    /// file and start the tasks it completes.
+    /// file and start the tasks waiting for that version.
     pub(super) fn on_data(
         &mut self,
         from: NodeId,
-        (file, part, parts, bytes): (u32, u32, u32, u64),
+        (file, version, part, parts, bytes): (u32, u32, u32, u32, u64),
         spread: bool,
         ctx: &mut Ctx<'_, WorkflowNode>,
     ) {
-        if self.held.contains_key(&file) {
+        if self.held.get(&file).is_some_and(|(v, _)| *v == version) {
+            // Already here (written by this agent, perhaps): it may still be awaited.
+            self.arrived(file, version, ctx);
             return;
         }
-        let got = self.incoming.entry(file).or_default();
+        let got = self.incoming.entry((file, version)).or_default();
         if !got.insert(part) {
             return;
         }
@@ -100,6 +122,7 @@ impl Agent {
                 to,
                 &Msg::Data {
                     file,
+                    version,
                     part,
                     parts,
                     bytes,
@@ -110,18 +133,44 @@ impl Agent {
         if (got.len() as u32) < parts {
             return;
         }
-        self.incoming.remove(&file);
-        self.persist_file(file, bytes, ctx);
-        self.fetches.remove(&file);
+        self.incoming.remove(&(file, version));
+        // Keep the newest version, or the one a task waits for.
+        let awaited = self
+            .fetches
+            .get(&file)
+            .is_some_and(|f| f.version == version);
+        let newer = self.held.get(&file).is_none_or(|(v, _)| *v < version);
+        if awaited || newer {
+            self.persist_file(file, version, bytes, ctx);
+        }
+        self.arrived(file, version, ctx);
+    }
+
+    /// `version` of `file` is here: the fetch for it is over, and the tasks that waited only
+    /// for it start.
+    pub(super) fn arrived(&mut self, file: u32, version: u32, ctx: &mut Ctx<'_, WorkflowNode>) {
+        if self
+            .fetches
+            .get(&file)
+            .is_some_and(|f| f.version == version)
+        {
+            self.fetches.remove(&file);
+        }
         let ready: Vec<u32> = self
             .runs
             .iter_mut()
-            .filter_map(|(task, run)| match &mut run.phase {
-                Phase::Fetching(missing) => {
-                    missing.remove(&file);
-                    missing.is_empty().then_some(*task)
+            .filter_map(|(task, run)| {
+                let needs = run
+                    .sources
+                    .iter()
+                    .any(|s| s.file == file && s.version == version);
+                match &mut run.phase {
+                    Phase::Fetching(missing) if needs => {
+                        missing.remove(&file);
+                        missing.is_empty().then_some(*task)
+                    }
+                    _ => None,
                 }
-                _ => None,
             })
             .collect();
         for task in ready {

@@ -5,7 +5,7 @@
 mod files;
 mod run;
 
-use crate::message::Msg;
+use crate::message::{Msg, Source};
 use crate::node::WorkflowNode;
 use crate::record::Record;
 use crate::setup::Setup;
@@ -33,13 +33,14 @@ pub(crate) enum Phase {
 pub(crate) struct Run {
     pub attempt: u32,
     pub phase: Phase,
-    /// For each input, the nodes believed to hold it, best first.
-    pub sources: Vec<(u32, Vec<NodeId>)>,
+    /// Each input: the version to read and who holds it.
+    pub sources: Vec<Source>,
 }
 
-/// A file being fetched: from which holders, and which request is outstanding.
+/// A file being fetched: which version, from which holders, and which request is outstanding.
 #[derive(Clone, Debug)]
 pub(crate) struct Fetching {
+    pub version: u32,
     pub sources: Vec<NodeId>,
     pub next: usize,
     pub request: u32,
@@ -76,8 +77,8 @@ pub struct Agent {
     pub(crate) setup: Arc<Setup>,
     pub(crate) slots: u32,
     pub(crate) speed: f64,
-    /// Files held, with their sizes.
-    pub(crate) held: BTreeMap<u32, u64>,
+    /// Files held: their versions and sizes.
+    pub(crate) held: BTreeMap<u32, (u32, u64)>,
     /// Dispatched attempts by task.
     pub(crate) runs: BTreeMap<u32, Run>,
     /// Tasks waiting for a slot, in dispatch order.
@@ -86,8 +87,8 @@ pub struct Agent {
     pub(crate) reports: BTreeMap<u32, (u32, u64)>,
     /// Files being fetched.
     pub(crate) fetches: BTreeMap<u32, Fetching>,
-    /// Parts received of files not yet whole.
-    pub(crate) incoming: BTreeMap<u32, BTreeSet<u32>>,
+    /// Parts received of files (and versions) not yet whole.
+    pub(crate) incoming: BTreeMap<(u32, u32), BTreeSet<u32>>,
     pub(crate) journal: AgentJournal,
     pub(crate) counters: AgentCounters,
     /// The coordinator that last dispatched, acknowledged or cancelled: the leader, as far as
@@ -110,7 +111,7 @@ impl Agent {
             .disk()
             .range(FILES)
             .filter_map(|(file, r)| match r {
-                Record::File(bytes) => Some((file as u32, *bytes)),
+                Record::File { version, bytes } => Some((file as u32, (*version, *bytes))),
                 _ => None,
             })
             .collect();
@@ -154,14 +155,15 @@ impl Agent {
             {
                 self.reports.remove(&task);
             }
-            Msg::Fetch { file } => self.on_fetch(from, file, ctx),
+            Msg::Fetch { file, version } => self.on_fetch(from, (file, version), ctx),
             Msg::Data {
                 file,
+                version,
                 part,
                 parts,
                 bytes,
                 spread,
-            } => self.on_data(from, (file, part, parts, bytes), spread, ctx),
+            } => self.on_data(from, (file, version, part, parts, bytes), spread, ctx),
             Msg::Missing { file } => self.next_source(file, ctx),
             _ => {}
         }
@@ -234,10 +236,19 @@ impl Agent {
         self.counters
     }
 
-    pub(crate) fn persist_file(&mut self, file: u32, bytes: u64, ctx: &mut Ctx<'_, WorkflowNode>) {
-        self.held.insert(file, bytes);
+    pub(crate) fn persist_file(
+        &mut self,
+        file: u32,
+        version: u32,
+        bytes: u64,
+        ctx: &mut Ctx<'_, WorkflowNode>,
+    ) {
+        self.held.insert(file, (version, bytes));
         let disk = ctx.disk();
-        disk.put(DiskKey(FILES, u64::from(file)), Record::File(bytes));
+        disk.put(
+            DiskKey(FILES, u64::from(file)),
+            Record::File { version, bytes },
+        );
         disk.sync();
     }
 
@@ -261,7 +272,7 @@ impl Agent {
             ]);
             table.marked.push(matches!(run.phase, Phase::Running(_)));
         }
-        let bytes: u64 = self.held.values().sum();
+        let bytes: u64 = self.held.values().map(|(_, b)| b).sum();
         NodeView::new(
             "agent",
             format!("agent {}/{}", self.busy_slots(), self.slots),

@@ -4,7 +4,7 @@
 use super::{Agent, Phase, Run};
 use crate::TaskId;
 use crate::config::{Bug, Sharing};
-use crate::message::{Msg, send_file};
+use crate::message::{Msg, Source, send_file};
 use crate::node::WorkflowNode;
 use crate::timer::Timer;
 use sim_core::{Ctx, NodeId};
@@ -17,7 +17,7 @@ impl Agent {
         &mut self,
         task: u32,
         attempt: u32,
-        sources: Vec<(u32, Vec<NodeId>)>,
+        sources: Vec<Source>,
         ctx: &mut Ctx<'_, WorkflowNode>,
     ) {
         if self.reports.get(&task).is_some_and(|(a, _)| *a >= attempt) {
@@ -69,15 +69,17 @@ impl Agent {
             let Some(task) = self.queue.pop_front() else {
                 return;
             };
-            let inputs = self.setup.workflow.task(TaskId(task)).inputs.clone();
-            let missing: BTreeSet<u32> = inputs
-                .iter()
-                .map(|f| f.0)
-                .filter(|f| !self.held.contains_key(f))
-                .collect();
             let Some(run) = self.runs.get_mut(&task) else {
                 continue;
             };
+            // An input is missing unless the version the engine committed is here.
+            let held = &self.held;
+            let missing: BTreeSet<u32> = run
+                .sources
+                .iter()
+                .filter(|s| held.get(&s.file).is_none_or(|(v, _)| *v != s.version))
+                .map(|s| s.file)
+                .collect();
             if missing.is_empty() || self.setup.params.has(Bug::IgnoreDependencies) {
                 self.begin(task, missing.len() as u32, ctx);
                 continue;
@@ -128,8 +130,9 @@ impl Agent {
             .map(|f| (f.0, self.setup.workflow.file(*f).size))
             .collect();
         for &(file, bytes) in &outputs {
-            self.persist_file(file, bytes, ctx);
-            self.share(file, bytes, ctx);
+            self.persist_file(file, attempt, bytes, ctx);
+            self.share((file, attempt, bytes), ctx);
+            self.arrived(file, attempt, ctx);
         }
         let result = result_of(task, attempt, self.id);
         self.reports.insert(task, (attempt, result));
@@ -165,7 +168,7 @@ impl Agent {
     }
 
     /// Sends a new output where the sharing mode says it goes.
-    fn share(&mut self, file: u32, bytes: u64, ctx: &mut Ctx<'_, WorkflowNode>) {
+    fn share(&mut self, (file, version, bytes): (u32, u32, u64), ctx: &mut Ctx<'_, WorkflowNode>) {
         let spread = self.setup.params.sharing == Sharing::Tree;
         let to: Vec<NodeId> = match self.setup.params.sharing {
             Sharing::ViaCoordinator => self.setup.coordinators.clone(),
@@ -180,7 +183,7 @@ impl Agent {
             Sharing::Tree => self.setup.tree_neighbours(self.id),
         };
         for node in to {
-            self.counters.work_messages += send_file(ctx, node, file, bytes, spread);
+            self.counters.work_messages += send_file(ctx, node, (file, version, bytes), spread);
         }
     }
 }

@@ -38,10 +38,11 @@ pub struct Coordinator {
     pub(crate) setup: Arc<Setup>,
     pub(crate) replica: Replica,
     pub(crate) lead: Option<Lead>,
-    /// Files this coordinator holds: the workflow's inputs, and outputs uploaded to it.
-    pub(crate) held: BTreeMap<u32, u64>,
-    /// Parts received of files being uploaded.
-    pub(crate) incoming: BTreeMap<u32, std::collections::BTreeSet<u32>>,
+    /// Files this coordinator holds, with their versions and sizes: the workflow's inputs
+    /// (version 0), and outputs uploaded to it.
+    pub(crate) held: BTreeMap<u32, (u32, u64)>,
+    /// Parts received of files (and versions) being uploaded.
+    pub(crate) incoming: BTreeMap<(u32, u32), std::collections::BTreeSet<u32>>,
     /// Reports received and not yet settled: task to `(attempt, agent, result)`.
     pub(crate) reports: BTreeMap<u32, (u32, NodeId, u64)>,
     /// Commands proposed by this incarnation.
@@ -82,7 +83,7 @@ impl Coordinator {
             .iter()
             .enumerate()
             .filter(|(_, f)| f.producer.is_none())
-            .map(|(i, f)| (i as u32, f.size))
+            .map(|(i, f)| (i as u32, (0, f.size)))
             .collect();
         ctx.set_timer(setup.params.heartbeat, Timer::Tick);
         Coordinator {
@@ -124,10 +125,12 @@ impl Coordinator {
                 self.reports.insert(task, (attempt, from, result));
                 self.dirty = true;
             }
-            Msg::Fetch { file } => {
+            Msg::Fetch { file, version } => {
                 self.work_messages += match self.held.get(&file) {
-                    Some(&bytes) => send_file(ctx, from, file, bytes, false),
-                    None => {
+                    Some(&(v, bytes)) if v == version => {
+                        send_file(ctx, from, (file, v, bytes), false)
+                    }
+                    _ => {
                         ctx.send(from, Msg::Missing { file });
                         1
                     }
@@ -135,16 +138,20 @@ impl Coordinator {
             }
             Msg::Data {
                 file,
+                version,
                 part,
                 parts,
                 bytes,
                 ..
             } => {
-                let got = self.incoming.entry(file).or_default();
+                let got = self.incoming.entry((file, version)).or_default();
                 got.insert(part);
                 if got.len() as u32 >= parts {
-                    self.incoming.remove(&file);
-                    self.held.insert(file, bytes);
+                    self.incoming.remove(&(file, version));
+                    // Keep the newest version uploaded.
+                    if self.held.get(&file).is_none_or(|(v, _)| *v < version) {
+                        self.held.insert(file, (version, bytes));
+                    }
                 }
             }
             _ => {}

@@ -6,7 +6,7 @@ use super::Coordinator;
 use crate::TaskId;
 use crate::config::{Bug, Policy, Sharing};
 use crate::engine::{EngineState, Order};
-use crate::message::{Msg, send_file};
+use crate::message::{Msg, Source, send_file};
 use crate::node::WorkflowNode;
 use sim_core::{Ctx, Duration, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -233,11 +233,18 @@ impl Coordinator {
         let mut pushed = Vec::new();
         for f in &workflow.task(TaskId(task)).inputs {
             let file = workflow.file(*f);
+            // The version to read: the attempt whose result the engine committed.
+            let version = file
+                .producer
+                .and_then(|p| state.task(p.0))
+                .and_then(|r| r.result.map(|(a, _, _)| a.unwrap_or(r.attempt)))
+                .unwrap_or(0);
             let mut holders: Vec<NodeId> = Vec::new();
             if self.setup.params.sharing == Sharing::ViaCoordinator
-                && let Some(&bytes) = self.held.get(&f.0)
+                && let Some(&(v, bytes)) = self.held.get(&f.0)
+                && v == version
             {
-                pushed.push((f.0, bytes));
+                pushed.push((f.0, v, bytes));
             }
             match file.producer {
                 None => holders.extend(self.setup.coordinators.iter().copied()),
@@ -267,10 +274,14 @@ impl Coordinator {
                 seen.push(*h);
                 new
             });
-            sources.push((f.0, holders));
+            sources.push(Source {
+                file: f.0,
+                version,
+                holders,
+            });
         }
-        for (file, bytes) in pushed {
-            self.work_messages += send_file(ctx, agent, file, bytes, false);
+        for file in pushed {
+            self.work_messages += send_file(ctx, agent, file, false);
         }
         self.work_messages += 1;
         ctx.send(
