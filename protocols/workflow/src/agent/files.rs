@@ -82,9 +82,9 @@ impl Agent {
         (file, version): (u32, u32),
         ctx: &mut Ctx<'_, WorkflowNode>,
     ) {
-        self.counters.work_messages += match self.held.get(&file) {
-            Some(&(v, bytes)) if v == version => send_file(ctx, from, (file, v, bytes), false),
-            _ => {
+        self.counters.work_messages += match self.held.get(&(file, version)) {
+            Some(&bytes) => send_file(ctx, from, (file, version, bytes), false),
+            None => {
                 ctx.send(from, Msg::Missing { file });
                 1
             }
@@ -100,7 +100,7 @@ impl Agent {
         spread: bool,
         ctx: &mut Ctx<'_, WorkflowNode>,
     ) {
-        if self.held.get(&file).is_some_and(|(v, _)| *v == version) {
+        if self.held.contains_key(&(file, version)) {
             // Already here (written by this agent, perhaps): it may still be awaited.
             self.arrived(file, version, ctx);
             return;
@@ -134,15 +134,7 @@ impl Agent {
             return;
         }
         self.incoming.remove(&(file, version));
-        // Keep the newest version, or the one a task waits for.
-        let awaited = self
-            .fetches
-            .get(&file)
-            .is_some_and(|f| f.version == version);
-        let newer = self.held.get(&file).is_none_or(|(v, _)| *v < version);
-        if awaited || newer {
-            self.persist_file(file, version, bytes, ctx);
-        }
+        self.persist_file(file, version, bytes, ctx);
         self.arrived(file, version, ctx);
     }
 

@@ -14,7 +14,7 @@ use sim_core::{Ctx, DiskKey, NodeId, NodeView, RoleClass, Table, Time};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
-/// Where the files an agent holds live on its disk: `("file", id)`.
+/// Where the files an agent holds live on its disk: `("file", id << 32 | version)`.
 pub(crate) const FILES: &str = "file";
 
 /// Where a dispatched task stands on its agent.
@@ -77,8 +77,9 @@ pub struct Agent {
     pub(crate) setup: Arc<Setup>,
     pub(crate) slots: u32,
     pub(crate) speed: f64,
-    /// Files held: their versions and sizes.
-    pub(crate) held: BTreeMap<u32, (u32, u64)>,
+    /// Files held, by file and version, with their sizes. Every version is kept: a task may
+    /// need an older one than this agent last wrote.
+    pub(crate) held: BTreeMap<(u32, u32), u64>,
     /// Dispatched attempts by task.
     pub(crate) runs: BTreeMap<u32, Run>,
     /// Tasks waiting for a slot, in dispatch order.
@@ -111,7 +112,7 @@ impl Agent {
             .disk()
             .range(FILES)
             .filter_map(|(file, r)| match r {
-                Record::File { version, bytes } => Some((file as u32, (*version, *bytes))),
+                Record::File { version, bytes } => Some((((file >> 32) as u32, *version), *bytes)),
                 _ => None,
             })
             .collect();
@@ -221,9 +222,12 @@ impl Agent {
         self.slots
     }
 
-    /// Whether the agent holds `file`.
+    /// Whether the agent holds some version of `file`.
     pub fn holds(&self, file: u32) -> bool {
-        self.held.contains_key(&file)
+        self.held
+            .range((file, 0)..=(file, u32::MAX))
+            .next()
+            .is_some()
     }
 
     /// What the agent did in the last event.
@@ -243,12 +247,10 @@ impl Agent {
         bytes: u64,
         ctx: &mut Ctx<'_, WorkflowNode>,
     ) {
-        self.held.insert(file, (version, bytes));
+        self.held.insert((file, version), bytes);
         let disk = ctx.disk();
-        disk.put(
-            DiskKey(FILES, u64::from(file)),
-            Record::File { version, bytes },
-        );
+        let key = u64::from(file) << 32 | u64::from(version);
+        disk.put(DiskKey(FILES, key), Record::File { version, bytes });
         disk.sync();
     }
 
@@ -272,7 +274,7 @@ impl Agent {
             ]);
             table.marked.push(matches!(run.phase, Phase::Running(_)));
         }
-        let bytes: u64 = self.held.values().map(|(_, b)| b).sum();
+        let bytes: u64 = self.held.values().sum();
         NodeView::new(
             "agent",
             format!("agent {}/{}", self.busy_slots(), self.slots),

@@ -77,7 +77,7 @@ impl Agent {
             let missing: BTreeSet<u32> = run
                 .sources
                 .iter()
-                .filter(|s| held.get(&s.file).is_none_or(|(v, _)| *v != s.version))
+                .filter(|s| !held.contains_key(&(s.file, s.version)))
                 .map(|s| s.file)
                 .collect();
             if missing.is_empty() || self.setup.params.has(Bug::IgnoreDependencies) {

@@ -38,9 +38,9 @@ pub struct Coordinator {
     pub(crate) setup: Arc<Setup>,
     pub(crate) replica: Replica,
     pub(crate) lead: Option<Lead>,
-    /// Files this coordinator holds, with their versions and sizes: the workflow's inputs
-    /// (version 0), and outputs uploaded to it.
-    pub(crate) held: BTreeMap<u32, (u32, u64)>,
+    /// Files this coordinator holds, by file and version, with their sizes: the workflow's
+    /// inputs (version 0), and outputs uploaded to it.
+    pub(crate) held: BTreeMap<(u32, u32), u64>,
     /// Parts received of files (and versions) being uploaded.
     pub(crate) incoming: BTreeMap<(u32, u32), std::collections::BTreeSet<u32>>,
     /// Reports received and not yet settled: task to `(attempt, agent, result)`.
@@ -83,7 +83,7 @@ impl Coordinator {
             .iter()
             .enumerate()
             .filter(|(_, f)| f.producer.is_none())
-            .map(|(i, f)| (i as u32, (0, f.size)))
+            .map(|(i, f)| ((i as u32, 0), f.size))
             .collect();
         ctx.set_timer(setup.params.heartbeat, Timer::Tick);
         Coordinator {
@@ -126,11 +126,9 @@ impl Coordinator {
                 self.dirty = true;
             }
             Msg::Fetch { file, version } => {
-                self.work_messages += match self.held.get(&file) {
-                    Some(&(v, bytes)) if v == version => {
-                        send_file(ctx, from, (file, v, bytes), false)
-                    }
-                    _ => {
+                self.work_messages += match self.held.get(&(file, version)) {
+                    Some(&bytes) => send_file(ctx, from, (file, version, bytes), false),
+                    None => {
                         ctx.send(from, Msg::Missing { file });
                         1
                     }
@@ -148,10 +146,7 @@ impl Coordinator {
                 got.insert(part);
                 if got.len() as u32 >= parts {
                     self.incoming.remove(&(file, version));
-                    // Keep the newest version uploaded.
-                    if self.held.get(&file).is_none_or(|(v, _)| *v < version) {
-                        self.held.insert(file, (version, bytes));
-                    }
+                    self.held.insert((file, version), bytes);
                 }
             }
             _ => {}

@@ -241,10 +241,9 @@ impl Coordinator {
                 .unwrap_or(0);
             let mut holders: Vec<NodeId> = Vec::new();
             if self.setup.params.sharing == Sharing::ViaCoordinator
-                && let Some(&(v, bytes)) = self.held.get(&f.0)
-                && v == version
+                && let Some(&bytes) = self.held.get(&(f.0, version))
             {
-                pushed.push((f.0, v, bytes));
+                pushed.push((f.0, version, bytes));
             }
             match file.producer {
                 None => holders.extend(self.setup.coordinators.iter().copied()),
