@@ -189,6 +189,9 @@ impl Protocol for BroadcastProtocol {
     fn template(&self) -> &'static str {
         TEMPLATE
     }
+    fn example_command(&self) -> &'static str {
+        "broadcast n2 42"
+    }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             marks: &[sim_core::MarkKind::Delivered],

@@ -57,6 +57,11 @@ pub trait Protocol: Send + Sync {
     fn template(&self) -> &'static str;
     /// What it can be asked about.
     fn capabilities(&self) -> Capabilities;
+    /// A client command it takes, typed by a person (the front end offers it as the start of
+    /// its command box); empty for a protocol that takes none.
+    fn example_command(&self) -> &'static str {
+        ""
+    }
     /// Builds a run of `scenario` with `seed`; errors in the protocol's own tables point into
     /// the file.
     fn build(&self, scenario: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError>;

@@ -85,6 +85,9 @@ impl Protocol for PaxosProtocol {
     fn template(&self) -> &'static str {
         TEMPLATE
     }
+    fn example_command(&self) -> &'static str {
+        "append x 2"
+    }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             leader: true,

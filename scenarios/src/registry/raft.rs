@@ -78,6 +78,9 @@ impl Protocol for RaftProtocol {
     fn template(&self) -> &'static str {
         TEMPLATE
     }
+    fn example_command(&self) -> &'static str {
+        "put x 1"
+    }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             leader: true,

@@ -193,6 +193,9 @@ impl Protocol for TreeSyncProtocol {
     fn template(&self) -> &'static str {
         TEMPLATE
     }
+    fn example_command(&self) -> &'static str {
+        "set n3 1000"
+    }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             // A tree built at the start needs no join: convergence is what every run reaches.

@@ -132,6 +132,9 @@ impl Protocol for WorkflowProtocol {
     fn template(&self) -> &'static str {
         TEMPLATE
     }
+    fn example_command(&self) -> &'static str {
+        "drain n4"
+    }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             leader: true,

@@ -53,6 +53,8 @@ pub struct PanelState {
     verdicts_at: Option<(u64, u64, f64)>,
     verdict_series: Vec<[f64; 3]>,
     generation: Option<u64>,
+    /// The protocol the command box's example was last taken from.
+    command_protocol: String,
 }
 
 impl Default for PanelState {
@@ -69,6 +71,7 @@ impl Default for PanelState {
             verdicts_at: None,
             verdict_series: Vec::new(),
             generation: None,
+            command_protocol: String::new(),
         }
     }
 }

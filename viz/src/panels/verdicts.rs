@@ -3,6 +3,7 @@
 
 use super::PanelState;
 use crate::playback::{Playback, Request, Sim};
+use crate::protocols::Protocols;
 use bevy::prelude::*;
 
 /// Re-runs the end-of-run checks on the run so far now and then, and stops playback when
@@ -11,6 +12,7 @@ pub(super) fn verdicts(
     sim: Option<Res<Sim>>,
     real: Res<Time<Real>>,
     playback: Res<Playback>,
+    protocols: Option<Res<Protocols>>,
     mut state: ResMut<PanelState>,
     mut out: MessageWriter<Request>,
 ) {
@@ -20,6 +22,16 @@ pub(super) fn verdicts(
         state.verdicts.clear();
         state.verdicts_at = None;
         state.verdict_series.clear();
+        // A scenario of another protocol: offer a command that protocol takes.
+        let name = sim.session().run().protocol().to_string();
+        if name != state.command_protocol {
+            let example = protocols
+                .as_ref()
+                .and_then(|p| p.0.get(&name))
+                .map_or("", |p| p.example_command());
+            state.command = example.to_string();
+            state.command_protocol = name;
+        }
     }
     let s = sim.session();
     let steps = s.live().steps();
