@@ -28,6 +28,6 @@ mod workload;
 pub use client::{Client, ClientConfig, ClientTimer};
 pub use command::{Command, Outcome, Reply, ReplyOutcome, Request};
 pub use history::{ClientMetrics, check_linearizable, collect_history, longest_silence_ms};
-pub use machine::{Digest, StateMachine};
+pub use machine::{Digest, StateMachine, Wire};
 pub use store::{Session, Snapshot, Store};
 pub use workload::{Load, NoClients, Pacing, Workload};

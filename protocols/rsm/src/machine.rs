@@ -15,29 +15,11 @@ use std::fmt;
 /// depends on the sizes and encodings given here. Client sessions (exactly-once application of
 /// retried requests) are not the machine's concern: [`Store`](crate::Store) adds them around
 /// it.
-pub trait StateMachine:
-    Clone + fmt::Debug + Default + PartialEq + Eq + Serialize + DeserializeOwned + Send + Sync + 'static
-{
+pub trait StateMachine: Wire + Default {
     /// A client operation, as it travels to the servers and into their logs.
-    type Input: Clone
-        + fmt::Debug
-        + PartialEq
-        + Eq
-        + Serialize
-        + DeserializeOwned
-        + Send
-        + Sync
-        + 'static;
+    type Input: Wire;
     /// What an operation returns to its client.
-    type Output: Clone
-        + fmt::Debug
-        + PartialEq
-        + Eq
-        + Serialize
-        + DeserializeOwned
-        + Send
-        + Sync
-        + 'static;
+    type Output: Wire;
     /// The state as shipped to a lagging replica and kept on disk instead of the log prefix
     /// it replaces.
     type Snapshot: Clone + fmt::Debug + PartialEq + Eq + Serialize + Send + Sync + 'static;
@@ -93,6 +75,19 @@ pub trait StateMachine:
 
     /// The model the linearizability checker runs.
     fn model() -> Self::Model;
+}
+
+/// What travels between simulated nodes and into their logs and traces: cloned, compared,
+/// encoded and decoded, and shared across the threads of a sweep. Every type with these
+/// properties has it.
+pub trait Wire:
+    Clone + fmt::Debug + PartialEq + Eq + Serialize + DeserializeOwned + Send + Sync + 'static
+{
+}
+
+impl<T> Wire for T where
+    T: Clone + fmt::Debug + PartialEq + Eq + Serialize + DeserializeOwned + Send + Sync + 'static
+{
 }
 
 /// Where [`StateMachine::digest`] feeds an operation: each protocol folds the pieces into its
