@@ -122,10 +122,16 @@ fn find_bug(path: &str, seeds: u64, check: &str) {
 
 #[test]
 fn finds_and_shrinks_workflow_bugs() {
-    // Shrinking cuts each run just after its violation, too short for the workflow to finish
-    // with or without the bug: these are found and shrunk, not replayed without the bug.
-    // no-agent-timeout shows only while a dead agent stays down, and explore heals every
-    // crash: the teaching scenario `workflow/bug-no-agent-timeout.toml` covers it instead.
+    // no-agent-timeout shows only while a dead agent stays down: its explore file stops a node
+    // for good. Its failure is judged at the end of the run, so the shrunk schedule is also
+    // replayed without the bug, which must then finish.
+    find_bug(
+        "workflow/explore-no-agent-timeout.toml",
+        4,
+        "workflow: all tasks done",
+    );
+    // Shrinking cuts each of these runs just after its violation, too short for the workflow
+    // to finish with or without the bug: they are found and shrunk, not replayed without it.
     find(
         "workflow/explore-ignore-dependencies.toml",
         4,
@@ -167,9 +173,12 @@ fn finds_and_shrinks_tree_sync_bugs() {
         16,
         "tree sync: one tree",
     );
-    // keep-dead-children shows only while a crashed child stays down at the end, and explore
-    // undoes every crash it makes: `tests/known_bugs.rs` and the teaching scenario
-    // `tree_sync/known-bug-keep-dead-children.toml` cover it instead.
+    // keep-dead-children shows only while a crashed child stays down: its file stops a node.
+    find_bug(
+        "tree_sync/explore-keep-dead-children.toml",
+        16,
+        "tree sync: root aggregate",
+    );
 }
 
 #[test]
@@ -180,6 +189,8 @@ fn correct_protocols_survive_explored_seeds() {
         "broadcast/explore.toml",
         "tree_sync/explore.toml",
         "workflow/explore.toml",
+        "workflow/explore-stop.toml",
+        "tree_sync/explore-stop.toml",
     ] {
         let found = explore_on(2, &prepared(path), 0..200);
         assert_eq!(found.ran, 200);

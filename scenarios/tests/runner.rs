@@ -311,3 +311,54 @@ fn capability_mismatch_is_refused_at_load() {
     );
     assert!(shown.contains("test.toml:14:"), "{shown}");
 }
+
+#[test]
+fn stopped_nodes_stay_down_through_the_heal_and_all_crashed() {
+    let text = BASE.replace("duration = \"2s\"", "safety = \"1s\"\nliveness = \"1s\"")
+        + r#"
+[[faults]]
+at = "100ms"
+action = "stop"
+nodes = [4]
+[[faults]]
+at = "200ms"
+action = "crash"
+nodes = [3]
+[[faults]]
+at = "300ms"
+action = "restart"
+nodes = "all-crashed"
+[[faults]]
+at = "400ms"
+action = "crash"
+nodes = [2]
+"#;
+    let f = run(&text, 1);
+    let restarts: Vec<(u64, u32)> = faults(&f)
+        .into_iter()
+        .filter_map(|(t, x)| match x {
+            Fault::Restart { node } => Some((t, node.0)),
+            _ => None,
+        })
+        .collect();
+    // all-crashed brings back n3 but not the stopped n4; the heal brings back n2 alone.
+    assert_eq!(restarts, [(300_000_000, 3), (1_000_000_000, 2)]);
+    let heal = f
+        .report
+        .faults
+        .iter()
+        .find(|n| n.text.starts_with("heal:"))
+        .unwrap();
+    assert!(heal.text.contains("restart n2"), "{}", heal.text);
+    assert!(!heal.text.contains("n4"), "{}", heal.text);
+    // A file that names a stopped node to restart brings it back.
+    let named = text.replace("nodes = \"all-crashed\"", "nodes = [3, 4]");
+    let again: Vec<u32> = faults(&run(&named, 1))
+        .into_iter()
+        .filter_map(|(_, x)| match x {
+            Fault::Restart { node } => Some(node.0),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(again, [3, 4, 2]);
+}

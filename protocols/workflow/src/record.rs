@@ -2,6 +2,26 @@
 //! the orders of a single coordinator, and the files an agent holds.
 
 use crate::engine::{EngineState, Order};
+use sim_core::{Disk, DiskKey};
+
+/// Where the files a node holds live on its disk: `("file", id << 32 | version)`. Agents keep
+/// what they produce and fetch; coordinators, what agents upload to them.
+pub(crate) const FILES: &str = "file";
+
+/// Writes a held file to `disk` and syncs it, so that it outlives a crash.
+pub(crate) fn persist_file(disk: &mut Disk<Record>, (file, version, bytes): (u32, u32, u64)) {
+    let key = u64::from(file) << 32 | u64::from(version);
+    disk.put(DiskKey(FILES, key), Record::File { version, bytes });
+    disk.sync();
+}
+
+/// The files on `disk`, by file and version, with their sizes.
+pub(crate) fn files_on(disk: &Disk<Record>) -> impl Iterator<Item = ((u32, u32), u64)> + '_ {
+    disk.range(FILES).filter_map(|(key, r)| match r {
+        Record::File { version, bytes } => Some((((key >> 32) as u32, *version), *bytes)),
+        _ => None,
+    })
+}
 
 /// One durable record.
 #[derive(Clone, Debug)]

@@ -14,13 +14,14 @@
 //! 4. for protocols with clients: the number of clients, uniform in `clients`, and the number
 //!    of keys, 1..=8 (unless the file's `[workload]` sets `keys`);
 //! 5. each fault kind of `faults`, in the order crash, pause, partition, clock-drift,
-//!    flaky-link: whether it is on (probability 3/5; always when it is the only kind listed),
+//!    flaky-link, stop: whether it is on (probability 3/5; always when it is the only kind listed),
 //!    how often it strikes (a gap range: rare,
 //!    or frequent at a twentieth to a quarter of the rare gaps), how long each strike lasts (a
 //!    hold range: short or long), and then its strikes through the safety phase, each followed
 //!    by the fault that undoes it. A crash strike hits the leader or a drawn server (1/2 each,
 //!    for protocols with a leader), and is a reboot (a restart of the running server, with
-//!    nothing to undo) with probability 1/3.
+//!    nothing to undo) with probability 1/3. A stop is one strike only: one drawn server,
+//!    at a time uniform in the safety phase, stopped for good (the heal leaves it down).
 //!
 //! Faults name their nodes explicitly, or by `leader` (for protocols with a leader) or
 //! `all-crashed` (to restart a crashed leader), so no fault draws from the run's faults
@@ -71,7 +72,7 @@ pub fn derive(p: &Prepared, seed: u64) -> Scenario {
         faults: Vec::new(),
     };
     let only = b.faults.len() == 1;
-    for kind in FaultKind::ALL {
+    for kind in FaultKind::EVERY {
         if b.faults.contains(&kind) {
             plan.kind(kind, only);
         }
@@ -176,11 +177,18 @@ impl Plan {
         if !only && !self.rng.chance(0.6) {
             return;
         }
+        if kind == FaultKind::Stop {
+            // One node, once: a second could take a quorum or the last agent.
+            let t = self.ms(0, self.safety / MS);
+            let nodes = self.node();
+            self.push(t, FaultAction::Stop { nodes });
+            return;
+        }
         let (gap, hold) = match kind {
             FaultKind::Crash | FaultKind::Pause => ((300, 1500), (20, 800)),
             FaultKind::Partition => ((200, 1500), (50, 1500)),
             FaultKind::ClockDrift => ((500, 2000), (300, 2000)),
-            FaultKind::FlakyLink => ((200, 1000), (100, 800)),
+            FaultKind::FlakyLink | FaultKind::Stop => ((200, 1000), (100, 800)),
         };
         let frequent = self.rng.chance(0.5);
         let gap = if frequent {
@@ -236,6 +244,7 @@ impl Plan {
                 }
             }
             FaultKind::FlakyLink => self.flaky_link(t, back, undo),
+            FaultKind::Stop => {}
         }
         back
     }

@@ -46,6 +46,8 @@ pub(crate) struct Runner {
     pub(crate) degraded: BTreeSet<(u32, u32)>,
     /// Nodes whose clocks were made to drift, to reset at the heal.
     pub(crate) drifted: BTreeSet<u32>,
+    /// Nodes stopped for good: the heal leaves them down.
+    pub(crate) stopped: BTreeSet<u32>,
     pub(crate) watches: Watches,
     pub(crate) violation: Option<Violation>,
     checkpoints: Option<Checkpointer>,
@@ -88,6 +90,7 @@ impl Runner {
             servers,
             degraded: BTreeSet::new(),
             drifted: BTreeSet::new(),
+            stopped: BTreeSet::new(),
             watches,
             violation: None,
             checkpoints: checkpoint_every.map(|every| Checkpointer {
@@ -242,13 +245,14 @@ impl Runner {
         Ok(false)
     }
 
-    /// The heal between the phases: every partition, crashed node, paused node, degraded link
-    /// and drifting clock goes back to normal.
+    /// The heal between the phases: every partition, crashed node (except those stopped for
+    /// good), paused node, degraded link and drifting clock goes back to normal.
     fn heal(&mut self, t: Time) -> Result<(), ScenarioError> {
         self.apply(t, Fault::HealAll)?;
         let mut done = vec!["heal-all".to_string()];
         for n in 0..self.servers {
             match self.status(n) {
+                NodeStatus::Down if self.stopped.contains(&n) => {}
                 NodeStatus::Down => {
                     self.apply(
                         t,

@@ -34,7 +34,9 @@ fn cut(spec: PartitionSpec) -> Fault {
 /// leader watch then waits for a leader other than the isolated one).
 fn loses_leader(action: &FaultAction) -> Option<bool> {
     match action {
-        FaultAction::Crash { .. } | FaultAction::Pause { .. } => Some(false),
+        FaultAction::Crash { .. } | FaultAction::Stop { .. } | FaultAction::Pause { .. } => {
+            Some(false)
+        }
         FaultAction::Partition(PartitionShape::Isolate(_)) => Some(true),
         _ => None,
     }
@@ -44,7 +46,7 @@ impl Runner {
     /// The servers an action can act on, for `random`.
     fn candidates(&self, action: Action) -> Vec<u32> {
         let want: &[NodeStatus] = match action {
-            Action::Crash | Action::Pause | Action::ClockDrift => &[NodeStatus::Up],
+            Action::Crash | Action::Stop | Action::Pause | Action::ClockDrift => &[NodeStatus::Up],
             Action::Restart => &[NodeStatus::Down],
             Action::Resume => &[NodeStatus::Paused],
             _ => &[NodeStatus::Up, NodeStatus::Paused, NodeStatus::Down],
@@ -82,7 +84,7 @@ impl Runner {
                 }
             }
             Selector::AllCrashed => (0..self.servers)
-                .filter(|&n| self.status(n) == NodeStatus::Down)
+                .filter(|&n| self.status(n) == NodeStatus::Down && !self.stopped.contains(&n))
                 .collect(),
             Selector::All => (0..self.servers).collect(),
         }
@@ -99,8 +101,18 @@ impl Runner {
             FaultAction::Crash { nodes } => {
                 self.on_nodes(Action::Crash, nodes, p, |node| Fault::Crash { node })
             }
+            FaultAction::Stop { nodes } => {
+                let done = self.on_nodes(Action::Stop, nodes, p, |node| Fault::Crash { node });
+                self.stopped.extend(&done.touched);
+                done
+            }
             FaultAction::Restart { nodes } => {
-                self.on_nodes(Action::Restart, nodes, p, |node| Fault::Restart { node })
+                // A node a file names to restart comes back, even one stopped earlier.
+                let done = self.on_nodes(Action::Restart, nodes, p, |node| Fault::Restart { node });
+                for n in &done.touched {
+                    self.stopped.remove(n);
+                }
+                done
             }
             FaultAction::Pause { nodes } => {
                 self.on_nodes(Action::Pause, nodes, p, |node| Fault::Pause { node })

@@ -7,15 +7,12 @@ mod run;
 
 use crate::message::{Msg, Source};
 use crate::node::WorkflowNode;
-use crate::record::Record;
+use crate::record;
 use crate::setup::Setup;
 use crate::timer::Timer;
-use sim_core::{Ctx, DiskKey, NodeId, NodeView, RoleClass, Table, Time};
+use sim_core::{Ctx, NodeId, NodeView, RoleClass, Table, Time};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
-
-/// Where the files an agent holds live on its disk: `("file", id << 32 | version)`.
-pub(crate) const FILES: &str = "file";
 
 /// Where a dispatched task stands on its agent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,14 +105,7 @@ impl Agent {
     /// do not.
     pub(crate) fn start(id: NodeId, setup: Arc<Setup>, ctx: &mut Ctx<'_, WorkflowNode>) -> Agent {
         let index = setup.agent_index(id).unwrap_or(0);
-        let held = ctx
-            .disk()
-            .range(FILES)
-            .filter_map(|(file, r)| match r {
-                Record::File { version, bytes } => Some((((file >> 32) as u32, *version), *bytes)),
-                _ => None,
-            })
-            .collect();
+        let held = record::files_on(ctx.disk()).collect();
         let mut agent = Agent {
             id,
             slots: setup.params.slots_of(index),
@@ -248,10 +238,7 @@ impl Agent {
         ctx: &mut Ctx<'_, WorkflowNode>,
     ) {
         self.held.insert((file, version), bytes);
-        let disk = ctx.disk();
-        let key = u64::from(file) << 32 | u64::from(version);
-        disk.put(DiskKey(FILES, key), Record::File { version, bytes });
-        disk.sync();
+        record::persist_file(ctx.disk(), (file, version, bytes));
     }
 
     /// A picture of the agent for inspectors.

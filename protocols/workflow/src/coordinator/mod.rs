@@ -6,6 +6,7 @@ mod lead;
 mod plan;
 mod replica;
 mod schedule;
+mod uploads;
 
 pub(crate) use replica::Replica;
 
@@ -13,6 +14,7 @@ use crate::config::Deployment;
 use crate::engine::{Answer, EngineState, Order};
 use crate::message::{Msg, send_file};
 use crate::node::WorkflowNode;
+use crate::record;
 use crate::setup::Setup;
 use crate::timer::Timer;
 use lead::{Heard, Lead};
@@ -77,6 +79,7 @@ impl Coordinator {
                 ctx,
             ),
         };
+        // The workflow's inputs, and the outputs uploaded before a crash.
         let held = setup
             .workflow
             .files()
@@ -84,6 +87,7 @@ impl Coordinator {
             .enumerate()
             .filter(|(_, f)| f.producer.is_none())
             .map(|(i, f)| ((i as u32, 0), f.size))
+            .chain(record::files_on(ctx.disk()))
             .collect();
         ctx.set_timer(setup.params.heartbeat, Timer::Tick);
         Coordinator {
@@ -123,6 +127,9 @@ impl Coordinator {
                 result,
             } if self.lead.is_some() => {
                 self.reports.insert(task, (attempt, from, result));
+                if !self.replica.state().is_done(task) {
+                    self.fetch_uploads(task, attempt, from, ctx);
+                }
                 self.dirty = true;
             }
             Msg::Fetch { file, version } => {
@@ -147,6 +154,8 @@ impl Coordinator {
                 if got.len() as u32 >= parts {
                     self.incoming.remove(&(file, version));
                     self.held.insert((file, version), bytes);
+                    record::persist_file(ctx.disk(), (file, version, bytes));
+                    self.dirty = true;
                 }
             }
             _ => {}

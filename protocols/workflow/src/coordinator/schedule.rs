@@ -44,7 +44,8 @@ impl Coordinator {
         }
     }
 
-    /// Reports become `Complete` orders; reports of tasks already done are acknowledged.
+    /// Reports become `Complete` orders (under `via-coordinator`, once their outputs are
+    /// here); reports of tasks already done are acknowledged.
     fn commit_reports(&mut self, ctx: &mut Ctx<'_, WorkflowNode>) {
         let fenced = !self.setup.params.has(Bug::NoFencing);
         let reports: Vec<(u32, (u32, NodeId, u64))> =
@@ -55,6 +56,9 @@ impl Coordinator {
                 self.reports.remove(&task);
                 ctx.send(agent, Msg::Ack { task, attempt });
                 self.work_messages += 1;
+                continue;
+            }
+            if !self.holds_uploads(task, attempt) {
                 continue;
             }
             let order = Order::Complete {

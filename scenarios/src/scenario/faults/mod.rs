@@ -37,6 +37,10 @@ use toml::Spanned;
 pub enum Action {
     /// Crash `nodes`.
     Crash,
+    /// Crash `nodes` for good: the heal between the phases and `all-crashed` leave them down,
+    /// so a run can show what happens while a node never returns (crash-stop, not
+    /// crash-recovery).
+    Stop,
     /// Restart `nodes` from their disks.
     Restart,
     /// Freeze `nodes`.
@@ -65,6 +69,7 @@ impl Action {
     pub fn name(self) -> &'static str {
         match self {
             Action::Crash => "crash",
+            Action::Stop => "stop",
             Action::Restart => "restart",
             Action::Pause => "pause",
             Action::Resume => "resume",

@@ -30,6 +30,11 @@ pub enum FaultAction {
         /// The nodes to crash.
         nodes: Selector,
     },
+    /// Crash the nodes for good: the heal and `all-crashed` leave them down.
+    Stop {
+        /// The nodes to stop.
+        nodes: Selector,
+    },
     /// Restart the nodes from their disks.
     Restart {
         /// The nodes to restart.
@@ -130,6 +135,7 @@ impl FaultAction {
     pub fn kind(&self) -> Action {
         match self {
             FaultAction::Crash { .. } => Action::Crash,
+            FaultAction::Stop { .. } => Action::Stop,
             FaultAction::Restart { .. } => Action::Restart,
             FaultAction::Pause { .. } => Action::Pause,
             FaultAction::Resume { .. } => Action::Resume,
@@ -157,6 +163,7 @@ impl FaultAction {
     pub fn selectors(&self) -> Vec<&Selector> {
         match self {
             FaultAction::Crash { nodes }
+            | FaultAction::Stop { nodes }
             | FaultAction::Restart { nodes }
             | FaultAction::Pause { nodes }
             | FaultAction::Resume { nodes }

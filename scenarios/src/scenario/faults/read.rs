@@ -27,7 +27,9 @@ const SHAPES: [&str; 4] = ["groups", "isolate", "one_way", "bridge"];
 /// decided by building the action ([`Reader::action`]).
 fn allowed_keys(action: Action) -> &'static [&'static str] {
     match action {
-        Action::Crash | Action::Restart | Action::Pause | Action::Resume => &["nodes"],
+        Action::Crash | Action::Stop | Action::Restart | Action::Pause | Action::Resume => {
+            &["nodes"]
+        }
         Action::ClockDrift => &["nodes", "rate"],
         Action::Partition => &SHAPES,
         Action::Heal => &[],
@@ -140,6 +142,9 @@ impl Reader<'_> {
         let f = self.f;
         Some(match f.action.get_ref() {
             Action::Crash => FaultAction::Crash {
+                nodes: self.selector("nodes", &f.nodes)?,
+            },
+            Action::Stop => FaultAction::Stop {
                 nodes: self.selector("nodes", &f.nodes)?,
             },
             Action::Restart => FaultAction::Restart {

@@ -26,6 +26,7 @@ impl From<PlannedFault> for FaultEvent {
         e.jitter = p.jitter.and_then(unplaced);
         match p.action {
             FaultAction::Crash { nodes }
+            | FaultAction::Stop { nodes }
             | FaultAction::Restart { nodes }
             | FaultAction::Pause { nodes }
             | FaultAction::Resume { nodes } => e.nodes = unplaced(nodes),
@@ -67,6 +68,7 @@ mod tests {
         let n = |v: u32| Selector::Nodes(vec![v]);
         vec![
             FaultAction::Crash { nodes: n(1) },
+            FaultAction::Stop { nodes: n(3) },
             FaultAction::Restart {
                 nodes: Selector::AllCrashed,
             },
