@@ -293,7 +293,7 @@ prop_compose! {
         loss in 0.0..1.0f64,
         fifo in any::<bool>(),
         faults in prop::collection::vec(fault(), 0..4),
-        nemesis in prop::collection::vec((0..6u8, 1..500u64, 1..500u64), 0..3),
+        nemesis in prop::collection::vec((0..7u8, 1..500u64, 1..500u64), 0..3),
         phased in any::<bool>(),
         within in proptest::option::of(1..500u64),
         expect_max in proptest::option::of(0.0..100.0f64),
@@ -308,10 +308,17 @@ prop_compose! {
         s.network.fifo = fifo;
         s.network.links.push(LinkSpec { from: NodeList::One(0), to: NodeList::Many(vec![1, 2]), both_ways: fifo, latency: None, loss: Some(loss / 2.0), duplicate: None, bandwidth: Some(1000) });
         s.faults = faults;
-        let kinds = [NemesisKind::RandomPartition, NemesisKind::MajoritiesRing, NemesisKind::CrashRestart, NemesisKind::Pause, NemesisKind::ClockDrift, NemesisKind::FlakyLinks];
-        s.nemesis = nemesis.into_iter().map(|(k, i, d)| Nemesis {
-            kind: spanned(kinds[k as usize]), interval: spanned(ms(i)), duration: spanned(ms(d)),
-            from: None, until: Some(spanned(ms(900))), drift: None, loss: None, links: None,
+        let kinds = [NemesisKind::RandomPartition, NemesisKind::MajoritiesRing, NemesisKind::CrashRestart, NemesisKind::Pause, NemesisKind::ClockDrift, NemesisKind::FlakyLinks, NemesisKind::DiskFaults];
+        s.nemesis = nemesis.into_iter().map(|(k, i, d)| {
+            let disk = kinds[k as usize] == NemesisKind::DiskFaults;
+            Nemesis {
+                kind: spanned(kinds[k as usize]), interval: spanned(ms(i)),
+                duration: (!disk).then(|| spanned(ms(d))),
+                from: None, until: Some(spanned(ms(900))), drift: None, loss: None, links: None,
+                corrupt: disk.then_some(0.25), lost_write: None, torn_write: None,
+                misdirected_write: disk.then_some(0.5), read_error: None,
+                record: disk.then(|| "log".to_string()),
+            }
         }).collect();
         if phased {
             s.run = RunSection { duration: None, safety: Some(spanned(ms(1000))), liveness: Some(spanned(ms(500))) };

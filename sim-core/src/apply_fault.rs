@@ -11,11 +11,11 @@ impl<N: Node> Simulation<N> {
     /// Applies one fault now; returns the node whose state it changed, if any.
     pub(crate) fn apply_fault(&mut self, fault: Fault) -> Option<NodeId> {
         let (detail, touched) = match &fault {
-            Fault::Crash { node } => (self.crash(*node), Some(*node)),
+            Fault::Crash { node } => (self.crash_node(*node), Some(*node)),
             Fault::Restart { node } => {
                 let mut detail = String::new();
                 if self.status(*node) != Some(NodeStatus::Down) {
-                    detail = format!("rebooted running node: {}; ", self.crash(*node));
+                    detail = format!("rebooted running node: {}; ", self.crash_node(*node));
                 }
                 detail.push_str("recovering from disk");
                 (detail, Some(*node))
@@ -59,6 +59,7 @@ impl<N: Node> Simulation<N> {
                 self.core_mut().network.set_default(model.clone());
                 (String::new(), None)
             }
+            Fault::Storage { node, storage } => (self.apply_storage(*node, storage), Some(*node)),
             Fault::ClockDrift { node, rate } => {
                 let old = self.slot_mut(*node).rate_ppm;
                 let new = (libm::round(rate * PPM as f64) as u64).max(1);
@@ -82,7 +83,7 @@ impl<N: Node> Simulation<N> {
     }
 
     /// Crashes a node: memory, timers, held events and unsynced writes are lost.
-    fn crash(&mut self, node: NodeId) -> String {
+    pub(crate) fn crash_node(&mut self, node: NodeId) -> String {
         let slot = self.slot_mut(node);
         if slot.status == NodeStatus::Down {
             if slot.incarnation == 0 && slot.state.is_none() {

@@ -109,7 +109,10 @@ impl<'a, N: Node> Ctx<'a, N> {
 
     /// This node's durable storage.
     pub fn disk(&mut self) -> &mut Disk<N::Record> {
-        &mut self.core.runtimes[self.id.index()].disk
+        let now = self.core.now;
+        let disk = &mut self.core.runtimes[self.id.index()].disk;
+        disk.now = now;
+        disk
     }
 
     /// This node's own random stream.

@@ -3,6 +3,7 @@
 
 use crate::network::LinkModel;
 use crate::partition::PartitionSpec;
+use crate::storage_fault::StorageFault;
 use crate::{NodeId, SimError};
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +67,13 @@ pub enum Fault {
         /// The new model.
         model: LinkModel,
     },
+    /// Damage to the node's disk (see [`StorageFault`]).
+    Storage {
+        /// The node.
+        node: NodeId,
+        /// What happens to its disk.
+        storage: StorageFault,
+    },
     /// The node's clock runs `rate` times as fast as real time: a timer set for `d` fires
     /// after `d / rate` (1.0 is a correct clock; 1.1 is 10% fast).
     ClockDrift {
@@ -87,7 +95,8 @@ impl Fault {
             | Fault::Restart { node }
             | Fault::Pause { node }
             | Fault::Resume { node }
-            | Fault::ClockDrift { node, .. } => vec![*node],
+            | Fault::ClockDrift { node, .. }
+            | Fault::Storage { node, .. } => vec![*node],
             Fault::Partition { spec } => spec.nodes(),
             Fault::HealLink { from, to }
             | Fault::DegradeLink { from, to, .. }
@@ -134,6 +143,7 @@ impl Fault {
             Fault::RestoreLink { .. } => "restore-link",
             Fault::SetDefaultLink { .. } => "set-default-link",
             Fault::ClockDrift { .. } => "clock-drift",
+            Fault::Storage { storage, .. } => storage.name(),
         }
     }
 }

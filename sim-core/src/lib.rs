@@ -18,6 +18,7 @@
 //! Bounds on everything live in [`Limits`].
 
 mod apply_fault;
+mod apply_storage;
 pub mod checker;
 mod ctx;
 mod disk;
@@ -38,13 +39,14 @@ mod quad_heap;
 mod queue;
 pub mod rng;
 mod sim;
+mod storage_fault;
 mod time;
 pub mod time_text;
 pub mod trace;
 
 pub use checker::{CheckView, Checker, FnChecker, Violation};
 pub use ctx::Ctx;
-pub use disk::{Disk, DiskKey};
+pub use disk::{Corruptible, Damage, Disk, DiskKey};
 pub use engine::{NodeStatus, Stats};
 pub use error::SimError;
 pub use fault::Fault;
@@ -58,6 +60,7 @@ pub use nodes::Nodes;
 pub use partition::PartitionSpec;
 pub use rng::{SimRng, Stream};
 pub use sim::{InFlight, Outcome, SimConfig, Simulation, Step};
+pub use storage_fault::{RecordAim, StorageFault};
 pub use time::{Duration, Time};
 pub use time_text::DurationRange;
 pub use trace::{TraceEvent, TraceRecord, TraceSink};

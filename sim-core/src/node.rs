@@ -35,8 +35,9 @@ pub trait Node: Clone + Send + Sync + 'static {
     type Message: Message;
     /// What a timer means to this node (an election timeout, a heartbeat, a retry).
     type Timer: Clone + Debug + Serialize + Send + Sync + 'static;
-    /// The node's durable record type; see [`crate::Disk`].
-    type Record: Clone + Debug + Send + Sync + 'static;
+    /// The node's durable record type; see [`crate::Disk`]. Storage faults change its bytes
+    /// as [`crate::Corruptible`] says.
+    type Record: Clone + Debug + Send + Sync + crate::Corruptible + 'static;
     /// The node's configuration; one per node, kept by the engine for restarts.
     type Config: Clone + Send + Sync + 'static;
 

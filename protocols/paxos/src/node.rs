@@ -41,6 +41,32 @@ pub enum Record<S: StateMachine = KvMap> {
     Snapshot(Arc<Snapshot<S>>),
 }
 
+/// What a record's damaged bytes read as: a promise or ballot one round off, a batch with a
+/// damaged command (its digest no longer matches), a snapshot claiming another position.
+impl<S: StateMachine> sim_core::Corruptible for Record<S> {
+    fn corrupted(&self, noise: u64) -> Record<S> {
+        let off = |b: &Ballot| Ballot {
+            round: b.round ^ (1 << (noise % 5)),
+            node: b.node,
+        };
+        match self {
+            Record::Promise(b) => Record::Promise(off(b)),
+            Record::Accepted(b, Value::Batch(batch)) if !batch.commands.is_empty() => {
+                let mut damaged = (**batch).clone();
+                let i = (noise % damaged.commands.len() as u64) as usize;
+                damaged.commands[i] = damaged.commands[i].corrupted(noise);
+                Record::Accepted(*b, Value::Batch(Arc::new(damaged)))
+            }
+            Record::Accepted(b, v) => Record::Accepted(off(b), v.clone()),
+            Record::Snapshot(s) => {
+                let mut s = (**s).clone();
+                s.upto ^= 1 << (noise % 5);
+                Record::Snapshot(Arc::new(s))
+            }
+        }
+    }
+}
+
 /// What a node is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Role<S: StateMachine = KvMap> {

@@ -80,6 +80,19 @@ pub struct SynodAcceptor {
     pub accepted: Option<(Ballot, SynodValue)>,
 }
 
+/// A damaged acceptor record reads as a promise one round off.
+impl sim_core::Corruptible for SynodAcceptor {
+    fn corrupted(&self, noise: u64) -> SynodAcceptor {
+        SynodAcceptor {
+            promised: Ballot {
+                round: self.promised.round ^ (1 << (noise % 5)),
+                node: self.promised.node,
+            },
+            accepted: self.accepted,
+        }
+    }
+}
+
 impl SynodAcceptor {
     /// Answers a prepare: a promise (reporting what was accepted) unless a higher ballot was
     /// promised.

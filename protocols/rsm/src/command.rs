@@ -97,3 +97,14 @@ impl<S: StateMachine> Reply<S> {
         }
     }
 }
+
+/// A damaged command keeps its session and number and carries a damaged operation.
+impl<S: StateMachine> sim_core::Corruptible for Command<S> {
+    fn corrupted(&self, noise: u64) -> Command<S> {
+        Command {
+            client: self.client,
+            seq: self.seq,
+            op: self.op.corrupted(noise),
+        }
+    }
+}

@@ -17,7 +17,7 @@ use std::fmt;
 /// it.
 pub trait StateMachine: Wire + Default {
     /// A client operation, as it travels to the servers and into their logs.
-    type Input: Wire;
+    type Input: Wire + sim_core::Corruptible;
     /// What an operation returns to its client.
     type Output: Wire;
     /// The state as shipped to a lagging replica and kept on disk instead of the log prefix

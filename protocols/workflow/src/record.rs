@@ -70,3 +70,19 @@ impl paxos::PaxosRecord<EngineState> for Record {
         }
     }
 }
+
+/// What a record's damaged bytes read as: consensus's records as their protocols say, an
+/// order damaged as [`Order`] says, a file claiming another version.
+impl sim_core::Corruptible for Record {
+    fn corrupted(&self, noise: u64) -> Record {
+        match self {
+            Record::Raft(r) => Record::Raft(r.corrupted(noise)),
+            Record::Paxos(r) => Record::Paxos(r.corrupted(noise)),
+            Record::Order(o) => Record::Order(o.corrupted(noise)),
+            Record::File { version, bytes } => Record::File {
+                version: version ^ (1 << (noise % 3)),
+                bytes: *bytes,
+            },
+        }
+    }
+}

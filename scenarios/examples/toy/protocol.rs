@@ -226,6 +226,7 @@ impl Protocol for ToyProtocol {
             linearizability: false,
             clients: false,
             topology: false,
+            disk: false,
             // None that every meaningful run reaches: without a fault the lowest id leads
             // from the start and nobody takes over.
             marks: &[],

@@ -5,8 +5,8 @@ use super::{CheckResult, Metrics, Run};
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
-    Fault, InFlight, MessageId, Node, NodeId, NodeStatus, NodeView, Outcome, RoleClass, SimError,
-    Simulation, Stats, Step, Time, TraceSink, Violation,
+    Damage, DiskKey, Fault, InFlight, MessageId, Node, NodeId, NodeStatus, NodeView, Outcome,
+    RoleClass, SimError, Simulation, Stats, Step, Time, TraceSink, Violation,
 };
 
 /// What a protocol adds to the generic driver: its metrics, end-of-run checks, client
@@ -144,6 +144,16 @@ where
     fn statuses(&self) -> Vec<NodeStatus> {
         (0..self.sim.node_count())
             .map(|i| self.sim.status(NodeId(i)).unwrap_or(NodeStatus::Down))
+            .collect()
+    }
+    fn disk_damage(&self) -> Vec<Vec<(DiskKey, Damage)>> {
+        (0..self.sim.node_count())
+            .map(|i| {
+                self.sim
+                    .disk(NodeId(i))
+                    .map(|d| d.damaged())
+                    .unwrap_or_default()
+            })
             .collect()
     }
     fn in_flight(&self) -> Vec<InFlight> {

@@ -41,6 +41,8 @@ pub struct Capabilities {
     pub clients: bool,
     /// It restricts who talks to whom to a topology (`[cluster] topology`).
     pub topology: bool,
+    /// Its servers keep records on disk, which storage faults can damage.
+    pub disk: bool,
     /// The milestones some run of a meaningful scenario reaches (a Raft election, a commit):
     /// `explore` flags a file none of whose seeds reaches one of them, since its checks then
     /// judge a cluster that never did its work.
@@ -214,7 +216,26 @@ impl Registry {
                 "it has no client operations",
             );
         }
+        for n in &s.nemesis {
+            if *n.kind.get_ref() == crate::scenario::NemesisKind::DiskFaults {
+                refuse(
+                    caps.disk,
+                    n.kind.span(),
+                    "nemesis \"disk-faults\"",
+                    "its servers keep nothing on disk",
+                );
+            }
+        }
         for f in &s.faults {
+            let action = *f.action.get_ref();
+            if action.storage().is_some() {
+                refuse(
+                    caps.disk,
+                    f.action.span(),
+                    &format!("action \"{}\"", action.name()),
+                    "its servers keep nothing on disk",
+                );
+            }
             if *f.action.get_ref() == crate::scenario::Action::Submit {
                 refuse(
                     caps.clients,

@@ -17,6 +17,7 @@ pub const LEADERLESS: Capabilities = Capabilities {
     linearizability: false,
     clients: false,
     topology: true,
+    disk: false,
     marks: &[],
 };
 

@@ -90,6 +90,7 @@ impl Protocol for PaxosProtocol {
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            disk: true,
             leader: true,
             convergence: true,
             linearizability: true,

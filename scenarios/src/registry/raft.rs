@@ -83,6 +83,7 @@ impl Protocol for RaftProtocol {
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            disk: true,
             leader: true,
             convergence: true,
             linearizability: true,

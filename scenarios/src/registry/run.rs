@@ -5,8 +5,8 @@ use serde::Serialize;
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
-    Fault, InFlight, MessageId, NodeId, NodeStatus, NodeView, Outcome, SimError, Stats, Step, Time,
-    TraceSink, Violation,
+    Damage, DiskKey, Fault, InFlight, MessageId, NodeId, NodeStatus, NodeView, Outcome, SimError,
+    Stats, Step, Time, TraceSink, Violation,
 };
 
 /// The result of one end-of-run or scenario check.
@@ -72,6 +72,9 @@ pub trait Run: Send {
     fn views(&self) -> Vec<Option<NodeView>>;
     /// Every node's status.
     fn statuses(&self) -> Vec<NodeStatus>;
+    /// Per node, the records of its disk that storage faults damaged, with what happened to
+    /// each: what the front end marks and its inspector lists.
+    fn disk_damage(&self) -> Vec<Vec<(DiskKey, Damage)>>;
     /// Messages in flight, earliest arrival first.
     fn in_flight(&self) -> Vec<InFlight>;
     /// A message in flight as text (its JSON, or its `Debug` form).

@@ -137,6 +137,7 @@ impl Protocol for WorkflowProtocol {
     }
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            disk: true,
             leader: true,
             convergence: false,
             linearizability: true,

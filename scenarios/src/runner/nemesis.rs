@@ -4,7 +4,9 @@ use super::agenda::{Item, Undo};
 use super::engine::Runner;
 use crate::error::ScenarioError;
 use crate::scenario::NemesisKind;
-use sim_core::{Duration, Fault, LinkModel, NodeId, NodeStatus, PartitionSpec, Time};
+use sim_core::{
+    Duration, Fault, LinkModel, NodeId, NodeStatus, PartitionSpec, RecordAim, StorageFault, Time,
+};
 
 /// What one strike does: the engine's faults, how to undo them, and the words for the report.
 #[derive(Default)]
@@ -39,6 +41,7 @@ impl Runner {
             NemesisKind::FlakyLinks if servers >= 2 => {
                 self.flaky_links(n.loss.unwrap_or(0.5), n.links.unwrap_or(1))
             }
+            NemesisKind::DiskFaults => self.disk_faults(n),
             _ => Strike::default(),
         };
         if strike.faults.is_empty() {
@@ -52,7 +55,11 @@ impl Runner {
         for f in strike.faults {
             self.apply(t, f)?;
         }
-        let back = t + Duration(n.duration.get_ref().nanos());
+        let Some(duration) = &n.duration else {
+            // Damage to a disk is not undone.
+            return Ok(());
+        };
+        let back = t + Duration(duration.get_ref().nanos());
         // The heal at the end of the safety phase undoes everything; an undo after it could
         // disturb the liveness phase (restarting a node the heal already restarted).
         if back < horizon || (self.s.run.heal_at().is_none() && back <= self.s.run.end()) {
@@ -107,6 +114,42 @@ impl Runner {
             undo: vec![Undo::HealAll],
             text: format!("majorities ring {}", names(&ring)),
         }
+    }
+
+    /// Damages the disk of one drawn server: each storage fault with its rate, in a fixed
+    /// order. A torn write needs the server running (it is a crash).
+    fn disk_faults(&mut self, n: &crate::scenario::Nemesis) -> Strike {
+        let node = self.run.faults_rng().below(u64::from(self.servers)) as u32;
+        let up = self.status(node) == NodeStatus::Up;
+        let mut strike = Strike::default();
+        let mut done = Vec::new();
+        for (key, rate) in n.disk_rates() {
+            let rng = self.run.faults_rng();
+            if !rng.chance(rate.unwrap_or(0.0)) {
+                continue;
+            }
+            let (draw, noise) = (rng.next_u64(), rng.next_u64());
+            let aim = RecordAim {
+                name: n.record.clone(),
+                index: None,
+                draw,
+            };
+            let storage = match key {
+                "corrupt" => StorageFault::Corrupt { aim, noise },
+                "lost_write" => StorageFault::LostWrite,
+                "torn_write" if up => StorageFault::TornWrite { draw, noise },
+                "torn_write" => continue,
+                "misdirected_write" => StorageFault::MisdirectedWrite { draw },
+                _ => StorageFault::ReadError { aim },
+            };
+            done.push(storage.name());
+            strike.faults.push(Fault::Storage {
+                node: NodeId(node),
+                storage,
+            });
+        }
+        strike.text = format!("n{node}: {}", done.join(", "));
+        strike
     }
 
     /// Crashes or pauses one drawn running server; losing the leader restarts its watch.

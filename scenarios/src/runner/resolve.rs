@@ -4,8 +4,11 @@
 
 use super::engine::Runner;
 use crate::error::ScenarioError;
-use crate::scenario::{Action, Bridge, FaultAction, LinkChange, OneWay, PartitionShape, Selector};
-use sim_core::{Fault, NodeId, NodeStatus, PartitionSpec, Time};
+use crate::scenario::{
+    Action, Bridge, FaultAction, LinkChange, OneWay, PartitionShape, RecordTarget, Selector,
+    StorageKind,
+};
+use sim_core::{Fault, NodeId, NodeStatus, PartitionSpec, RecordAim, StorageFault, Time};
 use std::sync::Arc;
 
 /// Selector resolution for one fault: `majority` and `minority` share one shuffle, drawn the
@@ -46,7 +49,13 @@ impl Runner {
     /// The servers an action can act on, for `random`.
     fn candidates(&self, action: Action) -> Vec<u32> {
         let want: &[NodeStatus] = match action {
-            Action::Crash | Action::Stop | Action::Pause | Action::ClockDrift => &[NodeStatus::Up],
+            Action::Crash
+            | Action::Stop
+            | Action::Pause
+            | Action::ClockDrift
+            | Action::TornWrite
+            | Action::LostWrite
+            | Action::MisdirectedWrite => &[NodeStatus::Up],
             Action::Restart => &[NodeStatus::Down],
             Action::Resume => &[NodeStatus::Paused],
             _ => &[NodeStatus::Up, NodeStatus::Paused, NodeStatus::Down],
@@ -101,6 +110,11 @@ impl Runner {
             FaultAction::Crash { nodes } => {
                 self.on_nodes(Action::Crash, nodes, p, |node| Fault::Crash { node })
             }
+            FaultAction::Storage {
+                nodes,
+                kind,
+                target,
+            } => self.storage(nodes, *kind, target, p),
             FaultAction::Stop { nodes } => {
                 let done = self.on_nodes(Action::Stop, nodes, p, |node| Fault::Crash { node });
                 self.stopped.extend(&done.touched);
@@ -198,6 +212,49 @@ impl Runner {
     ) -> Resolved {
         let touched = self.select(nodes, action, picks);
         let faults = touched.iter().map(|&n| make(NodeId(n))).collect();
+        Resolved { faults, touched }
+    }
+
+    /// A storage fault on each selected node's disk, with what it hits drawn from the faults
+    /// stream (a record, which bytes change), node by node in id order.
+    fn storage(
+        &mut self,
+        nodes: &Selector,
+        kind: StorageKind,
+        target: &RecordTarget,
+        picks: &mut Picks,
+    ) -> Resolved {
+        let action = FaultAction::Storage {
+            nodes: nodes.clone(),
+            kind,
+            target: target.clone(),
+        }
+        .kind();
+        let touched = self.select(nodes, action, picks);
+        let faults = touched
+            .iter()
+            .map(|&n| {
+                let rng = self.run.faults_rng();
+                let (draw, noise) = (rng.next_u64(), rng.next_u64());
+                let aim = RecordAim {
+                    name: target.record.clone(),
+                    index: target.index,
+                    draw,
+                };
+                let storage = match kind {
+                    StorageKind::Corrupt => StorageFault::Corrupt { aim, noise },
+                    StorageKind::LostWrite => StorageFault::LostWrite,
+                    StorageKind::TornWrite => StorageFault::TornWrite { draw, noise },
+                    StorageKind::MisdirectedWrite => StorageFault::MisdirectedWrite { draw },
+                    StorageKind::ReadError => StorageFault::ReadError { aim },
+                    StorageKind::Tamper => StorageFault::Tamper { aim, noise },
+                };
+                Fault::Storage {
+                    node: NodeId(n),
+                    storage,
+                }
+            })
+            .collect();
         Resolved { faults, touched }
     }
 

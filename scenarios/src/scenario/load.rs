@@ -11,6 +11,9 @@ use std::path::Path;
 use std::sync::Arc;
 use toml::Spanned;
 
+/// Why a torn write needs syncs that take time.
+const TORN_NEEDS_SYNC_TIME: &str = "a torn write needs `[cluster] disk_sync` above zero: only a sync that takes time can be interrupted by a crash";
+
 /// Largest scenario file read (a guard against feeding the loader something absurd).
 pub const MAX_FILE_BYTES: usize = 16 << 20;
 
@@ -138,11 +141,18 @@ impl Validator<'_> {
         self.network(s, servers);
         self.run(s);
         let horizon = s.run.fault_horizon();
+        let syncs_take_time = s.cluster.disk_sync.nanos() > 0;
         for f in &s.faults {
             self.fault(f, servers, horizon, s.run.heal_at().is_some());
+            if *f.action.get_ref() == super::Action::TornWrite && !syncs_take_time {
+                self.err(Some(f.action.span()), TORN_NEEDS_SYNC_TIME);
+            }
         }
         for n in &s.nemesis {
             self.nemesis(n, horizon);
+            if n.torn_write.is_some_and(|r| r > 0.0) && !syncs_take_time {
+                self.err(Some(n.kind.span()), TORN_NEEDS_SYNC_TIME);
+            }
         }
         if let Some(p) = &s.checks.probe {
             self.positive("checks.probe", p);
@@ -334,7 +344,57 @@ impl Validator<'_> {
 
     fn nemesis(&mut self, n: &super::Nemesis, horizon: Time) {
         self.positive("interval", &n.interval);
-        self.positive("duration", &n.duration);
+        let disk = *n.kind.get_ref() == super::NemesisKind::DiskFaults;
+        match &n.duration {
+            Some(d) if disk => {
+                self.err(
+                    Some(d.span()),
+                    "`duration` does not apply to nemesis \"disk-faults\": damage to a disk is not undone",
+                );
+            }
+            Some(d) => self.positive("duration", d),
+            None if !disk => {
+                self.err(
+                    Some(n.kind.span()),
+                    format!(
+                        "nemesis \"{}\" needs `duration`, how long each strike lasts",
+                        n.kind.get_ref().name()
+                    ),
+                );
+            }
+            None => {}
+        }
+        for (k, rate) in n.disk_rates() {
+            if rate.is_some() && !disk {
+                self.err(
+                    Some(n.kind.span()),
+                    format!(
+                        "`{k}` does not apply to nemesis \"{}\" (only to \"disk-faults\")",
+                        n.kind.get_ref().name()
+                    ),
+                );
+            }
+            self.probability(
+                &format!("disk-faults rate `{k}`"),
+                rate,
+                Some(n.kind.span()),
+            );
+        }
+        if n.record.is_some() && !disk {
+            self.err(
+                Some(n.kind.span()),
+                format!(
+                    "`record` does not apply to nemesis \"{}\" (only to \"disk-faults\")",
+                    n.kind.get_ref().name()
+                ),
+            );
+        }
+        if disk && n.disk_rates().iter().all(|(_, r)| r.unwrap_or(0.0) == 0.0) {
+            self.err(
+                Some(n.kind.span()),
+                "nemesis \"disk-faults\" needs a rate above 0: one of `corrupt`, `lost_write`, `torn_write`, `misdirected_write`, `read_error`",
+            );
+        }
         let from = n.from.as_ref().map_or(0, |f| f.get_ref().nanos());
         let until = n.until.as_ref().map_or(horizon.0, |u| u.get_ref().nanos());
         if let Some(u) = &n.until

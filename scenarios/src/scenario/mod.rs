@@ -26,7 +26,7 @@ pub use checks::{Checks, Expect};
 pub use explore::{ExploreSection, FaultKind};
 pub use faults::{
     Action, Bridge, FaultAction, FaultEvent, FaultPlan, FaultProblem, LinkChange, NotAServer,
-    OneWay, PartitionShape, PlannedFault, check_server,
+    OneWay, PartitionShape, PlannedFault, RecordTarget, StorageKind, check_server,
 };
 pub use nemesis::{Nemesis, NemesisKind};
 pub(crate) use network::LinkPatch;

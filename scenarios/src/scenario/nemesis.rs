@@ -32,6 +32,10 @@ pub enum NemesisKind {
     /// Degrade `links` random directed links between servers to loss `loss`; restored after
     /// `duration`.
     FlakyLinks,
+    /// Damage the disk of one drawn server: each storage fault happens with its rate
+    /// (`corrupt`, `lost_write`, `torn_write`, `misdirected_write`, `read_error`), aimed at
+    /// records named `record` where given. Damage is not undone, so it takes no `duration`.
+    DiskFaults,
 }
 
 impl NemesisKind {
@@ -44,6 +48,7 @@ impl NemesisKind {
             NemesisKind::Pause => "pause",
             NemesisKind::ClockDrift => "clock-drift",
             NemesisKind::FlakyLinks => "flaky-links",
+            NemesisKind::DiskFaults => "disk-faults",
         }
     }
 }
@@ -56,8 +61,9 @@ pub struct Nemesis {
     pub kind: Spanned<NemesisKind>,
     /// Time between strikes.
     pub interval: Spanned<DurationStr>,
-    /// How long each strike lasts before it is undone.
-    pub duration: Spanned<DurationStr>,
+    /// How long each strike lasts before it is undone (every kind but disk-faults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Spanned<DurationStr>>,
     /// First strike (default: time zero plus one interval).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<Spanned<DurationStr>>,
@@ -73,4 +79,35 @@ pub struct Nemesis {
     /// flaky-links: how many links per strike (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<u32>,
+    /// disk-faults: the chance per strike that a record's bytes change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrupt: Option<f64>,
+    /// disk-faults: the chance per strike that the next write never reaches the medium.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_write: Option<f64>,
+    /// disk-faults: the chance per strike of a crash that tears the sync under way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torn_write: Option<f64>,
+    /// disk-faults: the chance per strike that the next write lands under another record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub misdirected_write: Option<f64>,
+    /// disk-faults: the chance per strike that a record becomes unreadable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_error: Option<f64>,
+    /// disk-faults: aim corruption and read errors at records of this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+}
+
+impl Nemesis {
+    /// The disk-faults rates with their keys, in the order a strike draws them.
+    pub fn disk_rates(&self) -> [(&'static str, Option<f64>); 5] {
+        [
+            ("corrupt", self.corrupt),
+            ("lost_write", self.lost_write),
+            ("torn_write", self.torn_write),
+            ("misdirected_write", self.misdirected_write),
+            ("read_error", self.read_error),
+        ]
+    }
 }

@@ -4,6 +4,22 @@
 //! the node at once but become durable only at [`Disk::sync`]; a crash throws away every write
 //! since the last sync. This is exactly the property a protocol must respect ("persist before
 //! you answer"), and exactly the one the known-bug configurations break.
+//!
+//! Real disks also fail in other ways, which storage faults ([`crate::StorageFault`]) inject:
+//! a record's bytes change, an acknowledged write never reaches the medium, a write lands under
+//! another key, a record becomes unreadable, a crash tears a sync in progress. Every record
+//! carries a checksum of its contents and of the key it was written for: a node that reads
+//! through [`Disk::read`] learns of the damage ([`Damage`]); one that reads through
+//! [`Disk::get`] is handed the damaged bytes.
+
+mod damage;
+#[cfg(test)]
+mod fault_tests;
+mod ghost;
+mod strike;
+
+pub use damage::{Corruptible, Damage};
+use ghost::Ghost;
 
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -52,6 +68,26 @@ pub struct Disk<R> {
     unsynced: usize,
     writes: u64,
     syncs: u64,
+    /// Records whose checksum no longer matches (or that cannot be read); empty on a disk no
+    /// storage fault touched, which keeps every read on the fast path.
+    damage: BTreeMap<DiskKey, Damage>,
+    /// Damage that an unsynced overwrite hid, to bring back if a crash undoes the overwrite.
+    hidden: Vec<(DiskKey, Damage)>,
+    /// Writes the node saw acknowledged that never reached the medium (lost or misdirected):
+    /// a crash reveals them.
+    ghosts: Vec<Ghost<R>>,
+    /// Armed faults that strike the next write: `true` misdirects it, `false` loses it; each
+    /// with the draw that decides where a misdirected write lands.
+    armed: Vec<(bool, u64)>,
+    /// Records a storage fault changed behind the checksums' back (tampered), for inspectors;
+    /// reads do not see them as damaged.
+    tampered: BTreeMap<DiskKey, ()>,
+    /// The virtual time the node last used its disk (set by [`crate::Ctx::disk`]), so that a
+    /// sync knows when it began.
+    pub(crate) now: crate::Time,
+    /// When the latest sync began, and what its writes replaced, in order: what a torn write
+    /// takes back.
+    last_sync: (crate::Time, Vec<Undo<R>>),
 }
 
 impl<R> Default for Disk<R> {
@@ -62,6 +98,13 @@ impl<R> Default for Disk<R> {
             unsynced: 0,
             writes: 0,
             syncs: 0,
+            damage: BTreeMap::new(),
+            hidden: Vec::new(),
+            ghosts: Vec::new(),
+            armed: Vec::new(),
+            tampered: BTreeMap::new(),
+            now: crate::Time::ZERO,
+            last_sync: (crate::Time::ZERO, Vec::new()),
         }
     }
 }
@@ -71,6 +114,12 @@ impl<R: Clone> Disk<R> {
     pub fn put(&mut self, key: DiskKey, value: R) {
         self.writes += 1;
         self.unsynced += 1;
+        if !self.armed.is_empty() {
+            self.strike_write(key, &value);
+        }
+        if !self.damage.is_empty() {
+            self.overwrite_damage(key);
+        }
         let old = self.current.insert(key, value);
         self.undo.push((key, old));
     }
@@ -79,6 +128,9 @@ impl<R: Clone> Disk<R> {
     pub fn remove(&mut self, key: DiskKey) {
         self.writes += 1;
         self.unsynced += 1;
+        if !self.damage.is_empty() {
+            self.overwrite_damage(key);
+        }
         if let Some(old) = self.current.remove(&key) {
             self.undo.push((key, Some(old)));
         }
@@ -89,6 +141,11 @@ impl<R: Clone> Disk<R> {
         self.writes += 1;
         self.unsynced += 1;
         let gone = take_range(&mut self.current, name, from, u64::MAX);
+        if !self.damage.is_empty() {
+            for k in gone.keys() {
+                self.overwrite_damage(*k);
+            }
+        }
         self.undo
             .extend(gone.into_iter().map(|(k, v)| (k, Some(v))));
     }
@@ -99,30 +156,72 @@ impl<R: Clone> Disk<R> {
         self.writes += 1;
         self.unsynced += 1;
         let gone = take_range(&mut self.current, name, 0, below);
+        if !self.damage.is_empty() {
+            for k in gone.keys() {
+                self.overwrite_damage(*k);
+            }
+        }
         self.undo
             .extend(gone.into_iter().map(|(k, v)| (k, Some(v))));
     }
 
-    /// Makes every write so far durable.
+    /// Makes every write so far durable (except those a storage fault kept from the medium).
     pub fn sync(&mut self) {
         if self.unsynced == 0 {
             return;
         }
         self.syncs += 1;
         self.unsynced = 0;
+        if !self.ghosts.is_empty() {
+            self.settle_ghosts();
+        }
+        self.hidden.clear();
+        // The writes of this sync, kept until the next one in case a crash tears it.
+        self.last_sync.0 = self.now;
+        std::mem::swap(&mut self.last_sync.1, &mut self.undo);
         self.undo.clear();
     }
 
-    /// The record under `key`, as the running node sees it (synced or not).
+    /// The record under `key`, as the running node sees it (synced or not), without checking
+    /// it: a damaged record reads as whatever its bytes now say, and an unreadable one as
+    /// absent.
     pub fn get(&self, key: DiskKey) -> Option<&R> {
+        if !self.damage.is_empty() && self.damage.get(&key) == Some(&Damage::Unreadable) {
+            return None;
+        }
         self.current.get(&key)
     }
 
-    /// Every record named `name`, in index order.
+    /// Every record named `name`, in index order, without checking them (see [`Disk::get`]).
     pub fn range(&self, name: &'static str) -> impl Iterator<Item = (u64, &R)> {
         self.current
             .range(DiskKey(name, 0)..=DiskKey(name, u64::MAX))
+            .filter(|(k, _)| {
+                self.damage.is_empty() || self.damage.get(k) != Some(&Damage::Unreadable)
+            })
             .map(|(k, v)| (k.1, v))
+    }
+
+    /// The record under `key`, checked against its checksum: the damage if it does not
+    /// match, or if the record cannot be read.
+    pub fn read(&self, key: DiskKey) -> Result<Option<&R>, Damage> {
+        if let Some(d) = self.damage.get(&key) {
+            return Err(d.clone());
+        }
+        Ok(self.current.get(&key))
+    }
+
+    /// Every record named `name`, in index order, each checked as [`Disk::read`] does.
+    pub fn read_range(
+        &self,
+        name: &'static str,
+    ) -> impl Iterator<Item = (u64, Result<&R, Damage>)> {
+        self.current
+            .range(DiskKey(name, 0)..=DiskKey(name, u64::MAX))
+            .map(|(k, v)| match self.damage.get(k) {
+                None => (k.1, Ok(v)),
+                Some(d) => (k.1, Err(d.clone())),
+            })
     }
 
     /// True if writes are waiting for a sync.
@@ -135,11 +234,31 @@ impl<R: Clone> Disk<R> {
         (self.writes, self.syncs)
     }
 
-    /// What a crash leaves: the unsynced writes are gone. Returns how many were lost.
+    /// What a crash leaves: the unsynced writes are gone, and so are the writes a storage
+    /// fault kept from the medium. Returns how many unsynced writes were lost.
     pub(crate) fn crash(&mut self) -> usize {
         let lost = self.unsynced;
         self.unsynced = 0;
-        while let Some((key, old)) = self.undo.pop() {
+        let undo = std::mem::take(&mut self.undo);
+        self.take_back(undo);
+        for (key, d) in std::mem::take(&mut self.hidden) {
+            self.damage.insert(key, d);
+        }
+        if !self.ghosts.is_empty() {
+            self.reveal_ghosts();
+        }
+        self.armed.clear();
+        self.last_sync.1.clear();
+        lost
+    }
+
+    /// Undoes changes newest first; a record put back is the one the medium held, with
+    /// whatever damage the medium's copy had (restored separately from `hidden`).
+    fn take_back(&mut self, mut undo: Vec<Undo<R>>) {
+        while let Some((key, old)) = undo.pop() {
+            if !self.damage.is_empty() {
+                self.damage.remove(&key);
+            }
             match old {
                 Some(v) => {
                     self.current.insert(key, v);
@@ -149,7 +268,14 @@ impl<R: Clone> Disk<R> {
                 }
             }
         }
-        lost
+    }
+
+    /// A write over a damaged record replaces the damage; an unsynced one may be undone.
+    fn overwrite_damage(&mut self, key: DiskKey) {
+        if let Some(d) = self.damage.remove(&key) {
+            self.hidden.push((key, d));
+        }
+        self.tampered.remove(&key);
     }
 
     /// How many records the node currently sees.

@@ -93,3 +93,35 @@ impl fmt::Display for Order {
         }
     }
 }
+
+/// A damaged order reads as the same kind of order about another subject or with another
+/// result, so that a coordinator applying it diverges from its peers.
+impl sim_core::Corruptible for Order {
+    fn corrupted(&self, noise: u64) -> Order {
+        let bit = 1 << (noise % 4);
+        match *self {
+            Order::Assign {
+                task,
+                agent,
+                attempt,
+            } => Order::Assign {
+                task,
+                agent: agent ^ bit,
+                attempt,
+            },
+            Order::Complete {
+                task,
+                agent,
+                attempt,
+                result,
+            } => Order::Complete {
+                task,
+                agent,
+                attempt,
+                result: result ^ (noise | 1),
+            },
+            Order::Dead { agent } => Order::Dead { agent: agent ^ bit },
+            Order::Alive { agent } => Order::Alive { agent: agent ^ bit },
+        }
+    }
+}

@@ -21,7 +21,9 @@ mod read;
 mod targets;
 mod write;
 
-pub use plan::{FaultAction, FaultPlan, LinkChange, PartitionShape, PlannedFault};
+pub use plan::{
+    FaultAction, FaultPlan, LinkChange, PartitionShape, PlannedFault, RecordTarget, StorageKind,
+};
 pub use read::FaultProblem;
 pub use targets::{NotAServer, check_server};
 
@@ -62,6 +64,18 @@ pub enum Action {
     /// Type the client `command` (`put x 1`, `get x`) into the first running client, after
     /// every event up to `at` (protocols without clients refuse it when the file is loaded).
     Submit,
+    /// Change the bytes of one record on the disks of `nodes` (`record`, `index` aim it).
+    Corrupt,
+    /// The next write of `nodes` is acknowledged by its sync but never reaches the medium.
+    LostWrite,
+    /// Crash `nodes`; a sync under way persists only a prefix (needs `[cluster] disk_sync`).
+    TornWrite,
+    /// The next write of `nodes` lands under another record of its name.
+    MisdirectedWrite,
+    /// One record on the disks of `nodes` becomes unreadable (`record`, `index` aim it).
+    ReadError,
+    /// Rewrite one record on the disks of `nodes` with valid checksums, as an attacker would.
+    Tamper,
 }
 
 impl Action {
@@ -80,7 +94,26 @@ impl Action {
             Action::RestoreLink => "restore-link",
             Action::ClockDrift => "clock-drift",
             Action::Submit => "submit",
+            Action::Corrupt => "corrupt",
+            Action::LostWrite => "lost-write",
+            Action::TornWrite => "torn-write",
+            Action::MisdirectedWrite => "misdirected-write",
+            Action::ReadError => "read-error",
+            Action::Tamper => "tamper",
         }
+    }
+
+    /// The storage fault it is, if it is one.
+    pub fn storage(self) -> Option<StorageKind> {
+        Some(match self {
+            Action::Corrupt => StorageKind::Corrupt,
+            Action::LostWrite => StorageKind::LostWrite,
+            Action::TornWrite => StorageKind::TornWrite,
+            Action::MisdirectedWrite => StorageKind::MisdirectedWrite,
+            Action::ReadError => StorageKind::ReadError,
+            Action::Tamper => StorageKind::Tamper,
+            _ => return None,
+        })
     }
 }
 
@@ -156,6 +189,12 @@ pub struct FaultEvent {
     /// The client command of a submit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Spanned<String>>,
+    /// The name of the records a storage fault aims at (`"log"`, `"block"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<Spanned<String>>,
+    /// The index of the record a storage fault aims at (with `record`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<Spanned<u64>>,
 }
 
 impl FaultEvent {
@@ -179,6 +218,8 @@ impl FaultEvent {
             duplicate: None,
             bandwidth: None,
             command: None,
+            record: None,
+            index: None,
         }
     }
 
@@ -203,6 +244,8 @@ impl FaultEvent {
         add(self.duplicate.is_some(), "duplicate");
         add(self.bandwidth.is_some(), "bandwidth");
         add(self.command.is_some(), "command");
+        add(self.record.is_some(), "record");
+        add(self.index.is_some(), "index");
         v
     }
 

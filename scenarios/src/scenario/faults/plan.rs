@@ -21,6 +21,42 @@ pub struct PlannedFault {
     pub action: FaultAction,
 }
 
+/// A kind of storage fault, as files name them; the runner draws what each strike hits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StorageKind {
+    /// A record's bytes change.
+    Corrupt,
+    /// The next write never reaches the medium.
+    LostWrite,
+    /// A crash tears the sync under way.
+    TornWrite,
+    /// The next write lands under another record.
+    MisdirectedWrite,
+    /// A record becomes unreadable.
+    ReadError,
+    /// A record is rewritten with valid checksums.
+    Tamper,
+}
+
+impl StorageKind {
+    /// Whether it aims at a stored record (and so takes `record` and `index`).
+    pub fn aims(self) -> bool {
+        matches!(
+            self,
+            StorageKind::Corrupt | StorageKind::ReadError | StorageKind::Tamper
+        )
+    }
+}
+
+/// Which record a storage fault aims at; a drawn one where the file leaves it open.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordTarget {
+    /// Records of this name only.
+    pub record: Option<String>,
+    /// Exactly this index (with `record`).
+    pub index: Option<u64>,
+}
+
 /// What a timed fault does. Selectors stay rules here: they are resolved when the fault
 /// fires (`leader` is whoever leads then).
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +65,15 @@ pub enum FaultAction {
     Crash {
         /// The nodes to crash.
         nodes: Selector,
+    },
+    /// Damage the disks of the nodes.
+    Storage {
+        /// The nodes whose disks are hit.
+        nodes: Selector,
+        /// What happens to them.
+        kind: StorageKind,
+        /// The record aimed at, for the kinds that aim.
+        target: RecordTarget,
     },
     /// Crash the nodes for good: the heal and `all-crashed` leave them down.
     Stop {
@@ -136,6 +181,14 @@ impl FaultAction {
         match self {
             FaultAction::Crash { .. } => Action::Crash,
             FaultAction::Stop { .. } => Action::Stop,
+            FaultAction::Storage { kind, .. } => match kind {
+                StorageKind::Corrupt => Action::Corrupt,
+                StorageKind::LostWrite => Action::LostWrite,
+                StorageKind::TornWrite => Action::TornWrite,
+                StorageKind::MisdirectedWrite => Action::MisdirectedWrite,
+                StorageKind::ReadError => Action::ReadError,
+                StorageKind::Tamper => Action::Tamper,
+            },
             FaultAction::Restart { .. } => Action::Restart,
             FaultAction::Pause { .. } => Action::Pause,
             FaultAction::Resume { .. } => Action::Resume,
@@ -163,6 +216,7 @@ impl FaultAction {
     pub fn selectors(&self) -> Vec<&Selector> {
         match self {
             FaultAction::Crash { nodes }
+            | FaultAction::Storage { nodes, .. }
             | FaultAction::Stop { nodes }
             | FaultAction::Restart { nodes }
             | FaultAction::Pause { nodes }

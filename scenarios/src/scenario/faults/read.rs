@@ -1,7 +1,7 @@
 //! From the file's flat fault to the typed plan: the one place that decides which keys an
 //! action takes and which it needs.
 
-use super::plan::{FaultAction, FaultPlan, LinkChange, PartitionShape, PlannedFault};
+use super::plan::{FaultAction, FaultPlan, LinkChange, PartitionShape, PlannedFault, RecordTarget};
 use super::{Action, FaultEvent};
 use crate::diag::Diagnostic;
 use crate::error::ScenarioError;
@@ -36,6 +36,8 @@ fn allowed_keys(action: Action) -> &'static [&'static str] {
         Action::HealLink | Action::RestoreLink => &["from", "to"],
         Action::DegradeLink => &["from", "to", "latency", "loss", "duplicate", "bandwidth"],
         Action::Submit => &["command"],
+        Action::Corrupt | Action::ReadError | Action::Tamper => &["nodes", "record", "index"],
+        Action::LostWrite | Action::TornWrite | Action::MisdirectedWrite => &["nodes"],
     }
 }
 
@@ -144,6 +146,30 @@ impl Reader<'_> {
             Action::Crash => FaultAction::Crash {
                 nodes: self.selector("nodes", &f.nodes)?,
             },
+            a @ (Action::Corrupt
+            | Action::LostWrite
+            | Action::TornWrite
+            | Action::MisdirectedWrite
+            | Action::ReadError
+            | Action::Tamper) => {
+                let nodes = self.selector("nodes", &f.nodes)?;
+                let index = f.index.as_ref().map(|i| *i.get_ref());
+                if index.is_some() && f.record.is_none() {
+                    self.problem(format!(
+                        "`index` of action \"{}\" needs `record`, the name of the records it counts in",
+                        a.name()
+                    ));
+                    return None;
+                }
+                FaultAction::Storage {
+                    nodes,
+                    kind: a.storage()?,
+                    target: RecordTarget {
+                        record: f.record.as_ref().map(|r| r.get_ref().clone()),
+                        index,
+                    },
+                }
+            }
             Action::Stop => FaultAction::Stop {
                 nodes: self.selector("nodes", &f.nodes)?,
             },

@@ -30,6 +30,11 @@ impl From<PlannedFault> for FaultEvent {
             | FaultAction::Restart { nodes }
             | FaultAction::Pause { nodes }
             | FaultAction::Resume { nodes } => e.nodes = unplaced(nodes),
+            FaultAction::Storage { nodes, target, .. } => {
+                e.nodes = unplaced(nodes);
+                e.record = target.record.and_then(unplaced);
+                e.index = target.index.and_then(unplaced);
+            }
             FaultAction::ClockDrift { nodes, rate } => {
                 e.nodes = unplaced(nodes);
                 e.rate = Some(rate);
@@ -62,13 +67,28 @@ impl From<PlannedFault> for FaultEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Bridge, LatencySpec, LinkChange, OneWay, Selector};
+    use crate::scenario::{
+        Bridge, LatencySpec, LinkChange, OneWay, RecordTarget, Selector, StorageKind,
+    };
 
     fn every_action() -> Vec<FaultAction> {
         let n = |v: u32| Selector::Nodes(vec![v]);
         vec![
             FaultAction::Crash { nodes: n(1) },
             FaultAction::Stop { nodes: n(3) },
+            FaultAction::Storage {
+                nodes: n(2),
+                kind: StorageKind::Corrupt,
+                target: RecordTarget {
+                    record: Some("log".into()),
+                    index: Some(4),
+                },
+            },
+            FaultAction::Storage {
+                nodes: Selector::Leader,
+                kind: StorageKind::TornWrite,
+                target: RecordTarget::default(),
+            },
             FaultAction::Restart {
                 nodes: Selector::AllCrashed,
             },

@@ -1,5 +1,6 @@
 //! Ready-made models for the objects protocols usually implement.
 
+mod corrupt;
 mod kv;
 mod register;
 mod set;
