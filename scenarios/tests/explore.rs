@@ -79,12 +79,24 @@ fn finds_and_shrinks_raft_bugs() {
         "invariant Election Safety",
     );
     // Figure 8: an earlier term's entry committed by counting replicas, then lost to a later
-    // leader. About one seed in 5,000 reaches it; the first is seed 275. Without the bug the
-    // shrunk schedule is safe.
+    // leader. About one seed in 5,000 reaches it: seeds 480 and 1253, the second of which
+    // shrinks to 4 faults. Without the bug the shrunk schedule is safe.
     find_bug(
         "raft/explore-figure8-commit.toml",
-        300,
+        1300,
         "invariant Leader Completeness",
+    );
+    // Storage faults on one server: the naive recovery loses a committed entry, and reading
+    // without checksums applies damaged entries.
+    find_bug(
+        "raft/explore-truncate-on-corruption.toml",
+        64,
+        "invariant Leader Completeness",
+    );
+    find_bug(
+        "raft/explore-ignore-checksums.toml",
+        8,
+        "invariant Log Matching",
     );
 }
 
@@ -191,6 +203,7 @@ fn correct_protocols_survive_explored_seeds() {
         "workflow/explore.toml",
         "workflow/explore-stop.toml",
         "tree_sync/explore-stop.toml",
+        "raft/explore-disk.toml",
     ] {
         let found = explore_on(2, &prepared(path), 0..200);
         assert_eq!(found.ran, 200);

@@ -83,7 +83,7 @@ nodes = [2]
 at = "1.4s"
 action = "tamper"
 nodes = [1]
-record = "term"
+record = "meta"
 [[faults]]
 at = "1.5s"
 action = "torn-write"
@@ -113,7 +113,7 @@ nodes = [0]
         "{}",
         hits[1].2
     );
-    assert_eq!(hits[4].2, "tampered with term/0");
+    assert_eq!(hits[4].2, "tampered with meta/0");
     assert!(hits[5].2.contains("crashed"), "{}", hits[5].2);
     let damaged: Vec<_> = f.run.disk_damage()[1]
         .iter()

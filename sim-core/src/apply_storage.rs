@@ -72,11 +72,16 @@ impl<N: Node> Simulation<N> {
         let crashed = self.crash_node(node);
         match tear {
             None => format!("no sync under way; crashed: {crashed}"),
-            Some((torn, kept, of)) => {
-                let torn = torn.map_or("a removal undone".to_string(), |k| {
+            Some(t) => {
+                // What the node sent since the sync began was waiting for it: it never left.
+                self.core_mut().unsent.push((node, t.began, now));
+                let torn = t.torn.map_or("a removal undone".to_string(), |k| {
                     format!("{} torn", key_text(k))
                 });
-                format!("tore a sync: {kept} of {of} writes persisted, {torn}; crashed: {crashed}")
+                format!(
+                    "tore a sync: {} of {} writes persisted, {torn}; crashed: {crashed}",
+                    t.kept, t.of
+                )
             }
         }
     }

@@ -161,6 +161,9 @@ pub(crate) struct Core<N: Node> {
     pub(crate) limits: Limits,
     /// See [`crate::SimConfig::disk_sync`].
     pub(crate) disk_sync: Duration,
+    /// Messages that never left: `(node, from, to)` voids what `node` sent from `from` to
+    /// `to`, held for a sync that a crash tore (they were to leave when it completed).
+    pub(crate) unsent: Vec<(NodeId, Time, Time)>,
     pub(crate) queue: EventQueue<Event<N::Message, N::Timer>>,
     pub(crate) network: Network,
     pub(crate) net_rng: SimRng,

@@ -143,6 +143,7 @@ impl<N: Node> Simulation<N> {
             seed: config.seed,
             limits: config.limits,
             disk_sync: config.disk_sync,
+            unsent: Vec::new(),
             queue,
             network,
             net_rng: SimRng::from_key(key, Stream::Network),
@@ -449,7 +450,16 @@ impl<N: Node> Simulation<N> {
     ) -> Option<Option<NodeId>> {
         let now = self.core.now;
         let status = self.nodes[to.index()].status;
+        let unsent = || {
+            self.core
+                .unsent
+                .iter()
+                .any(|&(n, a, b)| n == from && (a..=b).contains(&sent))
+        };
         let reason = if status == NodeStatus::Down {
+            Some(DropReason::NodeDown)
+        } else if !self.core.unsent.is_empty() && unsent() {
+            // Its sender crashed while the sync it waited for was under way.
             Some(DropReason::NodeDown)
         } else if !inbox && self.core.network.partition.blocks(from, to) {
             Some(DropReason::Partition)

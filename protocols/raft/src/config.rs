@@ -28,15 +28,24 @@ pub enum Bug {
     NoConsistencyCheck,
     /// Serve reads from the leader's state machine without confirming leadership.
     StaleRead,
+    /// The naive recovery from a damaged log: the damaged entry and everything after it are
+    /// dropped as if never written, and the server votes with the shorter log. One server's
+    /// corruption then loses a committed entry (the PAR paper's case).
+    TruncateOnCorruption,
+    /// Read the disk without verifying checksums: damaged records are used as they read,
+    /// damaged entries applied.
+    IgnoreChecksums,
 }
 
 impl Bug {
     /// Every bug, for listings and templates.
-    pub const ALL: [Bug; 4] = [
+    pub const ALL: [Bug; 6] = [
         Bug::Figure8Commit,
         Bug::ForgetVote,
         Bug::NoConsistencyCheck,
         Bug::StaleRead,
+        Bug::TruncateOnCorruption,
+        Bug::IgnoreChecksums,
     ];
 
     /// The name used in configuration files.
@@ -46,6 +55,8 @@ impl Bug {
             Bug::ForgetVote => "forget-vote",
             Bug::NoConsistencyCheck => "no-consistency-check",
             Bug::StaleRead => "stale-read",
+            Bug::TruncateOnCorruption => "truncate-on-corruption",
+            Bug::IgnoreChecksums => "ignore-checksums",
         }
     }
 }

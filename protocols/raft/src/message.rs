@@ -83,6 +83,21 @@ pub enum Msg<S: StateMachine = KvMap> {
     Request(Request<S>),
     /// A server's answer to a client.
     Reply(Reply<S>),
+    /// A server that lost its term and vote to a damaged disk asks another's term.
+    TermQuery,
+    /// The answer to a TermQuery.
+    TermReply {
+        /// The answering server's term.
+        term: u64,
+    },
+    /// A follower repairing a damaged log tells its leader that its log now ends before
+    /// `index`, whatever it acknowledged before: the leader's record of it must come down.
+    RepairFrom {
+        /// The follower's term.
+        term: u64,
+        /// The first index the follower lacks.
+        index: u64,
+    },
 }
 
 impl<S: StateMachine> Message for Msg<S> {
@@ -99,6 +114,9 @@ impl<S: StateMachine> Message for Msg<S> {
             Msg::SnapshotReply { .. } => "SnapshotReply",
             Msg::Request(_) => "ClientRequest",
             Msg::Reply(_) => "ClientReply",
+            Msg::TermQuery => "TermQuery",
+            Msg::TermReply { .. } => "TermReply",
+            Msg::RepairFrom { .. } => "RepairFrom",
         }
     }
 

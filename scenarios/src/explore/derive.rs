@@ -22,6 +22,8 @@
 //!    for protocols with a leader), and is a reboot (a restart of the running server, with
 //!    nothing to undo) with probability 1/3. A stop is one strike only: one drawn server,
 //!    at a time uniform in the safety phase, stopped for good (the heal leaves it down).
+//!    Disk faults hit one drawn server all run long: rare or frequent strikes, each a
+//!    storage fault of a drawn kind followed by a reboot of that server.
 //!
 //! Faults name their nodes explicitly, or by `leader` (for protocols with a leader) or
 //! `all-crashed` (to restart a crashed leader), so no fault draws from the run's faults
@@ -31,7 +33,7 @@ use super::Prepared;
 use crate::duration::DurationStr;
 use crate::scenario::{
     Bridge, FaultAction, FaultEvent, FaultKind, LatencySpec, LinkChange, OneWay, PartitionShape,
-    RunSection, Scenario, Selector,
+    RecordTarget, RunSection, Scenario, Selector, StorageKind,
 };
 use sim_core::Duration;
 use sim_core::rng::{SimRng, Stream};
@@ -83,8 +85,16 @@ pub fn derive(p: &Prepared, seed: u64) -> Scenario {
     s.nemesis.clear();
     s.recorded.clear();
     s.explore = None;
+    // A run whose protocol floods its own network (a known bug can) fails with an error
+    // instead of exhausting memory, as thousands of runs share the machine.
+    let mut limits = s.limits.unwrap_or_default();
+    limits.max_queue_len = limits.max_queue_len.min(EXPLORE_QUEUE);
+    s.limits = Some(limits);
     s
 }
+
+/// The most events an explored run may have queued at once.
+pub const EXPLORE_QUEUE: usize = 1_000_000;
 
 /// The phases and checks of an explored run, from the file and the protocol's capabilities.
 pub(crate) fn explored_checks(p: &mut Prepared) {
@@ -177,6 +187,10 @@ impl Plan {
         if !only && !self.rng.chance(0.6) {
             return;
         }
+        if kind == FaultKind::Disk {
+            self.disk();
+            return;
+        }
         if kind == FaultKind::Stop {
             // One node, once: a second could take a quorum or the last agent.
             let t = self.ms(0, self.safety / MS);
@@ -188,7 +202,8 @@ impl Plan {
             FaultKind::Crash | FaultKind::Pause => ((300, 1500), (20, 800)),
             FaultKind::Partition => ((200, 1500), (50, 1500)),
             FaultKind::ClockDrift => ((500, 2000), (300, 2000)),
-            FaultKind::FlakyLink | FaultKind::Stop => ((200, 1000), (100, 800)),
+            // Stop and disk are drawn by their own functions above.
+            FaultKind::FlakyLink | FaultKind::Stop | FaultKind::Disk => ((200, 1000), (100, 800)),
         };
         let frequent = self.rng.chance(0.5);
         let gap = if frequent {
@@ -244,7 +259,7 @@ impl Plan {
                 }
             }
             FaultKind::FlakyLink => self.flaky_link(t, back, undo),
-            FaultKind::Stop => {}
+            FaultKind::Stop | FaultKind::Disk => {}
         }
         back
     }
@@ -271,6 +286,49 @@ impl Plan {
             self.push(back, FaultAction::Restart { nodes });
         }
         back
+    }
+
+    /// Storage faults on one drawn server's disk, rare or frequent, each followed after a
+    /// hold by a reboot of that server (which reads the damage back) while the safety phase
+    /// lasts. Which fault each strike is, uniformly: a log entry corrupted, any record
+    /// corrupted, a log entry unreadable, a lost write, a misdirected write.
+    fn disk(&mut self) {
+        let victim = self.node();
+        let frequent = self.rng.chance(0.5);
+        let gap = if frequent { (50, 300) } else { (300, 1500) };
+        let mut t = self.ms(gap.0, gap.1);
+        while t < self.safety {
+            let (kind, record) = match self.rng.below(5) {
+                0 => (StorageKind::Corrupt, Some("log")),
+                1 => (StorageKind::Corrupt, None),
+                2 => (StorageKind::ReadError, Some("log")),
+                3 => (StorageKind::LostWrite, None),
+                _ => (StorageKind::MisdirectedWrite, None),
+            };
+            let target = RecordTarget {
+                record: record.map(String::from),
+                index: None,
+            };
+            let nodes = victim.clone();
+            self.push(
+                t,
+                FaultAction::Storage {
+                    nodes,
+                    kind,
+                    target,
+                },
+            );
+            let back = t + self.ms(20, 400);
+            if back < self.safety {
+                self.push(
+                    back,
+                    FaultAction::Restart {
+                        nodes: victim.clone(),
+                    },
+                );
+            }
+            t = back + self.ms(gap.0, gap.1);
+        }
     }
 
     /// Loss on one drawn directed link, restored at `back` when `undo`.

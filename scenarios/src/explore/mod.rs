@@ -25,7 +25,7 @@ use crate::diag::Diagnostic;
 use crate::error::ScenarioError;
 use crate::registry::{Capabilities, Registry};
 use crate::runner::{RunOptions, run_scenario};
-use crate::scenario::{ExploreSection, Scenario};
+use crate::scenario::{ExploreSection, FaultKind, Scenario};
 use rayon::prelude::*;
 use sim_core::{MarkCounts, Time};
 use toml::Spanned;
@@ -66,10 +66,17 @@ impl Prepared {
                     .into(),
             ));
         };
+        let caps = protocol.capabilities();
+        if bounds.faults.contains(&FaultKind::Disk) && !caps.disk {
+            return Err(problem(format!(
+                "explore.faults: protocol \"{}\" keeps nothing on disk, so \"disk\" has nothing to damage",
+                base.protocol_name()
+            )));
+        }
         let mut p = Prepared {
             safety: safety.get_ref().nanos(),
             liveness: liveness.get_ref().nanos(),
-            caps: protocol.capabilities(),
+            caps,
             bounds,
             base,
         };

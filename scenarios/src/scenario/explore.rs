@@ -7,7 +7,7 @@
 //! latency_max = "10ms"       # the largest typical one-way delay drawn
 //! loss_max = 0.05            # the largest message loss drawn
 //! duplicate_max = 0.05       # the largest duplication drawn
-//! faults = ["crash", "pause", "partition", "clock-drift", "flaky-link"]   # and "stop"
+//! faults = ["crash", "pause", "partition", "clock-drift", "flaky-link"]   # and "stop", "disk"
 //! liveness = true            # judge a leader and convergence after the heal
 //! ```
 //!
@@ -37,6 +37,10 @@ pub enum FaultKind {
     /// a tree must route around). Not in the default set, since protocols that need every
     /// node to finish cannot survive it.
     Stop,
+    /// Damage the disk of one drawn server, the same one all run long: corruption, read
+    /// errors, lost and misdirected writes, each followed by a reboot that reads the damage
+    /// back. Not in the default set (protocols without a disk refuse it).
+    Disk,
 }
 
 impl FaultKind {
@@ -51,13 +55,14 @@ impl FaultKind {
 
     /// Every kind, in the order a seed draws them (new kinds go last, so that adding one
     /// moves no existing file's schedule).
-    pub const EVERY: [FaultKind; 6] = [
+    pub const EVERY: [FaultKind; 7] = [
         FaultKind::Crash,
         FaultKind::Pause,
         FaultKind::Partition,
         FaultKind::ClockDrift,
         FaultKind::FlakyLink,
         FaultKind::Stop,
+        FaultKind::Disk,
     ];
 }
 

@@ -128,8 +128,9 @@ fn a_crash_inside_a_sync_keeps_a_prefix_and_tears_the_next_write() {
     d.sync();
     let takes = Duration(500);
     assert_eq!(d.tear(Time(1_600), takes, 1, 0), None, "the sync was over");
-    let torn = d.tear(Time(1_200), takes, 1, 0);
-    assert_eq!(torn, Some((Some(DiskKey("log", 2)), 1, 3)));
+    let torn = d.tear(Time(1_200), takes, 1, 0).expect("inside the sync");
+    assert_eq!(torn.torn, Some(DiskKey("log", 2)));
+    assert_eq!((torn.kept, torn.of, torn.began), (1, 3, Time(1_000)));
     d.crash();
     assert_eq!(d.read(DiskKey("log", 1)), Ok(Some(&10)));
     assert_eq!(d.read(DiskKey("log", 2)), Err(Damage::Torn));

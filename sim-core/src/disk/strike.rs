@@ -5,6 +5,19 @@
 use super::{Corruptible, Damage, Disk, DiskKey};
 use crate::{Duration, Time};
 
+/// What a crash inside a sync left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tear {
+    /// The record at the tear (`None`: the write there was a removal, undone).
+    pub torn: Option<DiskKey>,
+    /// How many of the sync's writes persisted before it.
+    pub kept: usize,
+    /// How many writes the sync had.
+    pub of: usize,
+    /// When the sync began: what the node sent since was waiting for it and never left.
+    pub began: Time,
+}
+
 impl<R: Clone + Corruptible> Disk<R> {
     /// A record for a fault to hit: the `draw`-th (modulo their number) of the records named
     /// `name`, or of all records; `None` on a disk without one.
@@ -57,19 +70,19 @@ impl<R: Clone + Corruptible> Disk<R> {
 
     /// A crash at `now` tears the latest sync if it is still under way (it began less than
     /// `takes` ago): its first `draw % n` writes persist, the next is torn (its bytes partly
-    /// written), the rest never happened. Returns the torn record and how many writes of the
-    /// sync persisted, or `None` when no sync was under way.
+    /// written), the rest never happened. `None` when no sync was under way.
     pub(crate) fn tear(
         &mut self,
         now: Time,
         takes: Duration,
         draw: u64,
         noise: u64,
-    ) -> Option<(Option<DiskKey>, usize, usize)> {
+    ) -> Option<Tear> {
         let (began, writes) = &self.last_sync;
         if writes.is_empty() || now >= *began + takes {
             return None;
         }
+        let began = *began;
         let n = writes.len();
         let keep = (draw % n as u64) as usize;
         let mut undo = std::mem::take(&mut self.last_sync.1);
@@ -88,7 +101,12 @@ impl<R: Clone + Corruptible> Disk<R> {
                 None
             }
         };
-        Some((torn, keep, n))
+        Some(Tear {
+            torn,
+            kept: keep,
+            of: n,
+            began,
+        })
     }
 
     /// Every record a storage fault damaged, with what it did: those that fail their check,

@@ -61,6 +61,9 @@ impl<S: StateMachine> Server<S> {
             }
             Msg::Request(r) => self.on_request(from, r, ctx),
             Msg::Reply(_) => {}
+            Msg::TermQuery => self.on_term_query(from, ctx),
+            Msg::TermReply { term } => self.on_term_reply(from, term, ctx),
+            Msg::RepairFrom { term, index } => self.on_repair_from(from, term, index, ctx),
         }
     }
 }

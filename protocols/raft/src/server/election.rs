@@ -14,7 +14,9 @@ impl<S: StateMachine> Server<S> {
     pub(crate) fn on_election_timer<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         let now = ctx.local_time();
         if now >= self.election_deadline {
-            if self.role != Role::Leader && self.is_voter() {
+            if self.term_query.is_some() {
+                self.ask_terms(ctx);
+            } else if self.role != Role::Leader && self.is_voter() && !self.abstains() {
                 if self.config.pre_vote {
                     self.start_pre_vote(ctx);
                 } else {
@@ -80,6 +82,19 @@ impl<S: StateMachine> Server<S> {
         ctx: &mut Ctx<'_, H>,
     ) {
         let up_to_date = self.log.candidate_is_up_to_date(last_index, last_term);
+        if self.abstains() {
+            // It cannot vote safely (see `repair`): a refusal, and a newer term noted.
+            if !pre_vote && term > self.term {
+                self.become_follower(term, None, ctx);
+            }
+            let reply = Msg::Vote {
+                term: self.term,
+                granted: false,
+                pre_vote,
+            };
+            Self::send(ctx, from, reply);
+            return;
+        }
         if pre_vote {
             // A pre-vote changes nothing here; it is granted for a newer term to an
             // up-to-date log, unless a leader was heard from recently.

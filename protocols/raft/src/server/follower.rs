@@ -55,6 +55,7 @@ impl<S: StateMachine> Server<S> {
         let last = self.log.last_index();
         if prev_index > last {
             self.reply_append(from, false, 0, last + 1, None, round, ctx);
+            self.tell_leader_repair(from, last + 1, ctx);
             return;
         }
         let matches = self.log.term_at(prev_index) == Some(prev_term);
@@ -62,9 +63,13 @@ impl<S: StateMachine> Server<S> {
             let conflict_term = self.log.term_at(prev_index);
             let conflict_index = self.log.first_index_of_term_before(prev_index);
             self.reply_append(from, false, 0, conflict_index, conflict_term, round, ctx);
+            self.tell_leader_repair(from, conflict_index, ctx);
             return;
         }
         let new_last = prev_index + entries.len() as u64;
+        if entries.is_empty() && self.repair.is_some() && prev_index == self.log.last_index() {
+            self.end_repair(ctx);
+        }
         let mut changed = false;
         for (k, entry) in entries.into_iter().enumerate() {
             let index = prev_index + 1 + k as u64;
@@ -91,11 +96,15 @@ impl<S: StateMachine> Server<S> {
                 self.configs.push((index, m.clone()));
             }
             self.log.append(entry.clone());
-            ctx.disk()
-                .put(DiskKey(persist::LOG, index), Record::Entry(entry).into());
+            let chain = self.log.hash_at(index).unwrap_or(0);
+            ctx.disk().put(
+                DiskKey(persist::LOG, index),
+                Record::Entry { entry, chain }.into(),
+            );
             changed = true;
         }
         if changed {
+            self.persist_tail(ctx);
             ctx.disk().sync();
         }
         if leader_commit > self.commit {
@@ -163,7 +172,8 @@ impl<S: StateMachine> Server<S> {
                 persist::SNAPSHOT,
                 Record::Snapshot(Box::new(snapshot.clone())).into(),
             );
-            disk.sync();
+            self.persist_tail(ctx);
+            ctx.disk().sync();
             let mut configs = vec![(snapshot.index, snapshot.members.clone())];
             if kept_suffix {
                 configs.extend(

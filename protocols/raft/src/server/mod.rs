@@ -8,8 +8,10 @@ mod election;
 mod follower;
 mod io;
 mod membership;
+mod read_disk;
 mod reads;
 mod recovery;
+mod repair;
 mod replication;
 
 use crate::config::{Bug, Config};
@@ -94,6 +96,12 @@ pub struct Server<S: StateMachine = KvMap> {
     pub(crate) terms_led: u64,
     /// Applied commands with their results, kept only for a host that asked for them.
     pub(crate) outcomes: Option<Vec<Outcome<S>>>,
+    /// While the server repairs a damaged log: the last index its log held before the
+    /// damage. It does not vote or stand until a leader has brought its log level.
+    pub(crate) repair: Option<u64>,
+    /// While the server's term and vote are lost: the terms other servers reported. It does
+    /// not vote or stand until a majority of the others have answered.
+    pub(crate) term_query: Option<BTreeMap<NodeId, u64>>,
 }
 
 impl<S: StateMachine> Server<S> {
@@ -245,15 +253,24 @@ impl<S: StateMachine> Server<S> {
         let term = self.term;
         let vote = self.voted_for;
         let forget_vote = self.has(Bug::ForgetVote);
-        let disk = ctx.disk();
-        disk.put(persist::TERM, Record::Term(term).into());
-        match vote {
-            Some(candidate) if !forget_vote => {
-                disk.put(persist::VOTE, Record::Vote { term, candidate }.into());
-            }
-            _ => disk.remove(persist::VOTE),
+        if self.term_query.is_some() {
+            // The damaged copies stay as they are: a restart must still know the vote is lost.
+            return;
         }
+        let vote = vote.filter(|_| !forget_vote);
+        let disk = ctx.disk();
+        disk.put(persist::META, Record::Meta { term, vote }.into());
+        disk.put(persist::META_COPY, Record::Meta { term, vote }.into());
         disk.sync();
+    }
+
+    /// Notes where the log ends, in both copies (the caller syncs).
+    pub(crate) fn persist_tail<H: Host<S>>(&self, ctx: &mut Ctx<'_, H>) {
+        let index = self.log.last_index();
+        let chain = self.log.hash_at(index).unwrap_or(0);
+        let disk = ctx.disk();
+        disk.put(persist::TAIL, Record::Tail { index, chain }.into());
+        disk.put(persist::TAIL_COPY, Record::Tail { index, chain }.into());
     }
 
     /// The configuration in force at `index`.

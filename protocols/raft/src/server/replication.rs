@@ -25,6 +25,9 @@ pub struct Progress {
     pub silent_ticks: u32,
     /// The highest read round the follower has echoed.
     pub acked_round: u64,
+    /// Refusals below the match index since the follower last accepted (see
+    /// `on_append_reply`).
+    pub refused: u32,
 }
 
 impl Progress {
@@ -36,6 +39,7 @@ impl Progress {
             inflight: 0,
             silent_ticks: 0,
             acked_round: 0,
+            refused: 0,
         }
     }
 }
@@ -53,8 +57,13 @@ impl<S: StateMachine> Server<S> {
         };
         let index = self.log.append(entry.clone());
         let disk = ctx.disk();
-        disk.put(DiskKey(persist::LOG, index), Record::Entry(entry).into());
-        disk.sync();
+        let chain = self.log.hash_at(index).unwrap_or(0);
+        disk.put(
+            DiskKey(persist::LOG, index),
+            Record::Entry { entry, chain }.into(),
+        );
+        self.persist_tail(ctx);
+        ctx.disk().sync();
         if let Some(members) = config {
             self.adopt_config(index, members, ctx);
         }
@@ -173,6 +182,7 @@ impl<S: StateMachine> Server<S> {
             return;
         };
         if success {
+            pr.refused = 0;
             pr.inflight = pr.inflight.saturating_sub(1);
             pr.matched = pr.matched.max(match_index.min(last));
             pr.next = pr.next.max(pr.matched + 1);
@@ -182,6 +192,17 @@ impl<S: StateMachine> Server<S> {
                 Some(i) => i + 1,
                 None => conflict_index,
             };
+            if hint <= pr.matched {
+                // Below what the follower acknowledged: a stale answer, or a follower whose
+                // log lost entries it had acknowledged (a correct one that repairs its disk says
+                // so with RepairFrom; a buggy one does not). The first is answered as any
+                // refusal; answering every repeat would loop, refusal for retry, and each
+                // heartbeat would start one more loop. The next heartbeat tries again.
+                pr.refused += 1;
+                if pr.refused > 1 {
+                    return;
+                }
+            }
             pr.next = hint.clamp(pr.matched + 1, last + 1);
             pr.inflight = 0;
         }
