@@ -141,13 +141,7 @@ impl<R: Clone> Disk<R> {
         self.writes += 1;
         self.unsynced += 1;
         let gone = take_range(&mut self.current, name, from, u64::MAX);
-        if !self.damage.is_empty() {
-            for k in gone.keys() {
-                self.overwrite_damage(*k);
-            }
-        }
-        self.undo
-            .extend(gone.into_iter().map(|(k, v)| (k, Some(v))));
+        self.removed(gone);
     }
 
     /// Removes every record `(name, i)` with `i < below` (a log prefix a snapshot replaced);
@@ -156,6 +150,11 @@ impl<R: Clone> Disk<R> {
         self.writes += 1;
         self.unsynced += 1;
         let gone = take_range(&mut self.current, name, 0, below);
+        self.removed(gone);
+    }
+
+    /// Records a range removal: undo entries for a crash, damage hidden until the sync.
+    fn removed(&mut self, gone: BTreeMap<DiskKey, R>) {
         if !self.damage.is_empty() {
             for k in gone.keys() {
                 self.overwrite_damage(*k);

@@ -67,7 +67,10 @@ impl<S: StateMachine> Server<S> {
             return;
         }
         let new_last = prev_index + entries.len() as u64;
-        if entries.is_empty() && self.repair.is_some() && prev_index == self.log.last_index() {
+        if entries.is_empty()
+            && prev_index == self.log.last_index()
+            && self.repair.is_some_and(|upto| prev_index >= upto)
+        {
             self.end_repair(ctx);
         }
         let mut changed = false;

@@ -124,6 +124,7 @@ impl<S: StateMachine> Found<S> {
             // The log must reach the end its tail notes, with the same hash there.
             let last = base + entries.len() as u64;
             if let Some((index, c)) = Self::tail(disk) {
+                claimed = claimed.max(index);
                 if index > last {
                     damaged_at = Some(last + 1);
                 } else if index == last && prev != c {

@@ -6,8 +6,10 @@
 //!   leader without them (the PAR paper's lost commit), and it must not acknowledge them
 //!   either: it holds only what it could read. So it neither votes nor stands, and lets the
 //!   leader replicate to it as to any lagging follower. The repair is over when a heartbeat
-//!   with no entries matches its log: it then holds everything the leader holds, committed
-//!   entries included. The reach of the damaged log is kept on disk until then, so that a
+//!   with no entries matches its log at or beyond the index its damaged log had reached: it
+//!   then holds everything the leader holds and everything it had acknowledged. (A heartbeat
+//!   alone is not enough: a leader that pipelines sends empty ones at the follower's match
+//!   index while entries are still in flight.) The reach of the damaged log is kept on disk until then, so that a
 //!   crash during the repair does not end it.
 //! - **A lost term and vote.** The server cannot know whom it voted for. It asks every other
 //!   server its term and abstains until a majority of the others have answered. Any election
@@ -135,7 +137,7 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    /// A heartbeat with no entries matched the log: it holds all the leader holds.
+    /// A heartbeat with no entries matched the log beyond the damaged log's reach.
     pub(crate) fn end_repair<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         if self.repair.take().is_none() {
             return;
