@@ -105,6 +105,7 @@ pub fn build(
 ) -> Frame {
     let views = run.views();
     let statuses = run.statuses();
+    let damage = run.disk_damage();
     let servers = run.server_count();
     let cut = run.cut_links(servers);
     let mut partitioned = vec![false; statuses.len()];
@@ -117,11 +118,12 @@ pub fn build(
     }
     let nodes = (0..statuses.len())
         .map(|i| {
+            let damaged = damage.get(i).is_some_and(|d| !d.is_empty());
             node(
                 i,
                 views.get(i).and_then(Option::as_ref),
                 statuses[i],
-                partitioned[i],
+                (partitioned[i], damaged),
                 layout,
             )
         })
@@ -213,7 +215,7 @@ fn node(
     i: usize,
     view: Option<&NodeView>,
     status: NodeStatus,
-    cut: bool,
+    (cut, damaged): (bool, bool),
     layout: &Layout,
 ) -> NodeDraw {
     let fill = match (status, view) {
@@ -232,6 +234,10 @@ fn node(
         (NodeStatus::Paused, Some(v)) => label = format!("n{i} {} (paused)", v.label),
         (_, Some(v)) if !v.label.is_empty() => label = format!("n{i} {}", v.label),
         _ => {}
+    }
+    if damaged {
+        // A storage fault left damage on its disk: the inspector lists the records.
+        label.push_str(" [disk damaged]");
     }
     NodeDraw {
         pos: layout.pos.get(i).copied().unwrap_or_default(),

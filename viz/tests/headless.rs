@@ -266,3 +266,27 @@ fn stepping_to_the_next_election_mark_stops_when_a_leader_is_elected() {
     let _ = s.step_until_label("mark elected", 1_000).unwrap();
     assert!(s.live().run().now() >= at);
 }
+
+#[test]
+fn a_node_whose_disk_was_damaged_is_marked() {
+    let mut app = app("raft/damaged-follower.toml", None);
+    app.add_plugins(SceneSyncPlugin);
+    // n0's log entry 2 is corrupted at 2s; it restarts at 2.3s and repairs it by 6s.
+    send(&mut app, Request::Seek(SimTime(2_100_000_000)));
+    app.update();
+    app.update();
+    let frame = &app.world().resource::<CurrentFrame>().0;
+    assert!(
+        frame.nodes[0].label.ends_with("[disk damaged]"),
+        "{}",
+        frame.nodes[0].label
+    );
+    assert!(
+        !frame.nodes[1].label.contains("disk damaged"),
+        "{}",
+        frame.nodes[1].label
+    );
+    let damage = session(&app).run().disk_damage();
+    assert_eq!(damage[0].len(), 1);
+    assert_eq!(damage[0][0].1.to_string(), "corrupt");
+}

@@ -27,6 +27,22 @@ pub enum Damage {
     LostWrite,
 }
 
+/// In words, for inspectors: `corrupt`, `holds a write meant for log/4`.
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Damage::Corrupt => f.write_str("corrupt"),
+            Damage::Torn => f.write_str("torn by a crash inside a sync"),
+            Damage::Misdirected { meant } => {
+                write!(f, "holds a write meant for {}/{}", meant.0, meant.1)
+            }
+            Damage::Unreadable => f.write_str("unreadable"),
+            Damage::Tampered => f.write_str("tampered with (checksums valid)"),
+            Damage::LostWrite => f.write_str("a lost write (shows at the next crash)"),
+        }
+    }
+}
+
 /// A record type whose stored bytes a storage fault can change. Corruption must produce a
 /// value a protocol can tell apart from the original only by its checksum: a node that does
 /// not verify what it reads acts on the changed value.

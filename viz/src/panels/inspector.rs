@@ -42,6 +42,12 @@ pub(super) fn right_panel(
                 Selection::Node(n) => {
                     let status = run.statuses().get(n).copied();
                     ui.label(RichText::new(format!("n{n} ({})", status_name(status))).strong());
+                    if let Some(damage) = run.disk_damage().get(n).filter(|d| !d.is_empty()) {
+                        ui.label(RichText::new("Disk damage").strong());
+                        for (key, what) in damage {
+                            ui.label(format!("{}/{}: {what}", key.0, key.1));
+                        }
+                    }
                     let server = (n as u32) < run.server_count();
                     if server {
                         ui.horizontal(|ui| {
