@@ -80,5 +80,6 @@ pub fn server_view<S: StateMachine>(s: &Server<S>) -> NodeView {
             ),
         )
         .field("configuration", members.join(" "))
+        .field("disk recovery", s.recovering().unwrap_or("-"))
         .table(log)
 }

@@ -108,7 +108,8 @@ impl<S: StateMachine> Found<S> {
                 Ok(Some(Record::Entry { entry, chain: c })) if index == expected => {
                     Some((entry, c))
                 }
-                // A gap where an entry should be: lost, unless the reading forgets it.
+                // A gap, or something other than an entry: the unchecked reading stops there as
+                // Raft always did; the others count it as damage.
                 Ok(_) if how == Reading::Unchecked => break,
                 _ => None,
             };
