@@ -3,7 +3,7 @@
 
 use super::touched_coordinator;
 use crate::node::WorkflowNode;
-use sim_core::{CheckView, Checker, NodeId};
+use sim_core::{CheckView, Checker};
 use std::collections::BTreeMap;
 
 /// No task has two committed results at any coordinator.
@@ -44,10 +44,10 @@ impl Checker<WorkflowNode> for OneResult {
 pub struct ResultsKept {
     /// The first committed result of each task: position to `(task, result)`.
     first: BTreeMap<u64, (u32, u64)>,
-    /// Per coordinator, how many of its completions have been checked.
-    seen: BTreeMap<NodeId, usize>,
-    /// Per coordinator, the position up to which the first results have been found there.
-    verified: BTreeMap<NodeId, u64>,
+    /// Per node id (the check runs at every event, so no map lookups): how many of the
+    /// coordinator's completions have been checked, and the position up to which the first
+    /// results have been found there.
+    progress: Vec<(usize, u64)>,
 }
 
 impl Checker<WorkflowNode> for ResultsKept {
@@ -61,7 +61,11 @@ impl Checker<WorkflowNode> for ResultsKept {
         };
         let state = c.state();
         let completions = state.completions();
-        let seen = self.seen.entry(id).or_insert(0);
+        let i = id.0 as usize;
+        if i >= self.progress.len() {
+            self.progress.resize(i + 1, (0, 0));
+        }
+        let (seen, verified) = &mut self.progress[i];
         // A restarted coordinator replays from the start (or a snapshot).
         if *seen > completions.len() {
             *seen = 0;
@@ -83,7 +87,6 @@ impl Checker<WorkflowNode> for ResultsKept {
         // Every first result up to what this coordinator applied must be there; each is
         // looked for once per coordinator (again after a restart).
         let applied = state.applied();
-        let verified = self.verified.entry(id).or_insert(0);
         if *verified > applied {
             *verified = 0;
         }

@@ -19,9 +19,10 @@ pub struct Timeline {
     /// Tasks an agent held when it crashed: `(task, attempt, crash time)`.
     pub orphaned: Vec<(u32, u32, Time)>,
     /// Per coordinator, how many completions and assignments it showed at its last check.
-    seen: BTreeMap<u32, (usize, usize)>,
-    /// Agents seen running, and whether each is down now.
-    agents: BTreeMap<u32, bool>,
+    /// Indexed by node id (the checker runs at every event, so no map lookups).
+    seen: Vec<(usize, usize)>,
+    /// Per node id: `Some(down)` for an agent seen running, with whether it is down now.
+    agents: Vec<Option<bool>>,
 }
 
 impl Checker<WorkflowNode> for Timeline {
@@ -35,7 +36,7 @@ impl Checker<WorkflowNode> for Timeline {
         };
         let Some(node) = view.nodes.get(id) else {
             // An agent seen running and now gone has crashed: note the tasks it held.
-            if let Some(down) = self.agents.get_mut(&id.0)
+            if let Some(Some(down)) = self.agents.get_mut(id.0 as usize)
                 && !*down
             {
                 *down = true;
@@ -56,7 +57,11 @@ impl Checker<WorkflowNode> for Timeline {
             return Ok(());
         };
         if let Some(agent) = node.agent() {
-            self.agents.insert(id.0, false);
+            let i = id.0 as usize;
+            if i >= self.agents.len() {
+                self.agents.resize(i + 1, None);
+            }
+            self.agents[i] = Some(false);
             for &(task, attempt, _) in &agent.journal().started {
                 self.started.entry((task, attempt)).or_insert(view.time);
             }
@@ -69,7 +74,11 @@ impl Checker<WorkflowNode> for Timeline {
             return Ok(());
         };
         let state = c.state();
-        let seen = self.seen.entry(id.0).or_default();
+        let i = id.0 as usize;
+        if i >= self.seen.len() {
+            self.seen.resize(i + 1, (0, 0));
+        }
+        let seen = &mut self.seen[i];
         if seen.0 > state.completions().len() {
             *seen = (0, 0);
         }

@@ -2,6 +2,7 @@
 //! and, while it leads, schedules: declares silent agents dead, turns reports into committed
 //! results, assigns ready tasks to agents with free slots, and dispatches what is committed.
 
+mod by_agent;
 mod lead;
 mod plan;
 mod replica;
@@ -252,18 +253,11 @@ impl Coordinator {
         };
         let was_silent = lead
             .heard
-            .get(&from)
+            .get(from.0)
             .is_none_or(|h| ctx.now() > h.at + self.setup.params.agent_timeout);
-        lead.heard.insert(
-            from,
-            Heard {
-                at: ctx.now(),
-                running: running.clone(),
-            },
-        );
         // Attempts the agent runs that the engine has moved on from.
         let state = self.replica.state();
-        for (task, attempt) in running {
+        for &(task, attempt) in &running {
             let current = state
                 .task(task)
                 .is_some_and(|r| r.result.is_none() && r.attempt == attempt && r.agent == from.0);
@@ -272,6 +266,13 @@ impl Coordinator {
                 self.work_messages += 1;
             }
         }
+        lead.heard.insert(
+            from.0,
+            Heard {
+                at: ctx.now(),
+                running,
+            },
+        );
         if was_silent || self.replica.state().is_dead(from.0) {
             self.dirty = true;
         }

@@ -3,11 +3,12 @@
 //! once when a reign begins and then kept up to date from each order applied, so that one
 //! round of scheduling costs what is ready and running, not the whole workflow.
 
+use super::by_agent::ByAgent;
 use crate::TaskId;
 use crate::config::Bug;
 use crate::engine::{Answer, EngineState, Order};
 use crate::setup::Setup;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The leader's view of the work.
 #[derive(Clone, Debug)]
@@ -23,7 +24,7 @@ pub(crate) struct Plan {
     /// Tasks that could run and are not held by a live agent: `(rank, task)`.
     pub ready: BTreeSet<(u32, u32)>,
     /// Per agent, the tasks of its latest assignments not yet done.
-    pub held: BTreeMap<u32, BTreeSet<u32>>,
+    pub held: ByAgent<BTreeSet<u32>>,
     /// Whether dependencies are ignored (the `ignore-dependencies` bug).
     ignore_deps: bool,
 }
@@ -39,7 +40,7 @@ impl Plan {
             done: vec![false; n],
             agent_of: vec![None; n],
             ready: BTreeSet::new(),
-            held: BTreeMap::new(),
+            held: ByAgent::default(),
             ignore_deps: setup.params.has(Bug::IgnoreDependencies),
         };
         for t in 0..n as u32 {
@@ -56,7 +57,7 @@ impl Plan {
             if r.attempt > 0 {
                 plan.agent_of[t as usize] = Some(r.agent);
                 if !plan.done[t as usize] {
-                    plan.held.entry(r.agent).or_default().insert(t);
+                    plan.held.get_or_default(r.agent).insert(t);
                 }
             }
         }
@@ -95,11 +96,11 @@ impl Plan {
             Order::Assign { task, agent, .. } => {
                 let i = task as usize;
                 if let Some(old) = self.agent_of[i].replace(agent)
-                    && let Some(h) = self.held.get_mut(&old)
+                    && let Some(h) = self.held.get_mut(old)
                 {
                     h.remove(&task);
                 }
-                self.held.entry(agent).or_default().insert(task);
+                self.held.get_or_default(agent).insert(task);
                 self.refresh(setup, state, task);
             }
             Order::Complete { task, .. } => {
@@ -109,7 +110,7 @@ impl Plan {
                 }
                 self.done[i] = true;
                 if let Some(a) = self.agent_of[i]
-                    && let Some(h) = self.held.get_mut(&a)
+                    && let Some(h) = self.held.get_mut(a)
                 {
                     h.remove(&task);
                 }
@@ -123,7 +124,7 @@ impl Plan {
             Order::Dead { agent } | Order::Alive { agent } => {
                 let tasks: Vec<u32> = self
                     .held
-                    .get(&agent)
+                    .get(agent)
                     .map(|h| h.iter().copied().collect())
                     .unwrap_or_default();
                 for t in tasks {

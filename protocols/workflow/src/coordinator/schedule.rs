@@ -30,13 +30,13 @@ impl Coordinator {
         let timeout = self.setup.params.agent_timeout;
         let state = self.replica.state();
         let mut orders = Vec::new();
-        for (&agent, heard) in &lead.heard {
+        for (agent, heard) in lead.heard.iter() {
             let silent = now > heard.at + timeout;
-            let dead = state.is_dead(agent.0);
+            let dead = state.is_dead(agent);
             if silent && !dead && !self.setup.params.has(Bug::NoAgentTimeout) {
-                orders.push(Order::Dead { agent: agent.0 });
+                orders.push(Order::Dead { agent });
             } else if !silent && dead {
-                orders.push(Order::Alive { agent: agent.0 });
+                orders.push(Order::Alive { agent });
             }
         }
         for order in orders {
@@ -85,10 +85,10 @@ impl Coordinator {
         for (i, &agent) in self.setup.agents.iter().enumerate() {
             let heard = lead
                 .heard
-                .get(&agent)
+                .get(agent.0)
                 .is_some_and(|h| now <= h.at + self.setup.params.agent_timeout);
             if heard && !state.is_dead(agent.0) {
-                let held = lead.plan.held.get(&agent.0).map_or(0, |h| h.len());
+                let held = lead.plan.held.get(agent.0).map_or(0, |h| h.len());
                 let slots = i64::from(self.setup.params.slots_of(i as u32));
                 free.insert(agent, slots - held as i64);
             }
@@ -189,11 +189,12 @@ impl Coordinator {
         let refresh = Duration(self.setup.params.heartbeat.0 * 20);
         let state = self.replica.state();
         let mut due = Vec::new();
-        for (&agent_id, tasks) in &lead.plan.held {
+        for (agent_id, tasks) in lead.plan.held.iter() {
             if state.is_dead(agent_id) {
                 continue;
             }
             let agent = NodeId(agent_id);
+            let heard = lead.heard.get(agent_id);
             for &task in tasks {
                 // The plan catches up with this round's own orders at the next event (a single
                 // coordinator applies them at once): trust the state.
@@ -202,14 +203,11 @@ impl Coordinator {
                     continue;
                 }
                 let reported = self.reports.contains_key(&task);
-                let running = lead
-                    .heard
-                    .get(&agent)
-                    .is_some_and(|h| h.running.contains(&(task, r.attempt)));
-                let fresh = match lead.dispatched.get(&(task, r.attempt)) {
-                    Some(&t) if reported => now < t + refresh.max(again),
-                    Some(&t) if running => now < t + refresh,
-                    Some(&t) => now < t + again,
+                let running = || heard.is_some_and(|h| h.running.contains(&(task, r.attempt)));
+                let fresh = match lead.dispatched.get(task, r.attempt) {
+                    Some(t) if reported => now < t + refresh.max(again),
+                    Some(t) if running() => now < t + refresh,
+                    Some(t) => now < t + again,
                     None => false,
                 };
                 if !fresh {
@@ -296,7 +294,7 @@ impl Coordinator {
             },
         );
         if let Some(lead) = &mut self.lead {
-            lead.dispatched.insert((task, attempt), ctx.now());
+            lead.dispatched.insert(task, attempt, ctx.now());
         }
     }
 }

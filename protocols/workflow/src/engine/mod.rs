@@ -4,6 +4,7 @@
 mod model;
 mod order;
 mod state;
+mod task_table;
 
 pub use model::{EngineModel, SubjectState};
 pub use order::{Answer, Order, Subject};

@@ -4,12 +4,13 @@
 //! agents declared dead. Which tasks are ready follows from these facts and the workflow's
 //! dependencies, which every coordinator knows from its configuration.
 
+use super::task_table::TaskTable;
 use super::{Answer, Order};
 use crate::engine::model::EngineModel;
 use rsm::{Digest, NoClients, StateMachine};
 use serde::{Deserialize, Serialize};
 use sim_core::Table;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// What the engine knows of one task.
@@ -29,7 +30,7 @@ pub struct TaskRecord {
 /// The replicated state of the workflow engine.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineState {
-    tasks: BTreeMap<u32, TaskRecord>,
+    tasks: TaskTable,
     dead: BTreeSet<u32>,
     /// Orders applied, accepted or not: a position in the engine's history.
     applied: u64,
@@ -45,17 +46,17 @@ pub struct EngineState {
 impl EngineState {
     /// What the engine knows of `task` (a default record if it was never assigned).
     pub fn task(&self, task: u32) -> Option<&TaskRecord> {
-        self.tasks.get(&task)
+        self.tasks.get(task)
     }
 
     /// Every task the engine has assigned, with its record.
     pub fn tasks(&self) -> impl Iterator<Item = (u32, &TaskRecord)> {
-        self.tasks.iter().map(|(t, r)| (*t, r))
+        self.tasks.iter()
     }
 
     /// Whether `task` has a committed result.
     pub fn is_done(&self, task: u32) -> bool {
-        self.tasks.get(&task).is_some_and(|r| r.result.is_some())
+        self.tasks.get(task).is_some_and(|r| r.result.is_some())
     }
 
     /// How many tasks have a committed result.
@@ -100,7 +101,7 @@ impl StateMachine for EngineState {
                 agent,
                 attempt,
             } => {
-                let r = self.tasks.entry(task).or_default();
+                let r = self.tasks.get_or_default(task);
                 if r.result.is_some() || attempt <= r.attempt {
                     return Answer::Refused;
                 }
@@ -115,7 +116,7 @@ impl StateMachine for EngineState {
                 attempt,
                 result,
             } => {
-                let Some(r) = self.tasks.get_mut(&task) else {
+                let Some(r) = self.tasks.get_mut(task) else {
                     return Answer::Refused;
                 };
                 // The attempt number is the fencing token: the engine does not ask who ran it.
