@@ -117,6 +117,18 @@ fn finds_and_shrinks_paxos_bugs() {
         16,
         "invariant agreement",
     );
+    // Storage faults on one server: the naive recovery forgets an accepted value that was
+    // chosen, and reading without checksums proposes damaged ones.
+    find_bug(
+        "paxos/explore-truncate-on-corruption.toml",
+        64,
+        "invariant agreement",
+    );
+    find_bug(
+        "paxos/explore-ignore-checksums.toml",
+        64,
+        "invariant agreement",
+    );
 }
 
 /// Finds and shrinks a bug of `path`, then checks that the shrunk schedule is safe without the
@@ -204,6 +216,7 @@ fn correct_protocols_survive_explored_seeds() {
         "workflow/explore-stop.toml",
         "tree_sync/explore-stop.toml",
         "raft/explore-disk.toml",
+        "paxos/explore-disk.toml",
     ] {
         let found = explore_on(2, &prepared(path), 0..200);
         assert_eq!(found.ran, 200);

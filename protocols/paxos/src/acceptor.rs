@@ -135,6 +135,18 @@ impl<S: StateMachine> Acceptor<S> {
         AcceptOutcome::Accepted { changed }
     }
 
+    /// Records `value`, learnt to be chosen, as what this acceptor holds for `slot`: how a
+    /// server whose record of the slot was damaged repairs it. Returns the entry it replaces.
+    pub fn repair(&mut self, slot: u64, value: Value<S>) -> Option<(Ballot, Value<S>)> {
+        self.accepted.insert(slot, (Ballot::CHOSEN, value))
+    }
+
+    /// Raises the promise to `ballot` (a server that lost its promise settles on one at
+    /// least as high as any it may have made); a lower ballot leaves it as it is.
+    pub fn raise(&mut self, ballot: Ballot) {
+        self.promised = self.promised.max(ballot);
+    }
+
     /// Forgets the entries below `below` (their slots are chosen and snapshotted); returns
     /// the slots forgotten, for the disk.
     pub fn compact(&mut self, below: u64) -> Vec<u64> {

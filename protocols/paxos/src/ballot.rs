@@ -23,6 +23,14 @@ impl Ballot {
     /// No ballot: below every real one.
     pub const ZERO: Ballot = Ballot { round: 0, node: 0 };
 
+    /// Not a ballot anyone runs: what an acceptor records for a slot it repaired from the
+    /// value it learnt was chosen there. Above every real ballot, so a new proposer that hears
+    /// of it takes that value, which is the only value it may propose in that slot.
+    pub const CHOSEN: Ballot = Ballot {
+        round: u64::MAX,
+        node: u32::MAX,
+    };
+
     /// A ballot of `round` owned by `node`.
     pub const fn new(round: u64, node: u32) -> Ballot {
         Ballot { round, node }
@@ -46,6 +54,9 @@ impl Ballot {
 
 impl fmt::Display for Ballot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == Ballot::CHOSEN {
+            return f.write_str("chosen");
+        }
         write!(f, "b({},{})", self.round, self.node)
     }
 }

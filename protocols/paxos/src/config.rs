@@ -17,6 +17,13 @@ pub enum Bug {
     /// Ballots carry no proposer id, so two proposers may run the same ballot with different
     /// values.
     NonUniqueBallots,
+    /// The naive recovery from a damaged disk: a record that fails its check is dropped as if
+    /// never written, and the acceptor answers as though it had never promised or accepted
+    /// it (the PAR paper's lost commit).
+    TruncateOnCorruption,
+    /// Records are read without their checksums: damaged promises and accepted values are
+    /// taken as they read.
+    IgnoreChecksums,
 }
 
 /// The parameters of a Multi-Paxos cluster (every server is proposer, acceptor and learner).

@@ -92,6 +92,14 @@ pub enum Msg<S: StateMachine = KvMap> {
     Request(Request<S>),
     /// An answer to a client.
     Reply(Reply<S>),
+    /// "I lost my promise: what have you promised?" Sent by a server whose disk lost both
+    /// copies of its promise, which takes part again once enough others have answered.
+    BallotQuery,
+    /// The answer: the highest ballot the sender has promised or heard of.
+    BallotReply {
+        /// That ballot.
+        promised: Ballot,
+    },
 }
 
 impl<S: StateMachine> From<Request<S>> for Msg<S> {
@@ -114,6 +122,8 @@ impl<S: StateMachine> sim_core::Message for Msg<S> {
             Msg::Snapshot(_) => "Snapshot",
             Msg::Request(_) => "Request",
             Msg::Reply(_) => "Reply",
+            Msg::BallotQuery => "BallotQuery",
+            Msg::BallotReply { .. } => "BallotReply",
         }
     }
 

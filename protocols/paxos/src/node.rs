@@ -1,5 +1,6 @@
 //! The node type the simulator runs: a server or a client of the replicated service.
 
+use crate::disk_note::Note;
 use crate::replica::Snapshot;
 use crate::server::Server;
 use crate::{Ballot, Config, Msg, Value};
@@ -39,6 +40,14 @@ pub enum Record<S: StateMachine = KvMap> {
     Accepted(Ballot, Value<S>),
     /// The replica's last snapshot; acceptor entries below it are gone.
     Snapshot(Arc<Snapshot<S>>),
+    /// What the accepted proposals should add up to (kept twice).
+    Note(Note),
+    /// A repair of damaged accepted proposals is under way, up to this slot (exclusive): kept
+    /// until it is over, so that a crash during the repair does not end it.
+    Repair {
+        /// The end of the damaged range.
+        upto: u64,
+    },
 }
 
 /// What a record's damaged bytes read as: a promise or ballot one round off, a batch with a
@@ -63,6 +72,13 @@ impl<S: StateMachine> sim_core::Corruptible for Record<S> {
                 s.upto ^= 1 << (noise % 5);
                 Record::Snapshot(Arc::new(s))
             }
+            Record::Note(n) => Record::Note(Note {
+                sum: n.sum ^ (1 << (noise % 64)),
+                ..*n
+            }),
+            Record::Repair { upto } => Record::Repair {
+                upto: upto ^ (1 << (noise % 5)),
+            },
         }
     }
 }

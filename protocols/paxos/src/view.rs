@@ -92,6 +92,7 @@ impl<S: StateMachine> Server<S> {
             .field("chosen beyond prefix", replica.waiting())
             .field("snapshot", acceptor.compacted())
             .field("leaders in log", replica.leaders())
+            .field("disk recovery", self.recovering().unwrap_or("-"))
             .table(slots)
             .table(store)
     }

@@ -22,6 +22,10 @@ impl<S: StateMachine> Checker<PaxosNode<S>> for PromisesNeverDecrease {
         let Some(server) = touched_server(view) else {
             return Ok(());
         };
+        // A server that knows it lost its promise holds none it acts on until it settles one.
+        if server.lost_promise() {
+            return Ok(());
+        }
         let i = server.id().index();
         if self.highest.len() <= i {
             self.highest.resize(i + 1, Ballot::ZERO);

@@ -1,7 +1,8 @@
 //! The acceptor's side of a server: promises and accepts, written to disk before they are
 //! answered, since a promise forgotten across a crash breaks safety.
 
-use super::{ACCEPTED, NodeCtx, PROMISE, Server};
+use super::{ACCEPTED, NOTE, NOTE_COPY, NodeCtx, PROMISE, PROMISE_COPY, Server};
+use crate::disk_note::entry_hash;
 use crate::acceptor::AcceptOutcome;
 use crate::host::Host;
 use crate::node::Record;
@@ -18,6 +19,9 @@ impl<S: StateMachine> Server<S> {
         ctx: NodeCtx<'_, '_, H>,
     ) {
         self.see(ballot);
+        if self.refuses_prepare(from_slot) {
+            return;
+        }
         match self.acceptor.prepare(ballot, from_slot) {
             Ok((accepted, _)) => {
                 self.persist(None, ctx);
@@ -48,12 +52,19 @@ impl<S: StateMachine> Server<S> {
         ctx: NodeCtx<'_, '_, H>,
     ) {
         self.see(ballot);
+        if self.lost_promise() {
+            return;
+        }
+        let before = self.entry_hash(slot);
         match self.acceptor.accept(ballot, slot, &value) {
             AcceptOutcome::Accepted { changed } => {
                 self.journal.accepted.push((slot, ballot, value.digest()));
                 if changed {
+                    self.note_entry(slot, before);
                     self.persist(Some(slot), ctx);
                 }
+                // What the leader proposes now is what this slot holds: repaired.
+                self.repaired(slot, ctx);
                 self.send(from, Msg::Accepted { ballot, slot }, ctx);
                 self.heard_from_leader(from, ballot, ctx);
                 self.learn_commit(from, ballot, commit, ctx);
@@ -66,13 +77,15 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    /// Writes what the acceptor changed, and syncs before anything is answered (unless the
+    /// Writes what the acceptor changed (the promise twice, an accepted proposal, and the
+    /// note twice, which carries the promise too), and syncs before anything is answered (unless the
     /// `forget-promise` bug is on).
-    fn persist<H: Host<S>>(&mut self, slot: Option<u64>, ctx: NodeCtx<'_, '_, H>) {
+    pub(super) fn persist<H: Host<S>>(&mut self, slot: Option<u64>, ctx: NodeCtx<'_, '_, H>) {
         let promised = self.acceptor.promised();
         let mut wrote = false;
         if promised != self.written_promise {
             ctx.disk().put(PROMISE, Record::Promise(promised).into());
+            ctx.disk().put(PROMISE_COPY, Record::Promise(promised).into());
             self.written_promise = promised;
             wrote = true;
         }
@@ -86,7 +99,31 @@ impl<S: StateMachine> Server<S> {
             wrote = true;
         }
         if wrote {
+            self.write_note(ctx);
             self.sync(ctx);
         }
+    }
+
+    /// The share of `slot`'s accepted proposal in the note's sum (0: none held).
+    pub(super) fn entry_hash(&self, slot: u64) -> u64 {
+        self.acceptor
+            .accepted(slot)
+            .map_or(0, |(b, v)| entry_hash(slot, *b, v.digest()))
+    }
+
+    /// Updates the note for a change to `slot` whose entry hashed to `before`.
+    pub(super) fn note_entry(&mut self, slot: u64, before: u64) {
+        let after = self.entry_hash(slot);
+        self.note.sum = self.note.sum.wrapping_sub(before).wrapping_add(after);
+        self.note.tail = self.note.tail.max(slot + 1);
+    }
+
+    /// Writes the note, both copies (synced with what it describes).
+    pub(super) fn write_note<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
+        self.note.writes += 1;
+        self.note.compacted = self.acceptor.compacted();
+        self.note.promised = self.acceptor.promised();
+        ctx.disk().put(NOTE, Record::Note(self.note).into());
+        ctx.disk().put(NOTE_COPY, Record::Note(self.note).into());
     }
 }

@@ -2,6 +2,7 @@
 //! snapshots, applying them in slot order, and snapshotting when due.
 
 use super::{ACCEPTED, NodeCtx, Proposer, SCAN_LIMIT, SNAPSHOT, Server, draw};
+use crate::disk_note::entry_hash;
 use crate::host::Host;
 use crate::node::Record;
 use crate::replica::Snapshot;
@@ -45,7 +46,8 @@ impl<S: StateMachine> Server<S> {
         }
         let start = self.replica.applied();
         for slot in start..commit.min(start + SCAN_LIMIT) {
-            if self.replica.is_chosen(slot) {
+            // A suspect slot's record may be another slot's, misdirected: ask for it instead.
+            if self.replica.is_chosen(slot) || self.is_suspect(slot) {
                 continue;
             }
             if let Some((b, v)) = self.acceptor.accepted(slot)
@@ -156,10 +158,20 @@ impl<S: StateMachine> Server<S> {
 
     fn store_snapshot<H: Host<S>>(&mut self, s: &Arc<Snapshot<S>>, ctx: NodeCtx<'_, '_, H>) {
         ctx.disk().put(SNAPSHOT, Record::Snapshot(s.clone()).into());
-        self.sync(ctx);
+        let gone: u64 = self
+            .acceptor
+            .entries()
+            .take_while(|(slot, _)| *slot < s.upto)
+            .fold(0u64, |sum, (slot, (b, v))| {
+                sum.wrapping_add(entry_hash(slot, *b, v.digest()))
+            });
         for slot in self.acceptor.compact(s.upto) {
             ctx.disk().remove(DiskKey(ACCEPTED, slot));
         }
+        self.note.sum = self.note.sum.wrapping_sub(gone);
+        self.write_note(ctx);
+        self.sync(ctx);
+        self.advance_repair(ctx);
     }
 
     /// Applies every slot whose value is known, answers clients if leading, snapshots when
@@ -176,6 +188,7 @@ impl<S: StateMachine> Server<S> {
         if !any {
             return;
         }
+        self.advance_repair(ctx);
         ctx.mark(Mark::Committed {
             index: self.replica.applied(),
         });

@@ -15,14 +15,19 @@ mod clients;
 mod io;
 mod learner;
 mod proposer;
+mod read_disk;
+mod repair;
 
 use crate::acceptor::Acceptor;
-use crate::host::{Host, PaxosRecord};
+use crate::disk_note::Note;
+use crate::host::Host;
 use crate::leader::Leading;
-use crate::node::{Record, Timer};
+use crate::node::Timer;
+use read_disk::{Found, Reading};
+use repair::{BallotAnswers, Repair};
 use crate::proposer::Phase1;
 use crate::replica::Replica;
-use crate::{Ballot, Bug, Config, Journal, Msg, Value};
+use crate::{Ballot, Bug, Config, Journal, Msg};
 use kv::KvMap;
 use rsm::StateMachine;
 use rsm::{Command, Reply};
@@ -38,6 +43,10 @@ pub const MAX_QUEUED: usize = 100_000;
 const SCAN_LIMIT: u64 = 4096;
 
 const PROMISE: DiskKey = DiskKey("promise", 0);
+const PROMISE_COPY: DiskKey = DiskKey("promise", 1);
+const NOTE: DiskKey = DiskKey("note", 0);
+const NOTE_COPY: DiskKey = DiskKey("note", 1);
+const REPAIR: DiskKey = DiskKey("repair", 0);
 const SNAPSHOT: DiskKey = DiskKey("snapshot", 0);
 const ACCEPTED: &str = "accepted";
 
@@ -87,6 +96,12 @@ pub struct Server<S: StateMachine = KvMap> {
     elections: u64,
     /// Whether a batch timer is pending.
     batch_timer: bool,
+    /// What the accepted proposals on disk add up to, as last written.
+    note: Note,
+    /// The answers gathered while the promise is lost (`None`: it is not).
+    ballot_query: Option<BallotAnswers>,
+    /// Damaged accepted slots being repaired.
+    repair: Option<Repair>,
 }
 
 impl<S: StateMachine> Server<S> {
@@ -97,24 +112,11 @@ impl<S: StateMachine> Server<S> {
         servers: Arc<[NodeId]>,
         ctx: NodeCtx<'_, '_, H>,
     ) -> Server<S> {
-        let disk = ctx.disk();
-        let promised = match disk.get(PROMISE).and_then(|r| r.paxos()) {
-            Some(Record::Promise(b)) => *b,
-            _ => Ballot::ZERO,
-        };
-        let snapshot = match disk.get(SNAPSHOT).and_then(|r| r.paxos()) {
-            Some(Record::Snapshot(s)) => Some(s.clone()),
-            _ => None,
-        };
-        let accepted: Vec<(u64, Ballot, Value<S>)> = disk
-            .range(ACCEPTED)
-            .filter_map(|(slot, r)| match r.paxos() {
-                Some(Record::Accepted(b, v)) => Some((slot, *b, v.clone())),
-                _ => None,
-            })
-            .collect();
+        let found = Found::<S>::read(ctx.disk(), Reading::of(&config));
+        let snapshot = found.snapshot;
         let compacted = snapshot.as_ref().map_or(0, |s| s.upto);
-        let acceptor = Acceptor::restore(promised, accepted, compacted);
+        let promised = found.promised.unwrap_or(Ballot::ZERO);
+        let acceptor = Acceptor::restore(promised, found.accepted, compacted);
         if promised.is_real() || snapshot.is_some() {
             ctx.annotate(format!(
                 "recovered promise {promised}, {} accepted slots, snapshot to slot {compacted}",
@@ -127,7 +129,7 @@ impl<S: StateMachine> Server<S> {
             .duration_between(config.leader_timeout.min, config.leader_timeout.max);
         Self::set_timer(ctx, timeout, Timer::Election);
         Self::set_timer(ctx, config.heartbeat, Timer::Tick);
-        Server {
+        let mut server = Server {
             id,
             q1: config.q1(acceptors),
             q2: config.q2(acceptors),
@@ -149,7 +151,24 @@ impl<S: StateMachine> Server<S> {
             journal: Journal::default(),
             elections: 0,
             batch_timer: false,
+            note: found.note,
+            ballot_query: found.promised.is_none().then(BallotAnswers::new),
+            repair: None,
+        };
+        if server.ballot_query.is_some() {
+            ctx.annotate(format!(
+                "{id} lost both copies of its promise: it asks the others before taking part"
+            ));
+            server.ask_ballots(ctx);
         }
+        if found.promised.is_some() && Found::<S>::promise_needs_rewrite(ctx.disk(), promised) {
+            server.written_promise = Ballot::ZERO;
+            server.persist(None, ctx);
+        }
+        if let Some(upto) = found.damaged_upto {
+            server.begin_repair(compacted, upto, ctx);
+        }
+        server
     }
 
     // ---- what checkers, views and metrics read -----------------------------------------------
@@ -283,6 +302,8 @@ impl<S: StateMachine> Server<S> {
             Msg::Snapshot(s) => self.install_snapshot(s, ctx),
             Msg::Request(req) => self.on_request(from, req, ctx),
             Msg::Reply(_) => {}
+            Msg::BallotQuery => self.on_ballot_query(from, ctx),
+            Msg::BallotReply { promised } => self.on_ballot_reply(from, promised, ctx),
         }
     }
 

@@ -23,6 +23,13 @@ impl<S: StateMachine> Server<S> {
             Self::set_timer(ctx, deadline - now, Timer::Election);
             return;
         }
+        if self.abstains() {
+            // Ask again whoever has not answered, and let a server with a whole disk lead.
+            self.ask_ballots(ctx);
+            self.last_heard = now;
+            Self::set_timer(ctx, self.timeout, Timer::Election);
+            return;
+        }
         self.start_phase1(ctx);
         self.last_heard = now;
         self.timeout = draw(self.config.leader_timeout, ctx);
