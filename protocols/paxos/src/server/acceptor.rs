@@ -2,8 +2,8 @@
 //! answered, since a promise forgotten across a crash breaks safety.
 
 use super::{ACCEPTED, NOTE, NOTE_COPY, NodeCtx, PROMISE, PROMISE_COPY, Server};
-use crate::disk_note::entry_hash;
 use crate::acceptor::AcceptOutcome;
+use crate::disk_note::entry_hash;
 use crate::host::Host;
 use crate::node::Record;
 use crate::{Ballot, Msg, Value};
@@ -85,7 +85,8 @@ impl<S: StateMachine> Server<S> {
         let mut wrote = false;
         if promised != self.written_promise {
             ctx.disk().put(PROMISE, Record::Promise(promised).into());
-            ctx.disk().put(PROMISE_COPY, Record::Promise(promised).into());
+            ctx.disk()
+                .put(PROMISE_COPY, Record::Promise(promised).into());
             self.written_promise = promised;
             wrote = true;
         }

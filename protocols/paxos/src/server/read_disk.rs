@@ -136,10 +136,7 @@ impl<S: StateMachine> Found<S> {
             Err(_) => Some(0),
         };
         let (note, adds_up) = match note {
-            Some(n) => (
-                n,
-                n.compacted == base && n.sum == sum && n.tail >= highest,
-            ),
+            Some(n) => (n, n.compacted == base && n.sum == sum && n.tail >= highest),
             // No note at all on a disk with records: one was lost.
             None => (
                 Note {

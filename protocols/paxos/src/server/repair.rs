@@ -60,7 +60,9 @@ impl<S: StateMachine> Server<S> {
 
     /// Whether `slot` is under repair: what this server holds for it is not to be trusted.
     pub(super) fn is_suspect(&self, slot: u64) -> bool {
-        self.repair.as_ref().is_some_and(|r| r.slots.contains(&slot))
+        self.repair
+            .as_ref()
+            .is_some_and(|r| r.slots.contains(&slot))
     }
 
     /// Whether the server lost its promise and has not settled a new one: it then holds no
