@@ -1,0 +1,29 @@
+//! The ledger's safety properties. Checked after every event, each incremental: every
+//! server's agreed chain verifies link by link, no two servers' chains fork, and every block a
+//! server writes to its disk is the block the chain names at its height. At the end of a run:
+//! every acknowledged record is in the chain, and the producers' history is linearizable.
+
+mod acked;
+mod chains;
+mod written;
+
+pub use acked::acked_records_in_chain;
+pub use chains::{ChainsVerify, NoForks};
+pub use written::BlocksMatchChain;
+
+use crate::node::LedgerNode;
+use crate::server::LedgerServer;
+use sim_core::{CheckView, NodeId, Simulation};
+
+/// Adds every per-event check to `sim`.
+pub fn add_checkers(sim: &mut Simulation<LedgerNode>) {
+    sim.add_checker(ChainsVerify::default());
+    sim.add_checker(NoForks::default());
+    sim.add_checker(BlocksMatchChain);
+}
+
+/// The running server an event touched, if it touched one.
+fn touched_server<'a>(view: &CheckView<'a, LedgerNode>) -> Option<(NodeId, &'a LedgerServer)> {
+    let id = view.touched?;
+    Some((id, view.nodes.get(id)?.server()?))
+}

@@ -1,0 +1,85 @@
+//! Building a ledger cluster: servers first (ids `0..servers`), then the producers.
+
+use crate::checkers::add_checkers;
+use crate::config::LedgerConfig;
+use crate::machine::Ledger;
+use crate::node::{LedgerNode, NodeConfig, Role};
+use crate::workload::LedgerWorkload;
+use rsm::{Client, ClientConfig, Workload};
+use sim_core::{NodeId, SimConfig, SimError, Simulation};
+use std::sync::Arc;
+
+/// The nodes of a cluster of `servers` servers and the workload's producers.
+pub fn cluster(config: &LedgerConfig, servers: u32, workload: &LedgerWorkload) -> Vec<NodeConfig> {
+    let config = Arc::new(config.clone());
+    let ids: Arc<[NodeId]> = (0..servers).map(NodeId).collect();
+    let mut nodes: Vec<NodeConfig> = (0..servers)
+        .map(|_| NodeConfig {
+            config: config.clone(),
+            role: Role::Server {
+                servers: ids.clone(),
+            },
+        })
+        .collect();
+    let client = ClientConfig {
+        workload: workload.clone(),
+        servers: ids.to_vec(),
+    };
+    nodes.extend((0..workload.load().clients).map(|_| NodeConfig {
+        config: config.clone(),
+        role: Role::Client(client.clone()),
+    }));
+    nodes
+}
+
+/// A checked simulation of a ledger cluster: parameters validated, every checker on.
+pub fn build(
+    sim: SimConfig,
+    config: &LedgerConfig,
+    servers: u32,
+    workload: &LedgerWorkload,
+) -> Result<Simulation<LedgerNode>, SimError> {
+    let invalid = |why: String| SimError::Invalid {
+        what: "configuration".into(),
+        why,
+    };
+    if servers == 0 {
+        return Err(invalid("a ledger needs at least one server".into()));
+    }
+    config.validate().map_err(invalid)?;
+    workload.validate().map_err(invalid)?;
+    let mut s = Simulation::new(sim, cluster(config, servers, workload))?;
+    add_checkers(&mut s);
+    Ok(s)
+}
+
+/// The leader, if one server leads (the one with the longest chain if several think so).
+pub fn leader(sim: &Simulation<LedgerNode>) -> Option<NodeId> {
+    sim.nodes()
+        .live()
+        .filter_map(|(id, n)| {
+            let s = n.server()?;
+            s.is_leader().then(|| (s.ledger().head().0, id))
+        })
+        .max()
+        .map(|(_, id)| id)
+}
+
+/// The producers, in id order.
+pub fn clients(sim: &Simulation<LedgerNode>) -> Vec<&Client<Ledger>> {
+    let nodes = sim.nodes();
+    (0..nodes.len())
+        .filter_map(|i| nodes.get(NodeId(i as u32))?.client())
+        .collect()
+}
+
+/// The producers' recorded operations as one history (empty when the workload does not
+/// record).
+pub fn history(
+    sim: &Simulation<LedgerNode>,
+) -> Result<
+    sim_core::history::History<crate::op::LedgerOp, crate::op::LedgerAnswer>,
+    sim_core::history::HistoryError,
+> {
+    rsm::collect_history(clients(sim))
+}
