@@ -142,9 +142,12 @@ impl Block {
         Some((*self.entries.get(i)?, Proof::of(&leaves, i)?))
     }
 
+    /// Bytes of a header on disk and on the wire.
+    pub const HEADER_BYTES: u64 = 8 + 32 + 32 + 8 + 4 + 8 + 8;
+
     /// Bytes of the block on disk and on the wire.
     pub fn size(&self) -> u64 {
-        96 + self.entries.len() as u64 * Entry::BYTES
+        Block::HEADER_BYTES + self.entries.len() as u64 * Entry::BYTES
     }
 }
 

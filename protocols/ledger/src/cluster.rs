@@ -39,6 +39,19 @@ pub fn build(
     servers: u32,
     workload: &LedgerWorkload,
 ) -> Result<Simulation<LedgerNode>, SimError> {
+    let mut s = build_unchecked(sim, config, servers, workload)?;
+    add_checkers(&mut s);
+    Ok(s)
+}
+
+/// The same cluster, parameters validated, without the per-event checkers (a long benchmark
+/// run).
+pub fn build_unchecked(
+    sim: SimConfig,
+    config: &LedgerConfig,
+    servers: u32,
+    workload: &LedgerWorkload,
+) -> Result<Simulation<LedgerNode>, SimError> {
     let invalid = |why: String| SimError::Invalid {
         what: "configuration".into(),
         why,
@@ -48,9 +61,7 @@ pub fn build(
     }
     config.validate().map_err(invalid)?;
     workload.validate().map_err(invalid)?;
-    let mut s = Simulation::new(sim, cluster(config, servers, workload))?;
-    add_checkers(&mut s);
-    Ok(s)
+    Simulation::new(sim, cluster(config, servers, workload))
 }
 
 /// The leader, if one server leads (the one with the longest chain if several think so).

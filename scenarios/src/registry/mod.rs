@@ -9,6 +9,7 @@
 pub mod broadcast;
 mod driver;
 pub mod kv_common;
+pub mod ledger;
 mod lincheck;
 mod metrics;
 mod overlay;
@@ -89,6 +90,7 @@ impl Registry {
             .with(Box::new(broadcast::BroadcastProtocol))
             .with(Box::new(tree_sync::TreeSyncProtocol))
             .with(Box::new(workflow::WorkflowProtocol))
+            .with(Box::new(ledger::LedgerProtocol))
     }
 
     /// Adds a protocol (replacing one of the same name).
