@@ -217,6 +217,7 @@ fn correct_protocols_survive_explored_seeds() {
         "tree_sync/explore-stop.toml",
         "raft/explore-disk.toml",
         "paxos/explore-disk.toml",
+        "ledger/explore.toml",
     ] {
         let found = explore_on(2, &prepared(path), 0..200);
         assert_eq!(found.ran, 200);

@@ -225,6 +225,7 @@ impl Protocol for ToyProtocol {
             convergence: true,
             linearizability: false,
             clients: false,
+            keys: false,
             topology: false,
             disk: false,
             // None that every meaningful run reaches: without a fault the lowest id leads

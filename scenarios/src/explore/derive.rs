@@ -12,7 +12,8 @@
 //! 3. loss, then duplication: zero with probability 1/2, otherwise uniform up to the bound
 //!    (three decimals);
 //! 4. for protocols with clients: the number of clients, uniform in `clients`, and the number
-//!    of keys, 1..=8 (unless the file's `[workload]` sets `keys`);
+//!    of keys, 1..=8 (drawn always; set only for a key-value workload, unless the file's
+//!    `[workload]` sets `keys`);
 //! 5. each fault kind of `faults`, in the order crash, pause, partition, clock-drift,
 //!    flaky-link, stop: whether it is on (probability 3/5; always when it is the only kind listed),
 //!    how often it strikes (a gap range: rare,
@@ -63,7 +64,9 @@ pub fn derive(p: &Prepared, seed: u64) -> Scenario {
         let clients = rng.between(u64::from(b.clients[0]), u64::from(b.clients[1]));
         let keys = rng.between(1, 8);
         w.insert("clients".into(), toml::Value::Integer(clients as i64));
-        w.entry("keys").or_insert(toml::Value::Integer(keys as i64));
+        if p.caps.keys {
+            w.entry("keys").or_insert(toml::Value::Integer(keys as i64));
+        }
         s.workload = Some(w);
     }
     let mut plan = Plan {

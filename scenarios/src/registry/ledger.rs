@@ -174,6 +174,7 @@ impl Protocol for LedgerProtocol {
             convergence: true,
             linearizability: true,
             clients: true,
+            keys: false,
             topology: false,
             marks: &[MarkKind::Elected, MarkKind::Committed],
         }

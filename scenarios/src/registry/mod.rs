@@ -40,6 +40,8 @@ pub struct Capabilities {
     pub linearizability: bool,
     /// It has clients that complete operations (`messages_per_op_max`).
     pub clients: bool,
+    /// Its clients pick among `keys` (a key-value store's workload), which explore draws.
+    pub keys: bool,
     /// It restricts who talks to whom to a topology (`[cluster] topology`).
     pub topology: bool,
     /// Its servers keep records on disk, which storage faults can damage.

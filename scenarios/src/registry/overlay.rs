@@ -16,6 +16,7 @@ pub const LEADERLESS: Capabilities = Capabilities {
     convergence: true,
     linearizability: false,
     clients: false,
+    keys: false,
     topology: true,
     disk: false,
     marks: &[],

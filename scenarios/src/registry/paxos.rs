@@ -95,6 +95,7 @@ impl Protocol for PaxosProtocol {
             convergence: true,
             linearizability: true,
             clients: true,
+            keys: true,
             topology: false,
             marks: &[MarkKind::Elected, MarkKind::Committed],
         }

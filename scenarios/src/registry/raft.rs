@@ -88,6 +88,7 @@ impl Protocol for RaftProtocol {
             convergence: true,
             linearizability: true,
             clients: true,
+            keys: true,
             topology: false,
             marks: &[MarkKind::Elected, MarkKind::Committed],
         }

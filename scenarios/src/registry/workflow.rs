@@ -142,6 +142,7 @@ impl Protocol for WorkflowProtocol {
             convergence: false,
             linearizability: true,
             clients: false,
+            keys: false,
             topology: false,
             marks: &[],
         }
