@@ -94,3 +94,17 @@ pub fn history(
 > {
     rsm::collect_history(clients(sim))
 }
+
+/// The benchmark's cluster: 5 servers on Raft, 10 producers at 100 records a second each
+/// (1,000 a second), blocks of 100 records or 100 ms, scrubbing at 20 blocks a second, no
+/// histories kept and no checkers.
+pub fn benchmark() -> Result<Simulation<LedgerNode>, SimError> {
+    let config = LedgerConfig::default();
+    let workload = LedgerWorkload {
+        clients: 10,
+        pacing: rsm::Pacing::Rate { per_second: 100.0 },
+        record: false,
+        ..LedgerWorkload::default()
+    };
+    build_unchecked(SimConfig::default(), &config, 5, &workload)
+}
