@@ -88,7 +88,7 @@ impl Adapter<LedgerNode> for LedgerAdapter {
         if self.linearizable {
             let nouns = Nouns {
                 ops: "appends",
-                parts: "ledgers",
+                parts: "ledger",
                 part: "ledger",
             };
             out.push(lincheck::linearizable(
