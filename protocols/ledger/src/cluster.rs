@@ -1,4 +1,5 @@
-//! Building a ledger cluster: servers first (ids `0..servers`), then the producers.
+//! Building a ledger cluster: servers first (ids `0..servers`), then the producers, then the
+//! readers.
 
 use crate::checkers::add_checkers;
 use crate::config::LedgerConfig;
@@ -28,6 +29,14 @@ pub fn cluster(config: &LedgerConfig, servers: u32, workload: &LedgerWorkload) -
     nodes.extend((0..workload.load().clients).map(|_| NodeConfig {
         config: config.clone(),
         role: Role::Client(client.clone()),
+    }));
+    nodes.extend((0..workload.readers).map(|_| NodeConfig {
+        config: config.clone(),
+        role: Role::Reader {
+            servers: ids.clone(),
+            every: workload.read_every,
+            start: workload.start,
+        },
     }));
     nodes
 }

@@ -22,6 +22,9 @@ pub enum LedgerBug {
     /// Blocks fetched from a peer to repair a damaged or missing one are written without
     /// being checked against the chain, so a tampered copy spreads.
     NoVerifyOnRepair,
+    /// Reads are answered from the local copy of the block without checking it, so a
+    /// tampered block is served.
+    TrustLocalCopy,
 }
 
 /// The parameters of a ledger cluster.

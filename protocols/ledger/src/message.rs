@@ -2,7 +2,10 @@
 //! fetched to fill or repair a node's copy of the chain.
 
 use crate::block::Block;
+use crate::digest::Hash32;
+use crate::entry::Entry;
 use crate::machine::Ledger;
+use crate::reader::ReadAnswer;
 use rsm::Request;
 use serde::Serialize;
 use sim_core::Message;
@@ -25,6 +28,36 @@ pub enum Msg {
     },
     /// Blocks a peer holds, in height order (those it could read; possibly none).
     Blocks(Vec<Block>),
+    /// A reader asks a server for its chain's head.
+    HeadQuery {
+        /// The reader's round.
+        round: u64,
+    },
+    /// A server's head.
+    Head {
+        /// The reader's round.
+        round: u64,
+        /// The head's height (0: no block yet).
+        height: u64,
+        /// The head's hash.
+        hash: Hash32,
+    },
+    /// A reader asks for a record of block `height` (the one at `pick` modulo its count), with
+    /// the headers from `since` up to `head` (those it lacks).
+    Read {
+        /// The reader's round.
+        round: u64,
+        /// The block.
+        height: u64,
+        /// The head the reader trusts.
+        head: u64,
+        /// Which record.
+        pick: u64,
+        /// The first header the reader lacks.
+        since: u64,
+    },
+    /// The answer to a read.
+    ReadAnswer(ReadAnswer),
 }
 
 /// The most blocks sent in one answer.
@@ -38,6 +71,10 @@ impl Message for Msg {
             Msg::Request(_) => "Request",
             Msg::Fetch { .. } => "Fetch",
             Msg::Blocks(_) => "Blocks",
+            Msg::HeadQuery { .. } => "HeadQuery",
+            Msg::Head { .. } => "Head",
+            Msg::Read { .. } => "Read",
+            Msg::ReadAnswer(_) => "ReadAnswer",
         }
     }
 
@@ -48,6 +85,15 @@ impl Message for Msg {
             Msg::Request(r) => r.command.size(),
             Msg::Fetch { .. } => 32,
             Msg::Blocks(blocks) => 16 + blocks.iter().map(Block::size).sum::<u64>(),
+            Msg::HeadQuery { .. } | Msg::Read { .. } => 32,
+            Msg::Head { .. } => 56,
+            Msg::ReadAnswer(a) => {
+                let proof = a
+                    .found
+                    .as_ref()
+                    .map_or(0, |(_, _, _, p)| 8 + 32 * p.path.len() as u64);
+                24 + proof + Entry::BYTES + Block::HEADER_BYTES * (1 + a.path.len() as u64)
+            }
         }
     }
 }

@@ -4,11 +4,12 @@
 use crate::config::LedgerConfig;
 use crate::machine::Ledger;
 use crate::message::Msg;
+use crate::reader::Reader;
 use crate::record::Record;
 use crate::server::LedgerServer;
 use crate::timer::Timer;
 use rsm::{Client, ClientConfig};
-use sim_core::{Ctx, Node, NodeId, NodeView};
+use sim_core::{Ctx, Duration, Node, NodeId, NodeView};
 use std::sync::Arc;
 
 /// What a node is.
@@ -21,6 +22,15 @@ pub enum Role {
     },
     /// A producer of records.
     Client(ClientConfig<Ledger>),
+    /// A reader of records, with their proofs.
+    Reader {
+        /// The servers it reads from.
+        servers: Arc<[NodeId]>,
+        /// How often it reads.
+        every: Duration,
+        /// When it starts.
+        start: Duration,
+    },
 }
 
 /// One node's configuration: the shared parameters and the node's role.
@@ -39,6 +49,8 @@ pub enum LedgerNode {
     Server(Box<LedgerServer>),
     /// A producer.
     Client(Box<Client<Ledger>>),
+    /// A reader.
+    Reader(Box<Reader>),
 }
 
 impl LedgerNode {
@@ -46,7 +58,7 @@ impl LedgerNode {
     pub fn server(&self) -> Option<&LedgerServer> {
         match self {
             LedgerNode::Server(s) => Some(s),
-            LedgerNode::Client(_) => None,
+            _ => None,
         }
     }
 
@@ -54,7 +66,7 @@ impl LedgerNode {
     pub fn client(&self) -> Option<&Client<Ledger>> {
         match self {
             LedgerNode::Client(c) => Some(c),
-            LedgerNode::Server(_) => None,
+            _ => None,
         }
     }
 
@@ -62,7 +74,15 @@ impl LedgerNode {
     pub fn client_mut(&mut self) -> Option<&mut Client<Ledger>> {
         match self {
             LedgerNode::Client(c) => Some(c),
-            LedgerNode::Server(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The reader, if this node is one.
+    pub fn reader(&self) -> Option<&Reader> {
+        match self {
+            LedgerNode::Reader(r) => Some(r),
+            _ => None,
         }
     }
 }
@@ -82,6 +102,17 @@ impl Node for LedgerNode {
                 ctx,
             ))),
             Role::Client(c) => LedgerNode::Client(Box::new(Client::start(id, c, ctx))),
+            Role::Reader {
+                servers,
+                every,
+                start,
+            } => LedgerNode::Reader(Box::new(Reader::start(
+                id,
+                servers.clone(),
+                *every,
+                *start,
+                ctx,
+            ))),
         }
     }
 
@@ -90,7 +121,16 @@ impl Node for LedgerNode {
             (LedgerNode::Server(s), msg) => s.on_message(from, msg, ctx),
             (LedgerNode::Client(c), Msg::Raft(raft::Msg::Reply(r))) => c.on_reply(from, r, ctx),
             (LedgerNode::Client(c), Msg::Paxos(paxos::Msg::Reply(r))) => c.on_reply(from, r, ctx),
-            (LedgerNode::Client(_), _) => {}
+            (
+                LedgerNode::Reader(r),
+                Msg::Head {
+                    round,
+                    height,
+                    hash,
+                },
+            ) => r.on_head(from, round, (height, hash), ctx),
+            (LedgerNode::Reader(r), Msg::ReadAnswer(a)) => r.on_answer(a),
+            (LedgerNode::Client(_) | LedgerNode::Reader(_), _) => {}
         }
     }
 
@@ -98,7 +138,8 @@ impl Node for LedgerNode {
         match (self, timer) {
             (LedgerNode::Client(c), Timer::Client(t)) => c.on_timer(t, ctx),
             (LedgerNode::Server(s), t) => s.on_timer(t, ctx),
-            (LedgerNode::Client(_), _) => {}
+            (LedgerNode::Reader(r), Timer::Read) => r.on_timer(ctx),
+            (LedgerNode::Client(_) | LedgerNode::Reader(_), _) => {}
         }
     }
 
@@ -106,6 +147,7 @@ impl Node for LedgerNode {
         match self {
             LedgerNode::Server(s) => s.view(),
             LedgerNode::Client(c) => c.view(),
+            LedgerNode::Reader(r) => r.view(),
         }
     }
 }

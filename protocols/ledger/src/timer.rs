@@ -15,6 +15,8 @@ pub enum Timer {
     Cut,
     /// The node checks the next block of its copy of the chain.
     Scrub,
+    /// A reader's next round.
+    Read,
     /// A fetch of blocks went unanswered: ask another peer.
     Fetch {
         /// The fetch's number; older fetches' timers are stale.

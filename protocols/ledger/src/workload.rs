@@ -34,6 +34,11 @@ pub struct LedgerWorkload {
     pub start: Duration,
     /// Whether to record every operation for the linearizability check.
     pub record: bool,
+    /// How many reader nodes (after the producers) read records back with their proofs.
+    pub readers: u32,
+    /// How often each reader reads a record.
+    #[serde(with = "human")]
+    pub read_every: Duration,
 }
 
 impl Default for LedgerWorkload {
@@ -48,6 +53,8 @@ impl Default for LedgerWorkload {
             ops_per_client: 0,
             start: Duration::from_millis(500),
             record: true,
+            readers: 1,
+            read_every: Duration::from_millis(100),
         }
     }
 }
@@ -96,6 +103,11 @@ impl Workload for LedgerWorkload {
                 "workload.min_size is {} but workload.max_size is {}; expected min_size <= max_size",
                 self.min_size, self.max_size
             ));
+        }
+        if self.readers > 0 && self.read_every == Duration::ZERO {
+            return Err(
+                "workload.read_every is 0; expected a positive duration such as \"100ms\"".into(),
+            );
         }
         self.load().validate()
     }

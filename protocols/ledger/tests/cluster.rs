@@ -11,6 +11,32 @@ use sim_core::history::{Budget, Verdict};
 use sim_core::{Duration, Fault, NodeId, RecordAim, SimConfig, Simulation, StorageFault, Time};
 
 fn sim(deployment: Deployment, bugs: Vec<LedgerBug>, seed: u64) -> Simulation<LedgerNode> {
+    sim_reading(deployment, bugs, seed, Duration::from_millis(100))
+}
+
+fn sim_reading(
+    deployment: Deployment,
+    bugs: Vec<LedgerBug>,
+    seed: u64,
+    read_every: Duration,
+) -> Simulation<LedgerNode> {
+    build(deployment, bugs, seed, read_every, cluster::build)
+}
+
+type Build = fn(
+    SimConfig,
+    &LedgerConfig,
+    u32,
+    &LedgerWorkload,
+) -> Result<Simulation<LedgerNode>, sim_core::SimError>;
+
+fn build(
+    deployment: Deployment,
+    bugs: Vec<LedgerBug>,
+    seed: u64,
+    read_every: Duration,
+    build: Build,
+) -> Simulation<LedgerNode> {
     let config = LedgerConfig {
         deployment,
         block_size: 20,
@@ -23,9 +49,11 @@ fn sim(deployment: Deployment, bugs: Vec<LedgerBug>, seed: u64) -> Simulation<Le
         clients: 4,
         pacing: Pacing::Rate { per_second: 100.0 },
         start: Duration::from_millis(400),
+        readers: 2,
+        read_every,
         ..LedgerWorkload::default()
     };
-    cluster::build(
+    build(
         SimConfig {
             seed,
             ..SimConfig::default()
@@ -88,6 +116,16 @@ fn both_protocols_cut_blocks_and_every_server_stores_the_chain() {
             }
         }
         checkers::acked_records_in_chain(&s).expect("every acknowledged record is in the chain");
+        // The two readers (after the four producers) read records back, proven.
+        for n in [7, 8] {
+            let r = s
+                .node(NodeId(n))
+                .and_then(LedgerNode::reader)
+                .unwrap()
+                .counters();
+            assert!(r.accepted > 20, "{deployment:?}: {r:?}");
+            assert_eq!(r.rejected, 0, "{deployment:?}");
+        }
         let history = cluster::history(&s).unwrap();
         assert!(
             history.len() > 1000,
@@ -151,4 +189,71 @@ fn without_verification_a_repair_copies_a_tampered_block() {
         }
     }
     assert!(caught, "some seed repairs from the tampered copy");
+}
+
+#[test]
+fn a_server_trusting_its_local_copy_serves_a_tampered_record_and_readers_turn_it_down() {
+    let mut caught = None;
+    for seed in 0..10 {
+        let mut s = sim_reading(
+            Deployment::Raft,
+            vec![LedgerBug::TrustLocalCopy],
+            seed,
+            Duration::from_millis(5),
+        );
+        s.run_until(secs(1)).unwrap();
+        s.apply_now(tamper(1, 2, 3)).unwrap();
+        s.run_until(secs(3)).unwrap();
+        if let Some(v) = s.violation() {
+            assert_eq!(v.checker, "reads served match the chain", "{v:?}");
+            caught = Some(seed);
+            break;
+        }
+    }
+    let seed = caught.expect("a reader asks n1 for block 2");
+    // The same run with only the readers' check: they turn the tampered record down.
+    let mut s = build(
+        Deployment::Raft,
+        vec![LedgerBug::TrustLocalCopy],
+        seed,
+        Duration::from_millis(5),
+        cluster::build_unchecked,
+    );
+    s.add_checker(checkers::NoTamperedReads);
+    s.run_until(secs(1)).unwrap();
+    s.apply_now(tamper(1, 2, 3)).unwrap();
+    s.run_until(secs(3)).unwrap();
+    assert_eq!(s.violation(), None);
+    let rejected: u64 = [7, 8]
+        .into_iter()
+        .map(|n| {
+            s.node(NodeId(n))
+                .and_then(LedgerNode::reader)
+                .unwrap()
+                .counters()
+                .rejected
+        })
+        .sum();
+    assert!(rejected > 0, "the tampered answers were turned down");
+}
+
+#[test]
+fn a_correct_server_never_serves_its_tampered_copy_and_readers_accept_only_the_chain() {
+    let mut s = sim_reading(Deployment::Raft, Vec::new(), 2, Duration::from_millis(5));
+    s.run_until(secs(1)).unwrap();
+    s.apply_now(tamper(1, 2, 3)).unwrap();
+    s.run_until(secs(3)).unwrap();
+    assert_eq!(s.violation(), None);
+    let mut accepted = 0;
+    for n in [7, 8] {
+        let r = s
+            .node(NodeId(n))
+            .and_then(LedgerNode::reader)
+            .unwrap()
+            .counters();
+        assert_eq!(r.rejected, 0);
+        accepted += r.accepted;
+    }
+    assert!(accepted > 300, "{accepted}");
+    assert_eq!(server(&s, 1).counters().repaired, 1);
 }

@@ -2,8 +2,9 @@
 //! `ledger::LedgerConfig` (with `deployment = "raft"` or `"multi-paxos"`), `[workload]` is
 //! `ledger::LedgerWorkload`, `[cluster] nodes` counts the servers.
 //!
-//! Checks: chains verify, no forks, and blocks written match the chain, after every event; at
-//! the end, every acknowledged record in the chain and the producers' history linearizable.
+//! Checks: chains verify, no forks, blocks written match the chain, reads served match the
+//! chain, and no client accepts a tampered record, after every event; at the end, every
+//! acknowledged record in the chain and the producers' history linearizable.
 
 use super::kv_common::invalid;
 use super::lincheck::{self, Nouns};
@@ -54,6 +55,16 @@ impl Adapter<LedgerNode> for LedgerAdapter {
         if let Some(v) = m.repair_ms_max {
             out.set("damage_to_repair_ms_max", v);
         }
+        let (accepted, rejected) =
+            sim.nodes()
+                .live()
+                .filter_map(|(_, n)| n.reader())
+                .fold((0, 0), |(a, r), reader| {
+                    let c = reader.counters();
+                    (a + c.accepted, r + c.rejected)
+                });
+        out.set("reads_accepted", accepted as f64);
+        out.set("reads_turned_down", rejected as f64);
         let clients = ledger::cluster::clients(sim);
         let (issued, completed, gave_up, _) = clients.iter().fold((0, 0, 0, 0), |a, c| {
             let (i, d, g, s) = c.counts();

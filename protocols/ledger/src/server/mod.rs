@@ -4,6 +4,7 @@
 
 mod blocks;
 mod cut;
+mod reads;
 mod scrub;
 
 use crate::config::{Deployment, LedgerConfig};
@@ -22,6 +23,8 @@ use std::sync::Arc;
 pub struct ServerJournal {
     /// Blocks written to disk: height and hash.
     pub written: Vec<(u64, Hash32)>,
+    /// Blocks a record was served from to a reader: height and the served header's hash.
+    pub served: Vec<(u64, Hash32)>,
 }
 
 /// Counters for metrics.
@@ -199,6 +202,15 @@ impl LedgerServer {
         match msg {
             Msg::Fetch { from: first, upto } => self.answer_fetch(from, first, upto, ctx),
             Msg::Blocks(blocks) => self.take_blocks(from, blocks, ctx),
+            Msg::HeadQuery { round } => self.answer_head(from, round, ctx),
+            Msg::Read {
+                round,
+                height,
+                head,
+                pick,
+                since,
+            } => self.answer_read(from, (round, height, head, pick), since, ctx),
+            Msg::Head { .. } | Msg::ReadAnswer(_) => {}
             other => self.consensus.on_message(from, other, ctx),
         }
         self.after(ctx);
