@@ -28,6 +28,8 @@ pub struct PlotSpec {
     pub y: String,
     /// Draw the cumulative distribution of `y`.
     pub cdf: bool,
+    /// For a scatter plot: one group of points, in its own colour, per value of this column.
+    pub series: Option<String>,
     /// Chart title.
     pub title: Option<String>,
 }
@@ -99,26 +101,38 @@ fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>
         return Ok((out, None));
     }
     let x = x.ok_or("a scatter plot needs --x (or use --cdf)")?;
-    let points = t
-        .rows
-        .iter()
-        .filter_map(|r| {
-            let xv = if numeric_x {
-                number(&r[x])?
-            } else {
-                keys.iter().position(|k| k == &r[x])? as f64
-            };
-            Some((xv, number(&r[y])?))
-        })
-        .collect();
+    let group = spec.series.as_deref().map(col).transpose()?;
+    // Distinct group values in order of first appearance (one group when there is none).
+    let mut groups: Vec<Option<&str>> = Vec::new();
+    for r in &t.rows {
+        let g = group.map(|g| r[g].as_str());
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    let mut out = Vec::new();
+    for g in groups {
+        let points = t
+            .rows
+            .iter()
+            .filter(|r| group.map(|c| r[c].as_str()) == g)
+            .filter_map(|r| {
+                let xv = if numeric_x {
+                    number(&r[x])?
+                } else {
+                    keys.iter().position(|k| k == &r[x])? as f64
+                };
+                Some((xv, number(&r[y])?))
+            })
+            .collect();
+        let label = match (g, &spec.series) {
+            (Some(v), Some(name)) => format!("{name} = {v}"),
+            _ => spec.y.clone(),
+        };
+        out.push(Series { label, points });
+    }
     let labels = (!numeric_x).then_some(keys);
-    Ok((
-        vec![Series {
-            label: spec.y.clone(),
-            points,
-        }],
-        labels,
-    ))
+    Ok((out, labels))
 }
 
 fn bounds(series: &[Series]) -> Option<((f64, f64), (f64, f64))> {
@@ -281,12 +295,43 @@ mod tests {
     }
 
     #[test]
+    fn a_series_column_splits_the_scatter_into_groups() {
+        let spec = PlotSpec {
+            x: Some("seed".into()),
+            y: "lat".into(),
+            cdf: false,
+            series: Some("raft.heartbeat".into()),
+            title: None,
+        };
+        let (groups, labels) = series(&table(), &spec).unwrap();
+        assert_eq!(labels, None, "seeds are numbers");
+        let got: Vec<(&str, &[(f64, f64)])> = groups
+            .iter()
+            .map(|g| (g.label.as_str(), g.points.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("raft.heartbeat = 20ms", &[(1.0, 3.5), (2.0, 4.5)][..]),
+                ("raft.heartbeat = 50ms", &[(1.0, 9.0)][..]),
+            ]
+        );
+        let bad = PlotSpec {
+            series: Some("raft.hartbeat".into()),
+            ..spec
+        };
+        let e = series(&table(), &bad).err().unwrap();
+        assert!(e.contains("did you mean \"raft.heartbeat\""), "{e}");
+    }
+
+    #[test]
     fn svg_and_png_with_categorical_x_and_cdf() {
         let dir = tempfile::tempdir().unwrap();
         let spec = PlotSpec {
             x: Some("raft.heartbeat".into()),
             y: "lat".into(),
             cdf: false,
+            series: None,
             title: None,
         };
         let svg = dir.path().join("a.svg");
@@ -302,6 +347,7 @@ mod tests {
             &table(),
             &PlotSpec {
                 cdf: true,
+                series: None,
                 ..spec.clone()
             },
             &png,
@@ -321,6 +367,7 @@ mod tests {
                     y: "lat".into(),
                     x: None,
                     cdf: false,
+                    series: None,
                     title: None
                 },
                 &svg
@@ -337,6 +384,7 @@ mod tests {
             x: Some("p".into()),
             y: "ms".into(),
             cdf: true,
+            series: None,
             title: None,
         };
         let (series, _) = series(&t, &spec).unwrap();

@@ -11,6 +11,7 @@ Examples:
   clustersim plot results.csv --x raft.heartbeat --y op_latency_ms_p99 -o latency.svg
   clustersim plot results.csv --y leader_election_ms_max --cdf -o elections.png
   clustersim plot results.csv --x raft.election_timeout --y leader_election_ms_max --cdf
+  clustersim plot results.csv --x ledger.block_timeout --y commit_ms_p50 --series ledger.block_size
 
 A scatter plot puts each run at (x, y); a non-numeric x is drawn as categories. --cdf draws
 the cumulative distribution of y, one curve per value of --x when given.")]
@@ -26,6 +27,9 @@ pub struct Args {
     /// Draw the cumulative distribution of y.
     #[arg(long)]
     cdf: bool,
+    /// Scatter plot: one group of points, in its own colour, per value of this column.
+    #[arg(long, conflicts_with = "cdf")]
+    series: Option<String>,
     /// Chart title.
     #[arg(long)]
     title: Option<String>,
@@ -50,6 +54,7 @@ pub fn run(a: Args) -> u8 {
         x: a.x,
         y: a.y,
         cdf: a.cdf,
+        series: a.series,
         title: a.title,
     };
     match plot(&table, &spec, &out) {
