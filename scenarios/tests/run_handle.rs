@@ -135,6 +135,7 @@ fn typed_commands_act_or_are_refused_with_the_expected_form() {
         ("broadcast", "broadcast n2 42", "broadcast n99 1"),
         ("tree_sync", "set n3 1000", "set n3 lots"),
         ("workflow", "drain n4", "drain n0"),
+        ("ledger", "append model-v2 weights", "append"),
     ];
     for name in library::protocols() {
         let (_, good, bad) = commands

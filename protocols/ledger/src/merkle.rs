@@ -25,16 +25,21 @@ pub fn root(leaves: &[Hash32]) -> Hash32 {
     }
     let mut level = leaves.to_vec();
     while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [l, r] => parent(l, r),
-                [only] => *only,
-                _ => unreachable!("chunks of two"),
-            })
-            .collect();
+        level = up(&level);
     }
     level[0]
+}
+
+/// The level above `level`: each pair's parent, and an odd last node passed up unchanged.
+fn up(level: &[Hash32]) -> Vec<Hash32> {
+    level
+        .chunks(2)
+        .map(|pair| match pair {
+            [l, r] => parent(l, r),
+            [only] => *only,
+            _ => unreachable!("chunks of two"),
+        })
+        .collect()
 }
 
 /// The evidence that a leaf sits at `index` of a tree of `count` leaves: the sibling at each
@@ -59,18 +64,11 @@ impl Proof {
         let mut level = leaves.to_vec();
         let mut i = index;
         while level.len() > 1 {
-            let sibling = if i % 2 == 1 { Some(i - 1) } else { Some(i + 1) };
-            if let Some(s) = sibling.filter(|&s| s < level.len()) {
-                path.push(level[s]);
+            let sibling = if i % 2 == 1 { i - 1 } else { i + 1 };
+            if sibling < level.len() {
+                path.push(level[sibling]);
             }
-            level = level
-                .chunks(2)
-                .map(|pair| match pair {
-                    [l, r] => parent(l, r),
-                    [only] => *only,
-                    _ => unreachable!("chunks of two"),
-                })
-                .collect();
+            level = up(&level);
             i /= 2;
         }
         Some(Proof {

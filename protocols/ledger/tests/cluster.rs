@@ -75,15 +75,19 @@ fn server(sim: &Simulation<LedgerNode>, n: u32) -> &ledger::LedgerServer {
         .expect("a running server")
 }
 
+fn block(height: u64) -> RecordAim {
+    RecordAim {
+        name: Some("block".into()),
+        index: Some(height),
+        draw: 0,
+    }
+}
+
 fn tamper(n: u32, height: u64, noise: u64) -> Fault {
     Fault::Storage {
         node: NodeId(n),
         storage: StorageFault::Tamper {
-            aim: RecordAim {
-                name: Some("block".into()),
-                index: Some(height),
-                draw: 0,
-            },
+            aim: block(height),
             noise,
         },
     }
@@ -172,11 +176,7 @@ fn without_verification_a_repair_copies_a_tampered_block() {
         s.apply_now(Fault::Storage {
             node: NodeId(2),
             storage: StorageFault::Corrupt {
-                aim: RecordAim {
-                    name: Some("block".into()),
-                    index: Some(4),
-                    draw: 0,
-                },
+                aim: block(4),
                 noise: 5,
             },
         })

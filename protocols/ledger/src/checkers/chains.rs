@@ -24,22 +24,23 @@ impl Checker<LedgerNode> for ChainsVerify {
             return Ok(());
         };
         let headers = server.ledger().headers();
-        let i = id.index();
-        if self.checked.len() <= i {
-            self.checked.resize(i + 1, 0);
-        }
-        // A restarted server replays its chain from the start (or a snapshot).
-        let from = if self.checked[i] > headers.len() {
-            0
-        } else {
-            self.checked[i]
-        };
+        let from = unchecked_from(&mut self.checked, id.index(), headers.len());
         let before = from.checked_sub(1).map(|j| &headers[j]);
         chain::verify(before, &headers[from..])
             .map_err(|fault| format!("{id}'s agreed chain breaks: {fault}"))?;
-        self.checked[i] = headers.len();
+        self.checked[id.index()] = headers.len();
         Ok(())
     }
+}
+
+/// Where node `i`'s headers are still to be checked: after those checked before, or from the
+/// start when its chain is now shorter (a restarted server replays it from the start or a
+/// snapshot).
+fn unchecked_from(checked: &mut Vec<usize>, i: usize, len: usize) -> usize {
+    if checked.len() <= i {
+        checked.resize(i + 1, 0);
+    }
+    if checked[i] > len { 0 } else { checked[i] }
 }
 
 /// No two servers' agreed chains fork: the block at each height has one hash everywhere.
@@ -61,15 +62,7 @@ impl Checker<LedgerNode> for NoForks {
             return Ok(());
         };
         let headers = server.ledger().headers();
-        let i = id.index();
-        if self.checked.len() <= i {
-            self.checked.resize(i + 1, 0);
-        }
-        let from = if self.checked[i] > headers.len() {
-            0
-        } else {
-            self.checked[i]
-        };
+        let from = unchecked_from(&mut self.checked, id.index(), headers.len());
         for h in &headers[from..] {
             let at = (h.height - 1) as usize;
             let hash = h.hash();
@@ -91,7 +84,7 @@ impl Checker<LedgerNode> for NoForks {
                 }
             }
         }
-        self.checked[i] = headers.len();
+        self.checked[id.index()] = headers.len();
         Ok(())
     }
 }
