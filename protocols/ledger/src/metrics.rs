@@ -5,6 +5,7 @@ use crate::block::Block;
 use crate::cluster::{clients, leader};
 use crate::entry::Entry;
 use crate::node::LedgerNode;
+use crate::record::{Record, block_key};
 use sim_core::Simulation;
 
 /// A run's figures.
@@ -29,6 +30,11 @@ pub struct LedgerMetrics {
     pub commit_ms_p50: Option<f64>,
     /// See [`LedgerMetrics::commit_ms_p50`].
     pub commit_ms_p99: Option<f64>,
+    /// From a record's submission (its producer's clock) to the cut of its block (the
+    /// leader's clock), over the records in blocks (ms): median and p99.
+    pub inclusion_ms_p50: Option<f64>,
+    /// See [`LedgerMetrics::inclusion_ms_p50`].
+    pub inclusion_ms_p99: Option<f64>,
     /// Damaged or missing blocks found, over all running servers.
     pub damaged: u64,
     /// Of those, repaired from a peer.
@@ -71,6 +77,10 @@ pub fn metrics(sim: &Simulation<LedgerNode>) -> LedgerMetrics {
             m.chain_bytes_per_record = Some(stored as f64 / in_blocks as f64);
         }
     }
+    let mut waits = inclusion_waits(sim);
+    waits.sort_unstable();
+    m.inclusion_ms_p50 = quantile(&waits, 0.5).map(|ns| ns / 1e6);
+    m.inclusion_ms_p99 = quantile(&waits, 0.99).map(|ns| ns / 1e6);
     let secs = sim.now().0 as f64 / 1e9;
     if secs > 0.0 {
         m.records_per_s = m.records as f64 / secs;
@@ -97,4 +107,39 @@ pub fn metrics(sim: &Simulation<LedgerNode>) -> LedgerMetrics {
         m.repair_ms_max = Some(max as f64 / 1e6);
     }
     m
+}
+
+/// Each stamped record's wait for its block, in nanoseconds: the blocks as the leader (or the
+/// longest chain's server) holds them, from its state's latest blocks or its disk.
+fn inclusion_waits(sim: &Simulation<LedgerNode>) -> Vec<u64> {
+    let Some(id) = leader(sim).or_else(|| {
+        sim.nodes()
+            .live()
+            .filter_map(|(id, n)| Some((n.server()?.ledger().appended(), id)))
+            .max()
+            .map(|(_, id)| id)
+    }) else {
+        return Vec::new();
+    };
+    let Some(server) = sim.node(id).and_then(LedgerNode::server) else {
+        return Vec::new();
+    };
+    let ledger = server.ledger();
+    let disk = sim.disk(id);
+    let mut waits = Vec::new();
+    for h in ledger.headers() {
+        let block =
+            ledger
+                .recent_block(h.height)
+                .or_else(|| match disk?.get(block_key(h.height)) {
+                    Some(Record::Block(b)) if b.hash() == h.hash() => Some(b),
+                    _ => None,
+                });
+        for e in block.map_or(&[][..], |b| &b.entries[..]) {
+            if e.time > 0 {
+                waits.push(h.time.saturating_sub(e.time));
+            }
+        }
+    }
+    waits
 }

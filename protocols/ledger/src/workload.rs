@@ -8,7 +8,7 @@ use crate::op::LedgerOp;
 use rsm::{Load, Pacing, Workload};
 use serde::{Deserialize, Serialize};
 use sim_core::time_text::human;
-use sim_core::{Duration, SimRng};
+use sim_core::{Duration, SimRng, Time};
 
 /// The producers' workload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,7 +61,7 @@ impl Default for LedgerWorkload {
 
 impl LedgerWorkload {
     /// The record `client` submits as its operation `seq`: data drawn from `rng`, named by
-    /// its SHA-256. Its time is the producer's to stamp when it submits.
+    /// its SHA-256. Its time is stamped when the producer submits it ([`Workload::stamp`]).
     pub fn record(&self, client: u64, seq: u64, rng: &mut SimRng) -> Entry {
         let span = self.max_size.saturating_sub(self.min_size);
         let size = self.min_size + rng.below(span.saturating_add(1).max(1));
@@ -114,6 +114,13 @@ impl Workload for LedgerWorkload {
 
     fn draw(&self, client: u64, seq: u64, rng: &mut SimRng) -> Option<LedgerOp> {
         Some(LedgerOp::Append(self.record(client, seq, rng)))
+    }
+
+    /// A record's time is its producer's clock when it is submitted.
+    fn stamp(&self, op: &mut LedgerOp, local_time: Time) {
+        if let LedgerOp::Append(e) = op {
+            e.time = local_time.0;
+        }
     }
 }
 

@@ -342,7 +342,10 @@ impl<S: StateMachine> Client<S> {
                 let next = self.seq + 1;
                 // A workload that has run dry asks nothing more.
                 match self.config.workload.draw(self.id, next, ctx.rng()) {
-                    Some(op) => op,
+                    Some(mut op) => {
+                        self.config.workload.stamp(&mut op, ctx.local_time());
+                        op
+                    }
                     None => return,
                 }
             }

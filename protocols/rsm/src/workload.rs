@@ -4,7 +4,7 @@
 use crate::StateMachine;
 use serde::{Deserialize, Serialize};
 use sim_core::time_text::human;
-use sim_core::{Duration, SimRng};
+use sim_core::{Duration, SimRng, Time};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -33,6 +33,11 @@ pub trait Workload: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
         seq: u64,
         rng: &mut SimRng,
     ) -> Option<<Self::Machine as StateMachine>::Input>;
+
+    /// Stamps a drawn operation with the client's clock (`local_time`, its own reading) as the
+    /// client issues it: an operation that carries a time (a ledger record) gets it here. By
+    /// default it is left as drawn.
+    fn stamp(&self, _op: &mut <Self::Machine as StateMachine>::Input, _local_time: Time) {}
 }
 
 /// The workload of a machine whose operations come from the system itself rather than from

@@ -47,6 +47,12 @@ impl Adapter<LedgerNode> for LedgerAdapter {
         if let Some(v) = m.commit_ms_p99 {
             out.set("commit_ms_p99", v);
         }
+        if let Some(v) = m.inclusion_ms_p50 {
+            out.set("inclusion_ms_p50", v);
+        }
+        if let Some(v) = m.inclusion_ms_p99 {
+            out.set("inclusion_ms_p99", v);
+        }
         out.set("blocks_damaged", m.damaged as f64);
         out.set("blocks_repaired", m.repaired as f64);
         if let Some(v) = m.repair_ms_mean {
