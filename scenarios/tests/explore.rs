@@ -131,6 +131,16 @@ fn finds_and_shrinks_paxos_bugs() {
     );
 }
 
+#[test]
+fn finds_and_shrinks_ledger_bugs() {
+    // A block tampered with on one server, served by it without a check.
+    find_bug(
+        "ledger/explore-trust-local-copy.toml",
+        16,
+        "invariant reads served match the chain",
+    );
+}
+
 /// Finds and shrinks a bug of `path`, then checks that the shrunk schedule is safe without the
 /// bug: the failure is the bug's, not the schedule's (nor a run cut too short to finish).
 fn find_bug(path: &str, seeds: u64, check: &str) {

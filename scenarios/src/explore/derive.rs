@@ -15,7 +15,7 @@
 //!    of keys, 1..=8 (drawn always; set only for a key-value workload, unless the file's
 //!    `[workload]` sets `keys`);
 //! 5. each fault kind of `faults`, in the order crash, pause, partition, clock-drift,
-//!    flaky-link, stop: whether it is on (probability 3/5; always when it is the only kind listed),
+//!    flaky-link, stop, disk, tamper: whether it is on (probability 3/5; always when it is the only kind listed),
 //!    how often it strikes (a gap range: rare,
 //!    or frequent at a twentieth to a quarter of the rare gaps), how long each strike lasts (a
 //!    hold range: short or long), and then its strikes through the safety phase, each followed
@@ -24,7 +24,8 @@
 //!    nothing to undo) with probability 1/3. A stop is one strike only: one drawn server,
 //!    at a time uniform in the safety phase, stopped for good (the heal leaves it down).
 //!    Disk faults hit one drawn server all run long: rare or frequent strikes, each a
-//!    storage fault of a drawn kind followed by a reboot of that server.
+//!    storage fault of a drawn kind followed by a reboot of that server. Tampering hits one
+//!    drawn server all run long too: rare or frequent strikes, each rewriting a drawn block.
 //!
 //! Faults name their nodes explicitly, or by `leader` (for protocols with a leader) or
 //! `all-crashed` (to restart a crashed leader), so no fault draws from the run's faults
@@ -194,6 +195,10 @@ impl Plan {
             self.disk();
             return;
         }
+        if kind == FaultKind::Tamper {
+            self.tamper();
+            return;
+        }
         if kind == FaultKind::Stop {
             // One node, once: a second could take a quorum or the last agent.
             let t = self.ms(0, self.safety / MS);
@@ -205,8 +210,10 @@ impl Plan {
             FaultKind::Crash | FaultKind::Pause => ((300, 1500), (20, 800)),
             FaultKind::Partition => ((200, 1500), (50, 1500)),
             FaultKind::ClockDrift => ((500, 2000), (300, 2000)),
-            // Stop and disk are drawn by their own functions above.
-            FaultKind::FlakyLink | FaultKind::Stop | FaultKind::Disk => ((200, 1000), (100, 800)),
+            // Stop, disk and tamper are drawn by their own functions above.
+            FaultKind::FlakyLink | FaultKind::Stop | FaultKind::Disk | FaultKind::Tamper => {
+                ((200, 1000), (100, 800))
+            }
         };
         let frequent = self.rng.chance(0.5);
         let gap = if frequent {
@@ -262,7 +269,7 @@ impl Plan {
                 }
             }
             FaultKind::FlakyLink => self.flaky_link(t, back, undo),
-            FaultKind::Stop | FaultKind::Disk => {}
+            FaultKind::Stop | FaultKind::Disk | FaultKind::Tamper => {}
         }
         back
     }
@@ -331,6 +338,30 @@ impl Plan {
                 );
             }
             t = back + self.ms(gap.0, gap.1);
+        }
+    }
+
+    /// Blocks rewritten on one drawn server's disk, checksums and all: rare or frequent
+    /// strikes through the safety phase, each on a block drawn among those stored then.
+    fn tamper(&mut self) {
+        let victim = self.node();
+        let frequent = self.rng.chance(0.5);
+        let gap = if frequent { (50, 300) } else { (300, 1500) };
+        let mut t = self.ms(gap.0, gap.1);
+        while t < self.safety {
+            let target = RecordTarget {
+                record: Some("block".into()),
+                index: None,
+            };
+            self.push(
+                t,
+                FaultAction::Storage {
+                    nodes: victim.clone(),
+                    kind: StorageKind::Tamper,
+                    target,
+                },
+            );
+            t += self.ms(gap.0, gap.1);
         }
     }
 

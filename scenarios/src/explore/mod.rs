@@ -67,11 +67,13 @@ impl Prepared {
             ));
         };
         let caps = protocol.capabilities();
-        if bounds.faults.contains(&FaultKind::Disk) && !caps.disk {
-            return Err(problem(format!(
-                "explore.faults: protocol \"{}\" keeps nothing on disk, so \"disk\" has nothing to damage",
-                base.protocol_name()
-            )));
+        for (kind, name) in [(FaultKind::Disk, "disk"), (FaultKind::Tamper, "tamper")] {
+            if bounds.faults.contains(&kind) && !caps.disk {
+                return Err(problem(format!(
+                    "explore.faults: protocol \"{}\" keeps nothing on disk, so \"{name}\" has nothing to damage",
+                    base.protocol_name()
+                )));
+            }
         }
         let mut p = Prepared {
             safety: safety.get_ref().nanos(),

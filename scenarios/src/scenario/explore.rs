@@ -41,6 +41,10 @@ pub enum FaultKind {
     /// errors, lost and misdirected writes, each followed by a reboot that reads the damage
     /// back. Not in the default set (protocols without a disk refuse it).
     Disk,
+    /// Rewrite blocks on one drawn server's disk, checksums and all, as an attacker with access
+    /// to that disk would (the same server all run long). Only a protocol that keeps a
+    /// tamper-evident chain (the ledger) can be asked to survive it; not in the default set.
+    Tamper,
 }
 
 impl FaultKind {
@@ -55,7 +59,7 @@ impl FaultKind {
 
     /// Every kind, in the order a seed draws them (new kinds go last, so that adding one
     /// moves no existing file's schedule).
-    pub const EVERY: [FaultKind; 7] = [
+    pub const EVERY: [FaultKind; 8] = [
         FaultKind::Crash,
         FaultKind::Pause,
         FaultKind::Partition,
@@ -63,6 +67,7 @@ impl FaultKind {
         FaultKind::FlakyLink,
         FaultKind::Stop,
         FaultKind::Disk,
+        FaultKind::Tamper,
     ];
 }
 
