@@ -46,7 +46,7 @@ pub mod trace;
 
 pub use checker::{CheckView, Checker, FnChecker, Violation};
 pub use ctx::Ctx;
-pub use disk::{Corruptible, Damage, Disk, DiskKey};
+pub use disk::{Corruptible, Damage, Disk, DiskKey, Reading};
 pub use engine::{NodeStatus, Stats};
 pub use error::SimError;
 pub use fault::Fault;

@@ -16,10 +16,12 @@ mod damage;
 #[cfg(test)]
 mod fault_tests;
 mod ghost;
+mod reading;
 mod strike;
 
 pub use damage::{Corruptible, Damage};
 use ghost::Ghost;
+pub use reading::Reading;
 
 use serde::Serialize;
 use std::cmp::Ordering;

@@ -27,7 +27,7 @@ use crate::proposer::Phase1;
 use crate::replica::Replica;
 use crate::{Ballot, Bug, Config, Journal, Msg};
 use kv::KvMap;
-use read_disk::{Found, Reading};
+use read_disk::{Found, reading};
 use repair::{BallotAnswers, Repair};
 use rsm::StateMachine;
 use rsm::{Command, Reply};
@@ -112,7 +112,7 @@ impl<S: StateMachine> Server<S> {
         servers: Arc<[NodeId]>,
         ctx: NodeCtx<'_, '_, H>,
     ) -> Server<S> {
-        let found = Found::<S>::read(ctx.disk(), Reading::of(&config));
+        let found = Found::<S>::read(ctx.disk(), reading(&config));
         let snapshot = found.snapshot;
         let compacted = snapshot.as_ref().map_or(0, |s| s.upto);
         let promised = found.promised.unwrap_or(Ballot::ZERO);

@@ -21,30 +21,17 @@ use crate::node::Record;
 use crate::replica::Snapshot;
 use crate::{Ballot, Bug, Config, Value};
 use rsm::StateMachine;
-use sim_core::{Damage, Disk, DiskKey};
+use sim_core::{Damage, Disk, DiskKey, Reading};
 use std::sync::Arc;
 
-/// How a server reads its disk.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reading {
-    /// Check everything (the correct server).
-    Checked,
-    /// Check, and forget what fails (`truncate-on-corruption`).
-    Forgetful,
-    /// Check nothing (`ignore-checksums`).
-    Unchecked,
-}
-
-impl Reading {
-    /// The way a server configured with `config` reads.
-    pub(crate) fn of(config: &Config) -> Reading {
-        if config.has(Bug::IgnoreChecksums) {
-            Reading::Unchecked
-        } else if config.has(Bug::TruncateOnCorruption) {
-            Reading::Forgetful
-        } else {
-            Reading::Checked
-        }
+/// The way a server configured with `config` reads its disk.
+pub(crate) fn reading(config: &Config) -> Reading {
+    if config.has(Bug::IgnoreChecksums) {
+        Reading::Unchecked
+    } else if config.has(Bug::TruncateOnCorruption) {
+        Reading::Forgetful
+    } else {
+        Reading::Checked
     }
 }
 
@@ -69,10 +56,7 @@ fn read<R: PaxosRecord<S> + Clone, S: StateMachine>(
     key: DiskKey,
     how: Reading,
 ) -> Result<Option<&Record<S>>, Damage> {
-    match how {
-        Reading::Unchecked => Ok(disk.get(key).and_then(|r| r.paxos())),
-        _ => disk.read(key).map(|r| r.and_then(|r| r.paxos())),
-    }
+    disk.read_as(key, how).map(|r| r.and_then(|r| r.paxos()))
 }
 
 impl<S: StateMachine> Found<S> {
@@ -89,10 +73,7 @@ impl<S: StateMachine> Found<S> {
         let mut damaged = snapshot_damaged;
         let mut sum = 0u64;
         let mut highest = 0;
-        let records: Vec<(u64, Result<&R, Damage>)> = match how {
-            Reading::Unchecked => disk.range(ACCEPTED).map(|(s, r)| (s, Ok(r))).collect(),
-            _ => disk.read_range(ACCEPTED).collect(),
-        };
+        let records = disk.read_range_as(ACCEPTED, how);
         for (slot, record) in records {
             highest = highest.max(slot + 1);
             match record.map(|r| r.paxos()) {

@@ -20,7 +20,7 @@ use crate::log::{Entry, chain};
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use rsm::StateMachine;
-use sim_core::{Damage, Disk, NodeId};
+use sim_core::{Damage, Disk, NodeId, Reading};
 
 /// What a restarted server found on its disk.
 pub(crate) struct Found<S: StateMachine> {
@@ -38,27 +38,14 @@ pub(crate) struct Found<S: StateMachine> {
     pub repair: Option<u64>,
 }
 
-/// How a server reads its disk.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reading {
-    /// Check everything (the correct server).
-    Checked,
-    /// Check, and forget what fails (`truncate-on-corruption`).
-    Forgetful,
-    /// Check nothing (`ignore-checksums`).
-    Unchecked,
-}
-
-impl Reading {
-    /// The way a server configured with `has` reads.
-    pub(crate) fn of(has: impl Fn(Bug) -> bool) -> Reading {
-        if has(Bug::IgnoreChecksums) {
-            Reading::Unchecked
-        } else if has(Bug::TruncateOnCorruption) {
-            Reading::Forgetful
-        } else {
-            Reading::Checked
-        }
+/// The way a server configured with `has` reads its disk.
+pub(crate) fn reading(has: impl Fn(Bug) -> bool) -> Reading {
+    if has(Bug::IgnoreChecksums) {
+        Reading::Unchecked
+    } else if has(Bug::TruncateOnCorruption) {
+        Reading::Forgetful
+    } else {
+        Reading::Checked
     }
 }
 
@@ -68,10 +55,7 @@ fn read<R: RaftRecord<S> + Clone, S: StateMachine>(
     key: sim_core::DiskKey,
     how: Reading,
 ) -> Result<Option<&Record<S>>, Damage> {
-    match how {
-        Reading::Unchecked => Ok(disk.get(key).and_then(|r| r.raft())),
-        _ => disk.read(key).map(|r| r.and_then(|r| r.raft())),
-    }
+    disk.read_as(key, how).map(|r| r.and_then(|r| r.raft()))
 }
 
 impl<S: StateMachine> Found<S> {
@@ -94,10 +78,7 @@ impl<S: StateMachine> Found<S> {
         let mut entries = Vec::new();
         let mut damaged_at = snapshot_lost.then_some(1);
         let mut claimed = base;
-        let log: Vec<(u64, Result<&R, Damage>)> = match how {
-            Reading::Unchecked => disk.range(persist::LOG).map(|(i, r)| (i, Ok(r))).collect(),
-            _ => disk.read_range(persist::LOG).collect(),
-        };
+        let log = disk.read_range_as(persist::LOG, how);
         for (index, record) in log {
             claimed = claimed.max(index);
             if index <= base || damaged_at.is_some() {

@@ -1,6 +1,6 @@
 //! Starting a server: fresh, or rebuilt from what its disk holds after a restart.
 
-use super::read_disk::{Found, Reading};
+use super::read_disk::{Found, reading};
 use super::{Role, Server};
 use crate::config::Config;
 use crate::host::Host;
@@ -8,6 +8,7 @@ use crate::log::{Log, Payload};
 use crate::node::Timer;
 use crate::persist::{self, Record};
 use rsm::{StateMachine, Store};
+use sim_core::Reading;
 use sim_core::{Ctx, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -50,7 +51,7 @@ impl<S: StateMachine> Server<S> {
         bootstrap: &[NodeId],
         ctx: &mut Ctx<'_, H>,
     ) -> Server<S> {
-        let how = Reading::of(|b| config.has(b));
+        let how = reading(|b| config.has(b));
         let found = Found::<S>::read(ctx.disk(), how);
         let (term, voted_for) = found.meta.unwrap_or_else(|| {
             // Both copies are damaged: the vote is lost. Start from the last term the log
