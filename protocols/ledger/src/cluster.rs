@@ -79,7 +79,7 @@ pub fn leader(sim: &Simulation<LedgerNode>) -> Option<NodeId> {
         .live()
         .filter_map(|(id, n)| {
             let s = n.server()?;
-            s.is_leader().then(|| (s.ledger().head().0, id))
+            s.is_leader().then(|| (s.ledger().height(), id))
         })
         .max()
         .map(|(_, id)| id)

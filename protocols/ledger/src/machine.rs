@@ -48,6 +48,12 @@ impl Ledger {
             .map_or((0, GENESIS), |h| (h.height, h.hash()))
     }
 
+    /// The chain's height (0 before the first block), without hashing the head: what the
+    /// servers ask at every event.
+    pub fn height(&self) -> u64 {
+        self.headers.last().map_or(0, |h| h.height)
+    }
+
     /// The header of the block at `height`.
     pub fn header(&self, height: u64) -> Option<&BlockHeader> {
         let i = height.checked_sub(1)?;

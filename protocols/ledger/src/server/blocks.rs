@@ -16,7 +16,7 @@ impl LedgerServer {
     /// checked against the chain, a block just cut is written from the state, and any other
     /// is fetched.
     pub(super) fn store_new_blocks(&mut self, ctx: &mut Ctx<'_, LedgerNode>) {
-        let (head, _) = self.ledger().head();
+        let head = self.ledger().height();
         let mut wrote = false;
         while self.stored < head {
             let height = self.stored + 1;

@@ -25,7 +25,7 @@ impl LedgerServer {
         let now = ctx.local_time();
         let ledger = self.consensus.state();
         let waiting = ledger.pending().len() as u64;
-        let (height, _) = ledger.head();
+        let height = ledger.height();
         if waiting == 0 {
             self.oldest = None;
             return;

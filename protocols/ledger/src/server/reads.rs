@@ -36,7 +36,7 @@ impl LedgerServer {
         since: u64,
         ctx: &mut Ctx<'_, LedgerNode>,
     ) {
-        let known = self.ledger().head().0;
+        let known = self.ledger().height();
         let block = if height == 0 || height > head || head > known {
             None
         } else {
