@@ -3,7 +3,8 @@
 
 use crate::digest::{Domain, Hash32};
 use crate::entry::Entry;
-use crate::merkle::{self, Proof};
+use crate::merkle::Proof;
+use crate::records::Records;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -67,8 +68,8 @@ impl fmt::Display for BlockHeader {
 pub struct Block {
     /// The header.
     pub header: BlockHeader,
-    /// The records, in ledger order.
-    pub entries: Vec<Entry>,
+    /// The records, in ledger order, shared by every copy of the block.
+    pub entries: Records,
 }
 
 /// What is wrong with a block on its own.
@@ -96,12 +97,12 @@ impl Block {
     /// The block at `height` after the block named `prev`, holding `entries` from ledger
     /// position `first`, cut at `time`.
     pub fn cut(height: u64, prev: Hash32, first: u64, entries: Vec<Entry>, time: u64) -> Block {
-        let leaves: Vec<Hash32> = entries.iter().map(Entry::leaf).collect();
+        let entries = Records::new(entries);
         Block {
             header: BlockHeader {
                 height,
                 prev,
-                root: merkle::root(&leaves),
+                root: entries.root(),
                 first,
                 count: entries.len() as u32,
                 bytes: entries.iter().map(|e| e.size).sum(),
@@ -125,8 +126,7 @@ impl Block {
         if self.entries.iter().map(|e| e.size).sum::<u64>() != self.header.bytes {
             return Err(BlockFault::Bytes);
         }
-        let leaves: Vec<Hash32> = self.entries.iter().map(Entry::leaf).collect();
-        if merkle::root(&leaves) != self.header.root {
+        if self.entries.root() != self.header.root {
             return Err(BlockFault::Root);
         }
         Ok(())
@@ -138,8 +138,7 @@ impl Block {
             return None;
         }
         let i = (position - self.header.first) as usize;
-        let leaves: Vec<Hash32> = self.entries.iter().map(Entry::leaf).collect();
-        Some((*self.entries.get(i)?, Proof::of(&leaves, i)?))
+        Some((*self.entries.get(i)?, Proof::of(&self.entries.leaves(), i)?))
     }
 
     /// Bytes of a header on disk and on the wire.
@@ -160,7 +159,9 @@ impl sim_core::Corruptible for Block {
             0 => b.header.root.0[(noise % 32) as usize] ^= 1,
             n => {
                 let i = (noise % n as u64) as usize;
-                b.entries[i] = b.entries[i].corrupted(noise >> 8);
+                let mut entries = b.entries.to_vec();
+                entries[i] = entries[i].corrupted(noise >> 8);
+                b.entries = Records::new(entries);
             }
         }
         b
@@ -170,7 +171,7 @@ impl sim_core::Corruptible for Block {
     /// with itself: only its hash, which the next block and the other nodes remember, gives
     /// it away.
     fn tampered(&self, noise: u64) -> Block {
-        let mut entries = self.entries.clone();
+        let mut entries = self.entries.to_vec();
         if let Some(n) = std::num::NonZeroUsize::new(entries.len()) {
             let i = (noise % n.get() as u64) as usize;
             entries[i] = entries[i].corrupted(noise >> 8);
@@ -185,7 +186,7 @@ impl sim_core::Corruptible for Block {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::entry::RecordId;
     use sim_core::Corruptible;

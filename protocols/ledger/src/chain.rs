@@ -61,7 +61,10 @@ impl fmt::Display for ChainFault {
 /// Checks that `headers` follow on from `before` (the header just below the first of them,
 /// `None` below height 1): consecutive heights, each naming the hash of the one before, and
 /// records in unbroken positions.
-pub fn verify(before: Option<&BlockHeader>, headers: &[BlockHeader]) -> Result<(), ChainFault> {
+pub fn verify<'a>(
+    before: Option<&BlockHeader>,
+    headers: impl IntoIterator<Item = &'a BlockHeader>,
+) -> Result<(), ChainFault> {
     let (mut height, mut prev, mut next_position) = match before {
         Some(h) => (h.height, h.hash(), h.first + u64::from(h.count)),
         None => (0, GENESIS, 0),
@@ -162,7 +165,7 @@ mod tests {
                 b.header.height,
                 prev,
                 b.header.first,
-                b.entries.clone(),
+                b.entries.to_vec(),
                 b.header.time,
             ));
         }

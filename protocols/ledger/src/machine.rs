@@ -10,6 +10,7 @@
 use crate::block::{Block, BlockHeader, GENESIS};
 use crate::digest::Hash32;
 use crate::entry::Entry;
+use crate::headers::Headers;
 use crate::model::LedgerModel;
 use crate::op::{LedgerAnswer, LedgerOp};
 use crate::workload::LedgerWorkload;
@@ -26,7 +27,7 @@ pub const WINDOW: usize = 64;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     /// Every block's header, by height (the first is height 1).
-    headers: Vec<BlockHeader>,
+    headers: Headers,
     /// The latest blocks, whole.
     window: VecDeque<Block>,
     /// Records appended and not yet in a block, oldest first.
@@ -37,7 +38,7 @@ pub struct Ledger {
 
 impl Ledger {
     /// Every block's header, height 1 first.
-    pub fn headers(&self) -> &[BlockHeader] {
+    pub fn headers(&self) -> &Headers {
         &self.headers
     }
 
@@ -208,7 +209,10 @@ impl StateMachine for Ledger {
                 .to_vec(),
             ..Table::default()
         };
-        for h in self.headers.iter().rev().take(rows).rev() {
+        for h in self
+            .headers
+            .iter_from(self.headers.len().saturating_sub(rows))
+        {
             table.rows.push(vec![
                 h.height.to_string(),
                 h.count.to_string(),
@@ -271,7 +275,7 @@ mod tests {
         };
         assert_eq!(l.header(2).unwrap().prev, hash);
         assert_eq!(l.header(2).unwrap().first, 3);
-        assert_eq!(chain::verify(None, l.headers()), Ok(()));
+        assert_eq!(chain::verify(None, l.headers().iter()), Ok(()));
         assert_eq!(l.height_of(2), Some(1));
         assert_eq!(l.height_of(3), Some(2));
         assert_eq!(l.height_of(6), None, "not yet appended");

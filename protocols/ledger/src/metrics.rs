@@ -127,7 +127,7 @@ fn inclusion_waits(sim: &Simulation<LedgerNode>) -> Vec<u64> {
     let ledger = server.ledger();
     let disk = sim.disk(id);
     let mut waits = Vec::new();
-    for h in ledger.headers() {
+    for h in ledger.headers().iter() {
         let block =
             ledger
                 .recent_block(h.height)

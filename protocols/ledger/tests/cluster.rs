@@ -112,7 +112,7 @@ fn both_protocols_cut_blocks_and_every_server_stores_the_chain() {
             assert_eq!(srv.stored(), height, "{deployment:?} n{n} stored its chain");
             assert!(srv.counters().scrubbed > 0);
             let disk = s.disk(NodeId(n)).unwrap();
-            for h in headers {
+            for h in headers.iter() {
                 let Some(Record::Block(b)) = disk.get(block_key(h.height)) else {
                     panic!("{deployment:?}: n{n} lacks block {}", h.height);
                 };

@@ -25,8 +25,8 @@ impl Checker<LedgerNode> for ChainsVerify {
         };
         let headers = server.ledger().headers();
         let from = unchecked_from(&mut self.checked, id.index(), headers.len());
-        let before = from.checked_sub(1).map(|j| &headers[j]);
-        chain::verify(before, &headers[from..])
+        let before = from.checked_sub(1).and_then(|j| headers.get(j));
+        chain::verify(before, headers.iter_from(from))
             .map_err(|fault| format!("{id}'s agreed chain breaks: {fault}"))?;
         self.checked[id.index()] = headers.len();
         Ok(())
@@ -63,7 +63,7 @@ impl Checker<LedgerNode> for NoForks {
         };
         let headers = server.ledger().headers();
         let from = unchecked_from(&mut self.checked, id.index(), headers.len());
-        for h in &headers[from..] {
+        for h in headers.iter_from(from) {
             let at = (h.height - 1) as usize;
             let hash = h.hash();
             match self.first.get(at) {
