@@ -57,6 +57,12 @@ pub enum Timer {
     },
     /// A client's timer.
     Client(ClientTimer),
+    /// Append the client commands gathered since the first of them, if still the leader of
+    /// `term` (`batch_delay`). Last, so that the others keep their encoding.
+    Batch {
+        /// The term the timer was set in.
+        term: u64,
+    },
 }
 
 impl From<ClientTimer> for Timer {

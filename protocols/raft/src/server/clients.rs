@@ -6,9 +6,10 @@ use crate::config::{Bug, ReadMode};
 use crate::host::Host;
 use crate::log::{Entry, Payload};
 use crate::message::Msg;
+use crate::node::Timer;
 use rsm::StateMachine;
 use rsm::{Command, Reply, ReplyOutcome, Request};
-use sim_core::{Ctx, NodeId};
+use sim_core::{Ctx, Duration, NodeId};
 use std::sync::Arc;
 
 impl<S: StateMachine> Server<S> {
@@ -46,6 +47,14 @@ impl<S: StateMachine> Server<S> {
                 return;
             }
         }
+        if self.config.batch_delay > Duration::ZERO {
+            if self.gathering.is_empty() {
+                let term = self.term;
+                Self::set_timer(ctx, self.config.batch_delay, Timer::Batch { term });
+            }
+            self.gathering.push((from, command));
+            return;
+        }
         let seq = command.seq;
         let index = self.append_local(
             Entry {
@@ -55,6 +64,27 @@ impl<S: StateMachine> Server<S> {
             ctx,
         );
         self.owed.insert(index, (from, seq));
+        self.broadcast_append(ctx);
+        self.advance_commit(ctx);
+    }
+
+    /// Appends the commands gathered for `batch_delay`, with one sync, and sends them. A
+    /// leader that stepped down has dropped them, and their clients retry elsewhere.
+    pub(crate) fn on_batch_timer<H: Host<S>>(&mut self, term: u64, ctx: &mut Ctx<'_, H>) {
+        if self.role != Role::Leader || self.term != term || self.gathering.is_empty() {
+            return;
+        }
+        for (from, command) in std::mem::take(&mut self.gathering) {
+            let seq = command.seq;
+            let entry = Entry {
+                term,
+                payload: Payload::Command(Arc::new(command)),
+            };
+            let index = self.append_unsynced(entry, ctx);
+            self.owed.insert(index, (from, seq));
+        }
+        self.persist_tail(ctx);
+        ctx.disk().sync();
         self.broadcast_append(ctx);
         self.advance_commit(ctx);
     }

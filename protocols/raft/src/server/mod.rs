@@ -21,7 +21,7 @@ use crate::node::Timer;
 use crate::persist::{self, Record};
 use crate::snapshot::Snapshot;
 use kv::KvMap;
-use rsm::{Outcome, StateMachine, Store};
+use rsm::{Command, Outcome, StateMachine, Store};
 use sim_core::{Ctx, Duration, Mark, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -87,6 +87,9 @@ pub struct Server<S: StateMachine = KvMap> {
     pub(crate) term_start: u64,
     /// Client replies owed once an index is applied: client node and operation number.
     pub(crate) owed: BTreeMap<u64, (NodeId, u64)>,
+    /// Client commands a leader has received and not yet appended (`batch_delay`), with
+    /// the client each came from, oldest first.
+    pub(crate) gathering: Vec<(NodeId, Command<S>)>,
     pub(crate) reads: Vec<PendingRead<S>>,
     pub(crate) read_round: u64,
     pub(crate) round_wanted: bool,
@@ -241,6 +244,7 @@ impl<S: StateMachine> Server<S> {
         if was_leader {
             self.progress.clear();
             self.owed.clear();
+            self.gathering.clear();
             self.reads.clear();
             self.round_wanted = false;
             ctx.annotate(format!("{} stepped down in term {}", self.id, self.term));
@@ -290,6 +294,7 @@ impl<S: StateMachine> Server<S> {
             Timer::Election => self.on_election_timer(ctx),
             Timer::Heartbeat { term } => self.on_heartbeat_timer(term, ctx),
             Timer::QuorumCheck { term } => self.on_quorum_check(term, ctx),
+            Timer::Batch { term } => self.on_batch_timer(term, ctx),
             Timer::Client(_) => {}
         }
     }

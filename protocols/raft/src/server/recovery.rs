@@ -103,6 +103,7 @@ impl<S: StateMachine> Server<S> {
             progress: BTreeMap::new(),
             term_start: 0,
             owed: BTreeMap::new(),
+            gathering: Vec::new(),
             outcomes: None,
             reads: Vec::new(),
             read_round: 0,

@@ -55,18 +55,28 @@ impl<S: StateMachine> Server<S> {
             Payload::Config(m) => Some(m.clone()),
             _ => None,
         };
-        let index = self.log.append(entry.clone());
-        let disk = ctx.disk();
-        let chain = self.log.hash_at(index).unwrap_or(0);
-        disk.put(
-            DiskKey(persist::LOG, index),
-            Record::Entry { entry, chain }.into(),
-        );
+        let index = self.append_unsynced(entry, ctx);
         self.persist_tail(ctx);
         ctx.disk().sync();
         if let Some(members) = config {
             self.adopt_config(index, members, ctx);
         }
+        index
+    }
+
+    /// Appends an entry to the leader's log and writes it, leaving the log's tail record and
+    /// the sync to the caller; returns its index.
+    pub(crate) fn append_unsynced<H: Host<S>>(
+        &mut self,
+        entry: Entry<S>,
+        ctx: &mut Ctx<'_, H>,
+    ) -> u64 {
+        let index = self.log.append(entry.clone());
+        let chain = self.log.hash_at(index).unwrap_or(0);
+        ctx.disk().put(
+            DiskKey(persist::LOG, index),
+            Record::Entry { entry, chain }.into(),
+        );
         index
     }
 
