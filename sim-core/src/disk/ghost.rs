@@ -39,12 +39,12 @@ impl<R: Clone> Disk<R> {
     fn elsewhere(&self, key: DiskKey, draw: u64) -> Option<DiskKey> {
         let same: Vec<DiskKey> = self
             .current
-            .range(DiskKey(key.0, 0)..=DiskKey(key.0, u64::MAX))
-            .map(|(k, _)| *k)
+            .named(key.0)
+            .map(|(k, _)| k)
             .filter(|k| *k != key)
             .collect();
         let pool = if same.is_empty() {
-            self.current.keys().copied().filter(|k| *k != key).collect()
+            self.current.keys().filter(|k| *k != key).collect()
         } else {
             same
         };

@@ -34,7 +34,6 @@ impl<R: Clone + Corruptible> Disk<R> {
             .keys()
             .filter(|k| name.is_none_or(|n| k.0 == n))
             .nth((draw % count as u64) as usize)
-            .copied()
     }
 
     /// The record's bytes change; its checksum no longer matches.
