@@ -96,8 +96,14 @@ impl fmt::Display for BlockFault {
 impl Block {
     /// The block at `height` after the block named `prev`, holding `entries` from ledger
     /// position `first`, cut at `time`.
-    pub fn cut(height: u64, prev: Hash32, first: u64, entries: Vec<Entry>, time: u64) -> Block {
-        let entries = Records::new(entries);
+    pub fn cut(
+        height: u64,
+        prev: Hash32,
+        first: u64,
+        entries: impl Into<Records>,
+        time: u64,
+    ) -> Block {
+        let entries = entries.into();
         Block {
             header: BlockHeader {
                 height,

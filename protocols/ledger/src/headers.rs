@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::Arc;
 
 /// Headers per sealed chunk.
-const CHUNK: usize = 1024;
+const CHUNK: usize = 256;
 
 /// The headers of the chain, height 1 first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -30,6 +30,7 @@ mod reader;
 mod record;
 mod records;
 mod server;
+mod submitted;
 mod timer;
 mod workload;
 
@@ -48,5 +49,6 @@ pub use reader::{ReadAnswer, Reader, ReaderCounters, ReaderJournal};
 pub use record::{BLOCKS, Record, block_key};
 pub use records::Records;
 pub use server::{LedgerServer, ServerCounters, ServerJournal};
+pub use submitted::Submitted;
 pub use timer::Timer;
 pub use workload::LedgerWorkload;

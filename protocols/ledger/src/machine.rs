@@ -13,6 +13,8 @@ use crate::entry::Entry;
 use crate::headers::Headers;
 use crate::model::LedgerModel;
 use crate::op::{LedgerAnswer, LedgerOp};
+use crate::records::Records;
+use crate::submitted::Submitted;
 use crate::workload::LedgerWorkload;
 use rsm::{Digest, StateMachine};
 use serde::{Deserialize, Serialize};
@@ -30,8 +32,9 @@ pub struct Ledger {
     headers: Headers,
     /// The latest blocks, whole.
     window: VecDeque<Block>,
-    /// Records appended and not yet in a block, oldest first.
-    pending: VecDeque<Entry>,
+    /// Records appended and not yet in a block, oldest first, each with the Merkle leaf its
+    /// append carried (written as the plain records).
+    pending: VecDeque<Submitted>,
     /// Records appended so far: the next record's position.
     appended: u64,
 }
@@ -80,7 +83,7 @@ impl Ledger {
     }
 
     /// Records waiting for a block.
-    pub fn pending(&self) -> &VecDeque<Entry> {
+    pub fn pending(&self) -> &VecDeque<Submitted> {
         &self.pending
     }
 
@@ -98,13 +101,18 @@ impl Ledger {
         if count == 0 || count as usize > self.pending.len() {
             return LedgerAnswer::Refused;
         }
-        let entries: Vec<Entry> = self.pending.drain(..count as usize).collect();
+        let (entries, leaves): (Vec<Entry>, Vec<Hash32>) = self
+            .pending
+            .drain(..count as usize)
+            .map(|s| (s.entry(), s.leaf()))
+            .unzip();
         let (height, prev) = self.head();
         let first = self
             .headers
             .last()
             .map_or(0, |h| h.first + u64::from(h.count));
-        let block = Block::cut(height + 1, prev, first, entries, time);
+        let records = Records::with_leaves(entries, &leaves);
+        let block = Block::cut(height + 1, prev, first, records, time);
         let hash = block.hash();
         self.headers.push(block.header);
         self.window.push_back(block);
@@ -130,7 +138,10 @@ impl StateMachine for Ledger {
             LedgerOp::Append(e) => {
                 let position = self.appended;
                 self.appended += 1;
-                self.pending.push_back(*e);
+                // The leaf first, into the logged operation every server shares; the copy
+                // then carries it.
+                e.leaf();
+                self.pending.push_back(e.clone());
                 LedgerAnswer::Appended { position }
             }
             LedgerOp::Cut { count, time } => self.cut(*count, *time),
@@ -236,12 +247,15 @@ mod tests {
     use crate::entry::RecordId;
 
     fn append(ledger: &mut Ledger, producer: u32, number: u64) -> LedgerAnswer {
-        ledger.apply(&LedgerOp::Append(Entry {
-            id: RecordId { producer, number },
-            data: Hash32::of_data(&number.to_be_bytes()),
-            size: 100,
-            time: number,
-        }))
+        ledger.apply(&LedgerOp::Append(
+            Entry {
+                id: RecordId { producer, number },
+                data: Hash32::of_data(&number.to_be_bytes()),
+                size: 100,
+                time: number,
+            }
+            .into(),
+        ))
     }
 
     #[test]

@@ -50,15 +50,18 @@ mod tests {
     use crate::entry::{Entry, RecordId};
 
     fn append(n: u64) -> LedgerOp {
-        LedgerOp::Append(Entry {
-            id: RecordId {
-                producer: 1,
-                number: n,
-            },
-            data: Hash32::of_data(&n.to_be_bytes()),
-            size: 1,
-            time: 0,
-        })
+        LedgerOp::Append(
+            Entry {
+                id: RecordId {
+                    producer: 1,
+                    number: n,
+                },
+                data: Hash32::of_data(&n.to_be_bytes()),
+                size: 1,
+                time: 0,
+            }
+            .into(),
+        )
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What the ledger's log holds, and what each operation answers.
 
 use crate::digest::Hash32;
-use crate::entry::Entry;
+use crate::submitted::Submitted;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -9,7 +9,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LedgerOp {
     /// A client adds a record; it waits, pending, for the next block.
-    Append(Entry),
+    Append(Submitted),
     /// The leader closes a block of the `count` oldest pending records, at its clock's
     /// `time`: when enough records wait, or the oldest has waited long enough.
     Cut {
@@ -52,7 +52,7 @@ impl fmt::Display for LedgerOp {
 impl sim_core::Corruptible for LedgerOp {
     fn corrupted(&self, noise: u64) -> LedgerOp {
         match self {
-            LedgerOp::Append(e) => LedgerOp::Append(e.corrupted(noise)),
+            LedgerOp::Append(e) => LedgerOp::Append(e.corrupted(noise).into()),
             LedgerOp::Cut { count, time } => LedgerOp::Cut {
                 count: count.corrupted(noise),
                 time: *time,

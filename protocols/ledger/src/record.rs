@@ -20,8 +20,9 @@ pub enum Record {
     Raft(raft::Record<Ledger>),
     /// A Multi-Paxos server's record.
     Paxos(paxos::Record<Ledger>),
-    /// A block of the chain.
-    Block(Block),
+    /// A block of the chain (boxed: a header is larger than consensus's records, and every
+    /// record on the disk and in its undo log would pay for it).
+    Block(Box<Block>),
 }
 
 impl From<raft::Record<Ledger>> for Record {
@@ -61,7 +62,7 @@ impl sim_core::Corruptible for Record {
         match self {
             Record::Raft(r) => Record::Raft(r.corrupted(noise)),
             Record::Paxos(r) => Record::Paxos(r.corrupted(noise)),
-            Record::Block(b) => Record::Block(b.corrupted(noise)),
+            Record::Block(b) => Record::Block(Box::new(b.corrupted(noise))),
         }
     }
 
@@ -69,7 +70,7 @@ impl sim_core::Corruptible for Record {
         match self {
             Record::Raft(r) => Record::Raft(r.tampered(noise)),
             Record::Paxos(r) => Record::Paxos(r.tampered(noise)),
-            Record::Block(b) => Record::Block(b.tampered(noise)),
+            Record::Block(b) => Record::Block(Box::new(b.tampered(noise))),
         }
     }
 }

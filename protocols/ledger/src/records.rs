@@ -36,6 +36,15 @@ impl Records {
         }))
     }
 
+    /// The list of `entries` whose leaves, in order, are `leaves` (each [`Entry::leaf`], as
+    /// a submitted record carries it): the root is computed from them at once.
+    pub fn with_leaves(entries: Vec<Entry>, leaves: &[Hash32]) -> Records {
+        debug_assert!(entries.iter().map(Entry::leaf).eq(leaves.iter().copied()));
+        let records = Records::new(entries);
+        let _ = records.0.root.set(merkle::root(leaves));
+        records
+    }
+
     /// Each record's Merkle leaf, in order.
     pub fn leaves(&self) -> Vec<Hash32> {
         self.0.entries.iter().map(Entry::leaf).collect()

@@ -113,13 +113,13 @@ impl Workload for LedgerWorkload {
     }
 
     fn draw(&self, client: u64, seq: u64, rng: &mut SimRng) -> Option<LedgerOp> {
-        Some(LedgerOp::Append(self.record(client, seq, rng)))
+        Some(LedgerOp::Append(self.record(client, seq, rng).into()))
     }
 
     /// A record's time is its producer's clock when it is submitted.
     fn stamp(&self, op: &mut LedgerOp, local_time: Time) {
         if let LedgerOp::Append(e) = op {
-            e.time = local_time.0;
+            e.entry_mut().time = local_time.0;
         }
     }
 }

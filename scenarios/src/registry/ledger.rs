@@ -163,7 +163,7 @@ impl Adapter<LedgerNode> for LedgerAdapter {
         };
         sim.input(client, &format!("submit {command}"), |node, ctx| {
             if let Some(c) = node.client_mut() {
-                c.submit(LedgerOp::Append(entry), ctx);
+                c.submit(LedgerOp::Append(entry.into()), ctx);
             }
         })
         .map_err(|e| e.to_string())?;

@@ -6,6 +6,7 @@ use crate::entry::Entry;
 use crate::node::LedgerNode;
 use crate::op::{LedgerAnswer, LedgerOp};
 use crate::record::{Record, block_key};
+use crate::submitted::Submitted;
 use sim_core::Simulation;
 
 /// Checks every acknowledged append of every producer against the longest agreed chain
@@ -35,7 +36,7 @@ pub fn acked_records_in_chain(sim: &Simulation<LedgerNode>) -> Result<(), String
             .iter()
             .find_map(|&s| match sim.disk(s)?.get(block_key(height)) {
                 Some(Record::Block(b)) if b.hash() == expected && b.check().is_ok() => {
-                    Some(b.clone())
+                    Some(Block::clone(b))
                 }
                 _ => None,
             })
@@ -53,7 +54,7 @@ pub fn acked_records_in_chain(sim: &Simulation<LedgerNode>) -> Result<(), String
                 ledger
                     .pending()
                     .get((*position - waiting_from) as usize)
-                    .copied()
+                    .map(Submitted::entry)
             } else {
                 ledger
                     .height_of(*position)
@@ -61,7 +62,7 @@ pub fn acked_records_in_chain(sim: &Simulation<LedgerNode>) -> Result<(), String
                     .and_then(|b| b.prove(*position).map(|(e, _)| e))
             };
             match found {
-                Some(e) if e == *submitted => {}
+                Some(e) if e == submitted.entry() => {}
                 Some(e) => {
                     return Err(format!(
                         "position {position} holds {e}, not the acknowledged {submitted} (per {leader})"

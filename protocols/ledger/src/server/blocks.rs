@@ -57,7 +57,7 @@ impl LedgerServer {
     pub(super) fn disk_block(&self, height: u64, ctx: &mut Ctx<'_, LedgerNode>) -> Option<Block> {
         match ctx.disk().read(block_key(height)) {
             Ok(Some(Record::Block(b))) if b.header.height == height && b.check().is_ok() => {
-                Some(b.clone())
+                Some(Block::clone(b))
             }
             _ => None,
         }
@@ -67,7 +67,8 @@ impl LedgerServer {
     fn write_block(&mut self, block: Block, ctx: &mut Ctx<'_, LedgerNode>) {
         let height = block.header.height;
         self.journal.written.push((height, block.hash()));
-        ctx.disk().put(block_key(height), Record::Block(block));
+        ctx.disk()
+            .put(block_key(height), Record::Block(Box::new(block)));
     }
 
     /// Asks the next peer for the lowest missing blocks.

@@ -64,7 +64,7 @@ impl LedgerServer {
     fn block_to_serve(&mut self, height: u64, ctx: &mut Ctx<'_, LedgerNode>) -> Option<Block> {
         if self.config.has(LedgerBug::TrustLocalCopy) {
             return match ctx.disk().get(block_key(height)) {
-                Some(Record::Block(b)) => Some(b.clone()),
+                Some(Record::Block(b)) => Some(Block::clone(b)),
                 _ => self.ledger().recent_block(height).cloned(),
             };
         }
