@@ -139,6 +139,13 @@ fn finds_and_shrinks_ledger_bugs() {
         16,
         "invariant reads served match the chain",
     );
+    // A server catching up after a partition repairs blocks from a peer whose copy was
+    // tampered with, and writes them unchecked.
+    find_bug(
+        "ledger/explore-no-verify-on-repair.toml",
+        16,
+        "invariant blocks written match the chain",
+    );
 }
 
 /// Finds and shrinks a bug of `path`, then checks that the shrunk schedule is safe without the

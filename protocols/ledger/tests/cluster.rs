@@ -257,3 +257,64 @@ fn a_correct_server_never_serves_its_tampered_copy_and_readers_accept_only_the_c
     assert!(accepted > 300, "{accepted}");
     assert_eq!(server(&s, 1).counters().repaired, 1);
 }
+
+/// A server cut off while the chain grows far past what the state keeps whole comes back
+/// through a snapshot, writes the latest blocks from it and fetches the older ones in batches:
+/// it holds the whole chain soon after the heal, though blocks keep coming at 200 a second.
+/// (Fetching one block per round trip, it fell further behind as the latest blocks left the
+/// state before it reached them, and never caught up.)
+#[test]
+fn a_server_far_behind_catches_up_in_batches_while_the_chain_grows() {
+    for deployment in [Deployment::Raft, Deployment::MultiPaxos] {
+        let mut config = LedgerConfig {
+            deployment,
+            block_size: 2,
+            block_timeout: Duration::from_millis(20),
+            ..LedgerConfig::default()
+        };
+        config.raft.snapshot_threshold = 50;
+        config.paxos.snapshot_every = 50;
+        let workload = LedgerWorkload {
+            clients: 4,
+            pacing: Pacing::Rate { per_second: 100.0 },
+            readers: 0,
+            ..LedgerWorkload::default()
+        };
+        let mut s = cluster::build(SimConfig::default(), &config, 3, &workload).unwrap();
+        s.run_until(secs(1)).unwrap();
+        let lagging = (0..3)
+            .map(NodeId)
+            .find(|&n| Some(n) != cluster::leader(&s))
+            .unwrap();
+        s.apply_now(Fault::Partition {
+            spec: sim_core::PartitionSpec::Isolate(lagging),
+        })
+        .unwrap();
+        s.run_until(secs(4)).unwrap();
+        let behind = server(&s, 0)
+            .ledger()
+            .height()
+            .max(server(&s, 1).ledger().height())
+            - server(&s, lagging.0).stored();
+        assert!(
+            behind > 2 * ledger::WINDOW as u64,
+            "{deployment:?}: only {behind} blocks behind"
+        );
+        s.apply_now(Fault::HealAll).unwrap();
+        s.run_until(Time(secs(4).0 + Duration::from_millis(500).0))
+            .unwrap();
+        assert_eq!(s.violation(), None, "{deployment:?}");
+        let srv = server(&s, lagging.0);
+        let (height, _) = srv.ledger().head();
+        assert!(
+            srv.stored() + 8 >= height && srv.missing().count() < 2 * ledger::FETCH_BATCH as usize,
+            "{deployment:?}: 500 ms after the heal {lagging} stored {} of {height}, {} missing",
+            srv.stored(),
+            srv.missing().count()
+        );
+        assert!(
+            srv.counters().repaired > ledger::WINDOW as u64,
+            "{deployment:?}"
+        );
+    }
+}

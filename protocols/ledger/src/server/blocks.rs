@@ -12,16 +12,20 @@ use crate::timer::Timer;
 use sim_core::{Ctx, NodeId};
 
 impl LedgerServer {
-    /// Brings the disk's checked prefix up to the agreed head: a block already on disk is
-    /// checked against the chain, a block just cut is written from the state, and any other
-    /// is fetched.
+    /// Brings the disk's copy up to the agreed head: a block already on disk is checked
+    /// against the chain, a block among the state's latest is written from it, and any other
+    /// is noted missing and fetched. The walk does not stop at a missing block: a server that
+    /// installed a snapshot far ahead of its disk writes the latest blocks while it still has
+    /// them and fetches the older ones in batches, rather than waiting a round trip per block
+    /// while the latest ones leave the state.
     pub(super) fn store_new_blocks(&mut self, ctx: &mut Ctx<'_, LedgerNode>) {
         let head = self.ledger().height();
         let mut wrote = false;
         while self.stored < head {
             let height = self.stored + 1;
             if self.missing.contains_key(&height) {
-                break;
+                self.stored = height;
+                continue;
             }
             let Some(expected) = self.ledger().header(height).map(|h| h.hash()) else {
                 break;
@@ -41,7 +45,7 @@ impl LedgerServer {
                 }
                 None => {
                     self.lost(height, ctx.now());
-                    break;
+                    self.stored = height;
                 }
             }
         }

@@ -58,7 +58,8 @@ pub struct LedgerServer {
     consensus: Consensus,
     /// Commands this incarnation proposed.
     seq: u64,
-    /// Every block up to this height has been on this disk, checked, since the start.
+    /// Every block up to this height has been on this disk, checked, since the start, or is
+    /// in `missing`.
     stored: u64,
     /// Heights whose block must be fetched, with when each was found missing or damaged.
     missing: BTreeMap<u64, Time>,
@@ -129,7 +130,8 @@ impl LedgerServer {
         self.consensus.is_leader()
     }
 
-    /// How far its disk holds the chain, checked.
+    /// How far its disk holds the chain, checked, but for the [`LedgerServer::missing`]
+    /// blocks.
     pub fn stored(&self) -> u64 {
         self.stored
     }

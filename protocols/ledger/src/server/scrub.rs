@@ -18,6 +18,10 @@ impl LedgerServer {
         }
         let height = self.scrub_at;
         self.scrub_at += 1;
+        if self.missing.contains_key(&height) {
+            // Known missing already, and being fetched.
+            return;
+        }
         self.counters.scrubbed += 1;
         let expected = self.ledger().header(height).map(|h| h.hash());
         let on_disk = self.disk_block(height, ctx).map(|b| b.hash());
