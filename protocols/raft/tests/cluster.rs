@@ -299,3 +299,76 @@ fn gathered_commands_cost_fewer_messages_and_survive_leader_crashes() {
         assert_linearizable(&sim);
     }
 }
+
+/// Both copies of a server's term and vote are lost right after it voted for a candidate that
+/// nobody else has heard of yet (cut off with it, then alone). Asking a majority of the others
+/// would settle at the old term and let the server vote a second time in the candidate's term.
+/// It abstains instead until every other server, the candidate included, has answered, and
+/// then counts the candidate's term as voted in.
+#[test]
+fn a_lost_vote_is_settled_only_once_every_other_server_has_answered() {
+    use raft::Role;
+    use sim_core::{PartitionSpec, RecordAim, StorageFault};
+    let config = Config {
+        pre_vote: false,
+        check_quorum: false,
+        ..Config::default()
+    };
+    let mut sim = cluster(3, 5, 0, &config);
+    run_ok(&mut sim, ms(1_000));
+    let old = the_leader(&sim);
+    let others: Vec<NodeId> = (0..5).map(NodeId).filter(|&n| n != old).collect();
+    let (candidate, voter) = (others[0], others[1]);
+    let server = |sim: &sim_core::Simulation<raft::RaftNode>, n: NodeId| {
+        sim.node(n).and_then(|x| x.server()).cloned().unwrap()
+    };
+    let before = server(&sim, voter).term();
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Groups(vec![vec![candidate, voter]]),
+    })
+    .unwrap();
+    // The candidate times out and asks the voter, who grants it.
+    let mut t = 1_000;
+    while server(&sim, voter).voted_for() != Some(candidate) || server(&sim, voter).term() <= before
+    {
+        t += 5;
+        assert!(t < 3_000, "the voter never voted for the candidate");
+        run_ok(&mut sim, ms(t));
+    }
+    let voted_term = server(&sim, voter).term();
+    assert_eq!(server(&sim, candidate).role(), Role::Candidate);
+    for name in ["meta", "meta-copy"] {
+        sim.apply_now(Fault::Storage {
+            node: voter,
+            storage: StorageFault::Corrupt {
+                aim: RecordAim {
+                    name: Some(name.into()),
+                    index: Some(0),
+                    draw: 0,
+                },
+                noise: 9,
+            },
+        })
+        .unwrap();
+    }
+    crash(&mut sim, voter);
+    sim.apply_now(Fault::HealAll).unwrap();
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(candidate),
+    })
+    .unwrap();
+    restart(&mut sim, voter);
+    run_ok(&mut sim, ms(t + 2_000));
+    let v = server(&sim, voter);
+    assert_eq!(
+        v.recovering(),
+        Some("lost its vote"),
+        "settled without the candidate"
+    );
+    assert!(v.term() < voted_term, "{} >= {voted_term}", v.term());
+    sim.apply_now(Fault::HealAll).unwrap();
+    run_ok(&mut sim, ms(t + 4_000));
+    let v = server(&sim, voter);
+    assert_eq!(v.recovering(), None);
+    assert!(v.term() >= voted_term, "{} < {voted_term}", v.term());
+}

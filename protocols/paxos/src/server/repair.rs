@@ -11,9 +11,14 @@
 //!   when a snapshot covers it. The range under repair is kept on disk until it is over, so
 //!   that a crash during the repair does not end it.
 //! - **A lost promise.** The server cannot know what it promised. It takes part in neither
-//!   phase and asks the others for their highest ballots, until enough have answered that
-//!   one of them was in any phase-1 quorum it helped to form. It then promises above the
-//!   highest ballot answered.
+//!   phase and asks the others for the highest ballot each knows (promised, or seen: its own
+//!   proposals included), until all of them have answered. The proposer of any ballot it
+//!   promised is one of them: alive, it knows its ballot; crashed, its ballot's phase 1
+//!   either never ended or ended on a quorum whose promises came before the crash and so
+//!   before their answers. The server then promises above the highest ballot answered. (The
+//!   others of a phase-1 quorum, `n - q1 + 1` answers, would cover quorums already formed, but
+//!   not a prepare still in flight to them.) The price is liveness: the server takes no part
+//!   while any other server is unreachable.
 
 use super::{NodeCtx, REPAIR, Server};
 use crate::host::Host;
@@ -88,10 +93,11 @@ impl<S: StateMachine> Server<S> {
         self.settle_ballots(ctx);
     }
 
-    /// Tells a server that lost its promise the highest ballot this one knows of (unless this
-    /// one lost its own, and knows nothing it could vouch for).
+    /// Tells a server that lost its promise the highest ballot this one knows of. A server
+    /// that lost its own answers what it has seen since, so that two of them do not wait on
+    /// each other for ever (with two disks damaged at once the guarantee no longer holds).
     pub(super) fn on_ballot_query<H: Host<S>>(&mut self, from: NodeId, ctx: NodeCtx<'_, '_, H>) {
-        if self.lost_promise() || from == self.id {
+        if from == self.id {
             return;
         }
         let promised = self.seen.max(self.acceptor.promised());
@@ -114,17 +120,17 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    /// Once enough others answered: any phase-1 quorum this server was in has `q1 - 1` other
-    /// members, so `n - q1 + 1` answers from the others include one of them, whose ballot is
-    /// at least that quorum's. The server promises above the highest ballot answered.
+    /// Once every other server answered (see the module's notes): the server promises above
+    /// the highest ballot answered.
     fn settle_ballots<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let Some(answered) = &self.ballot_query else {
             return;
         };
-        let n = self.servers.len() as u32;
-        let others = n.saturating_sub(1) as usize;
-        let needed = ((n + 1).saturating_sub(self.q1) as usize).min(others);
-        if answered.len() < needed {
+        if self
+            .servers
+            .iter()
+            .any(|s| *s != self.id && !answered.contains_key(s))
+        {
             return;
         }
         let highest = answered.values().copied().max().unwrap_or(Ballot::ZERO);

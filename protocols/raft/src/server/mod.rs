@@ -103,7 +103,7 @@ pub struct Server<S: StateMachine = KvMap> {
     /// damage. It does not vote or stand until a leader has brought its log level.
     pub(crate) repair: Option<u64>,
     /// While the server's term and vote are lost: the terms other servers reported. It does
-    /// not vote or stand until a majority of the others have answered.
+    /// not vote or stand until every other server has answered.
     pub(crate) term_query: Option<BTreeMap<NodeId, u64>>,
 }
 

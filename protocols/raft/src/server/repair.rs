@@ -12,10 +12,13 @@
 //!   index while entries are still in flight.) The reach of the damaged log is kept on disk until then, so that a
 //!   crash during the repair does not end it.
 //! - **A lost term and vote.** The server cannot know whom it voted for. It asks every other
-//!   server its term and abstains until a majority of the others have answered. Any election
-//!   it voted in and that was won has a majority of voters besides it, and one of them is
-//!   among those answering, so the highest term answered is at least that election's. The
-//!   server then takes that term as one it has voted in.
+//!   server its term and abstains until all of them have answered. Whoever it voted for is
+//!   one of them, and wrote the election's term to its own disk before it asked for votes, so
+//!   the highest term answered is at least that of every vote the server may have cast, won
+//!   or still under way. The server then takes that term as one it has voted in. (A majority
+//!   of the others would cover every election already won, but not a candidate still
+//!   collecting votes that none of them had heard of yet.) The price is liveness: the server
+//!   abstains while any other server is unreachable.
 
 use super::{Role, Server};
 use crate::host::Host;
@@ -61,7 +64,7 @@ impl<S: StateMachine> Server<S> {
         Self::send(ctx, from, Msg::TermReply { term: self.term });
     }
 
-    /// Notes one server's term; with a majority of the others, the vote is settled.
+    /// Notes one server's term; with every other server's, the vote is settled.
     pub(crate) fn on_term_reply<H: Host<S>>(
         &mut self,
         from: NodeId,
@@ -74,14 +77,12 @@ impl<S: StateMachine> Server<S> {
         }
     }
 
-    /// Once enough of the others answered: take the highest term as one already voted in.
+    /// Once every other server answered: take the highest term as one already voted in.
     fn settle_terms<H: Host<S>>(&mut self, ctx: &mut Ctx<'_, H>) {
         let Some(answered) = &self.term_query else {
             return;
         };
-        let others = self.peers().len();
-        let needed = self.quorum().min(others);
-        if answered.len() < needed {
+        if self.peers().iter().any(|p| !answered.contains_key(p)) {
             return;
         }
         let highest = answered.values().copied().max().unwrap_or(0);
