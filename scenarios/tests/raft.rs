@@ -61,5 +61,32 @@ fn raft_config_errors_point_into_the_file() {
         .err()
         .unwrap()
         .to_string();
-    assert!(e.contains("r.toml:38:11: in [workload]"), "{e}");
+    assert!(e.contains("r.toml:39:11: in [workload]"), "{e}");
+}
+
+/// The shipped regression of a rejoining follower: on every one of 200 seeds the leader
+/// elected first keeps leading, and the run passes its checks.
+#[test]
+fn a_rejoining_follower_never_deposes_the_leader_on_200_seeds() {
+    let path = "raft/rejoining-follower.toml";
+    let text = std::fs::read_to_string(format!(
+        "{}/../scenarios/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let s = Scenario::from_str(path, &text).unwrap_or_else(|e| panic!("{e}"));
+    for seed in 1..=200 {
+        let options = RunOptions {
+            seed: Some(seed),
+            ..RunOptions::default()
+        };
+        let f = run_scenario(&Registry::builtin(), &s, &options).unwrap();
+        assert_eq!(f.report.metrics["elections"], 1.0, "seed {seed}");
+        assert!(f.report.passed(), "seed {seed}: {:#?}", f.report.checks);
+        assert!(
+            f.report.faults[0].text.starts_with("partition"),
+            "seed {seed}: {:?}",
+            f.report.faults
+        );
+    }
 }

@@ -1,5 +1,6 @@
-//! One test per rule of the Raft paper's sections 5.1 to 5.4, driving a single server by
-//! handing it messages and reading what it sends back from the trace.
+//! One test per rule of the Raft paper's sections 5.1 to 5.4, and of the thesis's leases on
+//! votes (4.2.3, 9.6), driving a single server by handing it messages and reading what it
+//! sends back from the trace.
 
 mod common;
 
@@ -10,11 +11,15 @@ use sim_core::{Node, NodeId, Simulation, TraceEvent, TraceSink};
 /// A five-server cluster in which only server 0 runs (so nothing else talks to it), with
 /// pre-votes and CheckQuorum off: the paper's basic algorithm.
 fn lone_server() -> Simulation<RaftNode> {
-    let config = Config {
+    lone_server_with(Config {
         pre_vote: false,
         check_quorum: false,
         ..Config::default()
-    };
+    })
+}
+
+/// The same with `config`.
+fn lone_server_with(config: Config) -> Simulation<RaftNode> {
     let mut sim = cluster(1, 5, 0, &config);
     sim.set_trace_sink(TraceSink::Memory(Vec::new()));
     for n in 1..5 {
@@ -373,4 +378,83 @@ fn s5_4_state_survives_a_restart_term_vote_and_log() {
     assert_eq!((s.term(), s.voted_for()), (5, Some(NodeId(2))));
     assert_eq!(s.log().last_index(), 2);
     assert_eq!(s.commit_index(), 0, "the commit index is volatile");
+}
+
+fn request_vote(term: u64, pre_vote: bool) -> Msg {
+    Msg::RequestVote {
+        term,
+        last_index: 10,
+        last_term: 10,
+        pre_vote,
+    }
+}
+
+/// What server 0 answers `from`'s pre-vote and vote requests for the next term, up to date:
+/// (pre-vote granted, vote granted), `None` for a request it ignores.
+fn answers(sim: &mut Simulation<RaftNode>, from: u32) -> (Option<bool>, Option<bool>) {
+    let term = server(sim).term() + 1;
+    let mut out = [None, None];
+    for (i, pre_vote) in [true, false].into_iter().enumerate() {
+        let mark = sim.trace().records().len();
+        deliver(sim, from, request_vote(term, pre_vote));
+        out[i] = sent_since(sim, mark)
+            .into_iter()
+            .find(|(to, k, _)| *to == NodeId(from) && (k == "Vote" || k == "PreVoteReply"))
+            .map(|(_, _, p)| p["Vote"]["granted"] == serde_json::Value::Bool(true));
+    }
+    (out[0], out[1])
+}
+
+/// Server 0 as leader, with pre-votes and CheckQuorum on: elected by servers 1 and 2.
+fn lone_leader() -> Simulation<RaftNode> {
+    let mut sim = lone_server_with(Config::default());
+    sim.run_until(ms(400)).unwrap();
+    let term = server(&sim).term();
+    for (from, pre_vote, t) in [(1, true, term + 1), (2, true, term + 1)] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::Vote {
+                term: t,
+                granted: true,
+                pre_vote,
+            },
+        );
+    }
+    let term = server(&sim).term();
+    for from in [1, 2] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::Vote {
+                term,
+                granted: true,
+                pre_vote: false,
+            },
+        );
+    }
+    assert_eq!(server(&sim).role(), Role::Leader);
+    sim
+}
+
+#[test]
+fn thesis_9_6_a_leader_refuses_pre_votes_and_ignores_votes_for_a_higher_term() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    assert_eq!(answers(&mut sim, 4), (Some(false), None));
+    assert_eq!(server(&sim).role(), Role::Leader, "not deposed");
+    assert_eq!(server(&sim).term(), term);
+}
+
+#[test]
+fn thesis_4_2_3_a_follower_that_heard_from_a_leader_refuses_until_the_lease_ends() {
+    let mut sim = lone_server_with(Config::default());
+    deliver(&mut sim, 3, append(1, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).leader(), Some(NodeId(3)));
+    assert_eq!(answers(&mut sim, 4), (Some(false), None));
+    assert_eq!(server(&sim).term(), 1, "the vote request moved no term");
+    // Past the shortest election timeout without the leader, both are granted.
+    let now = sim.now().0;
+    sim.run_until(sim_core::Time(now + ms(160).0)).unwrap();
+    assert_eq!(answers(&mut sim, 4), (Some(true), Some(true)));
 }

@@ -249,9 +249,12 @@ impl Registry {
                 );
             }
             for (sel, sp) in f.selectors() {
-                if *sel == crate::scenario::Selector::Leader {
-                    refuse(caps.leader, sp, "selector \"leader\"", "it has no leader");
-                }
+                let named = match sel {
+                    crate::scenario::Selector::Leader => "selector \"leader\"",
+                    crate::scenario::Selector::Follower => "selector \"follower\"",
+                    _ => continue,
+                };
+                refuse(caps.leader, sp, named, "it has no leader");
             }
         }
         if problems.is_empty() {

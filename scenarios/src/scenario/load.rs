@@ -330,13 +330,13 @@ impl Validator<'_> {
         if let Some(b) = &f.bridge {
             let single = match &b.get_ref().node {
                 Selector::Nodes(v) => v.len() == 1,
-                Selector::Leader | Selector::Random => true,
+                Selector::Leader | Selector::Follower | Selector::Random => true,
                 _ => false,
             };
             if !single {
                 self.err(
                     Some(b.span()),
-                    "the bridge `node` must be one node (an id, \"leader\" or \"random\")",
+                    "the bridge `node` must be one node (an id, \"leader\", \"follower\" or \"random\")",
                 );
             }
         }

@@ -15,6 +15,9 @@ pub enum Selector {
     /// view has [`sim_core::RoleClass::Leader`], the highest epoch if several do); nothing if
     /// there is none.
     Leader,
+    /// One running server that is not the leader, drawn from the faults stream: "a follower",
+    /// whichever server leads on the seed. Nothing if no server leads.
+    Follower,
     /// One server drawn from the faults stream among those the action can affect.
     Random,
     /// A majority of the servers (`n/2 + 1`), drawn from the faults stream. Within one fault,
@@ -29,8 +32,9 @@ pub enum Selector {
 }
 
 /// The names of the rule selectors, as written in files.
-pub const SELECTOR_NAMES: [&str; 6] = [
+pub const SELECTOR_NAMES: [&str; 7] = [
     "leader",
+    "follower",
     "random",
     "majority",
     "minority",
@@ -51,6 +55,7 @@ impl Selector {
         Some(match self {
             Selector::Nodes(_) => return None,
             Selector::Leader => "leader",
+            Selector::Follower => "follower",
             Selector::Random => "random",
             Selector::Majority => "majority",
             Selector::Minority => "minority",
@@ -62,6 +67,7 @@ impl Selector {
     fn from_name(s: &str) -> Option<Selector> {
         Some(match s {
             "leader" => Selector::Leader,
+            "follower" => Selector::Follower,
             "random" => Selector::Random,
             "majority" => Selector::Majority,
             "minority" => Selector::Minority,
@@ -101,8 +107,8 @@ impl<'de> Deserialize<'de> for Selector {
             type Value = Selector;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(
-                    "a node id (3), a list of node ids ([0, 1]) or one of \"leader\", \"random\", \
-                     \"majority\", \"minority\", \"all-crashed\", \"all\"",
+                    "a node id (3), a list of node ids ([0, 1]) or one of \"leader\", \"follower\", \
+                     \"random\", \"majority\", \"minority\", \"all-crashed\", \"all\"",
                 )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Selector, E> {

@@ -211,9 +211,14 @@ impl<S: StateMachine> Server<S> {
         self.election_deadline = ctx.local_time() + d;
     }
 
-    /// Whether a leader has been heard from within the shortest election timeout, in which
-    /// case vote requests are ignored (thesis 4.2.3).
+    /// Whether this server leads, or has heard from a leader within the shortest election
+    /// timeout: then it refuses pre-votes, and with CheckQuorum ignores vote requests (thesis
+    /// 4.2.3, 9.6). A leader counts itself: granting a returning follower's pre-vote would let
+    /// that follower depose it with a real election in a higher term.
     pub(crate) fn in_lease<H: Host<S>>(&self, ctx: &Ctx<'_, H>) -> bool {
+        if self.role == Role::Leader {
+            return true;
+        }
         let min: Duration = self.config.election_timeout.min;
         self.leader.is_some()
             && self
