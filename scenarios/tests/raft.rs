@@ -90,3 +90,67 @@ fn a_rejoining_follower_never_deposes_the_leader_on_200_seeds() {
         );
     }
 }
+
+const BRIEF_ISOLATION: &str = r#"
+name = "leader isolated briefly"
+seed = 1
+[protocol]
+name = "raft"
+[cluster]
+nodes = 3
+[workload]
+clients = 2
+[[faults]]
+at = "1.5s"
+action = "partition"
+isolate = "leader"
+[[faults]]
+at = "1.55s"
+action = "heal"
+[run]
+duration = "4s"
+"#;
+
+/// The leader cut off for 50 ms, before anyone times out, keeps leading: `leader_within`
+/// counts it again once the heal reconnects it (it used to exclude it for good and fail).
+#[test]
+fn leader_within_counts_an_old_leader_that_never_stopped_leading() {
+    for seed in 1..=20 {
+        let text = format!("{BRIEF_ISOLATION}[checks]\nleader_within = \"1s\"\n");
+        let s = Scenario::from_str("brief.toml", &text).unwrap();
+        let options = RunOptions {
+            seed: Some(seed),
+            ..RunOptions::default()
+        };
+        let f = run_scenario(&Registry::builtin(), &s, &options).unwrap();
+        assert_eq!(f.report.metrics["elections"], 1.0, "seed {seed}");
+        let check = f
+            .report
+            .checks
+            .iter()
+            .find(|c| c.name == "leader_within 1s")
+            .unwrap();
+        assert!(check.passed, "seed {seed}: {check:?}");
+        assert!(
+            check.detail.contains("50ms after losing leader"),
+            "{check:?}"
+        );
+    }
+}
+
+/// A run of a protocol with a leader reports how long its elections took, whether or not it
+/// checks `leader_within`.
+#[test]
+fn election_times_are_reported_without_leader_within() {
+    let s = Scenario::from_str("brief.toml", BRIEF_ISOLATION).unwrap();
+    let f = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).unwrap();
+    assert!(
+        !f.report
+            .checks
+            .iter()
+            .any(|c| c.name.starts_with("leader_within"))
+    );
+    // The first election, then the old leader found again after its loss.
+    assert_eq!(f.report.metrics["leader_election_ms_count"], 2.0);
+    assert!(f.report.metrics["leader_election_ms_max"] > 0.0);
+}

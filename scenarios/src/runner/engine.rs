@@ -6,7 +6,7 @@ use super::report::{FaultNote, RunReport};
 use super::watch::Watches;
 use crate::error::ScenarioError;
 use crate::hex::Hex64;
-use crate::registry::{CheckResult, Metrics, Run};
+use crate::registry::{CheckResult, Metrics, Protocol, Run};
 use crate::scenario::{FaultAction, FaultPlan, Scenario};
 use sim_core::{Duration, Fault, NodeStatus, Outcome, Step, Time, Violation};
 use std::collections::BTreeSet;
@@ -58,6 +58,7 @@ impl Runner {
     pub(crate) fn new(
         s: Arc<Scenario>,
         mut run: Box<dyn Run>,
+        protocol: &dyn Protocol,
         checkpoint_every: Option<u64>,
     ) -> Result<Self, ScenarioError> {
         let servers = run.server_count();
@@ -80,7 +81,7 @@ impl Runner {
             agenda.push(heal, Item::Heal);
         }
         agenda.push(end, Item::End);
-        let watches = Watches::new(&s);
+        let watches = Watches::new(&s, protocol.capabilities().leader);
         Ok(Runner {
             s,
             plan,
@@ -152,6 +153,9 @@ impl Runner {
 
     /// Schedules `fault` at `at`, noting it.
     pub(crate) fn apply(&mut self, at: Time, fault: Fault) -> Result<(), ScenarioError> {
+        if matches!(fault, Fault::HealAll) {
+            self.watches.reconnected();
+        }
         self.run.schedule(at, fault).map_err(|e| self.sim_err(e))
     }
 

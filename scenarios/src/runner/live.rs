@@ -57,7 +57,7 @@ impl Live {
     ) -> Result<Live, ScenarioError> {
         let protocol = registry.resolve(scenario)?;
         let run = protocol.build(scenario, seed.unwrap_or(scenario.seed))?;
-        let mut runner = Runner::new(Arc::new(scenario.clone()), run, None)?;
+        let mut runner = Runner::new(Arc::new(scenario.clone()), run, protocol, None)?;
         runner.start();
         Ok(Live {
             runner,

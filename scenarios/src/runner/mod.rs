@@ -73,8 +73,13 @@ pub fn run_scenario(
             run.set_trace_sink(sim_core::TraceSink::Jsonl(sink));
         }
     }
-    let finished =
-        engine::Runner::new(Arc::new(scenario.clone()), run, opts.checkpoint_every)?.run()?;
+    let finished = engine::Runner::new(
+        Arc::new(scenario.clone()),
+        run,
+        protocol,
+        opts.checkpoint_every,
+    )?
+    .run()?;
     finish_file_trace(finished, &opts.trace)
 }
 

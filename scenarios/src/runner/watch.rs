@@ -48,7 +48,10 @@ pub(crate) struct Watches {
 }
 
 impl Watches {
-    pub(crate) fn new(s: &Scenario) -> Watches {
+    /// The watches of `s`. A protocol that elects leaders (`has_leader`) is watched for its
+    /// leader in every run, for the `leader_election_ms` metrics; `leader_within` only adds
+    /// the check.
+    pub(crate) fn new(s: &Scenario, has_leader: bool) -> Watches {
         let probe = s
             .checks
             .probe
@@ -57,11 +60,8 @@ impl Watches {
         let start = "the start";
         Watches {
             probe,
-            leader: s
-                .checks
-                .leader_within
-                .as_ref()
-                .map(|_| Watch::new(Time::ZERO, start, None)),
+            leader: (has_leader || s.checks.leader_within.is_some())
+                .then(|| Watch::new(Time::ZERO, start, None)),
             convergence: s
                 .checks
                 .converged_by
@@ -97,6 +97,14 @@ impl Watches {
                 isolated.then_some(old),
             );
             w.after_loss = true;
+        }
+    }
+
+    /// Every link is restored: an old leader cut off from the others counts again if it still
+    /// leads (cut off too briefly for anyone to time out, it never stopped leading).
+    pub(crate) fn reconnected(&mut self) {
+        if let Some(w) = &mut self.leader {
+            w.exclude = None;
         }
     }
 
