@@ -154,3 +154,41 @@ fn election_times_are_reported_without_leader_within() {
     assert_eq!(f.report.metrics["leader_election_ms_count"], 2.0);
     assert!(f.report.metrics["leader_election_ms_max"] > 0.0);
 }
+
+/// `"follower"` picks one running server other than the leader, `"followers"` every one.
+#[test]
+fn follower_selectors_leave_the_leader_alone() {
+    for (selector, count) in [("follower", 1), ("followers", 4)] {
+        for seed in 1..=10 {
+            let text = format!(
+                "name = \"followers\"\nseed = {seed}\n[protocol]\nname = \"raft\"\n\
+                 [cluster]\nnodes = 5\n[workload]\nclients = 0\n\
+                 [[faults]]\nat = \"1s\"\naction = \"pause\"\nnodes = \"{selector}\"\n\
+                 [run]\nduration = \"1.5s\"\n[checks]\nleader_within = \"1s\"\n"
+            );
+            let s = Scenario::from_str("f.toml", &text).unwrap();
+            let f = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).unwrap();
+            let leader = &f
+                .report
+                .checks
+                .iter()
+                .find(|c| c.name == "leader_within 1s")
+                .unwrap();
+            let note = &f.report.faults[0].text;
+            let leader = leader.detail.split(['(', ')']).nth(1).unwrap().to_string();
+            let paused: Vec<&str> = note
+                .trim_start_matches("pause ")
+                .split(' ')
+                .next()
+                .unwrap()
+                .split(',')
+                .collect();
+            assert_eq!(paused.len(), count, "{selector} seed {seed}: {note}");
+            assert!(
+                !paused.contains(&leader.as_str()),
+                "{selector} seed {seed}: {note}, leader {leader}"
+            );
+            assert!(note.ends_with(&format!("({selector})")), "{note}");
+        }
+    }
+}

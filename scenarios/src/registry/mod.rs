@@ -252,6 +252,7 @@ impl Registry {
                 let named = match sel {
                     crate::scenario::Selector::Leader => "selector \"leader\"",
                     crate::scenario::Selector::Follower => "selector \"follower\"",
+                    crate::scenario::Selector::Followers => "selector \"followers\"",
                     _ => continue,
                 };
                 refuse(caps.leader, sp, named, "it has no leader");

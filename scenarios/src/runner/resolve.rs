@@ -70,15 +70,15 @@ impl Runner {
         match sel {
             Selector::Nodes(v) => v.clone(),
             Selector::Leader => self.run.leader().map(|l| vec![l.0]).unwrap_or_default(),
-            Selector::Follower => {
+            Selector::Follower | Selector::Followers => {
                 let Some(leader) = self.run.leader() else {
                     return Vec::new();
                 };
                 let c: Vec<u32> = (0..self.servers)
                     .filter(|&n| n != leader.0 && self.status(n) == NodeStatus::Up)
                     .collect();
-                if c.is_empty() {
-                    return Vec::new();
+                if c.is_empty() || *sel == Selector::Followers {
+                    return c;
                 }
                 let i = self.run.faults_rng().index(c.len());
                 vec![c[i]]

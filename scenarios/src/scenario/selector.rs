@@ -18,6 +18,8 @@ pub enum Selector {
     /// One running server that is not the leader, drawn from the faults stream: "a follower",
     /// whichever server leads on the seed. Nothing if no server leads.
     Follower,
+    /// Every running server that is not the leader. Nothing if no server leads.
+    Followers,
     /// One server drawn from the faults stream among those the action can affect.
     Random,
     /// A majority of the servers (`n/2 + 1`), drawn from the faults stream. Within one fault,
@@ -32,9 +34,10 @@ pub enum Selector {
 }
 
 /// The names of the rule selectors, as written in files.
-pub const SELECTOR_NAMES: [&str; 7] = [
+pub const SELECTOR_NAMES: [&str; 8] = [
     "leader",
     "follower",
+    "followers",
     "random",
     "majority",
     "minority",
@@ -56,6 +59,7 @@ impl Selector {
             Selector::Nodes(_) => return None,
             Selector::Leader => "leader",
             Selector::Follower => "follower",
+            Selector::Followers => "followers",
             Selector::Random => "random",
             Selector::Majority => "majority",
             Selector::Minority => "minority",
@@ -68,6 +72,7 @@ impl Selector {
         Some(match s {
             "leader" => Selector::Leader,
             "follower" => Selector::Follower,
+            "followers" => Selector::Followers,
             "random" => Selector::Random,
             "majority" => Selector::Majority,
             "minority" => Selector::Minority,
@@ -108,7 +113,7 @@ impl<'de> Deserialize<'de> for Selector {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(
                     "a node id (3), a list of node ids ([0, 1]) or one of \"leader\", \"follower\", \
-                     \"random\", \"majority\", \"minority\", \"all-crashed\", \"all\"",
+                     \"followers\", \"random\", \"majority\", \"minority\", \"all-crashed\", \"all\"",
                 )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Selector, E> {
