@@ -192,3 +192,50 @@ fn follower_selectors_leave_the_leader_alone() {
         }
     }
 }
+
+/// `{ random = K }` draws K distinct servers; asking for more than there are, or none, is an
+/// error that points at the selector.
+#[test]
+fn random_k_draws_distinct_servers_and_bad_counts_are_located() {
+    let file = |nodes: &str| {
+        format!(
+            "name = \"k\"\nseed = 3\n[protocol]\nname = \"raft\"\n[cluster]\nnodes = 5\n\
+             [workload]\nclients = 0\n[[faults]]\nat = \"1s\"\naction = \"crash\"\n\
+             nodes = {nodes}\n[run]\nduration = \"1.5s\"\n"
+        )
+    };
+    for seed in 1..=10 {
+        let s = Scenario::from_str("k.toml", &file("{ random = 2 }")).unwrap();
+        let options = RunOptions {
+            seed: Some(seed),
+            ..RunOptions::default()
+        };
+        let f = run_scenario(&Registry::builtin(), &s, &options).unwrap();
+        let note = &f.report.faults[0].text;
+        let crashed: Vec<&str> = note
+            .trim_start_matches("crash ")
+            .split(' ')
+            .next()
+            .unwrap()
+            .split(',')
+            .collect();
+        assert_eq!(crashed.len(), 2, "seed {seed}: {note}");
+        assert_ne!(crashed[0], crashed[1], "seed {seed}: {note}");
+        assert!(note.ends_with("(random 2)"), "{note}");
+    }
+    let e = Scenario::from_str("k.toml", &file("{ random = 6 }"))
+        .and_then(|s| run_scenario(&Registry::builtin(), &s, &RunOptions::default()).map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("k.toml:12:") && e.contains("more servers than the 5"),
+        "{e}"
+    );
+    let e = Scenario::from_str("k.toml", &file("{ random = 0 }"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("k.toml:12:") && e.contains("selects nobody"),
+        "{e}"
+    );
+}

@@ -91,6 +91,16 @@ impl Runner {
                 let i = self.run.faults_rng().index(c.len());
                 vec![c[i]]
             }
+            Selector::RandomK(k) => {
+                let mut c = self.candidates(action);
+                let mut out = Vec::new();
+                while out.len() < *k as usize && !c.is_empty() {
+                    let i = self.run.faults_rng().index(c.len());
+                    out.push(c.remove(i));
+                }
+                out.sort_unstable();
+                out
+            }
             Selector::Majority | Selector::Minority => {
                 if picks.shuffle.is_none() {
                     let mut all: Vec<u32> = (0..self.servers).collect();

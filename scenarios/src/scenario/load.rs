@@ -326,6 +326,16 @@ impl Validator<'_> {
                     "`all-crashed` selects crashed nodes: it only goes with action \"restart\"",
                 );
             }
+            if let Selector::RandomK(k) = sel
+                && *k > servers
+            {
+                self.err(
+                    Some(span.clone()),
+                    format!(
+                        "{{ random = {k} }} asks for more servers than the {servers} there are"
+                    ),
+                );
+            }
         }
         if let Some(b) = &f.bridge {
             let single = match &b.get_ref().node {

@@ -2,7 +2,7 @@
 //! is read: `leader` is whoever leads at that moment, `random` is drawn from the faults stream
 //! then.
 
-use serde::de::{self, SeqAccess, Visitor};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -22,6 +22,9 @@ pub enum Selector {
     Followers,
     /// One server drawn from the faults stream among those the action can affect.
     Random,
+    /// `{ random = K }`: K distinct servers drawn from the faults stream among those the
+    /// action can affect (all of them if fewer can be).
+    RandomK(u32),
     /// A majority of the servers (`n/2 + 1`), drawn from the faults stream. Within one fault,
     /// `majority` and `minority` are complementary.
     Majority,
@@ -56,7 +59,7 @@ impl Selector {
 
     fn name(&self) -> Option<&'static str> {
         Some(match self {
-            Selector::Nodes(_) => return None,
+            Selector::Nodes(_) | Selector::RandomK(_) => return None,
             Selector::Leader => "leader",
             Selector::Follower => "follower",
             Selector::Followers => "followers",
@@ -90,6 +93,7 @@ impl fmt::Display for Selector {
                 let ids: Vec<String> = v.iter().map(|i| format!("n{i}")).collect();
                 f.write_str(&ids.join(","))
             }
+            Selector::RandomK(k) => write!(f, "random {k}"),
             other => f.write_str(other.name().unwrap_or("?")),
         }
     }
@@ -100,6 +104,12 @@ impl Serialize for Selector {
         match self {
             Selector::Nodes(v) if v.len() == 1 => s.serialize_u32(v[0]),
             Selector::Nodes(v) => v.serialize(s),
+            Selector::RandomK(k) => {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("random", k)?;
+                m.end()
+            }
             other => s.serialize_str(other.name().unwrap_or("?")),
         }
     }
@@ -112,8 +122,9 @@ impl<'de> Deserialize<'de> for Selector {
             type Value = Selector;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(
-                    "a node id (3), a list of node ids ([0, 1]) or one of \"leader\", \"follower\", \
-                     \"followers\", \"random\", \"majority\", \"minority\", \"all-crashed\", \"all\"",
+                    "a node id (3), a list of node ids ([0, 1]), { random = K }, or one of \"leader\", \
+                     \"follower\", \"followers\", \"random\", \"majority\", \"minority\", \
+                     \"all-crashed\", \"all\"",
                 )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Selector, E> {
@@ -135,6 +146,30 @@ impl<'de> Deserialize<'de> for Selector {
                         SELECTOR_NAMES.map(|s| format!("\"{s}\"")).join(", ")
                     ))
                 })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Selector, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(de::Error::custom(
+                        "expected { random = K }, got an empty table",
+                    ));
+                };
+                if key != "random" {
+                    return Err(de::Error::custom(format!(
+                        "unknown key {key:?} in a selector table; expected {{ random = K }}"
+                    )));
+                }
+                let k: u32 = map.next_value()?;
+                if k == 0 {
+                    return Err(de::Error::custom(
+                        "{ random = 0 } selects nobody; expected K of 1 or more",
+                    ));
+                }
+                if map.next_key::<String>()?.is_some() {
+                    return Err(de::Error::custom(
+                        "expected only `random` in { random = K }",
+                    ));
+                }
+                Ok(Selector::RandomK(k))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Selector, A::Error> {
                 let mut ids = Vec::new();
