@@ -176,13 +176,7 @@ fn follower_selectors_leave_the_leader_alone() {
                 .unwrap();
             let note = &f.report.faults[0].text;
             let leader = leader.detail.split(['(', ')']).nth(1).unwrap().to_string();
-            let paused: Vec<&str> = note
-                .trim_start_matches("pause ")
-                .split(' ')
-                .next()
-                .unwrap()
-                .split(',')
-                .collect();
+            let paused = nodes_in(note, "pause");
             assert_eq!(paused.len(), count, "{selector} seed {seed}: {note}");
             assert!(
                 !paused.contains(&leader.as_str()),
@@ -212,13 +206,7 @@ fn random_k_draws_distinct_servers_and_bad_counts_are_located() {
         };
         let f = run_scenario(&Registry::builtin(), &s, &options).unwrap();
         let note = &f.report.faults[0].text;
-        let crashed: Vec<&str> = note
-            .trim_start_matches("crash ")
-            .split(' ')
-            .next()
-            .unwrap()
-            .split(',')
-            .collect();
+        let crashed = nodes_in(note, "crash");
         assert_eq!(crashed.len(), 2, "seed {seed}: {note}");
         assert_ne!(crashed[0], crashed[1], "seed {seed}: {note}");
         assert!(note.ends_with("(random 2)"), "{note}");
@@ -238,4 +226,12 @@ fn random_k_draws_distinct_servers_and_bad_counts_are_located() {
         e.contains("k.toml:12:") && e.contains("selects nobody"),
         "{e}"
     );
+}
+
+/// The nodes a fault note (`crash n0,n3 (random 2)`) names after its action.
+fn nodes_in<'a>(note: &'a str, action: &str) -> Vec<&'a str> {
+    note.strip_prefix(action)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(|ids| ids.split(',').collect())
+        .unwrap_or_default()
 }
