@@ -75,6 +75,13 @@ fn server(sim: &Simulation<LedgerNode>, n: u32) -> &ledger::LedgerServer {
         .expect("a running server")
 }
 
+fn reader(sim: &Simulation<LedgerNode>, n: u32) -> ledger::ReaderCounters {
+    sim.node(NodeId(n))
+        .and_then(LedgerNode::reader)
+        .expect("a running reader")
+        .counters()
+}
+
 fn block(height: u64) -> RecordAim {
     RecordAim {
         name: Some("block".into()),
@@ -122,11 +129,7 @@ fn both_protocols_cut_blocks_and_every_server_stores_the_chain() {
         checkers::acked_records_in_chain(&s).expect("every acknowledged record is in the chain");
         // The two readers (after the four producers) read records back, proven.
         for n in [7, 8] {
-            let r = s
-                .node(NodeId(n))
-                .and_then(LedgerNode::reader)
-                .unwrap()
-                .counters();
+            let r = reader(&s, n);
             assert!(r.accepted > 20, "{deployment:?}: {r:?}");
             assert_eq!(r.rejected, 0, "{deployment:?}");
         }
@@ -224,16 +227,7 @@ fn a_server_trusting_its_local_copy_serves_a_tampered_record_and_readers_turn_it
     s.apply_now(tamper(1, 2, 3)).unwrap();
     s.run_until(secs(3)).unwrap();
     assert_eq!(s.violation(), None);
-    let rejected: u64 = [7, 8]
-        .into_iter()
-        .map(|n| {
-            s.node(NodeId(n))
-                .and_then(LedgerNode::reader)
-                .unwrap()
-                .counters()
-                .rejected
-        })
-        .sum();
+    let rejected: u64 = [7, 8].into_iter().map(|n| reader(&s, n).rejected).sum();
     assert!(rejected > 0, "the tampered answers were turned down");
 }
 
@@ -246,11 +240,7 @@ fn a_correct_server_never_serves_its_tampered_copy_and_readers_accept_only_the_c
     assert_eq!(s.violation(), None);
     let mut accepted = 0;
     for n in [7, 8] {
-        let r = s
-            .node(NodeId(n))
-            .and_then(LedgerNode::reader)
-            .unwrap()
-            .counters();
+        let r = reader(&s, n);
         assert_eq!(r.rejected, 0);
         accepted += r.accepted;
     }
