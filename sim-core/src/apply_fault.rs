@@ -41,6 +41,27 @@ impl<N: Node> Simulation<N> {
                 self.core_mut().network.partition.heal_link(*from, *to);
                 (String::new(), None)
             }
+            Fault::HealPartition { spec } => {
+                let healed = self.core_mut().network.partition.heal(spec);
+                let detail = if healed { "" } else { "ignored: not in force" };
+                (detail.to_string(), None)
+            }
+            Fault::Reconnect { node } => {
+                let cut = self.core_mut().network.partition.reconnect(*node);
+                let detail = if cut { "" } else { "ignored: not cut off" };
+                (detail.to_string(), None)
+            }
+            Fault::DegradeKinds {
+                from,
+                to,
+                kinds,
+                extra,
+            } => {
+                self.core_mut()
+                    .network
+                    .degrade_kinds(*from, *to, kinds, extra.clone());
+                (String::new(), None)
+            }
             Fault::HealAll => {
                 self.core_mut().network.partition.heal_all();
                 (String::new(), None)

@@ -178,6 +178,8 @@ pub(crate) struct Core<N: Node> {
     pub(crate) next_msg: u64,
     pub(crate) next_timer: u64,
     pub(crate) stats: Stats,
+    /// Messages sent by kind, once [`crate::Simulation::count_sent_kinds`] asked for it.
+    pub(crate) sent_kinds: Option<Vec<(&'static str, u64)>>,
     /// An error raised inside a handler (a limit, an unknown receiver); reported after it.
     pub(crate) fatal: Option<SimError>,
 }
@@ -233,6 +235,9 @@ impl<N: Node> Core<N> {
         let kind = msg.kind();
         self.stats.sent += 1;
         self.stats.bytes_sent += size;
+        if let Some(counts) = &mut self.sent_kinds {
+            count_kind(counts, kind);
+        }
         let leaves = if self.disk_sync == Duration::ZERO {
             now
         } else {
@@ -240,7 +245,7 @@ impl<N: Node> Core<N> {
         };
         match self
             .network
-            .route(from, to, size, leaves, &mut self.net_rng)
+            .route(from, to, kind, size, leaves, &mut self.net_rng)
         {
             Routing::Dropped(reason) => {
                 self.trace
@@ -330,5 +335,16 @@ impl<N: Node> Core<N> {
                 .collect();
             self.cancelled.retain(|id| queued.contains(id));
         }
+    }
+}
+
+/// Adds one message of `kind` to `counts` (a handful of kinds: a scan beats a map).
+fn count_kind(counts: &mut Vec<(&'static str, u64)>, kind: &'static str) {
+    match counts
+        .iter_mut()
+        .find(|(k, _)| std::ptr::eq(*k, kind) || *k == kind)
+    {
+        Some((_, n)) => *n += 1,
+        None => counts.push((kind, 1)),
     }
 }

@@ -55,7 +55,7 @@ pub enum Fault {
         /// The new model.
         model: LinkModel,
     },
-    /// Return a degraded link to the default model.
+    /// Return a degraded link to the default model, and lift any [`Fault::DegradeKinds`] on it.
     RestoreLink {
         /// Sender.
         from: NodeId,
@@ -82,6 +82,31 @@ pub enum Fault {
         /// Clock rate relative to real time, in [0.001, 1000].
         rate: f64,
     },
+    /// Lift one partition in force: the latest one imposed with exactly this spec. The other
+    /// partitions stay.
+    HealPartition {
+        /// The spec the partition was imposed with.
+        spec: PartitionSpec,
+    },
+    /// Let one node reach, and be reached by, every node again under every partition in
+    /// force; the cuts between the other nodes stay.
+    Reconnect {
+        /// The node.
+        node: NodeId,
+    },
+    /// Messages of the named kinds on one directed link suffer more on top of the link's own
+    /// model: the extra delay is added to the link's, the extra loss and duplication are drawn
+    /// after it. `RestoreLink` lifts it.
+    DegradeKinds {
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+        /// The message kinds affected, as the protocol names them (`"AppendReply"`).
+        kinds: Vec<String>,
+        /// The extra delay, loss and duplication (its bandwidth is not used).
+        extra: LinkModel,
+    },
 }
 
 /// The slowest and fastest clock rates a drift fault accepts.
@@ -96,10 +121,12 @@ impl Fault {
             | Fault::Pause { node }
             | Fault::Resume { node }
             | Fault::ClockDrift { node, .. }
-            | Fault::Storage { node, .. } => vec![*node],
-            Fault::Partition { spec } => spec.nodes(),
+            | Fault::Storage { node, .. }
+            | Fault::Reconnect { node } => vec![*node],
+            Fault::Partition { spec } | Fault::HealPartition { spec } => spec.nodes(),
             Fault::HealLink { from, to }
             | Fault::DegradeLink { from, to, .. }
+            | Fault::DegradeKinds { from, to, .. }
             | Fault::RestoreLink { from, to } => vec![*from, *to],
             Fault::HealAll | Fault::SetDefaultLink { .. } => Vec::new(),
         }
@@ -114,6 +141,15 @@ impl Fault {
         }
         match self {
             Fault::DegradeLink { model, .. } | Fault::SetDefaultLink { model } => model.validate(),
+            Fault::DegradeKinds { kinds, extra, .. } => {
+                if kinds.is_empty() {
+                    return Err(SimError::Invalid {
+                        what: "message kinds".into(),
+                        why: "expected at least one kind".into(),
+                    });
+                }
+                extra.validate()
+            }
             Fault::ClockDrift { rate, .. }
                 if !(rate.is_finite() && (DRIFT_RANGE.0..=DRIFT_RANGE.1).contains(rate)) =>
             {
@@ -144,6 +180,9 @@ impl Fault {
             Fault::SetDefaultLink { .. } => "set-default-link",
             Fault::ClockDrift { .. } => "clock-drift",
             Fault::Storage { storage, .. } => storage.name(),
+            Fault::HealPartition { .. } => "heal-partition",
+            Fault::Reconnect { .. } => "reconnect",
+            Fault::DegradeKinds { .. } => "degrade-kinds",
         }
     }
 }

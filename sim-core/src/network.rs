@@ -140,6 +140,9 @@ pub(crate) struct Network {
     last_due: BTreeMap<(NodeId, NodeId), Time>,
     /// When each bandwidth-limited link is next free.
     busy_until: BTreeMap<(NodeId, NodeId), Time>,
+    /// Extra delay, loss and duplication for some message kinds on some links, in the order
+    /// they were imposed ([`crate::Fault::DegradeKinds`]).
+    kind_extras: BTreeMap<(NodeId, NodeId), Vec<(Vec<String>, LinkModel)>>,
     pub(crate) partition: Partition,
 }
 
@@ -162,6 +165,7 @@ impl Network {
             fifo: config.fifo,
             last_due: BTreeMap::new(),
             busy_until: BTreeMap::new(),
+            kind_extras: BTreeMap::new(),
             partition: Partition::new(nodes),
         })
     }
@@ -186,16 +190,32 @@ impl Network {
             }
             None => {
                 self.overrides.remove(&(from, to));
+                self.kind_extras.remove(&(from, to));
             }
         }
     }
 
-    /// Decides the fate of one message sent now.
+    /// Adds an extra model for messages of `kinds` on `from -> to`.
+    pub(crate) fn degrade_kinds(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        kinds: &[String],
+        extra: LinkModel,
+    ) {
+        self.kind_extras
+            .entry((from, to))
+            .or_default()
+            .push((kinds.to_vec(), extra));
+    }
+
+    /// Decides the fate of one message of `kind` sent now.
     #[inline]
     pub(crate) fn route(
         &mut self,
         from: NodeId,
         to: NodeId,
+        kind: &str,
         size: u64,
         now: Time,
         rng: &mut SimRng,
@@ -222,12 +242,31 @@ impl Network {
                 done
             }
         };
-        let first = sent + model.latency.sample(rng);
-        let second = if rng.chance(model.duplicate) {
+        let mut first = sent + model.latency.sample(rng);
+        let mut second = if rng.chance(model.duplicate) {
             Some(sent + model.latency.sample(rng))
         } else {
             None
         };
+        if !self.kind_extras.is_empty()
+            && let Some(extras) = self.kind_extras.get(&(from, to))
+        {
+            // Draws happen only for the kinds named, so other messages replay as before.
+            for (kinds, extra) in extras {
+                if !kinds.iter().any(|k| k == kind) {
+                    continue;
+                }
+                if rng.chance(extra.loss) {
+                    return Routing::Dropped(DropReason::Loss);
+                }
+                let base = first;
+                first = first + extra.latency.sample(rng);
+                second = second.map(|t| t + extra.latency.sample(rng));
+                if second.is_none() && rng.chance(extra.duplicate) {
+                    second = Some(base + extra.latency.sample(rng));
+                }
+            }
+        }
         if !fifo {
             return Routing::Deliver(first, second);
         }
@@ -266,14 +305,14 @@ mod tests {
         let mut net = Network::new(&config, 2).unwrap();
         let mut rng = SimRng::new(1, Stream::Network);
         let route = |net: &mut Network, rng: &mut SimRng| {
-            net.route(NodeId(0), NodeId(1), 1000, Time::ZERO, rng)
+            net.route(NodeId(0), NodeId(1), "m", 1000, Time::ZERO, rng)
         };
         let ms = |n: u64| Time(n * 1_000_000);
         assert_eq!(route(&mut net, &mut rng), Routing::Deliver(ms(2), None));
         assert_eq!(route(&mut net, &mut rng), Routing::Deliver(ms(3), None));
         // The reverse direction has its own queue.
         assert_eq!(
-            net.route(NodeId(1), NodeId(0), 1000, Time::ZERO, &mut rng),
+            net.route(NodeId(1), NodeId(0), "m", 1000, Time::ZERO, &mut rng),
             Routing::Deliver(ms(2), None)
         );
     }
@@ -292,7 +331,7 @@ mod tests {
         let mut rng = SimRng::new(5, Stream::Network);
         let mut last = Time::ZERO;
         for i in 0..1000u64 {
-            match net.route(NodeId(0), NodeId(1), 10, Time(i * 100_000), &mut rng) {
+            match net.route(NodeId(0), NodeId(1), "m", 10, Time(i * 100_000), &mut rng) {
                 Routing::Deliver(t, None) => {
                     assert!(t >= last);
                     last = t;

@@ -1,10 +1,14 @@
 //! Directed partitions.
 //!
-//! Two mechanisms combine. *Group labels* split the cluster into sides that cannot reach each
-//! other (cheap for any cluster size); label 0 means "reaches every side", which is how a bridge
-//! node is expressed. *Blocked links* cut single directed links, which is how one-way cuts are
-//! expressed. A message from `a` to `b` is blocked if their labels are both non-zero and differ,
-//! or if the link `a -> b` is blocked.
+//! Every partition imposed stays in force, beside the others, until it is healed: a message
+//! passes only if none of them cuts it. A later `groups` partition therefore never reconnects
+//! a node that an earlier `isolate` cut off. Each partition is kept in the cheapest form for
+//! its spec: *group labels* split the cluster into sides that cannot reach each other (label 0
+//! means "reaches every side", which is how a bridge node is expressed); an isolated node is
+//! one id; *blocked links* cut single directed links, which is how one-way cuts are expressed.
+//!
+//! A partition can be lifted alone ([`crate::Fault::HealPartition`], named by its spec), and
+//! one node can be let back into every partition in force ([`crate::Fault::Reconnect`]).
 
 use crate::NodeId;
 use serde::{Deserialize, Serialize};
@@ -56,45 +60,128 @@ impl PartitionSpec {
     }
 }
 
-/// Label of a node isolated on its own (distinct from every group label).
-const ISOLATED_BASE: u32 = 1 << 31;
+/// One partition in force: the cuts a single [`PartitionSpec`] made, kept apart from the cuts
+/// of other partitions so that partitions compose (a message passes only if every one of them
+/// lets it through) and each can be healed on its own.
+#[derive(Clone, Debug)]
+struct Cut {
+    /// The spec that made it, which names it for [`Partition::heal`].
+    spec: PartitionSpec,
+    shape: Shape,
+}
 
-/// The current partition state of the network.
+/// How a [`Cut`] blocks, in the cheapest form for its spec.
+#[derive(Clone, Debug)]
+enum Shape {
+    /// One label per node: a message between two non-zero labels that differ is blocked;
+    /// label 0 reaches every side (a bridge, or a node reconnected since).
+    Labels(Vec<u32>),
+    /// One node cut off from every other, both ways.
+    Isolate(NodeId),
+    /// Single directed links.
+    Links(BTreeSet<(NodeId, NodeId)>),
+}
+
+impl Shape {
+    fn of(spec: &PartitionSpec, nodes: u32) -> Shape {
+        match spec {
+            PartitionSpec::Groups(groups) => {
+                let rest = groups.len() as u32 + 1;
+                let mut labels = vec![rest; nodes as usize];
+                for (i, g) in groups.iter().enumerate() {
+                    for n in g {
+                        labels[n.index()] = i as u32 + 1;
+                    }
+                }
+                Shape::Labels(labels)
+            }
+            PartitionSpec::Isolate(n) => Shape::Isolate(*n),
+            PartitionSpec::OneWay { from, to } => Shape::Links(
+                from.iter()
+                    .flat_map(|a| to.iter().map(move |b| (*a, *b)))
+                    .filter(|(a, b)| a != b)
+                    .collect(),
+            ),
+            PartitionSpec::Bridge { left, bridge } => {
+                let mut labels = vec![2; nodes as usize];
+                for n in left {
+                    labels[n.index()] = 1;
+                }
+                labels[bridge.index()] = 0;
+                Shape::Labels(labels)
+            }
+            PartitionSpec::Link { from, to } => Shape::Links(BTreeSet::from([(*from, *to)])),
+        }
+    }
+
+    #[inline]
+    fn blocks(&self, from: NodeId, to: NodeId) -> bool {
+        match self {
+            Shape::Labels(labels) => {
+                let (a, b) = (labels[from.index()], labels[to.index()]);
+                a != 0 && b != 0 && a != b
+            }
+            Shape::Isolate(n) => from == *n || to == *n,
+            Shape::Links(links) => links.contains(&(from, to)),
+        }
+    }
+
+    /// Lets `node` reach every node and be reached by every node again; `false` if the cut
+    /// is then empty.
+    fn reconnect(&mut self, node: NodeId) -> bool {
+        match self {
+            Shape::Labels(labels) => {
+                labels[node.index()] = 0;
+                let mut sides = labels.iter().filter(|l| **l != 0);
+                let first = sides.next();
+                first.is_some_and(|f| sides.any(|l| l != f))
+            }
+            Shape::Isolate(n) => *n != node,
+            Shape::Links(links) => {
+                links.retain(|(a, b)| *a != node && *b != node);
+                !links.is_empty()
+            }
+        }
+    }
+}
+
+/// The current partition state of the network: every partition in force, in the order they
+/// were imposed.
 #[derive(Clone, Debug)]
 pub struct Partition {
-    /// One label per node, or empty when no groups are in force.
-    labels: Vec<u32>,
-    blocked: BTreeSet<(NodeId, NodeId)>,
+    cuts: Vec<Cut>,
     nodes: u32,
 }
 
 impl Partition {
     pub(crate) fn new(nodes: u32) -> Partition {
         Partition {
-            labels: Vec::new(),
-            blocked: BTreeSet::new(),
+            cuts: Vec::new(),
             nodes,
         }
     }
 
-    /// True if a message from `from` to `to` cannot pass.
+    /// True if a message from `from` to `to` cannot pass: some partition in force cuts it.
     #[inline]
     pub fn blocks(&self, from: NodeId, to: NodeId) -> bool {
-        if from == to {
-            return false;
-        }
-        if !self.labels.is_empty() {
-            let (a, b) = (self.labels[from.index()], self.labels[to.index()]);
-            if a != 0 && b != 0 && a != b {
-                return true;
-            }
-        }
-        !self.blocked.is_empty() && self.blocked.contains(&(from, to))
+        from != to && self.cuts.iter().any(|c| c.shape.blocks(from, to))
     }
 
     /// True if nothing is cut.
     pub fn is_whole(&self) -> bool {
-        self.labels.is_empty() && self.blocked.is_empty()
+        self.cuts.is_empty()
+    }
+
+    /// The partitions in force, oldest first, as they were written.
+    pub fn in_force(&self) -> impl Iterator<Item = &PartitionSpec> {
+        self.cuts.iter().map(|c| &c.spec)
+    }
+
+    /// True if some partition in force cuts `node` off from at least one other node.
+    pub fn cuts_off(&self, node: NodeId) -> bool {
+        (0..self.nodes)
+            .map(NodeId)
+            .any(|other| self.blocks(node, other) || self.blocks(other, node))
     }
 
     /// Every cut directed link among the first `limit` nodes, for drawing (group cuts are
@@ -112,54 +199,56 @@ impl Partition {
         out
     }
 
+    /// Adds the cuts of `spec` to those in force.
     pub(crate) fn apply(&mut self, spec: &PartitionSpec) {
-        match spec {
-            PartitionSpec::Groups(groups) => {
-                let rest = groups.len() as u32 + 1;
-                self.labels = vec![rest; self.nodes as usize];
-                for (i, g) in groups.iter().enumerate() {
-                    for n in g {
-                        self.labels[n.index()] = i as u32 + 1;
-                    }
-                }
+        self.cuts.push(Cut {
+            spec: spec.clone(),
+            shape: Shape::of(spec, self.nodes),
+        });
+    }
+
+    /// Lifts the latest partition in force that `spec` imposed, leaving the others; `false`
+    /// if none is in force.
+    pub(crate) fn heal(&mut self, spec: &PartitionSpec) -> bool {
+        match self.cuts.iter().rposition(|c| &c.spec == spec) {
+            Some(i) => {
+                self.cuts.remove(i);
+                true
             }
-            PartitionSpec::Isolate(n) => {
-                if self.labels.is_empty() {
-                    self.labels = vec![1; self.nodes as usize];
-                }
-                self.labels[n.index()] = ISOLATED_BASE + n.0;
-            }
-            PartitionSpec::OneWay { from, to } => {
-                for a in from {
-                    for b in to {
-                        if a != b {
-                            self.blocked.insert((*a, *b));
-                        }
-                    }
-                }
-            }
-            PartitionSpec::Bridge { left, bridge } => {
-                self.labels = vec![2; self.nodes as usize];
-                for n in left {
-                    self.labels[n.index()] = 1;
-                }
-                self.labels[bridge.index()] = 0;
-            }
-            PartitionSpec::Link { from, to } => {
-                self.blocked.insert((*from, *to));
+            None => false,
+        }
+    }
+
+    /// Lets `node` reach, and be reached by, every node again under every partition in force
+    /// (the other nodes stay cut as they were); `true` if any cut involved it.
+    pub(crate) fn reconnect(&mut self, node: NodeId) -> bool {
+        let before = self.cuts_off(node);
+        for c in &mut self.cuts {
+            // A cut that no longer blocks anything is dropped with the rest of its kind.
+            let keep = c.shape.reconnect(node);
+            if !keep {
+                c.shape = Shape::Links(BTreeSet::new());
             }
         }
+        self.cuts
+            .retain(|c| !matches!(&c.shape, Shape::Links(l) if l.is_empty()));
+        before
     }
 
     /// Restores the single directed link `from -> to` (group cuts stay).
     pub(crate) fn heal_link(&mut self, from: NodeId, to: NodeId) {
-        self.blocked.remove(&(from, to));
+        for c in &mut self.cuts {
+            if let Shape::Links(links) = &mut c.shape {
+                links.remove(&(from, to));
+            }
+        }
+        self.cuts
+            .retain(|c| !matches!(&c.shape, Shape::Links(l) if l.is_empty()));
     }
 
     /// Restores every link.
     pub(crate) fn heal_all(&mut self) {
-        self.labels.clear();
-        self.blocked.clear();
+        self.cuts.clear();
     }
 }
 

@@ -156,6 +156,7 @@ impl<N: Node> Simulation<N> {
             next_msg: 0,
             next_timer: 0,
             stats: Stats::default(),
+            sent_kinds: None,
             fatal: None,
         };
         Ok(Simulation {
@@ -631,6 +632,18 @@ impl<N: Node> Simulation<N> {
     /// Counters over the run so far.
     pub fn stats(&self) -> &Stats {
         &self.core.stats
+    }
+
+    /// Starts counting the messages sent by kind (off by default, so runs that never ask pay
+    /// nothing); counts start from now.
+    pub fn count_sent_kinds(&mut self) {
+        self.core.sent_kinds.get_or_insert_with(Vec::new);
+    }
+
+    /// How many messages of each kind were sent since [`Simulation::count_sent_kinds`], in
+    /// the order the kinds were first sent; empty if counting is off.
+    pub fn sent_by_kind(&self) -> &[(&'static str, u64)] {
+        self.core.sent_kinds.as_deref().unwrap_or(&[])
     }
 
     /// The first violated invariant, if the run has stopped on one.

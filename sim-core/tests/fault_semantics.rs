@@ -451,6 +451,106 @@ fn degrading_a_link_changes_its_delay_from_then_on() {
     assert_eq!(received(&s, B)[1].0, ms(101));
 }
 
+#[test]
+fn degrading_some_kinds_delays_only_those_until_the_link_is_restored() {
+    let mut s = pair();
+    s.count_sent_kinds();
+    s.apply_now(Fault::DegradeKinds {
+        from: A,
+        to: B,
+        kinds: vec!["Pong".into()],
+        extra: LinkModel::with_latency(Latency::constant(Duration::from_millis(30))),
+    })
+    .unwrap();
+    send(&mut s, A, B, 1);
+    s.input(A, "pong", |_, ctx| ctx.send(B, Note::Pong(2)))
+        .unwrap();
+    send(&mut s, B, A, 3);
+    s.input(B, "pong", |_, ctx| ctx.send(A, Note::Pong(4)))
+        .unwrap();
+    s.run_until(ms(100)).unwrap();
+    let at = |v: Vec<(Time, NodeId, Note)>| v.iter().map(|r| r.0).collect::<Vec<_>>();
+    // Only the Pong from A to B takes the extra 30 ms: 1 ms of link plus 30.
+    assert_eq!(at(received(&s, B)), vec![ms(1), ms(31)]);
+    assert_eq!(at(received(&s, A)), vec![ms(1), ms(1)]);
+    assert_eq!(s.sent_by_kind(), &[("Ping", 2), ("Pong", 2)]);
+    s.apply_now(Fault::RestoreLink { from: A, to: B }).unwrap();
+    s.input(A, "pong", |_, ctx| ctx.send(B, Note::Pong(5)))
+        .unwrap();
+    s.run_until(ms(200)).unwrap();
+    assert_eq!(received(&s, B)[2].0, ms(101));
+    let no_kinds = Fault::DegradeKinds {
+        from: A,
+        to: B,
+        kinds: Vec::new(),
+        extra: LinkModel::default(),
+    };
+    assert!(
+        no_kinds
+            .validate(2)
+            .unwrap_err()
+            .to_string()
+            .contains("kind")
+    );
+}
+
+#[test]
+fn partitions_compose_and_heal_one_at_a_time() {
+    let c = NodeId(2);
+    let mut s = sim::<Recorder>(1, 3);
+    s.run_until(Time::ZERO).unwrap();
+    let isolate = PartitionSpec::Isolate(A);
+    let groups = PartitionSpec::Groups(vec![vec![A, B], vec![c]]);
+    s.apply_now(Fault::Partition {
+        spec: isolate.clone(),
+    })
+    .unwrap();
+    s.apply_now(Fault::Partition {
+        spec: groups.clone(),
+    })
+    .unwrap();
+    let p = s.partition();
+    // The later groups partition does not let the isolated node back in.
+    assert!(p.blocks(A, B) && p.blocks(B, A));
+    assert!(p.blocks(B, c));
+    assert_eq!(p.in_force().count(), 2);
+    s.apply_now(Fault::HealPartition { spec: isolate }).unwrap();
+    let p = s.partition();
+    assert!(!p.blocks(A, B) && p.blocks(A, c));
+    assert_eq!(p.in_force().collect::<Vec<_>>(), vec![&groups]);
+    // Reconnecting one node lets it reach every side; the others stay apart.
+    s.apply_now(Fault::Reconnect { node: c }).unwrap();
+    assert!(s.partition().is_whole());
+    s.apply_now(Fault::Partition {
+        spec: groups.clone(),
+    })
+    .unwrap();
+    s.apply_now(Fault::Reconnect { node: A }).unwrap();
+    let p = s.partition();
+    assert!(!p.blocks(A, c) && !p.blocks(c, A) && p.blocks(B, c));
+    assert!(!p.cuts_off(A) && p.cuts_off(B));
+    // Lifting what is not in force, or reconnecting a node not cut off, is noted and harmless.
+    s.set_trace_sink(TraceSink::Memory(Vec::new()));
+    s.apply_now(Fault::HealPartition {
+        spec: PartitionSpec::Isolate(B),
+    })
+    .unwrap();
+    s.apply_now(Fault::Reconnect { node: A }).unwrap();
+    let details: Vec<String> = s
+        .trace()
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Fault { detail, .. } => Some(detail.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        details,
+        vec!["ignored: not in force", "ignored: not cut off"]
+    );
+}
+
 /// A checker that only observes can be read back after the run.
 #[test]
 fn an_observing_checker_is_read_back_by_type() {
