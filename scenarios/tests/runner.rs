@@ -263,7 +263,7 @@ fn a_violation_stops_the_run_and_fails() {
 #[test]
 fn expectations_judge_metrics_and_suggest_names() {
     let text = BASE.to_string()
-        + "[[expect]]\nmetric = \"beats\"\nmin = 10.0\n[[expect]]\nmetric = \"beatz\"\nmax = 1.0\n\
+        + "[[expect]]\nmetric = \"beats\"\nmin = 10.0\n[[expect]]\nmetric = \"leader_election_ms_p99\"\nmax = 1000.0\n\
            [[expect]]\nmetric = \"messages_sent\"\nmax = 1.0\n";
     let f = run(&text, 1);
     let e: Vec<_> = f
@@ -272,13 +272,24 @@ fn expectations_judge_metrics_and_suggest_names() {
         .iter()
         .filter(|c| c.name.starts_with("expect"))
         .collect();
-    assert!(e[0].passed);
-    assert!(
-        !e[1].passed && e[1].detail.contains("did you mean \"beats\""),
-        "{:?}",
-        e[1]
-    );
+    assert!(e[0].passed && e[1].passed, "{e:?}");
     assert!(!e[2].passed);
+    // A name the protocol never reports is refused when the file is loaded, located, with
+    // the closest name it does report.
+    let typo = BASE.to_string() + "[[expect]]\nmetric = \"beatz\"\nmax = 1.0\n";
+    let err = run_scenario(&registry(), &scenario(&typo), &RunOptions::default())
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.contains("test.toml:15:10")
+            && err.contains("reports no metric \"beatz\"; did you mean \"beats\"?"),
+        "{err}"
+    );
+    // `convergence_ms` exists only where a run waits for convergence.
+    let without = BASE.replace("converged_by = \"300ms\"\n", "")
+        + "[[expect]]\nmetric = \"convergence_ms\"\nmax = 1.0\n";
+    assert!(run_scenario(&registry(), &scenario(&without), &RunOptions::default()).is_err());
 }
 
 #[test]

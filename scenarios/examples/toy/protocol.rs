@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+use scenarios::registry::vocabulary::{MetricShape, Vocabulary};
 use scenarios::registry::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use scenarios::{Scenario, ScenarioError};
 use serde::{Deserialize, Serialize};
@@ -231,6 +232,17 @@ impl Protocol for ToyProtocol {
             // None that every meaningful run reaches: without a fault the lowest id leads
             // from the start and nobody takes over.
             marks: &[],
+        }
+    }
+    fn vocabulary(&self) -> Vocabulary {
+        // Every name its runs use, so that `validate` catches a misspelt one in a file.
+        Vocabulary {
+            metrics: vec![
+                ("beats", MetricShape::Value),
+                ("beats_per_node", MetricShape::Samples),
+            ],
+            fields: vec!["leader"],
+            kinds: vec!["Beat"],
         }
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {

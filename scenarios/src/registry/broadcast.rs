@@ -10,6 +10,7 @@
 
 use super::kv_common::invalid;
 use super::overlay::{LEADERLESS, edges, overlay, parse_node, simulation};
+use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
@@ -180,6 +181,52 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
 }
 
 impl Protocol for BroadcastProtocol {
+    fn vocabulary(&self) -> Vocabulary {
+        let names = [
+            "live_nodes",
+            "broadcasts",
+            "broadcasts_complete",
+            "deliveries",
+            "messages_per_broadcast",
+            "latency_median_ms",
+            "latency_p99_ms",
+            "latency_max_ms",
+            "residue",
+            "spread_mean_ms",
+            "spread_median_ms",
+            "spread_p99_ms",
+            "spread_max_ms",
+            "delivery_mean_ms",
+            "t_ave_rounds",
+            "t_last_rounds",
+            "t_last_max_rounds",
+            "max_hops",
+            "traffic_per_node",
+            "traffic_max",
+            "update_traffic_per_node",
+            "bytes_per_node",
+            "hot_rumors",
+        ];
+        Vocabulary {
+            metrics: names.map(|n| (n, MetricShape::Value)).to_vec(),
+            fields: vec![
+                "variant",
+                "delivered",
+                "broadcast here",
+                "incarnation",
+                "hot rumors",
+                "parent",
+                "children",
+                "digest origins",
+                "messages sent",
+                "bytes sent",
+            ],
+            kinds: vec![
+                "Flood", "Batch", "Rumor", "Feedback", "Digest", "Reply", "Repair",
+            ],
+        }
+    }
+
     fn name(&self) -> &'static str {
         "broadcast"
     }

@@ -141,6 +141,21 @@ where
     fn views(&self) -> Vec<Option<NodeView>> {
         self.sim.views()
     }
+    fn view(&self, node: NodeId) -> Option<NodeView> {
+        match self.sim.status(node) {
+            Some(NodeStatus::Down) | None => None,
+            _ => self.sim.node(node).map(Node::view),
+        }
+    }
+    fn count_sent_kinds(&mut self) {
+        self.sim.count_sent_kinds();
+    }
+    fn sent_by_kind(&self) -> Vec<(&'static str, u64)> {
+        self.sim.sent_by_kind().to_vec()
+    }
+    fn link_cut(&self, from: NodeId, to: NodeId) -> bool {
+        self.sim.partition().blocks(from, to)
+    }
     fn statuses(&self) -> Vec<NodeStatus> {
         (0..self.sim.node_count())
             .map(|i| self.sim.status(NodeId(i)).unwrap_or(NodeStatus::Down))

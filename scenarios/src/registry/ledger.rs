@@ -8,6 +8,9 @@
 
 use super::kv_common::invalid;
 use super::lincheck::{self, Nouns};
+use super::vocabulary::{
+    MetricShape, PAXOS_FIELDS, PAXOS_KINDS, RAFT_FIELDS, RAFT_KINDS, Vocabulary, union,
+};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
@@ -172,6 +175,55 @@ impl Adapter<LedgerNode> for LedgerAdapter {
 }
 
 impl Protocol for LedgerProtocol {
+    fn vocabulary(&self) -> Vocabulary {
+        let names = [
+            "records",
+            "blocks",
+            "data_bytes",
+            "records_per_s",
+            "blocks_per_s",
+            "data_bytes_per_s",
+            "chain_bytes_per_record",
+            "commit_ms_p50",
+            "commit_ms_p99",
+            "inclusion_ms_p50",
+            "inclusion_ms_p99",
+            "blocks_damaged",
+            "blocks_repaired",
+            "damage_to_repair_ms_mean",
+            "damage_to_repair_ms_max",
+            "reads_accepted",
+            "reads_turned_down",
+            "ops_issued",
+            "ops_completed",
+            "ops_gave_up",
+        ];
+        let mut metrics = names.map(|n| (n, MetricShape::Value)).to_vec();
+        metrics.push(("op_latency_ms", MetricShape::Samples));
+        let own = [
+            "chain head",
+            "blocks on disk (checked)",
+            "records waiting",
+            "repairing",
+            "blocks scrubbed",
+            "blocks repaired",
+        ];
+        let kinds = [
+            "Request",
+            "Fetch",
+            "Blocks",
+            "HeadQuery",
+            "Head",
+            "Read",
+            "ReadAnswer",
+        ];
+        Vocabulary {
+            metrics,
+            fields: union(&union(&RAFT_FIELDS, &PAXOS_FIELDS), &own),
+            kinds: union(&union(&kinds, &RAFT_KINDS), &PAXOS_KINDS),
+        }
+    }
+
     fn name(&self) -> &'static str {
         "ledger"
     }

@@ -12,11 +12,13 @@ pub mod kv_common;
 pub mod ledger;
 mod lincheck;
 mod metrics;
+mod names;
 mod overlay;
 pub mod paxos;
 pub mod raft;
 mod run;
 pub mod tree_sync;
+pub mod vocabulary;
 pub mod workflow;
 
 pub use driver::{Adapter, Driver, leader_from_views};
@@ -67,6 +69,8 @@ pub trait Protocol: Send + Sync {
     fn example_command(&self) -> &'static str {
         ""
     }
+    /// The names its runs use (metrics, view fields, message kinds), for checking files.
+    fn vocabulary(&self) -> vocabulary::Vocabulary;
     /// Builds a run of `scenario` with `seed`; errors in the protocol's own tables point into
     /// the file.
     fn build(&self, scenario: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError>;
@@ -253,11 +257,13 @@ impl Registry {
                     crate::scenario::Selector::Leader => "selector \"leader\"",
                     crate::scenario::Selector::Follower => "selector \"follower\"",
                     crate::scenario::Selector::Followers => "selector \"followers\"",
+                    crate::scenario::Selector::OldLeader => "selector \"old-leader\"",
                     _ => continue,
                 };
                 refuse(caps.leader, sp, named, "it has no leader");
             }
         }
+        problems.extend(names::check(s, p, &|sp| span(sp)));
         if problems.is_empty() {
             Ok(p)
         } else {

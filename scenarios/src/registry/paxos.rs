@@ -2,6 +2,7 @@
 //! `[workload]` is `kv::WorkloadConfig`.
 
 use super::kv_common::{client_metrics, invalid, linearizable, parse_command, workload};
+use super::vocabulary::{KV_CLIENT_METRICS, MetricShape, PAXOS_FIELDS, PAXOS_KINDS, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
@@ -76,6 +77,21 @@ impl Adapter<PaxosNode> for PaxosAdapter {
 }
 
 impl Protocol for PaxosProtocol {
+    fn vocabulary(&self) -> Vocabulary {
+        let mut metrics = vec![
+            ("slots", MetricShape::Value),
+            ("commands_per_slot", MetricShape::Value),
+            ("leader_changes", MetricShape::Value),
+            ("recovery_ms", MetricShape::Value),
+        ];
+        metrics.extend(KV_CLIENT_METRICS);
+        Vocabulary {
+            metrics,
+            fields: PAXOS_FIELDS.to_vec(),
+            kinds: PAXOS_KINDS.to_vec(),
+        }
+    }
+
     fn name(&self) -> &'static str {
         "paxos"
     }

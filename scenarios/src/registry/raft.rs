@@ -2,6 +2,7 @@
 //! `[workload]` is `kv::WorkloadConfig`.
 
 use super::kv_common::{client_metrics, invalid, linearizable, parse_command, workload};
+use super::vocabulary::{KV_CLIENT_METRICS, MetricShape, RAFT_FIELDS, RAFT_KINDS, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
@@ -69,6 +70,20 @@ impl Adapter<RaftNode> for RaftAdapter {
 }
 
 impl Protocol for RaftProtocol {
+    fn vocabulary(&self) -> Vocabulary {
+        let mut metrics = vec![
+            ("elections", MetricShape::Value),
+            ("bytes_per_command", MetricShape::Value),
+            ("leader_commit_index", MetricShape::Value),
+        ];
+        metrics.extend(KV_CLIENT_METRICS);
+        Vocabulary {
+            metrics,
+            fields: RAFT_FIELDS.to_vec(),
+            kinds: RAFT_KINDS.to_vec(),
+        }
+    }
+
     fn name(&self) -> &'static str {
         "raft"
     }

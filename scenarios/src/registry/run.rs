@@ -70,6 +70,16 @@ pub trait Run: Send {
     fn server_count(&self) -> u32;
     /// Every node's generic view (`None` while down).
     fn views(&self) -> Vec<Option<NodeView>>;
+    /// One node's generic view (`None` while down, or past the last node): what an
+    /// assertion on one field reads without building every node's view.
+    fn view(&self, node: NodeId) -> Option<NodeView>;
+    /// Starts counting the messages sent by kind (off until asked, so runs that never ask
+    /// pay nothing); counts start from now.
+    fn count_sent_kinds(&mut self);
+    /// Messages sent of each kind since [`Run::count_sent_kinds`].
+    fn sent_by_kind(&self) -> Vec<(&'static str, u64)>;
+    /// Whether the partitions in force cut the directed link `from -> to`.
+    fn link_cut(&self, from: NodeId, to: NodeId) -> bool;
     /// Every node's status.
     fn statuses(&self) -> Vec<NodeStatus>;
     /// Per node, the records of its disk that storage faults damaged, with what happened to

@@ -9,6 +9,7 @@
 
 use super::kv_common::invalid;
 use super::overlay::{LEADERLESS, edges, no_workload, overlay, parse_node, simulation};
+use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
@@ -184,6 +185,37 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
 }
 
 impl Protocol for TreeSyncProtocol {
+    fn vocabulary(&self) -> Vocabulary {
+        let names = [
+            "live_nodes",
+            "traffic_per_node",
+            "parent_changes",
+            "tree_depth",
+            "true_count",
+            "true_sum",
+            "root_count",
+            "root_sum",
+            "root_min",
+            "root_max",
+        ];
+        Vocabulary {
+            metrics: names.map(|n| (n, MetricShape::Value)).to_vec(),
+            fields: vec![
+                "value",
+                "root",
+                "parent",
+                "children",
+                "depth",
+                "subtree",
+                "global",
+                "round",
+                "lowest root heard of",
+                "messages sent",
+            ],
+            kinds: vec!["Down", "Report", "Probe", "Offer", "Unlink"],
+        }
+    }
+
     fn name(&self) -> &'static str {
         "tree_sync"
     }

@@ -9,6 +9,9 @@
 use super::kv_common::invalid;
 use super::lincheck::{self, Nouns};
 use super::overlay::parse_node;
+use super::vocabulary::{
+    MetricShape, PAXOS_FIELDS, PAXOS_KINDS, RAFT_FIELDS, RAFT_KINDS, Vocabulary, union,
+};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
@@ -123,6 +126,51 @@ impl Adapter<WorkflowNode> for WorkflowAdapter {
 }
 
 impl Protocol for WorkflowProtocol {
+    fn vocabulary(&self) -> Vocabulary {
+        let names = [
+            "tasks",
+            "tasks_done",
+            "lower_bound_s",
+            "makespan_s",
+            "makespan_over_bound",
+            "task_wait_mean_s",
+            "task_wait_p99_s",
+            "attempts_started",
+            "reexecuted_tasks",
+            "wasted_agent_s",
+            "agent_utilization",
+            "messages_per_task",
+            "work_messages_per_task",
+            "bytes_per_task",
+            "longest_stall_s",
+            "crash_to_rerun_max_s",
+            "crash_to_rerun_mean_s",
+        ];
+        let own = [
+            "done",
+            "ready",
+            "running",
+            "not started",
+            "orders applied",
+            "files held",
+        ];
+        let kinds = [
+            "Heartbeat",
+            "Dispatch",
+            "Cancel",
+            "Report",
+            "Ack",
+            "Fetch",
+            "Data",
+            "Missing",
+        ];
+        Vocabulary {
+            metrics: names.map(|n| (n, MetricShape::Value)).to_vec(),
+            fields: union(&union(&own, &RAFT_FIELDS), &PAXOS_FIELDS),
+            kinds: union(&union(&kinds, &RAFT_KINDS), &PAXOS_KINDS),
+        }
+    }
+
     fn name(&self) -> &'static str {
         "workflow"
     }

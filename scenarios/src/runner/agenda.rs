@@ -15,8 +15,10 @@ pub(crate) enum Item {
     Undo(Vec<Undo>),
     /// End of the safety phase: heal everything.
     Heal,
-    /// Look at the cluster for the leader and convergence watches.
+    /// Look at the cluster for the leader and convergence watches and the assertions.
     Probe,
+    /// Assertion number `i` opens its counting window (before the events at its time).
+    Open(usize),
     /// The file's fault number `i` is a client command (`action = "submit"`).
     Submit(usize),
     /// The end of the run.
@@ -44,7 +46,7 @@ pub(crate) enum Undo {
 /// the end.
 pub(crate) fn class(item: &Item) -> u8 {
     match item {
-        Item::Fault(_) | Item::Strike(_) | Item::Undo(_) | Item::Heal => 0,
+        Item::Fault(_) | Item::Strike(_) | Item::Undo(_) | Item::Heal | Item::Open(_) => 0,
         Item::Probe | Item::Submit(_) => 1,
         Item::End => 2,
     }

@@ -2,6 +2,8 @@
 
 use super::Finished;
 use super::agenda::{Agenda, Item};
+use super::asserts::Asserts;
+use super::leaders::LeaderLog;
 use super::report::{FaultNote, RunReport};
 use super::watch::Watches;
 use crate::error::ScenarioError;
@@ -9,7 +11,16 @@ use crate::hex::Hex64;
 use crate::registry::{CheckResult, Metrics, Protocol, Run};
 use crate::scenario::{FaultAction, FaultPlan, Scenario};
 use sim_core::{Duration, Fault, NodeStatus, Outcome, Step, Time, Violation};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a labelled fault did when it fired.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Labelled {
+    /// The servers it touched.
+    pub(crate) nodes: Vec<u32>,
+    /// The partitions it imposed.
+    pub(crate) partitions: Vec<sim_core::PartitionSpec>,
+}
 use std::sync::Arc;
 
 /// The last time whose events must have run before agenda `item` at `t` acts: faults go in
@@ -48,7 +59,15 @@ pub(crate) struct Runner {
     pub(crate) drifted: BTreeSet<u32>,
     /// Nodes stopped for good: the heal leaves them down.
     pub(crate) stopped: BTreeSet<u32>,
+    /// Links whose messages of some kinds were degraded, to restore at the heal.
+    pub(crate) kinds_degraded: BTreeSet<(u32, u32)>,
+    /// What each labelled fault did, for later faults that name the label.
+    pub(crate) labels: BTreeMap<String, Labelled>,
+    /// The leaders seen, for `old-leader`; `track_leaders` probes for them.
+    pub(crate) leaders: LeaderLog,
+    track_leaders: bool,
     pub(crate) watches: Watches,
+    pub(crate) asserts: Asserts,
     pub(crate) violation: Option<Violation>,
     checkpoints: Option<Checkpointer>,
     pub(crate) end: Time,
@@ -82,6 +101,16 @@ impl Runner {
         }
         agenda.push(end, Item::End);
         let watches = Watches::new(&s, protocol.capabilities().leader);
+        let track_leaders = plan.faults().iter().any(|f| {
+            f.action
+                .selectors()
+                .iter()
+                .any(|s| **s == crate::scenario::Selector::OldLeader)
+        });
+        let asserts = Asserts::new(&s, run.as_mut());
+        for (at, i) in asserts.openings() {
+            agenda.push(at, Item::Open(i));
+        }
         Ok(Runner {
             s,
             plan,
@@ -92,7 +121,12 @@ impl Runner {
             degraded: BTreeSet::new(),
             drifted: BTreeSet::new(),
             stopped: BTreeSet::new(),
+            kinds_degraded: BTreeSet::new(),
+            labels: BTreeMap::new(),
+            leaders: LeaderLog::default(),
+            track_leaders,
             watches,
+            asserts,
             violation: None,
             checkpoints: checkpoint_every.map(|every| Checkpointer {
                 every: every.max(1),
@@ -153,7 +187,10 @@ impl Runner {
 
     /// Schedules `fault` at `at`, noting it.
     pub(crate) fn apply(&mut self, at: Time, fault: Fault) -> Result<(), ScenarioError> {
-        if matches!(fault, Fault::HealAll) {
+        if matches!(
+            fault,
+            Fault::HealAll | Fault::HealPartition { .. } | Fault::Reconnect { .. }
+        ) {
             self.watches.reconnected();
         }
         self.run.schedule(at, fault).map_err(|e| self.sim_err(e))
@@ -174,9 +211,14 @@ impl Runner {
             .unwrap_or(NodeStatus::Down)
     }
 
-    /// Arms the first probe; call once, before the first agenda item.
+    /// Arms the first probes; call once, before the first agenda item.
     pub(crate) fn start(&mut self) {
         self.arm_probe(Time::ZERO);
+        if let Some(t) = self.asserts.next_probe(Time::ZERO, true)
+            && t == Time::ZERO
+        {
+            self.agenda.push(t, Item::Probe);
+        }
     }
 
     /// Fault number `i` of the file is a client command: type it in now, at `t`, after every
@@ -195,9 +237,22 @@ impl Runner {
         self.note(t, text);
     }
 
-    /// Schedules a probe after `at` if a watch still waits.
+    /// Schedules a probe after `at` if a watch or an assertion still waits.
     pub(crate) fn arm_probe(&mut self, at: Time) {
-        if let Some(next) = self.watches.next_probe(at) {
+        let watch = self.watches.next_probe(at);
+        let claim = self.asserts.next_probe(at, false);
+        let leaders = self.track_leaders.then(|| {
+            let p = self
+                .s
+                .checks
+                .probe
+                .as_ref()
+                .map_or(super::watch::DEFAULT_PROBE.0, |p| p.get_ref().nanos())
+                .max(1);
+            Time((at.0 / p + 1).saturating_mul(p))
+        });
+        let next = [watch, claim, leaders].into_iter().flatten().min();
+        if let Some(next) = next {
             self.agenda.push(next, Item::Probe);
         }
     }
@@ -225,6 +280,8 @@ impl Runner {
                     return Ok(true);
                 }
                 self.watches.probe(t, self.run.as_ref());
+                self.asserts.probe(t, self.run.as_ref());
+                self.leaders.look(self.run.as_ref());
             }
             Item::Submit(i) => {
                 if self.advance(t)? {
@@ -236,11 +293,15 @@ impl Runner {
                 if t > Time::ZERO && self.advance(Time(t.0 - 1))? {
                     return Ok(true);
                 }
+                if self.track_leaders {
+                    self.leaders.look(self.run.as_ref());
+                }
                 match other {
                     Item::Fault(i) => self.file_fault(t, i)?,
                     Item::Strike(i) => self.strike(t, i)?,
                     Item::Undo(undo) => self.undo(t, &undo)?,
                     Item::Heal => self.heal(t)?,
+                    Item::Open(i) => self.asserts.open(i, self.run.as_ref()),
                     Item::Probe | Item::Submit(_) | Item::End => {}
                 }
             }
@@ -289,8 +350,9 @@ impl Runner {
             done.push(format!("clock n{n}"));
         }
         for (a, b) in std::mem::take(&mut self.degraded) {
-            let f = self.restore_link(a, b);
-            self.apply(t, f)?;
+            for f in self.restore_link(a, b) {
+                self.apply(t, f)?;
+            }
             done.push(format!("link n{a}->n{b}"));
         }
         self.note(t, format!("heal: {}", done.join(", ")));
@@ -298,9 +360,11 @@ impl Runner {
         Ok(())
     }
 
-    /// The fault that returns `a -> b` to the scenario's model.
-    pub(crate) fn restore_link(&self, a: u32, b: u32) -> Fault {
+    /// The faults that return `a -> b` to the scenario's model: a link the scenario gives a
+    /// model of its own gets it back, after its degraded kinds are lifted if it has any.
+    pub(crate) fn restore_link(&mut self, a: u32, b: u32) -> Vec<Fault> {
         let (from, to) = (sim_core::NodeId(a), sim_core::NodeId(b));
+        let kinds = self.kinds_degraded.remove(&(a, b));
         let net = self.s.network.to_sim();
         match net
             .overrides
@@ -308,12 +372,16 @@ impl Runner {
             .rev()
             .find(|o| o.from == from && o.to == to)
         {
-            Some(o) => Fault::DegradeLink {
-                from,
-                to,
-                model: o.model.clone(),
-            },
-            None => Fault::RestoreLink { from, to },
+            Some(o) => {
+                let model = o.model.clone();
+                let mut v = Vec::new();
+                if kinds {
+                    v.push(Fault::RestoreLink { from, to });
+                }
+                v.push(Fault::DegradeLink { from, to, model });
+                v
+            }
+            None => vec![Fault::RestoreLink { from, to }],
         }
     }
 
@@ -338,6 +406,7 @@ impl Runner {
         self.generic_metrics(&mut metrics);
         self.watches.metrics(&mut metrics);
         checks.extend(self.watches.judge(&self.s, self.run.now()));
+        checks.extend(self.asserts.judge(self.run.now()));
         checks.extend(self.judge_expectations(&metrics));
         if let Some(prefix) = &self.s.checks.expect_failure {
             expect_failure(&mut checks, prefix.get_ref());

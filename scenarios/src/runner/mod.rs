@@ -8,7 +8,9 @@
 //! run and one fingerprint.
 
 mod agenda;
+mod asserts;
 mod engine;
+mod leaders;
 mod live;
 mod nemesis;
 mod report;

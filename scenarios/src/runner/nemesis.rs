@@ -234,25 +234,29 @@ impl Runner {
     pub(crate) fn undo(&mut self, t: Time, undo: &[Undo]) -> Result<(), ScenarioError> {
         let mut done = Vec::new();
         for u in undo {
-            let fault = match *u {
-                Undo::HealAll => Some(Fault::HealAll),
+            let faults = match *u {
+                Undo::HealAll => vec![Fault::HealAll],
                 Undo::Restart(n) => (self.status(n) == NodeStatus::Down)
-                    .then_some(Fault::Restart { node: NodeId(n) }),
+                    .then_some(Fault::Restart { node: NodeId(n) })
+                    .into_iter()
+                    .collect(),
                 Undo::Resume(n) => (self.status(n) == NodeStatus::Paused)
-                    .then_some(Fault::Resume { node: NodeId(n) }),
+                    .then_some(Fault::Resume { node: NodeId(n) })
+                    .into_iter()
+                    .collect(),
                 Undo::Clock(n) => {
                     self.drifted.remove(&n);
-                    Some(Fault::ClockDrift {
+                    vec![Fault::ClockDrift {
                         node: NodeId(n),
                         rate: 1.0,
-                    })
+                    }]
                 }
                 Undo::Link(a, b) => {
                     self.degraded.remove(&(a, b));
-                    Some(self.restore_link(a, b))
+                    self.restore_link(a, b)
                 }
             };
-            if let Some(f) = fault {
+            for f in faults {
                 done.push(match &f {
                     Fault::HealAll => "heal-all".to_string(),
                     other => format!(

@@ -119,13 +119,70 @@ impl Runner {
                 .filter(|&n| self.status(n) == NodeStatus::Down && !self.stopped.contains(&n))
                 .collect(),
             Selector::All => (0..self.servers).collect(),
+            Selector::OldLeader => {
+                self.leaders.look(self.run.as_ref());
+                self.leaders
+                    .old_leader()
+                    .map(|l| vec![l.0])
+                    .unwrap_or_default()
+            }
+            Selector::Crashed => (0..self.servers)
+                .filter(|&n| self.status(n) == NodeStatus::Down)
+                .collect(),
+            Selector::Disconnected => self.disconnected(),
+            Selector::Label(l) => self
+                .labels
+                .get(l)
+                .map(|d| d.nodes.clone())
+                .unwrap_or_default(),
         }
     }
 
-    /// Fault number `i` of the plan fires at `t`.
+    /// The servers that cannot reach a majority of the servers (themselves included) both
+    /// ways through the partitions in force.
+    fn disconnected(&self) -> Vec<u32> {
+        let n = self.servers;
+        let majority = n / 2 + 1;
+        (0..n)
+            .filter(|&a| {
+                let reach = (0..n)
+                    .filter(|&b| {
+                        a == b
+                            || !(self.run.link_cut(NodeId(a), NodeId(b))
+                                || self.run.link_cut(NodeId(b), NodeId(a)))
+                    })
+                    .count() as u32;
+                reach < majority
+            })
+            .collect()
+    }
+
+    /// Fault number `i` of the plan fires at `t`, if its guard lets it.
     pub(crate) fn file_fault(&mut self, t: Time, i: usize) -> Result<(), ScenarioError> {
         let plan = Arc::clone(&self.plan);
         let action = &plan[i].action;
+        let guard = plan[i].guard;
+        let up = (0..self.servers)
+            .filter(|&n| self.status(n) == NodeStatus::Up)
+            .count() as u32;
+        if !guard.admits(up) {
+            let bounds: Vec<String> = [
+                guard.below.map(|b| format!("if_up_below = {b}")),
+                guard.above.map(|a| format!("if_up_above = {a}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            self.note(
+                t,
+                format!(
+                    "{} skipped: {up} servers up ({})",
+                    action.kind().name(),
+                    bounds.join(", ")
+                ),
+            );
+            return Ok(());
+        }
         let leader = self.run.leader();
         let mut picks = Picks::default();
         let p = &mut picks;
@@ -157,6 +214,25 @@ impl Runner {
             FaultAction::Resume { nodes } => {
                 self.on_nodes(Action::Resume, nodes, p, |node| Fault::Resume { node })
             }
+            FaultAction::Reconnect { nodes } => {
+                self.on_nodes(Action::Reconnect, nodes, p, |node| Fault::Reconnect {
+                    node,
+                })
+            }
+            FaultAction::HealPartition { label } => {
+                let specs = self
+                    .labels
+                    .get(label)
+                    .map(|d| d.partitions.clone())
+                    .unwrap_or_default();
+                Resolved {
+                    touched: specs.iter().flat_map(|s| s.nodes()).map(|n| n.0).collect(),
+                    faults: specs
+                        .into_iter()
+                        .map(|spec| Fault::HealPartition { spec })
+                        .collect(),
+                }
+            }
             FaultAction::ClockDrift { nodes, rate } => self.clock_drift(nodes, *rate, p),
             FaultAction::Partition(shape) => self.partition(shape, p),
             FaultAction::Heal => Resolved {
@@ -165,7 +241,7 @@ impl Runner {
             },
             FaultAction::HealLink { from, to } => {
                 self.links(Action::HealLink, from, to, p, |_, from, to| {
-                    Fault::HealLink { from, to }
+                    vec![Fault::HealLink { from, to }]
                 })
             }
             FaultAction::DegradeLink { from, to, change } => self.degrade(from, to, change, p),
@@ -182,6 +258,21 @@ impl Runner {
             .zip(leader)
             .filter(|(_, l)| done.touched.contains(&l.0))
             .map(|(isolated, l)| (l, isolated));
+        if let Some(label) = &plan[i].label {
+            let mut nodes = done.touched.clone();
+            nodes.sort_unstable();
+            nodes.dedup();
+            let partitions = done
+                .faults
+                .iter()
+                .filter_map(|f| match f {
+                    Fault::Partition { spec } => Some(spec.clone()),
+                    _ => None,
+                })
+                .collect();
+            self.labels
+                .insert(label.clone(), super::engine::Labelled { nodes, partitions });
+        }
         self.fire(t, action, done, lost)
     }
 
@@ -356,7 +447,7 @@ impl Runner {
         from: &Selector,
         to: &Selector,
         picks: &mut Picks,
-        mut make: impl FnMut(&mut Self, NodeId, NodeId) -> Fault,
+        mut make: impl FnMut(&mut Self, NodeId, NodeId) -> Vec<Fault>,
     ) -> Resolved {
         let from = self.select(from, action, picks);
         let to = self.select(to, action, picks);
@@ -365,7 +456,7 @@ impl Runner {
             for &b in &to {
                 if a != b {
                     done.touched.extend([a, b]);
-                    done.faults.push(make(self, NodeId(a), NodeId(b)));
+                    done.faults.extend(make(self, NodeId(a), NodeId(b)));
                 }
             }
         }
@@ -384,6 +475,19 @@ impl Runner {
         let net = self.s.network.to_sim();
         self.links(Action::DegradeLink, from, to, picks, |r, from, to| {
             r.degraded.insert((from.0, to.0));
+            if !change.kinds.is_empty() {
+                // The values are extra: over a link that adds nothing.
+                r.kinds_degraded.insert((from.0, to.0));
+                let none = sim_core::LinkModel::with_latency(sim_core::Latency::constant(
+                    sim_core::Duration::ZERO,
+                ));
+                return vec![Fault::DegradeKinds {
+                    from,
+                    to,
+                    kinds: change.kinds.clone(),
+                    extra: change.patch().over(&none),
+                }];
+            }
             let base = net
                 .overrides
                 .iter()
@@ -391,7 +495,7 @@ impl Runner {
                 .find(|o| o.from == from && o.to == to)
                 .map_or(&net.default, |o| &o.model);
             let model = change.patch().over(base);
-            Fault::DegradeLink { from, to, model }
+            vec![Fault::DegradeLink { from, to, model }]
         })
     }
 }

@@ -142,7 +142,14 @@ impl Validator<'_> {
         self.run(s);
         let horizon = s.run.fault_horizon();
         let syncs_take_time = s.cluster.disk_sync.nanos() > 0;
+        self.labels(&s.faults, servers);
         for f in &s.faults {
+            let horizon = if *f.action.get_ref() == super::Action::Submit {
+                // A client command is no fault: it may come in the liveness phase too.
+                s.run.end()
+            } else {
+                horizon
+            };
             self.fault(f, servers, horizon, s.run.heal_at().is_some());
             if *f.action.get_ref() == super::Action::TornWrite && !syncs_take_time {
                 self.err(Some(f.action.span()), TORN_NEEDS_SYNC_TIME);
@@ -182,11 +189,156 @@ impl Validator<'_> {
                 _ => {}
             }
         }
+        for a in &s.asserts {
+            match a.typed(s.run.end()) {
+                Ok(typed) => self.assertion_nodes(a, &typed, servers),
+                Err(problems) => {
+                    for p in problems {
+                        self.err(Some(p.span), p.message);
+                    }
+                }
+            }
+        }
         let mut seen = std::collections::BTreeSet::new();
         for r in &s.recorded {
             if !seen.insert(r.seed) {
                 self.err(None, format!("seed {} is recorded twice", r.seed));
             }
+        }
+    }
+
+    /// Labels are unique, and what names one comes after the fault that has it; guards can
+    /// be met.
+    fn labels(&mut self, faults: &[FaultEvent], servers: u32) {
+        let mut defined: std::collections::BTreeMap<&str, (&FaultEvent, bool)> =
+            std::collections::BTreeMap::new();
+        for f in faults {
+            let refs = f
+                .selectors()
+                .into_iter()
+                .filter_map(|(sel, span)| match sel {
+                    Selector::Label(l) => Some((l.as_str(), span, false)),
+                    _ => None,
+                })
+                .chain(
+                    f.partition
+                        .as_ref()
+                        .map(|p| (p.get_ref().as_str(), p.span(), true)),
+                )
+                .collect::<Vec<_>>();
+            for (label, span, needs_partition) in refs {
+                match defined.get(label) {
+                    Some((earlier, _)) if earlier.at.get_ref() > f.at.get_ref() => {
+                        self.err(
+                            Some(span),
+                            format!(
+                                "the fault labelled {label:?} fires at {}, after this one at {}",
+                                earlier.at.get_ref(),
+                                f.at.get_ref()
+                            ),
+                        );
+                    }
+                    Some((_, false)) if needs_partition => {
+                        self.err(
+                            Some(span),
+                            format!("the fault labelled {label:?} is not a partition"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        let names = defined.keys().copied().chain(
+                            if needs_partition {
+                                &[][..]
+                            } else {
+                                &super::SELECTOR_NAMES[..]
+                            }
+                            .iter()
+                            .copied(),
+                        );
+                        let hint = crate::diag::suggest(label, names)
+                            .map(|s| format!(", did you mean \"{s}\"?"))
+                            .unwrap_or_default();
+                        let what = if needs_partition {
+                            "a partition"
+                        } else {
+                            "a selector"
+                        };
+                        self.err(
+                            Some(span),
+                            format!(
+                                "no earlier fault has label {label:?}{hint} (expected {what}: a \
+                                 rule such as \"leader\", node ids, or the `label` of a fault \
+                                 above this one)"
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(l) = &f.label {
+                let partition = *f.action.get_ref() == super::Action::Partition;
+                if !super::selector::is_label(l.get_ref()) {
+                    self.err(
+                        Some(l.span()),
+                        "a label is a word of letters, digits, `-` and `_`",
+                    );
+                } else if super::SELECTOR_NAMES.contains(&l.get_ref().as_str()) {
+                    self.err(
+                        Some(l.span()),
+                        format!("{:?} is a selector's name; pick another label", l.get_ref()),
+                    );
+                } else if defined.insert(l.get_ref(), (f, partition)).is_some() {
+                    self.err(
+                        Some(l.span()),
+                        format!("label {:?} is given to two faults", l.get_ref()),
+                    );
+                }
+            }
+            if let Some(b) = &f.if_up_below
+                && (*b.get_ref() == 0 || *b.get_ref() > servers)
+            {
+                self.err(
+                    Some(b.span()),
+                    format!(
+                        "if_up_below = {} can never or always hold with {servers} servers \
+                         (expected 1..={servers})",
+                        b.get_ref()
+                    ),
+                );
+            }
+            if let Some(a) = &f.if_up_above
+                && *a.get_ref() >= servers
+            {
+                self.err(
+                    Some(a.span()),
+                    format!(
+                        "if_up_above = {} can never hold with {servers} servers (expected \
+                         0..{servers})",
+                        a.get_ref()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The node an assertion names is a server.
+    fn assertion_nodes(&mut self, a: &super::AssertEntry, typed: &super::Assertion, servers: u32) {
+        use super::Claim;
+        let named = match &typed.claim {
+            Claim::LeaderIs(n)
+            | Claim::LeaderIsNot(n)
+            | Claim::FieldNumber { node: n, .. }
+            | Claim::FieldText { node: n, .. } => *n,
+            _ => return,
+        };
+        if named >= servers {
+            let span = a.node.as_ref().map(|n| n.span());
+            self.err(
+                span,
+                format!(
+                    "node {named} is not a server: the servers are 0..{}",
+                    servers.saturating_sub(1)
+                ),
+            );
         }
     }
 
@@ -265,10 +417,16 @@ impl Validator<'_> {
         self.fault_targets(f, servers);
     }
 
-    /// A fault must fire before the faults end (the heal, or the end of the run).
+    /// A fault must fire before the faults end (the heal, or the end of the run). Jitter is
+    /// drawn from `[0, jitter)`, so the latest a fault can fire is 1ns short of `at + jitter`.
     fn fault_time(&mut self, f: &FaultEvent, horizon: Time, phased: bool) {
         let jitter = f.jitter.as_ref().map_or(0, |j| j.get_ref().nanos());
-        let at = Time(f.at.get_ref().nanos().saturating_add(jitter));
+        let at = Time(
+            f.at.get_ref()
+                .nanos()
+                .saturating_add(jitter.saturating_sub(1)),
+        );
+        let phased = phased && *f.action.get_ref() != super::Action::Submit;
         if at > horizon || (phased && at == horizon) {
             let phase = if phased {
                 "the safety phase ends"

@@ -9,6 +9,7 @@
 //! file when the protocol's own types reject a value.
 
 mod append;
+mod asserts;
 mod checks;
 mod explore;
 mod faults;
@@ -22,11 +23,12 @@ mod set;
 mod topology;
 
 pub use append::append_faults;
+pub use asserts::{AssertEntry, AssertProblem, Assertion, Bound, CLAIMS, Claim, Expected, When};
 pub use checks::{Checks, Expect};
 pub use explore::{ExploreSection, FaultKind};
 pub use faults::{
     Action, Bridge, FaultAction, FaultEvent, FaultPlan, FaultProblem, LinkChange, NotAServer,
-    OneWay, PartitionShape, PlannedFault, RecordTarget, StorageKind, check_server,
+    OneWay, PartitionShape, PlannedFault, RecordTarget, StorageKind, UpGuard, check_server,
 };
 pub use nemesis::{Nemesis, NemesisKind};
 pub(crate) use network::LinkPatch;
@@ -85,6 +87,9 @@ pub struct Scenario {
     /// Bounds on metrics.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expect: Vec<Expect>,
+    /// Claims judged at instants or over windows of the run (`[[assert]]`).
+    #[serde(default, rename = "assert", skip_serializing_if = "Vec::is_empty")]
+    pub asserts: Vec<AssertEntry>,
     /// Engine limits (see `sim_core::Limits`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<Limits>,
@@ -198,6 +203,7 @@ impl Scenario {
             run: RunSection::for_duration(duration),
             checks: Checks::default(),
             expect: Vec::new(),
+            asserts: Vec::new(),
             limits: None,
             explore: None,
             recorded: Vec::new(),
@@ -213,6 +219,16 @@ impl Scenario {
     /// The scenario as TOML text (comments and layout of the original are not kept).
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
         toml::to_string(self)
+    }
+
+    /// The `[[assert]]` entries, typed. Call on a validated scenario (entries that do not
+    /// read are left out).
+    pub fn assertions(&self) -> Vec<Assertion> {
+        let end = self.run.end();
+        self.asserts
+            .iter()
+            .filter_map(|a| a.typed(end).ok())
+            .collect()
     }
 
     /// The engine configuration for one seed.

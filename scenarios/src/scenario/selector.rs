@@ -34,17 +34,31 @@ pub enum Selector {
     AllCrashed,
     /// Every server.
     All,
+    /// The leader before the last change of leader, as the runner saw it: the isolated or
+    /// deposed leader, to reconnect or restart. Nothing before the second leader.
+    OldLeader,
+    /// Every server down at that moment, stopped ones included.
+    Crashed,
+    /// Every server that the partitions in force keep from reaching a majority of the
+    /// servers (itself included) both ways: an isolated node, the minority side of a split.
+    Disconnected,
+    /// The nodes the fault labelled so touched when it fired (`label = "L1"` on an earlier
+    /// fault).
+    Label(String),
 }
 
 /// The names of the rule selectors, as written in files.
-pub const SELECTOR_NAMES: [&str; 8] = [
+pub const SELECTOR_NAMES: [&str; 11] = [
     "leader",
     "follower",
     "followers",
+    "old-leader",
     "random",
     "majority",
     "minority",
+    "crashed",
     "all-crashed",
+    "disconnected",
     "all",
 ];
 
@@ -59,7 +73,10 @@ impl Selector {
 
     fn name(&self) -> Option<&'static str> {
         Some(match self {
-            Selector::Nodes(_) | Selector::RandomK(_) => return None,
+            Selector::Nodes(_) | Selector::RandomK(_) | Selector::Label(_) => return None,
+            Selector::OldLeader => "old-leader",
+            Selector::Crashed => "crashed",
+            Selector::Disconnected => "disconnected",
             Selector::Leader => "leader",
             Selector::Follower => "follower",
             Selector::Followers => "followers",
@@ -81,9 +98,19 @@ impl Selector {
             "minority" => Selector::Minority,
             "all-crashed" => Selector::AllCrashed,
             "all" => Selector::All,
+            "old-leader" => Selector::OldLeader,
+            "crashed" => Selector::Crashed,
+            "disconnected" => Selector::Disconnected,
             _ => return None,
         })
     }
+}
+
+/// Whether `s` can be a fault's label: a word of letters, digits, `-` and `_`.
+pub fn is_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 impl fmt::Display for Selector {
@@ -94,6 +121,7 @@ impl fmt::Display for Selector {
                 f.write_str(&ids.join(","))
             }
             Selector::RandomK(k) => write!(f, "random {k}"),
+            Selector::Label(l) => write!(f, "label {l}"),
             other => f.write_str(other.name().unwrap_or("?")),
         }
     }
@@ -110,6 +138,7 @@ impl Serialize for Selector {
                 m.serialize_entry("random", k)?;
                 m.end()
             }
+            Selector::Label(l) => s.serialize_str(l),
             other => s.serialize_str(other.name().unwrap_or("?")),
         }
     }
@@ -122,9 +151,10 @@ impl<'de> Deserialize<'de> for Selector {
             type Value = Selector;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(
-                    "a node id (3), a list of node ids ([0, 1]), { random = K }, or one of \"leader\", \
-                     \"follower\", \"followers\", \"random\", \"majority\", \"minority\", \
-                     \"all-crashed\", \"all\"",
+                    "a node id (3), a list of node ids ([0, 1]), { random = K }, the label of an \
+                     earlier fault, or one of \"leader\", \"follower\", \"followers\", \
+                     \"old-leader\", \"random\", \"majority\", \"minority\", \"crashed\", \
+                     \"all-crashed\", \"disconnected\", \"all\"",
                 )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Selector, E> {
@@ -136,16 +166,17 @@ impl<'de> Deserialize<'de> for Selector {
                 self.visit_i64(i64::try_from(v).unwrap_or(-1))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Selector, E> {
-                Selector::from_name(v).ok_or_else(|| {
-                    let hint = crate::diag::suggest(v, SELECTOR_NAMES)
-                        .map(|s| format!(", did you mean \"{s}\"?"))
-                        .unwrap_or_default();
-                    E::custom(format!(
-                        "unknown selector {v:?}{hint} (expected a node id, a list of node ids, \
-                         or one of {})",
+                // Any other word names a label; the validator checks that an earlier fault
+                // has it, and suggests a rule's name for a misspelt one.
+                match Selector::from_name(v) {
+                    Some(s) => Ok(s),
+                    None if is_label(v) => Ok(Selector::Label(v.to_string())),
+                    None => Err(E::custom(format!(
+                        "{v:?} is neither a selector nor a label (expected a node id, a list \
+                         of node ids, the label of an earlier fault, or one of {})",
                         SELECTOR_NAMES.map(|s| format!("\"{s}\"")).join(", ")
-                    ))
-                })
+                    ))),
+                }
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Selector, A::Error> {
                 let Some(key) = map.next_key::<String>()? else {

@@ -23,6 +23,7 @@ mod write;
 
 pub use plan::{
     FaultAction, FaultPlan, LinkChange, PartitionShape, PlannedFault, RecordTarget, StorageKind,
+    UpGuard,
 };
 pub use read::FaultProblem;
 pub use targets::{NotAServer, check_server};
@@ -49,9 +50,12 @@ pub enum Action {
     Pause,
     /// Unfreeze `nodes`.
     Resume,
+    /// Let `nodes` back into every partition in force; the cuts between the other servers
+    /// stay.
+    Reconnect,
     /// Cut links: exactly one of `groups`, `isolate`, `one_way`, `bridge`.
     Partition,
-    /// Restore every link.
+    /// Restore every link, or with `partition = "L"` only the partition labelled `L`.
     Heal,
     /// Restore the directed links `from -> to` cut by a one-way partition.
     HealLink,
@@ -87,6 +91,7 @@ impl Action {
             Action::Restart => "restart",
             Action::Pause => "pause",
             Action::Resume => "resume",
+            Action::Reconnect => "reconnect",
             Action::Partition => "partition",
             Action::Heal => "heal",
             Action::HealLink => "heal-link",
@@ -150,6 +155,16 @@ pub struct FaultEvent {
     /// a heartbeat interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter: Option<Spanned<DurationStr>>,
+    /// A name for what this fault did, so that a later fault can select exactly the nodes it
+    /// touched (`nodes = "L1"`) or heal exactly the partition it made (`partition = "L1"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Spanned<String>>,
+    /// Fire only if fewer than this many servers are up at that moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_up_below: Option<Spanned<u32>>,
+    /// Fire only if more than this many servers are up at that moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_up_above: Option<Spanned<u32>>,
     /// The nodes (crash, restart, pause, resume, clock-drift).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Spanned<Selector>>,
@@ -186,6 +201,13 @@ pub struct FaultEvent {
     /// New bandwidth of degraded links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<u64>,
+    /// Degrade only messages of these kinds: `latency` is then an extra delay on top of the
+    /// link's own, `loss` and `duplicate` extra chances after the link's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Spanned<Vec<String>>>,
+    /// Heal: only the partition made by the fault with this label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Spanned<String>>,
     /// The client command of a submit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Spanned<String>>,
@@ -205,6 +227,9 @@ impl FaultEvent {
             at: Spanned::new(0..0, at),
             action: Spanned::new(0..0, action),
             jitter: None,
+            label: None,
+            if_up_below: None,
+            if_up_above: None,
             nodes: None,
             rate: None,
             groups: None,
@@ -217,6 +242,8 @@ impl FaultEvent {
             loss: None,
             duplicate: None,
             bandwidth: None,
+            kinds: None,
+            partition: None,
             command: None,
             record: None,
             index: None,
@@ -243,6 +270,8 @@ impl FaultEvent {
         add(self.loss.is_some(), "loss");
         add(self.duplicate.is_some(), "duplicate");
         add(self.bandwidth.is_some(), "bandwidth");
+        add(self.kinds.is_some(), "kinds");
+        add(self.partition.is_some(), "partition");
         add(self.command.is_some(), "command");
         add(self.record.is_some(), "record");
         add(self.index.is_some(), "index");

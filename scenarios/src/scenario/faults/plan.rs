@@ -19,6 +19,27 @@ pub struct PlannedFault {
     pub jitter: Option<DurationStr>,
     /// What it does, with exactly the fields that action reads.
     pub action: FaultAction,
+    /// Its label, naming what it did for later faults.
+    pub label: Option<String>,
+    /// When it fires at all.
+    pub guard: UpGuard,
+}
+
+/// A condition on how many servers are up when a fault is due: a fault whose condition
+/// fails is skipped (and noted). Both bounds are strict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UpGuard {
+    /// Fire only if fewer servers than this are up.
+    pub below: Option<u32>,
+    /// Fire only if more servers than this are up.
+    pub above: Option<u32>,
+}
+
+impl UpGuard {
+    /// Whether a fault may fire with `up` servers up.
+    pub fn admits(&self, up: u32) -> bool {
+        self.below.is_none_or(|b| up < b) && self.above.is_none_or(|a| up > a)
+    }
 }
 
 /// A kind of storage fault, as files name them; the runner draws what each strike hits.
@@ -95,6 +116,16 @@ pub enum FaultAction {
         /// The nodes to unfreeze.
         nodes: Selector,
     },
+    /// Let the nodes back into every partition in force.
+    Reconnect {
+        /// The nodes to let back.
+        nodes: Selector,
+    },
+    /// Lift the partitions made by the fault with this label, and no other.
+    HealPartition {
+        /// The label.
+        label: String,
+    },
     /// Cut links in one of four shapes.
     Partition(PartitionShape),
     /// Restore every cut link.
@@ -161,6 +192,9 @@ pub struct LinkChange {
     pub duplicate: Option<f64>,
     /// New bandwidth in bytes per second.
     pub bandwidth: Option<u64>,
+    /// Only messages of these kinds, and then the values are extra (empty: every message,
+    /// and the values replace the link's).
+    pub kinds: Vec<String>,
 }
 
 impl LinkChange {
@@ -192,6 +226,8 @@ impl FaultAction {
             FaultAction::Restart { .. } => Action::Restart,
             FaultAction::Pause { .. } => Action::Pause,
             FaultAction::Resume { .. } => Action::Resume,
+            FaultAction::Reconnect { .. } => Action::Reconnect,
+            FaultAction::HealPartition { .. } => Action::Heal,
             FaultAction::Partition(_) => Action::Partition,
             FaultAction::Heal => Action::Heal,
             FaultAction::HealLink { .. } => Action::HealLink,
@@ -208,6 +244,8 @@ impl FaultAction {
             at,
             jitter: None,
             action: self,
+            label: None,
+            guard: UpGuard::default(),
         }
     }
 
@@ -221,6 +259,7 @@ impl FaultAction {
             | FaultAction::Restart { nodes }
             | FaultAction::Pause { nodes }
             | FaultAction::Resume { nodes }
+            | FaultAction::Reconnect { nodes }
             | FaultAction::ClockDrift { nodes, .. } => vec![nodes],
             FaultAction::Partition(PartitionShape::Groups(groups)) => groups.iter().collect(),
             FaultAction::Partition(PartitionShape::Isolate(nodes)) => vec![nodes],
@@ -229,7 +268,9 @@ impl FaultAction {
             FaultAction::HealLink { from, to }
             | FaultAction::DegradeLink { from, to, .. }
             | FaultAction::RestoreLink { from, to } => vec![from, to],
-            FaultAction::Heal | FaultAction::Submit { .. } => Vec::new(),
+            FaultAction::Heal | FaultAction::HealPartition { .. } | FaultAction::Submit { .. } => {
+                Vec::new()
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 //! From the file's flat fault to the typed plan: the one place that decides which keys an
 //! action takes and which it needs.
 
-use super::plan::{FaultAction, FaultPlan, LinkChange, PartitionShape, PlannedFault, RecordTarget};
+use super::plan::{
+    FaultAction, FaultPlan, LinkChange, PartitionShape, PlannedFault, RecordTarget, UpGuard,
+};
 use super::{Action, FaultEvent};
 use crate::diag::Diagnostic;
 use crate::error::ScenarioError;
@@ -27,14 +29,25 @@ const SHAPES: [&str; 4] = ["groups", "isolate", "one_way", "bridge"];
 /// decided by building the action ([`Reader::action`]).
 fn allowed_keys(action: Action) -> &'static [&'static str] {
     match action {
-        Action::Crash | Action::Stop | Action::Restart | Action::Pause | Action::Resume => {
-            &["nodes"]
-        }
+        Action::Crash
+        | Action::Stop
+        | Action::Restart
+        | Action::Pause
+        | Action::Resume
+        | Action::Reconnect => &["nodes"],
         Action::ClockDrift => &["nodes", "rate"],
         Action::Partition => &SHAPES,
-        Action::Heal => &[],
+        Action::Heal => &["partition"],
         Action::HealLink | Action::RestoreLink => &["from", "to"],
-        Action::DegradeLink => &["from", "to", "latency", "loss", "duplicate", "bandwidth"],
+        Action::DegradeLink => &[
+            "from",
+            "to",
+            "latency",
+            "loss",
+            "duplicate",
+            "bandwidth",
+            "kinds",
+        ],
         Action::Submit => &["command"],
         Action::Corrupt | Action::ReadError | Action::Tamper => &["nodes", "record", "index"],
         Action::LostWrite | Action::TornWrite | Action::MisdirectedWrite => &["nodes"],
@@ -55,6 +68,11 @@ impl PlannedFault {
                 at: *f.at.get_ref(),
                 jitter: f.jitter.as_ref().map(|j| *j.get_ref()),
                 action,
+                label: f.label.as_ref().map(|l| l.get_ref().clone()),
+                guard: UpGuard {
+                    below: f.if_up_below.as_ref().map(|b| *b.get_ref()),
+                    above: f.if_up_above.as_ref().map(|a| *a.get_ref()),
+                },
             }),
             _ => Err(r.problems),
         }
@@ -182,6 +200,9 @@ impl Reader<'_> {
             Action::Resume => FaultAction::Resume {
                 nodes: self.selector("nodes", &f.nodes)?,
             },
+            Action::Reconnect => FaultAction::Reconnect {
+                nodes: self.selector("nodes", &f.nodes)?,
+            },
             Action::ClockDrift => {
                 let nodes = self.selector("nodes", &f.nodes);
                 let rate = self.need("rate", f.rate.as_ref());
@@ -191,18 +212,39 @@ impl Reader<'_> {
                 }
             }
             Action::Partition => FaultAction::Partition(self.shape()?),
-            Action::Heal => FaultAction::Heal,
+            Action::Heal => match &f.partition {
+                Some(label) => FaultAction::HealPartition {
+                    label: label.get_ref().clone(),
+                },
+                None => FaultAction::Heal,
+            },
             Action::HealLink => {
                 let (from, to) = self.link()?;
                 FaultAction::HealLink { from, to }
             }
             Action::DegradeLink => {
                 let (from, to) = self.link()?;
+                let kinds = f.kinds.as_ref().map(|k| k.get_ref().clone());
+                if kinds.as_ref().is_some_and(Vec::is_empty) {
+                    self.problem(
+                        "`kinds` lists no message kind; leave it out to degrade every message"
+                            .into(),
+                    );
+                    return None;
+                }
+                if kinds.is_some() && f.bandwidth.is_some() {
+                    self.problem(
+                        "`bandwidth` is the link's, not a kind's: it does not go with `kinds`"
+                            .into(),
+                    );
+                    return None;
+                }
                 let change = LinkChange {
                     latency: f.latency.clone(),
                     loss: f.loss,
                     duplicate: f.duplicate,
                     bandwidth: f.bandwidth,
+                    kinds: kinds.unwrap_or_default(),
                 };
                 FaultAction::DegradeLink { from, to, change }
             }
@@ -302,12 +344,12 @@ mod tests {
     }
 
     #[test]
-    fn heal_takes_no_other_keys() {
+    fn heal_takes_only_a_partition_label() {
         let mut f = event(Action::Heal);
         f.nodes = Some(Spanned::new(0..0, Selector::All));
         assert_eq!(
             messages(&f),
-            vec!["`nodes` does not apply to action \"heal\" (it takes no other keys)"]
+            vec!["`nodes` does not apply to action \"heal\" (it takes `partition`)"]
         );
     }
 

@@ -24,12 +24,16 @@ impl From<PlannedFault> for FaultEvent {
     fn from(p: PlannedFault) -> FaultEvent {
         let mut e = FaultEvent::new(p.at, p.action.kind());
         e.jitter = p.jitter.and_then(unplaced);
+        e.label = p.label.and_then(unplaced);
+        e.if_up_below = p.guard.below.and_then(unplaced);
+        e.if_up_above = p.guard.above.and_then(unplaced);
         match p.action {
             FaultAction::Crash { nodes }
             | FaultAction::Stop { nodes }
             | FaultAction::Restart { nodes }
             | FaultAction::Pause { nodes }
-            | FaultAction::Resume { nodes } => e.nodes = unplaced(nodes),
+            | FaultAction::Resume { nodes }
+            | FaultAction::Reconnect { nodes } => e.nodes = unplaced(nodes),
             FaultAction::Storage { nodes, target, .. } => {
                 e.nodes = unplaced(nodes);
                 e.record = target.record.and_then(unplaced);
@@ -46,6 +50,7 @@ impl From<PlannedFault> for FaultEvent {
                 PartitionShape::Bridge(b) => e.bridge = unplaced(b),
             },
             FaultAction::Heal => {}
+            FaultAction::HealPartition { label } => e.partition = unplaced(label),
             FaultAction::HealLink { from, to } | FaultAction::RestoreLink { from, to } => {
                 e.from = unplaced(from);
                 e.to = unplaced(to);
@@ -57,6 +62,9 @@ impl From<PlannedFault> for FaultEvent {
                 e.loss = change.loss;
                 e.duplicate = change.duplicate;
                 e.bandwidth = change.bandwidth;
+                e.kinds = (!change.kinds.is_empty())
+                    .then_some(change.kinds)
+                    .and_then(unplaced);
             }
             FaultAction::Submit { command } => e.command = unplaced(command),
         }
@@ -121,7 +129,23 @@ mod tests {
                     loss: Some(0.5),
                     duplicate: Some(0.1),
                     bandwidth: Some(1000),
+                    kinds: Vec::new(),
                 },
+            },
+            FaultAction::DegradeLink {
+                from: n(1),
+                to: Selector::Label("cut".into()),
+                change: LinkChange {
+                    latency: Some(LatencySpec::constant(DurationStr::from_millis(200))),
+                    kinds: vec!["AppendReply".into(), "Vote".into()],
+                    ..LinkChange::default()
+                },
+            },
+            FaultAction::Reconnect {
+                nodes: Selector::OldLeader,
+            },
+            FaultAction::HealPartition {
+                label: "cut".into(),
             },
             FaultAction::RestoreLink {
                 from: n(0),
@@ -138,6 +162,11 @@ mod tests {
         for action in every_action() {
             let mut p = action.at(DurationStr::from_millis(7));
             p.jitter = Some(DurationStr::from_millis(1));
+            p.label = Some("first".into());
+            p.guard = crate::scenario::UpGuard {
+                below: Some(3),
+                above: Some(1),
+            };
             let e = FaultEvent::from(p.clone());
             assert_eq!(PlannedFault::from_event(&e), Ok(p));
         }
