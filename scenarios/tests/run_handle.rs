@@ -177,3 +177,66 @@ fn a_typed_broadcast_is_delivered_and_a_typed_value_reaches_the_root() {
     // n24 held its id, 24; now 1024.
     assert_eq!(run.metrics().get("root_sum"), Some(sum + 1000.0));
 }
+
+/// Everything a run of a shipped scenario reports is in its protocol's vocabulary, which
+/// `validate` checks files against: every metric, every server's view field, every message
+/// kind sent. Each file runs its first second (files of more than 64 servers are left to
+/// the benchmarks).
+#[test]
+fn shipped_runs_use_only_the_names_their_protocol_declares() {
+    use scenarios::runner::{RunOptions, TraceOut, run_scenario};
+    use sim_core::TraceEvent;
+    let registry = Registry::builtin();
+    let mut checked = 0;
+    for path in library::every_shipped() {
+        let mut s = Scenario::load(&path).unwrap();
+        if s.cluster.servers() > 64 {
+            continue;
+        }
+        let p = registry.get(s.protocol_name()).unwrap();
+        let one = scenarios::duration::DurationStr(Duration::from_secs(1));
+        if s.run.end() > Time(one.nanos()) {
+            s.run = scenarios::scenario::RunSection::for_duration(one);
+        }
+        let opts = RunOptions {
+            trace: TraceOut::Memory,
+            ..RunOptions::default()
+        };
+        let f = run_scenario(&registry, &s, &opts).unwrap();
+        let vocab = p.vocabulary();
+        let caps = p.capabilities();
+        let names = vocab.metric_names(
+            caps.leader || s.checks.leader_within.is_some(),
+            caps.convergence && s.checks.converged_by.is_some(),
+            caps.clients,
+        );
+        let file = path.display();
+        for m in f.report.metrics.keys() {
+            assert!(names.contains(m), "{file}: metric {m} is not declared");
+        }
+        for v in f
+            .run
+            .views()
+            .iter()
+            .take(f.run.server_count() as usize)
+            .flatten()
+        {
+            for (field, _) in &v.fields {
+                assert!(
+                    vocab.fields.contains(&field.as_str()),
+                    "{file}: field {field:?} is not declared"
+                );
+            }
+        }
+        for r in f.run.trace().records() {
+            if let TraceEvent::Send { kind, .. } = &r.event {
+                assert!(
+                    vocab.kinds.contains(&kind.as_str()),
+                    "{file}: kind {kind} is not declared"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 60, "only {checked} files checked");
+}

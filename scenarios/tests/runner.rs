@@ -373,3 +373,190 @@ nodes = [2]
         .collect();
     assert_eq!(again, [3, 4, 2]);
 }
+
+/// The fault notes of a run, as `(ms, text)`.
+fn notes(f: &scenarios::runner::Finished) -> Vec<(u64, String)> {
+    f.report
+        .faults
+        .iter()
+        .map(|n| (n.at.0 / 1_000_000, n.text.clone()))
+        .collect()
+}
+
+const FIVE: &str =
+    "name = \"sel\"\n[protocol]\nname = \"toy\"\n[cluster]\nnodes = 5\n[run]\nduration = \"1s\"\n";
+
+/// `old-leader` is the leader before the change; a label names exactly the nodes its fault
+/// touched and the partition it made, for `reconnect` and a partial `heal`.
+#[test]
+fn old_leader_and_labels_bring_back_exactly_what_was_cut_off() {
+    let text = FIVE.to_string()
+        + "[[faults]]\nat = \"200ms\"\naction = \"partition\"\nisolate = \"leader\"\nlabel = \"cut\"\n\
+           [[faults]]\nat = \"300ms\"\naction = \"partition\"\nisolate = 3\nlabel = \"other\"\n\
+           [[faults]]\nat = \"400ms\"\naction = \"reconnect\"\nnodes = \"old-leader\"\n\
+           [[faults]]\nat = \"500ms\"\naction = \"partition\"\nisolate = \"cut\"\n\
+           [[faults]]\nat = \"600ms\"\naction = \"heal\"\npartition = \"other\"\n";
+    let f = run(&text, 4);
+    let n = notes(&f);
+    assert_eq!(n[0], (200, "partition n0 (leader)".into()), "{n:?}");
+    assert_eq!(n[2], (400, "reconnect n0 (old-leader)".into()), "{n:?}");
+    assert_eq!(n[3], (500, "partition n0 (label cut)".into()), "{n:?}");
+    let engine: Vec<(u64, Fault)> = faults(&f);
+    use sim_core::{NodeId, PartitionSpec};
+    let isolated = |t: u64| {
+        engine
+            .iter()
+            .filter(|(at, _)| *at == t * 1_000_000)
+            .map(|(_, f)| f.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(isolated(400), vec![Fault::Reconnect { node: NodeId(0) }]);
+    let healed = isolated(600);
+    assert_eq!(healed.len(), 1, "{healed:?}");
+    assert_eq!(
+        healed,
+        vec![Fault::HealPartition {
+            spec: PartitionSpec::Isolate(NodeId(3))
+        }]
+    );
+    // n0, isolated again by its label, stays cut off at the end; n3 is back.
+    assert!(f.run.link_cut(NodeId(0), NodeId(1)));
+    assert!(!f.run.link_cut(NodeId(3), NodeId(1)) && !f.run.link_cut(NodeId(1), NodeId(3)));
+}
+
+/// `disconnected` is the side that cannot reach a majority; `crashed` is every server down.
+#[test]
+fn disconnected_and_crashed_select_by_the_state_of_the_cluster() {
+    let text = FIVE.to_string()
+        + "[[faults]]\nat = \"100ms\"\naction = \"partition\"\ngroups = [[0, 1], [2, 3, 4]]\n\
+           [[faults]]\nat = \"150ms\"\naction = \"partition\"\nisolate = 4\n\
+           [[faults]]\nat = \"200ms\"\naction = \"crash\"\nnodes = \"disconnected\"\n\
+           [[faults]]\nat = \"300ms\"\naction = \"stop\"\nnodes = 2\n\
+           [[faults]]\nat = \"400ms\"\naction = \"restart\"\nnodes = \"crashed\"\n";
+    let n = notes(&run(&text, 1));
+    // Partitions compose: n4 isolated inside the majority side leaves n2, n3 a minority too.
+    assert_eq!(n[2].1, "crash n0,n1,n2,n3,n4 (disconnected)", "{n:?}");
+    assert_eq!(n[4].1, "restart n0,n1,n2,n3,n4 (crashed)", "{n:?}");
+    let text = FIVE.to_string()
+        + "[[faults]]\nat = \"100ms\"\naction = \"partition\"\ngroups = [[0, 1], [2, 3, 4]]\n\
+           [[faults]]\nat = \"200ms\"\naction = \"crash\"\nnodes = \"disconnected\"\n";
+    assert_eq!(notes(&run(&text, 1))[1].1, "crash n0,n1 (disconnected)");
+}
+
+/// `if_up_below` and `if_up_above` skip a fault whose condition fails when it is due.
+#[test]
+fn guards_skip_faults_by_how_many_servers_are_up() {
+    let text = FIVE.to_string()
+        + "[[faults]]\nat = \"100ms\"\naction = \"crash\"\nnodes = 4\nif_up_above = 4\n\
+           [[faults]]\nat = \"200ms\"\naction = \"crash\"\nnodes = 3\nif_up_above = 4\n\
+           [[faults]]\nat = \"300ms\"\naction = \"restart\"\nnodes = \"crashed\"\nif_up_below = 4\n\
+           [[faults]]\nat = \"400ms\"\naction = \"restart\"\nnodes = \"crashed\"\nif_up_below = 5\n";
+    let n = notes(&run(&text, 1));
+    assert_eq!(
+        n.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>(),
+        [
+            "crash n4",
+            "crash skipped: 4 servers up (if_up_above = 4)",
+            "restart skipped: 4 servers up (if_up_below = 4)",
+            "restart n4 (crashed)",
+        ]
+    );
+}
+
+/// A link degraded for some kinds of message: the toy's leader's beats lost on their way
+/// out hand the lead to n1, and the heal lifts it.
+#[test]
+fn degrading_one_kind_on_a_link_acts_on_that_kind_alone() {
+    let text = "name = \"kinds\"\n[protocol]\nname = \"toy\"\n[cluster]\nnodes = 3\n\
+                [run]\nsafety = \"500ms\"\nliveness = \"500ms\"\n\
+                [[faults]]\nat = \"100ms\"\naction = \"degrade-link\"\nfrom = 0\nto = \"all\"\n\
+                kinds = [\"Beat\"]\nloss = 1.0\n\
+                [[assert]]\nthat = \"leader-is\"\nnode = 1\nfrom = \"300ms\"\nuntil = \"499ms\"\n\
+                [[assert]]\nthat = \"leader-is\"\nnode = 0\nat = \"1s\"\n";
+    let f = run(text, 1);
+    assert!(f.report.passed(), "{:#?}", f.report.checks);
+    let lifted: Vec<Fault> = faults(&f)
+        .into_iter()
+        .filter(|(t, _)| *t == 500_000_000)
+        .map(|(_, f)| f)
+        .collect();
+    assert!(lifted.contains(&Fault::RestoreLink {
+        from: sim_core::NodeId(0),
+        to: sim_core::NodeId(1)
+    }));
+    let err = scenarios::Scenario::from_str("k.toml", &text.replace("[\"Beat\"]", "[\"Beet\"]"))
+        .and_then(|s| run_scenario(&registry(), &s, &RunOptions::default()).map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("reports no message kind \"Beet\"; did you mean \"Beat\"?"),
+        "{err}"
+    );
+}
+
+/// Labels are checked when the file is loaded: one that no earlier fault has, one given
+/// twice, a partial heal of a fault that is no partition, and guards that cannot hold.
+#[test]
+fn bad_labels_and_guards_are_located() {
+    let cases = [
+        (
+            "[[faults]]\nat = \"1ms\"\naction = \"crash\"\nnodes = \"leadr\"\n",
+            "no earlier fault has label \"leadr\", did you mean \"leader\"?",
+        ),
+        (
+            "[[faults]]\nat = \"1ms\"\naction = \"crash\"\nnodes = 1\nlabel = \"a\"\n[[faults]]\nat = \"2ms\"\naction = \"crash\"\nnodes = 2\nlabel = \"a\"\n",
+            "label \"a\" is given to two faults",
+        ),
+        (
+            "[[faults]]\nat = \"1ms\"\naction = \"crash\"\nnodes = 1\nlabel = \"a\"\n[[faults]]\nat = \"2ms\"\naction = \"heal\"\npartition = \"a\"\n",
+            "the fault labelled \"a\" is not a partition",
+        ),
+        (
+            "[[faults]]\nat = \"5ms\"\naction = \"crash\"\nnodes = 1\nlabel = \"a\"\n[[faults]]\nat = \"2ms\"\naction = \"restart\"\nnodes = \"a\"\n",
+            "fires at 5ms, after this one at 2ms",
+        ),
+        (
+            "[[faults]]\nat = \"1ms\"\naction = \"crash\"\nnodes = 1\nif_up_below = 0\n",
+            "if_up_below = 0 can never or always hold",
+        ),
+        (
+            "[[faults]]\nat = \"1ms\"\naction = \"crash\"\nnodes = 1\nif_up_above = 5\n",
+            "if_up_above = 5 can never hold",
+        ),
+        (
+            "[[faults]]\nat = \"1ms\"\naction = \"crash\"\nnodes = 1\nlabel = \"leader\"\n",
+            "is a selector's name",
+        ),
+    ];
+    for (faults, want) in cases {
+        let err = scenarios::Scenario::from_str("l.toml", &(FIVE.to_string() + faults))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(want) && err.contains("l.toml:"),
+            "{faults}: {err}"
+        );
+    }
+}
+
+/// Jitter is drawn from a half-open range, so a fault may reach the end of its phase; a
+/// client command may come after the heal.
+#[test]
+fn jitter_may_reach_the_phase_end_and_submit_the_liveness_phase() {
+    let text = "name = \"j\"\n[protocol]\nname = \"toy\"\n[cluster]\nnodes = 3\n\
+                [run]\nsafety = \"1s\"\nliveness = \"1s\"\n\
+                [[faults]]\nat = \"900ms\"\njitter = \"100ms\"\naction = \"crash\"\nnodes = 1\n";
+    let f = run(text, 1);
+    assert!(f.report.faults[0].at.0 < 1_000_000_000);
+    let late = text.replace("jitter = \"100ms\"", "jitter = \"101ms\"");
+    assert!(scenarios::Scenario::from_str("j.toml", &late).is_err());
+    let submit = "name = \"s\"\n[protocol]\nname = \"raft\"\n[cluster]\nnodes = 3\n\
+                  [workload]\nclients = 1\n[run]\nsafety = \"1s\"\nliveness = \"1s\"\n\
+                  [[faults]]\nat = \"1.5s\"\naction = \"submit\"\ncommand = \"put x 1\"\n";
+    scenarios::Scenario::from_str("s.toml", submit).unwrap_or_else(|e| panic!("{e}"));
+    let crash = submit.replace(
+        "action = \"submit\"\ncommand = \"put x 1\"",
+        "action = \"crash\"\nnodes = 1",
+    );
+    assert!(scenarios::Scenario::from_str("s.toml", &crash).is_err());
+}

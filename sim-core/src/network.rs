@@ -130,6 +130,9 @@ pub(crate) enum Routing {
     Deliver(Time, Option<Time>),
 }
 
+/// Message kinds and what they suffer on top of their link's model.
+type KindExtra = (Vec<String>, LinkModel);
+
 /// The network's state during a run.
 #[derive(Clone, Debug)]
 pub(crate) struct Network {
@@ -142,7 +145,7 @@ pub(crate) struct Network {
     busy_until: BTreeMap<(NodeId, NodeId), Time>,
     /// Extra delay, loss and duplication for some message kinds on some links, in the order
     /// they were imposed ([`crate::Fault::DegradeKinds`]).
-    kind_extras: BTreeMap<(NodeId, NodeId), Vec<(Vec<String>, LinkModel)>>,
+    kind_extras: BTreeMap<(NodeId, NodeId), Vec<KindExtra>>,
     pub(crate) partition: Partition,
 }
 
@@ -260,7 +263,7 @@ impl Network {
                     return Routing::Dropped(DropReason::Loss);
                 }
                 let base = first;
-                first = first + extra.latency.sample(rng);
+                first += extra.latency.sample(rng);
                 second = second.map(|t| t + extra.latency.sample(rng));
                 if second.is_none() && rng.chance(extra.duplicate) {
                     second = Some(base + extra.latency.sample(rng));

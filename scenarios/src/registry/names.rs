@@ -82,11 +82,11 @@ pub(crate) fn check(
         match &typed.claim {
             Claim::FieldNumber { field, .. }
             | Claim::FieldText { field, .. }
-            | Claim::FieldsEqual(field) => {
-                if !vocab.fields.contains(&field.as_str()) {
-                    let sp = a.field.as_ref().map_or(a.that.span(), |f| f.span());
-                    out.push(unknown(sp, "view field", field, &vocab.fields));
-                }
+            | Claim::FieldsEqual(field)
+                if !vocab.fields.contains(&field.as_str()) =>
+            {
+                let sp = a.field.as_ref().map_or(a.that.span(), |f| f.span());
+                out.push(unknown(sp, "view field", field, &vocab.fields));
             }
             Claim::Messages { kinds, .. } => {
                 let sp = a.kinds.as_ref().map_or(a.that.span(), |k| k.span());

@@ -153,6 +153,12 @@ impl Protocol for WorkflowProtocol {
             "not started",
             "orders applied",
             "files held",
+            // The agents'.
+            "slots in use",
+            "queued",
+            "bytes held",
+            "unacknowledged results",
+            "finished",
         ];
         let kinds = [
             "Heartbeat",

@@ -12,10 +12,11 @@ pub(crate) struct LeaderLog {
 }
 
 impl LeaderLog {
-    /// Notes the leader now, if an election was won since the last look.
+    /// Notes the leader now, if an election was won since the last look (or none was seen
+    /// yet: a protocol may start with a leader it never had to elect).
     pub(crate) fn look(&mut self, run: &dyn Run) {
         let won = run.trace().marks().get(MarkKind::Elected);
-        if won == self.elections {
+        if won == self.elections && !self.leaders.is_empty() {
             return;
         }
         self.elections = won;

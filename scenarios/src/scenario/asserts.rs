@@ -323,7 +323,6 @@ impl AssertEntry {
                 });
             }
         };
-        let mut problems = problems;
         need("node", self.node.is_some(), &mut problems);
         need("field", self.field.is_some(), &mut problems);
         let node = self.node.as_ref().map_or(0, |n| *n.get_ref());
