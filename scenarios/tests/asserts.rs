@@ -221,3 +221,26 @@ fn validate_locates_every_malformed_assertion() {
         assert!(err.contains("test.toml:"), "{body}: not located: {err}");
     }
 }
+
+/// An assertion may name a node by the label of the fault that touched it: the leader a
+/// fault isolated, whichever node that was on the seed.
+#[test]
+fn a_label_names_the_node_its_fault_touched() {
+    let text = "name = \"l\"\n[protocol]\nname = \"toy\"\n[cluster]\nnodes = 3\n[run]\nduration = \"1s\"\n\
+                [[faults]]\nat = \"300ms\"\naction = \"partition\"\nisolate = \"leader\"\nlabel = \"old\"\n\
+                [[assert]]\nthat = \"leader-is\"\nnode = \"old\"\nat = \"200ms\"\n\
+                [[assert]]\nthat = \"leader-is-not\"\nnode = \"old\"\nfrom = \"400ms\"\n\
+                [[assert]]\nthat = \"field\"\nnode = \"old\"\nfield = \"leader\"\nequals = \"n0\"\nat = \"1s\"\n";
+    let f = run_scenario(&registry(), &scenario(text), &RunOptions::default()).unwrap();
+    let a = asserts(&f);
+    // Before the fault fires its label names nobody.
+    assert_eq!(
+        a[0].detail,
+        "at 200ms: the fault labelled \"old\" has not fired"
+    );
+    assert!(!a[0].passed);
+    assert!(a[1].passed && a[2].passed, "{a:#?}");
+    assert_eq!(a[1].name, "assert leader-is-not old from 400ms until 1s");
+    let err = refused("[[assert]]\nthat = \"leader-is\"\nnode = \"olf\"\n");
+    assert!(err.contains("no fault has label \"olf\""), "{err}");
+}

@@ -4,7 +4,7 @@
 use super::watch::DEFAULT_PROBE;
 use crate::duration::DurationStr;
 use crate::registry::{CheckResult, Run};
-use crate::scenario::{Assertion, Bound, Claim, Scenario, When};
+use crate::scenario::{Assertion, Bound, Claim, NodeRef, Scenario, When};
 use sim_core::{Duration, MarkKind, NodeId, NodeStatus, Time};
 
 /// What one assertion has found so far.
@@ -106,8 +106,9 @@ impl Asserts {
             .min()
     }
 
-    /// Looks at the cluster at `t`, after every event up to `t`.
-    pub(crate) fn probe(&mut self, t: Time, run: &dyn Run) {
+    /// Looks at the cluster at `t`, after every event up to `t`; `node` says which server
+    /// a label names (`None` before its fault fired).
+    pub(crate) fn probe(&mut self, t: Time, run: &dyn Run, node: &dyn Fn(&str) -> Option<u32>) {
         if self.last == Some(t) {
             return;
         }
@@ -115,7 +116,7 @@ impl Asserts {
         for j in self.items.iter_mut().filter(|j| j.verdict.is_none()) {
             match j.a.when {
                 When::At(x) if x == t => {
-                    let (ok, seen) = look(&j.a.claim, run);
+                    let (ok, seen) = look(&j.a.claim, run, node);
                     j.verdict = Some((ok, t, seen));
                 }
                 // A counting window is read at its end only.
@@ -125,7 +126,7 @@ impl Asserts {
                     j.verdict = Some((ok, t, format!("{} = {n}", counted(&j.a.claim))));
                 }
                 When::Always(a, b) if !j.a.claim.counts() && a <= t && t <= b => {
-                    let (ok, seen) = look(&j.a.claim, run);
+                    let (ok, seen) = look(&j.a.claim, run, node);
                     j.probes += 1;
                     if !ok {
                         j.verdict = Some((false, t, seen));
@@ -136,7 +137,7 @@ impl Asserts {
                     }
                 }
                 When::Eventually(a, b) if a <= t && t <= b => {
-                    let (ok, seen) = look(&j.a.claim, run);
+                    let (ok, seen) = look(&j.a.claim, run, node);
                     j.probes += 1;
                     if ok {
                         j.verdict = Some((true, t, seen));
@@ -236,7 +237,13 @@ fn count(c: &Claim, run: &dyn Run) -> f64 {
 }
 
 /// Whether a state claim holds now, and what was seen.
-fn look(c: &Claim, run: &dyn Run) -> (bool, String) {
+fn look(c: &Claim, run: &dyn Run, labelled: &dyn Fn(&str) -> Option<u32>) -> (bool, String) {
+    let resolve = |r: &NodeRef| match r {
+        NodeRef::Id(n) => Ok(*n),
+        NodeRef::Label(l) => {
+            labelled(l).ok_or_else(|| format!("the fault labelled {l:?} has not fired"))
+        }
+    };
     let leader = || run.leader();
     let led = |l: Option<NodeId>| l.map_or("no leader".to_string(), |n| format!("leader {n}"));
     let servers = run.server_count();
@@ -256,14 +263,20 @@ fn look(c: &Claim, run: &dyn Run) -> (bool, String) {
             let l = leader();
             (l.is_none(), led(l))
         }
-        Claim::LeaderIs(n) => {
-            let l = leader();
-            (l == Some(NodeId(*n)), led(l))
-        }
-        Claim::LeaderIsNot(n) => {
-            let l = leader();
-            (l != Some(NodeId(*n)), led(l))
-        }
+        Claim::LeaderIs(n) => match resolve(n) {
+            Ok(n) => {
+                let l = leader();
+                (l == Some(NodeId(n)), led(l))
+            }
+            Err(why) => (false, why),
+        },
+        Claim::LeaderIsNot(n) => match resolve(n) {
+            Ok(n) => {
+                let l = leader();
+                (l != Some(NodeId(n)), led(l))
+            }
+            Err(why) => (false, why),
+        },
         Claim::Term(bound) => {
             let term = up()
                 .into_iter()
@@ -287,17 +300,21 @@ fn look(c: &Claim, run: &dyn Run) -> (bool, String) {
             Some(true) => (true, "converged".into()),
             _ => (false, "not converged".into()),
         },
-        Claim::FieldNumber { node, field, bound } => match field_of(run, *node, field) {
-            Err(why) => (false, why),
-            Ok(text) => match text.trim().parse::<f64>() {
-                Ok(v) => (bound.admits(v), format!("n{node} {field} = {text}")),
-                Err(_) => (false, format!("n{node} {field} is {text:?}, not a number")),
-            },
-        },
-        Claim::FieldText { node, field, text } => match field_of(run, *node, field) {
-            Err(why) => (false, why),
-            Ok(v) => (&v == text, format!("n{node} {field} = {v:?}")),
-        },
+        Claim::FieldNumber { node, field, bound } => {
+            match resolve(node).and_then(|n| field_of(run, n, field).map(|v| (n, v))) {
+                Err(why) => (false, why),
+                Ok((node, text)) => match text.trim().parse::<f64>() {
+                    Ok(v) => (bound.admits(v), format!("n{node} {field} = {text}")),
+                    Err(_) => (false, format!("n{node} {field} is {text:?}, not a number")),
+                },
+            }
+        }
+        Claim::FieldText { node, field, text } => {
+            match resolve(node).and_then(|n| field_of(run, n, field).map(|v| (n, v))) {
+                Err(why) => (false, why),
+                Ok((node, v)) => (&v == text, format!("n{node} {field} = {v:?}")),
+            }
+        }
         Claim::FieldsEqual(field) => {
             let mut values: Vec<(NodeId, String)> = Vec::new();
             for n in up() {

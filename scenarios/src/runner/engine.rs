@@ -280,7 +280,9 @@ impl Runner {
                     return Ok(true);
                 }
                 self.watches.probe(t, self.run.as_ref());
-                self.asserts.probe(t, self.run.as_ref());
+                let labels = &self.labels;
+                let node = |l: &str| labels.get(l).and_then(|d| d.nodes.first().copied());
+                self.asserts.probe(t, self.run.as_ref(), &node);
                 self.leaders.look(self.run.as_ref());
             }
             Item::Submit(i) => {

@@ -64,9 +64,10 @@ pub struct AssertEntry {
     /// Instead of `until`: the claim must come true at some probe within this long of `from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within: Option<Spanned<DurationStr>>,
-    /// The node (`leader-is`, `leader-is-not`, `field`).
+    /// The node (`leader-is`, `leader-is-not`, `field`): an id, or the label of a fault,
+    /// naming the node it touched (the leader it isolated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node: Option<Spanned<u32>>,
+    pub node: Option<Spanned<NodeRef>>,
     /// The view field, as the node's inspector names it (`field`, `fields-equal`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<Spanned<String>>,
@@ -82,6 +83,25 @@ pub struct AssertEntry {
     /// The only acceptable value: a number, or for a `field`, its text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<Spanned<Expected>>,
+}
+
+/// The node an assertion is about: fixed, or whichever node a labelled fault touched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NodeRef {
+    /// This server.
+    Id(u32),
+    /// The (first) server the fault with this label touched when it fired.
+    Label(String),
+}
+
+impl fmt::Display for NodeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeRef::Id(n) => write!(f, "n{n}"),
+            NodeRef::Label(l) => write!(f, "{l}"),
+        }
+    }
 }
 
 /// An `equals` value: a number, or a field's text (`"n2"`).
@@ -139,9 +159,9 @@ pub enum Claim {
     /// No running server leads.
     NoLeader,
     /// This node leads.
-    LeaderIs(u32),
+    LeaderIs(NodeRef),
     /// This node does not lead (another may, or none).
-    LeaderIsNot(u32),
+    LeaderIsNot(NodeRef),
     /// Elections won in the window (a leader change each).
     Elections(Bound),
     /// The highest term (epoch) among the running servers.
@@ -151,7 +171,7 @@ pub enum Claim {
     /// A node's view field, as a number.
     FieldNumber {
         /// The node.
-        node: u32,
+        node: NodeRef,
         /// The field.
         field: String,
         /// Its acceptable values.
@@ -160,7 +180,7 @@ pub enum Claim {
     /// A node's view field, as text.
     FieldText {
         /// The node.
-        node: u32,
+        node: NodeRef,
         /// The field.
         field: String,
         /// The text it must show.
@@ -196,16 +216,16 @@ impl fmt::Display for Claim {
         match self {
             Claim::Leader => f.write_str("leader"),
             Claim::NoLeader => f.write_str("no-leader"),
-            Claim::LeaderIs(n) => write!(f, "leader-is n{n}"),
-            Claim::LeaderIsNot(n) => write!(f, "leader-is-not n{n}"),
+            Claim::LeaderIs(n) => write!(f, "leader-is {n}"),
+            Claim::LeaderIsNot(n) => write!(f, "leader-is-not {n}"),
             Claim::Elections(b) => write!(f, "elections {b}"),
             Claim::Term(b) => write!(f, "term {b}"),
             Claim::OpsCompleted(b) => write!(f, "ops-completed {b}"),
             Claim::FieldNumber { node, field, bound } => {
-                write!(f, "field n{node} {field:?} {bound}")
+                write!(f, "field {node} {field:?} {bound}")
             }
             Claim::FieldText { node, field, text } => {
-                write!(f, "field n{node} {field:?} = {text:?}")
+                write!(f, "field {node} {field:?} = {text:?}")
             }
             Claim::FieldsEqual(field) => write!(f, "fields-equal {field:?}"),
             Claim::Messages { kinds, bound } if kinds.is_empty() => write!(f, "messages {bound}"),
@@ -325,7 +345,10 @@ impl AssertEntry {
         };
         need("node", self.node.is_some(), &mut problems);
         need("field", self.field.is_some(), &mut problems);
-        let node = self.node.as_ref().map_or(0, |n| *n.get_ref());
+        let node = self
+            .node
+            .as_ref()
+            .map_or(NodeRef::Id(0), |n| n.get_ref().clone());
         let field = self
             .field
             .as_ref()
@@ -339,8 +362,8 @@ impl AssertEntry {
         let claim = match that {
             "leader" => Claim::Leader,
             "no-leader" => Claim::NoLeader,
-            "leader-is" => Claim::LeaderIs(node),
-            "leader-is-not" => Claim::LeaderIsNot(node),
+            "leader-is" => Claim::LeaderIs(node.clone()),
+            "leader-is-not" => Claim::LeaderIsNot(node.clone()),
             "elections" => Claim::Elections(bound),
             "term" => Claim::Term(bound),
             "ops-completed" => Claim::OpsCompleted(bound),

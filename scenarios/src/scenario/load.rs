@@ -191,7 +191,7 @@ impl Validator<'_> {
         }
         for a in &s.asserts {
             match a.typed(s.run.end()) {
-                Ok(typed) => self.assertion_nodes(a, &typed, servers),
+                Ok(_) => self.assertion_nodes(a, &s.faults, servers),
                 Err(problems) => {
                     for p in problems {
                         self.err(Some(p.span), p.message);
@@ -320,25 +320,38 @@ impl Validator<'_> {
         }
     }
 
-    /// The node an assertion names is a server.
-    fn assertion_nodes(&mut self, a: &super::AssertEntry, typed: &super::Assertion, servers: u32) {
-        use super::Claim;
-        let named = match &typed.claim {
-            Claim::LeaderIs(n)
-            | Claim::LeaderIsNot(n)
-            | Claim::FieldNumber { node: n, .. }
-            | Claim::FieldText { node: n, .. } => *n,
-            _ => return,
-        };
-        if named >= servers {
-            let span = a.node.as_ref().map(|n| n.span());
-            self.err(
-                span,
-                format!(
-                    "node {named} is not a server: the servers are 0..{}",
-                    servers.saturating_sub(1)
-                ),
-            );
+    /// The node an assertion names is a server, or the label of a fault.
+    fn assertion_nodes(&mut self, a: &super::AssertEntry, faults: &[FaultEvent], servers: u32) {
+        let Some(node) = &a.node else { return };
+        match node.get_ref() {
+            super::NodeRef::Id(n) if *n >= servers => {
+                self.err(
+                    Some(node.span()),
+                    format!(
+                        "node {n} is not a server: the servers are 0..{}",
+                        servers.saturating_sub(1)
+                    ),
+                );
+            }
+            super::NodeRef::Label(l)
+                if !faults
+                    .iter()
+                    .any(|f| f.label.as_ref().is_some_and(|x| x.get_ref() == l)) =>
+            {
+                let labels = faults
+                    .iter()
+                    .filter_map(|f| f.label.as_ref().map(|x| x.get_ref().as_str()));
+                let hint = crate::diag::suggest(l, labels)
+                    .map(|s| format!(", did you mean \"{s}\"?"))
+                    .unwrap_or_default();
+                self.err(
+                    Some(node.span()),
+                    format!(
+                        "no fault has label {l:?}{hint} (expected a node id or a fault's label)"
+                    ),
+                );
+            }
+            _ => {}
         }
     }
 

@@ -23,7 +23,9 @@ mod set;
 mod topology;
 
 pub use append::append_faults;
-pub use asserts::{AssertEntry, AssertProblem, Assertion, Bound, CLAIMS, Claim, Expected, When};
+pub use asserts::{
+    AssertEntry, AssertProblem, Assertion, Bound, CLAIMS, Claim, Expected, NodeRef, When,
+};
 pub use checks::{Checks, Expect};
 pub use explore::{ExploreSection, FaultKind};
 pub use faults::{
