@@ -244,7 +244,7 @@ fn look(c: &Claim, run: &dyn Run, labelled: &dyn Fn(&str) -> Option<u32>) -> (bo
             labelled(l).ok_or_else(|| format!("the fault labelled {l:?} has not fired"))
         }
     };
-    let leader = || run.leader();
+    let leader = || super::leaders::leader_in_touch(run);
     let led = |l: Option<NodeId>| l.map_or("no leader".to_string(), |n| format!("leader {n}"));
     let servers = run.server_count();
     let up = || {

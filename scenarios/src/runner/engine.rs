@@ -16,7 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What a labelled fault did when it fired.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Labelled {
-    /// The servers it touched.
+    /// The servers it touched, in the order they were selected (the first names the label
+    /// in an assertion).
     pub(crate) nodes: Vec<u32>,
     /// The partitions it imposed.
     pub(crate) partitions: Vec<sim_core::PartitionSpec>,

@@ -141,19 +141,8 @@ impl Runner {
     /// The servers that cannot reach a majority of the servers (themselves included) both
     /// ways through the partitions in force.
     fn disconnected(&self) -> Vec<u32> {
-        let n = self.servers;
-        let majority = n / 2 + 1;
-        (0..n)
-            .filter(|&a| {
-                let reach = (0..n)
-                    .filter(|&b| {
-                        a == b
-                            || !(self.run.link_cut(NodeId(a), NodeId(b))
-                                || self.run.link_cut(NodeId(b), NodeId(a)))
-                    })
-                    .count() as u32;
-                reach < majority
-            })
+        (0..self.servers)
+            .filter(|&a| !super::leaders::reaches_majority(self.run.as_ref(), a))
             .collect()
     }
 
@@ -259,9 +248,13 @@ impl Runner {
             .filter(|(_, l)| done.touched.contains(&l.0))
             .map(|(isolated, l)| (l, isolated));
         if let Some(label) = &plan[i].label {
-            let mut nodes = done.touched.clone();
-            nodes.sort_unstable();
-            nodes.dedup();
+            // In the order they were selected, so a one-way cut from the leader names it first.
+            let mut nodes: Vec<u32> = Vec::new();
+            for n in &done.touched {
+                if !nodes.contains(n) {
+                    nodes.push(*n);
+                }
+            }
             let partitions = done
                 .faults
                 .iter()

@@ -154,9 +154,10 @@ impl fmt::Display for Bound {
 /// What an assertion claims.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Claim {
-    /// Some running server leads.
+    /// Some running server leads and reaches a majority (a leader cut off from the others
+    /// that has not noticed yet does not count).
     Leader,
-    /// No running server leads.
+    /// No running server that reaches a majority leads.
     NoLeader,
     /// This node leads.
     LeaderIs(NodeRef),
