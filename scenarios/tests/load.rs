@@ -314,7 +314,7 @@ prop_compose! {
             Nemesis {
                 kind: spanned(kinds[k as usize]), interval: spanned(ms(i)),
                 duration: (!disk).then(|| spanned(ms(d))),
-                from: None, until: Some(spanned(ms(900))), drift: None, loss: None, links: None,
+                from: None, until: Some(spanned(ms(900))), drift: None, loss: None, links: None, kinds: None,
                 corrupt: disk.then_some(0.25), lost_write: None, torn_write: None,
                 misdirected_write: disk.then_some(0.5), read_error: None,
                 record: disk.then(|| "log".to_string()),

@@ -235,3 +235,35 @@ fn nodes_in<'a>(note: &'a str, action: &str) -> Vec<&'a str> {
         .map(|ids| ids.split(',').collect())
         .unwrap_or_default()
 }
+
+/// The assertions that need a key-value store's clients and a Raft server's fields, passing
+/// and failing on one run: ten commands, then nothing.
+#[test]
+fn client_and_field_assertions_on_raft() {
+    let text = "name = \"a\"\nseed = 1\n[protocol]\nname = \"raft\"\n[cluster]\nnodes = 3\n\
+                [workload]\nclients = 1\nops_per_client = 10\nstart = \"500ms\"\nmix = { get = 0.0, put = 1.0, append = 0.0 }\n[run]\nduration = \"2s\"\n\
+                [[assert]]\nthat = \"ops-completed\"\nequals = 10\n\
+                [[assert]]\nthat = \"ops-completed\"\nfrom = \"1.5s\"\nmin = 1\n\
+                [[assert]]\nthat = \"field\"\nnode = 0\nfield = \"commit index\"\nmin = 10\nat = \"2s\"\n\
+                [[assert]]\nthat = \"field\"\nnode = 0\nfield = \"commit index\"\nmax = 5\nat = \"2s\"\n\
+                [[assert]]\nthat = \"fields-equal\"\nfield = \"applied index\"\nat = \"2s\"\n";
+    let s = Scenario::from_str("a.toml", text).unwrap();
+    let f = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).unwrap();
+    let a: Vec<_> = f
+        .report
+        .checks
+        .iter()
+        .filter(|c| c.name.starts_with("assert"))
+        .collect();
+    let verdicts: Vec<bool> = a.iter().map(|c| c.passed).collect();
+    assert_eq!(verdicts, [true, false, true, false, true], "{a:#?}");
+    assert_eq!(a[1].detail, "operations completed = 0 from 1.5s to 2s");
+    // Ten writes and the new leader's no-op.
+    assert_eq!(a[3].detail, "at 2s: n0 commit index = 11");
+    let typo = text.replace("\"applied index\"", "\"applied idx\"");
+    let err = Scenario::from_str("a.toml", &typo)
+        .and_then(|s| run_scenario(&Registry::builtin(), &s, &RunOptions::default()).map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("did you mean \"applied index\"?"), "{err}");
+}

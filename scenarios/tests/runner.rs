@@ -560,3 +560,33 @@ fn jitter_may_reach_the_phase_end_and_submit_the_liveness_phase() {
     );
     assert!(scenarios::Scenario::from_str("s.toml", &crash).is_err());
 }
+
+/// A flaky-links nemesis may lose only some kinds of message; its undo lifts that too.
+#[test]
+fn a_nemesis_can_lose_only_some_kinds() {
+    let text = FIVE.to_string()
+        + "[[nemesis]]\nkind = \"flaky-links\"\ninterval = \"200ms\"\nduration = \"100ms\"\n\
+           loss = 1.0\nlinks = 2\nkinds = [\"Beat\"]\n";
+    let f = run(&text, 2);
+    let n = notes(&f);
+    assert!(n[0].1.ends_with("(loss 1 of Beat)"), "{n:?}");
+    let engine = faults(&f);
+    let degraded = engine
+        .iter()
+        .filter(|(_, f)| matches!(f, Fault::DegradeKinds { kinds, .. } if kinds == &["Beat"]))
+        .count();
+    let restored = engine
+        .iter()
+        .filter(|(_, f)| matches!(f, Fault::RestoreLink { .. }))
+        .count();
+    assert!(degraded >= 2 && restored >= 2, "{engine:?}");
+    let typo = text.replace("[\"Beat\"]", "[\"beat\"]");
+    let err = run_scenario(&registry(), &scenario(&typo), &RunOptions::default())
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.contains("no message kind \"beat\"; did you mean \"Beat\"?"),
+        "{err}"
+    );
+}

@@ -54,6 +54,11 @@ pub(crate) fn check(
             out.extend(kinds_of(k.span(), k.get_ref()));
         }
     }
+    for n in &s.nemesis {
+        if let Some(k) = &n.kinds {
+            out.extend(kinds_of(k.span(), k.get_ref()));
+        }
+    }
     let end = s.run.end();
     for a in &s.asserts {
         let Ok(typed) = a.typed(end) else { continue };

@@ -39,7 +39,8 @@ impl Runner {
             NemesisKind::CrashRestart | NemesisKind::Pause => self.stop_one(t, kind, leader),
             NemesisKind::ClockDrift => self.drift_one(n.drift.unwrap_or(0.5)),
             NemesisKind::FlakyLinks if servers >= 2 => {
-                self.flaky_links(n.loss.unwrap_or(0.5), n.links.unwrap_or(1))
+                let kinds = n.kinds.as_ref().map(|k| k.get_ref().clone());
+                self.flaky_links(n.loss.unwrap_or(0.5), n.links.unwrap_or(1), kinds)
             }
             NemesisKind::DiskFaults => self.disk_faults(n),
             _ => Strike::default(),
@@ -197,8 +198,9 @@ impl Runner {
         }
     }
 
-    /// Gives `links` drawn directed links the loss `loss`, the rest of each link's model kept.
-    fn flaky_links(&mut self, loss: f64, links: u32) -> Strike {
+    /// Gives `links` drawn directed links the loss `loss`, the rest of each link's model kept;
+    /// with `kinds`, only messages of those kinds are lost, on top of the link's own loss.
+    fn flaky_links(&mut self, loss: f64, links: u32, kinds: Option<Vec<String>>) -> Strike {
         let servers = self.servers;
         let net = self.s.network.to_sim();
         let mut strike = Strike::default();
@@ -213,20 +215,37 @@ impl Runner {
                 .rev()
                 .find(|o| o.from == fa && o.to == fb)
                 .map_or(&net.default, |o| &o.model);
-            let model = LinkModel {
-                loss,
-                ..base.clone()
-            };
             self.degraded.insert((a, b));
-            strike.faults.push(Fault::DegradeLink {
-                from: fa,
-                to: fb,
-                model,
+            strike.faults.push(match &kinds {
+                Some(kinds) => {
+                    self.kinds_degraded.insert((a, b));
+                    let mut extra = LinkModel::with_latency(sim_core::Latency::constant(
+                        sim_core::Duration::ZERO,
+                    ));
+                    extra.loss = loss;
+                    Fault::DegradeKinds {
+                        from: fa,
+                        to: fb,
+                        kinds: kinds.clone(),
+                        extra,
+                    }
+                }
+                None => Fault::DegradeLink {
+                    from: fa,
+                    to: fb,
+                    model: LinkModel {
+                        loss,
+                        ..base.clone()
+                    },
+                },
             });
             strike.undo.push(Undo::Link(a, b));
             cut.push(format!("n{a}->n{b}"));
         }
-        strike.text = format!("flaky links {} (loss {loss})", cut.join(","));
+        let which = kinds
+            .map(|k| format!(" of {}", k.join(", ")))
+            .unwrap_or_default();
+        strike.text = format!("flaky links {} (loss {loss}{which})", cut.join(","));
         strike
     }
 

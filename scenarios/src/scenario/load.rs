@@ -605,15 +605,26 @@ impl Validator<'_> {
         if n.links == Some(0) {
             self.err(Some(n.kind.span()), "links must be at least 1");
         }
+        if let Some(k) = &n.kinds
+            && k.get_ref().is_empty()
+        {
+            self.err(
+                Some(k.span()),
+                "`kinds` lists no message kind; leave it out to lose every message",
+            );
+        }
         let (allowed, kind) = match n.kind.get_ref() {
             super::NemesisKind::ClockDrift => (["drift"].as_slice(), "clock-drift"),
-            super::NemesisKind::FlakyLinks => (["loss", "links"].as_slice(), "flaky-links"),
+            super::NemesisKind::FlakyLinks => {
+                (["loss", "links", "kinds"].as_slice(), "flaky-links")
+            }
             k => ([].as_slice(), k.name()),
         };
         for (k, set) in [
             ("drift", n.drift.is_some()),
             ("loss", n.loss.is_some()),
             ("links", n.links.is_some()),
+            ("kinds", n.kinds.is_some()),
         ] {
             if set && !allowed.contains(&k) {
                 self.err(

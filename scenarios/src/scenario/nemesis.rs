@@ -79,6 +79,9 @@ pub struct Nemesis {
     /// flaky-links: how many links per strike (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<u32>,
+    /// flaky-links: only messages of these kinds are lost, at `loss` on top of the link's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Spanned<Vec<String>>>,
     /// disk-faults: the chance per strike that a record's bytes change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrupt: Option<f64>,
