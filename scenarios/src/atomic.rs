@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// The temporary name next to `path` (`results.csv` -> `.results.csv.tmp`).
-fn temp_path(path: &Path) -> PathBuf {
+pub(crate) fn temp_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -26,6 +26,7 @@ pub fn write_atomic_with(
     fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
 ) -> io::Result<()> {
     let tmp = temp_path(path);
+    crate::interrupt::remove_on_interrupt(&tmp);
     let result = (|| {
         let mut out = io::BufWriter::new(File::create(&tmp)?);
         fill(&mut out)?;
@@ -37,6 +38,7 @@ pub fn write_atomic_with(
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+    crate::interrupt::forget(&tmp);
     result
 }
 

@@ -17,6 +17,8 @@ pub mod error;
 pub mod explore;
 pub mod export;
 pub mod hex;
+pub mod interrupt;
+pub mod output;
 pub mod plot;
 pub mod registry;
 pub mod runner;

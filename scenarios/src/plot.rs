@@ -3,6 +3,7 @@
 //! Text is drawn with DejaVu Sans, bundled (`assets/DejaVuSans.ttf`, Bitstream Vera license),
 //! so no system font library is needed.
 
+use crate::output::Output;
 use crate::sweep::table::Table;
 use plotters::prelude::*;
 use std::path::Path;
@@ -244,39 +245,55 @@ where
     Ok(())
 }
 
-/// Draws `spec` from `t` into `out` (`.svg` or `.png`), atomically.
+/// Draws `spec` from `t` into `out` (`.svg` or `.png`; `-` is SVG on standard output). A
+/// regular file appears whole; a FIFO or a device is written through.
 pub fn plot(t: &Table, spec: &PlotSpec, out: &Path) -> Result<(), String> {
     register_font()?;
     const SIZE: (u32, u32) = (960, 600);
+    let target = Output::resolve(out)?;
+    let shown = |e: std::io::Error| format!("{}: {e}", out.display());
     let ext = out
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
     match ext.as_str() {
-        "svg" => {
+        _ if target == Output::Stdout || ext == "svg" => {
             let mut text = String::new();
             draw(
                 SVGBackend::with_string(&mut text, SIZE).into_drawing_area(),
                 t,
                 spec,
             )?;
-            crate::atomic::write_atomic(out, text.as_bytes())
-                .map_err(|e| format!("{}: {e}", out.display()))
+            target.write(text.as_bytes()).map_err(shown)
         }
         "png" => {
-            let name = out
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = out.with_file_name(format!(".{name}.tmp.png"));
+            // The PNG encoder writes to a path: a temporary file beside a regular output (then
+            // renamed), or in the temporary directory for one written through.
+            let (tmp, direct) = match &target {
+                // The encoder picks the format by the extension: the temporary name keeps it.
+                Output::Replace(p) => (
+                    crate::atomic::temp_path(p).with_extension("tmp.png"),
+                    Some(p.clone()),
+                ),
+                _ => (
+                    std::env::temp_dir()
+                        .join(format!("clustersim-plot-{}.png", std::process::id())),
+                    None,
+                ),
+            };
+            crate::interrupt::remove_on_interrupt(&tmp);
             let r =
                 draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), t, spec).and_then(|_| {
-                    std::fs::rename(&tmp, out).map_err(|e| format!("{}: {e}", out.display()))
+                    match &direct {
+                        Some(p) => std::fs::rename(&tmp, p).map_err(shown),
+                        None => std::fs::read(&tmp)
+                            .and_then(|bytes| target.write(&bytes))
+                            .map_err(shown),
+                    }
                 });
-            if r.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
+            let _ = std::fs::remove_file(&tmp);
+            crate::interrupt::forget(&tmp);
             r
         }
         _ => Err(format!(

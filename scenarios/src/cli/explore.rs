@@ -32,7 +32,7 @@ pub struct Args {
     /// Explore seeds from 0 upwards for this long (`30s`, `5m`).
     #[arg(long)]
     time: Option<String>,
-    /// Where failing and shrunk scenarios are written (default: explore-FILE_STEM).
+    /// Where failing and shrunk scenarios are written (default: FILE_STEM-found).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads (default: all cores, or RAYON_NUM_THREADS).
@@ -78,8 +78,11 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             .file
             .file_stem()
             .map_or("scenario".into(), |s| s.to_string_lossy());
-        PathBuf::from(format!("explore-{stem}"))
+        PathBuf::from(format!("{stem}-found"))
     });
+    if let Err(e) = crate::output::check_directory(&out) {
+        return super::fail(e);
+    }
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()

@@ -23,7 +23,7 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "jsonl")]
     format: Format,
-    /// Output file (default: standard output).
+    /// Output file (default, or `-`: standard output).
     #[arg(short, long)]
     out: Option<PathBuf>,
     /// Override a value of the file: KEY=VALUE.
@@ -32,6 +32,10 @@ pub struct Args {
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
+    let out = match super::output(a.out.as_deref()) {
+        Ok(o) => o,
+        Err(e) => return super::fail(e),
+    };
     let scenario = match super::load(&a.file, &a.sets) {
         Ok(s) => s,
         Err(e) => return super::fail(e),
@@ -46,7 +50,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Err(e) => return super::fail(e),
     };
     let text = render(a.format, f.run.trace().records(), f.run.node_count());
-    match super::emit(a.out.as_deref(), &text) {
+    match super::emit(&out, &text) {
         Ok(()) => 0,
         Err(e) => super::fail(e),
     }

@@ -16,7 +16,7 @@ pub struct Args {
     /// Shard outputs (all CSV or all JSON).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Output file (default: standard output).
+    /// Output file (default, or `-`: standard output).
     #[arg(short, long)]
     out: Option<PathBuf>,
     /// The inputs are separate sweeps (CSV): keep their rows in input order, numbering the
@@ -26,6 +26,10 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
+    let out = match super::output(a.out.as_deref()) {
+        Ok(o) => o,
+        Err(e) => return super::fail(e),
+    };
     let mut texts = Vec::new();
     for p in &a.inputs {
         match std::fs::read_to_string(p) {
@@ -51,7 +55,7 @@ pub fn run(a: Args) -> u8 {
         }
         merge_csv(&tables, a.append).map(|t| t.to_csv())
     };
-    match merged.and_then(|m| super::emit(a.out.as_deref(), &m)) {
+    match merged.and_then(|m| super::emit(&out, &m)) {
         Ok(()) => 0,
         Err(e) => super::fail(e),
     }

@@ -33,6 +33,7 @@ mod validate;
 
 pub use run::summary;
 
+use crate::output::Output;
 use crate::registry::Registry;
 use crate::scenario::{Scenario, parse_literal};
 use crate::{ScenarioError, scenario::apply_sets};
@@ -51,6 +52,11 @@ Examples:
   clustersim export scenarios/raft/leader-crash.toml --format perfetto -o trace.json
   clustersim lincheck history.edn --model kv
   clustersim new raft > mine.toml && clustersim validate mine.toml
+
+Output files (--out, -o, --trace) are checked before any work starts. A regular file
+appears whole or not at all (written beside it, then renamed; Ctrl-C or SIGTERM removes
+the unfinished file and exits 130). `-` is standard output; a FIFO or a character device
+is written through, and a symbolic link's target is written, so neither is replaced.
 
 Exit codes: 0 success; 1 a check, expectation or replay failed; 2 usage or file error.";
 
@@ -128,19 +134,19 @@ pub(crate) fn load(path: &std::path::Path, sets: &[String]) -> Result<Scenario, 
     apply_sets(&file, &text, &pairs)
 }
 
-/// Writes `text` to `out` atomically, or to standard output.
-pub(crate) fn emit(out: Option<&std::path::Path>, text: &str) -> Result<(), String> {
-    match out {
-        Some(p) => crate::atomic::write_atomic(p, text.as_bytes())
-            .map_err(|e| format!("{}: {e}", p.display())),
-        None => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .map_err(|e| format!("standard output: {e}"))
-        }
+/// Resolves an output path given on the command line (absent: standard output), before any
+/// work starts, so that a path that cannot be written is reported at once.
+pub(crate) fn output(path: Option<&std::path::Path>) -> Result<Output, String> {
+    match path {
+        Some(p) => Output::resolve(p),
+        None => Ok(Output::Stdout),
     }
+}
+
+/// Writes `text` to a resolved output.
+pub(crate) fn emit(out: &Output, text: &str) -> Result<(), String> {
+    out.write(text.as_bytes())
+        .map_err(|e| format!("{}: {e}", out.shown()))
 }
 
 /// The command that reproduces a run.

@@ -39,6 +39,13 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{}.svg", a.y)));
+    if let Err(e) = crate::output::Output::resolve(&out) {
+        return super::fail(e);
+    }
     let text = match std::fs::read_to_string(&a.csv) {
         Ok(t) => t,
         Err(e) => return super::fail(format!("{}: {e}", a.csv.display())),
@@ -47,9 +54,6 @@ pub fn run(a: Args) -> u8 {
         Ok(t) => t,
         Err(e) => return super::fail(format!("{}: {e}", a.csv.display())),
     };
-    let out = a
-        .out
-        .unwrap_or_else(|| PathBuf::from(format!("{}.svg", a.y)));
     let spec = PlotSpec {
         x: a.x,
         y: a.y,
@@ -58,6 +62,7 @@ pub fn run(a: Args) -> u8 {
         title: a.title,
     };
     match plot(&table, &spec, &out) {
+        Ok(()) if out.as_os_str() == "-" => 0,
         Ok(()) => {
             out!("wrote {}", out.display());
             0

@@ -21,7 +21,8 @@ pub struct Args {
     /// Seed (default: the file's `seed`).
     #[arg(long)]
     seed: Option<u64>,
-    /// Write the trace as JSON Lines to this file (written whole or not at all).
+    /// Write the trace as JSON Lines to this file (written whole or not at all; `-` is
+    /// standard output, and the report then goes to standard error).
     #[arg(long, value_name = "OUT.jsonl")]
     trace: Option<PathBuf>,
     /// Print the report as JSON instead of text.
@@ -48,22 +49,28 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     };
     let r = &f.report;
     let repro = super::reproduce(&a.file, r.seed, &a.sets);
-    if a.json {
+    // With the trace on standard output, the report goes to standard error.
+    let traced_to_stdout = a.trace.as_ref().is_some_and(|t| t.as_os_str() == "-");
+    let mut report = if a.json {
         let mut v = serde_json::to_value(r).unwrap_or_default();
         v["passed"] = r.passed().into();
         v["reproduce"] = repro.clone().into();
-        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
     } else {
-        {
-            use std::io::Write as _;
-            let _ = write!(
-                std::io::stdout(),
-                "{}",
-                summary(r, &a.file.display().to_string())
-            );
-        }
-        if let Some(t) = &a.trace {
-            out!("trace       {}", t.display());
+        summary(r, &a.file.display().to_string())
+    };
+    if let Some(t) = &a.trace
+        && !a.json
+        && !traced_to_stdout
+    {
+        report.push_str(&format!("trace       {}\n", t.display()));
+    }
+    {
+        use std::io::Write as _;
+        if traced_to_stdout {
+            let _ = write!(std::io::stderr(), "{report}");
+        } else {
+            let _ = write!(std::io::stdout(), "{report}");
         }
     }
     if r.passed() {

@@ -33,7 +33,7 @@ pub struct Args {
     /// A swept parameter: KEY=VALUES (repeatable; the first varies slowest).
     #[arg(long = "set", value_name = "KEY=VALUES")]
     sets: Vec<String>,
-    /// Output file, .csv or .json (default: CSV on standard output).
+    /// Output file, .csv or .json (default, or `-`: CSV on standard output).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Run only shard I of N (I from 0): every N-th job starting at I.
@@ -48,6 +48,10 @@ pub struct Args {
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
+    let out = match super::output(a.out.as_deref()) {
+        Ok(o) => o,
+        Err(e) => return super::fail(e),
+    };
     let file = a.file.display().to_string();
     let text = match std::fs::read_to_string(&a.file) {
         Ok(t) => t,
@@ -98,7 +102,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     } else {
         Table::from_rows(&rows).to_csv()
     };
-    if let Err(e) = super::emit(a.out.as_deref(), &text) {
+    if let Err(e) = super::emit(&out, &text) {
         return super::fail(e);
     }
     let failed: Vec<_> = rows.iter().filter(|r| !r.passed).collect();

@@ -34,7 +34,8 @@ pub enum TraceOut {
     None,
     /// Kept in memory (`Run::trace().records()`), for exports and drift reports.
     Memory,
-    /// Written as JSON Lines, atomically, to this file.
+    /// Written as JSON Lines to this file (atomically for a regular file; `-` is standard
+    /// output, and a FIFO or a device is written through).
     Jsonl(PathBuf),
 }
 
@@ -70,8 +71,14 @@ pub fn run_scenario(
         TraceOut::None => {}
         TraceOut::Memory => run.set_trace_sink(sim_core::TraceSink::Memory(Vec::new())),
         TraceOut::Jsonl(path) => {
-            let sink = sim_core::trace::JsonlSink::create(path)
+            // A regular file appears whole at the end; a FIFO, a device or `-` is written
+            // through (see `crate::output`).
+            let out = crate::output::Output::resolve(path)
                 .map_err(|e| ScenarioError::io(path.display(), e))?;
+            let stream = out
+                .stream()
+                .map_err(|e| ScenarioError::io(path.display(), e))?;
+            let sink = sim_core::trace::JsonlSink::new(Box::new(stream));
             run.set_trace_sink(sim_core::TraceSink::Jsonl(sink));
         }
     }

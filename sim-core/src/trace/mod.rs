@@ -12,7 +12,7 @@ mod record;
 
 pub use fingerprint::Fingerprint;
 use fingerprint::pair;
-pub use jsonl::JsonlSink;
+pub use jsonl::{JsonlSink, TraceWriter};
 pub use record::{TraceEvent, TraceRecord};
 
 use crate::fault::Fault;

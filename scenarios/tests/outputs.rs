@@ -1,0 +1,226 @@
+//! The files `clustersim` writes, through the built binary: a FIFO or a symbolic link is
+//! never replaced by a regular file, `-` is standard output, a path that cannot be written is
+//! refused before any work, `new -o` keeps an existing file without `--force`, and an
+//! interrupted `run --trace` leaves nothing behind. Everything happens in a temporary
+//! directory; no system device is touched.
+
+mod binary;
+
+use binary::{BIN, code, cs, stderr, stdout};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn lib(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("raft")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn mkfifo(p: &Path) {
+    let ok = Command::new("mkfifo").arg(p).status().unwrap().success();
+    assert!(ok, "mkfifo {}", p.display());
+}
+
+fn is_fifo(p: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(p).unwrap().file_type().is_fifo()
+}
+
+/// Everything in `dir`, by name.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_fifo_is_written_through_and_stays_a_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let o = cs(&["new", "raft", "-o", s(&fifo)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let read = reader.join().unwrap();
+    assert_eq!(read, stdout(&cs(&["new", "raft"])));
+    assert!(is_fifo(&fifo));
+    assert_eq!(names(dir.path()), ["pipe"]);
+}
+
+#[test]
+fn a_symlink_is_followed_and_stays_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.csv");
+    let link = dir.path().join("link.csv");
+    std::fs::write(&target, "old").unwrap();
+    std::os::unix::fs::symlink("real.csv", &link).unwrap();
+    let o = cs(&[
+        "sweep",
+        &lib("happy-path.toml"),
+        "--seeds",
+        "1..3",
+        "-q",
+        "--out",
+        s(&link),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let csv = std::fs::read_to_string(&target).unwrap();
+    assert!(csv.starts_with("job,") && csv.lines().count() == 3, "{csv}");
+    assert_eq!(names(dir.path()), ["link.csv", "real.csv"]);
+}
+
+#[test]
+fn a_dash_is_standard_output() {
+    let o = cs(&["new", "raft", "-o", "-"]);
+    assert_eq!(stdout(&o), stdout(&cs(&["new", "raft"])));
+    // The trace on standard output, the report on standard error.
+    let o = cs(&[
+        "run",
+        &lib("happy-path.toml"),
+        "--set",
+        "run.duration=\"300ms\"",
+        "--trace",
+        "-",
+    ]);
+    // Cut short, the run fails its checks (exit 1); what matters is where its output went.
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.lines().count() > 10);
+    for line in out.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    }
+    assert!(stderr(&o).contains("fingerprint 0x"), "{}", stderr(&o));
+    let o = cs(&[
+        "sweep",
+        &lib("happy-path.toml"),
+        "--seeds",
+        "1..3",
+        "-q",
+        "--out",
+        "-",
+    ]);
+    assert!(stdout(&o).starts_with("job,"), "{}", stdout(&o));
+}
+
+/// A sweep of a million seeds to a directory that does not exist stops at once: it would run
+/// for hours before writing otherwise.
+#[test]
+fn an_output_that_cannot_be_written_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no/such/dir/r.csv");
+    let o = cs(&[
+        "sweep",
+        &lib("happy-path.toml"),
+        "--seeds",
+        "1..1000000",
+        "-q",
+        "--out",
+        s(&nowhere),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot be used"), "{}", stderr(&o));
+    let o = cs(&["export", &lib("happy-path.toml"), "-o", s(dir.path())]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+    let file = dir.path().join("plain");
+    std::fs::write(&file, "x").unwrap();
+    let o = cs(&[
+        "explore",
+        &lib("explore.toml"),
+        "--seeds",
+        "1000000",
+        "-q",
+        "--out",
+        s(&file.join("found")),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("is not a directory"), "{}", stderr(&o));
+    let o = cs(&["run", &lib("happy-path.toml"), "--trace", s(&nowhere)]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(names(dir.path()), ["plain"]);
+}
+
+#[test]
+fn new_keeps_an_existing_file_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("mine.toml");
+    std::fs::write(&f, "mine").unwrap();
+    let o = cs(&["new", "raft", "-o", s(&f)]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("exists; give --force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "mine");
+    let o = cs(&["new", "raft", "-o", s(&f), "--force"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        stdout(&cs(&["new", "raft"]))
+    );
+}
+
+/// SIGINT and SIGTERM during `run --trace`: the half-written trace is removed, nothing takes
+/// its name, and the exit code is 130.
+#[test]
+fn an_interrupted_trace_leaves_nothing_behind() {
+    for signal in ["INT", "TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let trace = dir.path().join("t.jsonl");
+        let mut child = Command::new(BIN)
+            .args([
+                "run",
+                &lib("happy-path.toml"),
+                "--set",
+                "run.duration=\"100000s\"",
+                "--trace",
+                s(&trace),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the trace is being written (its temporary file holds some records).
+        let tmp = dir.path().join(".t.jsonl.tmp");
+        let mut polls = 0;
+        while std::fs::metadata(&tmp).map_or(0, |m| m.len()) < 1 << 16 {
+            polls += 1;
+            assert!(polls < 60_000, "the trace never grew");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([&format!("-{signal}"), &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        assert!(
+            names(dir.path()).is_empty(),
+            "SIG{signal}: {:?}",
+            names(dir.path())
+        );
+    }
+}
