@@ -519,3 +519,55 @@ fn lincheck_judges_porcupine_histories() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("bad.edn:1:"), "{}", stderr(&o));
 }
+
+/// A sweep exits 1 when a run fails a check (0 with --allow-failures), and 2 when a run
+/// stops with an error, which it reports as an error rather than a failed check.
+#[test]
+fn sweep_exit_codes_tell_failures_from_errors() {
+    let bug = lib("known-bug.toml");
+    let o = cs(&[
+        "sweep",
+        &bug,
+        "--seeds",
+        "1..3",
+        "-q",
+        "--set",
+        "checks.expect_failure=\"nothing\"",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 runs, 2 failed a check"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cs(&[
+        "sweep",
+        &bug,
+        "--seeds",
+        "1..3",
+        "-q",
+        "--set",
+        "checks.expect_failure=\"nothing\"",
+        "--allow-failures",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = cs(&[
+        "sweep",
+        &lib("happy-path.toml"),
+        "--seeds",
+        "1",
+        "-q",
+        "--set",
+        "limits.max_events=100",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("1 run, 0 failed a check, 1 stopped with an error"),
+        "{e}"
+    );
+    assert!(
+        e.contains("first error (job 0): error:") && e.contains("max_events"),
+        "{e}"
+    );
+}

@@ -270,7 +270,16 @@ fn fault() -> impl Strategy<Value = FaultEvent> {
                     f.nodes = Some(spanned(sel));
                     f.rate = Some(rate);
                 }
-                Action::Partition => f.groups = Some(spanned(vec![sel, Selector::Nodes(vec![2])])),
+                Action::Partition => {
+                    // A server is in one group at most: node 2 is the other group's.
+                    let sel = match sel {
+                        Selector::Nodes(v) => {
+                            Selector::Nodes(v.into_iter().filter(|&n| n != 2).collect())
+                        }
+                        s => s,
+                    };
+                    f.groups = Some(spanned(vec![sel, Selector::Nodes(vec![2])]))
+                }
                 Action::DegradeLink => {
                     f.from = Some(spanned(sel));
                     f.to = Some(spanned(Selector::Nodes(vec![1])));
@@ -383,5 +392,25 @@ proptest! {
             prop_assert!(back.is_ok(), "{:?}\n{}", back.err().map(|e| e.to_string()), again);
             prop_assert_eq!(back.unwrap(), s);
         }
+    }
+}
+
+/// Partitions that explicit ids show to be impossible are refused where they are written.
+#[test]
+fn impossible_partitions_are_located() {
+    for (shape, want) in [
+        ("groups = [[0, 1], [1, 2]]", "n1 is in two groups"),
+        (
+            "one_way = { from = 2, to = 2 }",
+            "a one-way cut from n2 to itself",
+        ),
+        (
+            "bridge = { left = [0, 1], node = 1 }",
+            "the bridge n1 is inside its `left` side",
+        ),
+    ] {
+        let f = format!("\n[[faults]]\nat = \"500ms\"\naction = \"partition\"\n{shape}\n");
+        let e = err(&format!("{GOOD}{f}"));
+        assert!(e.contains(want) && e.contains("bad.toml:"), "{shape}: {e}");
     }
 }

@@ -590,3 +590,24 @@ fn a_nemesis_can_lose_only_some_kinds() {
         "{err}"
     );
 }
+
+/// A list may mix rules and ids: the union of what each selects, as the reference's
+/// `groups = [["leader"], "minority"]` writes a group.
+#[test]
+fn a_list_of_selectors_selects_their_union() {
+    let text = FIVE.to_string()
+        + "[[faults]]\nat = \"100ms\"\naction = \"partition\"\ngroups = [[\"leader\", 3], [\"follower\"]]\n\
+           [[faults]]\nat = \"200ms\"\naction = \"heal\"\n\
+           [[faults]]\nat = \"300ms\"\naction = \"partition\"\ngroups = [[\"leader\"], \"minority\"]\n";
+    let f = run(&text, 1);
+    let n = notes(&f);
+    assert!(n[0].1.starts_with("partition n0,n3,n"), "{n:?}");
+    assert!(n[0].1.ends_with("(leader + n3, follower)"), "{n:?}");
+    assert!(n[2].1.ends_with("(leader, minority)"), "{n:?}");
+    let bad = FIVE.to_string()
+        + "[[faults]]\nat = \"100ms\"\naction = \"crash\"\nnodes = [\"leader\", 7]\n";
+    let e = scenarios::Scenario::from_str("u.toml", &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("node 7 is not a server"), "{e}");
+}

@@ -23,7 +23,9 @@ ranges A..B:STEP expand; anything else is one value (150ms..300ms is one pair va
 KEY is a dotted path in the file; a first segment naming the protocol means its parameters
 (raft.heartbeat = protocol.params.heartbeat); faults.0.at indexes arrays.
 Rows are in (combination, seed) order whatever the number of threads (RAYON_NUM_THREADS or
---threads) or shards; shards are numbered from 0 and take every N-th job.")]
+--threads) or shards; shards are numbered from 0 and take every N-th job.
+Exits 1 when a run failed a check (0 with --allow-failures), and 2 when a run stopped with an
+error (a limit exceeded), which is reported as an error, not a failed check.")]
 pub struct Args {
     /// The scenario file.
     file: PathBuf,
@@ -45,6 +47,9 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Exit 0 even when runs fail a check (a sweep that maps where a protocol breaks).
+    #[arg(long)]
+    allow_failures: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
@@ -105,19 +110,51 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     if let Err(e) = super::emit(&out, &text) {
         return super::fail(e);
     }
-    let failed: Vec<_> = rows.iter().filter(|r| !r.passed).collect();
-    err!("{} runs, {} failed a check", rows.len(), failed.len());
-    if let Some(first) = failed.first()
-        && let Some(job) = sweep.jobs.iter().find(|j| j.index == first.job)
-    {
-        err!(
-            "first failure (job {}): {}",
-            first.job,
-            first.failed_checks.join("; ")
-        );
-        err!("reproduce: {}", sweep.reproduce(&file, job));
+    let is_error = |r: &&crate::sweep::table::Row| {
+        r.failed_checks
+            .first()
+            .is_some_and(|c| c.starts_with("error: "))
+    };
+    let errors: Vec<_> = rows.iter().filter(is_error).collect();
+    let failed: Vec<_> = rows.iter().filter(|r| !r.passed && !is_error(r)).collect();
+    err!(
+        "{}, {} failed a check{}",
+        plural(rows.len(), "run"),
+        failed.len(),
+        if errors.is_empty() {
+            String::new()
+        } else {
+            format!(", {} stopped with an error", errors.len())
+        }
+    );
+    for (what, first) in [("failure", failed.first()), ("error", errors.first())] {
+        if let Some(first) = first
+            && let Some(job) = sweep.jobs.iter().find(|j| j.index == first.job)
+        {
+            err!(
+                "first {what} (job {}): {}",
+                first.job,
+                first.failed_checks.join("; ")
+            );
+            err!("reproduce: {}", sweep.reproduce(&file, job));
+        }
     }
-    0
+    if !errors.is_empty() {
+        2
+    } else if !failed.is_empty() && !a.allow_failures {
+        1
+    } else {
+        0
+    }
+}
+
+/// `n thing` or `n things`.
+fn plural(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
 }
 
 /// The progress bar, with the time left; hidden when asked or when stderr is not a terminal.

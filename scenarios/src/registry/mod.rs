@@ -252,7 +252,11 @@ impl Registry {
                     "it has no clients to type a command into",
                 );
             }
-            for (sel, sp) in f.selectors() {
+            for (sel, sp) in f
+                .selectors()
+                .into_iter()
+                .flat_map(|(s, sp)| s.leaves().into_iter().map(move |l| (l, sp.clone())))
+            {
                 let named = match sel {
                     crate::scenario::Selector::Leader => "selector \"leader\"",
                     crate::scenario::Selector::Follower => "selector \"follower\"",

@@ -106,7 +106,8 @@ impl Runner {
             f.action
                 .selectors()
                 .iter()
-                .any(|s| **s == crate::scenario::Selector::OldLeader)
+                .flat_map(|s| s.leaves())
+                .any(|s| *s == crate::scenario::Selector::OldLeader)
         });
         let asserts = Asserts::new(&s, run.as_mut());
         for (at, i) in asserts.openings() {

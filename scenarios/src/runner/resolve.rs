@@ -135,6 +135,19 @@ impl Runner {
                 .get(l)
                 .map(|d| d.nodes.clone())
                 .unwrap_or_default(),
+            Selector::Union(parts) => {
+                // In the order written, each node once: the draws of the rules in it happen
+                // in that order too.
+                let mut out: Vec<u32> = Vec::new();
+                for p in parts {
+                    for n in self.select(p, action, picks) {
+                        if !out.contains(&n) {
+                            out.push(n);
+                        }
+                    }
+                }
+                out
+            }
         }
     }
 

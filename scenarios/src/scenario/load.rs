@@ -216,6 +216,7 @@ impl Validator<'_> {
             let refs = f
                 .selectors()
                 .into_iter()
+                .flat_map(|(s, sp)| s.leaves().into_iter().map(move |l| (l, sp.clone())))
                 .filter_map(|(sel, span)| match sel {
                     Selector::Label(l) => Some((l.as_str(), span, false)),
                     _ => None,
@@ -508,6 +509,7 @@ impl Validator<'_> {
                 );
             }
         }
+        self.partition_shapes(f);
         if let Some(b) = &f.bridge {
             let single = match &b.get_ref().node {
                 Selector::Nodes(v) => v.len() == 1,
@@ -518,6 +520,51 @@ impl Validator<'_> {
                 self.err(
                     Some(b.span()),
                     "the bridge `node` must be one node (an id, \"leader\", \"follower\" or \"random\")",
+                );
+            }
+        }
+    }
+
+    /// What explicit ids show is impossible in a partition: a server in two groups, a one-way
+    /// cut from a server to itself, a bridge inside one of its sides.
+    fn partition_shapes(&mut self, f: &FaultEvent) {
+        if let Some(g) = &f.groups {
+            let mut seen = std::collections::BTreeSet::new();
+            for sel in g.get_ref() {
+                let group: std::collections::BTreeSet<u32> =
+                    sel.explicit().iter().copied().collect();
+                for n in group {
+                    if !seen.insert(n) {
+                        self.err(
+                            Some(g.span()),
+                            format!("n{n} is in two groups; a server is on one side only"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(o) = &f.one_way {
+            let o = o.get_ref();
+            for n in o.from.explicit() {
+                if o.to.explicit().contains(n)
+                    && o.from.explicit().len() == 1
+                    && o.to.explicit().len() == 1
+                {
+                    self.err(
+                        Some(f.one_way.as_ref().map_or(f.action.span(), |x| x.span())),
+                        format!("a one-way cut from n{n} to itself cuts nothing"),
+                    );
+                }
+            }
+        }
+        if let Some(b) = &f.bridge {
+            let (left, node) = (b.get_ref().left.explicit(), b.get_ref().node.explicit());
+            if let [n] = node
+                && left.contains(n)
+            {
+                self.err(
+                    Some(b.span()),
+                    format!("the bridge n{n} is inside its `left` side; it must reach both sides"),
                 );
             }
         }

@@ -45,6 +45,8 @@ pub enum Selector {
     /// The nodes the fault labelled so touched when it fired (`label = "L1"` on an earlier
     /// fault).
     Label(String),
+    /// Every node any of these selects (`["leader", "follower"]`, `["old-leader", 3]`).
+    Union(Vec<Selector>),
 }
 
 /// The names of the rule selectors, as written in files.
@@ -71,9 +73,20 @@ impl Selector {
         }
     }
 
+    /// The selector and, for a union, every selector in it, rules and ids alike: what
+    /// validation checks one by one.
+    pub fn leaves(&self) -> Vec<&Selector> {
+        match self {
+            Selector::Union(v) => v.iter().flat_map(Selector::leaves).collect(),
+            other => vec![other],
+        }
+    }
+
     fn name(&self) -> Option<&'static str> {
         Some(match self {
-            Selector::Nodes(_) | Selector::RandomK(_) | Selector::Label(_) => return None,
+            Selector::Nodes(_) | Selector::RandomK(_) | Selector::Label(_) | Selector::Union(_) => {
+                return None;
+            }
             Selector::OldLeader => "old-leader",
             Selector::Crashed => "crashed",
             Selector::Disconnected => "disconnected",
@@ -122,6 +135,10 @@ impl fmt::Display for Selector {
             }
             Selector::RandomK(k) => write!(f, "random {k}"),
             Selector::Label(l) => write!(f, "label {l}"),
+            Selector::Union(v) => {
+                let parts: Vec<String> = v.iter().map(Selector::to_string).collect();
+                f.write_str(&parts.join(" + "))
+            }
             other => f.write_str(other.name().unwrap_or("?")),
         }
     }
@@ -139,6 +156,7 @@ impl Serialize for Selector {
                 m.end()
             }
             Selector::Label(l) => s.serialize_str(l),
+            Selector::Union(v) => v.serialize(s),
             other => s.serialize_str(other.name().unwrap_or("?")),
         }
     }
@@ -203,11 +221,17 @@ impl<'de> Deserialize<'de> for Selector {
                 Ok(Selector::RandomK(k))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Selector, A::Error> {
-                let mut ids = Vec::new();
-                while let Some(id) = seq.next_element::<u32>()? {
-                    ids.push(id);
+                // A list of ids is `Nodes`; a list with a rule or a label in it is a union.
+                let mut parts = Vec::new();
+                while let Some(part) = seq.next_element::<Selector>()? {
+                    parts.push(part);
                 }
-                Ok(Selector::Nodes(ids))
+                if parts.iter().all(|p| matches!(p, Selector::Nodes(_))) {
+                    return Ok(Selector::Nodes(
+                        parts.iter().flat_map(|p| p.explicit().to_vec()).collect(),
+                    ));
+                }
+                Ok(Selector::Union(parts))
             }
         }
         d.deserialize_any(V)

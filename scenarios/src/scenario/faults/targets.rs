@@ -37,9 +37,10 @@ pub fn check_server(node: u32, servers: u32) -> Result<u32, NotAServer> {
 impl Selector {
     /// The nodes the selector names explicitly that are not servers, in the order written.
     pub fn non_servers(&self, servers: u32) -> impl Iterator<Item = NotAServer> + '_ {
-        self.explicit()
-            .iter()
-            .filter_map(move |&n| check_server(n, servers).err())
+        self.leaves()
+            .into_iter()
+            .flat_map(|s| s.explicit().iter().copied())
+            .filter_map(move |n| check_server(n, servers).err())
     }
 }
 
