@@ -24,6 +24,7 @@ pub mod registry;
 pub mod runner;
 pub mod scenario;
 pub mod sweep;
+pub mod text;
 
 pub use diag::Diagnostic;
 pub use duration::DurationStr;

@@ -518,6 +518,32 @@ fn lincheck_judges_porcupine_histories() {
     let o = cs(&["lincheck", bad.to_str().unwrap(), "--model", "cas"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("bad.edn:1:"), "{}", stderr(&o));
+    // Nothing to check is an error, not "linearizable: 0 operations".
+    let empty = dir.path().join("empty.edn");
+    std::fs::write(&empty, "").unwrap();
+    let o = cs(&["lincheck", empty.to_str().unwrap(), "--model", "kv"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no operation to check"),
+        "{}",
+        stderr(&o)
+    );
+    // A step budget too small to decide: the answer is unknown, said in words.
+    let o = cs(&[
+        "lincheck",
+        &testdata("c10-bad.txt"),
+        "--model",
+        "kv",
+        "--budget",
+        "5",
+    ]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains("unknown: the budget of 5 search steps (raise it with --budget)"),
+        "{e}"
+    );
+    assert!(!e.contains("Some("), "{e}");
 }
 
 /// A sweep exits 1 when a run fails a check (0 with --allow-failures), and 2 when a run

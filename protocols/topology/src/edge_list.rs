@@ -40,7 +40,10 @@ pub fn parse_edge_list(text: &str, n: u32) -> Result<Topology, TopologyError> {
             if v >= n {
                 return Err(TopologyError::EdgeListLine {
                     line,
-                    why: format!("node {v} is outside the cluster's ids 0..{n}"),
+                    why: format!(
+                        "node {v} is outside the cluster's ids 0 to {}",
+                        n.saturating_sub(1)
+                    ),
                 });
             }
             Ok(v)

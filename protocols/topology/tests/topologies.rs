@@ -286,7 +286,7 @@ fn edge_lists_parse_and_report_the_bad_line() {
         ("0 1\n1\n", 2, "expected two node ids"),
         ("0 1\n1 2 3\n", 2, "found 3 fields"),
         ("0 1\n\n1 x\n", 3, "expected a node id"),
-        ("0 1\n0 9\n", 2, "outside the cluster's ids 0..4"),
+        ("0 1\n0 9\n", 2, "outside the cluster's ids 0 to 3"),
         ("0 1\n2 2\n", 2, "self-loop"),
         ("0 -1\n", 1, "expected a node id"),
     ];

@@ -137,15 +137,15 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
 fn report(file: &Path, found: &Exploration, secs: f64, first: Option<std::time::Duration>) {
     let rate = found.ran as f64 / secs.max(1e-9);
     out!(
-        "explored {} seeds in {secs:.1}s ({rate:.0} seeds/s); {} failed",
-        found.ran,
+        "explored {} in {secs:.1}s ({rate:.0} seeds/s); {} failed",
+        crate::text::count(found.ran as u64, "seed"),
         found.failures.len()
     );
     if let (Some(f), Some(t)) = (found.failures.first(), first) {
         out!(
-            "first failure: seed {} ({} seeds run), {:.2}s after the start",
+            "first failure: seed {} ({} run), {:.2}s after the start",
             f.seed,
-            f.seed + 1,
+            crate::text::count(f.seed + 1, "seed"),
             t.as_secs_f64()
         );
     }

@@ -89,11 +89,11 @@ pub fn summary(r: &RunReport, file: &str) -> String {
     let clients = r.nodes - r.servers;
     let _ = writeln!(
         o,
-        "protocol    {}, {} servers{}, seed {}",
+        "protocol    {}, {}{}, seed {}",
         r.protocol,
-        r.servers,
+        crate::text::count(r.servers, "server"),
         if clients > 0 {
-            format!(" + {clients} clients")
+            format!(" + {}", crate::text::count(clients, "client"))
         } else {
             String::new()
         },
@@ -116,7 +116,12 @@ pub fn summary(r: &RunReport, file: &str) -> String {
         s.dropped_node_down,
         s.duplicated
     );
-    let _ = writeln!(o, "faults      {} applied", s.faults);
+    let _ = writeln!(
+        o,
+        "faults      {} listed below, {} applied to the engine",
+        r.faults.len(),
+        s.faults
+    );
     for n in &r.faults {
         let _ = writeln!(
             o,
@@ -128,7 +133,7 @@ pub fn summary(r: &RunReport, file: &str) -> String {
     let _ = writeln!(o, "metrics");
     let width = r.metrics.keys().map(String::len).max().unwrap_or(0);
     for (k, v) in &r.metrics {
-        let _ = writeln!(o, "  {k:width$}  {}", fmt_num(*v));
+        let _ = writeln!(o, "  {k:width$}  {}", crate::text::number(*v));
     }
     let _ = writeln!(o, "checks");
     for c in &r.checks {
@@ -141,12 +146,4 @@ pub fn summary(r: &RunReport, file: &str) -> String {
     }
     let _ = writeln!(o, "fingerprint {}", r.fingerprint);
     o
-}
-
-fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
-    }
 }

@@ -119,7 +119,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     let failed: Vec<_> = rows.iter().filter(|r| !r.passed && !is_error(r)).collect();
     err!(
         "{}, {} failed a check{}",
-        plural(rows.len(), "run"),
+        crate::text::count(rows.len() as u64, "run"),
         failed.len(),
         if errors.is_empty() {
             String::new()
@@ -145,15 +145,6 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         1
     } else {
         0
-    }
-}
-
-/// `n thing` or `n things`.
-fn plural(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
     }
 }
 

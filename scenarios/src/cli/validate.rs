@@ -28,10 +28,10 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         });
         match result {
             Ok(s) => out!(
-                "ok    {} ({}, {} servers)",
+                "ok    {} ({}, {})",
                 f.display(),
                 s.protocol_name(),
-                s.cluster.servers()
+                crate::text::count(s.cluster.servers(), "server")
             ),
             Err(e) => {
                 bad += 1;

@@ -123,7 +123,11 @@ impl Asserts {
                 When::Always(_, b) if j.a.claim.counts() && t == b => {
                     let n = count(&j.a.claim, run) - j.opened.unwrap_or(0.0);
                     let ok = bound_of(&j.a.claim).is_none_or(|bd| bd.admits(n));
-                    j.verdict = Some((ok, t, format!("{} = {n}", counted(&j.a.claim))));
+                    j.verdict = Some((
+                        ok,
+                        t,
+                        format!("{} = {}", counted(&j.a.claim), crate::text::number(n)),
+                    ));
                 }
                 When::Always(a, b) if !j.a.claim.counts() && a <= t && t <= b => {
                     let (ok, seen) = look(&j.a.claim, run, node);

@@ -487,10 +487,11 @@ impl Runner {
             out.push(match m.get(metric) {
                 Some(v) => {
                     let ok = e.min.is_none_or(|a| v >= a) && e.max.is_none_or(|b| v <= b);
+                    let seen = format!("{metric} = {}", crate::text::number(v));
                     if ok {
-                        CheckResult::pass(name, format!("{metric} = {v}"))
+                        CheckResult::pass(name, seen)
                     } else {
-                        CheckResult::fail(name, format!("{metric} = {v}"))
+                        CheckResult::fail(name, seen)
                     }
                 }
                 None => {

@@ -329,7 +329,7 @@ impl Validator<'_> {
                 self.err(
                     Some(node.span()),
                     format!(
-                        "node {n} is not a server: the servers are 0..{}",
+                        "node {n} is not a server: the servers are 0 to {}",
                         servers.saturating_sub(1)
                     ),
                 );
@@ -369,7 +369,7 @@ impl Validator<'_> {
                     self.err(
                         None,
                         format!(
-                            "network.links[{i}] names node {id}, but the servers are 0..{}",
+                            "network.links[{i}] names node {id}, but the servers are 0 to {}",
                             servers.saturating_sub(1)
                         ),
                     );

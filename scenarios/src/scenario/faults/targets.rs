@@ -18,7 +18,7 @@ impl fmt::Display for NotAServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "node {} is not a server (the servers are 0..{}); faults never target clients",
+            "node {} is not a server (the servers are 0 to {}); faults never target clients",
             self.node,
             self.servers.saturating_sub(1)
         )
@@ -54,7 +54,7 @@ mod tests {
         let e = check_server(3, 3).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "node 3 is not a server (the servers are 0..2); faults never target clients"
+            "node 3 is not a server (the servers are 0 to 2); faults never target clients"
         );
         let sel = Selector::Nodes(vec![0, 5, 1, 4]);
         let bad: Vec<u32> = sel.non_servers(3).map(|e| e.node).collect();
