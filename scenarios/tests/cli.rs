@@ -149,7 +149,18 @@ fn new_templates_validate_and_unknown_names_are_suggested() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("did you mean \"raft\""));
     for sub in [
-        "run", "sweep", "check", "export", "plot", "lincheck", "validate", "new", "merge",
+        "run",
+        "sweep",
+        "check",
+        "export",
+        "plot",
+        "lincheck",
+        "validate",
+        "new",
+        "merge",
+        "list",
+        "completions",
+        "man",
     ] {
         let o = cs(&[sub, "--help"]);
         assert_eq!(code(&o), 0, "{sub}");
@@ -595,5 +606,45 @@ fn sweep_exit_codes_tell_failures_from_errors() {
     assert!(
         e.contains("first error (job 0): error:") && e.contains("max_events"),
         "{e}"
+    );
+}
+
+/// `list` shows every scenario by protocol with its description; completions and the man
+/// page come from the same definitions as --help.
+#[test]
+fn list_completions_and_the_man_page() {
+    let o = cs(&["list", root().to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    for protocol in library::protocols() {
+        assert!(
+            text.contains(&format!("{protocol} (")),
+            "{protocol}: {text}"
+        );
+    }
+    assert!(text.contains("conformance/fast-backup.toml"), "{text}");
+    assert!(
+        text.contains("Five servers, forty clients; the leader is cut off"),
+        "{text}"
+    );
+    let j: serde_json::Value =
+        serde_json::from_slice(&cs(&["list", &lib("happy-path.toml"), "--json"]).stdout).unwrap();
+    assert_eq!(j[0]["protocol"], "raft");
+    for shell in ["bash", "zsh", "fish"] {
+        let o = cs(&["completions", shell]);
+        assert_eq!(code(&o), 0);
+        let script = stdout(&o);
+        assert!(script.contains("clustersim"), "{shell}");
+        assert!(
+            script.contains("lincheck") && script.contains("allow-failures"),
+            "{shell}"
+        );
+    }
+    let o = cs(&["man"]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        stdout(&o).starts_with(".ie") || stdout(&o).contains(".TH clustersim"),
+        "{}",
+        stdout(&o)
     );
 }

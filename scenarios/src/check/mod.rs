@@ -72,10 +72,20 @@ pub fn sidecar_path(file: &Path) -> PathBuf {
 /// `Cargo.toml`, templates and other TOML files are passed over). Hidden directories and
 /// `target` are skipped.
 pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> {
+    files_under(paths, true)
+}
+
+/// Every scenario file under `paths` (a `[protocol]` table), recorded or not: what
+/// `clustersim list` shows.
+pub fn every_scenario(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> {
+    files_under(paths, false)
+}
+
+fn files_under(paths: &[PathBuf], recorded: bool) -> Result<Vec<PathBuf>, ScenarioError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out)?;
+            walk(p, recorded, &mut out)?;
         } else if p.exists() {
             out.push(p.clone());
         } else {
@@ -85,7 +95,7 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
+fn walk(dir: &Path, recorded: bool, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| ScenarioError::io(dir.display(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -98,21 +108,22 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
             .unwrap_or_default();
         if p.is_dir() {
             if !name.starts_with('.') && name != "target" {
-                walk(&p, out)?;
+                walk(&p, recorded, out)?;
             }
-        } else if name.ends_with(".toml") && looks_like_scenario(&p) {
+        } else if name.ends_with(".toml") && looks_like_scenario(&p, recorded) {
             out.push(p);
         }
     }
     Ok(())
 }
 
-fn looks_like_scenario(p: &Path) -> bool {
+fn looks_like_scenario(p: &Path, recorded: bool) -> bool {
     std::fs::read_to_string(p)
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
         .is_some_and(|t| {
-            t.get("protocol").is_some_and(toml::Value::is_table) && t.contains_key("recorded")
+            t.get("protocol").is_some_and(toml::Value::is_table)
+                && (!recorded || t.contains_key("recorded"))
         })
 }
 

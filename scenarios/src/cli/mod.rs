@@ -20,9 +20,11 @@ macro_rules! err {
 }
 
 mod check;
+mod completions;
 mod explore;
 mod export;
 mod lincheck;
+mod list;
 mod merge;
 mod new;
 mod plot;
@@ -80,6 +82,9 @@ enum Command {
     Lincheck(lincheck::Args),
     Validate(validate::Args),
     New(new::Args),
+    List(list::Args),
+    Completions(completions::CompletionArgs),
+    Man(completions::ManArgs),
 }
 
 /// Parses the command line and runs the subcommand with the protocols of `registry`.
@@ -102,6 +107,9 @@ pub fn main(registry: Registry) -> ExitCode {
         Command::Lincheck(a) => lincheck::run(a),
         Command::Validate(a) => validate::run(&registry, a),
         Command::New(a) => new::run(&registry, a),
+        Command::List(a) => list::run(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man(a) => completions::man(a),
     };
     ExitCode::from(code)
 }
