@@ -648,3 +648,18 @@ fn list_completions_and_the_man_page() {
         stdout(&o)
     );
 }
+
+/// PASS and FAIL are coloured only when asked for or on a terminal: never in a pipe, and
+/// never with NO_COLOR.
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let f = lib("happy-path.toml");
+    let plain = stdout(&cs(&["run", &f]));
+    assert!(!plain.contains('\x1b') && plain.contains("  PASS  "));
+    let always = stdout(&cs(&["run", &f, "--color", "always"]));
+    assert!(always.contains("\x1b[32mPASS\x1b[0m"), "{always}");
+    let never = stdout(&cs_env(&["run", &f, "--color", "never"], &[("NO_COLOR", "1")]));
+    assert_eq!(never, plain);
+    let o = cs(&["check", &f, "--color", "always"]);
+    assert!(stdout(&o).contains("\x1b[32mok\x1b[0m"), "{}", stdout(&o));
+}

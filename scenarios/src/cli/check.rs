@@ -43,7 +43,10 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             let seed = o.seed.map(|s| format!(" seed {s}")).unwrap_or_default();
             let file = o.file.display();
             match &o.verdict {
-                Verdict::Ok => out!("ok       {file}{seed}"),
+                Verdict::Ok => out!(
+                    "{}",
+                    super::colour::paint(&format!("ok       {file}{seed}"))
+                ),
                 Verdict::NotRecorded { actual } => out!(
                     "new      {file}{seed}: fingerprint {actual} not recorded (run with --update)"
                 ),
@@ -52,19 +55,30 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
                     actual,
                     detail,
                 } => {
-                    out!("DRIFT    {file}{seed}: expected {expected}, got {actual}");
+                    out!(
+                        "{}",
+                        super::colour::paint(&format!(
+                            "DRIFT    {file}{seed}: expected {expected}, got {actual}"
+                        ))
+                    );
                     for l in detail.lines() {
                         out!("         {l}");
                     }
                 }
                 Verdict::Failed(f) => {
-                    out!("FAIL     {file}{seed}");
+                    out!(
+                        "{}",
+                        super::colour::paint(&format!("FAIL     {file}{seed}"))
+                    );
                     for l in f {
                         out!("         {}", l.lines().next().unwrap_or(""));
                     }
                 }
                 Verdict::Error(e) => {
-                    out!("ERROR    {file}{seed}");
+                    out!(
+                        "{}",
+                        super::colour::paint(&format!("ERROR    {file}{seed}"))
+                    );
                     for l in e.lines() {
                         out!("         {l}");
                     }

@@ -20,6 +20,7 @@ macro_rules! err {
 }
 
 mod check;
+mod colour;
 mod completions;
 mod explore;
 mod export;
@@ -68,6 +69,9 @@ Exit codes: 0 success; 1 a check, expectation or replay failed; 2 usage or file 
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour PASS and FAIL: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: colour::When,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +100,7 @@ pub fn main(registry: Registry) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    colour::set(cli.color);
     let code = match cli.command {
         Command::Run(a) => run::run(&registry, a),
         Command::Sweep(a) => sweep::run(&registry, a),

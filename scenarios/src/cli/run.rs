@@ -70,7 +70,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         if traced_to_stdout {
             let _ = write!(std::io::stderr(), "{report}");
         } else {
-            let _ = write!(std::io::stdout(), "{report}");
+            let _ = write!(std::io::stdout(), "{}", super::colour::paint(&report));
         }
     }
     if r.passed() {
