@@ -195,7 +195,14 @@ fn sweeps_are_identical_whatever_the_threads_and_shards() {
     let one = sweep(&grid, &[("RAYON_NUM_THREADS", "1")], &p("one.csv"));
     let two = sweep(&grid, &[("RAYON_NUM_THREADS", "2")], &p("two.csv"));
     assert_eq!(one, two);
-    let lines: Vec<&str> = one.lines().collect();
+    // What produced it comes first.
+    let head: Vec<&str> = one.lines().take_while(|l| l.starts_with('#')).collect();
+    assert_eq!(head[0], "# clustersim sweep");
+    assert_eq!(head[1], "# scenario: raft: leader crash");
+    assert_eq!(head[3], "# seeds: 1..=4");
+    assert_eq!(head[4], "# jobs: 8");
+    assert_eq!(head[5], "# shard: all");
+    let lines: Vec<&str> = one.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(lines.len(), 9);
     assert!(
         lines[0].starts_with("job,raft.heartbeat,raft.election_timeout,seed,passed,fingerprint,"),
@@ -259,14 +266,66 @@ fn sweeps_are_identical_whatever_the_threads_and_shards() {
         &p("two.json"),
     );
     assert_eq!(j1, j2);
-    assert_eq!(
-        serde_json::from_str::<Vec<serde_json::Value>>(&j1)
-            .unwrap()
-            .len(),
-        8
+    let j: serde_json::Value = serde_json::from_str(&j1).unwrap();
+    assert_eq!(j["rows"].as_array().unwrap().len(), 8);
+    assert_eq!(j["sweep"]["shard"], "all");
+    // Merging a shard twice is refused; so is a merge with a shard missing, unless asked.
+    let o = cs(&["merge", &shards[0], &shards[0]]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("shard 0/3 is given twice"),
+        "{}",
+        stderr(&o)
     );
-    // Merging a shard twice is refused.
-    assert_eq!(code(&cs(&["merge", &shards[0], &shards[0]])), 2);
+    let o = cs(&["merge", &shards[0], &shards[2]]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("shard 1/3 missing (2 of 3 given)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cs(&["merge", &shards[0], &shards[2], "--allow-partial"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("# shard: partial (2 of 3: 1/3 missing)"),
+        "{}",
+        stdout(&o)
+    );
+    // Shards of another sweep (here, other parameters) are refused.
+    let mut args = grid.to_vec();
+    args[3] = "raft.heartbeat=30ms,60ms";
+    args.extend(["--shard", "1/3"]);
+    sweep(&args, &[], &p("other.csv"));
+    let o = cs(&[
+        "merge",
+        &shards[0],
+        p("other.csv").to_str().unwrap(),
+        &shards[2],
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains(
+            "input 2 is not from the sweep of input 1: different scenario text and --set values"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let paxos = p("paxos.csv");
+    let o = cs(&[
+        "sweep",
+        &root().join("paxos/happy-path.toml").display().to_string(),
+        "--seeds",
+        "1..=4",
+        "-q",
+        "--shard",
+        "1/3",
+        "--out",
+        paxos.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = cs(&["merge", &shards[0], paxos.to_str().unwrap(), &shards[2]]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("different scenario"), "{}", stderr(&o));
     // Plots from the results.
     let svg = p("hb.svg");
     let o = cs(&[
@@ -658,7 +717,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!plain.contains('\x1b') && plain.contains("  PASS  "));
     let always = stdout(&cs(&["run", &f, "--color", "always"]));
     assert!(always.contains("\x1b[32mPASS\x1b[0m"), "{always}");
-    let never = stdout(&cs_env(&["run", &f, "--color", "never"], &[("NO_COLOR", "1")]));
+    let never = stdout(&cs_env(
+        &["run", &f, "--color", "never"],
+        &[("NO_COLOR", "1")],
+    ));
     assert_eq!(never, plain);
     let o = cs(&["check", &f, "--color", "always"]);
     assert!(stdout(&o).contains("\x1b[32mok\x1b[0m"), "{}", stdout(&o));

@@ -90,7 +90,7 @@ fn faults_are_checked_against_their_action_and_the_cluster() {
     );
     let e = err(&text);
     for want in [
-        "node 3 is not a server (the servers are 0..2); faults never target clients",
+        "node 3 is not a server (the servers are 0 to 2); faults never target clients",
         "`nodes` does not apply to action \"heal\"",
         "fires at 2s, but the run ends at 1s",
         "a partition takes exactly one of",

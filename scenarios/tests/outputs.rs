@@ -83,7 +83,9 @@ fn a_symlink_is_followed_and_stays_a_link() {
             .is_symlink()
     );
     let csv = std::fs::read_to_string(&target).unwrap();
-    assert!(csv.starts_with("job,") && csv.lines().count() == 3, "{csv}");
+    assert!(csv.starts_with("# clustersim sweep\n"), "{csv}");
+    assert_eq!(csv.lines().filter(|l| l.starts_with("job,")).count(), 1, "{csv}");
+    assert_eq!(csv.lines().filter(|l| !l.starts_with('#')).count(), 3, "{csv}");
     assert_eq!(names(dir.path()), ["link.csv", "real.csv"]);
 }
 
@@ -117,7 +119,8 @@ fn a_dash_is_standard_output() {
         "--out",
         "-",
     ]);
-    assert!(stdout(&o).starts_with("job,"), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("# clustersim sweep\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("\njob,"), "{}", stdout(&o));
 }
 
 /// A sweep of a million seeds to a directory that does not exist stops at once: it would run

@@ -1,6 +1,7 @@
 //! `clustersim merge`.
 
-use crate::sweep::merge::{merge_csv, merge_json};
+use crate::sweep::merge::{merge_csv, merge_json, read_json};
+use crate::sweep::provenance::{Provenance, merged};
 use crate::sweep::table::Table;
 use std::path::PathBuf;
 
@@ -11,7 +12,11 @@ use std::path::PathBuf;
 Examples:
   clustersim merge shard-*.csv -o all.csv
   clustersim merge a.json b.json -o all.json
-  clustersim merge --append fast.csv slow.csv -o both.csv")]
+  clustersim merge --append fast.csv slow.csv -o both.csv
+
+Each input carries what produced it (scenario, digest of its text and --set values, seeds,
+shard, version). Inputs of different sweeps are refused, and so is a merge with a shard
+missing (`shard 3/12 missing`) unless --allow-partial is given.")]
 pub struct Args {
     /// Shard outputs (all CSV or all JSON).
     #[arg(required = true)]
@@ -23,6 +28,9 @@ pub struct Args {
     /// jobs again from 0.
     #[arg(long)]
     append: bool,
+    /// Merge the shards given even if some are missing (the output says which).
+    #[arg(long)]
+    allow_partial: bool,
 }
 
 pub fn run(a: Args) -> u8 {
@@ -44,19 +52,52 @@ pub fn run(a: Args) -> u8 {
     let merged = if json && a.append {
         Err("--append joins CSV results; sweep with --out FILE.csv".to_string())
     } else if json {
-        merge_json(&texts)
+        merge_all_json(&a, &texts)
     } else {
-        let mut tables = Vec::new();
-        for (p, t) in a.inputs.iter().zip(&texts) {
-            match Table::parse_csv(t) {
-                Ok(t) => tables.push(t),
-                Err(e) => return super::fail(format!("{}: {e}", p.display())),
-            }
-        }
-        merge_csv(&tables, a.append).map(|t| t.to_csv())
+        merge_all_csv(&a, &texts)
     };
     match merged.and_then(|m| super::emit(&out, &m)) {
         Ok(()) => 0,
         Err(e) => super::fail(e),
     }
+}
+
+/// Every input's provenance, or which input lacks one.
+fn origins(a: &Args, found: Vec<Option<Provenance>>) -> Result<Vec<Provenance>, String> {
+    found
+        .into_iter()
+        .zip(&a.inputs)
+        .map(|(p, path)| {
+            p.ok_or_else(|| {
+                format!(
+                    "{}: no sweep header (`# clustersim sweep`): not a sweep output, or one \
+                     written by an older clustersim",
+                    path.display()
+                )
+            })
+        })
+        .collect()
+}
+
+fn merge_all_csv(a: &Args, texts: &[String]) -> Result<String, String> {
+    let found = texts.iter().map(|t| Provenance::from_csv(t)).collect();
+    let origin = merged(&origins(a, found)?, a.append, a.allow_partial)?;
+    let mut tables = Vec::new();
+    for (p, t) in a.inputs.iter().zip(texts) {
+        tables.push(Table::parse_csv(t).map_err(|e| format!("{}: {e}", p.display()))?);
+    }
+    let table = merge_csv(&tables, a.append)?;
+    Ok(origin.csv_lines() + &table.to_csv())
+}
+
+fn merge_all_json(a: &Args, texts: &[String]) -> Result<String, String> {
+    let mut found = Vec::new();
+    let mut rows = Vec::new();
+    for (p, t) in a.inputs.iter().zip(texts) {
+        let (origin, r) = read_json(t).map_err(|e| format!("{}: {e}", p.display()))?;
+        found.push(Some(origin));
+        rows.push(r);
+    }
+    let origin = merged(&origins(a, found)?, false, a.allow_partial)?;
+    merge_json(rows, &origin)
 }

@@ -3,6 +3,7 @@
 use crate::registry::Registry;
 use crate::sweep::Sweep;
 use crate::sweep::grid::{parse_seeds, parse_set};
+use crate::sweep::provenance::Provenance;
 use crate::sweep::shard::Shard;
 use crate::sweep::table::{Table, to_json};
 use std::path::PathBuf;
@@ -85,6 +86,16 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
+    let mut origin = Provenance::of(
+        &base.name,
+        &text,
+        &a.sets,
+        a.seeds.as_deref().unwrap_or(&base.seed.to_string()),
+        (sweep.combos.len() * seeds.len()) as u64,
+    );
+    if let Some(s) = shard {
+        origin.shard = format!("{}/{}", s.index, s.count);
+    }
     let bar = progress(sweep.jobs.len() as u64, a.quiet);
     let tick = || bar.inc(1);
     let rows = match a.threads {
@@ -103,9 +114,9 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         .as_ref()
         .is_some_and(|p| p.extension().is_some_and(|e| e == "json"));
     let text = if json {
-        to_json(&rows)
+        to_json(&rows, &origin)
     } else {
-        Table::from_rows(&rows).to_csv()
+        origin.csv_lines() + &Table::from_rows(&rows).to_csv()
     };
     if let Err(e) = super::emit(&out, &text) {
         return super::fail(e);

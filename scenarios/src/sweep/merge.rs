@@ -1,6 +1,7 @@
 //! `clustersim merge`: joins the outputs of a sharded sweep into the file one unsharded run
 //! would have written.
 
+use super::provenance::Provenance;
 use super::table::Table;
 
 /// Merges CSV tables: the same fixed columns in each, metric columns united in name order,
@@ -66,12 +67,26 @@ pub fn merge_csv(tables: &[Table], append: bool) -> Result<Table, String> {
     })
 }
 
-/// Merges JSON outputs (arrays of row objects) into one array in job order.
-pub fn merge_json(texts: &[String]) -> Result<String, String> {
+/// The provenance and the rows of a JSON output.
+pub fn read_json(text: &str) -> Result<(Provenance, Vec<serde_json::Value>), String> {
+    #[derive(serde::Deserialize)]
+    struct Output {
+        sweep: Provenance,
+        rows: Vec<serde_json::Value>,
+    }
+    let o: Output = serde_json::from_str(text).map_err(|e| {
+        format!("not a sweep output with its `sweep` header (written by an older clustersim?): {e}")
+    })?;
+    Ok((o.sweep, o.rows))
+}
+
+/// Merges the rows of JSON outputs into one output in job order, under `sweep`.
+pub fn merge_json(
+    inputs: Vec<Vec<serde_json::Value>>,
+    sweep: &Provenance,
+) -> Result<String, String> {
     let mut rows: Vec<(u64, serde_json::Value)> = Vec::new();
-    for (i, t) in texts.iter().enumerate() {
-        let v: Vec<serde_json::Value> =
-            serde_json::from_str(t).map_err(|e| format!("input {}: {e}", i + 1))?;
+    for (i, v) in inputs.into_iter().enumerate() {
         for r in v {
             let job = r["job"]
                 .as_u64()
@@ -83,12 +98,13 @@ pub fn merge_json(texts: &[String]) -> Result<String, String> {
     if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(format!("job {} appears twice", w[0].0));
     }
-    let mut out = String::from("[\n");
+    let head = serde_json::to_string(sweep).map_err(|e| e.to_string())?;
+    let mut out = format!("{{\"sweep\": {head},\n\"rows\": [\n");
     for (i, (_, r)) in rows.iter().enumerate() {
         out.push_str(&r.to_string());
         out.push_str(if i + 1 < rows.len() { ",\n" } else { "\n" });
     }
-    out.push_str("]\n");
+    out.push_str("]}\n");
     Ok(out)
 }
 

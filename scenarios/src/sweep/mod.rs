@@ -3,6 +3,7 @@
 
 pub mod grid;
 pub mod merge;
+pub mod provenance;
 pub mod shard;
 pub mod table;
 

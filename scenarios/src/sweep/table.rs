@@ -89,12 +89,19 @@ impl Table {
         out
     }
 
-    /// Reads CSV text (RFC 4180 quoting).
+    /// Reads CSV text (RFC 4180 quoting); leading `#` lines (a sweep's provenance) are
+    /// passed over.
     pub fn parse_csv(text: &str) -> Result<Table, String> {
+        let mut skipped = 0;
+        let mut text = text;
+        while text.starts_with('#') {
+            text = text.split_once('\n').map_or("", |(_, rest)| rest);
+            skipped += 1;
+        }
         let mut records: Vec<Vec<String>> = Vec::new();
         let (mut row, mut cell, mut quoted, mut chars) =
             (Vec::new(), String::new(), false, text.chars().peekable());
-        let mut line = 1;
+        let mut line = 1 + skipped;
         while let Some(c) = chars.next() {
             match (c, quoted) {
                 ('"', true) if chars.peek() == Some(&'"') => {
@@ -132,7 +139,7 @@ impl Table {
             if r.len() != columns.len() {
                 return Err(format!(
                     "line {}: {} cells, but the header has {}",
-                    i + 2,
+                    i + 2 + skipped,
                     r.len(),
                     columns.len()
                 ));
@@ -147,9 +154,10 @@ impl Table {
     }
 }
 
-/// JSON text: an array with one row object per line.
-pub fn to_json(rows: &[Row]) -> String {
-    let mut out = String::from("[\n");
+/// JSON text: the sweep's provenance, then its rows, one object per line.
+pub fn to_json(rows: &[Row], sweep: &super::provenance::Provenance) -> String {
+    let head = serde_json::to_string(sweep).unwrap_or_default();
+    let mut out = format!("{{\"sweep\": {head},\n\"rows\": [\n");
     for (i, r) in rows.iter().enumerate() {
         let obj = serde_json::json!({
             "job": r.job,
@@ -163,7 +171,7 @@ pub fn to_json(rows: &[Row]) -> String {
         out.push_str(&obj.to_string());
         out.push_str(if i + 1 < rows.len() { ",\n" } else { "\n" });
     }
-    out.push_str("]\n");
+    out.push_str("]}\n");
     out
 }
 
