@@ -54,3 +54,82 @@ fn the_committed_cli_reference_is_current() {
         );
     }
 }
+
+/// Every example in `--help`, of the whole binary and of each subcommand, is a command line
+/// clustersim accepts: the flags exist and their values parse. (Whether the files it names
+/// exist is another matter.)
+#[test]
+fn every_help_example_parses() {
+    use clap::{CommandFactory, Parser};
+    let top = scenarios::cli::Cli::command();
+    let mut texts = vec![
+        top.get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
+    ];
+    for sub in top.get_subcommands() {
+        texts.push(
+            sub.get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default(),
+        );
+    }
+    let mut checked = 0;
+    for text in texts {
+        // Continuation lines (a trailing backslash) join the next one.
+        let joined = text.replace("\\\n", " ");
+        for line in joined.lines() {
+            let Some(cmd) = line.trim().strip_prefix("clustersim ") else {
+                continue;
+            };
+            // Shell around the command: a comment, a redirection, a pipe, a second command.
+            for (i, part) in cmd.split("&&").enumerate() {
+                // After `&&` only a clustersim command is checked (not `man ./clustersim.1`).
+                if i > 0 && !part.trim_start().starts_with("clustersim ") {
+                    continue;
+                }
+                let part = part.split(" #").next().unwrap_or("");
+                let part = part.split(['>', '|']).next().unwrap_or("");
+                let part = part.trim().trim_start_matches("clustersim ").trim();
+                let args = words(part);
+                let mut argv = vec!["clustersim".to_string()];
+                argv.extend(args);
+                if let Err(e) = scenarios::cli::Cli::try_parse_from(&argv) {
+                    panic!("help example `{line}` does not parse:\n{e}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 30, "only {checked} examples found");
+}
+
+/// Splits a command line into words, with single and double quotes.
+fn words(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quote) = (Vec::new(), String::new(), None::<char>);
+    let mut in_word = false;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}

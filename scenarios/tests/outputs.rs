@@ -84,8 +84,16 @@ fn a_symlink_is_followed_and_stays_a_link() {
     );
     let csv = std::fs::read_to_string(&target).unwrap();
     assert!(csv.starts_with("# clustersim sweep\n"), "{csv}");
-    assert_eq!(csv.lines().filter(|l| l.starts_with("job,")).count(), 1, "{csv}");
-    assert_eq!(csv.lines().filter(|l| !l.starts_with('#')).count(), 3, "{csv}");
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("job,")).count(),
+        1,
+        "{csv}"
+    );
+    assert_eq!(
+        csv.lines().filter(|l| !l.starts_with('#')).count(),
+        3,
+        "{csv}"
+    );
     assert_eq!(names(dir.path()), ["link.csv", "real.csv"]);
 }
 
@@ -119,7 +127,11 @@ fn a_dash_is_standard_output() {
         "--out",
         "-",
     ]);
-    assert!(stdout(&o).starts_with("# clustersim sweep\n"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("# clustersim sweep\n"),
+        "{}",
+        stdout(&o)
+    );
     assert!(stdout(&o).contains("\njob,"), "{}", stdout(&o));
 }
 

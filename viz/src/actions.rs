@@ -217,7 +217,8 @@ mod tests {
         assert_eq!(
             check(UserAction::Restart(3)),
             Err(
-                "node 3 is not a server (the servers are 0 to 2); faults never target clients".into()
+                "node 3 is not a server (the servers are 0 to 2); faults never target clients"
+                    .into()
             )
         );
         assert_eq!(
