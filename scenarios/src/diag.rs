@@ -6,7 +6,7 @@ use std::ops::Range;
 
 /// One problem in one file, located for a person (and for an editor that jumps to
 /// `file:line:col`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// The file as it was named on the command line.
     pub file: String,

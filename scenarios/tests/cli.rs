@@ -725,3 +725,36 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let o = cs(&["check", &f, "--color", "always"]);
     assert!(stdout(&o).contains("\x1b[32mok\x1b[0m"), "{}", stdout(&o));
 }
+
+/// `validate` and `check` report as JSON when asked, problems located as in the text.
+#[test]
+fn validate_and_check_speak_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(lib("happy-path.toml"))
+            .unwrap()
+            .replace("[run]", "[run]\nduraton = \"1s\""),
+    )
+    .unwrap();
+    let o = cs(&[
+        "validate",
+        &lib("happy-path.toml"),
+        bad.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j[0]["ok"], true);
+    assert_eq!(j[0]["protocol"], "raft");
+    assert_eq!(j[1]["ok"], false);
+    let p = &j[1]["problems"][0];
+    assert!(p["line"].as_u64().unwrap() > 0, "{p}");
+    assert!(p["message"].as_str().unwrap().contains("duraton"), "{p}");
+    let o = cs(&["check", &lib("happy-path.toml"), "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j[0]["verdict"], "ok");
+    assert!(j[0]["seed"].as_u64().is_some());
+}

@@ -11,6 +11,7 @@ Examples:
   clustersim check scenarios/                  # every scenario file under scenarios/
   clustersim check scenarios/raft/leader-crash.toml
   clustersim check --update scenarios/raft/    # record new fingerprints (and checkpoints)
+  clustersim check scenarios/raft/conformance --json
 
 A directory is searched recursively, in name order, for .toml files with a [protocol] table.
 On drift, the checkpoints in NAME.seeds.json (written by --update) narrow the difference to
@@ -21,6 +22,10 @@ pub struct Args {
     /// Rewrite the recorded fingerprints (and the checkpoint files) with the current runs.
     #[arg(long)]
     update: bool,
+    /// Print a JSON array, one object per (file, seed): file, seed, verdict (ok, drift,
+    /// new, failed, error), ok, and what was found.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
@@ -36,6 +41,21 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     };
     if files.is_empty() {
         return super::fail("no scenario files found");
+    }
+    if a.json {
+        let mut rows = Vec::new();
+        let mut bad = false;
+        for f in &files {
+            for o in check_file(registry, f, a.update) {
+                bad |= !o.ok();
+                rows.push(as_json(&o));
+            }
+        }
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
+        return u8::from(bad);
     }
     let (mut good, mut bad) = (0, 0);
     for f in &files {
@@ -103,4 +123,33 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         }
     );
     u8::from(bad > 0)
+}
+
+/// One outcome as JSON.
+fn as_json(o: &crate::check::Outcome) -> serde_json::Value {
+    let (verdict, found) = match &o.verdict {
+        Verdict::Ok => ("ok", serde_json::Value::Null),
+        Verdict::Drift {
+            expected,
+            actual,
+            detail,
+        } => (
+            "drift",
+            serde_json::json!({
+                "expected": expected.to_string(), "actual": actual.to_string(), "detail": detail,
+            }),
+        ),
+        Verdict::NotRecorded { actual } => {
+            ("new", serde_json::json!({ "actual": actual.to_string() }))
+        }
+        Verdict::Failed(checks) => ("failed", serde_json::json!({ "checks": checks })),
+        Verdict::Error(e) => ("error", serde_json::json!({ "error": e })),
+    };
+    serde_json::json!({
+        "file": o.file.display().to_string(),
+        "seed": o.seed,
+        "verdict": verdict,
+        "ok": o.ok(),
+        "found": found,
+    })
 }
