@@ -758,3 +758,46 @@ fn validate_and_check_speak_json() {
     assert_eq!(j[0]["verdict"], "ok");
     assert!(j[0]["seed"].as_u64().is_some());
 }
+
+/// A run's client history, written as Jepsen EDN, reads back into `lincheck` with the same
+/// operations and the same verdict; `export --format edn` writes the same text.
+#[test]
+fn histories_round_trip_through_edn() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("h.edn");
+    let f = lib("leader-crash.toml");
+    let o = cs(&["run", &f, "--history", h.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let ops = stdout(&o)
+        .lines()
+        .find_map(|l| {
+            l.split_once("PASS  linearizable: ")
+                .map(|(_, r)| r.to_string())
+        })
+        .unwrap();
+    let n = ops.split(' ').next().unwrap().to_string();
+    let o = cs(&["lincheck", h.to_str().unwrap(), "--model", "kv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(&format!("linearizable: {n} operations")),
+        "{} vs {n}",
+        stdout(&o)
+    );
+    let e = cs(&["export", &f, "--format", "edn"]);
+    assert_eq!(stdout(&e), std::fs::read_to_string(&h).unwrap());
+    let o = cs(&[
+        "export",
+        &root()
+            .join("broadcast/happy-path.toml")
+            .display()
+            .to_string(),
+        "--format",
+        "edn",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("records no client history"),
+        "{}",
+        stderr(&o)
+    );
+}

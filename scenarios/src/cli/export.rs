@@ -40,16 +40,34 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
+    let edn = a.format == crate::export::Format::Edn;
     let opts = RunOptions {
         seed: a.seed,
-        trace: TraceOut::Memory,
+        trace: if edn {
+            TraceOut::None
+        } else {
+            TraceOut::Memory
+        },
         checkpoint_every: None,
     };
     let f = match run_scenario(registry, &scenario, &opts) {
         Ok(f) => f,
         Err(e) => return super::fail(e),
     };
-    let text = render(a.format, f.run.trace().records(), f.run.node_count());
+    let text = if edn {
+        match f.run.history_edn() {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => return super::fail(format!("the clients' history: {e}")),
+            None => {
+                return super::fail(format!(
+                    "protocol \"{}\" records no client history to write as EDN",
+                    f.run.protocol()
+                ));
+            }
+        }
+    } else {
+        render(a.format, f.run.trace().records(), f.run.node_count())
+    };
     match super::emit(&out, &text) {
         Ok(()) => 0,
         Err(e) => super::fail(e),

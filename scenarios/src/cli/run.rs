@@ -25,6 +25,10 @@ pub struct Args {
     /// standard output, and the report then goes to standard error).
     #[arg(long, value_name = "OUT.jsonl")]
     trace: Option<PathBuf>,
+    /// Write the clients' history as Jepsen EDN to this file (Raft and Paxos; `-` is
+    /// standard output), for Knossos, Elle, Porcupine or `clustersim lincheck --model kv`.
+    #[arg(long, value_name = "OUT.edn")]
+    history: Option<PathBuf>,
     /// Print the report as JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -34,6 +38,15 @@ pub struct Args {
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
+    let history = match a
+        .history
+        .as_deref()
+        .map(crate::output::Output::resolve)
+        .transpose()
+    {
+        Ok(h) => h,
+        Err(e) => return super::fail(e),
+    };
     let scenario = match super::load(&a.file, &a.sets) {
         Ok(s) => s,
         Err(e) => return super::fail(e),
@@ -47,6 +60,19 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(f) => f,
         Err(e) => return super::fail(e),
     };
+    if let Some(out) = &history {
+        let written = match f.run.history_edn() {
+            Some(Ok(text)) => super::emit(out, &text),
+            Some(Err(e)) => Err(format!("the clients' history: {e}")),
+            None => Err(format!(
+                "protocol \"{}\" records no client history to write",
+                f.run.protocol()
+            )),
+        };
+        if let Err(e) = written {
+            return super::fail(e);
+        }
+    }
     let r = &f.report;
     let repro = super::reproduce(&a.file, r.seed, &a.sets);
     // With the trace on standard output, the report goes to standard error.

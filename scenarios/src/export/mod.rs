@@ -14,13 +14,19 @@ pub enum Format {
     Perfetto,
     /// A ShiViz log: each event followed by its node's vector clock.
     Shiviz,
+    /// The clients' history in Jepsen's EDN (Raft and Paxos), for Knossos, Elle, Porcupine
+    /// and `clustersim lincheck --model kv`.
+    Edn,
 }
 
-/// Renders `records` (of a run with `nodes` nodes) in `format`.
+/// Renders `records` (of a run with `nodes` nodes) in `format`. `Edn` is a history, not a
+/// trace, and renders nothing here: it comes from `Run::history_edn`.
 pub fn render(format: Format, records: &[sim_core::TraceRecord], nodes: u32) -> String {
     match format {
         Format::Jsonl => jsonl::render(records),
         Format::Perfetto => perfetto::render(records, nodes),
         Format::Shiviz => shiviz::render(records, nodes),
+        // A history, not a trace: see `clustersim export` and `Run::history_edn`.
+        Format::Edn => String::new(),
     }
 }

@@ -46,6 +46,12 @@ pub trait Adapter<N: Node>: Clone + Send + Sync + 'static {
     fn converged(&self, _sim: &Simulation<N>) -> Option<bool> {
         None
     }
+
+    /// The clients' history in Jepsen's EDN, for Knossos, Elle, Porcupine and `clustersim
+    /// lincheck`; `None` for a protocol whose clients record none (the default).
+    fn history_edn(&self, _sim: &Simulation<N>) -> Option<Result<String, String>> {
+        None
+    }
 }
 
 /// The running, unpaused server whose view has the role class [`RoleClass::Leader`]; if
@@ -224,6 +230,9 @@ where
     }
     fn converged(&self) -> Option<bool> {
         self.adapter.converged(&self.sim)
+    }
+    fn history_edn(&self) -> Option<Result<String, String>> {
+        self.adapter.history_edn(&self.sim)
     }
     fn cut_links(&self, limit: u32) -> Vec<(NodeId, NodeId)> {
         self.sim.partition().cut_links(limit)

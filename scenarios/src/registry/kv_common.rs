@@ -48,6 +48,12 @@ pub fn linearizable(clients: &[&Client]) -> CheckResult {
     lincheck::linearizable(&KvModel, collect_history(clients.iter().copied()), nouns)
 }
 
+/// The clients' history as Jepsen EDN, which `clustersim lincheck --model kv` reads back.
+pub fn history_edn(clients: &[&Client]) -> Result<String, String> {
+    let h = collect_history(clients.iter().copied()).map_err(|e| e.to_string())?;
+    Ok(sim_core::history::edn::write_history(&KvModel, &h))
+}
+
 /// Reads a typed command: `get KEY`, `put KEY VALUE`, `append KEY VALUE`.
 pub fn parse_command(text: &str) -> Result<KvInput, String> {
     let words: Vec<&str> = text.split_whitespace().collect();

@@ -1,7 +1,9 @@
 //! Multi-Paxos (`protocols/paxos`) in the registry: `[protocol.params]` is `paxos::Config`,
 //! `[workload]` is `kv::WorkloadConfig`.
 
-use super::kv_common::{client_metrics, invalid, linearizable, parse_command, workload};
+use super::kv_common::{
+    client_metrics, history_edn, invalid, linearizable, parse_command, workload,
+};
 use super::vocabulary::{KV_CLIENT_METRICS, MetricShape, PAXOS_FIELDS, PAXOS_KINDS, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
@@ -39,6 +41,10 @@ impl Adapter<PaxosNode> for PaxosAdapter {
         } else {
             Vec::new()
         }
+    }
+
+    fn history_edn(&self, sim: &Simulation<PaxosNode>) -> Option<Result<String, String>> {
+        Some(history_edn(&paxos::clients(sim)))
     }
 
     fn submit(&mut self, sim: &mut Simulation<PaxosNode>, command: &str) -> Result<String, String> {

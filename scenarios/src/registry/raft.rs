@@ -1,7 +1,9 @@
 //! Raft (`protocols/raft`) in the registry: `[protocol.params]` is `raft::Config`,
 //! `[workload]` is `kv::WorkloadConfig`.
 
-use super::kv_common::{client_metrics, invalid, linearizable, parse_command, workload};
+use super::kv_common::{
+    client_metrics, history_edn, invalid, linearizable, parse_command, workload,
+};
 use super::vocabulary::{KV_CLIENT_METRICS, MetricShape, RAFT_FIELDS, RAFT_KINDS, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
@@ -38,6 +40,10 @@ impl Adapter<RaftNode> for RaftAdapter {
         } else {
             Vec::new()
         }
+    }
+
+    fn history_edn(&self, sim: &Simulation<RaftNode>) -> Option<Result<String, String>> {
+        Some(history_edn(&raft::clients(sim)))
     }
 
     fn submit(&mut self, sim: &mut Simulation<RaftNode>, command: &str) -> Result<String, String> {

@@ -122,6 +122,9 @@ pub trait Run: Send {
     fn leader(&self) -> Option<NodeId>;
     /// Whether the protocol has converged (`None` if it has no notion of it).
     fn converged(&self) -> Option<bool>;
+    /// The clients' history as Jepsen EDN (`None` if the protocol's clients record none;
+    /// an error if the recorded history is malformed).
+    fn history_edn(&self) -> Option<Result<String, String>>;
     /// Every directed link cut now among the first `limit` nodes, for drawing.
     fn cut_links(&self, limit: u32) -> Vec<(NodeId, NodeId)>;
     /// The faults random stream, for selectors and nemeses.
