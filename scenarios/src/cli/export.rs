@@ -1,8 +1,8 @@
 //! `clustersim export`.
 
-use crate::export::{Format, render};
+use crate::export::Format;
 use crate::registry::Registry;
-use crate::runner::{RunOptions, TraceOut, run_scenario};
+use crate::runner::{RunOptions, TraceOut, run_scenario, run_streaming};
 use std::path::PathBuf;
 
 /// Run a scenario and write its trace as JSON Lines, a Perfetto/Chrome trace or a ShiViz log.
@@ -40,33 +40,42 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
-    let edn = a.format == crate::export::Format::Edn;
+    // A trace format streams into the output as the run goes; a history is written at the
+    // end.
+    if let Some(format) = (a.format != crate::export::Format::Edn).then_some(a.format) {
+        let made = run_streaming(registry, &scenario, a.seed, |nodes| {
+            let renderer = crate::export::renderer(format, nodes)
+                .ok_or_else(|| crate::ScenarioError::Usage("not a trace format".into()))?;
+            let stream = out
+                .stream()
+                .map_err(|e| crate::ScenarioError::io(out.shown(), e))?;
+            let writer = crate::export::RenderingWriter::new(renderer, stream)
+                .map_err(|e| crate::ScenarioError::io(out.shown(), e))?;
+            Ok(Box::new(writer))
+        });
+        return match made {
+            Ok(_) => 0,
+            Err(e) => super::fail(e),
+        };
+    }
     let opts = RunOptions {
         seed: a.seed,
-        trace: if edn {
-            TraceOut::None
-        } else {
-            TraceOut::Memory
-        },
+        trace: TraceOut::None,
         checkpoint_every: None,
     };
     let f = match run_scenario(registry, &scenario, &opts) {
         Ok(f) => f,
         Err(e) => return super::fail(e),
     };
-    let text = if edn {
-        match f.run.history_edn() {
-            Some(Ok(t)) => t,
-            Some(Err(e)) => return super::fail(format!("the clients' history: {e}")),
-            None => {
-                return super::fail(format!(
-                    "protocol \"{}\" records no client history to write as EDN",
-                    f.run.protocol()
-                ));
-            }
+    let text = match f.run.history_edn() {
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return super::fail(format!("the clients' history: {e}")),
+        None => {
+            return super::fail(format!(
+                "protocol \"{}\" records no client history to write as EDN",
+                f.run.protocol()
+            ));
         }
-    } else {
-        render(a.format, f.run.trace().records(), f.run.node_count())
     };
     match super::emit(&out, &text) {
         Ok(()) => 0,

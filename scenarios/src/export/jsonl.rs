@@ -12,3 +12,19 @@ pub fn render(records: &[TraceRecord]) -> String {
     }
     out
 }
+
+/// The JSON Lines renderer, one record at a time.
+pub struct Jsonl;
+
+impl super::Renderer for Jsonl {
+    fn begin(&mut self, _out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn record(&mut self, r: &TraceRecord, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, r).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")
+    }
+    fn end(&mut self, _out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -4,6 +4,9 @@
 pub mod jsonl;
 pub mod perfetto;
 pub mod shiviz;
+mod stream;
+
+pub use stream::{Renderer, RenderingWriter, render_with};
 
 /// An export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -29,4 +32,14 @@ pub fn render(format: Format, records: &[sim_core::TraceRecord], nodes: u32) -> 
         // A history, not a trace: see `clustersim export` and `Run::history_edn`.
         Format::Edn => String::new(),
     }
+}
+
+/// The streaming renderer of a trace format (`None` for `Edn`, which is no trace).
+pub fn renderer(format: Format, nodes: u32) -> Option<Box<dyn Renderer>> {
+    Some(match format {
+        Format::Jsonl => Box::new(jsonl::Jsonl),
+        Format::Perfetto => Box::new(perfetto::Perfetto::new(nodes)),
+        Format::Shiviz => Box::new(shiviz::Shiviz::new(nodes)),
+        Format::Edn => return None,
+    })
 }

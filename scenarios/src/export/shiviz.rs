@@ -10,18 +10,54 @@
 
 use sim_core::{NodeId, TraceEvent, TraceRecord};
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 /// The regular expression matching this module's output.
 pub const REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>\{.*\})";
 
 type Clock = BTreeMap<String, u64>;
 
-/// The log.
+/// The log, as one text (see [`Shiviz`] for the streaming form).
 pub fn render(records: &[TraceRecord], nodes: u32) -> String {
-    let mut clocks: Vec<Clock> = vec![Clock::new(); nodes as usize];
-    let mut sent: BTreeMap<u64, Clock> = BTreeMap::new();
-    let mut out = format!("{REGEX}\n\n");
-    for r in records {
+    super::render_with(&mut Shiviz::new(nodes), records)
+}
+
+/// The ShiViz renderer, one record at a time. It keeps each node's clock and, for each
+/// message copy still in flight, its sender's clock at the send: memory bounded by the
+/// messages in flight, not by the length of the run.
+pub struct Shiviz {
+    clocks: Vec<Clock>,
+    /// Per message in flight: the sender's clock and the copies not yet delivered or dropped.
+    sent: BTreeMap<u64, (Clock, u64)>,
+}
+
+impl Shiviz {
+    /// A renderer for a run of `nodes` nodes.
+    pub fn new(nodes: u32) -> Shiviz {
+        Shiviz {
+            clocks: vec![Clock::new(); nodes as usize],
+            sent: BTreeMap::new(),
+        }
+    }
+
+    /// One copy of message `id` is accounted for: its clock, if it was sent.
+    fn settle(&mut self, id: u64) -> Option<Clock> {
+        let (clock, copies) = self.sent.get_mut(&id)?;
+        let clock = clock.clone();
+        *copies = copies.saturating_sub(1);
+        if *copies == 0 {
+            self.sent.remove(&id);
+        }
+        Some(clock)
+    }
+}
+
+impl super::Renderer for Shiviz {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        write!(out, "{REGEX}\n\n")
+    }
+
+    fn record(&mut self, r: &TraceRecord, out: &mut dyn Write) -> io::Result<()> {
         let (node, text, recv): (NodeId, String, Option<u64>) = match &r.event {
             TraceEvent::Start { node, incarnation } => {
                 (*node, format!("start (incarnation {incarnation})"), None)
@@ -52,39 +88,106 @@ pub fn render(records: &[TraceRecord], nodes: u32) -> String {
                         .to_string(),
                     None,
                 ),
-                _ => continue,
+                _ => return Ok(()),
             },
             TraceEvent::Annotate {
                 node: Some(n),
                 text,
             } => (*n, text.clone(), None),
+            // A dropped copy will never be delivered: its clock is no longer needed.
+            TraceEvent::Drop { msg, .. } => {
+                self.settle(msg.0);
+                return Ok(());
+            }
             // Marks restate what the remarks and messages already show; ShiViz gets the
             // events that order the run.
-            TraceEvent::Annotate { node: None, .. }
-            | TraceEvent::Drop { .. }
-            | TraceEvent::Mark { .. } => continue,
+            TraceEvent::Annotate { node: None, .. } | TraceEvent::Mark { .. } => return Ok(()),
         };
-        let Some(clock) = clocks.get_mut(node.index()) else {
-            continue;
+        let theirs = recv.and_then(|id| self.settle(id));
+        let Some(clock) = self.clocks.get_mut(node.index()) else {
+            return Ok(());
         };
-        if let Some(id) = recv
-            && let Some(theirs) = sent.get(&id)
-        {
+        if let Some(theirs) = theirs {
             for (k, v) in theirs {
-                let e = clock.entry(k.clone()).or_insert(0);
-                *e = (*e).max(*v);
+                let e = clock.entry(k).or_insert(0);
+                *e = (*e).max(v);
             }
         }
         *clock.entry(node.to_string()).or_insert(0) += 1;
-        if let TraceEvent::Send { msg, .. } = &r.event {
-            sent.insert(msg.0, clock.clone());
+        let clock = clock.clone();
+        if let TraceEvent::Send {
+            msg, due, dup_due, ..
+        } = &r.event
+        {
+            let copies = u64::from(due.is_some()) + u64::from(dup_due.is_some());
+            if copies > 0 {
+                self.sent.insert(msg.0, (clock.clone(), copies));
+            }
         }
         let text = text.replace('\n', " ");
-        out.push_str(&format!(
+        write!(
+            out,
             "{} {text}\n{node} {}\n",
             r.time,
-            serde_json::to_string(clock).unwrap_or_default()
-        ));
+            serde_json::to_string(&clock).unwrap_or_default()
+        )
     }
-    out
+
+    fn end(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::Renderer;
+    use sim_core::{MessageId, Time};
+
+    fn send(msg: u64, copies: u64) -> TraceRecord {
+        TraceRecord {
+            index: 0,
+            time: Time(1),
+            event: TraceEvent::Send {
+                from: NodeId(0),
+                to: NodeId(1),
+                msg: MessageId(msg),
+                kind: "M".into(),
+                size: 1,
+                due: (copies > 0).then_some(Time(2)),
+                dup_due: (copies > 1).then_some(Time(3)),
+                payload: serde_json::Value::Null,
+            },
+        }
+    }
+
+    fn deliver(msg: u64) -> TraceRecord {
+        TraceRecord {
+            index: 0,
+            time: Time(2),
+            event: TraceEvent::Deliver {
+                from: NodeId(0),
+                to: NodeId(1),
+                msg: MessageId(msg),
+                kind: "M".into(),
+            },
+        }
+    }
+
+    /// A sender's clock is kept while a copy of its message is in flight, and no longer.
+    #[test]
+    fn clocks_of_delivered_messages_are_let_go() {
+        let mut r = Shiviz::new(2);
+        let mut out = Vec::new();
+        for rec in [send(1, 1), send(2, 2), deliver(1), deliver(2)] {
+            r.record(&rec, &mut out).unwrap();
+        }
+        assert_eq!(r.sent.keys().copied().collect::<Vec<_>>(), [2]);
+        r.record(&deliver(2), &mut out).unwrap();
+        assert!(r.sent.is_empty());
+        // The duplicate still merged the sender's clock.
+        let text = String::from_utf8(out).unwrap();
+        let last = text.lines().last().unwrap();
+        assert_eq!(last, r#"n1 {"n0":2,"n1":3}"#);
+    }
 }

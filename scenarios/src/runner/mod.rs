@@ -92,6 +92,27 @@ pub fn run_scenario(
     finish_file_trace(finished, &opts.trace)
 }
 
+/// Runs `scenario` with its trace written, record by record, to the writer `sink` makes for a
+/// run of that many nodes: what a streaming export does.
+pub fn run_streaming(
+    registry: &Registry,
+    scenario: &Scenario,
+    seed: Option<u64>,
+    sink: impl FnOnce(u32) -> Result<Box<dyn sim_core::trace::TraceWriter>, ScenarioError>,
+) -> Result<Finished, ScenarioError> {
+    let protocol = registry.resolve(scenario)?;
+    let mut run = protocol.build(scenario, seed.unwrap_or(scenario.seed))?;
+    let writer = sink(run.node_count())?;
+    run.set_trace_sink(sim_core::TraceSink::Jsonl(sim_core::trace::JsonlSink::new(
+        writer,
+    )));
+    let mut f = engine::Runner::new(Arc::new(scenario.clone()), run, protocol, None)?.run()?;
+    f.run
+        .finish_trace()
+        .map_err(|e| ScenarioError::sim("writing the export", e))?;
+    Ok(f)
+}
+
 /// Closes a JSONL trace (renaming it into place); a memory trace stays readable.
 fn finish_file_trace(mut f: Finished, trace: &TraceOut) -> Result<Finished, ScenarioError> {
     if let TraceOut::Jsonl(path) = trace {
