@@ -1,7 +1,7 @@
 //! Judging `[[assert]]` claims on a running cluster: probes at the claims' instants and
 //! through their windows, counters read where windows open and close.
 
-use super::watch::DEFAULT_PROBE;
+use super::watch::{probe_after, probe_period};
 use crate::duration::DurationStr;
 use crate::registry::{CheckResult, Run};
 use crate::scenario::{Assertion, Bound, Claim, NodeRef, Scenario, When};
@@ -33,11 +33,7 @@ impl Asserts {
     /// The assertions of `s`; message counts by kind are switched on in `run` if one needs
     /// them.
     pub(crate) fn new(s: &Scenario, run: &mut dyn Run) -> Asserts {
-        let probe = s
-            .checks
-            .probe
-            .as_ref()
-            .map_or(DEFAULT_PROBE, |p| Duration(p.get_ref().nanos()));
+        let probe = probe_period(s);
         let items: Vec<Judged> = s
             .assertions()
             .into_iter()
@@ -85,8 +81,7 @@ impl Asserts {
     /// The first probe an assertion needs at or after `t` (`inclusive`) or after it.
     pub(crate) fn next_probe(&self, t: Time, inclusive: bool) -> Option<Time> {
         let after = |x: Time| if inclusive { x >= t } else { x > t };
-        let p = self.probe.0.max(1);
-        let next_multiple = Time((t.0 / p + 1).saturating_mul(p));
+        let next_multiple = probe_after(t, self.probe);
         self.items
             .iter()
             .filter(|j| j.verdict.is_none())

@@ -243,16 +243,9 @@ impl Runner {
     pub(crate) fn arm_probe(&mut self, at: Time) {
         let watch = self.watches.next_probe(at);
         let claim = self.asserts.next_probe(at, false);
-        let leaders = self.track_leaders.then(|| {
-            let p = self
-                .s
-                .checks
-                .probe
-                .as_ref()
-                .map_or(super::watch::DEFAULT_PROBE.0, |p| p.get_ref().nanos())
-                .max(1);
-            Time((at.0 / p + 1).saturating_mul(p))
-        });
+        let leaders = self
+            .track_leaders
+            .then(|| super::watch::probe_after(at, super::watch::probe_period(&self.s)));
         let next = [watch, claim, leaders].into_iter().flatten().min();
         if let Some(next) = next {
             self.agenda.push(next, Item::Probe);

@@ -9,6 +9,21 @@ use sim_core::{Duration, NodeId, Time};
 /// The probe period when the file does not give one.
 pub const DEFAULT_PROBE: Duration = Duration::from_millis(1);
 
+/// How often the runner looks at the cluster: `[checks] probe`, or [`DEFAULT_PROBE`].
+pub(crate) fn probe_period(s: &Scenario) -> Duration {
+    s.checks
+        .probe
+        .as_ref()
+        .map_or(DEFAULT_PROBE, |p| Duration(p.get_ref().nanos()))
+}
+
+/// The first probe after `t`: probes land on multiples of the period, so extra agenda items
+/// never shift them.
+pub(crate) fn probe_after(t: Time, period: Duration) -> Time {
+    let p = period.0.max(1);
+    Time((t.0 / p + 1).saturating_mul(p))
+}
+
 /// Waiting for something since a time.
 #[derive(Clone, Debug)]
 struct Watch {
@@ -52,11 +67,7 @@ impl Watches {
     /// leader in every run, for the `leader_election_ms` metrics; `leader_within` only adds
     /// the check.
     pub(crate) fn new(s: &Scenario, has_leader: bool) -> Watches {
-        let probe = s
-            .checks
-            .probe
-            .as_ref()
-            .map_or(DEFAULT_PROBE, |p| Duration(p.get_ref().nanos()));
+        let probe = probe_period(s);
         let start = "the start";
         Watches {
             probe,
@@ -80,12 +91,7 @@ impl Watches {
 
     /// When to probe next after `t`, if anything still waits.
     pub(crate) fn next_probe(&mut self, t: Time) -> Option<Time> {
-        if !self.pending() {
-            return None;
-        }
-        // Probes land on multiples of the period, so extra agenda items never shift them.
-        let p = self.probe.0.max(1);
-        Some(Time((t.0 / p + 1).saturating_mul(p)))
+        self.pending().then(|| probe_after(t, self.probe))
     }
 
     /// The leader was crashed, paused or isolated at `t`: wait for a new one.
