@@ -801,3 +801,53 @@ fn histories_round_trip_through_edn() {
         stderr(&o)
     );
 }
+
+/// `validate` (and so `run`, before it starts) refuses what a run would only find at its end:
+/// an `expect_failure` that no check of the run can match, and a client command the protocol
+/// refuses, each located in the file.
+#[test]
+fn validate_catches_what_a_run_finds_only_at_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |expect: &str, command: &str| {
+        let p = dir.path().join("f.toml");
+        std::fs::write(
+            &p,
+            format!(
+                "name = \"f\"\n[protocol]\nname = \"raft\"\n[cluster]\nnodes = 3\n\
+                 [workload]\nclients = 1\n[run]\nduration = \"1s\"\n[checks]\n\
+                 expect_failure = \"{expect}\"\n[[faults]]\nat = \"100ms\"\n\
+                 action = \"submit\"\ncommand = \"{command}\"\n"
+            ),
+        )
+        .unwrap();
+        p.display().to_string()
+    };
+    let f = file("invariant Election", "put x 1");
+    let o = cs(&["validate", &f]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let f = file("invarant Election", "put x 1");
+    let o = cs(&["validate", &f]);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("f.toml:11:18: `expect_failure = \"invarant Election\"`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("did you mean \"invariant Election Safety\"?"),
+        "{e}"
+    );
+    let o = cs(&["run", &f]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+
+    let f = file("invariant Election", "putt x 1");
+    let o = cs(&["validate", &f]);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("f.toml:15:11: protocol \"raft\" refuses the command \"putt x 1\""),
+        "{e}"
+    );
+}

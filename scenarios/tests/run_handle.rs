@@ -180,7 +180,7 @@ fn a_typed_broadcast_is_delivered_and_a_typed_value_reaches_the_root() {
 
 /// Everything a run of a shipped scenario reports is in its protocol's vocabulary, which
 /// `validate` checks files against: every metric, every server's view field, every message
-/// kind sent. Each file runs its first second (files of more than 64 servers are left to
+/// kind sent, and every check's name (what `expect_failure` is checked against). Each file runs its first second (files of more than 64 servers are left to
 /// the benchmarks).
 #[test]
 fn shipped_runs_use_only_the_names_their_protocol_declares() {
@@ -211,6 +211,14 @@ fn shipped_runs_use_only_the_names_their_protocol_declares() {
             caps.clients,
         );
         let file = path.display();
+        let checks = scenarios::runner::check_names(&s, f.run.as_ref());
+        for c in &f.report.checks {
+            assert!(
+                checks.contains(&c.name) || c.name.starts_with("expect_failure "),
+                "{file}: check {:?} is not among the names `validate` knows: {checks:?}",
+                c.name
+            );
+        }
         for m in f.report.metrics.keys() {
             assert!(names.contains(m), "{file}: metric {m} is not declared");
         }

@@ -620,6 +620,13 @@ impl<N: Node> Simulation<N> {
         &self.core.trace
     }
 
+    /// The names of the attached checkers, in the order they were added: what a run's
+    /// violation can be reported as, so a file can be checked for a known bug it expects
+    /// before it runs.
+    pub fn checker_names(&self) -> Vec<&str> {
+        self.checkers.iter().map(|c| c.name()).collect()
+    }
+
     /// The first attached checker of type `C` that exposes itself through
     /// [`Checker::as_any`], for reading back what it observed.
     pub fn checker<C: 'static>(&self) -> Option<&C> {

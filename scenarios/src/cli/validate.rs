@@ -30,7 +30,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     for f in &a.files {
         let result = crate::Scenario::load(f).and_then(|s| {
             let p = registry.resolve(&s)?;
-            p.build(&s, s.seed)?;
+            crate::runner::build(p, &s, s.seed)?;
             Ok(s)
         });
         let file = f.display().to_string();

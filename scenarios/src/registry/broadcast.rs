@@ -25,6 +25,9 @@ pub const TEMPLATE: &str = include_str!("templates/broadcast.toml");
 
 /// The broadcast adapter: the configuration every node runs (for the round length, the
 /// overlay and whether agreement is promised).
+/// The end-of-run check that the correct nodes delivered the same broadcasts.
+const AGREEMENT: &str = "agreement";
+
 #[derive(Clone)]
 struct BroadcastAdapter {
     config: Config,
@@ -91,6 +94,14 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
         out.set("hot_rumors", hot as f64);
     }
 
+    fn check_names(&self) -> Vec<&'static str> {
+        if self.config.promises_agreement() {
+            vec![AGREEMENT]
+        } else {
+            Vec::new()
+        }
+    }
+
     fn finish(&mut self, sim: &mut Simulation<BroadcastNode>) -> Vec<CheckResult> {
         // A run stopped by a violated invariant never reached its end: judging agreement
         // there would only repeat the violation in other words.
@@ -98,7 +109,7 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
             return Vec::new();
         }
         let correct = self.correct(sim);
-        let name = "agreement";
+        let name = AGREEMENT;
         vec![match broadcast::check_agreement(sim.nodes(), &correct) {
             Ok(()) => {
                 let delivered = correct

@@ -21,6 +21,12 @@ pub trait Adapter<N: Node>: Clone + Send + Sync + 'static {
         Vec::new()
     }
 
+    /// The names of the end-of-run checks [`Adapter::finish`] may report with this
+    /// configuration, so that a file's `expect_failure` is checked before the run.
+    fn check_names(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+
     /// Edges between servers for drawing; the default is the complete graph.
     fn topology(&self, _sim: &Simulation<N>, servers: u32) -> Vec<(NodeId, NodeId)> {
         let mut edges = Vec::new();
@@ -218,6 +224,12 @@ where
     }
     fn finish(&mut self) -> Vec<CheckResult> {
         self.adapter.finish(&mut self.sim)
+    }
+    fn check_names(&self) -> Vec<String> {
+        let invariants = self.sim.checker_names().into_iter();
+        let mut out: Vec<String> = invariants.map(CheckResult::invariant_name).collect();
+        out.extend(self.adapter.check_names().into_iter().map(String::from));
+        out
     }
     fn topology(&self) -> Vec<(NodeId, NodeId)> {
         self.adapter.topology(&self.sim, self.servers)

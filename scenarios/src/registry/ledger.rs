@@ -25,6 +25,9 @@ pub struct LedgerProtocol;
 pub const TEMPLATE: &str = include_str!("templates/ledger.toml");
 
 /// The ledger adapter.
+/// The end-of-run check that every acknowledged append is in the agreed chain.
+const ACKED_IN_CHAIN: &str = "ledger: acknowledged records in the chain";
+
 #[derive(Clone)]
 struct LedgerAdapter {
     linearizable: bool,
@@ -89,11 +92,17 @@ impl Adapter<LedgerNode> for LedgerAdapter {
         }
     }
 
+    fn check_names(&self) -> Vec<&'static str> {
+        let mut out = vec![ACKED_IN_CHAIN];
+        out.extend(lincheck::names(self.linearizable));
+        out
+    }
+
     fn finish(&mut self, sim: &mut Simulation<LedgerNode>) -> Vec<CheckResult> {
         if sim.violation().is_some() {
             return Vec::new();
         }
-        let name = "ledger: acknowledged records in the chain";
+        let name = ACKED_IN_CHAIN;
         let mut out = vec![match ledger::checkers::acked_records_in_chain(sim) {
             Ok(()) => CheckResult::pass(
                 name,

@@ -16,6 +16,18 @@ pub struct Nouns {
     pub part: &'static str,
 }
 
+/// The check's name in every protocol that has it.
+pub const LINEARIZABLE: &str = "linearizable";
+
+/// The check's name in a list of a run's check names, if the run checks its history.
+pub fn names(checked: bool) -> Vec<&'static str> {
+    if checked {
+        vec![LINEARIZABLE]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Checks `history` against `model` within the default budget.
 pub fn linearizable<M: Model>(
     model: &M,
@@ -25,7 +37,7 @@ pub fn linearizable<M: Model>(
 where
     M::Key: Debug,
 {
-    let name = "linearizable";
+    let name = LINEARIZABLE;
     let history = match history {
         Ok(h) => h,
         Err(e) => return CheckResult::fail(name, format!("the history is malformed: {e}")),

@@ -4,6 +4,7 @@
 use super::kv_common::{
     client_metrics, history_edn, invalid, linearizable, parse_command, workload,
 };
+use super::lincheck;
 use super::vocabulary::{KV_CLIENT_METRICS, MetricShape, PAXOS_FIELDS, PAXOS_KINDS, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
@@ -33,6 +34,10 @@ impl Adapter<PaxosNode> for PaxosAdapter {
             out.set("recovery_ms", r);
         }
         client_metrics(&paxos::clients(sim), out);
+    }
+
+    fn check_names(&self) -> Vec<&'static str> {
+        lincheck::names(self.linearizable)
     }
 
     fn finish(&mut self, sim: &mut Simulation<PaxosNode>) -> Vec<CheckResult> {

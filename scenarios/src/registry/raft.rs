@@ -4,6 +4,7 @@
 use super::kv_common::{
     client_metrics, history_edn, invalid, linearizable, parse_command, workload,
 };
+use super::lincheck;
 use super::vocabulary::{KV_CLIENT_METRICS, MetricShape, RAFT_FIELDS, RAFT_KINDS, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
@@ -32,6 +33,10 @@ impl Adapter<RaftNode> for RaftAdapter {
         let commit =
             raft::leader(sim).and_then(|l| sim.node(l)?.server().map(|s| s.commit_index()));
         out.set("leader_commit_index", commit.unwrap_or(0) as f64);
+    }
+
+    fn check_names(&self) -> Vec<&'static str> {
+        lincheck::names(self.linearizable)
     }
 
     fn finish(&mut self, sim: &mut Simulation<RaftNode>) -> Vec<CheckResult> {

@@ -38,6 +38,12 @@ impl CheckResult {
             detail: detail.into(),
         }
     }
+
+    /// The name under which a violation of the invariant checker `checker` is reported: one
+    /// spelling for the runner's verdict and for what `expect_failure` is checked against.
+    pub fn invariant_name(checker: &str) -> String {
+        format!("invariant {checker}")
+    }
 }
 
 /// A running simulation of some protocol, driven without knowing which.
@@ -114,6 +120,9 @@ pub trait Run: Send {
     fn metrics(&self) -> Metrics;
     /// End-of-run checks (linearizability, agreement, convergence); call once, at the end.
     fn finish(&mut self) -> Vec<CheckResult>;
+    /// The names of the checks the protocol itself may report: its invariants (as
+    /// [`CheckResult::invariant_name`]) and its end-of-run checks.
+    fn check_names(&self) -> Vec<String>;
     /// Edges to draw between servers.
     fn topology(&self) -> Vec<(NodeId, NodeId)>;
     /// Runs a client command typed by a person (`put x 1`); protocols without clients refuse.

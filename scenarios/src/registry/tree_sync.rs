@@ -23,6 +23,13 @@ pub struct TreeSyncProtocol;
 pub const TEMPLATE: &str = include_str!("templates/tree_sync.toml");
 
 /// The tree-sync adapter: the configuration every node runs.
+/// The end-of-run checks: one tree over the live nodes, a repair that settles, the root's
+/// aggregate, and its dissemination.
+const ONE_TREE: &str = "tree sync: one tree";
+const SETTLE: &str = "tree sync: settle";
+const ROOT_AGGREGATE: &str = "tree sync: root aggregate";
+const DISSEMINATED: &str = "tree sync: disseminated";
+
 #[derive(Clone)]
 struct TreeSyncAdapter {
     config: Config,
@@ -83,6 +90,10 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
     /// they are judged at the first millisecond they all hold, or at the end of that window.
     /// A tree that is wrong for good (a dead child still counted, a subtree never
     /// reattached) fails as before.
+    fn check_names(&self) -> Vec<&'static str> {
+        vec![ONE_TREE, SETTLE, ROOT_AGGREGATE, DISSEMINATED]
+    }
+
     fn finish(&mut self, sim: &mut Simulation<TreeNode>) -> Vec<CheckResult> {
         // A run stopped by a violated invariant never reached the end these checks judge.
         if sim.violation().is_some() {
@@ -91,7 +102,7 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
         let up = live(sim.nodes());
         let Some((root, which)) = self.expected_root(&up) else {
             return vec![CheckResult::fail(
-                "tree sync: one tree",
+                ONE_TREE,
                 "no node is up at the end".to_string(),
             )];
         };
@@ -108,7 +119,7 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
             Ok(_) => String::new(),
             Err(e) => {
                 return vec![CheckResult::fail(
-                    "tree sync: settle",
+                    SETTLE,
                     format!(
                         "while waiting up to {window} after the end for the tree to settle: {e}"
                     ),
@@ -128,19 +139,19 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
         let truth = tree_sync::true_aggregate(nodes, &up);
         vec![
             verdict(
-                "tree sync: one tree",
+                ONE_TREE,
                 tree_sync::check_tree(nodes, root, &up),
                 format!("the {} live nodes hang under {root} ({which})", up.len()),
             ),
             verdict(
-                "tree sync: root aggregate",
+                ROOT_AGGREGATE,
                 tree_sync::check_root_aggregate(nodes, root, &up),
                 format!(
                     "{root} ({which}) aggregates {truth}, the true aggregate of the live nodes"
                 ),
             ),
             verdict(
-                "tree sync: disseminated",
+                DISSEMINATED,
                 tree_sync::check_disseminated(nodes, root, &up),
                 "every live node knows the root's aggregate".to_string(),
             ),

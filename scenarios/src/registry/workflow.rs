@@ -27,6 +27,9 @@ pub struct WorkflowProtocol;
 pub const TEMPLATE: &str = include_str!("templates/workflow.toml");
 
 /// The workflow adapter.
+/// The end-of-run check that every task of the workflow finished.
+const ALL_DONE: &str = "workflow: all tasks done";
+
 #[derive(Clone)]
 struct WorkflowAdapter {
     linearizable: bool,
@@ -70,16 +73,19 @@ impl Adapter<WorkflowNode> for WorkflowAdapter {
         }
     }
 
+    fn check_names(&self) -> Vec<&'static str> {
+        let mut out = vec![ALL_DONE];
+        out.extend(lincheck::names(self.linearizable));
+        out
+    }
+
     fn finish(&mut self, sim: &mut Simulation<WorkflowNode>) -> Vec<CheckResult> {
         if sim.violation().is_some() {
             return Vec::new();
         }
         let mut out = vec![match workflow::complete(sim) {
-            Ok(()) => CheckResult::pass(
-                "workflow: all tasks done",
-                format!("{} tasks", workflow::done(sim)),
-            ),
-            Err(why) => CheckResult::fail("workflow: all tasks done", why),
+            Ok(()) => CheckResult::pass(ALL_DONE, format!("{} tasks", workflow::done(sim))),
+            Err(why) => CheckResult::fail(ALL_DONE, why),
         }];
         if self.linearizable {
             let nouns = Nouns {

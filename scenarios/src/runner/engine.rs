@@ -386,14 +386,14 @@ impl Runner {
         let mut checks = Vec::new();
         match &self.violation {
             Some(v) => checks.push(CheckResult::fail(
-                format!("invariant {}", v.checker),
+                CheckResult::invariant_name(&v.checker),
                 format!(
                     "violated at {} (event {}): {}",
                     v.time, v.event, v.description
                 ),
             )),
             None if self.s.checks.invariants => checks.push(CheckResult::pass(
-                "invariants",
+                super::prepare::INVARIANTS,
                 format!("none violated in {} events", self.run.stats().events),
             )),
             None => {}
@@ -459,7 +459,7 @@ impl Runner {
         let mut out = Vec::new();
         if let Some(max) = &self.s.checks.messages_per_op_max {
             let max = *max.get_ref();
-            let name = format!("messages_per_op_max {max}");
+            let name = super::prepare::per_op_name(max);
             out.push(match m.get("messages_per_op") {
                 Some(v) if v <= max => {
                     CheckResult::pass(name, format!("{v:.2} messages per operation"))
@@ -470,13 +470,7 @@ impl Runner {
         }
         for e in &self.s.expect {
             let metric = e.metric.get_ref();
-            let bounds = match (e.min, e.max) {
-                (Some(a), Some(b)) => format!("in [{a}, {b}]"),
-                (Some(a), None) => format!(">= {a}"),
-                (None, Some(b)) => format!("<= {b}"),
-                (None, None) => String::new(),
-            };
-            let name = format!("expect {metric} {bounds}");
+            let name = super::prepare::expect_name(e);
             out.push(match m.get(metric) {
                 Some(v) => {
                     let ok = e.min.is_none_or(|a| v >= a) && e.max.is_none_or(|b| v <= b);

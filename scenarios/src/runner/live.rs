@@ -56,7 +56,7 @@ impl Live {
         seed: Option<u64>,
     ) -> Result<Live, ScenarioError> {
         let protocol = registry.resolve(scenario)?;
-        let run = protocol.build(scenario, seed.unwrap_or(scenario.seed))?;
+        let run = super::prepare::build(protocol, scenario, seed.unwrap_or(scenario.seed))?;
         let mut runner = Runner::new(Arc::new(scenario.clone()), run, protocol, None)?;
         runner.start();
         Ok(Live {

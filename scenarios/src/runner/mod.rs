@@ -13,11 +13,13 @@ mod engine;
 mod leaders;
 mod live;
 mod nemesis;
+mod prepare;
 mod report;
 mod resolve;
 mod watch;
 
 pub use live::{Live, LiveStep};
+pub use prepare::{build, check_names};
 pub use report::{FaultNote, RunReport};
 
 use crate::error::ScenarioError;
@@ -66,7 +68,7 @@ pub fn run_scenario(
 ) -> Result<Finished, ScenarioError> {
     let protocol = registry.resolve(scenario)?;
     let seed = opts.seed.unwrap_or(scenario.seed);
-    let mut run = protocol.build(scenario, seed)?;
+    let mut run = prepare::build(protocol, scenario, seed)?;
     match &opts.trace {
         TraceOut::None => {}
         TraceOut::Memory => run.set_trace_sink(sim_core::TraceSink::Memory(Vec::new())),
@@ -101,7 +103,7 @@ pub fn run_streaming(
     sink: impl FnOnce(u32) -> Result<Box<dyn sim_core::trace::TraceWriter>, ScenarioError>,
 ) -> Result<Finished, ScenarioError> {
     let protocol = registry.resolve(scenario)?;
-    let mut run = protocol.build(scenario, seed.unwrap_or(scenario.seed))?;
+    let mut run = prepare::build(protocol, scenario, seed.unwrap_or(scenario.seed))?;
     let writer = sink(run.node_count())?;
     run.set_trace_sink(sim_core::TraceSink::Jsonl(sim_core::trace::JsonlSink::new(
         writer,

@@ -189,17 +189,31 @@ impl Watches {
         };
         if let (Some(w), Some(limit)) = (&self.leader, &s.checks.leader_within) {
             let limit = *limit.get_ref();
-            out.push(one(w, limit, format!("leader_within {limit}"), "leader"));
+            out.push(one(w, limit, leader_within_name(limit), "leader"));
         }
         if let (Some(w), Some(limit)) = (&self.convergence, &s.checks.converged_by) {
             let limit = *limit.get_ref();
-            out.push(one(
-                w,
-                limit,
-                format!("converged_by {limit}"),
-                "convergence",
-            ));
+            out.push(one(w, limit, converged_by_name(limit), "convergence"));
         }
         out
     }
+}
+
+fn leader_within_name(limit: DurationStr) -> String {
+    format!("leader_within {limit}")
+}
+
+fn converged_by_name(limit: DurationStr) -> String {
+    format!("converged_by {limit}")
+}
+
+/// The names of the watch checks a run of `s` reports.
+pub(crate) fn names(s: &Scenario) -> Vec<String> {
+    let leader = s.checks.leader_within.as_ref();
+    let converged = s.checks.converged_by.as_ref();
+    leader
+        .map(|l| leader_within_name(*l.get_ref()))
+        .into_iter()
+        .chain(converged.map(|c| converged_by_name(*c.get_ref())))
+        .collect()
 }

@@ -39,7 +39,7 @@ impl Sweep {
         for c in grid::combinations(params) {
             let s = apply_sets(file, text, &c)?;
             // Building once checks the protocol's own parameters before any job runs.
-            registry.resolve(&s)?.build(&s, s.seed)?;
+            crate::runner::build(registry.resolve(&s)?, &s, s.seed)?;
             combos.push((c, s));
         }
         let all = grid::jobs(combos.len(), seeds);
