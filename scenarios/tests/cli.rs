@@ -628,7 +628,7 @@ fn sweep_exit_codes_tell_failures_from_errors() {
         "1..3",
         "-q",
         "--set",
-        "checks.expect_failure=\"nothing\"",
+        "raft.bugs=[]",
     ]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(
@@ -643,7 +643,7 @@ fn sweep_exit_codes_tell_failures_from_errors() {
         "1..3",
         "-q",
         "--set",
-        "checks.expect_failure=\"nothing\"",
+        "raft.bugs=[]",
         "--allow-failures",
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -849,5 +849,112 @@ fn validate_catches_what_a_run_finds_only_at_its_end() {
     assert!(
         e.contains("f.toml:15:11: protocol \"raft\" refuses the command \"putt x 1\""),
         "{e}"
+    );
+}
+
+/// Every value a file or `--set` gets wrong is reported at the value (or at the `--set`
+/// argument), in the file's own words, never as a Rust structure.
+#[test]
+fn value_errors_point_at_the_value_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v.toml");
+    std::fs::write(
+        &p,
+        "name = \"v\"\n[protocol]\nname = \"raft\"\n[protocol.params]\nheartbeat = \"0ms\"\n\
+         [network]\nlatency = \"5ms..1ms\"\nloss = 1.5\n[[network.links]]\nfrom = 0\nto = 1\n\
+         latency = { dist = \"log-normal\", median = \"2ms\", sigma = -1.0 }\n\
+         [workload]\nclients = 1\nkeys = 0\n[run]\nduration = \"1s\"\n",
+    )
+    .unwrap();
+    let f = p.display().to_string();
+    let o = cs(&["validate", &f]);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    for want in [
+        "v.toml:7:11: network.latency: a uniform delay needs min <= max, got min 5ms and max 1ms",
+        "v.toml:8:8: network.loss must be a probability in [0, 1], got 1.5",
+        "v.toml:12:11: network.links.0.latency: a log-normal delay needs sigma, a finite number >= 0, got -1",
+    ] {
+        assert!(e.contains(want), "missing {want:?} in:\n{e}");
+    }
+    assert!(!e.contains("Duration(") && !e.contains("Latency {"), "{e}");
+
+    // Once the file's own values are fixed, the protocol's parameters and workload are judged.
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("\"5ms..1ms\"", "\"1ms..5ms\"")
+        .replace("loss = 1.5", "loss = 0.1")
+        .replace("sigma = -1.0", "sigma = 1.0");
+    std::fs::write(&p, &text).unwrap();
+    let e = stderr(&cs(&["validate", &f]));
+    assert!(
+        e.contains("v.toml:5:13: protocol.params.heartbeat: must be longer than 0"),
+        "{e}"
+    );
+    std::fs::write(&p, text.replace("heartbeat = \"0ms\"", "max_batch = 8")).unwrap();
+    let e = stderr(&cs(&["validate", &f]));
+    assert!(
+        e.contains("v.toml:15:8: workload.keys: is 0; expected at least one key"),
+        "{e}"
+    );
+
+    // A `--set` value is reported at the argument, not in a document nobody wrote.
+    let o = cs(&[
+        "run",
+        &f,
+        "--set",
+        "workload.keys=2",
+        "--set",
+        "raft.max_inflight=0",
+    ]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains("--set raft.max_inflight=0: protocol.params.max_inflight: must be at least 1"),
+        "{e}"
+    );
+    let o = cs(&[
+        "run",
+        &f,
+        "--set",
+        "workload.keys=2",
+        "--set",
+        "network.loss=3",
+    ]);
+    assert!(
+        stderr(&o).contains("--set network.loss=3: network.loss must be a probability"),
+        "{}",
+        stderr(&o)
+    );
+    // A problem the `--set` only uncovers stays at its line of the file.
+    let o = cs(&[
+        "run",
+        &f,
+        "--set",
+        "workload.keys=2",
+        "--set",
+        "cluster.nodes=1",
+    ]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("v.toml:11:6: network.links.0 names node 1, but the servers are 0 to 0"),
+        "{e}"
+    );
+
+    // A broadcast workload written in `[workload]` is named as such.
+    let o = cs(&[
+        "run",
+        &root()
+            .join("broadcast/sender-crash.toml")
+            .display()
+            .to_string(),
+        "--set",
+        "workload.origins=[9]",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("workload.origins: n9 is not a node of a 6-node cluster"),
+        "{}",
+        stderr(&o)
     );
 }

@@ -166,7 +166,7 @@ fn an_action_past_the_fault_horizon_is_refused() {
 }
 
 #[test]
-fn a_command_with_no_client_running_is_noted_as_refused() {
+fn a_command_with_no_client_to_take_it_is_refused_when_loading() {
     let text = r#"
 name = "no clients"
 [protocol]
@@ -183,12 +183,16 @@ command = "put x 1"
 duration = "2s"
 "#;
     let s = Scenario::from_str("t.toml", text).unwrap();
-    // Raft takes client commands only with clients in [workload]; the command is noted as
-    // refused at run time rather than crashing the run.
-    let f = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).unwrap();
+    // Raft takes client commands only with clients in [workload]: the file is refused before
+    // it runs, at the command.
+    let e = run_scenario(&Registry::builtin(), &s, &RunOptions::default())
+        .err()
+        .expect("refused")
+        .to_string();
     assert!(
-        f.report.faults.iter().any(|n| n.text.contains("refused")),
-        "{:?}",
-        f.report.faults
+        e.contains(
+            "t.toml:12:11: protocol \"raft\" refuses the command \"put x 1\": no client is running"
+        ),
+        "{e}"
     );
 }

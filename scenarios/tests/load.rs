@@ -132,7 +132,7 @@ fn network_and_probabilities() {
     let e = err(&format!(
         "{GOOD}[network]\nlatency = {{ dist = \"uniform\", min = \"5ms\", max = \"1ms\" }}\n"
     ));
-    assert!(e.contains("uniform needs min <= max"), "{e}");
+    assert!(e.contains("a uniform delay needs min <= max"), "{e}");
     let e = err(&format!(
         "{GOOD}[network]\nlatency = {{ dist = \"gaussian\", mean = \"5ms\" }}\n"
     ));

@@ -48,3 +48,42 @@ pub enum SimError {
     #[error("trace output: {0}")]
     Trace(String),
 }
+
+/// A configuration parameter that cannot run, named by its key path below the table that
+/// holds it (`heartbeat`, `mix.get`), so that whoever read the value from a file can point at
+/// it; a nested configuration's problems are seen from the outer table with
+/// [`InvalidParam::within`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {why}")]
+pub struct InvalidParam {
+    /// The key path, dotted.
+    pub field: String,
+    /// What is wrong and what was expected.
+    pub why: String,
+}
+
+impl InvalidParam {
+    /// `field` is wrong: `why`.
+    pub fn new(field: impl Into<String>, why: impl Into<String>) -> InvalidParam {
+        InvalidParam {
+            field: field.into(),
+            why: why.into(),
+        }
+    }
+
+    /// The same problem seen from the table that holds the table `key`
+    /// (`raft` and `heartbeat` give `raft.heartbeat`).
+    pub fn within(mut self, key: &str) -> InvalidParam {
+        self.field = format!("{key}.{}", self.field);
+        self
+    }
+}
+
+impl From<InvalidParam> for SimError {
+    fn from(e: InvalidParam) -> SimError {
+        SimError::Invalid {
+            what: e.field,
+            why: e.why,
+        }
+    }
+}

@@ -122,20 +122,22 @@ impl Latency {
 
     /// Rejects parameters that cannot describe a delay.
     pub fn validate(&self) -> Result<(), SimError> {
-        let bad = |why: &str| {
+        let bad = |why: String| {
             Err(SimError::Invalid {
-                what: format!("latency {self:?}"),
-                why: why.to_string(),
+                what: "latency".to_string(),
+                why,
             })
         };
         match self.dist {
-            Dist::Uniform { min, max } if min > max => bad("uniform needs min <= max"),
-            Dist::LogNormal { sigma, .. } if !(sigma.is_finite() && sigma >= 0.0) => {
-                bad("log-normal sigma must be a finite number >= 0")
-            }
-            Dist::Pareto { shape, .. } if !(shape.is_finite() && shape > 0.0) => {
-                bad("pareto shape must be a finite number > 0")
-            }
+            Dist::Uniform { min, max } if min > max => bad(format!(
+                "a uniform delay needs min <= max, got min {min} and max {max}"
+            )),
+            Dist::LogNormal { sigma, .. } if !(sigma.is_finite() && sigma >= 0.0) => bad(format!(
+                "a log-normal delay needs sigma, a finite number >= 0, got {sigma}"
+            )),
+            Dist::Pareto { shape, .. } if !(shape.is_finite() && shape > 0.0) => bad(format!(
+                "a Pareto delay needs shape, a finite number > 0, got {shape}"
+            )),
             _ => Ok(()),
         }
     }

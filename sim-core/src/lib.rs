@@ -48,7 +48,7 @@ pub use checker::{CheckView, Checker, FnChecker, Violation};
 pub use ctx::Ctx;
 pub use disk::{Corruptible, Damage, Disk, DiskKey, Reading};
 pub use engine::{NodeStatus, Stats};
-pub use error::SimError;
+pub use error::{InvalidParam, SimError};
 pub use fault::Fault;
 pub use id::{MessageId, NodeId, TimerId};
 pub use latency::{Dist, Latency};

@@ -4,7 +4,7 @@ use rsm::{Load, Pacing, Workload};
 use serde::{Deserialize, Serialize};
 use sim_core::history::models::KvInput;
 use sim_core::time_text::human;
-use sim_core::{Duration, SimRng};
+use sim_core::{Duration, InvalidParam, SimRng};
 
 /// The client workload of a key-value scenario.
 ///
@@ -81,23 +81,24 @@ impl Default for Mix {
 
 impl WorkloadConfig {
     /// Checks what serde cannot: weights, sizes and rates that make sense together.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidParam> {
         let m = &self.mix;
         for (name, w) in [("get", m.get), ("put", m.put), ("append", m.append)] {
             if !(w.is_finite() && w >= 0.0) {
-                return Err(format!(
-                    "workload.mix.{name} is {w}; expected a weight of 0 or more"
+                return Err(InvalidParam::new(
+                    format!("mix.{name}"),
+                    format!("is {w}; expected a weight of 0 or more"),
                 ));
             }
         }
         if m.get + m.put + m.append <= 0.0 {
-            return Err(
-                "workload.mix: every weight is 0; give at least one operation a positive weight"
-                    .into(),
-            );
+            return Err(InvalidParam::new(
+                "mix",
+                "every weight is 0; give at least one operation a positive weight",
+            ));
         }
         if self.keys == 0 {
-            return Err("workload.keys is 0; expected at least one key".into());
+            return Err(InvalidParam::new("keys", "is 0; expected at least one key"));
         }
         self.load().validate()
     }
@@ -145,7 +146,7 @@ impl Workload for WorkloadConfig {
         }
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), InvalidParam> {
         WorkloadConfig::validate(self)
     }
 
@@ -205,12 +206,12 @@ mod tests {
         let mut cfg = WorkloadConfig::default();
         assert!(cfg.validate().is_ok());
         cfg.mix.get = -1.0;
-        assert!(cfg.validate().unwrap_err().contains("workload.mix.get"));
+        assert_eq!(cfg.validate().unwrap_err().field, "mix.get");
         let cfg = WorkloadConfig {
             pacing: Pacing::Rate { per_second: 0.0 },
             ..WorkloadConfig::default()
         };
-        assert!(cfg.validate().unwrap_err().contains("per_second"));
+        assert_eq!(cfg.validate().unwrap_err().field, "pacing.per_second");
     }
 
     #[test]

@@ -68,8 +68,8 @@ pub fn build_unchecked(
     if servers == 0 {
         return Err(invalid("a ledger needs at least one server".into()));
     }
-    config.validate().map_err(invalid)?;
-    workload.validate().map_err(invalid)?;
+    config.validate()?;
+    workload.validate().map_err(|e| e.within("workload"))?;
     Simulation::new(sim, cluster(config, servers, workload))
 }
 

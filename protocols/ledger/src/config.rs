@@ -1,8 +1,8 @@
 //! The ledger's parameters, as they appear in scenario files.
 
 use serde::{Deserialize, Serialize};
-use sim_core::Duration;
 use sim_core::time_text::human;
+use sim_core::{Duration, InvalidParam};
 
 /// Which consensus protocol agrees on the ledger's order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,29 +74,37 @@ impl LedgerConfig {
     }
 
     /// Checks what serde cannot; errors name the field and what was expected.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidParam> {
         if self.block_size == 0 {
-            return Err("block_size is 0; expected at least 1 record per block".into());
+            return Err(InvalidParam::new(
+                "block_size",
+                "is 0; expected at least 1 record per block",
+            ));
         }
         if self.block_timeout == Duration::ZERO {
-            return Err(
-                "block_timeout is 0; expected a positive duration such as \"100ms\"".into(),
-            );
+            return Err(InvalidParam::new(
+                "block_timeout",
+                "is 0; expected a positive duration such as \"100ms\"",
+            ));
         }
         if !(self.scrub_rate.is_finite() && self.scrub_rate >= 0.0) {
-            return Err(format!(
-                "scrub_rate is {}; expected blocks per second, 0 or more",
-                self.scrub_rate
+            return Err(InvalidParam::new(
+                "scrub_rate",
+                format!(
+                    "is {}; expected blocks per second, 0 or more",
+                    self.scrub_rate
+                ),
             ));
         }
         if self.fetch_timeout == Duration::ZERO {
-            return Err(
-                "fetch_timeout is 0; expected a positive duration such as \"200ms\"".into(),
-            );
+            return Err(InvalidParam::new(
+                "fetch_timeout",
+                "is 0; expected a positive duration such as \"200ms\"",
+            ));
         }
         match self.deployment {
-            Deployment::Raft => self.raft.validate().map_err(|e| format!("raft: {e}")),
-            Deployment::MultiPaxos => self.paxos.validate().map_err(|e| format!("paxos: {e}")),
+            Deployment::Raft => self.raft.validate().map_err(|e| e.within("raft")),
+            Deployment::MultiPaxos => self.paxos.validate().map_err(|e| e.within("paxos")),
         }
     }
 
@@ -118,11 +126,11 @@ mod tests {
         let bad = |f: fn(&mut LedgerConfig)| {
             let mut c = LedgerConfig::default();
             f(&mut c);
-            c.validate().unwrap_err()
+            c.validate().unwrap_err().to_string()
         };
         assert!(bad(|c| c.block_size = 0).contains("block_size"));
         assert!(bad(|c| c.block_timeout = Duration::ZERO).contains("block_timeout"));
-        assert!(bad(|c| c.scrub_rate = -1.0).contains("scrub_rate is -1"));
+        assert!(bad(|c| c.scrub_rate = -1.0).contains("scrub_rate: is -1"));
         assert!(bad(|c| c.scrub_rate = f64::NAN).contains("scrub_rate"));
         assert!(LedgerConfig::default().validate().is_ok());
         let parsed: LedgerConfig = serde_json::from_str(

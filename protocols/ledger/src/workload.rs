@@ -8,7 +8,7 @@ use crate::op::LedgerOp;
 use rsm::{Load, Pacing, Workload};
 use serde::{Deserialize, Serialize};
 use sim_core::time_text::human;
-use sim_core::{Duration, SimRng, Time};
+use sim_core::{Duration, InvalidParam, SimRng, Time};
 
 /// The producers' workload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,17 +97,21 @@ impl Workload for LedgerWorkload {
         }
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), InvalidParam> {
         if self.min_size > self.max_size {
-            return Err(format!(
-                "workload.min_size is {} but workload.max_size is {}; expected min_size <= max_size",
-                self.min_size, self.max_size
+            return Err(InvalidParam::new(
+                "min_size",
+                format!(
+                    "is {} but max_size is {}; expected min_size <= max_size",
+                    self.min_size, self.max_size
+                ),
             ));
         }
         if self.readers > 0 && self.read_every == Duration::ZERO {
-            return Err(
-                "workload.read_every is 0; expected a positive duration such as \"100ms\"".into(),
-            );
+            return Err(InvalidParam::new(
+                "read_every",
+                "is 0; expected a positive duration such as \"100ms\"",
+            ));
         }
         self.load().validate()
     }
@@ -155,6 +159,6 @@ mod tests {
         let mut again = SimRng::new(7, Stream::Workload);
         assert_eq!(w.record(4, 1, &mut again), records[0]);
         let bad = LedgerWorkload { min_size: 30, ..w };
-        assert!(bad.validate().unwrap_err().contains("min_size"));
+        assert_eq!(bad.validate().unwrap_err().field, "min_size");
     }
 }

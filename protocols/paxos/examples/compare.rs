@@ -80,7 +80,9 @@ struct Column {
 }
 
 fn run(seed: u64, config: &Config, long: Option<u64>) -> Result<(), String> {
-    config.validate_for(load::SERVERS)?;
+    config
+        .validate_for(load::SERVERS)
+        .map_err(|e| e.to_string())?;
     if let Some(span) = long {
         return long_run(seed, config, span);
     }

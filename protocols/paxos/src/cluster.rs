@@ -48,16 +48,8 @@ pub fn build<W: Workload>(
     servers: u32,
     workload: &W,
 ) -> Result<Simulation<PaxosNode<W::Machine>>, SimError> {
-    config
-        .validate_for(servers)
-        .map_err(|why| SimError::Invalid {
-            what: "configuration".into(),
-            why,
-        })?;
-    workload.validate().map_err(|why| SimError::Invalid {
-        what: "configuration".into(),
-        why,
-    })?;
+    config.validate_for(servers)?;
+    workload.validate().map_err(|e| e.within("workload"))?;
     let mut s = Simulation::new(sim, cluster(config, servers, workload))?;
     add_checkers(&mut s);
     Ok(s)

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use sim_core::time_text::human;
-use sim_core::{Duration, DurationRange};
+use sim_core::{Duration, DurationRange, InvalidParam};
 
 /// A deliberate departure from the protocol, so that a run can show the checkers catching it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -117,56 +117,80 @@ impl Config {
     }
 
     /// Checks what serde cannot, naming the field at fault.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidParam> {
+        let bad = |field: &str, why: String| Err(InvalidParam::new(field, why));
         if self.heartbeat == Duration::ZERO {
-            return Err("heartbeat is 0; expected a positive duration such as \"50ms\"".into());
+            return bad(
+                "heartbeat",
+                "is 0; expected a positive duration such as \"50ms\"".into(),
+            );
         }
         if self.resend == Duration::ZERO {
-            return Err("resend is 0; expected a positive duration such as \"100ms\"".into());
+            return bad(
+                "resend",
+                "is 0; expected a positive duration such as \"100ms\"".into(),
+            );
         }
         if self.leader_timeout.min <= self.heartbeat {
-            return Err(format!(
-                "leader_timeout ({}) must be longer than heartbeat ({}), or followers depose a live leader",
-                self.leader_timeout,
-                sim_core::time_text::format_exact(self.heartbeat)
-            ));
+            return bad(
+                "leader_timeout",
+                format!(
+                    "{} must be longer than heartbeat ({}), or followers depose a live leader",
+                    self.leader_timeout,
+                    sim_core::time_text::format_exact(self.heartbeat)
+                ),
+            );
         }
         if self.backoff.max == Duration::ZERO {
-            return Err(
-                "backoff is 0; expected a positive range such as \"10ms..100ms\" so that dueling proposers drift apart"
+            return bad(
+                "backoff",
+                "is 0; expected a positive range such as \"10ms..100ms\" so that dueling proposers drift apart"
                     .into(),
             );
         }
         if self.window == 0 {
-            return Err("window is 0; expected at least 1 slot in flight".into());
+            return bad("window", "is 0; expected at least 1 slot in flight".into());
         }
         if self.max_batch == 0 {
-            return Err("max_batch is 0; expected at least 1 command per slot".into());
+            return bad(
+                "max_batch",
+                "is 0; expected at least 1 command per slot".into(),
+            );
         }
         if self.catch_up_batch == 0 {
-            return Err("catch_up_batch is 0; expected at least 1 slot per answer".into());
+            return bad(
+                "catch_up_batch",
+                "is 0; expected at least 1 slot per answer".into(),
+            );
         }
         Ok(())
     }
 
     /// [`Config::validate`] plus the checks that depend on the number of acceptors: each
     /// quorum fits in the cluster and every phase-1 quorum meets every phase-2 quorum.
-    pub fn validate_for(&self, acceptors: u32) -> Result<(), String> {
+    pub fn validate_for(&self, acceptors: u32) -> Result<(), InvalidParam> {
         self.validate()?;
         if acceptors == 0 {
-            return Err("servers is 0; expected at least one acceptor".into());
+            return Err(InvalidParam::new(
+                "servers",
+                "is 0; expected at least one acceptor",
+            ));
         }
         let (q1, q2) = (self.q1(acceptors), self.q2(acceptors));
         for (name, q) in [("phase1_quorum", q1), ("phase2_quorum", q2)] {
             if q > acceptors {
-                return Err(format!(
-                    "{name} is {q} but there are only {acceptors} acceptors"
+                return Err(InvalidParam::new(
+                    name,
+                    format!("is {q} but there are only {acceptors} acceptors"),
                 ));
             }
         }
         if q1 + q2 <= acceptors {
-            return Err(format!(
-                "phase1_quorum + phase2_quorum must exceed the number of acceptors ({q1} + {q2} <= {acceptors}), or two leaders could choose different values"
+            return Err(InvalidParam::new(
+                "phase2_quorum",
+                format!(
+                    "phase1_quorum + phase2_quorum must exceed the number of acceptors ({q1} + {q2} <= {acceptors}), or two leaders could choose different values"
+                ),
             ));
         }
         Ok(())
@@ -195,8 +219,8 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(
-            disjoint.validate_for(5).unwrap_err(),
-            "phase1_quorum + phase2_quorum must exceed the number of acceptors (2 + 3 <= 5), or two leaders could choose different values"
+            disjoint.validate_for(5).unwrap_err().to_string(),
+            "phase2_quorum: phase1_quorum + phase2_quorum must exceed the number of acceptors (2 + 3 <= 5), or two leaders could choose different values"
         );
         let too_big = Config {
             phase2_quorum: 6,
@@ -206,7 +230,8 @@ mod tests {
             too_big
                 .validate_for(5)
                 .unwrap_err()
-                .starts_with("phase2_quorum is 6")
+                .to_string()
+                .starts_with("phase2_quorum: is 6")
         );
     }
 
@@ -216,12 +241,12 @@ mod tests {
             window: 0,
             ..Config::default()
         };
-        assert!(c.validate().unwrap_err().starts_with("window"));
+        assert_eq!(c.validate().unwrap_err().field, "window");
         let c = Config {
             leader_timeout: DurationRange::exactly(Duration::from_millis(20)),
             ..Config::default()
         };
-        assert!(c.validate().unwrap_err().starts_with("leader_timeout"));
+        assert_eq!(c.validate().unwrap_err().field, "leader_timeout");
     }
 
     #[test]

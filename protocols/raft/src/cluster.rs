@@ -67,14 +67,8 @@ pub fn build<W: Workload>(
     servers: u32,
     workload: &W,
 ) -> Result<Simulation<RaftNode<W::Machine>>, SimError> {
-    config.validate().map_err(|why| SimError::Invalid {
-        what: "configuration".into(),
-        why,
-    })?;
-    workload.validate().map_err(|why| SimError::Invalid {
-        what: "configuration".into(),
-        why,
-    })?;
+    config.validate()?;
+    workload.validate().map_err(|e| e.within("workload"))?;
     let mut s = Simulation::new(sim, cluster(config, servers, workload))?;
     add_checkers(&mut s);
     Ok(s)

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use sim_core::time_text::human;
-use sim_core::{Duration, DurationRange};
+use sim_core::{Duration, DurationRange, InvalidParam};
 
 /// How a leader serves a read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,30 +119,37 @@ impl Config {
     }
 
     /// Checks what serde cannot, naming the field.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidParam> {
+        let bad = |field: &str, why: String| Err(InvalidParam::new(field, why));
         if self.election_timeout.min == Duration::ZERO {
-            return Err("raft.election_timeout must be longer than 0".into());
+            return bad("election_timeout", "must be longer than 0".into());
         }
         if self.heartbeat == Duration::ZERO {
-            return Err("raft.heartbeat must be longer than 0".into());
+            return bad("heartbeat", "must be longer than 0".into());
         }
         if self.heartbeat >= self.election_timeout.min {
-            return Err(format!(
-                "raft.heartbeat ({}) must be shorter than the shortest election timeout ({}), or followers time out between heartbeats",
-                self.heartbeat, self.election_timeout.min
-            ));
+            return bad(
+                "heartbeat",
+                format!(
+                    "{} must be shorter than the shortest election timeout ({}), or followers time out between heartbeats",
+                    self.heartbeat, self.election_timeout.min
+                ),
+            );
         }
         if self.max_batch == 0 {
-            return Err("raft.max_batch must be at least 1".into());
+            return bad("max_batch", "must be at least 1".into());
         }
         if self.max_inflight == 0 {
-            return Err("raft.max_inflight must be at least 1".into());
+            return bad("max_inflight", "must be at least 1".into());
         }
         if self.batch_delay >= self.election_timeout.min {
-            return Err(format!(
-                "raft.batch_delay ({}) must be shorter than the shortest election timeout ({}), or commands wait longer than a leader may be silent",
-                self.batch_delay, self.election_timeout.min
-            ));
+            return bad(
+                "batch_delay",
+                format!(
+                    "{} must be shorter than the shortest election timeout ({}), or commands wait longer than a leader may be silent",
+                    self.batch_delay, self.election_timeout.min
+                ),
+            );
         }
         Ok(())
     }
@@ -178,12 +185,12 @@ mod tests {
             heartbeat: Duration::from_millis(200),
             ..Config::default()
         };
-        assert!(c.validate().unwrap_err().contains("raft.heartbeat"));
+        assert_eq!(c.validate().unwrap_err().field, "heartbeat");
         assert!(Config::default().validate().is_ok());
         let c = Config {
             batch_delay: Duration::from_millis(150),
             ..Config::default()
         };
-        assert!(c.validate().unwrap_err().contains("raft.batch_delay"));
+        assert_eq!(c.validate().unwrap_err().field, "batch_delay");
     }
 }

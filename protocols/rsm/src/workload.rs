@@ -4,7 +4,7 @@
 use crate::StateMachine;
 use serde::{Deserialize, Serialize};
 use sim_core::time_text::human;
-use sim_core::{Duration, SimRng, Time};
+use sim_core::{Duration, InvalidParam, SimRng, Time};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -18,9 +18,9 @@ pub trait Workload: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     /// The clients' pacing, patience and number.
     fn load(&self) -> Load;
 
-    /// Checks what serde cannot; errors name the scenario field (`workload.<name>`). A
+    /// Checks what serde cannot; errors name the field below the workload's table. A
     /// workload with fields of its own checks them and then [`Load::validate`].
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), InvalidParam> {
         self.load().validate()
     }
 
@@ -111,20 +111,25 @@ pub struct Load {
 
 impl Load {
     /// Checks what serde cannot; errors name the scenario field (`workload.<name>`).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidParam> {
         if self.attempts == 0 {
-            return Err("workload.attempts is 0; expected at least 1 (the first try)".into());
+            return Err(InvalidParam::new(
+                "attempts",
+                "is 0; expected at least 1 (the first try)",
+            ));
         }
         if self.timeout == Duration::ZERO {
-            return Err(
-                "workload.timeout is 0; expected a positive duration such as \"500ms\"".into(),
-            );
+            return Err(InvalidParam::new(
+                "timeout",
+                "is 0; expected a positive duration such as \"500ms\"",
+            ));
         }
         if let Pacing::Rate { per_second } = self.pacing
             && !(per_second.is_finite() && per_second > 0.0)
         {
-            return Err(format!(
-                "workload.pacing.per_second is {per_second}; expected a positive rate"
+            return Err(InvalidParam::new(
+                "pacing.per_second",
+                format!("is {per_second}; expected a positive rate"),
             ));
         }
         Ok(())

@@ -33,7 +33,7 @@ pub fn build_unchecked(
         what: "configuration".into(),
         why,
     };
-    params.validate().map_err(invalid)?;
+    params.validate()?;
     let setup = Arc::new(Setup::new(params.clone(), workflow).map_err(invalid)?);
     let nodes = vec![NodeConfig { setup }; (params.coordinators + params.agents) as usize];
     let mut s = Simulation::new(sim, nodes)?;

@@ -2,8 +2,8 @@
 //! deployed, how it schedules, how outputs travel, and the known bugs to switch on.
 
 use serde::{Deserialize, Serialize};
-use sim_core::Duration;
 use sim_core::time_text::human;
+use sim_core::{Duration, InvalidParam};
 
 /// How the engine's state is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,48 +176,59 @@ impl Params {
     }
 
     /// Checks what serde cannot; errors name the field and what was expected.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidParam> {
+        let bad = |field: &str, why: String| Err(InvalidParam::new(field, why));
         if self.agents == 0 {
-            return Err("protocol.params.agents is 0; expected at least 1 agent".into());
+            return bad("agents", "is 0; expected at least 1 agent".into());
         }
         if self.slots == 0 || self.agent_slots.contains(&0) {
-            return Err(
-                "protocol.params.slots is 0; expected every agent to run at least 1 task at once"
-                    .into(),
+            return bad(
+                "slots",
+                "is 0; expected every agent to run at least 1 task at once".into(),
             );
         }
         if self.agent_slots.len() > self.agents as usize {
-            return Err(format!(
-                "protocol.params.agent_slots lists {} agents; there are {}",
-                self.agent_slots.len(),
-                self.agents
-            ));
+            return bad(
+                "agent_slots",
+                format!(
+                    "lists {} agents; there are {}",
+                    self.agent_slots.len(),
+                    self.agents
+                ),
+            );
         }
         if self.speeds.len() > self.agents as usize {
-            return Err(format!(
-                "protocol.params.speeds lists {} agents; there are {}",
-                self.speeds.len(),
-                self.agents
-            ));
+            return bad(
+                "speeds",
+                format!(
+                    "lists {} agents; there are {}",
+                    self.speeds.len(),
+                    self.agents
+                ),
+            );
         }
         if let Some(s) = self.speeds.iter().find(|s| !(s.is_finite() && **s > 0.0)) {
-            return Err(format!(
-                "protocol.params.speeds has {s}; expected positive speeds such as 1.0 or 2.5"
-            ));
+            return bad(
+                "speeds",
+                format!("has {s}; expected positive speeds such as 1.0 or 2.5"),
+            );
         }
         match (self.deployment, self.coordinators) {
             (_, 0) => {
-                return Err("protocol.params.coordinators is 0; expected at least 1".into());
+                return bad("coordinators", "is 0; expected at least 1".into());
             }
             (Deployment::Single, n) if n != 1 => {
-                return Err(format!(
-                    "protocol.params.coordinators is {n} with deployment = \"single\"; expected 1 (or deployment = \"raft\" or \"multi-paxos\")"
-                ));
+                return bad(
+                    "coordinators",
+                    format!(
+                        "is {n} with deployment = \"single\"; expected 1 (or deployment = \"raft\" or \"multi-paxos\")"
+                    ),
+                );
             }
             _ => {}
         }
         if self.tree_fanout == 0 {
-            return Err("protocol.params.tree_fanout is 0; expected at least 1".into());
+            return bad("tree_fanout", "is 0; expected at least 1".into());
         }
         for (name, d) in [
             ("heartbeat", self.heartbeat),
@@ -227,20 +238,27 @@ impl Params {
             ("propose_retry", self.propose_retry),
         ] {
             if d == Duration::ZERO {
-                return Err(format!(
-                    "protocol.params.{name} is 0; expected a positive duration such as \"100ms\""
-                ));
+                return bad(
+                    name,
+                    "is 0; expected a positive duration such as \"100ms\"".into(),
+                );
             }
         }
         if self.agent_timeout <= self.heartbeat {
-            return Err(format!(
-                "protocol.params.agent_timeout ({}) is not longer than heartbeat ({}); live agents would be declared dead",
-                self.agent_timeout, self.heartbeat
-            ));
+            return bad(
+                "agent_timeout",
+                format!(
+                    "{} is not longer than heartbeat ({}); live agents would be declared dead",
+                    self.agent_timeout, self.heartbeat
+                ),
+            );
         }
         match self.deployment {
-            Deployment::Raft => self.raft.validate()?,
-            Deployment::MultiPaxos => self.paxos.validate_for(self.coordinators)?,
+            Deployment::Raft => self.raft.validate().map_err(|e| e.within("raft"))?,
+            Deployment::MultiPaxos => self
+                .paxos
+                .validate_for(self.coordinators)
+                .map_err(|e| e.within("paxos"))?,
             Deployment::Single => {}
         }
         Ok(())

@@ -8,14 +8,14 @@
 //! at the end and, unless anti-entropy can teach a restarted node what it forgot, never
 //! restarted.
 
-use super::kv_common::invalid;
+use super::kv_common::{PARAMS, WORKLOAD, invalid, param_error};
 use super::overlay::{LEADERLESS, edges, overlay, parse_node, simulation};
 use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
 use broadcast::{BroadcastNode, Config, Integrity, NoDuplicateDelivery, Workload};
-use sim_core::{NodeId, Simulation};
+use sim_core::{InvalidParam, NodeId, Simulation};
 
 /// The registry entry.
 pub struct BroadcastProtocol;
@@ -267,14 +267,26 @@ impl Protocol for BroadcastProtocol {
                     .to_string(),
             ));
         }
-        if load.is_some() {
+        let in_workload = load.is_some();
+        if in_workload {
             config.workload = load;
         }
         let n = s.cluster.servers();
         let config = config
             .with_overlay(overlay(s, seed)?)
             .prepare(n)
-            .map_err(|e| invalid(s, format!("in [protocol.params]: {e}")))?;
+            .map_err(|e| match e {
+                broadcast::ConfigError::Invalid { field, why } => {
+                    // The workload's fields are read from `[workload]` when the file puts
+                    // it there.
+                    let (table, field) = match field.strip_prefix("workload.") {
+                        Some(f) if in_workload => (WORKLOAD, f),
+                        _ => (PARAMS, field),
+                    };
+                    param_error(s, table, &InvalidParam::new(field, why))
+                }
+                other => invalid(s, format!("in [protocol.params]: {other}")),
+            })?;
         let sim = simulation(s, seed, "broadcast", config.clone(), |sim| {
             sim.add_checker(NoDuplicateDelivery::default());
             sim.add_checker(Integrity::default());

@@ -8,14 +8,35 @@ use crate::diag::Diagnostic;
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
 use kv::{Client, ClientMetrics, KvInput, WorkloadConfig, collect_history};
+use sim_core::InvalidParam;
 use sim_core::history::models::KvModel;
 
 /// The scenario's `[workload]` as `kv::WorkloadConfig` (its defaults when absent), validated.
 pub fn workload(s: &Scenario) -> Result<WorkloadConfig, ScenarioError> {
     let w: WorkloadConfig = s.workload()?.unwrap_or_default();
-    w.validate()
-        .map_err(|why| invalid(s, format!("in [workload]: {why}")))?;
+    w.validate().map_err(|e| param_error(s, WORKLOAD, &e))?;
     Ok(w)
+}
+
+/// Where a protocol's parameters sit in a scenario file.
+pub const PARAMS: &[&str] = &["protocol", "params"];
+/// Where a workload sits in a scenario file.
+pub const WORKLOAD: &[&str] = &["workload"];
+
+/// A parameter the protocol refuses, pointed at its value in the file (or, for a value the
+/// file leaves to its default, at the nearest table it writes); `table` is where the
+/// parameters sit ([`PARAMS`], [`WORKLOAD`]).
+pub fn param_error(s: &Scenario, table: &[&str], e: &InvalidParam) -> ScenarioError {
+    let mut path = table.to_vec();
+    path.extend(e.field.split('.'));
+    let text = s.origin.text.as_deref();
+    let span = text.and_then(|t| {
+        (1..=path.len())
+            .rev()
+            .find_map(|n| crate::scenario::locate::span_of(t, &path[..n]))
+    });
+    let message = format!("{}: {}", path.join("."), e.why);
+    ScenarioError::one(Diagnostic::at(&s.origin.file, text, span, message))
 }
 
 /// A problem with the scenario as a whole (no single position), naming the file.

@@ -6,7 +6,7 @@
 //! chain, and no client accepts a tampered record, after every event; at the end, every
 //! acknowledged record in the chain and the producers' history linearizable.
 
-use super::kv_common::invalid;
+use super::kv_common::{PARAMS, WORKLOAD, param_error};
 use super::lincheck::{self, Nouns};
 use super::vocabulary::{
     MetricShape, PAXOS_FIELDS, PAXOS_KINDS, RAFT_FIELDS, RAFT_KINDS, Vocabulary, union,
@@ -259,12 +259,9 @@ impl Protocol for LedgerProtocol {
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
         let config: LedgerConfig = s.params()?;
-        config
-            .validate()
-            .map_err(|why| invalid(s, format!("in [protocol.params]: {why}")))?;
+        config.validate().map_err(|e| param_error(s, PARAMS, &e))?;
         let work: LedgerWorkload = s.workload()?.unwrap_or_default();
-        work.validate()
-            .map_err(|why| invalid(s, format!("in [workload]: {why}")))?;
+        work.validate().map_err(|e| param_error(s, WORKLOAD, &e))?;
         let servers = s.cluster.servers();
         let build = if s.checks.invariants {
             ledger::cluster::build

@@ -2,7 +2,7 @@
 //! `[workload]` is `kv::WorkloadConfig`.
 
 use super::kv_common::{
-    client_metrics, history_edn, invalid, linearizable, parse_command, workload,
+    PARAMS, client_metrics, history_edn, linearizable, param_error, parse_command, workload,
 };
 use super::lincheck;
 use super::vocabulary::{KV_CLIENT_METRICS, MetricShape, PAXOS_FIELDS, PAXOS_KINDS, Vocabulary};
@@ -132,7 +132,7 @@ impl Protocol for PaxosProtocol {
         let servers = s.cluster.servers();
         config
             .validate_for(servers)
-            .map_err(|why| invalid(s, format!("in [protocol.params]: {why}")))?;
+            .map_err(|e| param_error(s, PARAMS, &e))?;
         let work = workload(s)?;
         let sim = if s.checks.invariants {
             paxos::cluster::build(s.sim_config(seed), &config, servers, &work)

@@ -2,7 +2,7 @@
 //! `[workload]` is `kv::WorkloadConfig`.
 
 use super::kv_common::{
-    client_metrics, history_edn, invalid, linearizable, parse_command, workload,
+    PARAMS, client_metrics, history_edn, linearizable, param_error, parse_command, workload,
 };
 use super::lincheck;
 use super::vocabulary::{KV_CLIENT_METRICS, MetricShape, RAFT_FIELDS, RAFT_KINDS, Vocabulary};
@@ -121,9 +121,7 @@ impl Protocol for RaftProtocol {
     }
     fn build(&self, s: &Scenario, seed: u64) -> Result<Box<dyn Run>, ScenarioError> {
         let config: raft::Config = s.params()?;
-        config
-            .validate()
-            .map_err(|why| invalid(s, format!("in [protocol.params]: {why}")))?;
+        config.validate().map_err(|e| param_error(s, PARAMS, &e))?;
         let work = workload(s)?;
         let servers = s.cluster.servers();
         let mut sim = if s.checks.invariants {

@@ -7,13 +7,13 @@
 //! the root's aggregate equal to the true aggregate of their values, and the root's figure
 //! known everywhere. `converged_by` waits for all three.
 
-use super::kv_common::invalid;
+use super::kv_common::{PARAMS, invalid, param_error};
 use super::overlay::{LEADERLESS, edges, no_workload, overlay, parse_node, simulation};
 use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
-use sim_core::{Duration, NodeId, Nodes, Simulation};
+use sim_core::{Duration, InvalidParam, NodeId, Nodes, Simulation};
 use tree_sync::{Config, NodeSanity, TreeNode};
 
 /// The registry entry.
@@ -257,7 +257,12 @@ impl Protocol for TreeSyncProtocol {
         let config = config
             .with_overlay(overlay(s, seed)?)
             .prepare(n)
-            .map_err(|e| invalid(s, format!("in [protocol.params]: {e}")))?;
+            .map_err(|e| match e {
+                tree_sync::ConfigError::Invalid { field, why } => {
+                    param_error(s, PARAMS, &InvalidParam::new(field, why))
+                }
+                other => invalid(s, format!("in [protocol.params]: {other}")),
+            })?;
         let sim = simulation(s, seed, "tree_sync", config.clone(), |sim| {
             sim.add_checker(NodeSanity)
         })?;

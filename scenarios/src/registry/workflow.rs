@@ -6,7 +6,7 @@
 //! Checks: the workflow's five safety checks after every event; at the end, every task done
 //! (while an agent is alive) and the engine's history linearizable.
 
-use super::kv_common::invalid;
+use super::kv_common::{PARAMS, invalid, param_error};
 use super::lincheck::{self, Nouns};
 use super::overlay::parse_node;
 use super::vocabulary::{
@@ -226,9 +226,7 @@ impl Protocol for WorkflowProtocol {
             ));
         }
         params.agents = nodes - params.coordinators;
-        params
-            .validate()
-            .map_err(|why| invalid(s, format!("in [protocol.params]: {why}")))?;
+        params.validate().map_err(|e| param_error(s, PARAMS, &e))?;
         let source: WorkflowSource = s.workload()?.ok_or_else(|| {
             invalid(
                 s,

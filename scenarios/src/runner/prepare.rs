@@ -55,14 +55,14 @@ pub fn build(
     s: &Scenario,
     seed: u64,
 ) -> Result<Box<dyn Run>, ScenarioError> {
-    let run = protocol.build(s, seed)?;
+    let run = protocol.build(s, seed).map_err(|e| s.origin.remap(e))?;
     let mut problems = Vec::new();
     problems.extend(expect_failure(s, run.as_ref()));
     problems.extend(submits(s, run.as_ref()));
     if problems.is_empty() {
         Ok(run)
     } else {
-        Err(ScenarioError::Invalid(problems))
+        Err(s.origin.remap(ScenarioError::Invalid(problems)))
     }
 }
 

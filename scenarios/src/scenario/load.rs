@@ -62,6 +62,7 @@ impl Scenario {
         s.origin = Origin {
             file: file.to_string(),
             text: Some(Arc::from(text)),
+            edits: None,
         };
         let problems = s.validate();
         if problems.is_empty() {
@@ -356,20 +357,65 @@ impl Validator<'_> {
         }
     }
 
+    /// The span of the value at `path`, found in the text only when a problem is reported.
+    fn span_of(&self, path: &[&str]) -> Option<Range<usize>> {
+        self.text.and_then(|t| super::locate::span_of(t, path))
+    }
+
+    /// One link model's values, each problem at the value that causes it (`at` is the path of
+    /// the table that holds them: `network`, or `network.links.I`).
+    fn link(&mut self, at: &[&str], m: &sim_core::LinkModel, given: [bool; 4]) {
+        let [latency, loss, duplicate, bandwidth] = given;
+        let name = at.join(".");
+        let path = |key: &'static str| [at, &[key]].concat();
+        for (key, p, here) in [
+            ("loss", m.loss, loss),
+            ("duplicate", m.duplicate, duplicate),
+        ] {
+            if here && !(0.0..=1.0).contains(&p) {
+                let span = self.span_of(&path(key));
+                self.err(
+                    span,
+                    format!("{name}.{key} must be a probability in [0, 1], got {p}"),
+                );
+            }
+        }
+        if bandwidth && m.bandwidth == Some(0) {
+            let span = self.span_of(&path("bandwidth"));
+            self.err(
+                span,
+                format!(
+                    "{name}.bandwidth must be at least 1 byte per second (leave it out for unlimited)"
+                ),
+            );
+        }
+        if latency && let Err(e) = m.latency.validate() {
+            let why = match e {
+                sim_core::SimError::Invalid { why, .. } => why,
+                other => other.to_string(),
+            };
+            let span = self.span_of(&path("latency"));
+            self.err(span, format!("{name}.latency: {why}"));
+        }
+    }
+
     fn network(&mut self, s: &Scenario, servers: u32) {
         let n = &s.network;
-        self.probability("network.loss", Some(n.loss), None);
-        self.probability("network.duplicate", Some(n.duplicate), None);
-        if let Err(e) = n.default_link().validate() {
-            self.err(None, format!("[network]: {e}"));
-        }
+        let default = n.default_link();
+        self.link(&["network"], &default, [true; 4]);
         for (i, l) in n.links.iter().enumerate() {
-            for id in l.from.ids().into_iter().chain(l.to.ids()) {
+            let index = i.to_string();
+            let ends = [("from", l.from.ids()), ("to", l.to.ids())];
+            for (key, id) in ends
+                .iter()
+                .flat_map(|(k, ids)| ids.iter().map(move |i| (*k, *i)))
+            {
                 if id >= servers {
+                    let span = self.span_of(&["network", "links", &index, key]);
                     self.err(
-                        None,
+                        span,
                         format!(
-                            "network.links[{i}] names node {id}, but the servers are 0 to {}",
+                            "network.links.{i} names node {id}, but the servers are 0 to {}",
                             servers.saturating_sub(1)
                         ),
                     );
@@ -381,10 +427,14 @@ impl Validator<'_> {
                 duplicate: l.duplicate,
                 bandwidth: l.bandwidth,
             }
-            .over(&n.default_link());
-            if let Err(e) = model.validate() {
-                self.err(None, format!("network.links[{i}]: {e}"));
-            }
+            .over(&default);
+            let given = [
+                l.latency.is_some(),
+                l.loss.is_some(),
+                l.duplicate.is_some(),
+                l.bandwidth.is_some(),
+            ];
+            self.link(&["network", "links", &index], &model, given);
         }
     }
 

@@ -14,6 +14,7 @@ mod checks;
 mod explore;
 mod faults;
 mod load;
+pub(crate) mod locate;
 mod nemesis;
 mod network;
 mod phases;
@@ -38,12 +39,13 @@ pub use network::{LatencySpec, LinkSpec, NetworkSection, NodeList};
 pub use phases::RunSection;
 pub use seeds::Recorded;
 pub use selector::{SELECTOR_NAMES, Selector};
-pub use set::{apply_sets, parse_literal, set_path};
+pub use set::{SetEdits, apply_sets, parse_literal, set_path};
 pub use topology::TopologySpec;
 
 mod seeds;
 
 use crate::duration::DurationStr;
+use crate::error::ScenarioError;
 use serde::{Deserialize, Serialize};
 use sim_core::Limits;
 use std::sync::Arc;
@@ -170,6 +172,22 @@ pub struct Origin {
     pub file: String,
     /// The text that was parsed.
     pub text: Option<Arc<str>>,
+    /// The `--set` values the text was edited with, to point problems back at the file or
+    /// at the `--set` argument (see [`SetEdits::remap`]).
+    pub edits: Option<Arc<SetEdits>>,
+}
+
+impl Origin {
+    /// `e` with every problem located where the user can see it: in the file as written, or at
+    /// the `--set` argument that caused it, when the scenario was edited by `--set`.
+    pub fn remap(&self, e: ScenarioError) -> ScenarioError {
+        match (&self.edits, e) {
+            (Some(edits), ScenarioError::Invalid(ds)) => {
+                ScenarioError::Invalid(ds.into_iter().map(|d| edits.remap(d)).collect())
+            }
+            (_, e) => e,
+        }
+    }
 }
 
 impl PartialEq for Origin {

@@ -7,7 +7,9 @@
 //! edited document and validated again, so a bad value is reported like a bad file.
 
 use super::Scenario;
+use crate::diag::Diagnostic;
 use crate::error::ScenarioError;
+use std::sync::Arc;
 
 /// Reads a command-line value as TOML (`3`, `0.5`, `true`, `[1, 2]`, `"x"`); anything that is
 /// not TOML (`150ms`, `150ms..300ms`) is a string.
@@ -86,6 +88,7 @@ fn set_in_array(
 }
 
 /// The scenario read from `text` with every `(key, value)` of `sets` applied, validated again.
+/// A problem is reported at the `--set` argument that caused it, or in the file as written.
 pub fn apply_sets(
     file: &str,
     text: &str,
@@ -99,14 +102,114 @@ pub fn apply_sets(
         toml::from_str(text).map_err(|e| ScenarioError::Usage(format!("{file}: {e}")))?;
     let protocol = base.protocol_name().to_string();
     let mut shown = Vec::new();
+    let mut edits = Vec::new();
     for (k, v) in sets {
         set_path(&mut doc, &protocol, k, v.clone()).map_err(ScenarioError::Usage)?;
         shown.push(format!("{k}={v}"));
+        edits.push(SetEdit {
+            shown: format!("{k}={v}"),
+            path: full_path(&protocol, k),
+        });
     }
     let edited = toml::to_string(&doc)
         .map_err(|e| ScenarioError::Usage(format!("{file}: cannot apply --set: {e}")))?;
     let label = format!("{file} (with --set {})", shown.join(" --set "));
-    Scenario::from_str(&label, &edited)
+    let edits = Arc::new(SetEdits {
+        label: label.clone(),
+        file: file.to_string(),
+        text: Arc::from(text),
+        edited: Arc::from(edited.as_str()),
+        sets: edits,
+    });
+    match Scenario::from_str(&label, &edited) {
+        Ok(mut s) => {
+            s.origin.edits = Some(edits);
+            Ok(s)
+        }
+        Err(ScenarioError::Invalid(ds)) => Err(ScenarioError::Invalid(
+            ds.into_iter().map(|d| edits.remap(d)).collect(),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// A `--set` key as a path into the document, with the protocol's shorthand expanded.
+fn full_path(protocol: &str, key: &str) -> Vec<String> {
+    let mut path: Vec<String> = key.split('.').map(str::to_string).collect();
+    if path.first().map(String::as_str) == Some(protocol) {
+        path.splice(0..1, ["protocol".to_string(), "params".to_string()]);
+    }
+    path
+}
+
+/// One `--set` argument: as typed, and the path it sets.
+#[derive(Debug)]
+struct SetEdit {
+    shown: String,
+    path: Vec<String>,
+}
+
+/// A scenario document edited by `--set`: the file as written, the edited text the scenario was
+/// read from, and the edits, so that a problem found in the edited text is shown where the
+/// user can see it.
+#[derive(Debug)]
+pub struct SetEdits {
+    label: String,
+    file: String,
+    text: Arc<str>,
+    edited: Arc<str>,
+    sets: Vec<SetEdit>,
+}
+
+impl SetEdits {
+    /// `d` pointed at the `--set` argument whose value (or a value inside it) it is about; or
+    /// at the same key of the file as written; or, when neither holds it, at the file as a
+    /// whole, labelled with the `--set` arguments.
+    pub fn remap(&self, d: Diagnostic) -> Diagnostic {
+        if d.file != self.label {
+            return d;
+        }
+        let bare = |file: &str| Diagnostic {
+            file: file.to_string(),
+            line: 0,
+            col: 0,
+            message: d.message.clone(),
+            snippet: None,
+            help: d.help.clone(),
+        };
+        let Some(path) = offset(&self.edited, d.line, d.col)
+            .and_then(|at| super::locate::path_at(&self.edited, at))
+        else {
+            return d;
+        };
+        if let Some(set) = self.sets.iter().find(|s| path.starts_with(&s.path)) {
+            return bare(&format!("--set {}", set.shown));
+        }
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        match super::locate::span_of(&self.text, &keys) {
+            Some(span) => {
+                let mut out = Diagnostic::at(&self.file, Some(&self.text), Some(span), &d.message);
+                out.help = d.help.clone();
+                out
+            }
+            None => bare(&self.label),
+        }
+    }
+}
+
+/// The byte offset of 1-based `line` and `col` (in characters) in `text`.
+fn offset(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let rest = &text[start..];
+    let within = rest
+        .char_indices()
+        .nth(col.checked_sub(1)?)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
 }
 
 #[cfg(test)]
