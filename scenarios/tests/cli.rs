@@ -958,3 +958,127 @@ fn value_errors_point_at_the_value_in_plain_words() {
         stderr(&o)
     );
 }
+
+/// Every command that reports speaks JSON when asked (`lincheck`, `explore`, the sweep's
+/// summary), and so do its errors: one object with the message and the located problems.
+#[test]
+fn reports_and_errors_speak_json() {
+    let json = |o: &std::process::Output| -> serde_json::Value {
+        serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+    };
+    let o = cs(&[
+        "lincheck",
+        &testdata("c01-ok.txt"),
+        "--model",
+        "kv",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0);
+    let j = json(&o);
+    assert_eq!(j["verdict"], "linearizable");
+    assert_eq!(j["model"], "kv");
+    assert!(j["operations"].as_u64().unwrap() > 0, "{j}");
+    assert!(j["explanation"].is_null());
+    let o = cs(&[
+        "lincheck",
+        &testdata("c10-bad.txt"),
+        "--model",
+        "kv",
+        "--budget",
+        "10s",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let j = json(&o);
+    assert_eq!(j["verdict"], "not linearizable");
+    assert!(j["explanation"].as_str().unwrap().contains("on key"), "{j}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("found");
+    let o = cs(&[
+        "explore",
+        &lib("known-bug.toml"),
+        "--seeds",
+        "8",
+        "--no-shrink",
+        "-q",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["seeds"], 8);
+    let failures = j["failures"].as_array().unwrap();
+    assert_eq!(failures[0]["seed"], 2, "{j}");
+    assert_eq!(failures[0]["check"], "invariant Log Matching");
+    assert!(
+        failures[0]["reproduce"]
+            .as_str()
+            .unwrap()
+            .contains("--seeds 2..=2")
+    );
+    assert!(j["coverage"]["elected"].as_u64().unwrap() > 0, "{j}");
+    let written = j["saved"][0]["failing"].as_str().unwrap();
+    assert!(Path::new(written).exists(), "{written}");
+
+    let csv = dir.path().join("r.csv");
+    let o = cs(&[
+        "sweep",
+        &lib("known-bug.toml"),
+        "--seeds",
+        "1..4",
+        "--set",
+        "raft.bugs=[]",
+        "-q",
+        "--json",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(
+        (j["runs"].as_u64(), j["failed"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert!(
+        j["first_failure"]["reproduce"]
+            .as_str()
+            .unwrap()
+            .contains("--set 'raft.bugs=[]'"),
+        "{j}"
+    );
+    assert!(j["first_error"].is_null());
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    // The summary and CSV rows cannot share standard output.
+    let o = cs(&["sweep", &lib("known-bug.toml"), "--json"]);
+    assert_eq!(code(&o), 2);
+    assert!(json(&o)["error"].as_str().unwrap().contains("--out"));
+
+    // Errors: a located problem keeps its place.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "name = \"b\"\n[protocol]\nname = \"rafft\"\n[run]\nduration = \"1s\"\n",
+    )
+    .unwrap();
+    for cmd in ["run", "explore", "sweep"] {
+        let mut args = vec![cmd, bad.to_str().unwrap(), "--json"];
+        if cmd == "explore" {
+            args.extend(["--seeds", "1"]);
+        }
+        if cmd == "sweep" {
+            args.extend(["--out", csv.to_str().unwrap()]);
+        }
+        let o = cs(&args);
+        assert_eq!(code(&o), 2, "{cmd}");
+        let j = json(&o);
+        assert!(j["error"].as_str().unwrap().contains("rafft"), "{cmd}: {j}");
+        assert_eq!(j["problems"][0]["line"], 3, "{cmd}: {j}");
+        assert_eq!(j["problems"][0]["col"], 8, "{cmd}: {j}");
+    }
+    let o = cs(&["lincheck", "/no/such.edn", "--model", "kv", "--json"]);
+    assert_eq!(code(&o), 2);
+    assert!(json(&o)["error"].as_str().unwrap().contains("/no/such.edn"));
+}

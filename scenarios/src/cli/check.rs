@@ -25,7 +25,7 @@ pub struct Args {
     /// Print a JSON array, one object per (file, seed): file, seed, verdict (ok, drift,
     /// new, failed, error), ok, and what was found.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {

@@ -14,6 +14,7 @@ Examples:
   clustersim explore scenarios/raft/explore.toml --seeds 1000
   clustersim explore scenarios/raft/explore.toml --time 5m --out found/
   clustersim explore bug.toml --seeds 17..=17          # one seed again, shrunk again
+  clustersim explore scenarios/raft/explore.toml --seeds 200 --json -q
 
 For each seed the file's [explore] bounds give the cluster size, latency, loss, duplication,
 partitions, crashes, pauses, clock drift and workload (see README); the run has a safety phase
@@ -21,7 +22,8 @@ under those faults, a heal, and a liveness phase, and is judged by every invaria
 linearizability and progress after the heal. The first failure of each check is shrunk and
 written to OUT/shrunk-CHECK.toml, which `clustersim run` and `clustersim check` replay.
 --seeds N runs seeds 0..N; ranges and lists are as in `sweep`. --time stops starting seeds
-after that much wall-clock time (the failures are those of the seeds that ran).
+after that much wall-clock time (the failures are those of the seeds that ran). Ctrl-C stops
+starting seeds and reports the failures found so far, unshrunk, and exits 130.
 Exits 1 when a failure was found, 0 when none, 2 on a usage or file error.")]
 pub struct Args {
     /// The scenario file (protocol, parameters with any `bugs`, [run] phases, [explore] bounds).
@@ -44,6 +46,10 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Print the report as JSON: seeds run, seconds, failures (seed, check, detail,
+    /// reproduce), coverage per milestone, warnings, and the files written.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
@@ -90,6 +96,8 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(p) => p,
         Err(e) => return super::fail(format!("--threads: {e}")),
     };
+    // An interrupt stops starting seeds; what was found is still reported.
+    crate::interrupt::stop_gracefully();
     let start = explore::wall_clock_now();
     let deadline = budget.map(|b| start + b);
     let bar = progress(a.quiet);
@@ -108,29 +116,97 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     let found = pool.install(|| explore::explore(registry, &prepared, &mut seeds, deadline, &tick));
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
-    report(&a.file, &found, secs, first.lock().ok().and_then(|f| *f));
-    report_coverage(&found, prepared.caps.marks);
-    if found.failures.is_empty() {
-        return 0;
+    if !a.json {
+        report(&a.file, &found, secs, first.lock().ok().and_then(|f| *f));
+        report_coverage(&found, prepared.caps.marks);
     }
-    if let Err(e) = std::fs::create_dir_all(&out) {
-        return super::fail(format!("{}: {e}", out.display()));
+    if crate::interrupt::requested() {
+        if a.json {
+            let v = as_json(&a.file, &found, secs, prepared.caps.marks, &[]);
+            out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        err!(
+            "interrupted after {}: the failures above are not shrunk (each reproduce command \
+             replays one)",
+            crate::text::count(found.ran as u64, "seed")
+        );
+        return 130;
     }
-    let file = a.file.display().to_string();
-    let todo = explore::distinct(&found.failures);
-    let results: Vec<Result<String, String>> = pool.install(|| {
-        use rayon::prelude::*;
-        todo.par_iter()
-            .map(|g| save(registry, &prepared, g, &out, &file, a.no_shrink))
-            .collect()
-    });
-    for r in results {
-        match r {
-            Ok(text) => out!("{text}"),
-            Err(e) => return super::fail(e),
+    let mut saved = Vec::new();
+    if !found.failures.is_empty() {
+        if let Err(e) = std::fs::create_dir_all(&out) {
+            return super::fail(format!("{}: {e}", out.display()));
+        }
+        let file = a.file.display().to_string();
+        let todo = explore::distinct(&found.failures);
+        let results: Vec<Result<Saved, String>> = pool.install(|| {
+            use rayon::prelude::*;
+            todo.par_iter()
+                .map(|g| save(registry, &prepared, g, &out, &file, a.no_shrink))
+                .collect()
+        });
+        for r in results {
+            match r {
+                Ok(s) if a.json => saved.push(s),
+                Ok(s) => out!("{}", s.text),
+                Err(e) => return super::fail(e),
+            }
         }
     }
-    1
+    if a.json {
+        let v = as_json(&a.file, &found, secs, prepared.caps.marks, &saved);
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+    u8::from(!found.failures.is_empty())
+}
+
+/// The report as JSON (see `--json`).
+fn as_json(
+    file: &Path,
+    found: &Exploration,
+    secs: f64,
+    expected: &[sim_core::MarkKind],
+    saved: &[Saved],
+) -> serde_json::Value {
+    let failures: Vec<_> = found
+        .failures
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "seed": f.seed,
+                "check": f.finding.check,
+                "detail": f.finding.detail,
+                "reproduce": reproduce(file, f.seed),
+            })
+        })
+        .collect();
+    let coverage: serde_json::Map<String, serde_json::Value> = sim_core::MarkKind::ALL
+        .into_iter()
+        .filter(|k| expected.contains(k) || found.coverage.reached(*k) > 0)
+        .map(|k| (k.name().to_string(), found.coverage.reached(k).into()))
+        .collect();
+    let warnings: Vec<String> = found
+        .coverage
+        .missing(expected)
+        .into_iter()
+        .map(|k| format!("no seed reached `{}`", k.name()))
+        .collect();
+    serde_json::json!({
+        "file": file.display().to_string(),
+        "seeds": found.ran,
+        "seconds": secs,
+        "failures": failures,
+        "coverage": coverage,
+        "warnings": warnings,
+        "saved": saved.iter().map(|s| &s.files).collect::<Vec<_>>(),
+    })
+}
+
+fn reproduce(file: &Path, seed: u64) -> String {
+    format!(
+        "clustersim explore {} --seeds {seed}..={seed} --no-shrink",
+        file.display()
+    )
 }
 
 /// What was explored and found, with a reproduce command per failure.
@@ -157,12 +233,7 @@ fn report(file: &Path, found: &Exploration, secs: f64, first: Option<std::time::
             f.finding.check,
             f.finding.detail.lines().next().unwrap_or("")
         );
-        out!(
-            "    reproduce: clustersim explore {} --seeds {}..={} --no-shrink",
-            file.display(),
-            f.seed,
-            f.seed
-        );
+        out!("    reproduce: {}", reproduce(file, f.seed));
     }
     if found.failures.len() > SHOWN {
         out!("  ... and {} more", found.failures.len() - SHOWN);
@@ -182,6 +253,13 @@ fn report_coverage(found: &Exploration, expected: &[sim_core::MarkKind]) {
     }
 }
 
+/// What [`save`] wrote for one kind of failure: the lines a person reads, and the files by
+/// role (`check`, `seed`, `failing`, and `shrunk` when it was shrunk).
+struct Saved {
+    text: String,
+    files: serde_json::Value,
+}
+
 /// Writes the failing scenario of the first failure of `group` (failures of one check) and,
 /// unless `no_shrink`, the smallest shrunk form of the group's first few.
 fn save(
@@ -191,7 +269,7 @@ fn save(
     out: &Path,
     file: &str,
     no_shrink: bool,
-) -> Result<String, String> {
+) -> Result<Saved, String> {
     let f = group[0];
     let failing = explore::derive::derive(p, f.seed);
     let seed_path = out.join(format!("seed-{}.toml", f.seed));
@@ -208,12 +286,18 @@ fn save(
         seed_path.display(),
         f.seed
     );
+    let mut files = serde_json::json!({
+        "check": f.finding.check,
+        "seed": f.seed,
+        "failing": seed_path.display().to_string(),
+        "shrunk": null,
+    });
     if no_shrink {
-        return Ok(text);
+        return Ok(Saved { text, files });
     }
     let Some((seed, shrunk)) = explore::shrink_best(registry, p, group) else {
         text.push_str("\n  shrinking lost the failure (the run budget ran out)");
-        return Ok(text);
+        return Ok(Saved { text, files });
     };
     let path = out.join(format!("shrunk-{}.toml", write::slug(&f.finding.check)));
     write::write_shrunk(
@@ -236,7 +320,8 @@ fn save(
         shrunk.finding.detail.lines().next().unwrap_or(""),
         path.display()
     ));
-    Ok(text)
+    files["shrunk"] = path.display().to_string().into();
+    Ok(Saved { text, files })
 }
 
 /// Seeds done, seeds per second and failures found; hidden when asked or when stderr is not a

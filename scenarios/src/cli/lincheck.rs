@@ -24,6 +24,7 @@ Examples:
   clustersim lincheck history.edn --model kv
   clustersim lincheck history.edn --model cas --budget 30s
   clustersim lincheck history.edn --model kv --budget 100000000   # search steps
+  clustersim lincheck history.edn --model kv --json
 
 Exits 0 when linearizable, 1 when not (printing a small set of operations that cannot be
 ordered, as a timeline), 2 when the budget ran out (unknown) or on error. An empty history,
@@ -38,6 +39,10 @@ pub struct Args {
     /// cap), or a number of search steps (default 10000000).
     #[arg(long)]
     budget: Option<BudgetArg>,
+    /// Print the verdict as JSON: file, model, verdict (linearizable, not linearizable,
+    /// unknown), operations, keys, steps, and the explanation of a violation.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// `--budget`: a wall-clock time or a number of search steps.
@@ -78,14 +83,52 @@ pub fn run(a: Args) -> u8 {
         }
     };
     let file = a.history.display().to_string();
-    match a.model {
+    let verdict = match a.model {
         ModelName::Kv => judge(&KvModel, &text, &budget, &file),
         ModelName::Cas => judge(&CasRegister, &text, &budget, &file),
         ModelName::Set => judge(&SetModel, &text, &budget, &file),
+    };
+    let j = match verdict {
+        Ok(j) => j,
+        Err(e) => return super::fail(e),
+    };
+    if a.json {
+        let v = serde_json::json!({
+            "file": file,
+            "model": format!("{:?}", a.model).to_lowercase(),
+            "verdict": j.verdict,
+            "operations": j.operations,
+            "keys": j.keys,
+            "steps": j.steps,
+            "explanation": j.explanation,
+        });
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        match j.code {
+            0 | 1 => out!("{}", j.text),
+            _ => err!("{}", j.text),
+        }
     }
+    j.code
 }
 
-fn judge<M: EdnCodec>(model: &M, text: &str, budget: &Budget, file: &str) -> u8 {
+/// A history judged: the verdict, its figures, the text a person reads, and the exit code.
+struct Judged {
+    verdict: &'static str,
+    operations: usize,
+    keys: usize,
+    steps: u64,
+    explanation: Option<String>,
+    text: String,
+    code: u8,
+}
+
+fn judge<M: EdnCodec>(
+    model: &M,
+    text: &str,
+    budget: &Budget,
+    file: &str,
+) -> Result<Judged, String> {
     let history = match read_history(model, text) {
         Ok(h) => h,
         Err(e) => {
@@ -98,28 +141,35 @@ fn judge<M: EdnCodec>(model: &M, text: &str, budget: &Budget, file: &str) -> u8 
                     expected, found, ..
                 } => (expected, found),
             };
-            return super::fail(format!(
+            return Err(format!(
                 "{file}:{}:{}: expected {expected}, found {found}",
                 pos.line, pos.column
             ));
         }
     };
     if history.is_empty() {
-        return super::fail(format!(
+        return Err(format!(
             "{file}: no operation to check (an empty history, or none the model reads: each \
              needs :process as a number, :type, :f and :value)"
         ));
     }
     let report = check(model, &history, budget);
+    let mut j = Judged {
+        verdict: "",
+        operations: history.len(),
+        keys: report.partitions.len(),
+        steps: report.steps,
+        explanation: None,
+        text: String::new(),
+        code: 0,
+    };
     match report.verdict {
         Verdict::Linearizable => {
-            out!(
+            j.verdict = "linearizable";
+            j.text = format!(
                 "linearizable: {} operations, {} keys, {} search steps",
-                history.len(),
-                report.partitions.len(),
-                report.steps
+                j.operations, j.keys, j.steps
             );
-            0
         }
         Verdict::Unknown => {
             let which = match (report.exhausted, budget.max_time) {
@@ -134,22 +184,23 @@ fn judge<M: EdnCodec>(model: &M, text: &str, budget: &Budget, file: &str) -> u8 
                     budget.max_steps.unwrap_or(report.steps)
                 ),
             };
-            err!(
-                "unknown: {which} ran out after {} search steps",
-                report.steps
-            );
-            2
+            j.verdict = "unknown";
+            j.text = format!("unknown: {which} ran out after {} search steps", j.steps);
+            j.code = 2;
         }
         Verdict::NotLinearizable => {
-            match report
+            j.verdict = "not linearizable";
+            j.text = match report
                 .violation()
                 .map(|v| explain(model, &history, &v.key, budget))
             {
-                Some(Ok(e)) => out!("{e}"),
-                Some(Err(e)) => out!("not linearizable (no explanation: {e})"),
-                None => out!("not linearizable"),
-            }
-            1
+                Some(Ok(e)) => e.to_string(),
+                Some(Err(e)) => format!("not linearizable (no explanation: {e})"),
+                None => "not linearizable".to_string(),
+            };
+            j.explanation = Some(j.text.clone());
+            j.code = 1;
         }
     }
+    Ok(j)
 }

@@ -16,7 +16,7 @@ pub struct Args {
     paths: Vec<PathBuf>,
     /// Print a JSON array of {file, protocol, name, description}.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(a: Args) -> u8 {

@@ -24,6 +24,7 @@ mod colour;
 mod completions;
 mod explore;
 mod export;
+mod failure;
 mod lincheck;
 mod list;
 mod merge;
@@ -91,6 +92,22 @@ enum Command {
     Man(completions::ManArgs),
 }
 
+impl Command {
+    /// Whether the command was asked for JSON, so that its errors come as JSON too.
+    fn json(&self) -> bool {
+        match self {
+            Command::Run(a) => a.json,
+            Command::Sweep(a) => a.json,
+            Command::Check(a) => a.json,
+            Command::Explore(a) => a.json,
+            Command::Lincheck(a) => a.json,
+            Command::Validate(a) => a.json,
+            Command::List(a) => a.json,
+            _ => false,
+        }
+    }
+}
+
 /// Parses the command line and runs the subcommand with the protocols of `registry`.
 pub fn main(registry: Registry) -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -101,6 +118,7 @@ pub fn main(registry: Registry) -> ExitCode {
         }
     };
     colour::set(cli.color);
+    failure::set_json(cli.command.json());
     let code = match cli.command {
         Command::Run(a) => run::run(&registry, a),
         Command::Sweep(a) => sweep::run(&registry, a),
@@ -119,16 +137,7 @@ pub fn main(registry: Registry) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Reports an error and gives exit code 2.
-pub(crate) fn fail(e: impl std::fmt::Display) -> u8 {
-    let text = e.to_string();
-    if text.starts_with("error") {
-        err!("{text}");
-    } else {
-        err!("error: {text}");
-    }
-    2
-}
+pub(crate) use failure::fail;
 
 /// Reads a scenario file and applies `--set KEY=VALUE` overrides.
 pub(crate) fn load(path: &std::path::Path, sets: &[String]) -> Result<Scenario, ScenarioError> {

@@ -31,7 +31,7 @@ pub struct Args {
     history: Option<PathBuf>,
     /// Print the report as JSON instead of text.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Override a value of the file: KEY=VALUE (`raft.heartbeat=20ms`, `network.loss=0.1`).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,

@@ -1,8 +1,10 @@
 //! `clustersim sweep`.
 
+use crate::output::Output;
 use crate::registry::Registry;
 use crate::sweep::Sweep;
 use crate::sweep::grid::{parse_seeds, parse_set};
+use crate::sweep::journal::Journal;
 use crate::sweep::provenance::Provenance;
 use crate::sweep::shard::Shard;
 use crate::sweep::table::{Table, to_json};
@@ -17,6 +19,8 @@ Examples:
       --set raft.election_timeout=150ms..300ms,300ms..600ms --out results.json
   clustersim sweep FILE --seeds 1..1000 --shard 0/4 --out shard-0.csv   # on machine 0 of 4
   clustersim merge shard-*.csv -o all.csv
+  clustersim sweep FILE --seeds 1..100 --out results.csv --json -q   # summary as JSON
+  clustersim sweep FILE --seeds 1..1000 --out results.csv --resume   # after an interrupt
 
 Grammar: --seeds takes N, A..B (B excluded), A..=B, A..B:STEP, or a comma list of these.
 --set KEY=VALUES takes a comma list; integer ranges A..B, A..=B, A..B:STEP and decimal
@@ -25,6 +29,8 @@ KEY is a dotted path in the file; a first segment naming the protocol means its 
 (raft.heartbeat = protocol.params.heartbeat); faults.0.at indexes arrays.
 Rows are in (combination, seed) order whatever the number of threads (RAYON_NUM_THREADS or
 --threads) or shards; shards are numbered from 0 and take every N-th job.
+A sweep into a file journals each finished run in OUT.journal; Ctrl-C stops it with the
+journal kept (exit 130), --resume continues it, and the finished output replaces the journal.
 Exits 1 when a run failed a check (0 with --allow-failures), and 2 when a run stopped with an
 error (a limit exceeded), which is reported as an error, not a failed check.")]
 pub struct Args {
@@ -51,9 +57,22 @@ pub struct Args {
     /// Exit 0 even when runs fail a check (a sweep that maps where a protocol breaks).
     #[arg(long)]
     allow_failures: bool,
+    /// Continue an interrupted sweep from its journal (OUT.journal): only the missing runs
+    /// are done, and the output is the one an uninterrupted sweep writes.
+    #[arg(long)]
+    resume: bool,
+    /// Print the summary as JSON on standard output (runs, failed, errors, the first failure
+    /// and error with the command that reproduces each); the rows go to --out.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
+    if a.json && a.out.as_deref().is_none_or(|p| p.as_os_str() == "-") {
+        return super::fail(
+            "--json prints the summary on standard output: give the rows a file with --out",
+        );
+    }
     let out = match super::output(a.out.as_deref()) {
         Ok(o) => o,
         Err(e) => return super::fail(e),
@@ -96,19 +115,74 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     if let Some(s) = shard {
         origin.shard = format!("{}/{}", s.index, s.count);
     }
+    // A sweep into a file keeps a journal of its finished runs, so that an interrupt loses
+    // none of them and --resume continues from them.
+    let journal_path = match &out {
+        Output::Replace(p) => Some(Journal::path_for(p)),
+        _ if a.resume => {
+            return super::fail("--resume continues a sweep into a file: give --out FILE");
+        }
+        _ => None,
+    };
+    let (journal, done) = match &journal_path {
+        Some(p) if a.resume => match Journal::resume(p, &origin) {
+            Ok((j, rows)) => (Some(j), rows),
+            Err(e) => return super::fail(e),
+        },
+        Some(p) => match Journal::create(p, &origin) {
+            Ok(j) => (Some(j), Vec::new()),
+            Err(e) => return super::fail(e),
+        },
+        None => (None, Vec::new()),
+    };
+    if journal.is_some() {
+        crate::interrupt::stop_gracefully();
+    }
+    let done_jobs: std::collections::BTreeSet<u64> = done.iter().map(|r| r.job).collect();
     let bar = progress(sweep.jobs.len() as u64, a.quiet);
+    bar.inc(done_jobs.len() as u64);
     let tick = || bar.inc(1);
-    let rows = match a.threads {
+    let is_done = |job: u64| done_jobs.contains(&job);
+    let record = |row: &crate::sweep::table::Row| match &journal {
+        Some(j) => j.record(row),
+        None => Ok(()),
+    };
+    let go = || sweep.run_some(registry, &is_done, &record, &tick);
+    let ran = match a.threads {
         Some(n) => match rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()
         {
-            Ok(pool) => pool.install(|| sweep.run(registry, &tick)),
+            Ok(pool) => pool.install(go),
             Err(e) => return super::fail(format!("--threads {n}: {e}")),
         },
-        None => sweep.run(registry, &tick),
+        None => go(),
     };
     bar.finish_and_clear();
+    let ran = match ran {
+        Ok(r) => r,
+        Err(e) => return super::fail(e),
+    };
+    if crate::interrupt::requested() {
+        let kept = journal
+            .as_ref()
+            .map(|j| {
+                format!(
+                    ": they are kept in {}, and the same command with --resume continues",
+                    j.path().display()
+                )
+            })
+            .unwrap_or_default();
+        err!(
+            "interrupted after {} of {} runs{kept}",
+            done.len() + ran.len(),
+            sweep.jobs.len()
+        );
+        return 130;
+    }
+    let mut rows = done;
+    rows.extend(ran);
+    rows.sort_by_key(|r| r.job);
     let json = a
         .out
         .as_ref()
@@ -121,6 +195,11 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     if let Err(e) = super::emit(&out, &text) {
         return super::fail(e);
     }
+    if let Some(j) = journal
+        && let Err(e) = j.remove()
+    {
+        return super::fail(e);
+    }
     let is_error = |r: &&crate::sweep::table::Row| {
         r.failed_checks
             .first()
@@ -128,26 +207,51 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     };
     let errors: Vec<_> = rows.iter().filter(is_error).collect();
     let failed: Vec<_> = rows.iter().filter(|r| !r.passed && !is_error(r)).collect();
-    err!(
-        "{}, {} failed a check{}",
-        crate::text::count(rows.len() as u64, "run"),
-        failed.len(),
-        if errors.is_empty() {
-            String::new()
-        } else {
-            format!(", {} stopped with an error", errors.len())
-        }
-    );
-    for (what, first) in [("failure", failed.first()), ("error", errors.first())] {
-        if let Some(first) = first
-            && let Some(job) = sweep.jobs.iter().find(|j| j.index == first.job)
-        {
-            err!(
-                "first {what} (job {}): {}",
-                first.job,
-                first.failed_checks.join("; ")
-            );
-            err!("reproduce: {}", sweep.reproduce(&file, job));
+    let first = |row: Option<&&crate::sweep::table::Row>| {
+        let row = row?;
+        let job = sweep.jobs.iter().find(|j| j.index == row.job)?;
+        Some((
+            row.job,
+            row.failed_checks.join("; "),
+            sweep.reproduce(&file, job),
+        ))
+    };
+    let firsts = [
+        ("failure", first(failed.first())),
+        ("error", first(errors.first())),
+    ];
+    if a.json {
+        let as_json = |f: &Option<(u64, String, String)>| match f {
+            Some((job, checks, repro)) => {
+                serde_json::json!({"job": job, "checks": checks, "reproduce": repro})
+            }
+            None => serde_json::Value::Null,
+        };
+        let v = serde_json::json!({
+            "runs": rows.len(),
+            "failed": failed.len(),
+            "errors": errors.len(),
+            "first_failure": as_json(&firsts[0].1),
+            "first_error": as_json(&firsts[1].1),
+            "out": out.shown(),
+        });
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        err!(
+            "{}, {} failed a check{}",
+            crate::text::count(rows.len() as u64, "run"),
+            failed.len(),
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(", {} stopped with an error", errors.len())
+            }
+        );
+        for (what, f) in &firsts {
+            if let Some((job, checks, repro)) = f {
+                err!("first {what} (job {job}): {checks}");
+                err!("reproduce: {repro}");
+            }
         }
     }
     if !errors.is_empty() {

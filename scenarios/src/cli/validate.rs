@@ -21,7 +21,7 @@ pub struct Args {
     /// Print a JSON array, one object per file: file, ok, protocol, servers, and problems
     /// (each with file, line, col, message, snippet, help).
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {

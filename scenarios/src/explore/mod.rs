@@ -162,7 +162,8 @@ pub struct Failure {
 /// What an exploration ran and found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Exploration {
-    /// How many of the requested seeds ran (always the first ones).
+    /// How many of the requested seeds ran (the first ones, unless an interrupt left some
+    /// of the last chunk out).
     pub ran: usize,
     /// The failures, in seed order.
     pub failures: Vec<Failure>,
@@ -191,25 +192,29 @@ pub fn explore(
     let mut failures = Vec::new();
     let mut coverage = Coverage::default();
     loop {
-        if deadline.is_some_and(|d| wall_clock_now() >= d) {
+        if deadline.is_some_and(|d| wall_clock_now() >= d) || crate::interrupt::requested() {
             break;
         }
         let part: Vec<u64> = (0..chunk).map_while(|_| seeds.next()).collect();
         if part.is_empty() {
             break;
         }
-        let found: Vec<(Option<Failure>, MarkCounts)> = part
+        // After an interrupt, the seeds not yet started are left out.
+        let found: Vec<Option<(Option<Failure>, MarkCounts)>> = part
             .par_iter()
             .map(|&seed| {
+                if crate::interrupt::requested() {
+                    return None;
+                }
                 let s = derive::derive(p, seed);
                 let (finding, marks) = judge_counting(registry, &s, seed);
                 let f = finding.map(|finding| Failure { seed, finding });
                 progress(f.is_some());
-                (f, marks)
+                Some((f, marks))
             })
             .collect();
-        ran += part.len();
-        for (f, marks) in found {
+        for (f, marks) in found.into_iter().flatten() {
+            ran += 1;
             coverage.add(&marks);
             failures.extend(f);
         }

@@ -2,6 +2,7 @@
 //! in canonical order (combination, then seed) whatever the number of threads or shards.
 
 pub mod grid;
+pub mod journal;
 pub mod merge;
 pub mod provenance;
 pub mod shard;
@@ -62,14 +63,34 @@ impl Sweep {
     /// Runs every job on the current rayon pool; `progress` is called once per finished job.
     /// Rows come back in job order.
     pub fn run(&self, registry: &Registry, progress: &(dyn Fn() + Sync)) -> Vec<Row> {
-        self.jobs
+        self.run_some(registry, &|_| false, &|_| Ok(()), progress)
+            .unwrap_or_default()
+    }
+
+    /// Runs the jobs that `done` does not hold, handing each finished row to `finished`
+    /// (a journal) as it comes; a job not yet started when `stop` says so is left out. Rows
+    /// come back in job order; the first error of `finished` stops the sweep.
+    pub fn run_some(
+        &self,
+        registry: &Registry,
+        done: &(dyn Fn(u64) -> bool + Sync),
+        finished: &(dyn Fn(&Row) -> Result<(), String> + Sync),
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<Vec<Row>, String> {
+        let stop = || crate::interrupt::requested();
+        let rows: Vec<Option<Result<Row, String>>> = self
+            .jobs
             .par_iter()
             .map(|job| {
+                if done(job.index) || stop() {
+                    return None;
+                }
                 let row = self.run_one(registry, job);
                 progress();
-                row
+                Some(finished(&row).map(|()| row))
             })
-            .collect()
+            .collect();
+        rows.into_iter().flatten().collect()
     }
 
     fn run_one(&self, registry: &Registry, job: &Job) -> Row {
