@@ -1082,3 +1082,97 @@ fn reports_and_errors_speak_json() {
     assert_eq!(code(&o), 2);
     assert!(json(&o)["error"].as_str().unwrap().contains("/no/such.edn"));
 }
+
+/// A run that holds too much stops at a limit of its own, with the usual limit error naming
+/// the limit, the time and who holds the most; `explore` counts such a seed as a failure and
+/// shrinks it to a file that stops the same way.
+#[test]
+fn runs_that_hold_too_much_stop_at_their_limits() {
+    let happy = lib("happy-path.toml");
+    let long = "run.duration=\"60s\"";
+    let o = cs(&[
+        "run",
+        &happy,
+        "--set",
+        long,
+        "--set",
+        "limits.max_memory=1000000",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(e.contains("limit `max_memory` exceeded:"), "{e}");
+    assert!(e.contains("bytes > 1000000 (at t="), "{e}");
+    assert!(e.contains("the nodes' own state"), "{e}");
+    let o = cs(&[
+        "run",
+        &happy,
+        "--set",
+        long,
+        "--set",
+        "limits.max_bytes_in_flight=100",
+    ]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains("limit `max_bytes_in_flight` exceeded:") && e.contains("on their way to n"),
+        "{e}"
+    );
+    // The default memory bound leaves ordinary runs alone.
+    assert_eq!(code(&cs(&["run", &happy, "--set", long])), 0);
+    // A cluster that cannot fit is refused before it is built.
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.toml");
+    let cluster = |nodes: u32, limits: &str| {
+        format!(
+            "name = \"h\"\n[protocol]\nname = \"raft\"\n[cluster]\nnodes = {nodes}\n\
+             [run]\nduration = \"1s\"\n{limits}"
+        )
+    };
+    std::fs::write(&huge, cluster(1_000_000, "")).unwrap();
+    for cmd in ["validate", "run"] {
+        let o = cs(&[cmd, huge.to_str().unwrap()]);
+        assert!(code(&o) > 0, "{cmd}");
+        let e = stderr(&o);
+        assert!(
+            e.contains(
+                "huge.toml:5:9: protocol \"raft\" keeps state for every pair of servers: \
+                 1000000 servers need about 24.0 TB"
+            ),
+            "{cmd}: {e}"
+        );
+    }
+    std::fs::write(&huge, cluster(3000, "[limits]\nmax_memory = 100000000\n")).unwrap();
+    let o = cs(&["validate", huge.to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("more than 100.0 MB (`[limits] max_memory`)"),
+        "{}",
+        stderr(&o)
+    );
+
+    let file = dir.path().join("flood.toml");
+    let text = std::fs::read_to_string(root().join("raft/explore.toml"))
+        .unwrap()
+        .replace("safety = \"3s\"", "safety = \"200s\"")
+        + "\n[limits]\nmax_bytes_in_flight = 100\n";
+    std::fs::write(&file, text).unwrap();
+    let found = dir.path().join("found");
+    let o = cs(&[
+        "explore",
+        file.to_str().unwrap(),
+        "--seeds",
+        "1",
+        "-q",
+        "--out",
+        found.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("seed 0: limit max_bytes_in_flight:"),
+        "{}",
+        stdout(&o)
+    );
+    let shrunk = found.join("shrunk-limit-max-bytes-in-flight.toml");
+    let o = cs(&["run", shrunk.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("limit `max_bytes_in_flight` exceeded"));
+}

@@ -28,6 +28,7 @@ fn run(text: &str, seed: u64) -> scenarios::runner::Finished {
         seed: Some(seed),
         trace: TraceOut::Memory,
         checkpoint_every: None,
+        progress: None,
     };
     run_scenario(&registry(), &s, &opts).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -300,6 +301,7 @@ fn checkpoints_and_sinks_leave_the_fingerprint_alone() {
         seed: None,
         trace: TraceOut::Memory,
         checkpoint_every: Some(100),
+        progress: None,
     };
     let cp = run_scenario(&registry(), &s, &opts).unwrap();
     assert_eq!(plain.report.fingerprint, cp.report.fingerprint);

@@ -25,6 +25,7 @@ fn run(text: &str) -> scenarios::runner::Finished {
         seed: Some(3),
         trace: TraceOut::Memory,
         checkpoint_every: None,
+        progress: None,
     };
     run_scenario(&Registry::builtin(), &s, &opts).unwrap_or_else(|e| panic!("{e}"))
 }

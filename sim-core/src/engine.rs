@@ -182,6 +182,8 @@ pub(crate) struct Core<N: Node> {
     pub(crate) sent_kinds: Option<Vec<(&'static str, u64)>>,
     /// An error raised inside a handler (a limit, an unknown receiver); reported after it.
     pub(crate) fatal: Option<SimError>,
+    /// The event count at which the bytes in flight are next added up.
+    pub(crate) next_flight_check: u64,
 }
 
 impl<N: Node> Core<N> {

@@ -20,6 +20,23 @@ pub enum SimError {
         /// When it happened.
         time: Time,
     },
+    /// Too many bytes held (messages in flight, the process's memory): the run stops at a
+    /// bound of its own rather than at the machine's.
+    #[error(
+        "limit `{limit}` exceeded: {value} bytes > {max} (at {time}); {holder}; raise it in the limits section if this is intended"
+    )]
+    Overloaded {
+        /// Name of the limit, as spelled in [`crate::Limits`].
+        limit: &'static str,
+        /// The bytes held.
+        value: u64,
+        /// The configured bound.
+        max: u64,
+        /// When it was seen.
+        time: Time,
+        /// Who holds the most (`"4.2 GB of them are on their way to n3"`).
+        holder: String,
+    },
     /// A node id outside the cluster.
     #[error("no node {node}: the cluster has {nodes} nodes (n0..n{})", nodes.saturating_sub(1))]
     UnknownNode {

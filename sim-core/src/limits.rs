@@ -16,15 +16,27 @@ pub struct Limits {
     pub max_message_size: u64,
     /// Most entries the event queue may hold at once (messages in flight, timers, faults).
     pub max_queue_len: usize,
+    /// Most bytes of messages in flight at once (as `Message::size` counts them), checked
+    /// every 65,536 events (or every queue's length of events, when the queue is longer): a
+    /// protocol that floods the network with ever more or ever larger messages stops here,
+    /// with the node whose inbound messages hold the most named.
+    pub max_bytes_in_flight: u64,
+    /// Most resident memory of the process, in bytes (0: three quarters of the machine's
+    /// memory). The engine cannot see memory, so whoever drives the simulation checks it:
+    /// `clustersim` reads it every 65,536 events.
+    pub max_memory: u64,
 }
 
 impl Limits {
-    /// The defaults: 1,000,000 nodes, 10^10 events, 64 MiB messages, 50,000,000 queued events.
+    /// The defaults: 1,000,000 nodes, 10^10 events, 64 MiB messages, 50,000,000 queued events,
+    /// 4 GiB of messages in flight, and three quarters of the machine's memory.
     pub const DEFAULT: Limits = Limits {
         max_nodes: 1_000_000,
         max_events: 10_000_000_000,
         max_message_size: 64 << 20,
         max_queue_len: 50_000_000,
+        max_bytes_in_flight: 4 << 30,
+        max_memory: 0,
     };
 }
 

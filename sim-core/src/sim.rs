@@ -15,7 +15,7 @@ use crate::rng::{SimRng, Stream, key_from_seed};
 use crate::trace::{TraceSink, Tracer};
 use crate::{Disk, Duration, MessageId, NodeId, SimError, Time};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// From this many nodes on, the engine warms the next event's memory while it runs the
@@ -85,6 +85,9 @@ pub struct InFlight {
     /// When it will arrive (it may still be dropped then).
     pub due_at: Time,
 }
+
+/// How many events pass between two sums of the bytes in flight, at least.
+pub const FLIGHT_CHECK_EVERY: u64 = 1 << 16;
 
 /// A deterministic simulation of a cluster of `N` nodes.
 ///
@@ -158,6 +161,7 @@ impl<N: Node> Simulation<N> {
             stats: Stats::default(),
             sent_kinds: None,
             fatal: None,
+            next_flight_check: FLIGHT_CHECK_EVERY,
         };
         Ok(Simulation {
             core,
@@ -248,6 +252,9 @@ impl<N: Node> Simulation<N> {
                     time: self.core.now,
                 });
             }
+            if self.core.stats.events >= self.core.next_flight_check {
+                self.check_bytes_in_flight()?;
+            }
             match self.core.queue.peek_time() {
                 None => return Ok(Some(Step::Idle)),
                 Some(t) if t > limit => return Ok(None),
@@ -295,6 +302,61 @@ impl<N: Node> Simulation<N> {
         }
         self.core.now = self.core.now.max(until);
         Ok(Outcome::Reached)
+    }
+
+    /// [`Simulation::run_until`] that hands control back after `steps` events (`Ok(None)`),
+    /// so that whoever drives the run can look at it (its memory, its progress) and go on.
+    /// Going on gives the same run as one call.
+    pub fn run_until_paused(
+        &mut self,
+        until: Time,
+        steps: u64,
+    ) -> Result<Option<Outcome>, SimError> {
+        for _ in 0..steps {
+            match self.step_until(until)? {
+                Some(Step::Violated(v)) => return Ok(Some(Outcome::Violated(v))),
+                Some(Step::Event { .. }) => {}
+                Some(Step::Idle) | None => return self.run_until(until).map(Some),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Adds up the bytes of the messages in flight and stops the run past
+    /// `max_bytes_in_flight`. It looks again after as many events as the queue holds (at least
+    /// [`FLIGHT_CHECK_EVERY`]), so the scan costs at most one queue entry per event.
+    fn check_bytes_in_flight(&mut self) -> Result<(), SimError> {
+        let queue = &self.core.queue;
+        let gap = (queue.len() as u64).max(FLIGHT_CHECK_EVERY);
+        self.core.next_flight_check = self.core.stats.events.saturating_add(gap);
+        let messages = || {
+            queue.iter().filter_map(|e| match &e.event {
+                Event::Deliver { to, msg, .. } => Some((*to, msg.size())),
+                _ => None,
+            })
+        };
+        let total: u64 = messages().map(|(_, size)| size).sum();
+        let max = self.core.limits.max_bytes_in_flight;
+        if total <= max {
+            return Ok(());
+        }
+        let mut per_node: BTreeMap<NodeId, u64> = BTreeMap::new();
+        for (to, size) in messages() {
+            *per_node.entry(to).or_default() += size;
+        }
+        let holder = per_node
+            .into_iter()
+            .max_by_key(|&(node, bytes)| (bytes, std::cmp::Reverse(node)))
+            .map_or_else(String::new, |(node, bytes)| {
+                format!("{bytes} bytes of them are on their way to {node}")
+            });
+        Err(SimError::Overloaded {
+            limit: "max_bytes_in_flight",
+            value: total,
+            max,
+            time: self.core.now,
+            holder,
+        })
     }
 
     /// Runs for `d` of virtual time from now.

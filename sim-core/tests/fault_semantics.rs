@@ -397,6 +397,74 @@ fn limits_stop_the_run_with_a_clear_error() {
     assert!(Simulation::<Recorder>::new(too_many, vec![(); 4]).is_err());
 }
 
+/// Messages in flight past `max_bytes_in_flight` stop the run, naming the node most of them
+/// are for, at the same event on every run of the seed; under the bound the run is the one
+/// without any bound.
+#[test]
+fn bytes_in_flight_past_their_bound_stop_the_run_at_the_same_event_each_time() {
+    let run = |max: u64| {
+        let config = SimConfig {
+            seed: 3,
+            limits: Limits {
+                max_bytes_in_flight: max,
+                ..Limits::default()
+            },
+            ..SimConfig::default()
+        };
+        let mut s = Simulation::<common::Beacon>::new(config, vec![(); 1000]).unwrap();
+        let r = s.run_until(ms(2000));
+        (r, s.stats().events, s.fingerprint())
+    };
+    let (r, events, fp) = run(1000);
+    let err = r.unwrap_err();
+    match &err {
+        SimError::Overloaded {
+            limit: "max_bytes_in_flight",
+            value,
+            max: 1000,
+            holder,
+            ..
+        } => {
+            assert!(*value > 1000, "{err}");
+            assert!(
+                holder.contains("bytes of them are on their way to n"),
+                "{holder}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    // The sum is taken first after FLIGHT_CHECK_EVERY events.
+    assert_eq!(events, sim_core::FLIGHT_CHECK_EVERY);
+    let (again, events_again, fp_again) = run(1000);
+    assert_eq!((events_again, fp_again), (events, fp));
+    assert_eq!(again.unwrap_err().to_string(), err.to_string());
+    let (bounded, events_bounded, fp_bounded) = run(1 << 30);
+    let (unbounded, events_unbounded, fp_unbounded) = run(u64::MAX);
+    assert!(bounded.is_ok() && unbounded.is_ok());
+    assert_eq!(
+        (events_bounded, fp_bounded),
+        (events_unbounded, fp_unbounded)
+    );
+    assert!(events_bounded > 2 * sim_core::FLIGHT_CHECK_EVERY);
+}
+
+/// A run handed back every few events and resumed is the run made in one call.
+#[test]
+fn a_run_paused_and_resumed_is_the_run_in_one_go() {
+    let fresh = || Simulation::<common::Beacon>::new(SimConfig::default(), vec![(); 5]).unwrap();
+    let mut whole = fresh();
+    whole.run_until(ms(3000)).unwrap();
+    let mut sliced = fresh();
+    let mut pauses = 0;
+    while sliced.run_until_paused(ms(3000), 777).unwrap().is_none() {
+        pauses += 1;
+    }
+    assert!(pauses > 2, "{pauses} pauses");
+    assert_eq!(sliced.fingerprint(), whole.fingerprint());
+    assert_eq!(sliced.stats().events, whole.stats().events);
+    assert_eq!(sliced.now(), whole.now());
+}
+
 #[test]
 fn bad_faults_and_parameters_are_refused_before_the_run() {
     let mut s = pair();

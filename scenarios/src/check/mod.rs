@@ -158,6 +158,7 @@ pub fn check_file(registry: &Registry, path: &Path, update: bool) -> Vec<Outcome
             seed: Some(rec.seed),
             trace: TraceOut::None,
             checkpoint_every: Some(sidecar::FINEST),
+            progress: None,
         };
         let f = match run_scenario(registry, &scenario, &opts) {
             Ok(f) => f,
@@ -237,6 +238,7 @@ fn locate_drift(
         seed: Some(seed),
         trace: TraceOut::Memory,
         checkpoint_every: None,
+        progress: None,
     };
     if let Ok(f) = run_scenario(registry, scenario, &opts) {
         const SHOWN: usize = 40;

@@ -43,7 +43,8 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     // A trace format streams into the output as the run goes; a history is written at the
     // end.
     if let Some(format) = (a.format != crate::export::Format::Edn).then_some(a.format) {
-        let made = run_streaming(registry, &scenario, a.seed, |nodes| {
+        let (progress, bar) = super::run_progress();
+        let made = run_streaming(registry, &scenario, a.seed, Some(progress), |nodes| {
             let renderer = crate::export::renderer(format, nodes)
                 .ok_or_else(|| crate::ScenarioError::Usage("not a trace format".into()))?;
             let stream = out
@@ -53,17 +54,22 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
                 .map_err(|e| crate::ScenarioError::io(out.shown(), e))?;
             Ok(Box::new(writer))
         });
+        bar.finish_and_clear();
         return match made {
             Ok(_) => 0,
             Err(e) => super::fail(e),
         };
     }
+    let (progress, bar) = super::run_progress();
     let opts = RunOptions {
         seed: a.seed,
         trace: TraceOut::None,
         checkpoint_every: None,
+        progress: Some(progress),
     };
-    let f = match run_scenario(registry, &scenario, &opts) {
+    let f = run_scenario(registry, &scenario, &opts);
+    bar.finish_and_clear();
+    let f = match f {
         Ok(f) => f,
         Err(e) => return super::fail(e),
     };

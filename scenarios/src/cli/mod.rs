@@ -139,6 +139,23 @@ pub fn main(registry: Registry) -> ExitCode {
 
 pub(crate) use failure::fail;
 
+/// A progress display for one long run, on standard error when it is a terminal: virtual
+/// time, events and events per second. Finish it with `finish_and_clear`.
+pub(crate) fn run_progress() -> (crate::runner::Progress, indicatif::ProgressBar) {
+    let bar = indicatif::ProgressBar::no_length();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {msg} of virtual time, {human_pos} events, {per_sec}, {elapsed} elapsed",
+    ) {
+        bar.set_style(style);
+    }
+    let shown = bar.clone();
+    let hook = crate::runner::Progress(std::sync::Arc::new(move |now, events| {
+        shown.set_message(crate::DurationStr(sim_core::Duration(now.0)).to_string());
+        shown.set_position(events);
+    }));
+    (hook, bar)
+}
+
 /// Reads a scenario file and applies `--set KEY=VALUE` overrides.
 pub(crate) fn load(path: &std::path::Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
     if sets.is_empty() {

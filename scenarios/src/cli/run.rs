@@ -51,12 +51,16 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
+    let (progress, bar) = super::run_progress();
     let opts = RunOptions {
         seed: a.seed,
         trace: a.trace.clone().map_or(TraceOut::None, TraceOut::Jsonl),
         checkpoint_every: None,
+        progress: Some(progress),
     };
-    let f = match run_scenario(registry, &scenario, &opts) {
+    let f = run_scenario(registry, &scenario, &opts);
+    bar.finish_and_clear();
+    let f = match f {
         Ok(f) => f,
         Err(e) => return super::fail(e),
     };

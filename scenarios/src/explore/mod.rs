@@ -104,13 +104,21 @@ impl Prepared {
 /// The first check a run failed: what shrinking preserves.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
-    /// The check's name (`invariant Log Matching`, `linearizable`, `leader_within 3s`), or
-    /// `error` when the run could not finish.
+    /// The check's name (`invariant Log Matching`, `linearizable`, `leader_within 3s`), or,
+    /// when the run stopped with an error, `limit NAME` for a limit it crossed and `error`
+    /// otherwise.
     pub check: String,
     /// What the check found.
     pub detail: String,
     /// Virtual time of the invariant violation, if the run stopped on one.
     pub at: Option<Time>,
+}
+
+impl Finding {
+    /// Whether the run stopped with an error rather than failing a check.
+    pub fn is_error(&self) -> bool {
+        self.check == "error" || self.check.starts_with("limit ")
+    }
 }
 
 /// Runs `s` with `seed`; the first failed check, if any.
@@ -141,12 +149,26 @@ pub fn judge_counting(
         }
         Err(e) => (
             Some(Finding {
-                check: "error".into(),
+                check: error_name(&e),
                 detail: e.to_string(),
                 at: None,
             }),
             MarkCounts::default(),
         ),
+    }
+}
+
+/// What a run that stopped with an error is reported as: `limit NAME` for a limit it crossed
+/// (so that shrinking keeps that limit crossed), `error` otherwise.
+pub(crate) fn error_name(e: &crate::ScenarioError) -> String {
+    match e {
+        crate::ScenarioError::Sim {
+            source:
+                sim_core::SimError::LimitExceeded { limit, .. }
+                | sim_core::SimError::Overloaded { limit, .. },
+            ..
+        } => format!("limit {limit}"),
+        _ => "error".into(),
     }
 }
 

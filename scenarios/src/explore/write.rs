@@ -118,13 +118,16 @@ pub fn write_shrunk(
         faults_before,
         s.faults.len()
     );
+    s.explore = None;
+    if finding.is_error() {
+        return write_stopped(registry, path, s, seed, finding, source);
+    }
     let expected = expected_failure(registry, &s, seed, &finding.check);
     s.checks.expect_failure = Some(Spanned::new(0..0, expected));
     s.recorded = vec![Recorded {
         seed,
         fingerprint: None,
     }];
-    s.explore = None;
     let header = format!(
         "Shrunk by `clustersim explore {source}` from seed {seed}: {}.\n\
          Replay: clustersim run {} (the check fails as expected: exit 0 means it was caught).",
@@ -149,6 +152,42 @@ pub fn write_shrunk(
         }
     }
     Ok(())
+}
+
+/// A shrunk run that stops with an error (a limit crossed) has no check to expect and no
+/// fingerprint to record: the file replays the error, which is verified here.
+fn write_stopped(
+    registry: &Registry,
+    path: &Path,
+    s: Scenario,
+    seed: u64,
+    finding: &Finding,
+    source: &str,
+) -> Result<(), String> {
+    let header = format!(
+        "Shrunk by `clustersim explore {source}` from seed {seed}: {}.\n\
+         Replay: clustersim run {} (it stops with the same error, exit 2).",
+        finding.check,
+        path.display()
+    );
+    write_scenario(path, &s, &header)?;
+    let replayed = Scenario::load(path).map_err(|e| e.to_string())?;
+    let opts = RunOptions {
+        seed: Some(seed),
+        ..RunOptions::default()
+    };
+    match run_scenario(registry, &replayed, &opts) {
+        Err(e) if super::error_name(&e) == finding.check => Ok(()),
+        Err(e) => Err(format!(
+            "{}: the replay stops otherwise: {e}",
+            path.display()
+        )),
+        Ok(_) => Err(format!(
+            "{}: the replay runs to its end instead of stopping with {}",
+            path.display(),
+            finding.check
+        )),
+    }
 }
 
 #[cfg(test)]

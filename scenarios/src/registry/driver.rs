@@ -132,6 +132,9 @@ where
     fn run_until(&mut self, until: Time) -> Result<Outcome, SimError> {
         self.sim.run_until(until)
     }
+    fn run_until_paused(&mut self, until: Time, steps: u64) -> Result<Option<Outcome>, SimError> {
+        self.sim.run_until_paused(until, steps)
+    }
     fn now(&self) -> Time {
         self.sim.now()
     }

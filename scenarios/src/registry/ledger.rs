@@ -184,6 +184,9 @@ impl Adapter<LedgerNode> for LedgerAdapter {
 }
 
 impl Protocol for LedgerProtocol {
+    fn memory_estimate(&self, servers: u32) -> Option<u64> {
+        Some(super::pairwise_memory(servers, 32))
+    }
     fn vocabulary(&self) -> Vocabulary {
         let names = [
             "records",

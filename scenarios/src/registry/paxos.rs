@@ -88,6 +88,9 @@ impl Adapter<PaxosNode> for PaxosAdapter {
 }
 
 impl Protocol for PaxosProtocol {
+    fn memory_estimate(&self, servers: u32) -> Option<u64> {
+        Some(super::pairwise_memory(servers, 32))
+    }
     fn vocabulary(&self) -> Vocabulary {
         let mut metrics = vec![
             ("slots", MetricShape::Value),

@@ -81,6 +81,9 @@ impl Adapter<RaftNode> for RaftAdapter {
 }
 
 impl Protocol for RaftProtocol {
+    fn memory_estimate(&self, servers: u32) -> Option<u64> {
+        Some(super::pairwise_memory(servers, 24))
+    }
     fn vocabulary(&self) -> Vocabulary {
         let mut metrics = vec![
             ("elections", MetricShape::Value),

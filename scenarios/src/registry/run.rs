@@ -64,6 +64,9 @@ pub trait Run: Send {
     fn step_until(&mut self, limit: Time) -> Result<Option<Step>, SimError>;
     /// Runs every event up to and including `until`.
     fn run_until(&mut self, until: Time) -> Result<Outcome, SimError>;
+    /// [`Run::run_until`] that hands control back after `steps` events (`Ok(None)`); going
+    /// on gives the same run.
+    fn run_until_paused(&mut self, until: Time, steps: u64) -> Result<Option<Outcome>, SimError>;
     /// The current virtual time.
     fn now(&self) -> Time;
     /// Time of the next queued event.

@@ -10,7 +10,7 @@ use crate::error::ScenarioError;
 use crate::hex::Hex64;
 use crate::registry::{CheckResult, Metrics, Protocol, Run};
 use crate::scenario::{FaultAction, FaultPlan, Scenario};
-use sim_core::{Duration, Fault, NodeStatus, Outcome, Step, Time, Violation};
+use sim_core::{Duration, Fault, NodeId, NodeStatus, Outcome, Step, Time, Violation};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a labelled fault did when it fired.
@@ -72,6 +72,10 @@ pub(crate) struct Runner {
     pub(crate) violation: Option<Violation>,
     checkpoints: Option<Checkpointer>,
     pub(crate) end: Time,
+    /// Told the virtual time and events so far, between slices of events.
+    pub(crate) progress: Option<super::Progress>,
+    /// The process's memory bound, where it can be read.
+    max_memory: Option<u64>,
 }
 
 impl Runner {
@@ -113,6 +117,7 @@ impl Runner {
         for (at, i) in asserts.openings() {
             agenda.push(at, Item::Open(i));
         }
+        let max_memory = super::resources::memory_limit(&s.limits.unwrap_or_default());
         Ok(Runner {
             s,
             plan,
@@ -136,6 +141,8 @@ impl Runner {
                 points: Vec::new(),
             }),
             end,
+            progress: None,
+            max_memory,
         })
     }
 
@@ -177,14 +184,55 @@ impl Runner {
                 }
             }
         }
-        match self.run.run_until(until) {
-            Ok(Outcome::Reached) => Ok(false),
-            Ok(Outcome::Violated(v)) => {
-                self.violation = Some(v);
-                Ok(true)
+        loop {
+            match self.run.run_until_paused(until, super::resources::SLICE) {
+                Ok(None) => self.look()?,
+                Ok(Some(Outcome::Reached)) => return Ok(false),
+                Ok(Some(Outcome::Violated(v))) => {
+                    self.violation = Some(v);
+                    return Ok(true);
+                }
+                Err(e) => return Err(self.sim_err(e)),
             }
-            Err(e) => Err(self.sim_err(e)),
         }
+    }
+
+    /// Between slices of events: reports progress, and stops a run that holds more memory
+    /// than `max_memory`, naming the node most messages in flight are for.
+    fn look(&mut self) -> Result<(), ScenarioError> {
+        if let Some(p) = &self.progress {
+            (p.0)(self.run.now(), self.run.stats().events);
+        }
+        let (Some(max), Some(rss)) = (self.max_memory, super::resources::resident_bytes()) else {
+            return Ok(());
+        };
+        if rss <= max {
+            return Ok(());
+        }
+        let mut per_node: BTreeMap<NodeId, u64> = BTreeMap::new();
+        for m in self.run.in_flight() {
+            *per_node.entry(m.to).or_default() += m.size;
+        }
+        let flight: u64 = per_node.values().sum();
+        let holder = match per_node
+            .into_iter()
+            .max_by_key(|&(n, b)| (b, std::cmp::Reverse(n)))
+        {
+            Some((node, b)) => format!(
+                "{} of messages are in flight, the most ({}) on their way to {node}; the rest is \
+                 the nodes' own state",
+                super::resources::bytes(flight),
+                super::resources::bytes(b)
+            ),
+            None => "no message is in flight: the memory is the nodes' own state".to_string(),
+        };
+        Err(self.sim_err(sim_core::SimError::Overloaded {
+            limit: "max_memory",
+            value: rss,
+            max,
+            time: self.run.now(),
+            holder,
+        }))
     }
 
     /// Schedules `fault` at `at`, noting it.

@@ -16,6 +16,7 @@ mod nemesis;
 mod prepare;
 mod report;
 mod resolve;
+mod resources;
 mod watch;
 
 pub use live::{Live, LiveStep};
@@ -41,6 +42,17 @@ pub enum TraceOut {
     Jsonl(PathBuf),
 }
 
+/// Told the virtual time and the events so far, every 65,536 events of a run: what a progress
+/// display shows.
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(sim_core::Time, u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// How to run a scenario.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
@@ -50,6 +62,8 @@ pub struct RunOptions {
     pub trace: TraceOut,
     /// Record `(trace events, fingerprint)` every this many trace events, for locating drift.
     pub checkpoint_every: Option<u64>,
+    /// Told how far the run has got, now and then.
+    pub progress: Option<Progress>,
 }
 
 /// A finished run: the report and the run itself (for its trace, views and metrics).
@@ -84,13 +98,14 @@ pub fn run_scenario(
             run.set_trace_sink(sim_core::TraceSink::Jsonl(sink));
         }
     }
-    let finished = engine::Runner::new(
+    let mut runner = engine::Runner::new(
         Arc::new(scenario.clone()),
         run,
         protocol,
         opts.checkpoint_every,
-    )?
-    .run()?;
+    )?;
+    runner.progress = opts.progress.clone();
+    let finished = runner.run()?;
     finish_file_trace(finished, &opts.trace)
 }
 
@@ -100,6 +115,7 @@ pub fn run_streaming(
     registry: &Registry,
     scenario: &Scenario,
     seed: Option<u64>,
+    progress: Option<Progress>,
     sink: impl FnOnce(u32) -> Result<Box<dyn sim_core::trace::TraceWriter>, ScenarioError>,
 ) -> Result<Finished, ScenarioError> {
     let protocol = registry.resolve(scenario)?;
@@ -108,7 +124,9 @@ pub fn run_streaming(
     run.set_trace_sink(sim_core::TraceSink::Jsonl(sim_core::trace::JsonlSink::new(
         writer,
     )));
-    let mut f = engine::Runner::new(Arc::new(scenario.clone()), run, protocol, None)?.run()?;
+    let mut runner = engine::Runner::new(Arc::new(scenario.clone()), run, protocol, None)?;
+    runner.progress = progress;
+    let mut f = runner.run()?;
     f.run
         .finish_trace()
         .map_err(|e| ScenarioError::sim("writing the export", e))?;

@@ -55,6 +55,9 @@ pub fn build(
     s: &Scenario,
     seed: u64,
 ) -> Result<Box<dyn Run>, ScenarioError> {
+    if let Some(problem) = too_big(protocol, s) {
+        return Err(s.origin.remap(ScenarioError::one(problem)));
+    }
     let run = protocol.build(s, seed).map_err(|e| s.origin.remap(e))?;
     let mut problems = Vec::new();
     problems.extend(expect_failure(s, run.as_ref()));
@@ -64,6 +67,36 @@ pub fn build(
     } else {
         Err(s.origin.remap(ScenarioError::Invalid(problems)))
     }
+}
+
+/// A cluster whose estimated memory is past the run's memory bound, refused before it is built
+/// (building it is what would take the memory).
+fn too_big(protocol: &dyn Protocol, s: &Scenario) -> Option<Diagnostic> {
+    let servers = s.cluster.servers();
+    let need = protocol.memory_estimate(servers)?;
+    let limits = s.limits.unwrap_or_default();
+    let max = super::resources::memory_limit(&limits)?;
+    if need <= max {
+        return None;
+    }
+    let which = if limits.max_memory > 0 {
+        "`[limits] max_memory`".to_string()
+    } else {
+        "`max_memory`, three quarters of this machine's memory".to_string()
+    };
+    let bytes = super::resources::bytes;
+    Some(located(
+        s,
+        s.cluster.nodes.span(),
+        format!(
+            "protocol \"{}\" keeps state for every pair of servers: {servers} servers need \
+             about {}, more than {} ({which}); use fewer servers, or raise max_memory in \
+             [limits]",
+            protocol.name(),
+            bytes(need),
+            bytes(max)
+        ),
+    ))
 }
 
 fn located(s: &Scenario, span: Range<usize>, message: String) -> Diagnostic {
