@@ -68,8 +68,10 @@ mod tests {
             assert!(rss > 0 && rss < total, "{rss} {total}");
             assert_eq!(memory_limit(&Limits::default()), Some(total / 4 * 3));
         }
-        let mut l = Limits::default();
-        l.max_memory = 5;
+        let l = Limits {
+            max_memory: 5,
+            ..Limits::default()
+        };
         assert_eq!(memory_limit(&l), Some(5));
         assert_eq!(bytes(1_500_000_000), "1.5 GB");
         assert_eq!(bytes(24_004_000_000_000), "24.0 TB");
