@@ -87,16 +87,12 @@ fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>
             ys.sort_by(f64::total_cmp);
             // A fraction of all runs: a run without the value (no new leader, say) keeps the
             // curve below 1 instead of vanishing from it.
-            let n = runs.len() as f64;
-            let points = ys
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (*v, (i + 1) as f64 / n))
-                .collect();
-            let label = match (&g, &spec.x) {
+            let points = steps(&ys, runs.len());
+            let name = match (&g, &spec.x) {
                 (Some(g), Some(xn)) => format!("{xn} = {g}"),
                 _ => spec.y.clone(),
             };
+            let label = format!("{name} ({})", counted(runs.len(), ys.len()));
             out.push(Series { label, points });
         }
         return Ok((out, None));
@@ -113,27 +109,64 @@ fn series(t: &Table, spec: &PlotSpec) -> Result<(Vec<Series>, Option<Vec<String>
     }
     let mut out = Vec::new();
     for g in groups {
-        let points = t
+        let rows: Vec<(usize, &Vec<String>)> = t
             .rows
             .iter()
-            .filter(|r| group.map(|c| r[c].as_str()) == g)
-            .filter_map(|r| {
+            .enumerate()
+            .filter(|(_, r)| group.map(|c| r[c].as_str()) == g)
+            .collect();
+        let points: Vec<(f64, f64)> = rows
+            .iter()
+            .filter_map(|&(i, r)| {
                 let xv = if numeric_x {
                     number(&r[x])?
                 } else {
-                    keys.iter().position(|k| k == &r[x])? as f64
+                    keys.iter().position(|k| k == &r[x])? as f64 + jitter(i)
                 };
                 Some((xv, number(&r[y])?))
             })
             .collect();
-        let label = match (g, &spec.series) {
+        let name = match (g, &spec.series) {
             (Some(v), Some(name)) => format!("{name} = {v}"),
             _ => spec.y.clone(),
         };
+        let label = format!("{name} ({})", counted(rows.len(), points.len()));
         out.push(Series { label, points });
     }
     let labels = (!numeric_x).then_some(keys);
     Ok((out, labels))
+}
+
+/// The empirical CDF of the sorted `ys` as a staircase over `runs` runs: flat between values,
+/// a jump of 1/runs at each one, from 0 at the smallest.
+fn steps(ys: &[f64], runs: usize) -> Vec<(f64, f64)> {
+    let n = runs.max(1) as f64;
+    let mut out = Vec::with_capacity(ys.len() * 2 + 1);
+    if let Some(&first) = ys.first() {
+        out.push((first, 0.0));
+    }
+    for (i, &v) in ys.iter().enumerate() {
+        out.push((v, i as f64 / n));
+        out.push((v, (i + 1) as f64 / n));
+    }
+    out
+}
+
+/// How many runs a curve or group stands for, and how many of them had no value.
+fn counted(runs: usize, with_value: usize) -> String {
+    let runs_text = crate::text::count(runs as u64, "run");
+    match runs - with_value.min(runs) {
+        0 => runs_text,
+        missing => format!("{runs_text}, {missing} without a value"),
+    }
+}
+
+/// A small horizontal offset for the point of row `i` on a categorical axis, so that equal
+/// values do not hide each other: spread evenly over [-0.2, 0.2] by the golden ratio, the same
+/// for the same row every time.
+fn jitter(i: usize) -> f64 {
+    let golden = 0.618_033_988_749_895;
+    ((i as f64 * golden).fract() - 0.5) * 0.4
 }
 
 fn bounds(series: &[Series]) -> Option<((f64, f64), (f64, f64))> {
@@ -167,8 +200,12 @@ where
     DB::ErrorType: 'static,
 {
     let (series, labels) = series(t, spec)?;
-    let ((x0, x1), (y0, y1)) =
+    let ((mut x0, mut x1), (y0, y1)) =
         bounds(&series).ok_or(format!("no numeric values in column \"{}\"", spec.y))?;
+    if let Some(l) = &labels {
+        // Every category has its place, half a category wide on each side.
+        (x0, x1) = (-0.5, l.len() as f64 - 0.5);
+    }
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
     let title = spec
@@ -198,8 +235,10 @@ where
     };
     let mut mesh = chart.configure_mesh();
     if let Some(l) = &labels {
-        // One tick per category (the axis spans them with a little padding).
-        mesh.x_labels(l.len() * 10 + 1);
+        // Ticks every tenth of a category, labelled only at the categories themselves, and no
+        // light grid lines between them.
+        mesh.x_labels(l.len() * 10 + 1)
+            .light_line_style(TRANSPARENT);
     }
     mesh.x_desc(xdesc)
         .y_desc(ydesc)
@@ -268,39 +307,33 @@ pub fn plot(t: &Table, spec: &PlotSpec, out: &Path) -> Result<(), String> {
             target.write(text.as_bytes()).map_err(shown)
         }
         "png" => {
-            // The PNG encoder writes to a path: a temporary file beside a regular output (then
-            // renamed), or in the temporary directory for one written through.
-            let (tmp, direct) = match &target {
-                // The encoder picks the format by the extension: the temporary name keeps it.
-                Output::Replace(p) => (
-                    crate::atomic::temp_path(p).with_extension("tmp.png"),
-                    Some(p.clone()),
-                ),
-                _ => (
-                    std::env::temp_dir()
-                        .join(format!("clustersim-plot-{}.png", std::process::id())),
-                    None,
-                ),
-            };
-            crate::interrupt::remove_on_interrupt(&tmp);
-            let r =
-                draw(BitMapBackend::new(&tmp, SIZE).into_drawing_area(), t, spec).and_then(|_| {
-                    match &direct {
-                        Some(p) => std::fs::rename(&tmp, p).map_err(shown),
-                        None => std::fs::read(&tmp)
-                            .and_then(|bytes| target.write(&bytes))
-                            .map_err(shown),
-                    }
-                });
-            let _ = std::fs::remove_file(&tmp);
-            crate::interrupt::forget(&tmp);
-            r
+            let (w, h) = SIZE;
+            let mut rgb = vec![0u8; w as usize * h as usize * 3];
+            draw(
+                BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(),
+                t,
+                spec,
+            )?;
+            let bytes = encode_png(&rgb, SIZE).map_err(|e| format!("encoding the PNG: {e}"))?;
+            target.write(&bytes).map_err(shown)
         }
         _ => Err(format!(
             "{}: the output must end in .svg or .png",
             out.display()
         )),
     }
+}
+
+/// An RGB image as PNG bytes.
+fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -329,8 +362,11 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("raft.heartbeat = 20ms", &[(1.0, 3.5), (2.0, 4.5)][..]),
-                ("raft.heartbeat = 50ms", &[(1.0, 9.0)][..]),
+                (
+                    "raft.heartbeat = 20ms (2 runs)",
+                    &[(1.0, 3.5), (2.0, 4.5)][..]
+                ),
+                ("raft.heartbeat = 50ms (1 run)", &[(1.0, 9.0)][..]),
             ]
         );
         let bad = PlotSpec {
@@ -395,6 +431,37 @@ mod tests {
     }
 
     #[test]
+    fn a_categorical_scatter_spreads_equal_points_around_their_category() {
+        let spec = PlotSpec {
+            x: Some("raft.heartbeat".into()),
+            y: "lat".into(),
+            cdf: false,
+            series: None,
+            title: None,
+        };
+        let t = Table::parse_csv(
+            "job,raft.heartbeat,seed,passed,fingerprint,lat,failed_checks
+0,20ms,1,true,0x1,3,
+1,20ms,2,true,0x2,3,
+2,50ms,1,true,0x3,3,
+3,50ms,2,true,0x4,,x
+",
+        )
+        .unwrap();
+        let (groups, labels) = series(&t, &spec).unwrap();
+        assert_eq!(labels, Some(vec!["20ms".to_string(), "50ms".to_string()]));
+        assert_eq!(groups[0].label, "lat (4 runs, 1 without a value)");
+        let xs: Vec<f64> = groups[0].points.iter().map(|p| p.0).collect();
+        assert_eq!(xs.len(), 3);
+        assert!(xs[0] != xs[1], "equal values drawn on one spot: {xs:?}");
+        for (x, category) in xs.iter().zip([0.0, 0.0, 1.0]) {
+            assert!((x - category).abs() <= 0.2, "{xs:?}");
+        }
+        // The same table is drawn the same way every time.
+        assert_eq!(series(&t, &spec).unwrap().0[0].points, groups[0].points);
+    }
+
+    #[test]
     fn a_cdf_counts_runs_without_the_value_as_not_yet_reached() {
         let t = Table::parse_csv("job,p,seed,passed,fingerprint,ms,failed_checks\n0,a,1,true,0x1,10,\n1,a,2,false,0x2,,x\n2,a,3,true,0x3,30,\n3,a,4,true,0x4,20,\n").unwrap();
         let spec = PlotSpec {
@@ -405,9 +472,19 @@ mod tests {
             title: None,
         };
         let (series, _) = series(&t, &spec).unwrap();
+        // A staircase: flat between values, a step of one run in four at each.
         assert_eq!(
             series[0].points,
-            vec![(10.0, 0.25), (20.0, 0.5), (30.0, 0.75)]
+            vec![
+                (10.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 0.25),
+                (20.0, 0.25),
+                (20.0, 0.5),
+                (30.0, 0.5),
+                (30.0, 0.75)
+            ]
         );
+        assert_eq!(series[0].label, "p = a (4 runs, 1 without a value)");
     }
 }

@@ -6,7 +6,7 @@
 
 mod binary;
 
-use binary::{BIN, code, cs, stderr, stdout};
+use binary::{BIN, code, cs, cs_env, stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -403,4 +403,47 @@ fn an_interrupted_exploration_reports_what_it_found() {
         !dir.path().join("found").exists(),
         "an interrupted exploration shrank"
     );
+}
+
+/// A PNG chart is encoded in memory and written like any output: through a FIFO without a
+/// temporary file anywhere (even with no usable temporary directory), and an output that
+/// cannot be written is refused in words.
+#[test]
+fn a_png_chart_goes_through_a_fifo_and_bad_paths_are_said_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    let o = cs(&[
+        "sweep",
+        &lib("happy-path.toml"),
+        "--seeds",
+        "1..4",
+        "-q",
+        "--out",
+        s(&csv),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let fifo = dir.path().join("chart.png");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let o = cs_env(
+        &["plot", s(&csv), "--y", "events", "--cdf", "-o", s(&fifo)],
+        &[("TMPDIR", "/nonexistent")],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let bytes = reader.join().unwrap();
+    assert_eq!(&bytes[..4], b"\x89PNG");
+    assert!(is_fifo(&fifo));
+    for bad in ["/nonexistent/dir/c.png", "/nonexistent/dir/c.svg"] {
+        let o = cs(&["plot", s(&csv), "--y", "events", "--cdf", "-o", bad]);
+        assert_eq!(code(&o), 2);
+        let e = stderr(&o);
+        assert!(
+            e.contains("the directory /nonexistent/dir cannot be used"),
+            "{e}"
+        );
+        assert!(!e.contains("Error(") && !e.contains("Os {"), "{e}");
+    }
 }
