@@ -412,3 +412,107 @@ fn a_file_whose_seeds_never_elect_is_flagged() {
         "{text}"
     );
 }
+
+/// Runs the binary in `dir`; its exit code and standard error.
+fn cs_in(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let o = Command::new(BIN)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Every file in `dir`, by name, with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// An exploration split into shards and merged finds the same failures and writes the same
+/// failing and shrunk files, byte for byte, as one machine; a merge of findings that do not
+/// belong together is refused.
+#[test]
+fn a_sharded_exploration_merges_into_what_one_machine_finds() {
+    let file = lib("paxos/explore-forget-promise.toml");
+    let file = file.to_str().unwrap();
+    let one = tempfile::tempdir().unwrap();
+    let (code, err) = cs_in(
+        one.path(),
+        &["explore", file, "--seeds", "12", "-q", "--out", "found"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    let many = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let args = [
+            "explore", file, "--seeds", "12", "-q", "--shard", &shard, "--out", "found",
+        ];
+        let (code, err) = cs_in(many.path(), &args);
+        assert!(code == Some(0) || code == Some(1), "{err}");
+    }
+    let shards: Vec<String> = (0..3)
+        .map(|i| format!("found/shard-{i}-of-3.json"))
+        .collect();
+    let mut merge = vec!["merge"];
+    merge.extend(shards.iter().map(String::as_str));
+    merge.extend(["-o", "found"]);
+    // One shard missing: refused, and named.
+    let (code, err) = cs_in(many.path(), &merge[..3]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("-o DIRECTORY"), "{err}");
+    let partial = ["merge", &shards[0], &shards[1], "-o", "found"];
+    let (code, err) = cs_in(many.path(), &partial);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("shard 2/3 missing"), "{err}");
+    // The whole set: the same files as one machine's.
+    let (code, err) = cs_in(many.path(), &merge);
+    assert_eq!(code, Some(1), "{err}");
+    let merged: Vec<_> = files(&many.path().join("found"))
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("shard-"))
+        .collect();
+    let alone = files(&one.path().join("found"));
+    assert!(
+        alone.len() >= 3,
+        "{:?}",
+        alone.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        merged.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        alone.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert!(merged == alone, "a merged file differs from one machine's");
+    // Findings of another exploration (other seeds) do not merge with these.
+    let (code, _) = cs_in(
+        many.path(),
+        &[
+            "explore", file, "--seeds", "9", "-q", "--shard", "0/3", "--out", "other",
+        ],
+    );
+    assert!(code == Some(0) || code == Some(1));
+    let mixed = [
+        "merge",
+        "other/shard-0-of-3.json",
+        &shards[1],
+        &shards[2],
+        "-o",
+        "x",
+    ];
+    let (code, err) = cs_in(many.path(), &mixed);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is not from the sweep of input 1"), "{err}");
+}

@@ -1,7 +1,10 @@
 //! `clustersim explore`.
 
+use crate::explore::shards::Findings;
 use crate::explore::{self, Exploration, Failure, Prepared, write};
 use crate::registry::Registry;
+use crate::sweep::provenance::Provenance;
+use crate::sweep::shard::Shard;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,6 +18,8 @@ Examples:
   clustersim explore scenarios/raft/explore.toml --time 5m --out found/
   clustersim explore bug.toml --seeds 17..=17          # one seed again, shrunk again
   clustersim explore scenarios/raft/explore.toml --seeds 200 --json -q
+  clustersim explore FILE --seeds 4000 --shard 0/4 --out found/   # on machine 0 of 4
+  clustersim merge found/shard-*.json -o found/                   # then shrink, once
 
 For each seed the file's [explore] bounds give the cluster size, latency, loss, duplication,
 partitions, crashes, pauses, clock drift and workload (see README); the run has a safety phase
@@ -50,6 +55,11 @@ pub struct Args {
     /// reproduce), coverage per milestone, warnings, and the files written.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Run only shard I of N (I from 0): every N-th seed of the list, starting at the I-th.
+    /// Nothing is shrunk: the findings go to OUT/shard-I-of-N.json, and `clustersim merge`
+    /// joins the shards and shrinks as one machine would.
+    #[arg(long, value_name = "I/N", requires = "seeds")]
+    shard: Option<String>,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
@@ -61,19 +71,33 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(p) => p,
         Err(e) => return super::fail(e),
     };
-    let mut seeds: Box<dyn Iterator<Item = u64> + Send> = match (&a.seeds, &a.time) {
-        (Some(text), _) => match text.trim().parse::<u64>() {
-            Ok(n) => Box::new(0..n),
-            Err(_) => match crate::sweep::grid::parse_seeds(text) {
-                Ok(v) => Box::new(v.into_iter()),
-                Err(e) => return super::fail(e),
-            },
-        },
-        (None, Some(_)) => Box::new(0..u64::MAX),
-        (None, None) => {
-            return super::fail("give --seeds N (or a range) or --time (such as 5m)");
-        }
+    let shard = match a.shard.as_deref().map(str::parse::<Shard>).transpose() {
+        Ok(s) => s,
+        Err(e) => return super::fail(e),
     };
+    let mut seeds: Box<dyn Iterator<Item = u64> + Send> =
+        match (&a.seeds, &a.time) {
+            (Some(text), _) => {
+                let list: Box<dyn Iterator<Item = u64> + Send> = match text.trim().parse::<u64>() {
+                    Ok(n) => Box::new(0..n),
+                    Err(_) => match crate::sweep::grid::parse_seeds(text) {
+                        Ok(v) => Box::new(v.into_iter()),
+                        Err(e) => return super::fail(e),
+                    },
+                };
+                match shard {
+                    // The same seeds on every machine: every N-th of the list.
+                    Some(s) => Box::new(list.enumerate().filter_map(move |(i, seed)| {
+                        (i as u64 % s.count == s.index).then_some(seed)
+                    })),
+                    None => list,
+                }
+            }
+            (None, Some(_)) => Box::new(0..u64::MAX),
+            (None, None) => {
+                return super::fail("give --seeds N (or a range) or --time (such as 5m)");
+            }
+        };
     let budget = match a.time.as_deref().map(str::parse::<crate::DurationStr>) {
         Some(Ok(d)) => Some(std::time::Duration::from_nanos(d.nanos())),
         Some(Err(e)) => return super::fail(format!("--time: {e}")),
@@ -132,30 +156,112 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         );
         return 130;
     }
+    if let Some(s) = shard {
+        return write_findings(&a, &prepared, &found, s, &out, secs);
+    }
+    let how = Conclusion {
+        file: &a.file,
+        out: &out,
+        no_shrink: a.no_shrink,
+        json: a.json,
+        secs,
+    };
+    pool.install(|| conclude(registry, &prepared, &found, &how))
+}
+
+/// What [`conclude`] needs beside the exploration.
+pub(crate) struct Conclusion<'a> {
+    /// The explored file, as named.
+    pub file: &'a Path,
+    /// The directory for failing and shrunk scenarios.
+    pub out: &'a Path,
+    /// Write the failing scenarios without shrinking them.
+    pub no_shrink: bool,
+    /// The report is JSON.
+    pub json: bool,
+    /// Seconds the exploration took.
+    pub secs: f64,
+}
+
+/// Writes a failing scenario per kind of failure, shrunk unless asked otherwise, and the JSON
+/// report when asked; the exit code (1 when something failed). One machine's exploration ends
+/// here, and so does the merge of a sharded one.
+pub(crate) fn conclude(
+    registry: &Registry,
+    prepared: &Prepared,
+    found: &Exploration,
+    how: &Conclusion<'_>,
+) -> u8 {
     let mut saved = Vec::new();
     if !found.failures.is_empty() {
-        if let Err(e) = std::fs::create_dir_all(&out) {
-            return super::fail(format!("{}: {e}", out.display()));
+        if let Err(e) = std::fs::create_dir_all(how.out) {
+            return super::fail(format!("{}: {e}", how.out.display()));
         }
-        let file = a.file.display().to_string();
+        let file = how.file.display().to_string();
         let todo = explore::distinct(&found.failures);
-        let results: Vec<Result<Saved, String>> = pool.install(|| {
+        let results: Vec<Result<Saved, String>> = {
             use rayon::prelude::*;
             todo.par_iter()
-                .map(|g| save(registry, &prepared, g, &out, &file, a.no_shrink))
+                .map(|g| save(registry, prepared, g, how.out, &file, how.no_shrink))
                 .collect()
-        });
+        };
         for r in results {
             match r {
-                Ok(s) if a.json => saved.push(s),
+                Ok(s) if how.json => saved.push(s),
                 Ok(s) => out!("{}", s.text),
                 Err(e) => return super::fail(e),
             }
         }
     }
-    if a.json {
-        let v = as_json(&a.file, &found, secs, prepared.caps.marks, &saved);
+    if how.json {
+        let v = as_json(how.file, found, how.secs, prepared.caps.marks, &saved);
         out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+    u8::from(!found.failures.is_empty())
+}
+
+/// A shard's end: its findings, unshrunk, to OUT/shard-I-of-N.json.
+fn write_findings(
+    a: &Args,
+    prepared: &Prepared,
+    found: &Exploration,
+    shard: Shard,
+    out: &Path,
+    secs: f64,
+) -> u8 {
+    let text = match std::fs::read_to_string(&a.file) {
+        Ok(t) => t,
+        Err(e) => return super::fail(format!("{}: {e}", a.file.display())),
+    };
+    let seeds = a.seeds.clone().unwrap_or_default();
+    let jobs = match seeds.trim().parse::<u64>() {
+        Ok(n) => n,
+        Err(_) => crate::sweep::grid::parse_seeds(&seeds).map_or(0, |v| v.len() as u64),
+    };
+    let mut origin = Provenance::of(&prepared.base.name, &text, &[], &seeds, jobs);
+    origin.shard = format!("{}/{}", shard.index, shard.count);
+    let file = a.file.display().to_string();
+    let findings = Findings::of(origin, &file, found);
+    if let Err(e) = std::fs::create_dir_all(out) {
+        return super::fail(format!("{}: {e}", out.display()));
+    }
+    let path = out.join(Findings::file_name(shard.index, shard.count));
+    let body = serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n";
+    if let Err(e) = crate::atomic::write_atomic(&path, body.as_bytes()) {
+        return super::fail(format!("{}: {e}", path.display()));
+    }
+    if a.json {
+        let v = as_json(&a.file, found, secs, prepared.caps.marks, &[]);
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        out!(
+            "findings of shard {}/{} written to {}; when every shard is done: clustersim merge {}/shard-*.json -o {}",
+            shard.index,
+            shard.count,
+            path.display(),
+            out.display(),
+            out.display()
+        );
     }
     u8::from(!found.failures.is_empty())
 }
@@ -225,6 +331,11 @@ fn report(file: &Path, found: &Exploration, secs: f64, first: Option<std::time::
             t.as_secs_f64()
         );
     }
+    report_failures(file, found);
+}
+
+/// Each failure (the first twenty) with the command that replays it.
+pub(crate) fn report_failures(file: &Path, found: &Exploration) {
     const SHOWN: usize = 20;
     for f in found.failures.iter().take(SHOWN) {
         out!(

@@ -122,7 +122,7 @@ pub fn main(registry: Registry) -> ExitCode {
     let code = match cli.command {
         Command::Run(a) => run::run(&registry, a),
         Command::Sweep(a) => sweep::run(&registry, a),
-        Command::Merge(a) => merge::run(a),
+        Command::Merge(a) => merge::run(&registry, a),
         Command::Check(a) => check::run(&registry, a),
         Command::Explore(a) => explore::run(&registry, a),
         Command::Export(a) => export::run(&registry, a),

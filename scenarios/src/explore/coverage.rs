@@ -40,6 +40,41 @@ impl Coverage {
             .map_or(0, |slot| self.reached[slot])
     }
 
+    /// Adds the counts of another part of the same exploration (another shard's seeds).
+    pub fn absorb(&mut self, other: &Coverage) {
+        self.seeds += other.seeds;
+        for (mine, theirs) in self.reached.iter_mut().zip(other.reached) {
+            *mine += theirs;
+        }
+    }
+
+    /// The counts by mark name, for a shard's findings file.
+    pub fn by_name(&self) -> std::collections::BTreeMap<String, u64> {
+        MarkKind::ALL
+            .into_iter()
+            .map(|k| (k.name().to_string(), self.reached(k)))
+            .collect()
+    }
+
+    /// Counts read back from [`Coverage::by_name`]; an unknown mark name is an error.
+    pub fn from_names(
+        seeds: u64,
+        names: &std::collections::BTreeMap<String, u64>,
+    ) -> Result<Coverage, String> {
+        let mut c = Coverage {
+            seeds,
+            ..Coverage::default()
+        };
+        for (name, n) in names {
+            let slot = MarkKind::ALL
+                .into_iter()
+                .position(|k| k.name() == name)
+                .ok_or_else(|| format!("unknown mark \"{name}\""))?;
+            c.reached[slot] = *n;
+        }
+        Ok(c)
+    }
+
     /// The kinds of `expected` that no seed reached, in the order given.
     pub fn missing(&self, expected: &[MarkKind]) -> Vec<MarkKind> {
         if self.seeds == 0 {

@@ -16,6 +16,7 @@
 
 pub mod coverage;
 pub mod derive;
+pub mod shards;
 pub mod shrink;
 pub mod write;
 
@@ -102,7 +103,7 @@ impl Prepared {
 }
 
 /// The first check a run failed: what shrinking preserves.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     /// The check's name (`invariant Log Matching`, `linearizable`, `leader_within 3s`), or,
     /// when the run stopped with an error, `limit NAME` for a limit it crossed and `error`
@@ -173,7 +174,7 @@ pub(crate) fn error_name(e: &crate::ScenarioError) -> String {
 }
 
 /// A seed whose run failed a check.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     /// The seed.
     pub seed: u64,
