@@ -449,3 +449,43 @@ fn judge_reports_exit_before_output() {
     );
     assert!(console::judge(&cmd, None, "y").unwrap().contains("killed"));
 }
+
+/// The README's scenario excerpt is real: every table it shows is, key for key, one of the
+/// tables of the file it quotes, in the same order (its commands are `console` blocks, run by
+/// [`console_blocks_run`]).
+#[test]
+fn readme_scenario_excerpt_is_part_of_the_file_it_quotes() {
+    let root = repo();
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let excerpts: Vec<markdown::Block> = markdown::blocks(&readme)
+        .into_iter()
+        .filter(|b| b.lang == "toml")
+        .collect();
+    assert_eq!(excerpts.len(), 1, "the README shows one scenario excerpt");
+    let quoted = root.join("scenarios/raft/conformance/re-election.toml");
+    let file: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&quoted).expect("the quoted file")).unwrap();
+    let text: Vec<&str> = excerpts[0].body.iter().map(|(_, l)| l.as_str()).collect();
+    let excerpt: toml::Table = toml::from_str(&text.join("\n")).expect("the excerpt parses");
+    assert!(!excerpt.is_empty());
+    for (array, tables) in &excerpt {
+        let shown = tables.as_array().expect("arrays of tables");
+        let theirs = file[array.as_str()].as_array().expect("the file has them");
+        let mut from = 0;
+        for t in shown {
+            let t = t.as_table().unwrap();
+            let at = theirs[from..].iter().position(|f| {
+                let f = f.as_table().unwrap();
+                t.iter().all(|(k, v)| f.get(k) == Some(v))
+            });
+            let at = at.unwrap_or_else(|| panic!("{array}: {t:?} is not in {}", quoted.display()));
+            from += at + 1;
+        }
+    }
+    // The excerpt reads as the file says it runs: the file itself passes.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_clustersim"))
+        .args(["run", quoted.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+}
