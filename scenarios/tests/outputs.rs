@@ -510,3 +510,43 @@ fn an_export_of_the_largest_scenario_stays_within_its_memory_budget() {
         "the export peaked at {peak_kb} kB, over its 200 MiB budget"
     );
 }
+
+/// A long run shows how far it has got on a terminal (virtual time, events, events per
+/// second), and nothing of the kind when its output is not a terminal or with `-q`. The
+/// terminal is `script`'s pseudo-terminal.
+#[test]
+fn a_long_run_shows_its_progress_on_a_terminal_only() {
+    let run = |quiet: &str| {
+        format!(
+            "{BIN} run {} --set 'run.duration=\"120s\"' {quiet}",
+            lib("happy-path.toml")
+        )
+    };
+    let on_terminal = |cmd: &str| {
+        let o = Command::new("script")
+            .args(["-qec", cmd, "/dev/null"])
+            .output()
+            .expect("script(1) runs");
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let shown = on_terminal(&run(""));
+    assert!(
+        shown.contains("s of virtual time, ") && shown.contains(" events/s, "),
+        "{shown}"
+    );
+    assert!(!on_terminal(&run("-q")).contains(" events/s, "));
+    let o = cs(&[
+        "run",
+        &lib("happy-path.toml"),
+        "--set",
+        "run.duration=\"120s\"",
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(!stderr(&o).contains("events/s") && !stdout(&o).contains("events/s"));
+}

@@ -26,6 +26,9 @@ pub struct Args {
     /// new, failed, error), ok, and what was found.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Print only what is not ok, and the count.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
@@ -63,6 +66,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             let seed = o.seed.map(|s| format!(" seed {s}")).unwrap_or_default();
             let file = o.file.display();
             match &o.verdict {
+                Verdict::Ok if a.quiet => {}
                 Verdict::Ok => out!(
                     "{}",
                     super::colour::paint(&format!("ok       {file}{seed}"))

@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long)]
     time: Option<String>,
     /// Where failing and shrunk scenarios are written (default: FILE_STEM-found).
-    #[arg(long)]
+    #[arg(short, long)]
     out: Option<PathBuf>,
     /// Worker threads (default: all cores, or RAYON_NUM_THREADS).
     #[arg(long)]

@@ -29,6 +29,9 @@ pub struct Args {
     /// Override a value of the file: KEY=VALUE.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,
+    /// No progress display (it is shown only on a terminal anyway).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
@@ -43,7 +46,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     // A trace format streams into the output as the run goes; a history is written at the
     // end.
     if let Some(format) = (a.format != crate::export::Format::Edn).then_some(a.format) {
-        let (progress, bar) = super::run_progress();
+        let (progress, bar) = super::run_progress(a.quiet);
         let made = run_streaming(registry, &scenario, a.seed, Some(progress), |nodes| {
             let renderer = crate::export::renderer(format, nodes)
                 .ok_or_else(|| crate::ScenarioError::Usage("not a trace format".into()))?;
@@ -60,7 +63,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             Err(e) => super::fail(e),
         };
     }
-    let (progress, bar) = super::run_progress();
+    let (progress, bar) = super::run_progress(a.quiet);
     let opts = RunOptions {
         seed: a.seed,
         trace: TraceOut::None,

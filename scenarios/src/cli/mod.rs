@@ -141,16 +141,26 @@ pub(crate) use failure::fail;
 
 /// A progress display for one long run, on standard error when it is a terminal: virtual
 /// time, events and events per second. Finish it with `finish_and_clear`.
-pub(crate) fn run_progress() -> (crate::runner::Progress, indicatif::ProgressBar) {
-    let bar = indicatif::ProgressBar::no_length();
+pub(crate) fn run_progress(quiet: bool) -> (crate::runner::Progress, indicatif::ProgressBar) {
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::no_length()
+    };
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {msg} of virtual time, {human_pos} events, {per_sec}, {elapsed} elapsed",
+        "{spinner} {msg} of virtual time, {human_pos} events, {rate} events/s, {elapsed} elapsed",
     ) {
+        let style = style.with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", crate::text::number(s.per_sec().round()));
+            },
+        );
         bar.set_style(style);
     }
     let shown = bar.clone();
     let hook = crate::runner::Progress(std::sync::Arc::new(move |now, events| {
-        shown.set_message(crate::DurationStr(sim_core::Duration(now.0)).to_string());
+        shown.set_message(format!("{:.3}s", now.0 as f64 / 1e9));
         shown.set_position(events);
     }));
     (hook, bar)

@@ -35,6 +35,9 @@ pub struct Args {
     /// Override a value of the file: KEY=VALUE (`raft.heartbeat=20ms`, `network.loss=0.1`).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,
+    /// No progress display (it is shown only on a terminal anyway).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 pub fn run(registry: &Registry, a: Args) -> u8 {
@@ -51,7 +54,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
-    let (progress, bar) = super::run_progress();
+    let (progress, bar) = super::run_progress(a.quiet);
     let opts = RunOptions {
         seed: a.seed,
         trace: a.trace.clone().map_or(TraceOut::None, TraceOut::Jsonl),

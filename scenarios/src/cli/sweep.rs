@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long = "set", value_name = "KEY=VALUES")]
     sets: Vec<String>,
     /// Output file, .csv or .json (default, or `-`: CSV on standard output).
-    #[arg(long)]
+    #[arg(short, long)]
     out: Option<PathBuf>,
     /// Run only shard I of N (I from 0): every N-th job starting at I.
     #[arg(long, value_name = "I/N")]
