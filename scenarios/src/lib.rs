@@ -18,6 +18,7 @@ pub mod explore;
 pub mod export;
 pub mod hex;
 pub mod interrupt;
+pub mod journal;
 pub mod output;
 pub mod plot;
 pub mod registry;

@@ -355,7 +355,7 @@ fn an_interrupted_sweep_resumes_to_the_same_output() {
         let o = Command::new(BIN).args(&other).output().unwrap();
         assert_eq!(o.status.code(), Some(2));
         assert!(
-            String::from_utf8_lossy(&o.stderr).contains("the journal of another sweep"),
+            String::from_utf8_lossy(&o.stderr).contains("the journal of another job"),
             "{}",
             String::from_utf8_lossy(&o.stderr)
         );
@@ -407,10 +407,89 @@ fn an_interrupted_exploration_reports_what_it_found() {
         err.contains("reproduce: clustersim explore") && err.contains("--seeds 2..=2"),
         "{err}"
     );
-    assert!(
-        !dir.path().join("found").exists(),
+    let left: Vec<String> = names(&dir.path().join("found"));
+    assert_eq!(
+        left,
+        ["explore.journal"],
         "an interrupted exploration shrank"
     );
+}
+
+/// An interrupted exploration of a list of seeds resumes from its journal to the very files
+/// an uninterrupted one writes.
+#[test]
+fn an_interrupted_exploration_resumes_to_the_same_files() {
+    let file = root_file("paxos/explore-forget-promise.toml");
+    let args = |resume: bool| {
+        let mut v = vec![
+            "explore",
+            file.as_str(),
+            "--seeds",
+            "400",
+            "-q",
+            "--threads",
+            "1",
+        ];
+        v.extend(["--out", "found"]);
+        if resume {
+            v.push("--resume");
+        }
+        v.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let whole = tempfile::tempdir().unwrap();
+    let o = Command::new(BIN)
+        .current_dir(whole.path())
+        .args(args(false))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let part = tempfile::tempdir().unwrap();
+    let journal = part.path().join("found/explore.journal");
+    let child = Command::new(BIN)
+        .current_dir(part.path())
+        .args(args(false))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = || std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+    let (code, err) = interrupt_when(child, "INT", || lines() > 40);
+    assert_eq!(code, Some(130), "{err}");
+    assert!(err.contains("--resume goes on"), "{err}");
+    let o = Command::new(BIN)
+        .current_dir(part.path())
+        .args(args(true))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let files = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        names(d)
+            .into_iter()
+            .map(|n| {
+                let bytes = std::fs::read(d.join(&n)).unwrap();
+                (n, bytes)
+            })
+            .collect()
+    };
+    let resumed = files(&part.path().join("found"));
+    let alone = files(&whole.path().join("found"));
+    assert!(alone.len() >= 3, "{:?}", names(&whole.path().join("found")));
+    assert_eq!(
+        resumed.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        alone.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert!(resumed == alone, "a resumed exploration wrote other files");
 }
 
 /// A PNG chart is encoded in memory and written like any output: through a FIFO without a

@@ -2,6 +2,7 @@
 
 use crate::explore::shards::Findings;
 use crate::explore::{self, Exploration, Failure, Prepared, write};
+use crate::journal::Journal;
 use crate::registry::Registry;
 use crate::sweep::provenance::Provenance;
 use crate::sweep::shard::Shard;
@@ -28,7 +29,8 @@ linearizability and progress after the heal. The first failure of each check is 
 written to OUT/shrunk-CHECK.toml, which `clustersim run` and `clustersim check` replay.
 --seeds N runs seeds 0..N; ranges and lists are as in `sweep`. --time stops starting seeds
 after that much wall-clock time (the failures are those of the seeds that ran). Ctrl-C stops
-starting seeds and reports the failures found so far, unshrunk, and exits 130.
+starting seeds and reports the failures found so far, unshrunk, and exits 130; with --seeds,
+the seeds done are journaled in OUT/explore.journal and --resume goes on from them.
 Exits 1 when a failure was found, 0 when none, 2 on a usage or file error.")]
 pub struct Args {
     /// The scenario file (protocol, parameters with any `bugs`, [run] phases, [explore] bounds).
@@ -55,6 +57,10 @@ pub struct Args {
     /// reproduce), coverage per milestone, warnings, and the files written.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Continue an interrupted exploration from its journal (OUT/explore.journal): only the
+    /// seeds it lacks are run, and the files written are those of an uninterrupted one.
+    #[arg(long, requires = "seeds")]
+    resume: bool,
     /// Run only shard I of N (I from 0): every N-th seed of the list, starting at the I-th.
     /// Nothing is shrunk: the findings go to OUT/shard-I-of-N.json, and `clustersim merge`
     /// joins the shards and shrinks as one machine would.
@@ -120,6 +126,29 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(p) => p,
         Err(e) => return super::fail(format!("--threads: {e}")),
     };
+    // A list of seeds is journaled as it is explored, so that an interrupt loses nothing and
+    // --resume goes on.
+    let made_out = !out.exists();
+    let (journal, journaled) = match &a.seeds {
+        Some(_) => match open_journal(&a, &prepared, shard, &out) {
+            Ok((j, lines)) => (Some(j), lines),
+            Err(e) => return super::fail(e),
+        },
+        None => (None, Vec::new()),
+    };
+    let done: std::collections::BTreeSet<u64> = journaled.iter().map(|l| l.seed).collect();
+    if !done.is_empty() {
+        seeds = Box::new(seeds.filter(move |s| !done.contains(s)));
+    }
+    let journal_error = Mutex::new(None);
+    let record = |line: &explore::SeedLine| {
+        if let Some(j) = &journal
+            && let Err(e) = j.record(line)
+            && let Ok(mut first) = journal_error.lock()
+        {
+            first.get_or_insert(e);
+        }
+    };
     // An interrupt stops starting seeds; what was found is still reported.
     crate::interrupt::stop_gracefully();
     let start = explore::wall_clock_now();
@@ -137,8 +166,15 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         }
         bar.inc(1);
     };
-    let found = pool.install(|| explore::explore(registry, &prepared, &mut seeds, deadline, &tick));
+    bar.inc(journaled.len() as u64);
+    let found = pool.install(|| {
+        explore::explore_journaled(registry, &prepared, &mut seeds, deadline, &tick, &record)
+    });
     bar.finish_and_clear();
+    if let Ok(Some(e)) = journal_error.lock().map(|mut e| e.take()) {
+        return super::fail(e);
+    }
+    let found = found.with_journaled(&journaled);
     let secs = start.elapsed().as_secs_f64();
     if !a.json {
         report(&a.file, &found, secs, first.lock().ok().and_then(|f| *f));
@@ -149,12 +185,30 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             let v = as_json(&a.file, &found, secs, prepared.caps.marks, &[]);
             out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
+        let kept = journal
+            .as_ref()
+            .map(|j| {
+                format!(
+                    "; the seeds done are kept in {}, and the same command with --resume goes on",
+                    j.path().display()
+                )
+            })
+            .unwrap_or_default();
         err!(
             "interrupted after {}: the failures above are not shrunk (each reproduce command \
-             replays one)",
+             replays one){kept}",
             crate::text::count(found.ran as u64, "seed")
         );
         return 130;
+    }
+    if let Some(j) = journal
+        && let Err(e) = j.remove()
+    {
+        return super::fail(e);
+    }
+    if made_out && found.failures.is_empty() && shard.is_none() {
+        // Only the journal was there: an exploration that found nothing leaves no directory.
+        let _ = std::fs::remove_dir(&out);
     }
     if let Some(s) = shard {
         return write_findings(&a, &prepared, &found, s, &out, secs);
@@ -167,6 +221,40 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         secs,
     };
     pool.install(|| conclude(registry, &prepared, &found, &how))
+}
+
+/// The journal of an exploration of a list of seeds, in OUT: a new one, or (`--resume`) the
+/// one an interrupted exploration left, with the seeds it holds.
+fn open_journal(
+    a: &Args,
+    prepared: &Prepared,
+    shard: Option<Shard>,
+    out: &Path,
+) -> Result<(Journal, Vec<explore::SeedLine>), String> {
+    let origin = provenance(a, prepared, shard)?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let path = out.join("explore.journal");
+    if a.resume {
+        Journal::resume(&path, &origin)
+    } else {
+        Journal::create(&path, &origin).map(|j| (j, Vec::new()))
+    }
+}
+
+/// What is explored: the scenario, a digest of its text, the seeds and the shard.
+fn provenance(a: &Args, prepared: &Prepared, shard: Option<Shard>) -> Result<Provenance, String> {
+    let text =
+        std::fs::read_to_string(&a.file).map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let seeds = a.seeds.clone().unwrap_or_default();
+    let jobs = match seeds.trim().parse::<u64>() {
+        Ok(n) => n,
+        Err(_) => crate::sweep::grid::parse_seeds(&seeds).map_or(0, |v| v.len() as u64),
+    };
+    let mut origin = Provenance::of(&prepared.base.name, &text, &[], &seeds, jobs);
+    if let Some(s) = shard {
+        origin.shard = format!("{}/{}", s.index, s.count);
+    }
+    Ok(origin)
 }
 
 /// What [`conclude`] needs beside the exploration.
@@ -229,17 +317,10 @@ fn write_findings(
     out: &Path,
     secs: f64,
 ) -> u8 {
-    let text = match std::fs::read_to_string(&a.file) {
-        Ok(t) => t,
-        Err(e) => return super::fail(format!("{}: {e}", a.file.display())),
+    let origin = match provenance(a, prepared, Some(shard)) {
+        Ok(o) => o,
+        Err(e) => return super::fail(e),
     };
-    let seeds = a.seeds.clone().unwrap_or_default();
-    let jobs = match seeds.trim().parse::<u64>() {
-        Ok(n) => n,
-        Err(_) => crate::sweep::grid::parse_seeds(&seeds).map_or(0, |v| v.len() as u64),
-    };
-    let mut origin = Provenance::of(&prepared.base.name, &text, &[], &seeds, jobs);
-    origin.shard = format!("{}/{}", shard.index, shard.count);
     let file = a.file.display().to_string();
     let findings = Findings::of(origin, &file, found);
     if let Err(e) = std::fs::create_dir_all(out) {

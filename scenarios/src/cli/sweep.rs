@@ -1,13 +1,13 @@
 //! `clustersim sweep`.
 
+use crate::journal::Journal;
 use crate::output::Output;
 use crate::registry::Registry;
 use crate::sweep::Sweep;
 use crate::sweep::grid::{parse_seeds, parse_set};
-use crate::sweep::journal::Journal;
 use crate::sweep::provenance::Provenance;
 use crate::sweep::shard::Shard;
-use crate::sweep::table::{Table, to_json};
+use crate::sweep::table::{RowLine, Table, to_json};
 use std::path::PathBuf;
 
 /// Run every combination of parameters times every seed on all cores; write one row per run.
@@ -125,8 +125,13 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         _ => None,
     };
     let (journal, done) = match &journal_path {
-        Some(p) if a.resume => match Journal::resume(p, &origin) {
-            Ok((j, rows)) => (Some(j), rows),
+        Some(p) if a.resume => match Journal::resume::<RowLine>(p, &origin) {
+            Ok((j, lines)) => {
+                let mut rows: Vec<_> = lines.into_iter().map(RowLine::row).collect();
+                rows.sort_by_key(|r| r.job);
+                rows.dedup_by_key(|r| r.job);
+                (Some(j), rows)
+            }
             Err(e) => return super::fail(e),
         },
         Some(p) => match Journal::create(p, &origin) {
@@ -144,7 +149,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     let tick = || bar.inc(1);
     let is_done = |job: u64| done_jobs.contains(&job);
     let record = |row: &crate::sweep::table::Row| match &journal {
-        Some(j) => j.record(row),
+        Some(j) => j.record(&RowLine::of(row)),
         None => Ok(()),
     };
     let go = || sweep.run_some(registry, &is_done, &record, &tick);

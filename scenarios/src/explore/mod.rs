@@ -210,6 +210,42 @@ pub fn explore(
     deadline: Option<std::time::Instant>,
     progress: &(dyn Fn(bool) + Sync),
 ) -> Exploration {
+    explore_journaled(registry, p, seeds, deadline, progress, &|_| {})
+}
+
+/// One explored seed as a journal line: its failure, if any, and the marks its run reached.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SeedLine {
+    /// The seed.
+    pub seed: u64,
+    /// Its first failed check.
+    pub failure: Option<Finding>,
+    /// The kinds of mark its run recorded.
+    pub reached: Vec<String>,
+}
+
+impl SeedLine {
+    /// The marks back as counts (one of each kind reached).
+    pub fn marks(&self) -> MarkCounts {
+        let mut m = MarkCounts::default();
+        for k in sim_core::MarkKind::ALL {
+            if self.reached.iter().any(|r| r == k.name()) {
+                m.add(k);
+            }
+        }
+        m
+    }
+}
+
+/// [`explore`], handing every finished seed to `finished` as it comes (a journal).
+pub fn explore_journaled(
+    registry: &Registry,
+    p: &Prepared,
+    seeds: &mut (dyn Iterator<Item = u64> + Send),
+    deadline: Option<std::time::Instant>,
+    progress: &(dyn Fn(bool) + Sync),
+    finished: &(dyn Fn(&SeedLine) + Sync),
+) -> Exploration {
     let chunk = 64 * rayon::current_num_threads().max(1);
     let mut ran = 0;
     let mut failures = Vec::new();
@@ -231,6 +267,15 @@ pub fn explore(
                 }
                 let s = derive::derive(p, seed);
                 let (finding, marks) = judge_counting(registry, &s, seed);
+                finished(&SeedLine {
+                    seed,
+                    failure: finding.clone(),
+                    reached: sim_core::MarkKind::ALL
+                        .into_iter()
+                        .filter(|k| marks.get(*k) > 0)
+                        .map(|k| k.name().to_string())
+                        .collect(),
+                });
                 let f = finding.map(|finding| Failure { seed, finding });
                 progress(f.is_some());
                 Some((f, marks))
@@ -246,6 +291,28 @@ pub fn explore(
         ran,
         failures,
         coverage,
+    }
+}
+
+impl Exploration {
+    /// This exploration together with the seeds a journal already held: failures in seed
+    /// order, coverage summed.
+    pub fn with_journaled(mut self, lines: &[SeedLine]) -> Exploration {
+        if lines.is_empty() {
+            return self;
+        }
+        for l in lines {
+            self.ran += 1;
+            self.coverage.add(&l.marks());
+            if let Some(finding) = &l.failure {
+                self.failures.push(Failure {
+                    seed: l.seed,
+                    finding: finding.clone(),
+                });
+            }
+        }
+        self.failures.sort_by_key(|f| f.seed);
+        self
     }
 }
 

@@ -2,7 +2,6 @@
 //! in canonical order (combination, then seed) whatever the number of threads or shards.
 
 pub mod grid;
-pub mod journal;
 pub mod merge;
 pub mod provenance;
 pub mod shard;

@@ -28,6 +28,55 @@ pub struct Row {
     pub failed_checks: Vec<String>,
 }
 
+/// A row as a journal line ([`crate::journal`]). Metrics are kept as the bits of their `f64`,
+/// so that every value (NaN and infinities too) reads back exactly.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct RowLine {
+    job: u64,
+    params: Vec<(String, String)>,
+    seed: u64,
+    passed: bool,
+    fingerprint: u64,
+    metrics: BTreeMap<String, u64>,
+    failed_checks: Vec<String>,
+}
+
+impl RowLine {
+    /// The line of a row.
+    pub fn of(r: &Row) -> RowLine {
+        RowLine {
+            job: r.job,
+            params: r.params.clone(),
+            seed: r.seed,
+            passed: r.passed,
+            fingerprint: r.fingerprint.0,
+            metrics: r
+                .metrics
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_bits()))
+                .collect(),
+            failed_checks: r.failed_checks.clone(),
+        }
+    }
+
+    /// The row of a line.
+    pub fn row(self) -> Row {
+        Row {
+            job: self.job,
+            params: self.params,
+            seed: self.seed,
+            passed: self.passed,
+            fingerprint: crate::hex::Hex64(self.fingerprint),
+            metrics: self
+                .metrics
+                .into_iter()
+                .map(|(k, b)| (k, f64::from_bits(b)))
+                .collect(),
+            failed_checks: self.failed_checks,
+        }
+    }
+}
+
 /// A CSV file as strings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {

@@ -1,68 +1,19 @@
-//! The journal of a sweep that writes to a file: every finished run, one JSON line each, as it
-//! finishes, beside the output (`OUT.journal`). An interrupted sweep leaves it behind; the same
-//! command with `--resume` reads it back, runs only what is missing, and writes the output an
-//! uninterrupted sweep would have written, byte for byte. A finished sweep removes it.
+//! The journal of a long job (a sweep into a file, an exploration): every finished run, one
+//! JSON line each, written as it finishes. An interrupted job leaves it behind; the same
+//! command with `--resume` reads it back, does only what is missing, and writes what an
+//! uninterrupted job would have written, byte for byte. A finished job removes it.
 //!
-//! The first line is the sweep's [`Provenance`]: a journal of another scenario, other `--set`
+//! The first line is the job's [`Provenance`]: a journal of another scenario, other `--set`
 //! values, other seeds or another shard is refused. A last line cut short by the interrupt is
 //! ignored (its run is done again).
 
-use super::provenance::Provenance;
-use super::table::Row;
-use crate::hex::Hex64;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sweep::provenance::Provenance;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// One finished run as a journal line. Metrics are kept as the bits of their `f64`, so that
-/// every value (NaN and infinities too) reads back exactly.
-#[derive(Serialize, Deserialize)]
-struct Line {
-    job: u64,
-    params: Vec<(String, String)>,
-    seed: u64,
-    passed: bool,
-    fingerprint: u64,
-    metrics: BTreeMap<String, u64>,
-    failed_checks: Vec<String>,
-}
-
-impl Line {
-    fn of(r: &Row) -> Line {
-        Line {
-            job: r.job,
-            params: r.params.clone(),
-            seed: r.seed,
-            passed: r.passed,
-            fingerprint: r.fingerprint.0,
-            metrics: r
-                .metrics
-                .iter()
-                .map(|(k, v)| (k.clone(), v.to_bits()))
-                .collect(),
-            failed_checks: r.failed_checks.clone(),
-        }
-    }
-
-    fn row(self) -> Row {
-        Row {
-            job: self.job,
-            params: self.params,
-            seed: self.seed,
-            passed: self.passed,
-            fingerprint: Hex64(self.fingerprint),
-            metrics: self
-                .metrics
-                .into_iter()
-                .map(|(k, b)| (k, f64::from_bits(b)))
-                .collect(),
-            failed_checks: self.failed_checks,
-        }
-    }
-}
 
 /// An open journal, appended to from every worker thread.
 pub struct Journal {
@@ -71,7 +22,7 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Where the journal of an output file is kept.
+    /// Where the journal of an output file is kept (`OUT.journal`).
     pub fn path_for(out: &Path) -> PathBuf {
         let mut name = out.file_name().unwrap_or_default().to_os_string();
         name.push(".journal");
@@ -83,7 +34,7 @@ impl Journal {
     pub fn create(path: &Path, origin: &Provenance) -> Result<Journal, String> {
         if path.exists() {
             return Err(format!(
-                "{} holds the runs of an interrupted sweep: add --resume to continue it, or \
+                "{} holds the runs of an interrupted job: add --resume to continue it, or \
                  remove it to start again",
                 path.display()
             ));
@@ -98,9 +49,12 @@ impl Journal {
         Ok(j)
     }
 
-    /// Reopens the journal of an interrupted sweep of `origin`: the runs it holds, and the
+    /// Reopens the journal of an interrupted job of `origin`: the runs it holds, and the
     /// journal, to go on appending to. A missing journal starts a new one.
-    pub fn resume(path: &Path, origin: &Provenance) -> Result<(Journal, Vec<Row>), String> {
+    pub fn resume<T: DeserializeOwned>(
+        path: &Path,
+        origin: &Provenance,
+    ) -> Result<(Journal, Vec<T>), String> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -115,7 +69,7 @@ impl Journal {
             Some(h) if h == *origin => {}
             Some(h) => {
                 return Err(format!(
-                    "{} is the journal of another sweep ({}, digest {}, seeds {}, shard {}), \
+                    "{} is the journal of another job ({}, digest {}, seeds {}, shard {}), \
                      not of this one ({}, digest {}, seeds {}, shard {})",
                     path.display(),
                     h.scenario,
@@ -128,23 +82,23 @@ impl Journal {
                     origin.shard
                 ));
             }
-            None => return Err(format!("{} is not a sweep journal", path.display())),
+            None => return Err(format!("{} is not a journal", path.display())),
         }
-        let mut rows = BTreeMap::new();
+        let mut rows = Vec::new();
         let mut kept = first.len();
         for l in lines {
             // A line without its newline was cut short by the interrupt: its run is redone.
             if !l.ends_with('\n') {
                 break;
             }
-            let line: Line = serde_json::from_str(l.trim_end()).map_err(|e| {
+            let line: T = serde_json::from_str(l.trim_end()).map_err(|e| {
                 format!(
                     "{}: a line that is not a finished run ({e}); remove the journal to start \
                      again",
                     path.display()
                 )
             })?;
-            rows.insert(line.job, line.row());
+            rows.push(line);
             kept += l.len();
         }
         let file = std::fs::OpenOptions::new()
@@ -164,13 +118,13 @@ impl Journal {
             path: path.to_path_buf(),
             out: Mutex::new(BufWriter::new(file)),
         };
-        Ok((j, rows.into_values().collect()))
+        Ok((j, rows))
     }
 
     /// Records a finished run (written through at once: an interrupt loses nothing that
     /// finished).
-    pub fn record(&self, row: &Row) -> Result<(), String> {
-        let line = serde_json::to_string(&Line::of(row)).unwrap_or_default();
+    pub fn record<T: Serialize>(&self, run: &T) -> Result<(), String> {
+        let line = serde_json::to_string(run).unwrap_or_default();
         self.write_line(&line)
             .map_err(|e| format!("{}: {e}", self.path.display()))
     }
@@ -190,7 +144,7 @@ impl Journal {
         &self.path
     }
 
-    /// The sweep is written: the journal goes.
+    /// The job's output is written: the journal goes.
     pub fn remove(self) -> Result<(), String> {
         drop(self.out);
         std::fs::remove_file(&self.path).map_err(|e| format!("{}: {e}", self.path.display()))
