@@ -321,6 +321,18 @@ fn an_interrupted_sweep_resumes_to_the_same_output() {
         assert!(!part.exists(), "an interrupted sweep wrote its output");
         let kept = lines() - 1;
         assert!((10..240).contains(&kept), "{kept} runs journaled");
+        // The journal is a prefix of the output: its runs in canonical order, none missing.
+        let jobs: Vec<u64> = std::fs::read_to_string(&journal)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["job"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(jobs, (0..kept as u64).collect::<Vec<_>>());
 
         // Without --resume the journal is not overwritten.
         let o = Command::new(BIN).args(args(&part)).output().unwrap();

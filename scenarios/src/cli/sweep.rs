@@ -67,6 +67,14 @@ pub struct Args {
     pub(crate) json: bool,
 }
 
+/// Finished rows waiting for the ones before them, and the position of the next row the
+/// journal takes.
+#[derive(Default)]
+struct InOrder {
+    next: usize,
+    waiting: std::collections::BTreeMap<u64, crate::sweep::table::Row>,
+}
+
 pub fn run(registry: &Registry, a: Args) -> u8 {
     if a.json && a.out.as_deref().is_none_or(|p| p.as_os_str() == "-") {
         return super::fail(
@@ -148,9 +156,29 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     bar.inc(done_jobs.len() as u64);
     let tick = || bar.inc(1);
     let is_done = |job: u64| done_jobs.contains(&job);
-    let record = |row: &crate::sweep::table::Row| match &journal {
-        Some(j) => j.record(&RowLine::of(row)),
-        None => Ok(()),
+    // Rows go to the journal in canonical order, each as soon as every row before it is done:
+    // the journal is always a prefix of the output (and a few finished rows wait in memory).
+    let order: Vec<u64> = sweep.jobs.iter().map(|j| j.index).collect();
+    let pending = std::sync::Mutex::new(InOrder::default());
+    let record = |row: &crate::sweep::table::Row| {
+        let Some(j) = &journal else {
+            return Ok(());
+        };
+        let mut p = pending
+            .lock()
+            .map_err(|_| "the journal's lock".to_string())?;
+        p.waiting.insert(row.job, row.clone());
+        while let Some(&next) = order.get(p.next) {
+            if done_jobs.contains(&next) {
+                p.next += 1;
+            } else if let Some(r) = p.waiting.remove(&next) {
+                j.record(&RowLine::of(&r))?;
+                p.next += 1;
+            } else {
+                break;
+            }
+        }
+        Ok(())
     };
     let go = || sweep.run_some(registry, &is_done, &record, &tick);
     let ran = match a.threads {
