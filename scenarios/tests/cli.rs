@@ -11,6 +11,11 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A shipped scenario by its path under `scenarios/`.
+fn shipped(name: &str) -> String {
+    root().join(name).display().to_string()
+}
+
 fn lib(name: &str) -> String {
     root().join("raft").join(name).display().to_string()
 }
@@ -787,10 +792,7 @@ fn histories_round_trip_through_edn() {
     assert_eq!(stdout(&e), std::fs::read_to_string(&h).unwrap());
     let o = cs(&[
         "export",
-        &root()
-            .join("broadcast/happy-path.toml")
-            .display()
-            .to_string(),
+        &shipped("broadcast/happy-path.toml"),
         "--format",
         "edn",
     ]);
@@ -944,10 +946,7 @@ fn value_errors_point_at_the_value_in_plain_words() {
     // A broadcast workload written in `[workload]` is named as such.
     let o = cs(&[
         "run",
-        &root()
-            .join("broadcast/sender-crash.toml")
-            .display()
-            .to_string(),
+        &shipped("broadcast/sender-crash.toml"),
         "--set",
         "workload.origins=[9]",
     ]);

@@ -209,7 +209,7 @@ fn an_interrupted_trace_leaves_nothing_behind() {
     for signal in ["INT", "TERM"] {
         let dir = tempfile::tempdir().unwrap();
         let trace = dir.path().join("t.jsonl");
-        let mut child = Command::new(BIN)
+        let child = Command::new(BIN)
             .args([
                 "run",
                 &lib("happy-path.toml"),
@@ -222,24 +222,11 @@ fn an_interrupted_trace_leaves_nothing_behind() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        // Wait until the trace is being written (its temporary file holds some records).
+        // Once the trace is being written (its temporary file holds some records).
         let tmp = dir.path().join(".t.jsonl.tmp");
-        let mut polls = 0;
-        while std::fs::metadata(&tmp).map_or(0, |m| m.len()) < 1 << 16 {
-            polls += 1;
-            assert!(polls < 60_000, "the trace never grew");
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        let pid = child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args([&format!("-{signal}"), &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        let written = || std::fs::metadata(&tmp).map_or(0, |m| m.len()) >= 1 << 16;
+        let (code, _) = interrupt_when(child, signal, written);
+        assert_eq!(code, Some(130), "SIG{signal}");
         assert!(
             names(dir.path()).is_empty(),
             "SIG{signal}: {:?}",
