@@ -11,6 +11,12 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The command stopped with a usage or file error (exit 2) that says `want`.
+fn assert_refused(o: &std::process::Output, want: &str) {
+    assert_eq!(code(o), 2, "{}", stderr(o));
+    assert!(stderr(o).contains(want), "{}", stderr(o));
+}
+
 /// A shipped scenario by its path under `scenarios/`.
 fn shipped(name: &str) -> String {
     root().join(name).display().to_string()
@@ -96,11 +102,9 @@ fn bad_files_exit_2_with_positions_and_never_panic() {
         b"name = \"x\"\n[protocol]\nname = \"rafft\"\n[run]\nduration = \"1s\"\n",
     );
     let o = cs(&["run", &typo]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("typo.toml:3:8: unknown protocol \"rafft\", did you mean \"raft\"?"),
-        "{}",
-        stderr(&o)
+    assert_refused(
+        &o,
+        "typo.toml:3:8: unknown protocol \"rafft\", did you mean \"raft\"?",
     );
     let dur = write(
         "dur.toml",
@@ -276,19 +280,9 @@ fn sweeps_are_identical_whatever_the_threads_and_shards() {
     assert_eq!(j["sweep"]["shard"], "all");
     // Merging a shard twice is refused; so is a merge with a shard missing, unless asked.
     let o = cs(&["merge", &shards[0], &shards[0]]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("shard 0/3 is given twice"),
-        "{}",
-        stderr(&o)
-    );
+    assert_refused(&o, "shard 0/3 is given twice");
     let o = cs(&["merge", &shards[0], &shards[2]]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("shard 1/3 missing (2 of 3 given)"),
-        "{}",
-        stderr(&o)
-    );
+    assert_refused(&o, "shard 1/3 missing (2 of 3 given)");
     let o = cs(&["merge", &shards[0], &shards[2], "--allow-partial"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
@@ -597,12 +591,7 @@ fn lincheck_judges_porcupine_histories() {
     let empty = dir.path().join("empty.edn");
     std::fs::write(&empty, "").unwrap();
     let o = cs(&["lincheck", empty.to_str().unwrap(), "--model", "kv"]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("no operation to check"),
-        "{}",
-        stderr(&o)
-    );
+    assert_refused(&o, "no operation to check");
     // A step budget too small to decide: the answer is unknown, said in words.
     let o = cs(&[
         "lincheck",
@@ -796,12 +785,7 @@ fn histories_round_trip_through_edn() {
         "--format",
         "edn",
     ]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("records no client history"),
-        "{}",
-        stderr(&o)
-    );
+    assert_refused(&o, "records no client history");
 }
 
 /// `validate` (and so `run`, before it starts) refuses what a run would only find at its end:
@@ -950,12 +934,7 @@ fn value_errors_point_at_the_value_in_plain_words() {
         "--set",
         "workload.origins=[9]",
     ]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("workload.origins: n9 is not a node of a 6-node cluster"),
-        "{}",
-        stderr(&o)
-    );
+    assert_refused(&o, "workload.origins: n9 is not a node of a 6-node cluster");
 }
 
 /// Every command that reports speaks JSON when asked (`lincheck`, `explore`, the sweep's
