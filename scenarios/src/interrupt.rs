@@ -23,6 +23,11 @@ pub fn stop_gracefully() {
     GRACEFUL.store(true, Ordering::SeqCst);
 }
 
+/// The job is past the part it can stop cleanly: an interrupt exits at once again.
+pub fn stop_at_once() {
+    GRACEFUL.store(false, Ordering::SeqCst);
+}
+
 /// Whether an interrupt asked the job to stop.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)

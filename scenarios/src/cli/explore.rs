@@ -201,6 +201,8 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         );
         return 130;
     }
+    // Shrinking is not journaled: an interrupt from here on exits at once.
+    crate::interrupt::stop_at_once();
     if let Some(j) = journal
         && let Err(e) = j.remove()
     {
