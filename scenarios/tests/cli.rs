@@ -927,6 +927,23 @@ fn value_errors_point_at_the_value_in_plain_words() {
         "{e}"
     );
 
+    // A workflow instance that cannot be read is shown at the key that names it.
+    let wf = dir.path().join("wf.toml");
+    let text = std::fs::read_to_string(root().join("workflow/agent-crash.toml")).unwrap();
+    std::fs::write(
+        &wf,
+        text.replace(
+            "montage-chameleon-2mass-01d-001.json",
+            "no-such-instance.json",
+        ),
+    )
+    .unwrap();
+    let o = cs(&["validate", wf.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(e.contains("wf.toml:23:12: workload.wfformat: "), "{e}");
+    assert!(e.contains("no-such-instance.json"), "{e}");
+
     // A broadcast workload written in `[workload]` is named as such.
     let o = cs(&[
         "run",

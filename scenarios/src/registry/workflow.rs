@@ -6,7 +6,7 @@
 //! Checks: the workflow's five safety checks after every event; at the end, every task done
 //! (while an agent is alive) and the engine's history linearizable.
 
-use super::kv_common::{PARAMS, invalid, param_error};
+use super::kv_common::{PARAMS, WORKLOAD, invalid, param_error};
 use super::lincheck::{self, Nouns};
 use super::overlay::parse_node;
 use super::vocabulary::{
@@ -15,7 +15,7 @@ use super::vocabulary::{
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
-use sim_core::{NodeId, SimRng, Simulation, Stream};
+use sim_core::{InvalidParam, NodeId, SimRng, Simulation, Stream};
 use std::path::Path;
 use std::sync::Arc;
 use workflow::{EngineModel, Params, WorkflowNode, WorkflowSource};
@@ -239,9 +239,15 @@ impl Protocol for WorkflowProtocol {
             .unwrap_or_default();
         // Generators draw from the workload stream, so the seed decides the workflow too.
         let mut rng = SimRng::new(seed, Stream::Workload);
+        // A problem with the instance file is shown at `wfformat`; one with a generator's
+        // parameters at the `[workload]` table.
+        let key = match &source {
+            WorkflowSource::WfFormat { .. } => "wfformat",
+            WorkflowSource::Generated { .. } => "generator",
+        };
         let work = source
             .load(&dir, &mut rng)
-            .map_err(|e| invalid(s, format!("in [workload]: {e}")))?;
+            .map_err(|e| param_error(s, WORKLOAD, &InvalidParam::new(key, e.to_string())))?;
         let build = if s.checks.invariants {
             workflow::build
         } else {
