@@ -1,7 +1,8 @@
-//! What a file asks of a built run that only the run can answer, checked before it runs: an
-//! `expect_failure` must name a check the run can report, and every `submit` must be a
-//! command the protocol takes. Otherwise a long run ends with "the known bug was not caught"
-//! for a misspelt check, or with a command refused halfway through.
+//! What a file asks of a run that only the protocol can answer, checked before it runs: the
+//! cluster must fit in the run's memory bound (checked before it is built), an `expect_failure`
+//! must name a check the run can report, and every `submit` must be a command the protocol
+//! takes. Otherwise a run is killed for memory while it is built, ends with "the known bug was
+//! not caught" for a misspelt check, or has a command refused halfway through.
 
 use super::watch;
 use crate::diag::{Diagnostic, suggest};
