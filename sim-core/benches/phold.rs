@@ -13,14 +13,14 @@ mod cpu_time;
 use cpu_time::CpuTime;
 use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion, Throughput};
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng as _, SeedableRng};
 use serde::Serialize;
 use sim_core::latency::to_duration;
 use sim_core::{
     Ctx, Duration, Latency, LinkModel, Message, NetworkConfig, Node, NodeId, NodeView, SimConfig,
     SimRng, Simulation, Stream,
 };
-use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng as _, SeedableRng};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
