@@ -105,7 +105,7 @@ fn finds_and_shrinks_paxos_bugs() {
     find(
         "paxos/explore-forget-promise.toml",
         16,
-        "invariant promises never decrease",
+        "invariant durability",
     );
     find(
         "paxos/explore-ignore-accepted.toml",

@@ -184,6 +184,11 @@ pub(crate) struct Core<N: Node> {
     pub(crate) fatal: Option<SimError>,
     /// The event count at which the bytes in flight are next added up.
     pub(crate) next_flight_check: u64,
+    /// A message that promised durability while its sender held unsynced writes; reported as
+    /// a violation after the event that sent it.
+    pub(crate) broken_promise: Option<String>,
+    /// Whether sends are checked for durability (on unless switched off).
+    pub(crate) check_durability: bool,
 }
 
 impl<N: Node> Core<N> {
@@ -227,6 +232,17 @@ impl<N: Node> Core<N> {
             };
             self.fail(err);
             return;
+        }
+        if self.check_durability && msg.promises_durability() && self.broken_promise.is_none() {
+            let unsynced = self.runtimes[from.index()].disk.unsynced();
+            if unsynced > 0 {
+                self.broken_promise = Some(format!(
+                    "{from} sent {} to {to} with {unsynced} disk write{} not yet synced: a \
+                     crash now would take back what the message promises",
+                    msg.kind(),
+                    if unsynced == 1 { "" } else { "s" }
+                ));
+            }
         }
         if !self.queue_has_room() {
             return;

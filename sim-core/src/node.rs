@@ -15,6 +15,13 @@ pub trait Message: Clone + Debug + Serialize + Send + Sync + 'static {
     fn size(&self) -> u64 {
         64
     }
+    /// Whether this message tells its receiver that something is on the sender's disk (a
+    /// granted vote, a promise, a successful append acknowledgement). The engine checks every
+    /// such message as it is sent: one that leaves while its sender holds writes not yet
+    /// synced is a violation of `durability`, since a crash could take back what it promised.
+    fn promises_durability(&self) -> bool {
+        false
+    }
 }
 
 /// A protocol node as a deterministic state machine with no IO of its own.

@@ -86,6 +86,10 @@ pub struct InFlight {
     pub due_at: Time,
 }
 
+/// The name under which the engine reports a message that promised durability while its
+/// sender held unsynced writes (see [`crate::Message::promises_durability`]).
+pub const DURABILITY: &str = "durability";
+
 /// How many events pass between two sums of the bytes in flight, at least.
 pub const FLIGHT_CHECK_EVERY: u64 = 1 << 16;
 
@@ -162,6 +166,8 @@ impl<N: Node> Simulation<N> {
             sent_kinds: None,
             fatal: None,
             next_flight_check: FLIGHT_CHECK_EVERY,
+            broken_promise: None,
+            check_durability: true,
         };
         Ok(Simulation {
             core,
@@ -275,6 +281,9 @@ impl<N: Node> Simulation<N> {
             self.last_event_at = Some(entry.time);
             if let Some(err) = self.core.fatal.take() {
                 return Err(err);
+            }
+            if let Some(v) = self.broken_promise() {
+                return Ok(Some(Step::Violated(v)));
             }
             if !self.checkers.is_empty()
                 && let Some(v) = self.run_checkers(touched)
@@ -401,7 +410,25 @@ impl<N: Node> Simulation<N> {
         if let Some(err) = self.core.fatal.take() {
             return Err(err);
         }
+        if let Some(v) = self.broken_promise() {
+            return Ok(Some(v));
+        }
         Ok(self.run_checkers(Some(node)))
+    }
+
+    /// The engine's own check after an event: a message that promised durability while its
+    /// sender held unsynced writes.
+    fn broken_promise(&mut self) -> Option<Violation> {
+        let description = self.core.broken_promise.take()?;
+        let v = Violation {
+            checker: DURABILITY.to_string(),
+            time: self.core.now,
+            event: self.core.stats.events,
+            seed: self.core.seed,
+            description,
+        };
+        self.violation = Some(v.clone());
+        Some(v)
     }
 
     fn run_checkers(&mut self, touched: Option<NodeId>) -> Option<Violation> {
@@ -682,11 +709,21 @@ impl<N: Node> Simulation<N> {
         &self.core.trace
     }
 
-    /// The names of the attached checkers, in the order they were added: what a run's
-    /// violation can be reported as, so a file can be checked for a known bug it expects
+    /// The names of the checks that can stop a run: the engine's own ([`DURABILITY`]), then the
+    /// attached checkers in the order they were added: what a run's violation can be reported as, so a file can be checked for a known bug it expects
     /// before it runs.
     pub fn checker_names(&self) -> Vec<&str> {
-        self.checkers.iter().map(|c| c.name()).collect()
+        let engine = std::iter::once(DURABILITY);
+        engine
+            .chain(self.checkers.iter().map(|c| c.name()))
+            .collect()
+    }
+
+    /// Switches the engine's durability check (see [`crate::Message::promises_durability`]) off
+    /// or back on. It is on by default; a test that shows what a missing sync does further on
+    /// (a forgotten promise, two values chosen) switches it off to get there.
+    pub fn set_durability_check(&mut self, on: bool) {
+        self.core.check_durability = on;
     }
 
     /// The first attached checker of type `C` that exposes itself through

@@ -45,7 +45,7 @@ fn arrivals(s: &mut Simulation<Recorder>) -> Vec<(Time, u64)> {
         .received
         .iter()
         .map(|(t, _, note)| match note {
-            Note::Ping(n) | Note::Pong(n) => (*t, *n),
+            Note::Ping(n) | Note::Pong(n) | Note::Stored(n) => (*t, *n),
         })
         .collect()
 }

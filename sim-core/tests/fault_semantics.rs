@@ -285,7 +285,7 @@ fn equal_time_events_run_in_insertion_order() {
             assert_eq!(t, ms(1));
             match n {
                 Note::Ping(i) => i,
-                Note::Pong(_) => unreachable!(),
+                Note::Pong(_) | Note::Stored(_) => unreachable!(),
             }
         })
         .collect();
@@ -446,6 +446,52 @@ fn bytes_in_flight_past_their_bound_stop_the_run_at_the_same_event_each_time() {
         (events_unbounded, fp_unbounded)
     );
     assert!(events_bounded > 2 * sim_core::FLIGHT_CHECK_EVERY);
+}
+
+/// A message that promises durability may leave only once its sender's writes are synced;
+/// otherwise the engine reports a violation of `durability` after the event that sent it,
+/// naming the sender, the message and the writes at stake. It can be switched off.
+#[test]
+fn a_promise_of_durability_sent_before_the_sync_is_a_violation() {
+    let key = DiskKey("value", 1);
+    let mut s = pair();
+    let kept = s
+        .input(A, "write, sync, promise", |_, ctx| {
+            ctx.disk().put(key, 7);
+            ctx.disk().sync();
+            ctx.send(B, Note::Stored(7));
+        })
+        .unwrap();
+    assert_eq!(kept, None);
+    let broken = s
+        .input(A, "write, promise", |_, ctx| {
+            ctx.disk().put(key, 8);
+            ctx.send(B, Note::Stored(8));
+            ctx.disk().sync();
+        })
+        .unwrap()
+        .expect("the promise left before the sync");
+    assert_eq!(broken.checker, sim_core::DURABILITY);
+    assert_eq!(
+        broken.description,
+        "n0 sent Stored to n1 with 1 disk write not yet synced: a crash now would take back \
+         what the message promises"
+    );
+    // Other messages carry no promise, and the check can be switched off.
+    let mut s = pair();
+    s.input(A, "write, ping", |_, ctx| {
+        ctx.disk().put(key, 9);
+        ctx.send(B, Note::Ping(9));
+    })
+    .unwrap();
+    s.set_durability_check(false);
+    let unchecked = s
+        .input(A, "write, promise", |_, ctx| {
+            ctx.disk().put(key, 10);
+            ctx.send(B, Note::Stored(10));
+        })
+        .unwrap();
+    assert_eq!(unchecked, None);
 }
 
 /// A run handed back every few events and resumed is the run made in one call.

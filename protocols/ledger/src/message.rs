@@ -64,6 +64,15 @@ pub enum Msg {
 pub const FETCH_BATCH: u64 = 16;
 
 impl Message for Msg {
+    /// What the replicated log's own messages promise.
+    fn promises_durability(&self) -> bool {
+        match self {
+            Msg::Raft(m) => m.promises_durability(),
+            Msg::Paxos(m) => m.promises_durability(),
+            _ => false,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Msg::Raft(m) => m.kind(),

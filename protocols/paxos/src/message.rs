@@ -109,6 +109,11 @@ impl<S: StateMachine> From<Request<S>> for Msg<S> {
 }
 
 impl<S: StateMachine> sim_core::Message for Msg<S> {
+    /// A promise and an acceptance are an acceptor's word: both must be on its disk first.
+    fn promises_durability(&self) -> bool {
+        matches!(self, Msg::Promise { .. } | Msg::Accepted { .. })
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Msg::Prepare { .. } => "Prepare",

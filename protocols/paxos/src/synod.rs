@@ -57,6 +57,11 @@ pub enum SynodMsg {
 }
 
 impl sim_core::Message for SynodMsg {
+    /// A promise and an acceptance are an acceptor's word: both must be on its disk first.
+    fn promises_durability(&self) -> bool {
+        matches!(self, SynodMsg::Promise { .. } | SynodMsg::Accepted { .. })
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             SynodMsg::Prepare { .. } => "Prepare",

@@ -117,8 +117,21 @@ fn run_to(
 }
 
 #[test]
-fn forget_promise_is_caught_by_the_promise_checker() {
+fn forget_promise_is_caught_by_the_engines_durability_check_on_every_seed() {
     let scenario = |seed, c: &Config| run_to(rolling_restarts(seed, c), 3_000);
+    let caught = hunt(Bug::ForgetPromise, sim_core::DURABILITY, scenario);
+    assert_eq!(caught.len(), SEEDS as usize, "seeds caught: {caught:?}");
+    correct_passes(&caught, scenario);
+}
+
+#[test]
+fn forget_promise_is_caught_by_the_promise_checker() {
+    // With the durability check off, the forgotten promise itself shows after a restart.
+    let scenario = |seed, c: &Config| {
+        let mut sim = rolling_restarts(seed, c);
+        sim.set_durability_check(false);
+        run_to(sim, 3_000)
+    };
     let caught = hunt(Bug::ForgetPromise, "promises never decrease", scenario);
     assert!(!caught.is_empty(), "no seed caught the forgotten promise");
     correct_passes(&caught, scenario);
@@ -159,6 +172,7 @@ fn a_forgotten_promise_lets_two_values_be_chosen() {
         .unwrap();
         let mut sim = with_restarts(sim, seed);
         sim.add_checker(paxos::checkers::Agreement::default());
+        sim.set_durability_check(false);
         run_to(sim, 3_000)
     };
     let caught = hunt(Bug::ForgetPromise, "agreement", scenario);

@@ -101,6 +101,20 @@ pub enum Msg<S: StateMachine = KvMap> {
 }
 
 impl<S: StateMachine> Message for Msg<S> {
+    /// A granted vote promises a persisted vote, a successful append acknowledgement persisted
+    /// entries, and a snapshot reply a persisted snapshot.
+    fn promises_durability(&self) -> bool {
+        matches!(
+            self,
+            Msg::Vote {
+                granted: true,
+                pre_vote: false,
+                ..
+            } | Msg::AppendReply { success: true, .. }
+                | Msg::SnapshotReply { .. }
+        )
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Msg::RequestVote { pre_vote: true, .. } => "PreVote",

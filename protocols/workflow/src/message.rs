@@ -93,6 +93,15 @@ pub enum Msg {
 }
 
 impl Message for Msg {
+    /// What the replicated log's own messages promise.
+    fn promises_durability(&self) -> bool {
+        match self {
+            Msg::Raft(m) => m.promises_durability(),
+            Msg::Paxos(m) => m.promises_durability(),
+            _ => false,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Msg::Raft(m) => m.kind(),

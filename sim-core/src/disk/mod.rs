@@ -168,6 +168,11 @@ impl<R: Clone> Disk<R> {
             .extend(gone.into_iter().map(|(k, v)| (k, Some(v))));
     }
 
+    /// How many writes a crash would undo now: those since the last sync.
+    pub fn unsynced(&self) -> usize {
+        self.unsynced
+    }
+
     /// Makes every write so far durable (except those a storage fault kept from the medium).
     pub fn sync(&mut self) {
         if self.unsynced == 0 {

@@ -13,6 +13,8 @@ pub enum Note {
     Ping(u64),
     /// An answer to a ping.
     Pong(u64),
+    /// A note that says something is on the sender's disk.
+    Stored(u64),
 }
 
 impl Message for Note {
@@ -20,7 +22,12 @@ impl Message for Note {
         match self {
             Note::Ping(_) => "Ping",
             Note::Pong(_) => "Pong",
+            Note::Stored(_) => "Stored",
         }
+    }
+
+    fn promises_durability(&self) -> bool {
+        matches!(self, Note::Stored(_))
     }
 }
 
@@ -105,6 +112,7 @@ impl Node for Beacon {
                 ctx.send(from, Note::Pong(c));
             }
             Note::Pong(_) => self.pongs += 1,
+            Note::Stored(_) => {}
         }
     }
 
