@@ -19,6 +19,7 @@ pub mod export;
 pub mod hex;
 pub mod interrupt;
 pub mod journal;
+pub mod model;
 pub mod output;
 pub mod plot;
 pub mod registry;

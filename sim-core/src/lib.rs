@@ -30,6 +30,7 @@ mod id;
 pub mod latency;
 mod limits;
 mod mark;
+pub mod model;
 pub mod network;
 mod node;
 mod nodes;

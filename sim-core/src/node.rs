@@ -56,6 +56,17 @@ pub trait Node: Clone + Send + Sync + 'static {
     fn on_timer(&mut self, timer: Self::Timer, ctx: &mut Ctx<'_, Self>);
     /// A protocol-independent picture of the node for inspectors, exporters and the front end.
     fn view(&self) -> NodeView;
+
+    /// The node's state as the model checker tells states apart (`clustersim model`).
+    ///
+    /// Write every field that decides what the node does from here on. Leave out what only
+    /// records time (deadlines, the last contact), names timers (their ids) or counts for
+    /// metrics, so that schedules that differ only in timing meet in one state. Returns false
+    /// (the default) when the protocol does not define it; the model checker then refuses to
+    /// run the protocol rather than merge states it cannot tell apart.
+    fn model_state(&self, _state: &mut crate::model::StateHasher) -> bool {
+        false
+    }
 }
 
 /// What any front end or exporter can show about a node without knowing its protocol.

@@ -68,6 +68,17 @@ impl<T: Keyed> QuadHeap<T> {
         Some(top)
     }
 
+    /// Removes the entry at `index` (as [`QuadHeap::iter`] numbers them) by rebuilding the
+    /// heap: linear in its size, for the model checker's small queues, never the engine's
+    /// hot path.
+    pub(crate) fn remove_at(&mut self, index: usize) -> T {
+        let removed = self.items.swap_remove(index);
+        for item in std::mem::take(&mut self.items) {
+            self.push(item);
+        }
+        removed
+    }
+
     /// Moves the hole at the root down to a leaf, each step filling it with the smallest child;
     /// returns where the hole ends.
     #[inline]

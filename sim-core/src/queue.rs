@@ -123,6 +123,24 @@ impl<E> EventQueue<E> {
         self.heap.len()
     }
 
+    /// Removes and returns the earliest entry whose event matches `pred` (a run driven by
+    /// choice takes events out of order). Linear in the queue's length.
+    pub(crate) fn take_first(&mut self, pred: impl Fn(&E) -> bool) -> Option<Entry<E>> {
+        let index = self
+            .heap
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| pred(&self.slab[k.slot as usize]))
+            .min_by_key(|(_, k)| k.key())
+            .map(|(i, _)| i)?;
+        let key = self.heap.remove_at(index);
+        Some(Entry {
+            time: key.time(),
+            seq: key.seq,
+            event: self.slab.remove(key.slot as usize),
+        })
+    }
+
     /// Every queued entry, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = Entry<&E>> {
         self.heap.iter().map(|k| Entry {
@@ -148,5 +166,18 @@ mod tests {
         let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|e| e.event)).collect();
         assert_eq!(order, vec!["early", "fault", "a", "b", "c"]);
         assert_eq!(q.len(), 0);
+    }
+
+    #[test]
+    fn taking_an_event_out_of_order_leaves_the_rest_in_order() {
+        let mut q = EventQueue::new();
+        for (t, name) in [(5, "a"), (3, "b"), (9, "c"), (3, "d"), (1, "e"), (7, "f")] {
+            q.push_node_event(Time(t), 0, name);
+        }
+        let taken = q.take_first(|e| *e == "d").expect("queued");
+        assert_eq!((taken.time, taken.event), (Time(3), "d"));
+        assert!(q.take_first(|e| *e == "d").is_none());
+        let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|e| e.event)).collect();
+        assert_eq!(order, vec!["e", "b", "a", "f", "c"]);
     }
 }

@@ -107,13 +107,13 @@ pub const FLIGHT_CHECK_EVERY: u64 = 1 << 16;
 /// Cloning a simulation takes a checkpoint: the clone runs on exactly as the original would.
 #[derive(Clone)]
 pub struct Simulation<N: Node> {
-    core: Core<N>,
-    nodes: Vec<Slot<N>>,
+    pub(crate) core: Core<N>,
+    pub(crate) nodes: Vec<Slot<N>>,
     configs: Arc<[N::Config]>,
     checkers: Vec<Box<dyn Checker<N>>>,
-    violation: Option<Violation>,
+    pub(crate) violation: Option<Violation>,
     /// Time of the last processed event, to place inputs applied "now" after it.
-    last_event_at: Option<Time>,
+    pub(crate) last_event_at: Option<Time>,
 }
 
 impl<N: Node> Simulation<N> {
@@ -418,7 +418,7 @@ impl<N: Node> Simulation<N> {
 
     /// The engine's own check after an event: a message that promised durability while its
     /// sender held unsynced writes.
-    fn broken_promise(&mut self) -> Option<Violation> {
+    pub(crate) fn broken_promise(&mut self) -> Option<Violation> {
         let description = self.core.broken_promise.take()?;
         let v = Violation {
             checker: DURABILITY.to_string(),
@@ -431,7 +431,7 @@ impl<N: Node> Simulation<N> {
         Some(v)
     }
 
-    fn run_checkers(&mut self, touched: Option<NodeId>) -> Option<Violation> {
+    pub(crate) fn run_checkers(&mut self, touched: Option<NodeId>) -> Option<Violation> {
         let view = CheckView {
             time: self.core.now,
             event: self.core.stats.events,
@@ -474,7 +474,10 @@ impl<N: Node> Simulation<N> {
     /// Handles one popped event. `None` means it was void (a cancelled or stale timer, or an
     /// event held for a paused node) and does not count; otherwise the node it touched.
     #[inline]
-    fn dispatch(&mut self, event: Event<N::Message, N::Timer>) -> Option<Option<NodeId>> {
+    pub(crate) fn dispatch(
+        &mut self,
+        event: Event<N::Message, N::Timer>,
+    ) -> Option<Option<NodeId>> {
         match event {
             Event::Deliver {
                 from,

@@ -38,6 +38,23 @@ pub struct Leading<S: StateMachine = KvMap> {
 }
 
 impl<S: StateMachine> Leading<S> {
+    /// The leader's state for the model checker, without the times proposals were sent and
+    /// commands queued.
+    pub(crate) fn model_state(&self, h: &mut sim_core::model::StateHasher) {
+        h.put_debug(&self.ballot);
+        h.put_u64(self.next_slot);
+        h.put_u64(self.in_flight.len() as u64);
+        for (slot, p) in &self.in_flight {
+            h.put_u64(*slot);
+            h.put_debug(&p.value);
+            h.put_debug(&p.acks);
+        }
+        h.put_debug(&self.queue);
+        h.put_debug(&self.behind);
+    }
+}
+
+impl<S: StateMachine> Leading<S> {
     /// A leader of `ballot` whose new values start at `next_slot`.
     pub fn new(ballot: Ballot, next_slot: u64, queue: VecDeque<Command<S>>) -> Leading<S> {
         Leading {

@@ -179,4 +179,18 @@ impl<S: StateMachine> Node for PaxosNode<S> {
             PaxosNode::Client(c) => c.view(),
         }
     }
+
+    fn model_state(&self, h: &mut sim_core::model::StateHasher) -> bool {
+        match self {
+            PaxosNode::Server(s) => {
+                h.put_u64(0);
+                s.model_state(h);
+            }
+            PaxosNode::Client(c) => {
+                h.put_u64(1);
+                c.model_state(h);
+            }
+        }
+        true
+    }
 }

@@ -53,6 +53,19 @@ pub struct Phase1<S: StateMachine = KvMap> {
 }
 
 impl<S: StateMachine> Phase1<S> {
+    /// Phase 1's state for the model checker, without the time the prepare was sent.
+    pub(crate) fn model_state(&self, h: &mut sim_core::model::StateHasher) {
+        h.put_debug(&self.ballot);
+        h.put_u64(self.from_slot);
+        h.put_u64(u64::from(self.quorum));
+        h.put_debug(&self.promised);
+        h.put_debug(&self.highest);
+        h.put_u64(self.compacted);
+        h.put_debug(&self.compacted_by);
+    }
+}
+
+impl<S: StateMachine> Phase1<S> {
     /// Starts gathering promises for `ballot`, asking about slots from `from_slot` on.
     pub fn new(ballot: Ballot, from_slot: u64, quorum: u32, now: sim_core::Time) -> Phase1<S> {
         Phase1 {

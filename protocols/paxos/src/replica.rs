@@ -47,6 +47,19 @@ pub struct Replica<S: StateMachine = KvMap> {
 }
 
 impl<S: StateMachine> Replica<S> {
+    /// The replica's state for the model checker: the chosen log, what is applied and the
+    /// store, without the leader count and outcomes kept for metrics.
+    pub(crate) fn model_state(&self, h: &mut sim_core::model::StateHasher) {
+        h.put_debug(&self.log);
+        h.put_u64(self.log_start);
+        h.put_u64(self.applied);
+        h.put_u64(self.hash);
+        h.put_debug(&self.store);
+        h.put_debug(&self.snapshot);
+    }
+}
+
+impl<S: StateMachine> Replica<S> {
     /// A replica starting from `snapshot` (an empty store without one).
     pub fn new(snapshot: Option<Arc<Snapshot<S>>>) -> Replica<S> {
         let mut r = Replica {

@@ -509,4 +509,13 @@ impl Node for SynodNode {
         };
         view
     }
+
+    /// The three roles' state; none of it records time. The configuration is the same in
+    /// every state.
+    fn model_state(&self, h: &mut sim_core::model::StateHasher) -> bool {
+        h.put_debug(&self.acceptor);
+        h.put_debug(&self.proposer);
+        h.put_debug(&self.learner);
+        true
+    }
 }

@@ -150,4 +150,18 @@ impl<S: StateMachine> Node for RaftNode<S> {
             RaftNode::Client(c) => c.view(),
         }
     }
+
+    fn model_state(&self, h: &mut sim_core::model::StateHasher) -> bool {
+        match self {
+            RaftNode::Server(s) => {
+                h.put_u64(0);
+                s.model_state(h);
+            }
+            RaftNode::Client(c) => {
+                h.put_u64(1);
+                c.model_state(h);
+            }
+        }
+        true
+    }
 }

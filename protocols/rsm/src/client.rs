@@ -85,6 +85,31 @@ pub struct Client<S: StateMachine> {
 }
 
 impl<S: StateMachine> Client<S> {
+    /// The client's state as the model checker tells states apart: its operations and whom it
+    /// asks, without the times, timer ids, history and counters that only measure.
+    pub fn model_state(&self, h: &mut sim_core::model::StateHasher) {
+        h.put_u64(self.seq);
+        h.put_u64(self.generation);
+        h.put_u64(self.target as u64);
+        match &self.pending {
+            Some(p) => {
+                h.put_u64(1);
+                h.put_u64(p.seq);
+                h.put_debug(&p.op);
+                h.put_u64(u64::from(p.timeouts));
+                h.put_u64(u64::from(p.sends));
+            }
+            None => h.put_u64(0),
+        }
+        h.put_u64(self.backlog);
+        h.put_debug(&self.queued);
+        h.put_u64(self.issued);
+        h.put_u64(self.completed);
+        h.put_u64(self.gave_up);
+    }
+}
+
+impl<S: StateMachine> Client<S> {
     /// Starts a client; its first operation waits for the workload's `start`.
     pub fn start<N>(id: NodeId, config: &ClientConfig<S>, ctx: &mut Ctx<'_, N>) -> Client<S>
     where

@@ -28,6 +28,7 @@ mod failure;
 mod lincheck;
 mod list;
 mod merge;
+mod model;
 mod new;
 mod plot;
 pub mod reference;
@@ -53,6 +54,7 @@ Examples:
   clustersim plot results.csv --x raft.election_timeout --y leader_election_ms_max
   clustersim check scenarios/
   clustersim explore scenarios/raft/explore.toml --seeds 1000
+  clustersim model scenarios/paxos/model.toml
   clustersim export scenarios/raft/leader-crash.toml --format perfetto -o trace.json
   clustersim lincheck history.edn --model kv
   clustersim new raft > mine.toml && clustersim validate mine.toml
@@ -82,6 +84,7 @@ enum Command {
     Merge(merge::Args),
     Check(check::Args),
     Explore(explore::Args),
+    Model(model::Args),
     Export(export::Args),
     Plot(plot::Args),
     Lincheck(lincheck::Args),
@@ -100,6 +103,7 @@ impl Command {
             Command::Sweep(a) => a.json,
             Command::Check(a) => a.json,
             Command::Explore(a) => a.json,
+            Command::Model(a) => a.json,
             Command::Lincheck(a) => a.json,
             Command::Validate(a) => a.json,
             Command::List(a) => a.json,
@@ -125,6 +129,7 @@ pub fn main(registry: Registry) -> ExitCode {
         Command::Merge(a) => merge::run(&registry, a),
         Command::Check(a) => check::run(&registry, a),
         Command::Explore(a) => explore::run(&registry, a),
+        Command::Model(a) => model::run(&registry, a),
         Command::Export(a) => export::run(&registry, a),
         Command::Plot(a) => plot::run(a),
         Command::Lincheck(a) => lincheck::run(a),

@@ -2,6 +2,7 @@
 //! and a small protocol-specific [`Adapter`].
 
 use super::{CheckResult, Metrics, Run};
+use sim_core::model::{Choice, Pending};
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
@@ -260,5 +261,20 @@ where
     }
     fn box_clone(&self) -> Box<dyn Run> {
         Box::new(self.clone())
+    }
+    fn start_all(&mut self) -> Result<Option<Violation>, SimError> {
+        self.sim.start_all()
+    }
+    fn pending(&self) -> Vec<Pending> {
+        self.sim.pending()
+    }
+    fn take(&mut self, choice: Choice) -> Result<Step, SimError> {
+        self.sim.take(choice)
+    }
+    fn describe(&self, choice: Choice) -> Option<String> {
+        self.sim.describe(choice)
+    }
+    fn state_hash(&self) -> Result<u128, SimError> {
+        self.sim.state_hash()
     }
 }

@@ -2,6 +2,7 @@
 
 use super::Metrics;
 use serde::Serialize;
+use sim_core::model::{Choice, Pending};
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
@@ -146,6 +147,17 @@ pub trait Run: Send {
     /// A checkpoint: an independent copy that runs on exactly as this one would (a JSONL trace
     /// sink stays with the original).
     fn box_clone(&self) -> Box<dyn Run>;
+    /// Runs the nodes' first starts, which a run driven by choice takes as given (see
+    /// `sim_core::model`).
+    fn start_all(&mut self) -> Result<Option<Violation>, SimError>;
+    /// The messages in flight and live timers a run driven by choice may pick from.
+    fn pending(&self) -> Vec<Pending>;
+    /// Takes one choice: that event happens next.
+    fn take(&mut self, choice: Choice) -> Result<Step, SimError>;
+    /// A choice in words (`n0 -> n1 RequestVote`), while it is enabled.
+    fn describe(&self, choice: Choice) -> Option<String>;
+    /// The hash by which the model checker knows a state (see `Simulation::state_hash`).
+    fn state_hash(&self) -> Result<u128, SimError>;
 }
 
 impl Clone for Box<dyn Run> {

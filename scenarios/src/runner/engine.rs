@@ -301,6 +301,9 @@ impl Runner {
     }
 
     pub(crate) fn run(mut self) -> Result<Finished, ScenarioError> {
+        if self.s.schedule.is_some() {
+            return self.replay();
+        }
         self.start();
         while let Some((t, item)) = self.agenda.pop() {
             if t > self.end || self.act(t, item)? {

@@ -14,9 +14,10 @@ mod leaders;
 mod live;
 mod nemesis;
 mod prepare;
+mod replay;
 mod report;
 mod resolve;
-mod resources;
+pub(crate) mod resources;
 mod watch;
 
 pub use live::{Live, LiveStep};

@@ -26,6 +26,11 @@ pub(crate) fn resident_bytes() -> Option<u64> {
     proc_kb("/proc/self/status", "VmRSS:")
 }
 
+/// The process's peak resident memory so far.
+pub(crate) fn peak_bytes() -> Option<u64> {
+    proc_kb("/proc/self/status", "VmHWM:")
+}
+
 /// The machine's memory.
 pub(crate) fn machine_bytes() -> Option<u64> {
     proc_kb("/proc/meminfo", "MemTotal:")

@@ -200,6 +200,8 @@ impl Validator<'_> {
                 }
             }
         }
+        self.model(s);
+        self.schedule(s);
         let mut seen = std::collections::BTreeSet::new();
         for r in &s.recorded {
             if !seen.insert(r.seed) {
@@ -354,6 +356,38 @@ impl Validator<'_> {
                 );
             }
             _ => {}
+        }
+    }
+
+    fn model(&mut self, s: &Scenario) {
+        if let Some(m) = &s.model
+            && !(1..=super::MAX_DEPTH).contains(&m.depth)
+        {
+            let span = self.span_of(&["model", "depth"]);
+            self.err(
+                span,
+                format!(
+                    "model.depth must be between 1 and {}, got {}",
+                    super::MAX_DEPTH,
+                    m.depth
+                ),
+            );
+        }
+    }
+
+    /// A schedule's steps read, and nothing in the file needs a clock.
+    fn schedule(&mut self, s: &Scenario) {
+        let Some(schedule) = &s.schedule else {
+            return;
+        };
+        if let Err(problems) = schedule.steps() {
+            for (span, message) in problems {
+                self.err(Some(span), message);
+            }
+        }
+        for c in s.choice_conflicts() {
+            let span = c.span.or_else(|| self.span_of(&c.path));
+            self.err(span, format!("with a [schedule], {}", c.message));
         }
     }
 

@@ -15,9 +15,11 @@ mod explore;
 mod faults;
 mod load;
 pub(crate) mod locate;
+mod model;
 mod nemesis;
 mod network;
 mod phases;
+mod schedule;
 mod section;
 mod selector;
 mod set;
@@ -33,10 +35,12 @@ pub use faults::{
     Action, Bridge, FaultAction, FaultEvent, FaultPlan, FaultProblem, LinkChange, NotAServer,
     OneWay, PartitionShape, PlannedFault, RecordTarget, StorageKind, UpGuard, check_server,
 };
+pub use model::{MAX_DEPTH, ModelSection, Strategy};
 pub use nemesis::{Nemesis, NemesisKind};
 pub(crate) use network::LinkPatch;
 pub use network::{LatencySpec, LinkSpec, NetworkSection, NodeList};
 pub use phases::RunSection;
+pub use schedule::{ScheduleSection, ScheduleStep};
 pub use seeds::Recorded;
 pub use selector::{SELECTOR_NAMES, Selector};
 pub use set::{SetEdits, apply_sets, parse_literal, set_path};
@@ -100,6 +104,12 @@ pub struct Scenario {
     /// Bounds for `clustersim explore` (ignored by the other commands).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explore: Option<ExploreSection>,
+    /// Bounds for `clustersim model` (ignored by the other commands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelSection>,
+    /// An explicit order of events, replayed instead of the clock's (see [`ScheduleSection`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleSection>,
     /// Seeds whose fingerprints are pinned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recorded: Vec<Recorded>,
@@ -226,6 +236,8 @@ impl Scenario {
             asserts: Vec::new(),
             limits: None,
             explore: None,
+            model: None,
+            schedule: None,
             recorded: Vec::new(),
             origin: Origin::default(),
         }
@@ -238,7 +250,11 @@ impl Scenario {
 
     /// The scenario as TOML text (comments and layout of the original are not kept).
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
-        toml::to_string(self)
+        let text = toml::to_string(self)?;
+        if self.schedule.is_none() {
+            return Ok(text);
+        }
+        Ok(schedule::one_step_per_line(&text))
     }
 
     /// The `[[assert]]` entries, typed. Call on a validated scenario (entries that do not

@@ -114,6 +114,31 @@ impl<R> Default for Disk<R> {
 }
 
 impl<R: Clone> Disk<R> {
+    /// Adds what the disk holds to a model checker's state hash: every record the node sees,
+    /// and, for each record changed since the last sync, what it held then (what a crash
+    /// brings back). Two disks that agree on both behave alike however many writes got them
+    /// there. Counters, times and storage-fault bookkeeping are left out: the model checker
+    /// injects no storage faults.
+    pub(crate) fn model_state(&self, h: &mut crate::model::StateHasher)
+    where
+        R: std::fmt::Debug,
+    {
+        h.put_u64(self.current.len() as u64);
+        for (key, record) in self.current.iter() {
+            h.put_debug(&key);
+            h.put_debug(record);
+        }
+        let mut at_sync: BTreeMap<DiskKey, &Option<R>> = BTreeMap::new();
+        for (key, before) in &self.undo {
+            at_sync.entry(*key).or_insert(before);
+        }
+        h.put_u64(at_sync.len() as u64);
+        for (key, before) in at_sync {
+            h.put_debug(&key);
+            h.put_debug(before);
+        }
+    }
+
     /// Writes (or overwrites) a record; durable only after the next [`Disk::sync`].
     pub fn put(&mut self, key: DiskKey, value: R) {
         self.writes += 1;

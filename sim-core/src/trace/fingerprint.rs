@@ -46,6 +46,15 @@ pub(crate) fn pair(a: u32, b: u32) -> u64 {
 }
 
 impl Fingerprint {
+    /// A hash that starts from `value` instead of 0: a second, independent lane (see
+    /// `model::StateHasher`).
+    pub(crate) fn seeded(value: u64) -> Fingerprint {
+        Fingerprint {
+            value,
+            ..Fingerprint::default()
+        }
+    }
+
     /// The fingerprint so far.
     pub fn value(&self) -> u64 {
         self.value

@@ -14,6 +14,7 @@ mod acceptor;
 mod clients;
 mod io;
 mod learner;
+mod model;
 mod proposer;
 mod read_disk;
 mod repair;

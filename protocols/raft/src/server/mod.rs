@@ -8,6 +8,7 @@ mod election;
 mod follower;
 mod io;
 mod membership;
+mod model;
 mod read_disk;
 mod reads;
 mod recovery;

@@ -1,0 +1,105 @@
+//! What a search may do along one schedule, and how long it may search.
+
+use crate::scenario::ModelSection;
+use sim_core::model::StateHasher;
+
+/// The bounds of one search, from `[model]` and the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// The longest schedule, in steps.
+    pub depth: u32,
+    /// States with more messages in flight are not searched further.
+    pub max_in_flight: u32,
+    /// Server crashes per schedule.
+    pub crashes: u32,
+    /// Losses per schedule.
+    pub losses: u32,
+    /// Duplicates per schedule.
+    pub duplicates: u32,
+    /// Timer firings per node per schedule.
+    pub timers_per_node: u32,
+    /// Servers (the nodes that may crash); clients follow them.
+    pub servers: u32,
+}
+
+impl Bounds {
+    /// The bounds a `[model]` section gives a cluster of `servers` servers.
+    pub fn new(m: &ModelSection, servers: u32) -> Bounds {
+        Bounds {
+            depth: m.depth,
+            max_in_flight: m.max_in_flight,
+            crashes: m.crashes,
+            losses: m.losses,
+            duplicates: m.duplicates,
+            timers_per_node: m.timers_per_node,
+            servers,
+        }
+    }
+}
+
+/// How much a search may take of the machine.
+#[derive(Clone, Debug, Default)]
+pub struct Budget {
+    /// Stop after this many unique states.
+    pub max_states: Option<u64>,
+    /// Stop once the wall clock passes this (read between batches of states, never inside a
+    /// simulation).
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl Budget {
+    /// Why the search must stop now, if it must.
+    pub(crate) fn exceeded(&self, unique: u64) -> Option<super::Stop> {
+        if self.max_states.is_some_and(|m| unique >= m) {
+            return Some(super::Stop::MaxStates);
+        }
+        if self
+            .deadline
+            .is_some_and(|d| crate::explore::wall_clock_now() >= d)
+        {
+            return Some(super::Stop::Time);
+        }
+        if crate::interrupt::requested() {
+            return Some(super::Stop::Interrupted);
+        }
+        None
+    }
+}
+
+/// What one schedule has used of its bounds: part of a search state, since the same cluster
+/// state with more crashes left can go further.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Used {
+    /// Crashes so far.
+    pub crashes: u32,
+    /// Losses so far.
+    pub losses: u32,
+    /// Duplicates so far.
+    pub duplicates: u32,
+    /// Timer firings so far, per node.
+    pub timers: Vec<u32>,
+}
+
+impl Used {
+    /// Nothing used, for a cluster of `nodes` nodes.
+    pub fn none(nodes: u32) -> Used {
+        Used {
+            timers: vec![0; nodes as usize],
+            ..Used::default()
+        }
+    }
+
+    /// The search state's key: the cluster's state hash and what the path used.
+    pub(crate) fn key(&self, state: u128) -> u128 {
+        let mut h = StateHasher::new();
+        h.put_u64((state >> 64) as u64);
+        h.put_u64(state as u64);
+        h.put_u64(u64::from(self.crashes));
+        h.put_u64(u64::from(self.losses));
+        h.put_u64(u64::from(self.duplicates));
+        for t in &self.timers {
+            h.put_u64(u64::from(*t));
+        }
+        h.finish()
+    }
+}

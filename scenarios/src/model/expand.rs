@@ -1,0 +1,111 @@
+//! The choices enabled at a state within the bounds, and what taking each gives.
+
+use super::{Bounds, Taken, Used};
+use crate::registry::Run;
+use sim_core::model::{Choice, Pending};
+use sim_core::{MarkCounts, NodeStatus, SimError, Violation};
+
+/// A state of the search: the run, what its path used, and its place in the search tree.
+pub(crate) struct State {
+    pub(crate) run: Box<dyn Run>,
+    pub(crate) used: Used,
+    /// Index into the search tree (see `Tree`).
+    pub(crate) at: u32,
+}
+
+/// One successor of a state.
+pub(crate) enum Next {
+    /// A state, with its key and what it shows.
+    State {
+        choice: Choice,
+        state: State,
+        key: u128,
+        in_flight: u32,
+        marks: MarkCounts,
+    },
+    /// Taking the choice broke an invariant.
+    Violated {
+        choice: Choice,
+        violation: Violation,
+    },
+    /// Taking the choice (or hashing its result) stopped the engine.
+    Failed { choice: Choice, error: SimError },
+}
+
+/// Every choice enabled at `run` within `bounds`, given what the path `used`, in a fixed
+/// order: for each message in number order, deliver, lose, duplicate; then each timer;
+/// then a crash or a restart of each server.
+pub(crate) fn choices(run: &dyn Run, used: &Used, bounds: &Bounds) -> Vec<(Choice, Used)> {
+    let mut out = Vec::new();
+    for p in run.pending() {
+        match p {
+            Pending::Message { id, .. } => {
+                out.push((Choice::Deliver(id), used.clone()));
+                if used.losses < bounds.losses {
+                    let mut u = used.clone();
+                    u.losses += 1;
+                    out.push((Choice::Lose(id), u));
+                }
+                if used.duplicates < bounds.duplicates {
+                    let mut u = used.clone();
+                    u.duplicates += 1;
+                    out.push((Choice::Duplicate(id), u));
+                }
+            }
+            Pending::Timer { id, node } => {
+                let fired = used.timers.get(node.index()).copied().unwrap_or(u32::MAX);
+                if fired < bounds.timers_per_node {
+                    let mut u = used.clone();
+                    u.timers[node.index()] += 1;
+                    out.push((Choice::Fire(id), u));
+                }
+            }
+        }
+    }
+    let statuses = run.statuses();
+    for (i, status) in statuses.iter().enumerate().take(bounds.servers as usize) {
+        let node = sim_core::NodeId(i as u32);
+        match status {
+            NodeStatus::Up if used.crashes < bounds.crashes => {
+                let mut u = used.clone();
+                u.crashes += 1;
+                out.push((Choice::Crash(node), u));
+            }
+            NodeStatus::Down => out.push((Choice::Restart(node), used.clone())),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every successor of `state`, in the order of [`choices`]; `tree_at` is unused here and
+/// filled in by the caller once a successor turns out to be new.
+pub(crate) fn expand(state: &State, bounds: &Bounds) -> Vec<Next> {
+    choices(state.run.as_ref(), &state.used, bounds)
+        .into_iter()
+        .map(
+            |(choice, used)| match super::take(state.run.as_ref(), choice) {
+                Taken::Violated(violation) => Next::Violated { choice, violation },
+                Taken::Failed(error) => Next::Failed { choice, error },
+                Taken::Went(run) => match run.state_hash() {
+                    Ok(hash) => {
+                        let in_flight = run
+                            .pending()
+                            .iter()
+                            .filter(|p| matches!(p, Pending::Message { .. }))
+                            .count() as u32;
+                        let marks = *run.trace().marks();
+                        Next::State {
+                            choice,
+                            key: used.key(hash),
+                            state: State { run, used, at: 0 },
+                            in_flight,
+                            marks,
+                        }
+                    }
+                    Err(error) => Next::Failed { choice, error },
+                },
+            },
+        )
+        .collect()
+}

@@ -1,0 +1,106 @@
+//! `clustersim model`: exhaustive search of every schedule of a small configuration, over the
+//! same protocol code that `run` simulates.
+//!
+//! From the scenario's cluster, once every node has started, the search takes every enabled
+//! choice at every state (any message in flight arrives, any live timer fires, and within the
+//! `[model]` bounds a message is lost or duplicated, a server crashes or restarts) and checks
+//! every invariant of the protocol after each step. States are told apart by
+//! [`sim_core::Simulation::state_hash`] together with what the path used of its bounds, so a
+//! state reached by two orders is searched once. Both strategies visit shorter schedules
+//! first, so the first violation found has a shortest schedule; it is written as a scenario
+//! file with a `[schedule]` that `run` and `check` replay exactly.
+//!
+//! The results (verdict, counterexample, counts) do not depend on the number of threads: a
+//! level's states are expanded in parallel, and the results merged in one fixed order.
+
+mod bfs;
+mod bounds;
+mod expand;
+mod iddfs;
+mod report;
+mod write;
+
+pub use bounds::{Bounds, Budget, Used};
+pub use report::{Counterexample, Report, Stop, Verdict};
+pub use write::write_counterexample;
+
+use crate::error::ScenarioError;
+use crate::registry::{Registry, Run};
+use crate::scenario::{Scenario, Strategy};
+use sim_core::Step;
+
+/// Told the states generated, the unique states and the depth being searched, now and then.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64, u32) + Sync);
+
+/// The run every schedule starts from: the scenario built with its seed, every node started.
+/// Refuses what a run driven by choice cannot honour, and a protocol that does not define its
+/// state for the model checker.
+pub fn root(registry: &Registry, s: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
+    let conflicts = s.choice_conflicts();
+    if !conflicts.is_empty() {
+        let text = s.origin.text.as_deref();
+        let ds = conflicts
+            .into_iter()
+            .map(|c| {
+                let span = c
+                    .span
+                    .or_else(|| text.and_then(|t| crate::scenario::locate::span_of(t, &c.path)));
+                crate::diag::Diagnostic::at(
+                    &s.origin.file,
+                    text,
+                    span.filter(|sp| *sp != (0..0)),
+                    format!("for the model checker, {}", c.message),
+                )
+            })
+            .collect();
+        return Err(ScenarioError::Invalid(ds));
+    }
+    let protocol = registry.resolve(s)?;
+    let mut run = crate::runner::build(protocol, s, s.seed)?;
+    let sim = |e| ScenarioError::sim(format!("{} (seed {})", s.origin.file, s.seed), e);
+    if let Some(v) = run.start_all().map_err(sim)? {
+        return Err(ScenarioError::sim(
+            format!("{}: starting the nodes", s.origin.file),
+            sim_core::SimError::Invalid {
+                what: format!("invariant {}", v.checker),
+                why: v.description,
+            },
+        ));
+    }
+    run.state_hash().map_err(sim)?;
+    Ok(run)
+}
+
+/// Searches every schedule from `root` within `bounds` and `budget`.
+pub fn search(
+    root: Box<dyn Run>,
+    strategy: Strategy,
+    bounds: &Bounds,
+    budget: &Budget,
+    progress: Progress<'_>,
+) -> Report {
+    match strategy {
+        Strategy::Bfs => bfs::search(root, bounds, budget, progress),
+        Strategy::Iddfs => iddfs::search(root, bounds, budget, progress),
+    }
+}
+
+/// The outcome of taking one choice on a copy of a state.
+pub(crate) enum Taken {
+    /// The run went on.
+    Went(Box<dyn Run>),
+    /// An invariant broke.
+    Violated(sim_core::Violation),
+    /// The engine stopped with an error (a limit crossed).
+    Failed(sim_core::SimError),
+}
+
+/// Takes `choice` on a copy of `run`.
+pub(crate) fn take(run: &dyn Run, choice: sim_core::model::Choice) -> Taken {
+    let mut next = run.box_clone();
+    match next.take(choice) {
+        Ok(Step::Violated(v)) => Taken::Violated(v),
+        Ok(_) => Taken::Went(next),
+        Err(e) => Taken::Failed(e),
+    }
+}

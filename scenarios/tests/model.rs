@@ -1,0 +1,279 @@
+//! The model checker: shortest counterexamples and state counts known by hand, deduplication,
+//! thread-count independence, and `[schedule]` replay through `run` and `check`.
+
+use scenarios::model::{self, Bounds, Budget, Report, Verdict};
+use scenarios::registry::{Adapter, Driver, Registry, Run};
+use scenarios::scenario::{Scenario, Strategy};
+use serde::Serialize;
+use sim_core::model::StateHasher;
+use sim_core::{
+    CheckView, Ctx, DiskKey, Duration, FnChecker, Message, Node, NodeId, NodeView, SimConfig,
+    Simulation,
+};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, Serialize)]
+struct Ping(u64);
+
+impl Message for Ping {
+    fn kind(&self) -> &'static str {
+        "Ping"
+    }
+}
+
+/// Node 0 sends pings 1 and 2 to node 1 at start, and ping 3 when its one timer fires. Node 1
+/// keeps what it got, on disk. Every state is one set of pings delivered and whether the
+/// timer fired: 4 states before it fires, 8 after, 12 in all.
+#[derive(Clone, Debug)]
+struct Toy {
+    seen: BTreeSet<u64>,
+}
+
+impl Node for Toy {
+    type Message = Ping;
+    type Timer = ();
+    type Record = u64;
+    type Config = ();
+
+    fn start(id: NodeId, _: &(), ctx: &mut Ctx<'_, Self>) -> Self {
+        if id == NodeId(0) {
+            ctx.send(NodeId(1), Ping(1));
+            ctx.send(NodeId(1), Ping(2));
+            ctx.set_timer(Duration::from_millis(500), ());
+        }
+        Toy {
+            seen: BTreeSet::new(),
+        }
+    }
+
+    fn on_message(&mut self, _: NodeId, Ping(k): Ping, ctx: &mut Ctx<'_, Self>) {
+        self.seen.insert(k);
+        ctx.disk().put(DiskKey("seen", k), k);
+        ctx.disk().sync();
+    }
+
+    fn on_timer(&mut self, _: (), ctx: &mut Ctx<'_, Self>) {
+        ctx.send(NodeId(1), Ping(3));
+    }
+
+    fn view(&self) -> NodeView {
+        NodeView::new("toy", "")
+    }
+
+    fn model_state(&self, h: &mut StateHasher) -> bool {
+        h.put_debug(&self.seen);
+        true
+    }
+}
+
+#[derive(Clone)]
+struct Plain;
+impl Adapter<Toy> for Plain {}
+
+/// The toy, started, with the invariant "ping 3 never arrives before ping 1" when `strict`.
+fn toy(strict: bool) -> Box<dyn Run> {
+    let mut sim: Simulation<Toy> = Simulation::new(SimConfig::default(), vec![(); 2]).unwrap();
+    if strict {
+        sim.add_checker(FnChecker::new("in order", |v: &CheckView<'_, Toy>| match v
+            .nodes
+            .get(NodeId(1))
+        {
+            Some(n) if n.seen.contains(&3) && !n.seen.contains(&1) => {
+                Err("ping 3 arrived before ping 1".to_string())
+            }
+            _ => Ok(()),
+        }));
+    }
+    let mut run: Box<dyn Run> = Box::new(Driver::new("toy", sim, 2, Plain));
+    run.start_all().unwrap();
+    run
+}
+
+fn bounds(depth: u32) -> Bounds {
+    Bounds {
+        depth,
+        max_in_flight: 8,
+        crashes: 0,
+        losses: 0,
+        duplicates: 0,
+        timers_per_node: 1,
+        servers: 2,
+    }
+}
+
+fn search(run: Box<dyn Run>, strategy: Strategy, b: &Bounds) -> Report {
+    model::search(run, strategy, b, &Budget::default(), &|_, _, _| {})
+}
+
+fn schedule(r: &Report) -> Vec<String> {
+    match &r.verdict {
+        Verdict::Violated(c) => c.steps.iter().map(ToString::to_string).collect(),
+        other => panic!("expected a violation, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_shortest_counterexample_is_the_one_known_by_hand() {
+    for strategy in [Strategy::Bfs, Strategy::Iddfs] {
+        let r = search(toy(true), strategy, &bounds(6));
+        // Fire the timer, deliver its ping: two steps; nothing shorter breaks the order.
+        assert_eq!(schedule(&r), ["fire t0", "deliver m2"], "{strategy:?}");
+        match &r.verdict {
+            Verdict::Violated(c) => {
+                assert_eq!(c.check, "invariant in order");
+                assert_eq!(c.detail, "ping 3 arrived before ping 1");
+            }
+            _ => unreachable!(),
+        }
+    }
+    // One step is not enough: the search is exhaustive to depth 1 and finds nothing.
+    let r = search(toy(true), Strategy::Bfs, &bounds(1));
+    assert!(matches!(r.verdict, Verdict::Exhausted), "{:?}", r.verdict);
+    assert_eq!(r.unique, 4, "the start, and one state per choice");
+}
+
+#[test]
+fn a_state_reached_by_two_orders_is_counted_once() {
+    for strategy in [Strategy::Bfs, Strategy::Iddfs] {
+        let r = search(toy(false), strategy, &bounds(10));
+        assert!(matches!(r.verdict, Verdict::Exhausted), "{:?}", r.verdict);
+        // 4 states before the timer fires (subsets of {1, 2} delivered), 8 after (subsets of
+        // {1, 2, 3}): 12, where the 16 orders of delivering and firing would give 41 nodes
+        // of a tree.
+        assert_eq!(r.unique, 12, "{strategy:?}");
+        assert_eq!(r.at_depth_bound, 0);
+        assert_eq!(r.depth.min(4), 4, "the longest schedule has 4 steps");
+    }
+    // Breadth-first generates each distinct state's successors once: 8 choices before the
+    // timer fires (3 + 2 + 2 + 1) and 12 after (3 + 3 * 2 + 3 * 1).
+    let r = search(toy(false), Strategy::Bfs, &bounds(10));
+    assert_eq!(r.states, 20);
+}
+
+#[test]
+fn bounds_on_losses_and_duplicates_widen_the_search() {
+    let mut b = bounds(10);
+    b.losses = 1;
+    let lossy = search(toy(false), Strategy::Bfs, &b);
+    assert!(matches!(lossy.verdict, Verdict::Exhausted));
+    assert!(lossy.unique > 12, "{}", lossy.unique);
+    b.losses = 0;
+    b.duplicates = 1;
+    let dup = search(toy(false), Strategy::Bfs, &b);
+    assert!(dup.unique > 12, "{}", dup.unique);
+    b.duplicates = 0;
+    b.timers_per_node = 0;
+    let no_timer = search(toy(false), Strategy::Bfs, &b);
+    assert_eq!(no_timer.unique, 4, "only subsets of {{1, 2}} delivered");
+}
+
+fn library(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn raft_model(bug: Option<&str>) -> Scenario {
+    let mut s = Scenario::load(&library("raft/model.toml")).unwrap();
+    if let Some(bug) = bug {
+        s.protocol
+            .params
+            .insert("bugs".into(), toml::Value::Array(vec![bug.into()]));
+    }
+    s
+}
+
+fn run_model(s: &Scenario, threads: usize) -> Report {
+    let registry = Registry::builtin();
+    let root = model::root(&registry, s).unwrap();
+    let section = s.model.clone().unwrap();
+    let b = Bounds::new(&section, s.cluster.servers());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        model::search(
+            root,
+            section.strategy,
+            &b,
+            &Budget::default(),
+            &|_, _, _| {},
+        )
+    })
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let s = raft_model(Some("forget-vote"));
+    let one = run_model(&s, 1);
+    let two = run_model(&s, 2);
+    let three = run_model(&s, 3);
+    for r in [&two, &three] {
+        assert_eq!(schedule(r), schedule(&one));
+        assert_eq!(
+            (r.states, r.unique, r.depth),
+            (one.states, one.unique, one.depth)
+        );
+        assert_eq!(r.reached, one.reached);
+    }
+}
+
+#[test]
+fn a_counterexample_replays_from_its_file_through_run_and_check() {
+    let registry = Registry::builtin();
+    let s = raft_model(Some("forget-vote"));
+    let root = model::root(&registry, &s).unwrap();
+    let r = run_model(&s, 2);
+    let Verdict::Violated(found) = &r.verdict else {
+        panic!("forget-vote not found: {:?}", r.verdict);
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cex.toml");
+    model::write_counterexample(&registry, &path, &s, root.as_ref(), found, "test").unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("[schedule]"), "{text}");
+    assert!(!text.contains("[model]"), "{text}");
+    // `run` replays it to the same violation, after the same number of steps.
+    let replayed = Scenario::load(&path).unwrap();
+    let f = scenarios::runner::run_scenario(&registry, &replayed, &Default::default()).unwrap();
+    let v = f
+        .report
+        .violation
+        .as_ref()
+        .expect("the replay breaks the invariant");
+    assert_eq!(
+        scenarios::registry::CheckResult::invariant_name(&v.checker),
+        found.check
+    );
+    assert!(
+        f.report.passed(),
+        "expect_failure counts the violation as caught"
+    );
+    // `check` finds its recorded fingerprint.
+    let outcomes = scenarios::check::check_file(&registry, &path, false);
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.verdict == scenarios::check::Verdict::Ok),
+        "{outcomes:?}"
+    );
+    // A schedule whose note no longer fits is refused at that step, with where it is.
+    let edited = text.replacen("deliver m", "deliver m9", 1);
+    std::fs::write(&path, edited).unwrap();
+    let s = Scenario::load(&path).unwrap();
+    match scenarios::runner::run_scenario(&registry, &s, &Default::default()) {
+        Err(e) => assert!(e.to_string().contains("schedule step"), "{e}"),
+        Ok(_) => panic!("an edited schedule replayed"),
+    }
+}
+
+#[test]
+fn the_correct_protocol_has_no_violation_within_the_bounds() {
+    let r = run_model(&raft_model(None), 2);
+    assert!(matches!(r.verdict, Verdict::Exhausted), "{:?}", r.verdict);
+    let reached: Vec<_> = r.reached.iter().map(|(k, _)| *k).collect();
+    assert!(
+        reached.contains(&sim_core::MarkKind::Elected),
+        "{:?}",
+        r.reached
+    );
+}

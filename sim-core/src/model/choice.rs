@@ -1,0 +1,130 @@
+//! One step of an explicit schedule: which enabled event happens next.
+
+use crate::{MessageId, NodeId, TimerId};
+use std::fmt;
+use std::str::FromStr;
+
+/// What happens next in a run driven by choice instead of by the clock.
+///
+/// A message or timer is named by the number the engine gave it. Those numbers are handed out
+/// in the order things happen, so they are stable along one schedule: replaying the same
+/// choices from the same start hands out the same numbers, which is what makes a schedule
+/// written to a file replay exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Choice {
+    /// The message arrives (it is dropped if its receiver is down).
+    Deliver(MessageId),
+    /// The network loses the message.
+    Lose(MessageId),
+    /// The network makes a second copy of the message, which stays in flight beside it.
+    Duplicate(MessageId),
+    /// The timer fires, however early that is by the clock.
+    Fire(TimerId),
+    /// The node crashes: memory, timers and unsynced writes are lost.
+    Crash(NodeId),
+    /// A crashed node starts again from its disk.
+    Restart(NodeId),
+}
+
+impl Choice {
+    /// The verb of the choice, as a schedule writes it.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Choice::Deliver(_) => "deliver",
+            Choice::Lose(_) => "lose",
+            Choice::Duplicate(_) => "duplicate",
+            Choice::Fire(_) => "fire",
+            Choice::Crash(_) => "crash",
+            Choice::Restart(_) => "restart",
+        }
+    }
+}
+
+impl fmt::Display for Choice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = self.verb();
+        match self {
+            Choice::Deliver(m) | Choice::Lose(m) | Choice::Duplicate(m) => {
+                write!(f, "{verb} m{}", m.0)
+            }
+            Choice::Fire(t) => write!(f, "{verb} t{}", t.0),
+            Choice::Crash(n) | Choice::Restart(n) => write!(f, "{verb} {n}"),
+        }
+    }
+}
+
+/// Why a schedule step could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "expected a step such as \"deliver m3\", \"lose m3\", \"duplicate m3\", \"fire t2\", \
+     \"crash n1\" or \"restart n1\", got {0:?}"
+)]
+pub struct BadChoice(pub String);
+
+impl FromStr for Choice {
+    type Err = BadChoice;
+
+    fn from_str(s: &str) -> Result<Choice, BadChoice> {
+        let bad = || BadChoice(s.to_string());
+        let mut words = s.split_whitespace();
+        let (Some(verb), Some(what), None) = (words.next(), words.next(), words.next()) else {
+            return Err(bad());
+        };
+        let number = |prefix: char| -> Result<u64, BadChoice> {
+            what.strip_prefix(prefix)
+                .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|digits| digits.parse().ok())
+                .ok_or_else(bad)
+        };
+        let node = || -> Result<NodeId, BadChoice> {
+            u32::try_from(number('n')?).map(NodeId).map_err(|_| bad())
+        };
+        Ok(match verb {
+            "deliver" => Choice::Deliver(MessageId(number('m')?)),
+            "lose" => Choice::Lose(MessageId(number('m')?)),
+            "duplicate" => Choice::Duplicate(MessageId(number('m')?)),
+            "fire" => Choice::Fire(TimerId(number('t')?)),
+            "crash" => Choice::Crash(node()?),
+            "restart" => Choice::Restart(node()?),
+            _ => return Err(bad()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_choice_reads_back_as_written() {
+        let all = [
+            Choice::Deliver(MessageId(3)),
+            Choice::Lose(MessageId(0)),
+            Choice::Duplicate(MessageId(12)),
+            Choice::Fire(TimerId(7)),
+            Choice::Crash(NodeId(1)),
+            Choice::Restart(NodeId(4)),
+        ];
+        for c in all {
+            assert_eq!(c.to_string().parse::<Choice>(), Ok(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn malformed_steps_are_refused_with_the_text() {
+        for s in [
+            "",
+            "deliver",
+            "deliver 3",
+            "deliver t3",
+            "fire m1",
+            "crash n",
+            "crash n1 now",
+            "launch n1",
+            "crash n99999999999",
+        ] {
+            let err = s.parse::<Choice>().unwrap_err();
+            assert_eq!(err.0, s);
+        }
+    }
+}
