@@ -167,22 +167,55 @@ fn front_door(ci: &str, readme: &str) -> Vec<String> {
     if !runs_tests {
         problems.push(".ci/run does not run `cargo test --workspace`".to_string());
     }
-    // CI's main job: the first `cargo run` after the step that names it.
+    // CI's main job: the first `cargo run`, or run of the test build's binary, after the step
+    // that names it.
     let main_job = ci
         .lines()
         .skip_while(|l| !l.contains("step \"main job"))
         .map(str::trim)
-        .find(|l| l.starts_with("cargo run"))
+        .find(|l| l.starts_with("cargo run") || l.starts_with(BUILT))
         .map(normalize);
     let Some(main_job) = main_job else {
-        problems.push(".ci/run has no `step \"main job ...\"` followed by a `cargo run`".into());
+        problems.push(format!(
+            ".ci/run has no `step \"main job ...\"` followed by a `cargo run` or a `{BUILT}` run"
+        ));
         return problems;
     };
+    // With the test build's binary, the README's command is a `cargo run` of the same binary
+    // with the same arguments, and `$clustersim` must be that binary.
+    let built_args = main_job.strip_prefix(BUILT).map(str::trim);
+    if built_args.is_some()
+        && !ci
+            .lines()
+            .any(|l| l.trim().starts_with("clustersim=") && l.contains("/debug/clustersim\""))
+    {
+        problems.push(
+            ".ci/run runs `$clustersim` without setting it to the test build's binary".into(),
+        );
+    }
+    let first_ok = |got: &str| match built_args {
+        None => normalize(got) == main_job,
+        Some(args) => {
+            let got = normalize(got);
+            got.starts_with("cargo run ")
+                && got.contains(" --bin clustersim ")
+                && got.split_once(" -- ").is_some_and(|(_, a)| a == args)
+        }
+    };
+    let want_first = match built_args {
+        None => main_job.clone(),
+        Some(args) => format!("cargo run ... --bin clustersim -- {args}"),
+    };
     let cmds = fenced_commands(readme);
-    let want = [main_job.as_str(), "cargo test --workspace"];
-    for (i, want) in want.iter().enumerate() {
+    let checks: [(&str, &dyn Fn(&str) -> bool); 2] = [
+        (&want_first, &first_ok),
+        ("cargo test --workspace", &|got| {
+            normalize(got) == "cargo test --workspace"
+        }),
+    ];
+    for (i, (want, ok)) in checks.iter().enumerate() {
         match cmds.get(i) {
-            Some((line, got)) if normalize(got) != *want => problems.push(format!(
+            Some((line, got)) if !ok(got) => problems.push(format!(
                 "README.md:{line}: fenced command {} is `{got}`, expected `{want}`",
                 i + 1
             )),
@@ -195,6 +228,9 @@ fn front_door(ci: &str, readme: &str) -> Vec<String> {
     }
     problems
 }
+
+/// How `.ci/run` names the binary the test build made.
+const BUILT: &str = "\"$clustersim\"";
 
 /// The commands in a Markdown file's shell-like blocks, in order: `$ ` lines of `console`
 /// blocks, non-comment lines of `sh`/`bash`/`shell` blocks.
@@ -431,6 +467,31 @@ fn front_door_wants_the_main_job_then_the_test_command() {
         got,
         vec![".ci/run does not run `cargo test --workspace`".to_string()]
     );
+}
+
+#[test]
+fn front_door_accepts_the_test_builds_binary_with_the_readmes_arguments() {
+    let ci = "step \"tests\"\ncargo test --workspace --locked\n\
+              clustersim=\"$(cd target && pwd)/debug/clustersim\"\nstep \"main job (x)\"\n\
+              \"$clustersim\" run a.toml\n";
+    let good = "```console\n$ cargo run --release -p scenarios --bin clustersim -- run a.toml\n\
+                $ cargo test --workspace\n```\n";
+    assert!(
+        front_door(ci, good).is_empty(),
+        "{:?}",
+        front_door(ci, good)
+    );
+    let other = good.replace("run a.toml", "run b.toml");
+    let got = front_door(ci, &other);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("expected `cargo run ... --bin clustersim -- run a.toml`"),
+        "{got:?}"
+    );
+    let unset = ci.replace("/debug/clustersim", "/release/clustersim");
+    let got = front_door(&unset, good);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("without setting it"), "{got:?}");
 }
 
 #[test]
