@@ -207,7 +207,7 @@ fn front_door(ci: &str, readme: &str) -> Vec<String> {
         Some(args) => format!("cargo run ... --bin clustersim -- {args}"),
     };
     let cmds = fenced_commands(readme);
-    let checks: [(&str, &dyn Fn(&str) -> bool); 2] = [
+    let checks: [(&str, &Judge); 2] = [
         (&want_first, &first_ok),
         ("cargo test --workspace", &|got| {
             normalize(got) == "cargo test --workspace"
@@ -228,6 +228,9 @@ fn front_door(ci: &str, readme: &str) -> Vec<String> {
     }
     problems
 }
+
+/// Whether a README command is the one wanted.
+type Judge<'a> = dyn Fn(&str) -> bool + 'a;
 
 /// How `.ci/run` names the binary the test build made.
 const BUILT: &str = "\"$clustersim\"";

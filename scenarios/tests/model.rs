@@ -248,6 +248,24 @@ fn a_counterexample_replays_from_its_file_through_run_and_check() {
         f.report.passed(),
         "expect_failure counts the violation as caught"
     );
+    // The front end's stepper takes the same steps, one at a time, to the same run.
+    let mut live = scenarios::runner::Live::new(&registry, &replayed, None).unwrap();
+    let mut events = 0;
+    let stopped = loop {
+        match live.step().unwrap() {
+            scenarios::runner::LiveStep::Event(_) => events += 1,
+            scenarios::runner::LiveStep::Violated(v) => break v,
+            other => panic!("a scheduled run has only its steps, got {other:?}"),
+        }
+    };
+    assert_eq!(
+        events + 1,
+        found.steps.len(),
+        "one step per scheduled choice"
+    );
+    assert_eq!(&stopped, v);
+    let stepped = live.finish().unwrap();
+    assert_eq!(stepped.report.fingerprint, f.report.fingerprint);
     // `check` finds its recorded fingerprint.
     let outcomes = scenarios::check::check_file(&registry, &path, false);
     assert!(

@@ -23,12 +23,12 @@ pub(crate) fn search(
     let mut tree = Tree::new();
     let mut seen: BTreeSet<u128> = BTreeSet::new();
     let used = Used::none(root.node_count());
-    if let Ok(hash) = root.state_hash() {
-        seen.insert(used.key(hash));
-    }
+    let nodes = super::node_hashes(root.as_ref()).unwrap_or_default();
+    seen.insert(used.key(root.state_hash_from(&nodes)));
     report.note_marks(root.trace().marks(), 0);
     let mut frontier = vec![State {
         run: root,
+        nodes,
         used,
         at: 0,
     }];

@@ -8,6 +8,8 @@ use sim_core::{MarkCounts, NodeStatus, SimError, Violation};
 /// A state of the search: the run, what its path used, and its place in the search tree.
 pub(crate) struct State {
     pub(crate) run: Box<dyn Run>,
+    /// Each node's part of the state hash: a step recomputes only the node it touched.
+    pub(crate) nodes: Vec<u128>,
     pub(crate) used: Used,
     /// Index into the search tree (see `Tree`).
     pub(crate) at: u32,
@@ -78,8 +80,8 @@ pub(crate) fn choices(run: &dyn Run, used: &Used, bounds: &Bounds) -> Vec<(Choic
     out
 }
 
-/// Every successor of `state`, in the order of [`choices`]; `tree_at` is unused here and
-/// filled in by the caller once a successor turns out to be new.
+/// Every successor of `state`, in the order of [`choices`]; each successor's place in the
+/// search tree (`at`) is filled in by the caller once it turns out to be new.
 pub(crate) fn expand(state: &State, bounds: &Bounds) -> Vec<Next> {
     choices(state.run.as_ref(), &state.used, bounds)
         .into_iter()
@@ -87,8 +89,8 @@ pub(crate) fn expand(state: &State, bounds: &Bounds) -> Vec<Next> {
             |(choice, used)| match super::take(state.run.as_ref(), choice) {
                 Taken::Violated(violation) => Next::Violated { choice, violation },
                 Taken::Failed(error) => Next::Failed { choice, error },
-                Taken::Went(run) => match run.state_hash() {
-                    Ok(hash) => {
+                Taken::Went(run, touched) => match rehash(&state.nodes, run.as_ref(), touched) {
+                    Ok((nodes, hash)) => {
                         let in_flight = run
                             .pending()
                             .iter()
@@ -98,7 +100,12 @@ pub(crate) fn expand(state: &State, bounds: &Bounds) -> Vec<Next> {
                         Next::State {
                             choice,
                             key: used.key(hash),
-                            state: State { run, used, at: 0 },
+                            state: State {
+                                run,
+                                nodes,
+                                used,
+                                at: 0,
+                            },
                             in_flight,
                             marks,
                         }
@@ -108,4 +115,21 @@ pub(crate) fn expand(state: &State, bounds: &Bounds) -> Vec<Next> {
             },
         )
         .collect()
+}
+
+/// The node hashes and state hash of `run`, whose step from a state with node hashes `before`
+/// touched at most `touched`.
+fn rehash(
+    before: &[u128],
+    run: &dyn Run,
+    touched: Option<sim_core::NodeId>,
+) -> Result<(Vec<u128>, u128), SimError> {
+    let mut nodes = before.to_vec();
+    if let Some(n) = touched
+        && let Some(slot) = nodes.get_mut(n.index())
+    {
+        *slot = run.node_hash(n)?;
+    }
+    let hash = run.state_hash_from(&nodes);
+    Ok((nodes, hash))
 }

@@ -25,9 +25,11 @@ pub(crate) fn search(
     let mut report = Report::new();
     report.note_marks(root.trace().marks(), 0);
     let used = Used::none(root.node_count());
-    let root_key = root.state_hash().map(|h| used.key(h)).unwrap_or_default();
+    let nodes = super::node_hashes(root.as_ref()).unwrap_or_default();
+    let root_key = used.key(root.state_hash_from(&nodes));
     let root = State {
         run: root,
+        nodes,
         used,
         at: 0,
     };

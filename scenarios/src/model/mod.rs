@@ -71,6 +71,13 @@ pub fn root(registry: &Registry, s: &Scenario) -> Result<Box<dyn Run>, ScenarioE
     Ok(run)
 }
 
+/// Every node's part of `run`'s state hash, in id order.
+pub(crate) fn node_hashes(run: &dyn Run) -> Result<Vec<u128>, sim_core::SimError> {
+    (0..run.node_count())
+        .map(|i| run.node_hash(sim_core::NodeId(i)))
+        .collect()
+}
+
 /// Searches every schedule from `root` within `bounds` and `budget`.
 pub fn search(
     root: Box<dyn Run>,
@@ -87,8 +94,8 @@ pub fn search(
 
 /// The outcome of taking one choice on a copy of a state.
 pub(crate) enum Taken {
-    /// The run went on.
-    Went(Box<dyn Run>),
+    /// The run went on; the node whose state the step may have changed.
+    Went(Box<dyn Run>, Option<sim_core::NodeId>),
     /// An invariant broke.
     Violated(sim_core::Violation),
     /// The engine stopped with an error (a limit crossed).
@@ -100,7 +107,8 @@ pub(crate) fn take(run: &dyn Run, choice: sim_core::model::Choice) -> Taken {
     let mut next = run.box_clone();
     match next.take(choice) {
         Ok(Step::Violated(v)) => Taken::Violated(v),
-        Ok(_) => Taken::Went(next),
+        Ok(Step::Event { touched, .. }) => Taken::Went(next, touched),
+        Ok(Step::Idle) => Taken::Went(next, None),
         Err(e) => Taken::Failed(e),
     }
 }

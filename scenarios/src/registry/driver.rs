@@ -268,6 +268,9 @@ where
     fn pending(&self) -> Vec<Pending> {
         self.sim.pending()
     }
+    fn due(&self, choice: Choice) -> Option<Time> {
+        self.sim.due(choice)
+    }
     fn take(&mut self, choice: Choice) -> Result<Step, SimError> {
         self.sim.take(choice)
     }
@@ -276,5 +279,11 @@ where
     }
     fn state_hash(&self) -> Result<u128, SimError> {
         self.sim.state_hash()
+    }
+    fn node_hash(&self, node: NodeId) -> Result<u128, SimError> {
+        self.sim.node_hash(node)
+    }
+    fn state_hash_from(&self, nodes: &[u128]) -> u128 {
+        self.sim.state_hash_from(nodes)
     }
 }

@@ -152,12 +152,18 @@ pub trait Run: Send {
     fn start_all(&mut self) -> Result<Option<Violation>, SimError>;
     /// The messages in flight and live timers a run driven by choice may pick from.
     fn pending(&self) -> Vec<Pending>;
+    /// When `choice` would happen if taken now (see `Simulation::due`).
+    fn due(&self, choice: Choice) -> Option<Time>;
     /// Takes one choice: that event happens next.
     fn take(&mut self, choice: Choice) -> Result<Step, SimError>;
     /// A choice in words (`n0 -> n1 RequestVote`), while it is enabled.
     fn describe(&self, choice: Choice) -> Option<String>;
     /// The hash by which the model checker knows a state (see `Simulation::state_hash`).
     fn state_hash(&self) -> Result<u128, SimError>;
+    /// One node's part of the state hash (see `Simulation::node_hash`).
+    fn node_hash(&self, node: NodeId) -> Result<u128, SimError>;
+    /// The state hash from every node's part (see `Simulation::state_hash_from`).
+    fn state_hash_from(&self, nodes: &[u128]) -> u128;
 }
 
 impl Clone for Box<dyn Run> {

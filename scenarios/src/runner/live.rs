@@ -15,7 +15,7 @@ use crate::diag::Diagnostic;
 use crate::duration::DurationStr;
 use crate::error::ScenarioError;
 use crate::registry::{Registry, Run};
-use crate::scenario::{Action, FaultEvent, PlannedFault, Scenario};
+use crate::scenario::{Action, FaultEvent, PlannedFault, Scenario, ScheduleStep};
 use sim_core::{Duration, Step, Time, Violation};
 use std::sync::Arc;
 use toml::Spanned;
@@ -45,6 +45,8 @@ pub struct Live {
     last_item: Option<(Time, u8)>,
     done: bool,
     steps: u64,
+    /// A `[schedule]` being replayed, and the index of its next step.
+    script: Option<(Arc<[ScheduleStep]>, usize)>,
 }
 
 impl Live {
@@ -58,13 +60,25 @@ impl Live {
         let protocol = registry.resolve(scenario)?;
         let run = super::prepare::build(protocol, scenario, seed.unwrap_or(scenario.seed))?;
         let mut runner = Runner::new(Arc::new(scenario.clone()), run, protocol, None)?;
-        runner.start();
+        let script = match scenario.schedule {
+            Some(_) => {
+                let steps = runner.schedule_steps()?;
+                runner.start_scheduled()?;
+                Some((Arc::from(steps), 0))
+            }
+            None => {
+                runner.start();
+                None
+            }
+        };
+        let done = runner.violation.is_some();
         Ok(Live {
             runner,
             original_faults: scenario.faults.len(),
             last_item: None,
-            done: false,
+            done,
             steps: 0,
+            script,
         })
     }
 
@@ -119,6 +133,15 @@ impl Live {
         if self.done {
             return None;
         }
+        if let Some((steps, next)) = &self.script {
+            let step = steps.get(*next)?;
+            return Some(
+                self.runner
+                    .run
+                    .due(step.choice)
+                    .unwrap_or_else(|| self.runner.run.now()),
+            );
+        }
         let (t, item) = self.runner.agenda.peek()?;
         let event = self.runner.run.next_event_time();
         match (due(t, item), event) {
@@ -138,6 +161,9 @@ impl Live {
     pub fn step_within(&mut self, limit: Time) -> Result<Option<LiveStep>, ScenarioError> {
         if self.done {
             return Ok(Some(LiveStep::Ended));
+        }
+        if self.script.is_some() {
+            return self.scripted_step(limit);
         }
         let Some((t, item)) = self.runner.agenda.peek() else {
             self.done = true;
@@ -185,6 +211,32 @@ impl Live {
         Ok(Some(LiveStep::Acted(t)))
     }
 
+    /// The next step of a replayed `[schedule]`, if it happens at or before `limit`.
+    fn scripted_step(&mut self, limit: Time) -> Result<Option<LiveStep>, ScenarioError> {
+        let Some((steps, next)) = &self.script else {
+            return Ok(Some(LiveStep::Ended));
+        };
+        let (steps, i) = (steps.clone(), *next);
+        let Some(step) = steps.get(i) else {
+            self.done = true;
+            return Ok(Some(LiveStep::Ended));
+        };
+        let now = self.runner.run.now();
+        if self.runner.run.due(step.choice).unwrap_or(now) > limit {
+            return Ok(None);
+        }
+        self.script = Some((steps.clone(), i + 1));
+        self.steps += 1;
+        match self.runner.take_step(i, step)? {
+            Step::Violated(v) => {
+                self.done = true;
+                Ok(Some(LiveStep::Violated(v)))
+            }
+            Step::Event { time, .. } => Ok(Some(LiveStep::Event(time))),
+            Step::Idle => Ok(Some(LiveStep::Event(self.runner.run.now()))),
+        }
+    }
+
     /// Takes every step that happens at or before `t`; stops early on a violation or at the
     /// end. Returns how many steps were taken.
     pub fn advance_to(&mut self, t: Time) -> Result<u64, ScenarioError> {
@@ -226,6 +278,13 @@ impl Live {
         if self.done {
             return Err(refuse(
                 "the run is over: nothing more can be recorded".into(),
+            ));
+        }
+        if self.script.is_some() {
+            return Err(refuse(
+                "this run replays a [schedule]: its steps, not recorded actions, decide what \
+                 happens"
+                    .into(),
             ));
         }
         let t = self.earliest(action).max(at);

@@ -13,39 +13,64 @@ impl Runner {
     /// Runs the schedule to its end, or to the first violated invariant, then judges the
     /// end-of-run checks as a timed run does.
     pub(crate) fn replay(mut self) -> Result<Finished, ScenarioError> {
-        let steps = match self.s.schedule.as_ref().map(|s| s.steps()) {
-            Some(Ok(steps)) => steps,
+        let steps = self.schedule_steps()?;
+        self.start_scheduled()?;
+        for (i, step) in steps.iter().enumerate() {
+            if self.violation.is_some() {
+                break;
+            }
+            self.take_step(i, step)?;
+        }
+        self.finish()
+    }
+
+    /// The file's schedule, read.
+    pub(crate) fn schedule_steps(&self) -> Result<Vec<ScheduleStep>, ScenarioError> {
+        match self.s.schedule.as_ref().map(|s| s.steps()) {
+            Some(Ok(steps)) => Ok(steps),
             Some(Err(problems)) => {
                 let ds = problems
                     .into_iter()
                     .map(|(span, message)| self.located(Some(span), message))
                     .collect();
-                return Err(ScenarioError::Invalid(ds));
+                Err(ScenarioError::Invalid(ds))
             }
-            None => Vec::new(),
-        };
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Starts every node, as a scheduled run begins.
+    pub(crate) fn start_scheduled(&mut self) -> Result<(), ScenarioError> {
         match self.run.start_all() {
             Ok(Some(v)) => self.violation = Some(v),
             Ok(None) => {}
             Err(e) => return Err(self.sim_err(e)),
         }
-        for (i, step) in steps.iter().enumerate() {
-            if self.violation.is_some() {
-                break;
-            }
-            self.check_note(i, step)?;
-            match self.run.take(step.choice) {
-                Ok(Step::Violated(v)) => self.violation = Some(v),
-                Ok(_) => {}
-                Err(e) => {
-                    let message = format!("schedule step {}: {e}", i + 1);
-                    return Err(ScenarioError::one(
-                        self.located(Some(step.span.clone()), message),
-                    ));
+        Ok(())
+    }
+
+    /// Takes step `i` of the schedule after checking its note; a violation is kept as the
+    /// run's. A step that is not enabled is an error at its place in the file.
+    pub(crate) fn take_step(
+        &mut self,
+        i: usize,
+        step: &ScheduleStep,
+    ) -> Result<Step, ScenarioError> {
+        self.check_note(i, step)?;
+        match self.run.take(step.choice) {
+            Ok(s) => {
+                if let Step::Violated(v) = &s {
+                    self.violation = Some(v.clone());
                 }
+                Ok(s)
+            }
+            Err(e) => {
+                let message = format!("schedule step {}: {e}", i + 1);
+                Err(ScenarioError::one(
+                    self.located(Some(step.span.clone()), message),
+                ))
             }
         }
-        self.finish()
     }
 
     /// A step's note, when it has one, still describes what the step takes.

@@ -37,18 +37,6 @@ pub enum Pending {
 const MAX_REFIRES: u32 = 16;
 
 impl<N: Node> Simulation<N> {
-    /// One node's protocol state and disk, hashed; `None` while it is down or when its
-    /// protocol does not define its state.
-    fn node_digest(&self, node: NodeId) -> Option<u128> {
-        let mut h = StateHasher::new();
-        let state = self.nodes[node.index()].state.as_ref()?;
-        if !state.model_state(&mut h) {
-            return None;
-        }
-        self.core.runtimes[node.index()].disk.model_state(&mut h);
-        Some(h.finish())
-    }
-
     /// Runs the nodes' first starts (the events queued at time zero by [`Simulation::new`]),
     /// which a run driven by choice takes as given: every node starts before the first choice.
     pub fn start_all(&mut self) -> Result<Option<Violation>, SimError> {
@@ -132,6 +120,32 @@ impl<N: Node> Simulation<N> {
             Choice::Crash(n) | Choice::Restart(n) => self
                 .status(n)
                 .map(|s| format!("{n} is {s:?}").to_lowercase()),
+        }
+    }
+
+    /// When `choice` would happen if taken now: the event's due time, or now if that has
+    /// passed (the clock never goes back); now for a crash or restart. `None` when the choice
+    /// names no message in flight or timer pending.
+    pub fn due(&self, choice: Choice) -> Option<crate::Time> {
+        let now = self.core.now;
+        let earliest = |m: Option<MessageId>, t: Option<TimerId>| {
+            self.core
+                .queue
+                .iter()
+                .filter(|e| match e.event {
+                    Event::Deliver {
+                        id, inbox: false, ..
+                    } => Some(*id) == m,
+                    Event::Timer { id, .. } => Some(*id) == t,
+                    _ => false,
+                })
+                .map(|e| e.time.max(now))
+                .min()
+        };
+        match choice {
+            Choice::Deliver(m) | Choice::Lose(m) | Choice::Duplicate(m) => earliest(Some(m), None),
+            Choice::Fire(t) => earliest(None, Some(t)),
+            Choice::Crash(_) | Choice::Restart(_) => Some(now),
         }
     }
 
@@ -237,7 +251,7 @@ impl<N: Node> Simulation<N> {
                 let mut entry = entry;
                 let mut fires = 0;
                 loop {
-                    let before = self.node_digest(node);
+                    let before = self.node_hash(node).ok();
                     let (sent, timers) = (self.core.stats.sent, self.core.next_timer);
                     self.core.now = self.core.now.max(entry.time);
                     let touched = self.dispatch(entry.event).flatten();
@@ -251,7 +265,7 @@ impl<N: Node> Simulation<N> {
                         && self.core.stats.sent == sent
                         && self.core.next_timer == timers + 1
                         && before.is_some()
-                        && self.node_digest(node) == before;
+                        && self.node_hash(node).ok() == before;
                     if !stutter {
                         break touched;
                     }
@@ -307,30 +321,53 @@ impl<N: Node> Simulation<N> {
     }
 
     /// A 128-bit hash of everything that decides what the run can do from here: each node's
-    /// status, its protocol state as the protocol defines it ([`Node::model_state`]) and its
-    /// disk; the multiset of messages in flight (sender, receiver, content); and the multiset
-    /// of live timers (node, meaning). Times, message and timer numbers, counters and the
-    /// random streams' positions are left out, so schedules that differ only in those meet in
-    /// one state. An error if the protocol does not define its state.
+    /// part ([`Simulation::node_hash`]); the multiset of messages in flight (sender, receiver,
+    /// content); and the multiset of live timers (node, meaning). Times, message and timer
+    /// numbers, counters and the random streams' positions are left out, so schedules that
+    /// differ only in those meet in one state. An error if the protocol does not define its
+    /// state.
     pub fn state_hash(&self) -> Result<u128, SimError> {
+        let nodes = (0..self.node_count())
+            .map(|i| self.node_hash(NodeId(i)))
+            .collect::<Result<Vec<u128>, SimError>>()?;
+        Ok(self.state_hash_from(&nodes))
+    }
+
+    /// One node's part of the state hash: its status, its protocol state as the protocol
+    /// defines it ([`Node::model_state`]) and its disk. A step changes at most the node it
+    /// touches, so a search keeps these per state and recomputes one per step.
+    pub fn node_hash(&self, node: NodeId) -> Result<u128, SimError> {
+        let slot = self.nodes.get(node.index()).ok_or(SimError::UnknownNode {
+            node,
+            nodes: self.node_count(),
+        })?;
         let mut h = StateHasher::new();
-        for (i, slot) in self.nodes.iter().enumerate() {
-            h.put_u64(match slot.status {
-                NodeStatus::Up => 1,
-                NodeStatus::Paused => 2,
-                NodeStatus::Down => 3,
+        h.put_u64(match slot.status {
+            NodeStatus::Up => 1,
+            NodeStatus::Paused => 2,
+            NodeStatus::Down => 3,
+        });
+        if let Some(state) = &slot.state
+            && !state.model_state(&mut h)
+        {
+            return Err(SimError::Invalid {
+                what: "model checking".to_string(),
+                why: "this protocol does not define its nodes' state for the model checker \
+                      (Node::model_state)"
+                    .to_string(),
             });
-            if let Some(state) = &slot.state
-                && !state.model_state(&mut h)
-            {
-                return Err(SimError::Invalid {
-                    what: "model checking".to_string(),
-                    why: "this protocol does not define its nodes' state for the model \
-                          checker (Node::model_state)"
-                        .to_string(),
-                });
-            }
-            self.core.runtimes[i].disk.model_state(&mut h);
+        }
+        self.core.runtimes[node.index()].disk.model_state(&mut h);
+        Ok(h.finish())
+    }
+
+    /// The state hash from every node's part (as [`Simulation::node_hash`] gives them, in id
+    /// order) and what is in flight now.
+    pub fn state_hash_from(&self, nodes: &[u128]) -> u128 {
+        let mut h = StateHasher::new();
+        for n in nodes {
+            h.put_u64((n >> 64) as u64);
+            h.put_u64(*n as u64);
         }
         let mut items: Vec<u128> = Vec::new();
         for e in self.core.queue.iter() {
@@ -367,6 +404,6 @@ impl<N: Node> Simulation<N> {
             h.put_u64((item >> 64) as u64);
             h.put_u64(item as u64);
         }
-        Ok(h.finish())
+        h.finish()
     }
 }

@@ -242,6 +242,27 @@ fn a_shrunk_failure_opens_at_its_violating_event_with_the_explanation() {
 }
 
 #[test]
+fn a_model_checker_counterexample_opens_at_its_violation_and_steps_through_it() {
+    let (app, check, why) = open_stopped("raft/model-forget-vote.toml");
+    assert_eq!(check, "invariant Election Safety");
+    assert!(why.contains("both leaders of term 1"), "{why}");
+    let mut s = session(&app);
+    // One step per choice of the [schedule]; the last one breaks the invariant.
+    let steps = s.live().steps();
+    assert_eq!(steps, 8);
+    s.seek_step(steps - 1).unwrap();
+    assert!(
+        s.live().violation().is_none(),
+        "a step earlier, nothing is broken yet"
+    );
+    s.seek_step(steps).unwrap();
+    assert_eq!(
+        s.live().violation().map(|v| v.checker.as_str()),
+        Some("Election Safety")
+    );
+}
+
+#[test]
 fn a_failure_judged_at_the_end_opens_at_the_end() {
     let (app, check, why) = open_stopped("raft/shrunk-stale-read.toml");
     assert_eq!(check, "linearizable");
