@@ -295,3 +295,61 @@ fn the_correct_protocol_has_no_violation_within_the_bounds() {
         r.reached
     );
 }
+
+fn clustersim(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clustersim"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_reports_found_stopped_and_refused_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = library("raft/model.toml");
+    let file = file.to_str().unwrap();
+    let cex = dir.path().join("cex.toml");
+    let cex = cex.to_str().unwrap();
+    let bug = "raft.bugs=[\"forget-vote\"]";
+    let (code, out, err) = clustersim(&["model", file, "--set", bug, "--json", "-q", "-o", cex]);
+    assert_eq!(code, Some(1), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["verdict"], "violated");
+    assert_eq!(v["check"], "invariant Election Safety");
+    assert_eq!(v["schedule"].as_array().map(Vec::len), Some(8));
+    assert_eq!(v["counterexample"], cex);
+    assert!(std::path::Path::new(cex).exists());
+    // A memory bound below what the search needs stops it, and the report says it is
+    // incomplete rather than claiming there is no violation.
+    let (code, out, _) = clustersim(&[
+        "model",
+        file,
+        "--set",
+        "limits.max_memory=60000000",
+        "--json",
+        "-q",
+    ]);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["verdict"], "stopped");
+    assert!(v["stopped"].as_str().unwrap().contains("max_memory"), "{v}");
+    // So does --max-states.
+    let (_, out, _) = clustersim(&["model", file, "--max-states", "100", "-q"]);
+    assert!(
+        out.contains("the search is incomplete: the --max-states budget"),
+        "{out}"
+    );
+    // A file that needs a clock is refused where it says so.
+    let timed = library("raft/leader-crash.toml");
+    let (code, _, err) = clustersim(&["model", timed.to_str().unwrap(), "-q"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("leader-crash.toml:21:6: for the model checker, [[faults]]"),
+        "{err}"
+    );
+}

@@ -120,6 +120,7 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     let budget = Budget {
         max_states: a.max_states,
         deadline,
+        max_memory: crate::runner::resources::memory_limit(&s.limits.unwrap_or_default()),
     };
     crate::interrupt::stop_gracefully();
     let bar = progress_bar(a.quiet);

@@ -45,6 +45,9 @@ pub struct Budget {
     /// Stop once the wall clock passes this (read between batches of states, never inside a
     /// simulation).
     pub deadline: Option<std::time::Instant>,
+    /// Stop once the process holds more memory than this (read between batches of states;
+    /// Linux only).
+    pub max_memory: Option<u64>,
 }
 
 impl Budget {
@@ -61,6 +64,11 @@ impl Budget {
         }
         if crate::interrupt::requested() {
             return Some(super::Stop::Interrupted);
+        }
+        if let Some(max) = self.max_memory
+            && crate::runner::resources::resident_bytes().is_some_and(|r| r > max)
+        {
+            return Some(super::Stop::Memory);
         }
         None
     }

@@ -23,6 +23,9 @@ pub enum Stop {
     Time,
     /// Ctrl-C.
     Interrupted,
+    /// The process holds more memory than `[limits] max_memory` (three quarters of the
+    /// machine's by default).
+    Memory,
 }
 
 impl Stop {
@@ -32,6 +35,10 @@ impl Stop {
             Stop::MaxStates => "the --max-states budget was reached",
             Stop::Time => "the --time budget ran out",
             Stop::Interrupted => "interrupted",
+            Stop::Memory => {
+                "the memory bound ([limits] max_memory) was reached: bound the search more \
+                 tightly, or use --strategy iddfs, which holds one path"
+            }
         }
     }
 }
