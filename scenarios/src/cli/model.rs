@@ -138,8 +138,14 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         pool.install(move || model::search(start_from, strategy, b, budget_ref, shown_ref));
     let secs = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let sets: String = a.sets.iter().map(|s| format!(" --set '{s}'")).collect();
-    let command = format!("clustersim model {}{sets}", a.file.display());
+    let mut flags: String = a.sets.iter().map(|s| format!(" --set '{s}'")).collect();
+    if let Some(d) = a.depth {
+        flags.push_str(&format!(" --depth {d}"));
+    }
+    if a.strategy.is_some() {
+        flags.push_str(&format!(" --strategy {}", section.strategy.name()));
+    }
+    let command = format!("clustersim model {}{flags}", a.file.display());
     let written = match &report.verdict {
         Verdict::Violated(found) => {
             match model::write_counterexample(registry, &out, &s, root.as_ref(), found, &command) {
