@@ -124,14 +124,17 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     };
     crate::interrupt::stop_gracefully();
     let bar = progress_bar(a.quiet);
+    let start = crate::explore::wall_clock_now();
     let shown = |states: u64, unique: u64, depth: u32| {
         let memory = resident_bytes().map(bytes).unwrap_or_default();
+        let secs = start.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { states as f64 / secs } else { 0.0 };
         bar.set_message(format!(
-            "{states} states, {unique} distinct, depth {depth}, {memory}"
+            "{states} states, {unique} distinct, depth {depth}, {} states/s, {memory}",
+            rate.round()
         ));
         bar.tick();
     };
-    let start = crate::explore::wall_clock_now();
     let start_from = root.box_clone();
     let (strategy, b, budget_ref, shown_ref) = (section.strategy, &bounds, &budget, &shown);
     let report =
