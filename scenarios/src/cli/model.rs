@@ -128,7 +128,11 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
     let shown = |states: u64, unique: u64, depth: u32| {
         let memory = resident_bytes().map(bytes).unwrap_or_default();
         let secs = start.elapsed().as_secs_f64();
-        let rate = if secs > 0.0 { states as f64 / secs } else { 0.0 };
+        let rate = if secs > 0.0 {
+            states as f64 / secs
+        } else {
+            0.0
+        };
         bar.set_message(format!(
             "{states} states, {unique} distinct, depth {depth}, {} states/s, {memory}",
             rate.round()
