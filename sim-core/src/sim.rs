@@ -250,14 +250,7 @@ impl<N: Node> Simulation<N> {
             return Ok(Some(Step::Violated(v.clone())));
         }
         loop {
-            if self.core.stats.events >= self.core.limits.max_events {
-                return Err(SimError::LimitExceeded {
-                    limit: "max_events",
-                    value: self.core.stats.events + 1,
-                    max: self.core.limits.max_events,
-                    time: self.core.now,
-                });
-            }
+            self.check_event_limit()?;
             if self.core.stats.events >= self.core.next_flight_check {
                 self.check_bytes_in_flight()?;
             }
@@ -295,6 +288,20 @@ impl<N: Node> Simulation<N> {
                 touched,
             }));
         }
+    }
+
+    /// Refuses one more event past `max_events`.
+    #[inline]
+    pub(crate) fn check_event_limit(&self) -> Result<(), SimError> {
+        if self.core.stats.events >= self.core.limits.max_events {
+            return Err(SimError::LimitExceeded {
+                limit: "max_events",
+                value: self.core.stats.events + 1,
+                max: self.core.limits.max_events,
+                time: self.core.now,
+            });
+        }
+        Ok(())
     }
 
     /// Runs every event up to and including time `until`, then sets the clock to `until`.

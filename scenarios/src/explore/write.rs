@@ -135,6 +135,12 @@ pub fn write_shrunk(
         path.display()
     );
     write_scenario(path, &s, &header)?;
+    record_and_replay(registry, path)
+}
+
+/// Records the fingerprints of the file just written at `path` (as `clustersim check
+/// --update` does) and replays them: a written failure must fail the same way from its file.
+pub fn record_and_replay(registry: &Registry, path: &Path) -> Result<(), String> {
     let outcomes = check_file(registry, path, true);
     let replay = check_file(registry, path, false);
     for o in outcomes.iter().chain(&replay) {

@@ -2,7 +2,7 @@
 
 use super::expand::{Next, State, expand};
 use super::report::Tree;
-use super::{Bounds, Budget, Progress, Report, Used, Verdict};
+use super::{Bounds, Budget, Progress, Report, Verdict};
 use crate::registry::Run;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -22,16 +22,9 @@ pub(crate) fn search(
     let mut report = Report::new();
     let mut tree = Tree::new();
     let mut seen: BTreeSet<u128> = BTreeSet::new();
-    let used = Used::none(root.node_count());
-    let nodes = super::node_hashes(root.as_ref()).unwrap_or_default();
-    seen.insert(used.key(root.state_hash_from(&nodes)));
-    report.note_marks(root.trace().marks(), 0);
-    let mut frontier = vec![State {
-        run: root,
-        nodes,
-        used,
-        at: 0,
-    }];
+    let (root, key) = State::root(root, &mut report);
+    seen.insert(key);
+    let mut frontier = vec![root];
     for depth in 0..bounds.depth {
         if frontier.is_empty() {
             report.verdict = Verdict::Exhausted;

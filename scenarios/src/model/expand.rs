@@ -15,6 +15,24 @@ pub(crate) struct State {
     pub(crate) at: u32,
 }
 
+impl State {
+    /// The state a search starts from, with its key; the milestones the started cluster
+    /// already shows are noted at depth 0.
+    pub(crate) fn root(run: Box<dyn Run>, report: &mut super::Report) -> (State, u128) {
+        let used = Used::none(run.node_count());
+        let nodes = super::node_hashes(run.as_ref()).unwrap_or_default();
+        let key = used.key(run.state_hash_from(&nodes));
+        report.note_marks(run.trace().marks(), 0);
+        let state = State {
+            run,
+            nodes,
+            used,
+            at: 0,
+        };
+        (state, key)
+    }
+}
+
 /// One successor of a state.
 pub(crate) enum Next {
     /// A state, with its key and what it shows.

@@ -7,7 +7,7 @@
 //! table of states seen. It runs on one thread.
 
 use super::expand::{Next, State, expand};
-use super::{Bounds, Budget, Progress, Report, Used, Verdict};
+use super::{Bounds, Budget, Progress, Report, Verdict};
 use crate::registry::Run;
 use sim_core::model::Choice;
 use std::collections::BTreeMap;
@@ -23,16 +23,7 @@ pub(crate) fn search(
     progress: Progress<'_>,
 ) -> Report {
     let mut report = Report::new();
-    report.note_marks(root.trace().marks(), 0);
-    let used = Used::none(root.node_count());
-    let nodes = super::node_hashes(root.as_ref()).unwrap_or_default();
-    let root_key = used.key(root.state_hash_from(&nodes));
-    let root = State {
-        run: root,
-        nodes,
-        used,
-        at: 0,
-    };
+    let (root, root_key) = State::root(root, &mut report);
     for limit in 1..=bounds.depth {
         let mut search = Limited {
             bounds,

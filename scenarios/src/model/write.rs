@@ -2,8 +2,7 @@
 //! replay exactly.
 
 use super::Counterexample;
-use crate::check::{Verdict, check_file};
-use crate::explore::write::write_scenario;
+use crate::explore::write::{record_and_replay, write_scenario};
 use crate::registry::{Registry, Run};
 use crate::scenario::{Recorded, Scenario, ScheduleSection, ScheduleStep};
 use std::path::Path;
@@ -57,23 +56,7 @@ pub fn write_counterexample(
     if stops {
         return Ok(());
     }
-    let updated = check_file(registry, path, true);
-    let replayed = check_file(registry, path, false);
-    for o in updated.iter().chain(&replayed) {
-        match &o.verdict {
-            Verdict::Ok => {}
-            Verdict::Failed(why) => {
-                return Err(format!(
-                    "{}: the replay failed: {}",
-                    path.display(),
-                    why.join("; ")
-                ));
-            }
-            Verdict::Error(e) => return Err(format!("{}: {e}", path.display())),
-            other => return Err(format!("{}: the replay differs: {other:?}", path.display())),
-        }
-    }
-    Ok(())
+    record_and_replay(registry, path)
 }
 
 /// The steps as a schedule writes them, each message and timer with what it is, read by

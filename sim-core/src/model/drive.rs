@@ -162,14 +162,7 @@ impl<N: Node> Simulation<N> {
         if let Some(v) = &self.violation {
             return Ok(Step::Violated(v.clone()));
         }
-        if self.core.stats.events >= self.core.limits.max_events {
-            return Err(SimError::LimitExceeded {
-                limit: "max_events",
-                value: self.core.stats.events + 1,
-                max: self.core.limits.max_events,
-                time: self.core.now,
-            });
-        }
+        self.check_event_limit()?;
         let not_enabled = |why: &str| SimError::Invalid {
             what: format!("schedule step `{choice}`"),
             why: why.to_string(),
