@@ -352,4 +352,17 @@ fn the_command_reports_found_stopped_and_refused_searches() {
         err.contains("leader-crash.toml:21:6: for the model checker, [[faults]]"),
         "{err}"
     );
+    // A protocol that does not define its state is refused at its name.
+    let plain = dir.path().join("broadcast.toml");
+    std::fs::write(
+        &plain,
+        "name = \"b\"\n[protocol]\nname = \"broadcast\"\n[run]\nduration = \"1s\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = clustersim(&["model", plain.to_str().unwrap(), "-q"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("broadcast.toml:3:8: protocol \"broadcast\" does not define its nodes' state"),
+        "{err}"
+    );
 }

@@ -67,7 +67,19 @@ pub fn root(registry: &Registry, s: &Scenario) -> Result<Box<dyn Run>, ScenarioE
             },
         ));
     }
-    run.state_hash().map_err(sim)?;
+    if run.state_hash().is_err() {
+        let name = &s.protocol.name;
+        return Err(ScenarioError::one(crate::diag::Diagnostic::at(
+            &s.origin.file,
+            s.origin.text.as_deref(),
+            Some(name.span()).filter(|sp| *sp != (0..0)),
+            format!(
+                "protocol \"{}\" does not define its nodes' state for the model checker \
+                 (Node::model_state), so it cannot tell its states apart; raft and paxos do",
+                name.get_ref()
+            ),
+        )));
+    }
     Ok(run)
 }
 
