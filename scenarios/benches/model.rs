@@ -11,9 +11,9 @@
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput};
 use paxos::synod::{SynodConfig, SynodNode};
-use scenarios::model::{self, Bounds, Budget, Verdict};
+use scenarios::model::{self, Budget, Verdict};
 use scenarios::registry::{Adapter, Driver, Run};
-use scenarios::scenario::Strategy;
+use scenarios::scenario::{ModelSection, Strategy};
 use sim_core::{CheckView, Duration, DurationRange, FnChecker, NodeId, SimConfig, Simulation};
 use std::sync::Arc;
 
@@ -55,15 +55,15 @@ fn synod() -> Box<dyn Run> {
     run
 }
 
-fn bounds() -> Bounds {
-    Bounds {
+fn bounds() -> ModelSection {
+    ModelSection {
+        strategy: Strategy::Bfs,
         depth: 60,
         max_in_flight: 64,
         crashes: 0,
         losses: 0,
         duplicates: 0,
         timers_per_node: 1,
-        servers: 3,
     }
 }
 
@@ -115,8 +115,7 @@ fn main() {
         max_memory: Some(8 << 30),
         ..Budget::default()
     };
-    let search =
-        || pool.install(|| model::search(synod(), Strategy::Bfs, &b, &budget, &|_, _, _| {}));
+    let search = || pool.install(|| model::search(synod(), &b, &budget, &|_, _, _| {}));
     let cpu_before = process_cpu_ns();
     let once = search();
     let cpu = process_cpu_ns()

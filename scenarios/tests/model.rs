@@ -1,9 +1,9 @@
 //! The model checker: shortest counterexamples and state counts known by hand, deduplication,
 //! thread-count independence, and `[schedule]` replay through `run` and `check`.
 
-use scenarios::model::{self, Bounds, Budget, Report, Verdict};
+use scenarios::model::{self, Budget, Report, Verdict};
 use scenarios::registry::{Adapter, Driver, Registry, Run};
-use scenarios::scenario::{Scenario, Strategy};
+use scenarios::scenario::{ModelSection, Scenario, Strategy};
 use serde::Serialize;
 use sim_core::model::StateHasher;
 use sim_core::{
@@ -89,20 +89,20 @@ fn toy(strict: bool) -> Box<dyn Run> {
     run
 }
 
-fn bounds(depth: u32) -> Bounds {
-    Bounds {
+fn bounds(depth: u32) -> ModelSection {
+    ModelSection {
         depth,
-        max_in_flight: 8,
-        crashes: 0,
-        losses: 0,
-        duplicates: 0,
         timers_per_node: 1,
-        servers: 2,
+        ..ModelSection::default()
     }
 }
 
-fn search(run: Box<dyn Run>, strategy: Strategy, b: &Bounds) -> Report {
-    model::search(run, strategy, b, &Budget::default(), &|_, _, _| {})
+fn search(run: Box<dyn Run>, strategy: Strategy, b: &ModelSection) -> Report {
+    let b = ModelSection {
+        strategy,
+        ..b.clone()
+    };
+    model::search(run, &b, &Budget::default(), &|_, _, _| {})
 }
 
 fn schedule(r: &Report) -> Vec<String> {
@@ -185,20 +185,11 @@ fn run_model(s: &Scenario, threads: usize) -> Report {
     let registry = Registry::builtin();
     let root = model::root(&registry, s).unwrap();
     let section = s.model.clone().unwrap();
-    let b = Bounds::new(&section, s.cluster.servers());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
-    pool.install(|| {
-        model::search(
-            root,
-            section.strategy,
-            &b,
-            &Budget::default(),
-            &|_, _, _| {},
-        )
-    })
+    pool.install(|| model::search(root, &section, &Budget::default(), &|_, _, _| {}))
 }
 
 #[test]

@@ -104,18 +104,14 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
                 return super::fail("give --seeds N (or a range) or --time (such as 5m)");
             }
         };
-    let budget = match a.time.as_deref().map(str::parse::<crate::DurationStr>) {
-        Some(Ok(d)) => Some(std::time::Duration::from_nanos(d.nanos())),
-        Some(Err(e)) => return super::fail(format!("--time: {e}")),
-        None => None,
+    let budget = match super::time_budget(a.time.as_deref()) {
+        Ok(b) => b,
+        Err(e) => return super::fail(e),
     };
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .file
-            .file_stem()
-            .map_or("scenario".into(), |s| s.to_string_lossy());
-        PathBuf::from(format!("{stem}-found"))
-    });
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| super::beside_stem(&a.file, "-found"));
     if let Err(e) = crate::output::check_directory(&out) {
         return super::fail(e);
     }

@@ -188,6 +188,24 @@ pub(crate) fn load(path: &std::path::Path, sets: &[String]) -> Result<Scenario, 
     apply_sets(&file, &text, &pairs)
 }
 
+/// `--time` (`30s`, `5m`) as a wall-clock budget.
+pub(crate) fn time_budget(text: Option<&str>) -> Result<Option<std::time::Duration>, String> {
+    match text.map(str::parse::<crate::DurationStr>) {
+        Some(Ok(d)) => Ok(Some(std::time::Duration::from_nanos(d.nanos()))),
+        Some(Err(e)) => Err(format!("--time: {e}")),
+        None => Ok(None),
+    }
+}
+
+/// Where a command writes by default: the input file's stem with `suffix`, in the working
+/// directory (`explore.toml` -> `explore-found`).
+pub(crate) fn beside_stem(file: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let stem = file
+        .file_stem()
+        .map_or("scenario".into(), |s| s.to_string_lossy());
+    std::path::PathBuf::from(format!("{stem}{suffix}"))
+}
+
 /// Resolves an output path given on the command line (absent: standard output), before any
 /// work starts, so that a path that cannot be written is reported at once.
 pub(crate) fn output(path: Option<&std::path::Path>) -> Result<Output, String> {

@@ -1,6 +1,6 @@
 //! `clustersim model`.
 
-use crate::model::{self, Bounds, Budget, Report, Verdict};
+use crate::model::{self, Budget, Report, Verdict};
 use crate::registry::Registry;
 use crate::runner::resources::{bytes, resident_bytes};
 use crate::scenario::{ModelSection, Strategy};
@@ -85,20 +85,14 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
             StrategyArg::Iddfs => Strategy::Iddfs,
         };
     }
-    let deadline = match a.time.as_deref().map(str::parse::<crate::DurationStr>) {
-        Some(Ok(d)) => {
-            Some(crate::explore::wall_clock_now() + std::time::Duration::from_nanos(d.nanos()))
-        }
-        Some(Err(e)) => return super::fail(format!("--time: {e}")),
-        None => None,
+    let deadline = match super::time_budget(a.time.as_deref()) {
+        Ok(b) => b.map(|b| crate::explore::wall_clock_now() + b),
+        Err(e) => return super::fail(e),
     };
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .file
-            .file_stem()
-            .map_or("scenario".into(), |s| s.to_string_lossy());
-        PathBuf::from(format!("{stem}-counterexample.toml"))
-    });
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| super::beside_stem(&a.file, "-counterexample.toml"));
     if out.as_os_str() == "-" {
         return super::fail("--out: the counterexample is replayed from its file; give a path");
     }
@@ -116,7 +110,6 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(r) => r,
         Err(e) => return super::fail(e),
     };
-    let bounds = Bounds::new(&section, s.cluster.servers());
     let budget = Budget {
         max_states: a.max_states,
         deadline,
@@ -140,9 +133,8 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         bar.tick();
     };
     let start_from = root.box_clone();
-    let (strategy, b, budget_ref, shown_ref) = (section.strategy, &bounds, &budget, &shown);
-    let report =
-        pool.install(move || model::search(start_from, strategy, b, budget_ref, shown_ref));
+    let (bounds, budget_ref, shown_ref) = (&section, &budget, &shown);
+    let report = pool.install(move || model::search(start_from, bounds, budget_ref, shown_ref));
     let secs = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let mut flags: String = a.sets.iter().map(|s| format!(" --set '{s}'")).collect();
@@ -166,24 +158,10 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         _ => None,
     };
     if a.json {
-        let v = as_json(
-            &a.file,
-            &section,
-            &bounds,
-            &report,
-            secs,
-            written.as_deref(),
-        );
+        let v = as_json(&a.file, &section, &report, secs, written.as_deref());
         out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        print_report(
-            &a.file,
-            &section,
-            &bounds,
-            &report,
-            secs,
-            written.as_deref(),
-        );
+        print_report(&a.file, &section, &report, secs, written.as_deref());
     }
     match report.verdict {
         Verdict::Violated(_) => 1,
@@ -204,17 +182,17 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-fn bounds_text(m: &ModelSection, b: &Bounds) -> String {
+fn bounds_text(m: &ModelSection) -> String {
     format!(
         "{} to depth {}; per schedule at most {} crashes, {} losses, {} duplicates, {} timer \
          firings per node; states with more than {} messages in flight not searched further",
         m.strategy.name(),
-        b.depth,
-        b.crashes,
-        b.losses,
-        b.duplicates,
-        b.timers_per_node,
-        b.max_in_flight
+        m.depth,
+        m.crashes,
+        m.losses,
+        m.duplicates,
+        m.timers_per_node,
+        m.max_in_flight
     )
 }
 
@@ -232,15 +210,8 @@ fn rate(report: &Report, secs: f64) -> String {
     )
 }
 
-fn print_report(
-    file: &Path,
-    m: &ModelSection,
-    b: &Bounds,
-    report: &Report,
-    secs: f64,
-    written: Option<&Path>,
-) {
-    out!("model {}: {}", file.display(), bounds_text(m, b));
+fn print_report(file: &Path, m: &ModelSection, report: &Report, secs: f64, written: Option<&Path>) {
+    out!("model {}: {}", file.display(), bounds_text(m));
     match &report.verdict {
         Verdict::Violated(found) => {
             out!(
@@ -299,7 +270,6 @@ fn serde_name(k: &sim_core::MarkKind) -> String {
 fn as_json(
     file: &Path,
     m: &ModelSection,
-    b: &Bounds,
     report: &Report,
     secs: f64,
     written: Option<&Path>,
@@ -318,12 +288,12 @@ fn as_json(
         "file": file.display().to_string(),
         "strategy": m.strategy.name(),
         "bounds": {
-            "depth": b.depth,
-            "max_in_flight": b.max_in_flight,
-            "crashes": b.crashes,
-            "losses": b.losses,
-            "duplicates": b.duplicates,
-            "timers_per_node": b.timers_per_node,
+            "depth": m.depth,
+            "max_in_flight": m.max_in_flight,
+            "crashes": m.crashes,
+            "losses": m.losses,
+            "duplicates": m.duplicates,
+            "timers_per_node": m.timers_per_node,
         },
         "verdict": verdict,
         "stopped": match &report.verdict {

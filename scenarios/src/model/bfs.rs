@@ -2,8 +2,9 @@
 
 use super::expand::{Next, State, expand};
 use super::report::Tree;
-use super::{Bounds, Budget, Progress, Report, Verdict};
+use super::{Budget, Progress, Report, Verdict};
 use crate::registry::Run;
+use crate::scenario::ModelSection;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 
@@ -15,7 +16,7 @@ const BATCH: usize = 256;
 /// Searches breadth-first from `root`.
 pub(crate) fn search(
     root: Box<dyn Run>,
-    bounds: &Bounds,
+    bounds: &ModelSection,
     budget: &Budget,
     progress: Progress<'_>,
 ) -> Report {

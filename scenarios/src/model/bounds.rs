@@ -1,41 +1,6 @@
 //! What a search may do along one schedule, and how long it may search.
 
-use crate::scenario::ModelSection;
 use sim_core::model::StateHasher;
-
-/// The bounds of one search, from `[model]` and the cluster.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Bounds {
-    /// The longest schedule, in steps.
-    pub depth: u32,
-    /// States with more messages in flight are not searched further.
-    pub max_in_flight: u32,
-    /// Server crashes per schedule.
-    pub crashes: u32,
-    /// Losses per schedule.
-    pub losses: u32,
-    /// Duplicates per schedule.
-    pub duplicates: u32,
-    /// Timer firings per node per schedule.
-    pub timers_per_node: u32,
-    /// Servers (the nodes that may crash); clients follow them.
-    pub servers: u32,
-}
-
-impl Bounds {
-    /// The bounds a `[model]` section gives a cluster of `servers` servers.
-    pub fn new(m: &ModelSection, servers: u32) -> Bounds {
-        Bounds {
-            depth: m.depth,
-            max_in_flight: m.max_in_flight,
-            crashes: m.crashes,
-            losses: m.losses,
-            duplicates: m.duplicates,
-            timers_per_node: m.timers_per_node,
-            servers,
-        }
-    }
-}
 
 /// How much a search may take of the machine.
 #[derive(Clone, Debug, Default)]

@@ -1,7 +1,8 @@
 //! The choices enabled at a state within the bounds, and what taking each gives.
 
-use super::{Bounds, Taken, Used};
+use super::{Taken, Used};
 use crate::registry::Run;
+use crate::scenario::ModelSection;
 use sim_core::model::{Choice, Pending};
 use sim_core::{MarkCounts, NodeStatus, SimError, Violation};
 
@@ -55,7 +56,7 @@ pub(crate) enum Next {
 /// Every choice enabled at `run` within `bounds`, given what the path `used`, in a fixed
 /// order: for each message in number order, deliver, lose, duplicate; then each timer;
 /// then a crash or a restart of each server.
-pub(crate) fn choices(run: &dyn Run, used: &Used, bounds: &Bounds) -> Vec<(Choice, Used)> {
+pub(crate) fn choices(run: &dyn Run, used: &Used, bounds: &ModelSection) -> Vec<(Choice, Used)> {
     let mut out = Vec::new();
     for p in run.pending() {
         match p {
@@ -83,7 +84,11 @@ pub(crate) fn choices(run: &dyn Run, used: &Used, bounds: &Bounds) -> Vec<(Choic
         }
     }
     let statuses = run.statuses();
-    for (i, status) in statuses.iter().enumerate().take(bounds.servers as usize) {
+    for (i, status) in statuses
+        .iter()
+        .enumerate()
+        .take(run.server_count() as usize)
+    {
         let node = sim_core::NodeId(i as u32);
         match status {
             NodeStatus::Up if used.crashes < bounds.crashes => {
@@ -100,7 +105,7 @@ pub(crate) fn choices(run: &dyn Run, used: &Used, bounds: &Bounds) -> Vec<(Choic
 
 /// Every successor of `state`, in the order of [`choices`]; each successor's place in the
 /// search tree (`at`) is filled in by the caller once it turns out to be new.
-pub(crate) fn expand(state: &State, bounds: &Bounds) -> Vec<Next> {
+pub(crate) fn expand(state: &State, bounds: &ModelSection) -> Vec<Next> {
     choices(state.run.as_ref(), &state.used, bounds)
         .into_iter()
         .map(

@@ -7,8 +7,9 @@
 //! table of states seen. It runs on one thread.
 
 use super::expand::{Next, State, expand};
-use super::{Bounds, Budget, Progress, Report, Verdict};
+use super::{Budget, Progress, Report, Verdict};
 use crate::registry::Run;
+use crate::scenario::ModelSection;
 use sim_core::model::Choice;
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ const LOOK_EVERY: u64 = 1024;
 /// Searches from `root` with depth limits 1 to `bounds.depth`.
 pub(crate) fn search(
     root: Box<dyn Run>,
-    bounds: &Bounds,
+    bounds: &ModelSection,
     budget: &Budget,
     progress: Progress<'_>,
 ) -> Report {
@@ -58,7 +59,7 @@ pub(crate) fn search(
 
 /// One depth-limited search.
 struct Limited<'a, 'r> {
-    bounds: &'a Bounds,
+    bounds: &'a ModelSection,
     budget: &'a Budget,
     progress: Progress<'a>,
     limit: u32,

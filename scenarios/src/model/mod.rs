@@ -20,13 +20,13 @@ mod iddfs;
 mod report;
 mod write;
 
-pub use bounds::{Bounds, Budget, Used};
+pub use bounds::{Budget, Used};
 pub use report::{Counterexample, Report, Stop, Verdict};
 pub use write::write_counterexample;
 
 use crate::error::ScenarioError;
 use crate::registry::{Registry, Run};
-use crate::scenario::{Scenario, Strategy};
+use crate::scenario::{ModelSection, Scenario, Strategy};
 use sim_core::Step;
 
 /// Told the states generated, the unique states and the depth being searched, now and then.
@@ -90,15 +90,15 @@ pub(crate) fn node_hashes(run: &dyn Run) -> Result<Vec<u128>, sim_core::SimError
         .collect()
 }
 
-/// Searches every schedule from `root` within `bounds` and `budget`.
+/// Searches every schedule from `root` within the `[model]` bounds, in its strategy's order,
+/// and within `budget`. The servers that may crash are the run's own.
 pub fn search(
     root: Box<dyn Run>,
-    strategy: Strategy,
-    bounds: &Bounds,
+    bounds: &ModelSection,
     budget: &Budget,
     progress: Progress<'_>,
 ) -> Report {
-    match strategy {
+    match bounds.strategy {
         Strategy::Bfs => bfs::search(root, bounds, budget, progress),
         Strategy::Iddfs => iddfs::search(root, bounds, budget, progress),
     }
