@@ -17,6 +17,10 @@ use scenarios::scenario::{ModelSection, Strategy};
 use sim_core::{CheckView, Duration, DurationRange, FnChecker, NodeId, SimConfig, Simulation};
 use std::sync::Arc;
 
+/// The allocator the `clustersim` binary uses (see `src/bin/clustersim.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Clone)]
 struct Plain;
 impl Adapter<SynodNode> for Plain {}
@@ -63,7 +67,9 @@ fn bounds() -> ModelSection {
         crashes: 0,
         losses: 0,
         duplicates: 0,
+        corruptions: 0,
         timers_per_node: 1,
+        symmetry: false,
     }
 }
 

@@ -5,11 +5,27 @@ use std::fmt;
 
 /// A node of the simulated cluster: an index into the simulation's node table, fixed for the
 /// whole run (a restarted node keeps its id).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+///
+/// Its `Debug` text and serde form are written by hand: while the model checker hashes a state
+/// under a renaming of servers (symmetry reduction), an id writes itself renamed, so that node
+/// states and messages are renamed without protocol code. Everywhere else they are the derived
+/// forms (`NodeId(3)`, a bare number).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
 #[serde(transparent)]
 pub struct NodeId(pub u32);
+
+impl fmt::Debug for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = crate::model::symmetry::renamed(*self);
+        f.debug_tuple("NodeId").field(&id.0).finish()
+    }
+}
+
+impl Serialize for NodeId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(crate::model::symmetry::renamed(*self).0)
+    }
+}
 
 impl NodeId {
     /// The id as an index into per-node tables.

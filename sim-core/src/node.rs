@@ -67,6 +67,18 @@ pub trait Node: Clone + Send + Sync + 'static {
     fn model_state(&self, _state: &mut crate::model::StateHasher) -> bool {
         false
     }
+
+    /// Which renamings of nodes this protocol's behaviour cannot tell apart, for a cluster
+    /// built from `configs` (node `i` from `configs[i]`): the model checker then searches one
+    /// state of each set that differs only in the names (`[model] symmetry`). Declare it only
+    /// where it holds: a renamed state must behave exactly as the state would, with the names
+    /// swapped. The default declares none.
+    fn symmetry(_configs: &[Self::Config]) -> crate::model::Symmetry
+    where
+        Self: Sized,
+    {
+        crate::model::Symmetry::None
+    }
 }
 
 /// What any front end or exporter can show about a node without knowing its protocol.

@@ -109,7 +109,7 @@ pub const FLIGHT_CHECK_EVERY: u64 = 1 << 16;
 pub struct Simulation<N: Node> {
     pub(crate) core: Core<N>,
     pub(crate) nodes: Vec<Slot<N>>,
-    configs: Arc<[N::Config]>,
+    pub(crate) configs: Arc<[N::Config]>,
     checkers: Vec<Box<dyn Checker<N>>>,
     pub(crate) violation: Option<Violation>,
     /// Time of the last processed event, to place inputs applied "now" after it.

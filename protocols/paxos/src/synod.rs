@@ -77,7 +77,7 @@ impl sim_core::Message for SynodMsg {
 pub type Sends = Vec<(NodeId, SynodMsg)>;
 
 /// A single-decree acceptor: a promise and at most one accepted proposal.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SynodAcceptor {
     /// The highest ballot promised.
     pub promised: Ballot,
@@ -131,7 +131,7 @@ impl SynodAcceptor {
 }
 
 /// Where a proposer's current round stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Round {
     /// No round running.
     Idle,
@@ -157,7 +157,7 @@ pub enum Round {
 }
 
 /// A single-decree proposer with a value of its own.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SynodProposer {
     /// The proposer's node id (its part of every ballot).
     pub id: NodeId,
@@ -275,7 +275,7 @@ impl SynodProposer {
 }
 
 /// A learner: learns a value once a quorum of acceptors accepted it under one ballot.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SynodLearner {
     /// Acceptances that make a quorum.
     pub quorum: usize,
@@ -513,9 +513,9 @@ impl Node for SynodNode {
     /// The three roles' state; none of it records time. The configuration is the same in
     /// every state.
     fn model_state(&self, h: &mut sim_core::model::StateHasher) -> bool {
-        h.put_debug(&self.acceptor);
-        h.put_debug(&self.proposer);
-        h.put_debug(&self.learner);
+        h.put(&self.acceptor);
+        h.put(&self.proposer);
+        h.put(&self.learner);
         true
     }
 }

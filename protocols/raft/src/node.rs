@@ -151,6 +151,41 @@ impl<S: StateMachine> Node for RaftNode<S> {
         }
     }
 
+    /// Raft's servers run one code from one configuration, and nothing they do compares ids,
+    /// so any renaming of them is invisible, when every server starts as a voting member with
+    /// the same parameters. A client breaks part of that: it tries the servers one after the
+    /// other in its list's order, so with clients (each listing the servers in id order) only
+    /// rotations keep its behaviour.
+    fn symmetry(configs: &[NodeConfig<S>]) -> sim_core::model::Symmetry {
+        use sim_core::model::Symmetry;
+        let servers = configs
+            .iter()
+            .take_while(|c| matches!(c.role, Role::Server { .. }))
+            .count();
+        let in_order: Vec<NodeId> = (0..servers as u32).map(NodeId).collect();
+        let same_servers = configs[..servers].iter().all(|c| {
+            *c.raft == *configs[0].raft
+                && matches!(&c.role, Role::Server { bootstrap } if {
+                    let mut b = bootstrap.clone();
+                    b.sort();
+                    b == in_order
+                })
+        });
+        let clients = &configs[servers..];
+        let clients_in_order = clients
+            .iter()
+            .all(|c| matches!(&c.role, Role::Client(cc) if cc.servers == in_order));
+        match (
+            same_servers && servers > 1,
+            clients.is_empty(),
+            clients_in_order,
+        ) {
+            (false, _, _) | (true, false, false) => Symmetry::None,
+            (true, true, _) => Symmetry::Any(servers as u32),
+            (true, false, true) => Symmetry::Rotation(servers as u32),
+        }
+    }
+
     fn model_state(&self, h: &mut sim_core::model::StateHasher) -> bool {
         match self {
             RaftNode::Server(s) => {

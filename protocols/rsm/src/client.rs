@@ -90,7 +90,9 @@ impl<S: StateMachine> Client<S> {
     pub fn model_state(&self, h: &mut sim_core::model::StateHasher) {
         h.put_u64(self.seq);
         h.put_u64(self.generation);
-        h.put_u64(self.target as u64);
+        // The server it asks, by id rather than by position, so that a renaming of the servers
+        // (symmetry reduction) renames it too.
+        h.put(&self.config.servers.get(self.target));
         match &self.pending {
             Some(p) => {
                 h.put_u64(1);

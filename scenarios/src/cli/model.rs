@@ -114,12 +114,24 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         max_states: a.max_states,
         deadline,
         max_memory: crate::runner::resources::memory_limit(&s.limits.unwrap_or_default()),
+        ..Budget::default()
     };
     crate::interrupt::stop_gracefully();
     let bar = progress_bar(a.quiet);
     let start = crate::explore::wall_clock_now();
+    // The memory shown is read at most four times a second: reading it is a system call.
+    let memory_shown = std::sync::Mutex::new((start, String::new()));
     let shown = |states: u64, unique: u64, depth: u32| {
-        let memory = resident_bytes().map(bytes).unwrap_or_default();
+        let memory = {
+            let mut m = memory_shown.lock().unwrap_or_else(|p| p.into_inner());
+            if m.1.is_empty() || m.0.elapsed().as_millis() >= 250 {
+                *m = (
+                    crate::explore::wall_clock_now(),
+                    resident_bytes().map(bytes).unwrap_or_default(),
+                );
+            }
+            m.1.clone()
+        };
         let secs = start.elapsed().as_secs_f64();
         let rate = if secs > 0.0 {
             states as f64 / secs
@@ -184,15 +196,21 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
 
 fn bounds_text(m: &ModelSection) -> String {
     format!(
-        "{} to depth {}; per schedule at most {} crashes, {} losses, {} duplicates, {} timer \
-         firings per node; states with more than {} messages in flight not searched further",
+        "{} to depth {}; per schedule at most {} crashes, {} losses, {} duplicates, {} \
+         corruptions, {} timer firings per node; states with more than {} messages in flight not searched further{}",
         m.strategy.name(),
         m.depth,
         m.crashes,
         m.losses,
         m.duplicates,
+        m.corruptions,
         m.timers_per_node,
-        m.max_in_flight
+        m.max_in_flight,
+        if m.symmetry {
+            "; servers' names reduced by symmetry"
+        } else {
+            ""
+        }
     )
 }
 
@@ -293,7 +311,9 @@ fn as_json(
             "crashes": m.crashes,
             "losses": m.losses,
             "duplicates": m.duplicates,
+            "corruptions": m.corruptions,
             "timers_per_node": m.timers_per_node,
+            "symmetry": m.symmetry,
         },
         "verdict": verdict,
         "stopped": match &report.verdict {

@@ -2,11 +2,11 @@
 
 use super::expand::{Next, State, expand};
 use super::report::Tree;
+use super::seen::Seen;
 use super::{Budget, Progress, Report, Verdict};
 use crate::registry::Run;
 use crate::scenario::ModelSection;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 
 /// States expanded in parallel at once. The successors of a batch are merged in the batch's
 /// order before the next batch starts, so the order in which states are met, and with it
@@ -21,9 +21,10 @@ pub(crate) fn search(
     progress: Progress<'_>,
 ) -> Report {
     let mut report = Report::new();
+    let renamings = super::renamings(root.as_ref(), bounds);
     let mut tree = Tree::new();
-    let mut seen: BTreeSet<u128> = BTreeSet::new();
-    let (root, key) = State::root(root, &mut report);
+    let mut seen = Seen::new();
+    let (root, key) = State::root(root, &renamings, &mut report);
     seen.insert(key);
     let mut frontier = vec![root];
     for depth in 0..bounds.depth {
@@ -43,14 +44,28 @@ pub(crate) fn search(
                 report.verdict = Verdict::Stopped(stop);
                 return report;
             }
+            // A successor whose state an earlier batch met is dropped where it was made (its
+            // simulation freed on that thread); only its count comes back.
+            let known = &seen;
             let expanded: Vec<(u32, Vec<Next>)> = batch
                 .into_par_iter()
-                .map(|s| (s.at, expand(&s, bounds)))
+                .map(|s| {
+                    let mut successors = expand(&s, bounds, &renamings);
+                    for n in &mut successors {
+                        if let Next::State { key, .. } = n
+                            && known.contains(*key)
+                        {
+                            *n = Next::Known;
+                        }
+                    }
+                    (s.at, successors)
+                })
                 .collect();
             for (parent, successors) in expanded {
                 for n in successors {
                     report.states += 1;
                     match n {
+                        Next::Known => {}
                         Next::Violated { choice, violation } => {
                             report.verdict =
                                 Report::violated(tree.path(parent, choice), &violation);

@@ -1,9 +1,9 @@
 //! What a search may do along one schedule, and how long it may search.
 
-use sim_core::model::StateHasher;
+use sim_core::model::{Renaming, StateHasher};
 
 /// How much a search may take of the machine.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Budget {
     /// Stop after this many unique states.
     pub max_states: Option<u64>,
@@ -13,7 +13,14 @@ pub struct Budget {
     /// Stop once the process holds more memory than this (read between batches of states;
     /// Linux only).
     pub max_memory: Option<u64>,
+    /// The unique-state count at which memory was last read: reading it costs a system call
+    /// and a parse, so it is read once per [`MEMORY_EVERY`] new states.
+    pub memory_read_at: std::sync::atomic::AtomicU64,
 }
+
+/// New unique states between two readings of the process's memory. A state of the largest
+/// shipped searches takes a few kilobytes, so the bound is overshot by at most tens of MB.
+const MEMORY_EVERY: u64 = 8192;
 
 impl Budget {
     /// Why the search must stop now, if it must.
@@ -30,8 +37,14 @@ impl Budget {
         if crate::interrupt::requested() {
             return Some(super::Stop::Interrupted);
         }
+        let read_at = &self.memory_read_at;
+        let due = unique >= read_at.load(std::sync::atomic::Ordering::Relaxed) + MEMORY_EVERY;
         if let Some(max) = self.max_memory
-            && crate::runner::resources::resident_bytes().is_some_and(|r| r > max)
+            && due
+            && {
+                read_at.store(unique, std::sync::atomic::Ordering::Relaxed);
+                crate::runner::resources::resident_bytes().is_some_and(|r| r > max)
+            }
         {
             return Some(super::Stop::Memory);
         }
@@ -49,6 +62,8 @@ pub struct Used {
     pub losses: u32,
     /// Duplicates so far.
     pub duplicates: u32,
+    /// Disk records corrupted so far.
+    pub corruptions: u32,
     /// Timer firings so far, per node.
     pub timers: Vec<u32>,
 }
@@ -62,16 +77,24 @@ impl Used {
         }
     }
 
-    /// The search state's key: the cluster's state hash and what the path used.
-    pub(crate) fn key(&self, state: u128) -> u128 {
+    /// The search state's key: the cluster's state hash under `renaming` and what the path
+    /// used, with each node's timer firings where the renaming puts the node.
+    pub(crate) fn key(&self, state: u128, renaming: &Renaming) -> u128 {
         let mut h = StateHasher::new();
         h.put_u64((state >> 64) as u64);
         h.put_u64(state as u64);
         h.put_u64(u64::from(self.crashes));
         h.put_u64(u64::from(self.losses));
         h.put_u64(u64::from(self.duplicates));
-        for t in &self.timers {
-            h.put_u64(u64::from(*t));
+        h.put_u64(u64::from(self.corruptions));
+        let mut timers = vec![0; self.timers.len()];
+        for (i, t) in self.timers.iter().enumerate() {
+            if let Some(slot) = timers.get_mut(renaming.of(sim_core::NodeId(i as u32)).index()) {
+                *slot = *t;
+            }
+        }
+        for t in timers {
+            h.put_u64(u64::from(t));
         }
         h.finish()
     }

@@ -7,11 +7,11 @@
 //! table of states seen. It runs on one thread.
 
 use super::expand::{Next, State, expand};
+use super::seen::Seen;
 use super::{Budget, Progress, Report, Verdict};
 use crate::registry::Run;
 use crate::scenario::ModelSection;
 use sim_core::model::Choice;
-use std::collections::BTreeMap;
 
 /// How often, in states generated, the budget and the progress display are looked at.
 const LOOK_EVERY: u64 = 1024;
@@ -24,14 +24,20 @@ pub(crate) fn search(
     progress: Progress<'_>,
 ) -> Report {
     let mut report = Report::new();
-    let (root, root_key) = State::root(root, &mut report);
+    let renamings = super::renamings(root.as_ref(), bounds);
+    let (root, root_key) = State::root(root, &renamings, &mut report);
     for limit in 1..=bounds.depth {
         let mut search = Limited {
             bounds,
+            renamings: &renamings,
             budget,
             progress,
             limit,
-            seen: BTreeMap::from([(root_key, limit)]),
+            seen: {
+                let mut seen = Seen::new();
+                seen.set(root_key, limit);
+                seen
+            },
             path: Vec::new(),
             report: &mut report,
             grew: false,
@@ -60,11 +66,12 @@ pub(crate) fn search(
 /// One depth-limited search.
 struct Limited<'a, 'r> {
     bounds: &'a ModelSection,
+    renamings: &'a [sim_core::model::Renaming],
     budget: &'a Budget,
     progress: Progress<'a>,
     limit: u32,
     /// Each state seen, with the most steps that were left when it was searched.
-    seen: BTreeMap<u128, u32>,
+    seen: Seen,
     path: Vec<Choice>,
     report: &'r mut Report,
     /// Whether some schedule reached the limit with choices left (so a deeper limit could
@@ -77,7 +84,7 @@ struct Limited<'a, 'r> {
 
 impl Limited<'_, '_> {
     fn visit(&mut self, state: &State, depth: u32) -> Result<(), Verdict> {
-        for n in expand(state, self.bounds) {
+        for n in expand(state, self.bounds, self.renamings) {
             self.report.states += 1;
             if self.report.states.is_multiple_of(LOOK_EVERY) {
                 (self.progress)(self.report.states, self.seen.len() as u64, self.limit);
@@ -92,6 +99,7 @@ impl Limited<'_, '_> {
                 Next::Failed { choice, error } => {
                     return Err(self.fail(choice, |steps| Report::failed(steps, &error)));
                 }
+                Next::Known => {}
                 Next::State {
                     choice,
                     state: next,
@@ -100,11 +108,11 @@ impl Limited<'_, '_> {
                     marks,
                 } => {
                     let left = self.limit - depth - 1;
-                    let before = self.seen.get(&key).copied();
+                    let before = self.seen.get(key);
                     if before.is_some_and(|l| l >= left) {
                         continue;
                     }
-                    self.seen.insert(key, left);
+                    self.seen.set(key, left);
                     self.report.note_marks(&marks, depth + 1);
                     if left == 0 {
                         self.grew = true;

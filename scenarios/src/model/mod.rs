@@ -18,6 +18,7 @@ mod bounds;
 mod expand;
 mod iddfs;
 mod report;
+mod seen;
 mod write;
 
 pub use bounds::{Budget, Used};
@@ -28,6 +29,7 @@ use crate::error::ScenarioError;
 use crate::registry::{Registry, Run};
 use crate::scenario::{ModelSection, Scenario, Strategy};
 use sim_core::Step;
+use sim_core::model::Renaming;
 
 /// Told the states generated, the unique states and the depth being searched, now and then.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64, u32) + Sync);
@@ -80,14 +82,82 @@ pub fn root(registry: &Registry, s: &Scenario) -> Result<Box<dyn Run>, ScenarioE
             ),
         )));
     }
+    let symmetry = run.symmetry();
+    if s.model.as_ref().is_some_and(|m| m.symmetry) {
+        let refused = match symmetry {
+            sim_core::model::Symmetry::None => Some(format!(
+                "protocol \"{}\" does not declare which of its servers may be renamed \
+                 (Node::symmetry) in this cluster, so symmetry cannot be used; raft declares \
+                 it when every server has the same configuration",
+                s.protocol.name.get_ref()
+            )),
+            _ if s.model.as_ref().is_some_and(|m| m.corruptions > 0) => Some(
+                "symmetry with corruptions: a corruption changes a record's bytes (a vote's node \
+                 id among them) the same way whatever the servers are called, so renamed \
+                 states would not be corrupted alike; use one or the other"
+                    .to_string(),
+            ),
+            g if g.group_size() > sim_core::model::MAX_RENAMINGS as u64 => Some(format!(
+                "symmetry over {} renamings of the servers: at most {} (five servers) are \
+                 searched under",
+                g.group_size(),
+                sim_core::model::MAX_RENAMINGS
+            )),
+            _ => None,
+        };
+        if let Some(why) = refused {
+            let text = s.origin.text.as_deref();
+            let span =
+                text.and_then(|t| crate::scenario::locate::span_of(t, &["model", "symmetry"]));
+            return Err(ScenarioError::one(crate::diag::Diagnostic::at(
+                &s.origin.file,
+                text,
+                span.filter(|sp| *sp != (0..0)),
+                why,
+            )));
+        }
+    }
     Ok(run)
 }
 
-/// Every node's part of `run`'s state hash, in id order.
-pub(crate) fn node_hashes(run: &dyn Run) -> Result<Vec<u128>, sim_core::SimError> {
-    (0..run.node_count())
-        .map(|i| run.node_hash(sim_core::NodeId(i)))
-        .collect()
+/// The renamings a search keys its states under: the identity alone, or with `[model]
+/// symmetry` every renaming the protocol declares it cannot tell apart.
+pub(crate) fn renamings(run: &dyn Run, bounds: &ModelSection) -> Vec<Renaming> {
+    if bounds.symmetry {
+        run.symmetry().renamings()
+    } else {
+        vec![Renaming::identity()]
+    }
+}
+
+/// Every node's part of `run`'s state hash under each renaming: renaming `r`'s parts, in id
+/// order, at `r * node_count`.
+pub(crate) fn node_hashes(
+    run: &dyn Run,
+    renamings: &[Renaming],
+) -> Result<Vec<u128>, sim_core::SimError> {
+    let mut out = Vec::with_capacity(renamings.len() * run.node_count() as usize);
+    for r in renamings {
+        for i in 0..run.node_count() {
+            out.push(run.node_hash(sim_core::NodeId(i), r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// A search state's key: the least, over the renamings, of the key of the renamed state, so
+/// that every renamed copy of a state has the same key.
+pub(crate) fn key_of(run: &dyn Run, nodes: &[u128], used: &Used, renamings: &[Renaming]) -> u128 {
+    let n = run.node_count() as usize;
+    renamings
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let parts = nodes.get(k * n..(k + 1) * n).unwrap_or_default();
+            used.key(run.state_hash_from(parts, r), r)
+        })
+        .min()
+        .unwrap_or_default()
 }
 
 /// Searches every schedule from `root` within the `[model]` bounds, in its strategy's order,

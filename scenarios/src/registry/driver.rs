@@ -2,7 +2,7 @@
 //! and a small protocol-specific [`Adapter`].
 
 use super::{CheckResult, Metrics, Run};
-use sim_core::model::{Choice, Pending};
+use sim_core::model::{Choice, Pending, Renaming, Symmetry};
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
@@ -280,10 +280,16 @@ where
     fn state_hash(&self) -> Result<u128, SimError> {
         self.sim.state_hash()
     }
-    fn node_hash(&self, node: NodeId) -> Result<u128, SimError> {
-        self.sim.node_hash(node)
+    fn node_hash(&self, node: NodeId, renaming: &Renaming) -> Result<u128, SimError> {
+        self.sim.node_hash(node, renaming)
     }
-    fn state_hash_from(&self, nodes: &[u128]) -> u128 {
-        self.sim.state_hash_from(nodes)
+    fn state_hash_from(&self, nodes: &[u128], renaming: &Renaming) -> u128 {
+        self.sim.state_hash_from(nodes, renaming)
+    }
+    fn symmetry(&self) -> Symmetry {
+        self.sim.symmetry()
+    }
+    fn corruptible(&self, node: NodeId) -> Vec<(u32, sim_core::DiskKey)> {
+        self.sim.corruptible(node)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::Metrics;
 use serde::Serialize;
-use sim_core::model::{Choice, Pending};
+use sim_core::model::{Choice, Pending, Renaming, Symmetry};
 use sim_core::rng::SimRng;
 use sim_core::trace::Tracer;
 use sim_core::{
@@ -160,10 +160,17 @@ pub trait Run: Send {
     fn describe(&self, choice: Choice) -> Option<String>;
     /// The hash by which the model checker knows a state (see `Simulation::state_hash`).
     fn state_hash(&self) -> Result<u128, SimError>;
-    /// One node's part of the state hash (see `Simulation::node_hash`).
-    fn node_hash(&self, node: NodeId) -> Result<u128, SimError>;
-    /// The state hash from every node's part (see `Simulation::state_hash_from`).
-    fn state_hash_from(&self, nodes: &[u128]) -> u128;
+    /// One node's part of the state hash, under a renaming of nodes (see
+    /// `Simulation::node_hash`).
+    fn node_hash(&self, node: NodeId, renaming: &Renaming) -> Result<u128, SimError>;
+    /// The state hash from every node's part, under a renaming of nodes (see
+    /// `Simulation::state_hash_from`).
+    fn state_hash_from(&self, nodes: &[u128], renaming: &Renaming) -> u128;
+    /// The renamings of nodes the protocol cannot tell apart here (see `Node::symmetry`).
+    fn symmetry(&self) -> Symmetry;
+    /// The disk records of `node` a corruption may damage, with the numbers a schedule names
+    /// them by (see `Simulation::corruptible`).
+    fn corruptible(&self, node: NodeId) -> Vec<(u32, sim_core::DiskKey)>;
 }
 
 impl Clone for Box<dyn Run> {

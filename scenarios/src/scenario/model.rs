@@ -8,7 +8,9 @@
 //! crashes = 0             # server crashes per schedule (a crashed server may restart)
 //! losses = 0              # messages lost per schedule
 //! duplicates = 0          # messages duplicated per schedule
+//! corruptions = 0         # disk records corrupted per schedule
 //! timers_per_node = 2     # timer firings per node per schedule
+//! symmetry = false        # search one of each set of states that differ only in server names
 //! ```
 //!
 //! Everything is optional; what is left out takes the default shown. The cluster, the protocol
@@ -58,8 +60,14 @@ pub struct ModelSection {
     pub losses: u32,
     /// Messages duplicated per schedule.
     pub duplicates: u32,
+    /// Disk records corrupted per schedule (any record of any server's disk, up or down).
+    pub corruptions: u32,
     /// Timer firings per node per schedule.
     pub timers_per_node: u32,
+    /// Symmetry reduction: states that differ only in which server is called what are
+    /// searched once, under the renamings the protocol declares it cannot tell apart
+    /// (`Node::symmetry`). Off by default, so that counts compare with searches without it.
+    pub symmetry: bool,
 }
 
 impl Default for ModelSection {
@@ -71,7 +79,9 @@ impl Default for ModelSection {
             crashes: 0,
             losses: 0,
             duplicates: 0,
+            corruptions: 0,
             timers_per_node: 2,
+            symmetry: false,
         }
     }
 }

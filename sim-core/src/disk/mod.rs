@@ -117,8 +117,8 @@ impl<R: Clone> Disk<R> {
     /// Adds what the disk holds to a model checker's state hash: every record the node sees,
     /// and, for each record changed since the last sync, what it held then (what a crash
     /// brings back). Two disks that agree on both behave alike however many writes got them
-    /// there. Counters, times and storage-fault bookkeeping are left out: the model checker
-    /// injects no storage faults.
+    /// there, and which records are damaged (the model checker's one storage fault is a
+    /// corruption). Counters, times and the bookkeeping of other storage faults are left out.
     pub(crate) fn model_state(&self, h: &mut crate::model::StateHasher)
     where
         R: std::fmt::Debug,
@@ -136,6 +136,12 @@ impl<R: Clone> Disk<R> {
         for (key, before) in at_sync {
             h.put_debug(&key);
             h.put_debug(before);
+        }
+        // Which records a read will refuse: the model checker's corruptions (`corrupt nN rK`).
+        h.put_u64(self.damage.len() as u64);
+        for (key, damage) in &self.damage {
+            h.put_debug(key);
+            h.put_debug(damage);
         }
     }
 

@@ -37,6 +37,17 @@ impl<R: Clone + Corruptible> Disk<R> {
     }
 
     /// The record's bytes change; its checksum no longer matches.
+    /// Each record not damaged yet, with its place among all records in key order (the draw
+    /// that [`Disk::pick`] turns into it).
+    pub(crate) fn undamaged(&self) -> Vec<(u32, DiskKey)> {
+        self.current
+            .keys()
+            .enumerate()
+            .filter(|(_, k)| !self.damage.contains_key(k))
+            .map(|(i, k)| (i as u32, k))
+            .collect()
+    }
+
     pub(crate) fn corrupt(&mut self, key: DiskKey, noise: u64) {
         if let Some(v) = self.current.get_mut(&key) {
             *v = v.corrupted(noise);

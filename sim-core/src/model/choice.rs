@@ -24,6 +24,10 @@ pub enum Choice {
     Crash(NodeId),
     /// A crashed node starts again from its disk.
     Restart(NodeId),
+    /// The node's `k`-th disk record (in key order) is corrupted: its bytes change (as the
+    /// record type's `Corruptible` says) and its checksum no longer matches. A running node
+    /// sees it at its next read, which for most protocols is the restart after a crash.
+    Corrupt(NodeId, u32),
 }
 
 impl Choice {
@@ -36,6 +40,7 @@ impl Choice {
             Choice::Fire(_) => "fire",
             Choice::Crash(_) => "crash",
             Choice::Restart(_) => "restart",
+            Choice::Corrupt(..) => "corrupt",
         }
     }
 }
@@ -49,6 +54,7 @@ impl fmt::Display for Choice {
             }
             Choice::Fire(t) => write!(f, "{verb} t{}", t.0),
             Choice::Crash(n) | Choice::Restart(n) => write!(f, "{verb} {n}"),
+            Choice::Corrupt(n, k) => write!(f, "{verb} {n} r{k}"),
         }
     }
 }
@@ -57,7 +63,7 @@ impl fmt::Display for Choice {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "expected a step such as \"deliver m3\", \"lose m3\", \"duplicate m3\", \"fire t2\", \
-     \"crash n1\" or \"restart n1\", got {0:?}"
+     \"crash n1\", \"restart n1\" or \"corrupt n1 r0\", got {0:?}"
 )]
 pub struct BadChoice(pub String);
 
@@ -67,18 +73,23 @@ impl FromStr for Choice {
     fn from_str(s: &str) -> Result<Choice, BadChoice> {
         let bad = || BadChoice(s.to_string());
         let mut words = s.split_whitespace();
-        let (Some(verb), Some(what), None) = (words.next(), words.next(), words.next()) else {
+        let (Some(verb), Some(what), record) = (words.next(), words.next(), words.next()) else {
             return Err(bad());
         };
-        let number = |prefix: char| -> Result<u64, BadChoice> {
-            what.strip_prefix(prefix)
+        if words.next().is_some() || record.is_some() != (verb == "corrupt") {
+            return Err(bad());
+        }
+        let number = |word: &str, prefix: char| -> Result<u64, BadChoice> {
+            word.strip_prefix(prefix)
                 .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
                 .and_then(|digits| digits.parse().ok())
                 .ok_or_else(bad)
         };
-        let node = || -> Result<NodeId, BadChoice> {
-            u32::try_from(number('n')?).map(NodeId).map_err(|_| bad())
+        let small = |word: &str, prefix: char| -> Result<u32, BadChoice> {
+            u32::try_from(number(word, prefix)?).map_err(|_| bad())
         };
+        let node = || small(what, 'n').map(NodeId);
+        let number = |prefix: char| number(what, prefix);
         Ok(match verb {
             "deliver" => Choice::Deliver(MessageId(number('m')?)),
             "lose" => Choice::Lose(MessageId(number('m')?)),
@@ -86,6 +97,7 @@ impl FromStr for Choice {
             "fire" => Choice::Fire(TimerId(number('t')?)),
             "crash" => Choice::Crash(node()?),
             "restart" => Choice::Restart(node()?),
+            "corrupt" => Choice::Corrupt(node()?, small(record.unwrap_or_default(), 'r')?),
             _ => return Err(bad()),
         })
     }
@@ -104,6 +116,7 @@ mod tests {
             Choice::Fire(TimerId(7)),
             Choice::Crash(NodeId(1)),
             Choice::Restart(NodeId(4)),
+            Choice::Corrupt(NodeId(2), 5),
         ];
         for c in all {
             assert_eq!(c.to_string().parse::<Choice>(), Ok(c), "{c}");
@@ -122,6 +135,10 @@ mod tests {
             "crash n1 now",
             "launch n1",
             "crash n99999999999",
+            "corrupt n1",
+            "corrupt n1 2",
+            "corrupt n1 r2 now",
+            "restart n1 r2",
         ] {
             let err = s.parse::<Choice>().unwrap_err();
             assert_eq!(err.0, s);

@@ -3,12 +3,17 @@
 
 use super::choice::Choice;
 use super::state_hash::StateHasher;
+use super::symmetry::{self, Renaming, Symmetry};
 use crate::engine::{Event, NodeStatus};
 use crate::fault::Fault;
 use crate::network::DropReason;
 use crate::node::{Message, Node};
 use crate::sim::{Simulation, Step};
-use crate::{MessageId, NodeId, SimError, TimerId, Violation};
+use crate::{DiskKey, MessageId, NodeId, RecordAim, SimError, StorageFault, TimerId, Violation};
+
+/// Which bytes a corruption chosen by the model checker changes (see `Corruptible`): one fixed
+/// damage, so that a schedule names a corruption by node and record alone.
+const CORRUPTION_NOISE: u64 = 1;
 
 /// Something that can happen next in a run driven by choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +97,17 @@ impl<N: Node> Simulation<N> {
         messages
     }
 
+    /// The records of `node`'s disk that a [`Choice::Corrupt`] may damage: each undamaged
+    /// record, with its place among all the disk's records in key order (the number the
+    /// choice names it by). Empty for a node out of range.
+    pub fn corruptible(&self, node: NodeId) -> Vec<(u32, DiskKey)> {
+        self.core
+            .runtimes
+            .get(node.index())
+            .map(|r| r.disk.undamaged())
+            .unwrap_or_default()
+    }
+
     fn timer_is_live(&self, id: TimerId, node: NodeId, incarnation: u32) -> bool {
         let slot = &self.nodes[node.index()];
         slot.status == NodeStatus::Up
@@ -120,6 +136,11 @@ impl<N: Node> Simulation<N> {
             Choice::Crash(n) | Choice::Restart(n) => self
                 .status(n)
                 .map(|s| format!("{n} is {s:?}").to_lowercase()),
+            Choice::Corrupt(n, k) => self
+                .corruptible(n)
+                .into_iter()
+                .find(|(i, _)| *i == k)
+                .map(|(_, key)| format!("{n} {}[{}]", key.0, key.1)),
         }
     }
 
@@ -145,7 +166,7 @@ impl<N: Node> Simulation<N> {
         match choice {
             Choice::Deliver(m) | Choice::Lose(m) | Choice::Duplicate(m) => earliest(Some(m), None),
             Choice::Fire(t) => earliest(None, Some(t)),
-            Choice::Crash(_) | Choice::Restart(_) => Some(now),
+            Choice::Crash(_) | Choice::Restart(_) | Choice::Corrupt(..) => Some(now),
         }
     }
 
@@ -244,7 +265,7 @@ impl<N: Node> Simulation<N> {
                 let mut entry = entry;
                 let mut fires = 0;
                 loop {
-                    let before = self.node_hash(node).ok();
+                    let before = self.node_hash(node, &Renaming::identity()).ok();
                     let (sent, timers) = (self.core.stats.sent, self.core.next_timer);
                     self.core.now = self.core.now.max(entry.time);
                     let touched = self.dispatch(entry.event).flatten();
@@ -258,7 +279,7 @@ impl<N: Node> Simulation<N> {
                         && self.core.stats.sent == sent
                         && self.core.next_timer == timers + 1
                         && before.is_some()
-                        && self.node_hash(node).ok() == before;
+                        && self.node_hash(node, &Renaming::identity()).ok() == before;
                     if !stutter {
                         break touched;
                     }
@@ -297,6 +318,20 @@ impl<N: Node> Simulation<N> {
                 };
                 self.apply_fault(fault)
             }
+            Choice::Corrupt(n, k) => {
+                if !self.corruptible(n).iter().any(|(i, _)| *i == k) {
+                    return Err(not_enabled("the node has no such undamaged record"));
+                }
+                let storage = StorageFault::Corrupt {
+                    aim: RecordAim {
+                        name: None,
+                        index: None,
+                        draw: u64::from(k),
+                    },
+                    noise: CORRUPTION_NOISE,
+                };
+                self.apply_fault(Fault::Storage { node: n, storage })
+            }
         };
         self.core.stats.events += 1;
         let now = self.core.now;
@@ -320,77 +355,99 @@ impl<N: Node> Simulation<N> {
     /// differ only in those meet in one state. An error if the protocol does not define its
     /// state.
     pub fn state_hash(&self) -> Result<u128, SimError> {
+        let identity = Renaming::identity();
         let nodes = (0..self.node_count())
-            .map(|i| self.node_hash(NodeId(i)))
+            .map(|i| self.node_hash(NodeId(i), &identity))
             .collect::<Result<Vec<u128>, SimError>>()?;
-        Ok(self.state_hash_from(&nodes))
+        Ok(self.state_hash_from(&nodes, &identity))
     }
 
-    /// One node's part of the state hash: its status, its protocol state as the protocol
-    /// defines it ([`Node::model_state`]) and its disk. A step changes at most the node it
-    /// touches, so a search keeps these per state and recomputes one per step.
-    pub fn node_hash(&self, node: NodeId) -> Result<u128, SimError> {
+    /// The renamings of nodes the protocol declares it cannot tell apart in this cluster
+    /// ([`Node::symmetry`]).
+    pub fn symmetry(&self) -> Symmetry {
+        N::symmetry(&self.configs)
+    }
+
+    /// One node's part of the state hash, with every node id in it renamed by `renaming`: its
+    /// status, its protocol state as the protocol defines it ([`Node::model_state`]) and its
+    /// disk. A step changes at most the node it touches, so a search keeps these per state and
+    /// recomputes one per step (per renaming).
+    pub fn node_hash(&self, node: NodeId, renaming: &Renaming) -> Result<u128, SimError> {
         let slot = self.nodes.get(node.index()).ok_or(SimError::UnknownNode {
             node,
             nodes: self.node_count(),
         })?;
-        let mut h = StateHasher::new();
-        h.put_u64(match slot.status {
-            NodeStatus::Up => 1,
-            NodeStatus::Paused => 2,
-            NodeStatus::Down => 3,
-        });
-        if let Some(state) = &slot.state
-            && !state.model_state(&mut h)
-        {
-            return Err(SimError::Invalid {
-                what: "model checking".to_string(),
-                why: "this protocol does not define its nodes' state for the model checker \
-                      (Node::model_state)"
-                    .to_string(),
+        symmetry::under(renaming, || {
+            let mut h = StateHasher::new();
+            h.put_u64(match slot.status {
+                NodeStatus::Up => 1,
+                NodeStatus::Paused => 2,
+                NodeStatus::Down => 3,
             });
-        }
-        self.core.runtimes[node.index()].disk.model_state(&mut h);
-        Ok(h.finish())
+            if let Some(state) = &slot.state
+                && !state.model_state(&mut h)
+            {
+                return Err(SimError::Invalid {
+                    what: "model checking".to_string(),
+                    why: "this protocol does not define its nodes' state for the model \
+                          checker (Node::model_state)"
+                        .to_string(),
+                });
+            }
+            self.core.runtimes[node.index()].disk.model_state(&mut h);
+            Ok(h.finish())
+        })
     }
 
-    /// The state hash from every node's part (as [`Simulation::node_hash`] gives them, in id
-    /// order) and what is in flight now.
-    pub fn state_hash_from(&self, nodes: &[u128]) -> u128 {
-        let mut h = StateHasher::new();
-        for n in nodes {
-            h.put_u64((n >> 64) as u64);
-            h.put_u64(*n as u64);
-        }
-        let mut items: Vec<u128> = Vec::new();
-        for e in self.core.queue.iter() {
-            match e.event {
-                Event::Deliver {
-                    from,
-                    to,
-                    inbox: false,
-                    msg,
-                    ..
-                } => {
-                    let mut one = StateHasher::new();
-                    one.put_u64(u64::from(from.0) << 32 | u64::from(to.0));
-                    one.put(msg);
-                    items.push(one.finish());
-                }
-                Event::Timer {
-                    id,
-                    node,
-                    incarnation,
-                    timer,
-                } if self.timer_is_live(*id, *node, *incarnation) => {
-                    let mut one = StateHasher::new();
-                    one.put_u64(1 << 63 | u64::from(node.0));
-                    one.put(timer);
-                    items.push(one.finish());
-                }
-                _ => {}
+    /// The state hash of this run with its nodes renamed by `renaming`, from every node's part
+    /// under that renaming (as [`Simulation::node_hash`] gives them, in id order) and what is
+    /// in flight now: node `i`'s part goes where its new name puts it, and every message and
+    /// timer is written with the new names. The least of these over a protocol's symmetry
+    /// group is the same for every renamed copy of a state.
+    pub fn state_hash_from(&self, nodes: &[u128], renaming: &Renaming) -> u128 {
+        let mut placed = vec![0u128; nodes.len()];
+        for (i, n) in nodes.iter().enumerate() {
+            if let Some(slot) = placed.get_mut(renaming.of(NodeId(i as u32)).index()) {
+                *slot = *n;
             }
         }
+        let mut h = StateHasher::new();
+        for n in placed {
+            h.put_u64((n >> 64) as u64);
+            h.put_u64(n as u64);
+        }
+        let mut items: Vec<u128> = Vec::new();
+        symmetry::under(renaming, || {
+            for e in self.core.queue.iter() {
+                match e.event {
+                    Event::Deliver {
+                        from,
+                        to,
+                        inbox: false,
+                        msg,
+                        ..
+                    } => {
+                        let (from, to) = (renaming.of(*from), renaming.of(*to));
+                        let mut one = StateHasher::new();
+                        one.put_u64(u64::from(from.0) << 32 | u64::from(to.0));
+                        one.put(msg);
+                        items.push(one.finish());
+                    }
+                    Event::Timer {
+                        id,
+                        node,
+                        incarnation,
+                        timer,
+                    } if self.timer_is_live(*id, *node, *incarnation) => {
+                        let mut one = StateHasher::new();
+                        one.put_u64(1 << 63 | u64::from(renaming.of(*node).0));
+                        one.put(timer);
+                        items.push(one.finish());
+                    }
+                    _ => {}
+                }
+            }
+        });
         items.sort_unstable();
         h.put_u64(items.len() as u64);
         for item in items {

@@ -16,10 +16,12 @@
 mod choice;
 mod drive;
 mod state_hash;
+pub(crate) mod symmetry;
 
 pub use choice::{BadChoice, Choice};
 pub use drive::Pending;
 pub use state_hash::{StateHash, StateHasher};
+pub use symmetry::{MAX_RENAMINGS, Renaming, Symmetry};
 
 #[cfg(test)]
 mod tests;

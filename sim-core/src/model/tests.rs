@@ -288,3 +288,31 @@ fn a_timer_that_only_arms_itself_again_fires_on_until_it_acts() {
     assert!(sim.node(NodeId(0)).unwrap().acted);
     assert_eq!(sim.stats().events, events + 1);
 }
+
+#[test]
+fn a_corruption_damages_one_record_which_a_restart_reads_back() {
+    // n1 holds pings 1 and 2, synced.
+    let before = taken(&[M0, M1]);
+    let records = before.corruptible(NodeId(1));
+    assert_eq!(
+        records,
+        vec![(0, DiskKey("seen", 1)), (1, DiskKey("seen", 2))]
+    );
+    assert!(before.corruptible(NodeId(0)).is_empty(), "n0 wrote nothing");
+    let corrupt = Choice::Corrupt(NodeId(1), 1);
+    assert_eq!(before.describe(corrupt).as_deref(), Some("n1 seen[2]"));
+    let mut after = taken(&[M0, M1]);
+    assert!(matches!(after.take(corrupt).unwrap(), Step::Event { .. }));
+    // The damage is part of the state, and the record cannot be corrupted twice.
+    assert_ne!(after.state_hash().unwrap(), before.state_hash().unwrap());
+    assert_eq!(after.corruptible(NodeId(1)), vec![(0, DiskKey("seen", 1))]);
+    let err = after.take(corrupt).unwrap_err().to_string();
+    assert!(err.contains("no such undamaged record"), "{err}");
+    assert!(after.take(Choice::Corrupt(NodeId(0), 0)).is_err());
+    // After a crash and restart the node reads its disk without checking checksums (as a
+    // node with the `ignore-checksums` bug does) and takes the damaged value: 2 ^ 1.
+    after.take(Choice::Crash(NodeId(1))).unwrap();
+    after.take(Choice::Restart(NodeId(1))).unwrap();
+    let seen = &after.node(NodeId(1)).unwrap().seen;
+    assert_eq!(seen, &BTreeSet::from([1, 3]));
+}

@@ -7,7 +7,7 @@
 
 mod fingerprint;
 mod jsonl;
-mod postcard_words;
+pub(crate) mod postcard_words;
 mod record;
 
 pub use fingerprint::Fingerprint;

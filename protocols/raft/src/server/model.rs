@@ -20,17 +20,29 @@ impl<S: StateMachine> Server<S> {
         h.put_u64(self.applied);
         h.put_debug(&self.store);
         h.put_debug(&self.snapshot);
-        h.put_debug(&self.configs);
-        h.put_debug(&self.votes);
-        h.put_debug(&self.progress);
+        // Sets and maps of nodes go in by the nodes' names (`put_nodes`, `put_node_map`), so
+        // that the renamed copies of a state write the same bytes (symmetry reduction).
+        h.put_u64(self.configs.len() as u64);
+        for (index, members) in &self.configs {
+            h.put_u64(*index);
+            h.put_nodes(members.iter().copied());
+        }
+        h.put_nodes(self.votes.iter().copied());
+        h.put_node_map(self.progress.iter().map(|(n, p)| (*n, p)));
         h.put_u64(self.term_start);
         h.put_debug(&self.owed);
         h.put_debug(&self.gathering);
         h.put_debug(&self.reads);
         h.put_u64(self.read_round);
         h.put_debug(&self.round_wanted);
-        h.put_debug(&self.heard);
+        h.put_nodes(self.heard.iter().copied());
         h.put_debug(&self.repair);
-        h.put_debug(&self.term_query);
+        match &self.term_query {
+            Some(answers) => {
+                h.put_u64(1);
+                h.put_node_map(answers.iter().map(|(n, t)| (*n, t)));
+            }
+            None => h.put_u64(0),
+        }
     }
 }
