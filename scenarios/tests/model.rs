@@ -41,8 +41,9 @@ impl Node for Toy {
             ctx.send(NodeId(1), Ping(2));
             ctx.set_timer(Duration::from_millis(500), ());
         }
+        // What it kept on disk, read back without checking checksums.
         Toy {
-            seen: BTreeSet::new(),
+            seen: ctx.disk().range("seen").map(|(_, v)| *v).collect(),
         }
     }
 
@@ -165,6 +166,47 @@ fn bounds_on_losses_and_duplicates_widen_the_search() {
     b.timers_per_node = 0;
     let no_timer = search(toy(false), Strategy::Bfs, &b);
     assert_eq!(no_timer.unique, 4, "only subsets of {{1, 2}} delivered");
+}
+
+#[test]
+fn a_corrupted_record_is_read_back_after_a_restart() {
+    // Node 1 never holds a ping nobody sent: pings are 1, 2 and 3.
+    let sent_only = || {
+        let mut sim: Simulation<Toy> = Simulation::new(SimConfig::default(), vec![(); 2]).unwrap();
+        sim.add_checker(FnChecker::new(
+            "sent only",
+            |v: &CheckView<'_, Toy>| match v
+                .nodes
+                .get(NodeId(1))
+                .and_then(|n| n.seen.iter().find(|k| !(1..=3).contains(*k)))
+            {
+                Some(k) => Err(format!("n1 holds ping {k}")),
+                None => Ok(()),
+            },
+        ));
+        let mut run: Box<dyn Run> = Box::new(Driver::new("toy", sim, 2, Plain));
+        run.start_all().unwrap();
+        run
+    };
+    let mut b = bounds(6);
+    b.crashes = 1;
+    let clean = search(sent_only(), Strategy::Bfs, &b);
+    assert!(
+        matches!(clean.verdict, Verdict::Exhausted),
+        "{:?}",
+        clean.verdict
+    );
+    b.corruptions = 1;
+    for strategy in [Strategy::Bfs, Strategy::Iddfs] {
+        let r = search(sent_only(), strategy, &b);
+        // Ping 1 stored, then damaged (1 ^ 1 = 0) and read back by a restart; ping 2 damaged
+        // reads as 3, which was sent, so it takes ping 1.
+        assert_eq!(
+            schedule(&r),
+            ["deliver m0", "crash n1", "corrupt n1 r0", "restart n1"],
+            "{strategy:?}"
+        );
+    }
 }
 
 fn library(path: &str) -> std::path::PathBuf {
@@ -467,6 +509,34 @@ fn the_command_reports_found_stopped_and_refused_searches() {
     assert_eq!(code, Some(2));
     assert!(
         err.contains("broadcast.toml:3:8: protocol \"broadcast\" does not define its nodes' state"),
+        "{err}"
+    );
+    // Symmetry from a protocol that declares none, or beside corruptions, is refused at
+    // `symmetry`.
+    let asym = dir.path().join("paxos.toml");
+    std::fs::write(
+        &asym,
+        "name = \"p\"\n[protocol]\nname = \"paxos\"\n[run]\nduration = \"1s\"\n\
+         [model]\nsymmetry = true\n",
+    )
+    .unwrap();
+    let (code, _, err) = clustersim(&["model", asym.to_str().unwrap(), "-q"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("paxos.toml:7:12: protocol \"paxos\" does not declare which of its servers"),
+        "{err}"
+    );
+    let both = dir.path().join("raft.toml");
+    std::fs::write(
+        &both,
+        "name = \"r\"\n[protocol]\nname = \"raft\"\n[workload]\nclients = 0\n\
+         [run]\nduration = \"1s\"\n[model]\nsymmetry = true\ncorruptions = 1\n",
+    )
+    .unwrap();
+    let (code, _, err) = clustersim(&["model", both.to_str().unwrap(), "-q"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("raft.toml:9:12: symmetry with corruptions"),
         "{err}"
     );
 }
