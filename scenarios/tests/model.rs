@@ -498,43 +498,39 @@ fn the_command_reports_found_stopped_and_refused_searches() {
         err.contains("leader-crash.toml:21:6: for the model checker, [[faults]]"),
         "{err}"
     );
+    // A file written here, refused by `clustersim model` with exit 2; what it printed.
+    let refused = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let (code, _, err) = clustersim(&["model", path.to_str().unwrap(), "-q"]);
+        assert_eq!(code, Some(2), "{err}");
+        err
+    };
     // A protocol that does not define its state is refused at its name.
-    let plain = dir.path().join("broadcast.toml");
-    std::fs::write(
-        &plain,
+    let err = refused(
+        "broadcast.toml",
         "name = \"b\"\n[protocol]\nname = \"broadcast\"\n[run]\nduration = \"1s\"\n",
-    )
-    .unwrap();
-    let (code, _, err) = clustersim(&["model", plain.to_str().unwrap(), "-q"]);
-    assert_eq!(code, Some(2));
+    );
     assert!(
         err.contains("broadcast.toml:3:8: protocol \"broadcast\" does not define its nodes' state"),
         "{err}"
     );
     // Symmetry from a protocol that declares none, or beside corruptions, is refused at
     // `symmetry`.
-    let asym = dir.path().join("paxos.toml");
-    std::fs::write(
-        &asym,
+    let err = refused(
+        "paxos.toml",
         "name = \"p\"\n[protocol]\nname = \"paxos\"\n[run]\nduration = \"1s\"\n\
          [model]\nsymmetry = true\n",
-    )
-    .unwrap();
-    let (code, _, err) = clustersim(&["model", asym.to_str().unwrap(), "-q"]);
-    assert_eq!(code, Some(2));
+    );
     assert!(
         err.contains("paxos.toml:7:12: protocol \"paxos\" does not declare which of its servers"),
         "{err}"
     );
-    let both = dir.path().join("raft.toml");
-    std::fs::write(
-        &both,
+    let err = refused(
+        "raft.toml",
         "name = \"r\"\n[protocol]\nname = \"raft\"\n[workload]\nclients = 0\n\
          [run]\nduration = \"1s\"\n[model]\nsymmetry = true\ncorruptions = 1\n",
-    )
-    .unwrap();
-    let (code, _, err) = clustersim(&["model", both.to_str().unwrap(), "-q"]);
-    assert_eq!(code, Some(2));
+    );
     assert!(
         err.contains("raft.toml:9:12: symmetry with corruptions"),
         "{err}"
