@@ -8,7 +8,10 @@
 //! `cargo bench -p scenarios --bench model`. The same machine's figure for Stateright's own
 //! Paxos example comes from `scenarios/benches/stateright-peer.sh`, run beside it.
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+#[path = "../../sim-core/benches/support/cpu_time.rs"]
+mod cpu_time;
+
+use cpu_time::{CpuTime, process_cpu_ns};
 use criterion::{Criterion, Throughput};
 use paxos::synod::{SynodConfig, SynodNode};
 use scenarios::model::{self, Budget, Verdict};
@@ -73,43 +76,6 @@ fn bounds() -> ModelSection {
     }
 }
 
-/// Nanoseconds of CPU every thread of this process has spent running (the kernel's
-/// per-thread scheduler statistics), or `None` without `/proc`.
-fn process_cpu_ns() -> Option<u64> {
-    let mut total = 0;
-    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
-        let text = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
-        total += text.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(total)
-}
-
-/// The process's CPU time, formatted like wall time.
-struct ProcessCpu(WallTime);
-
-impl Measurement for ProcessCpu {
-    type Intermediate = u64;
-    type Value = u64;
-    fn start(&self) -> u64 {
-        process_cpu_ns().unwrap_or(0)
-    }
-    fn end(&self, start: u64) -> u64 {
-        process_cpu_ns().unwrap_or(start).saturating_sub(start)
-    }
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-    fn zero(&self) -> u64 {
-        0
-    }
-    fn to_f64(&self, v: &u64) -> f64 {
-        *v as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        self.0.formatter()
-    }
-}
-
 fn main() {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -143,12 +109,12 @@ fn main() {
             once.states as f64 / (ns as f64 / 1e9)
         );
     }
-    if process_cpu_ns().is_none() {
+    let Some(cpu_time) = CpuTime::of_process() else {
         eprintln!("model-cpu skipped: this system does not report per-thread CPU time");
         return;
-    }
+    };
     let mut c = Criterion::default()
-        .with_measurement(ProcessCpu(WallTime))
+        .with_measurement(cpu_time)
         .configure_from_args();
     let mut g = c.benchmark_group("model-cpu");
     g.throughput(Throughput::Elements(once.states));

@@ -6,6 +6,10 @@
 //! spent running) count only the time the thread was on a core. Where that file is missing
 //! (not Linux), the measurement says so and the benchmark falls back to wall time.
 
+// Each benchmark that includes this file (`#[path]`) uses the clock it needs: its thread's, or
+// the whole process's when the work runs on a pool.
+#![allow(dead_code)]
+
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 
 /// Nanoseconds the calling thread has spent running, or `None` without `/proc`.
@@ -14,16 +18,40 @@ pub fn thread_cpu_ns() -> Option<u64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
-/// Thread CPU time, in nanoseconds, formatted like wall time.
+/// Nanoseconds every thread of this process has spent running, or `None` without `/proc`:
+/// for a benchmark whose work runs on a thread pool rather than on the benchmark's thread.
+pub fn process_cpu_ns() -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let text = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        total += text.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
+}
+
+/// Thread (or process) CPU time, in nanoseconds, formatted like wall time.
 pub struct CpuTime {
     /// Only lends its duration formatter.
     wall: WallTime,
+    /// Reads the clock: [`thread_cpu_ns`] or [`process_cpu_ns`].
+    clock: fn() -> Option<u64>,
 }
 
 impl CpuTime {
     /// The measurement, if this system reports per-thread CPU time.
     pub fn available() -> Option<CpuTime> {
-        thread_cpu_ns().map(|_| CpuTime { wall: WallTime })
+        thread_cpu_ns().map(|_| CpuTime {
+            wall: WallTime,
+            clock: thread_cpu_ns,
+        })
+    }
+
+    /// The CPU time of the whole process, if this system reports it.
+    pub fn of_process() -> Option<CpuTime> {
+        process_cpu_ns().map(|_| CpuTime {
+            wall: WallTime,
+            clock: process_cpu_ns,
+        })
     }
 }
 
@@ -32,11 +60,11 @@ impl Measurement for CpuTime {
     type Value = u64;
 
     fn start(&self) -> u64 {
-        thread_cpu_ns().unwrap_or(0)
+        (self.clock)().unwrap_or(0)
     }
 
     fn end(&self, start: u64) -> u64 {
-        thread_cpu_ns().unwrap_or(start).saturating_sub(start)
+        (self.clock)().unwrap_or(start).saturating_sub(start)
     }
 
     fn add(&self, a: &u64, b: &u64) -> u64 {
