@@ -83,10 +83,7 @@ fn main() {
         .expect("a pool");
     let b = bounds();
     // A state space too large for the machine stops the search rather than the machine.
-    let budget = Budget {
-        max_memory: Some(8 << 30),
-        ..Budget::default()
-    };
+    let budget = Budget::new(None, None, Some(8 << 30));
     let search = || pool.install(|| model::search(synod(), &b, &budget, &|_, _, _| {}));
     let cpu_before = process_cpu_ns();
     let once = search();

@@ -110,12 +110,11 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(r) => r,
         Err(e) => return super::fail(e),
     };
-    let budget = Budget {
-        max_states: a.max_states,
+    let budget = Budget::new(
+        a.max_states,
         deadline,
-        max_memory: crate::runner::resources::memory_limit(&s.limits.unwrap_or_default()),
-        ..Budget::default()
-    };
+        crate::runner::resources::memory_limit(&s.limits.unwrap_or_default()),
+    );
     crate::interrupt::stop_gracefully();
     let bar = progress_bar(a.quiet);
     let start = crate::explore::wall_clock_now();

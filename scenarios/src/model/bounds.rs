@@ -15,7 +15,7 @@ pub struct Budget {
     pub max_memory: Option<u64>,
     /// The unique-state count at which memory was last read: reading it costs a system call
     /// and a parse, so it is read once per [`MEMORY_EVERY`] new states.
-    pub memory_read_at: std::sync::atomic::AtomicU64,
+    memory_read_at: std::sync::atomic::AtomicU64,
 }
 
 /// New unique states between two readings of the process's memory. A state of the largest
@@ -23,6 +23,21 @@ pub struct Budget {
 const MEMORY_EVERY: u64 = 8192;
 
 impl Budget {
+    /// A budget of at most `max_states` unique states, until `deadline`, within `max_memory`
+    /// bytes of resident memory (each unbounded when `None`).
+    pub fn new(
+        max_states: Option<u64>,
+        deadline: Option<std::time::Instant>,
+        max_memory: Option<u64>,
+    ) -> Budget {
+        Budget {
+            max_states,
+            deadline,
+            max_memory,
+            memory_read_at: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
     /// Why the search must stop now, if it must.
     pub(crate) fn exceeded(&self, unique: u64) -> Option<super::Stop> {
         if self.max_states.is_some_and(|m| unique >= m) {
@@ -87,13 +102,7 @@ impl Used {
         h.put_u64(u64::from(self.losses));
         h.put_u64(u64::from(self.duplicates));
         h.put_u64(u64::from(self.corruptions));
-        let mut timers = vec![0; self.timers.len()];
-        for (i, t) in self.timers.iter().enumerate() {
-            if let Some(slot) = timers.get_mut(renaming.of(sim_core::NodeId(i as u32)).index()) {
-                *slot = *t;
-            }
-        }
-        for t in timers {
+        for t in renaming.place(&self.timers) {
             h.put_u64(u64::from(t));
         }
         h.finish()

@@ -405,14 +405,8 @@ impl<N: Node> Simulation<N> {
     /// timer is written with the new names. The least of these over a protocol's symmetry
     /// group is the same for every renamed copy of a state.
     pub fn state_hash_from(&self, nodes: &[u128], renaming: &Renaming) -> u128 {
-        let mut placed = vec![0u128; nodes.len()];
-        for (i, n) in nodes.iter().enumerate() {
-            if let Some(slot) = placed.get_mut(renaming.of(NodeId(i as u32)).index()) {
-                *slot = *n;
-            }
-        }
         let mut h = StateHasher::new();
-        for n in placed {
+        for n in renaming.place(nodes) {
             h.put_u64((n >> 64) as u64);
             h.put_u64(n as u64);
         }

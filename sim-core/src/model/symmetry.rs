@@ -91,6 +91,18 @@ impl Renaming {
     pub fn of(&self, id: NodeId) -> NodeId {
         NodeId(self.0.get(id.index()).copied().unwrap_or(id.0))
     }
+
+    /// Per-node values (node `i`'s at `i`) moved to where the renaming puts each node: what
+    /// node `i` holds goes to the slot of its new name.
+    pub fn place<T: Copy + Default>(&self, values: &[T]) -> Vec<T> {
+        let mut placed = vec![T::default(); values.len()];
+        for (i, v) in values.iter().enumerate() {
+            if let Some(slot) = placed.get_mut(self.of(NodeId(i as u32)).index()) {
+                *slot = *v;
+            }
+        }
+        placed
+    }
 }
 
 thread_local! {
@@ -147,6 +159,11 @@ mod tests {
             assert_eq!(unique.len(), r.len(), "{s:?}");
         }
         assert_eq!(Symmetry::Any(4).renamings().len(), 24);
+        // n0's value goes to n1's slot and n1's to n0's; a client (n3) keeps its slot.
+        assert_eq!(
+            Renaming(vec![1, 0, 2]).place(&[10, 11, 12, 13]),
+            [11, 10, 12, 13]
+        );
         // A rotation keeps the cyclic order: n0's successor n1 is renamed to the successor
         // of n0's new name.
         for r in Symmetry::Rotation(3).renamings() {
