@@ -23,7 +23,13 @@ pub struct Ctx<'a, N: Node> {
 
 impl<'a, N: Node> Ctx<'a, N> {
     pub(crate) fn new(core: &'a mut Core<N>, id: NodeId, incarnation: u32, rate_ppm: u64) -> Self {
-        let syncs_seen = core.runtimes[id.index()].disk.counters().1;
+        // Only sync latency needs the count (see `note_sync`); reading it otherwise would
+        // touch the node's runtime on every event.
+        let syncs_seen = if core.disk_sync == Duration::ZERO {
+            0
+        } else {
+            core.runtimes[id.index()].disk.counters().1
+        };
         Ctx {
             core,
             id,
@@ -118,7 +124,7 @@ impl<'a, N: Node> Ctx<'a, N> {
     /// This node's own random stream.
     #[inline]
     pub fn rng(&mut self) -> &mut SimRng {
-        &mut self.core.rngs[self.id.index()]
+        self.core.rngs.get(self.id.0)
     }
 
     /// Records a typed milestone ([`Mark::Elected`], [`Mark::Committed`], ...) for the tools:

@@ -9,8 +9,10 @@ use crate::fault::Fault;
 use crate::limits::Limits;
 use crate::network::{DropReason, Network, Routing};
 use crate::node::{Message, Node};
+use crate::node_streams::NodeStreams;
 use crate::queue::EventQueue;
 use crate::rng::SimRng;
+use crate::runtimes::Runtimes;
 use crate::trace::Tracer;
 use crate::{Duration, MessageId, NodeId, SimError, Time, TimerId};
 use serde::Serialize;
@@ -169,10 +171,10 @@ pub(crate) struct Core<N: Node> {
     pub(crate) net_rng: SimRng,
     pub(crate) faults_rng: SimRng,
     pub(crate) workload_rng: SimRng,
-    pub(crate) runtimes: Vec<Runtime<N>>,
+    pub(crate) runtimes: Runtimes<N>,
     /// Each node's own random stream, apart from everything else so that a draw touches
     /// only the generator.
-    pub(crate) rngs: Vec<SimRng>,
+    pub(crate) rngs: NodeStreams,
     pub(crate) trace: Tracer,
     pub(crate) cancelled: BTreeSet<TimerId>,
     pub(crate) next_msg: u64,

@@ -162,9 +162,8 @@ impl Dist {
         match *self {
             Dist::Constant { value } => value,
             Dist::Uniform { min, max } => rng.duration_between(min, max),
-            Dist::Exponential { mean } => {
-                to_duration(-libm::log(rng.open_unit_f64()) * mean.0 as f64)
-            }
+            // `to_duration(-libm::log(u) * mean)`, by a faster route to the same nanosecond.
+            Dist::Exponential { mean } => crate::exp_draw::exponential(rng.open_unit_f64(), mean),
             Dist::Normal { mean, std_dev } => {
                 for _ in 0..MAX_NORMAL_REDRAWS {
                     let x = mean.0 as f64 + std_dev.0 as f64 * standard_normal(rng);

@@ -92,6 +92,22 @@ impl SimRng {
         SimRng { inner }
     }
 
+    /// The stream `stream` under `key`, `words` 32-bit words in: the generator a stream that
+    /// has drawn `words` words so far has become.
+    pub(crate) fn from_key_at(key: [u8; 32], stream: Stream, words: u64) -> SimRng {
+        let mut rng = Self::from_key(key, stream);
+        if words != 0 {
+            rng.inner.set_word_pos(u128::from(words));
+        }
+        rng
+    }
+
+    /// How many 32-bit words this stream has drawn. A stream would need 2^64 of them, far
+    /// beyond any run, for this to wrap.
+    pub(crate) fn word_pos(&self) -> u64 {
+        self.inner.get_word_pos() as u64
+    }
+
     /// 64 uniformly random bits.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
@@ -116,13 +132,18 @@ impl SimRng {
         if n == 0 {
             return 0;
         }
-        let threshold = n.wrapping_neg() % n;
-        loop {
-            let m = u128::from(self.next_u64()) * u128::from(n);
-            if (m as u64) >= threshold {
-                return (m >> 64) as u64;
+        // A draw is rejected when the low half of its product is below `2^64 mod n`. That
+        // threshold is below `n`, so only a low half below `n` needs it: the division that
+        // computes it runs about once in `2^64 / n` draws instead of every time, and the draws
+        // accepted are the same.
+        let mut m = u128::from(self.next_u64()) * u128::from(n);
+        if (m as u64) < n {
+            let threshold = n.wrapping_neg() % n;
+            while (m as u64) < threshold {
+                m = u128::from(self.next_u64()) * u128::from(n);
             }
         }
+        (m >> 64) as u64
     }
 
     /// A uniform integer in the inclusive range `lo..=hi` (`lo` if the range is empty).
@@ -220,6 +241,41 @@ mod tests {
         let mut node_again = SimRng::new(7, Stream::Node(0));
         let got: Vec<u64> = (0..10).map(|_| node_again.next_u64()).collect();
         assert_eq!(expected, got);
+    }
+
+    #[test]
+    fn below_draws_what_the_threshold_first_method_draws() {
+        // The form every recorded fingerprint was made with: the threshold computed first.
+        fn reference(rng: &mut SimRng, n: u64) -> u64 {
+            let threshold = n.wrapping_neg() % n;
+            loop {
+                let m = u128::from(rng.next_u64()) * u128::from(n);
+                if (m as u64) >= threshold {
+                    return (m >> 64) as u64;
+                }
+            }
+        }
+        // Large bounds reject often (2^63 + 1 about half the draws), small ones almost never.
+        let bounds = [
+            1,
+            2,
+            3,
+            7,
+            1000,
+            1 << 32,
+            (1 << 63) + 1,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        for n in bounds {
+            let mut fast = SimRng::new(21, Stream::Custom(7));
+            let mut slow = SimRng::new(21, Stream::Custom(7));
+            for _ in 0..20_000 {
+                assert_eq!(fast.below(n), reference(&mut slow, n), "bound {n}");
+            }
+            // Both consumed the same draws.
+            assert_eq!(fast.next_u64(), slow.next_u64(), "bound {n}");
+        }
     }
 
     #[test]

@@ -2,16 +2,18 @@
 
 use crate::checker::{CheckView, Checker, Violation};
 use crate::ctx::Ctx;
-use crate::engine::{Core, Event, NodeStatus, Runtime, Slot, Stats};
+use crate::engine::{Core, Event, NodeStatus, Slot, Stats};
 use crate::fault::Fault;
 use crate::limits::Limits;
 use crate::network::{DropReason, Network, NetworkConfig};
 use crate::node::{Message, Node, NodeView};
+use crate::node_streams::NodeStreams;
 use crate::nodes::Nodes;
 use crate::partition::Partition;
 use crate::prefetch::prefetch;
 use crate::queue::EventQueue;
 use crate::rng::{SimRng, Stream, key_from_seed};
+use crate::runtimes::Runtimes;
 use crate::trace::{TraceSink, Tracer};
 use crate::{Disk, Duration, MessageId, NodeId, SimError, Time};
 use serde::{Deserialize, Serialize};
@@ -137,10 +139,8 @@ impl<N: Node> Simulation<N> {
         let count = count as u32;
         let network = Network::new(&config.network, count)?;
         let key = key_from_seed(config.seed);
-        let runtimes = (0..count).map(|_| Runtime::new()).collect();
-        let rngs = (0..count)
-            .map(|i| SimRng::from_key(key, Stream::Node(i)))
-            .collect();
+        let runtimes = Runtimes::new(count);
+        let rngs = NodeStreams::new(key, count);
         let mut queue = EventQueue::new();
         for i in 0..count {
             queue.push_node_event(Time::ZERO, i, Event::Start(NodeId(i)));
@@ -472,8 +472,8 @@ impl<N: Node> Simulation<N> {
             if let Some(slot) = self.nodes.get(node as usize) {
                 prefetch(slot);
             }
-            if let Some(rng) = self.core.rngs.get(node as usize) {
-                prefetch(rng);
+            if node != u32::MAX {
+                self.core.rngs.warm(node);
             }
         }
     }
