@@ -7,6 +7,7 @@
 use crate::disk::Disk;
 use crate::fault::Fault;
 use crate::limits::Limits;
+use crate::net_rng::NetRng;
 use crate::network::{DropReason, Network, Routing};
 use crate::node::{Message, Node};
 use crate::node_streams::NodeStreams;
@@ -168,7 +169,7 @@ pub(crate) struct Core<N: Node> {
     pub(crate) unsent: Vec<(NodeId, Time, Time)>,
     pub(crate) queue: EventQueue<Event<N::Message, N::Timer>>,
     pub(crate) network: Network,
-    pub(crate) net_rng: SimRng,
+    pub(crate) net_rng: NetRng,
     pub(crate) faults_rng: SimRng,
     pub(crate) workload_rng: SimRng,
     pub(crate) runtimes: Runtimes<N>,

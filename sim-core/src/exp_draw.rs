@@ -27,6 +27,7 @@
 
 use crate::Duration;
 use crate::latency::to_duration;
+use crate::rng::open_unit;
 use std::sync::LazyLock;
 
 /// Bits of the fraction that index the table.
@@ -69,7 +70,28 @@ fn fast_ln(u: f64) -> f64 {
 /// `to_duration(-libm::log(u) * mean)`, exactly, for `u` in `(0, 1]`.
 #[inline]
 pub(crate) fn exponential(u: f64, mean: Duration) -> Duration {
-    fast(u, mean).unwrap_or_else(|| to_duration(-libm::log(u) * mean.0 as f64))
+    fast(u, mean).unwrap_or_else(|| by_libm(u, mean))
+}
+
+/// [`exponential`] of `open_unit(bits)`, given `ln` = [`ln_of_draw`]`(bits)` computed ahead:
+/// the engine's network stream takes the logarithm of each draw as it draws it, one draw
+/// before a delay needs it, so that the delay does not wait for the logarithm.
+#[inline]
+pub(crate) fn exponential_after_ln(bits: u64, ln: f64, mean: Duration) -> Duration {
+    within_slack(ln, mean).unwrap_or_else(|| by_libm(open_unit(bits), mean))
+}
+
+/// The fast logarithm of `open_unit(bits)`, for [`exponential_after_ln`].
+#[inline]
+pub(crate) fn ln_of_draw(bits: u64) -> f64 {
+    // Always a normal number in [2^-53, 1].
+    fast_ln(open_unit(bits))
+}
+
+/// The draw as `libm` computes it: the definition the fast path must match.
+#[cold]
+fn by_libm(u: f64, mean: Duration) -> Duration {
+    to_duration(-libm::log(u) * mean.0 as f64)
 }
 
 /// The draw by the fast logarithm, when every value its error allows rounds to the same
@@ -80,24 +102,36 @@ fn fast(u: f64, mean: Duration) -> Option<Duration> {
     if !(u.is_normal() && u <= 1.0) {
         return None;
     }
+    within_slack(fast_ln(u), mean)
+}
+
+/// `to_duration(-ln * mean)` for the fast logarithm `ln`, if every value the logarithm's error
+/// allows rounds to the same nanosecond. The candidate does not wait for that check: it is a
+/// branch, almost always taken, so the processor goes on with the candidate meanwhile.
+#[inline]
+fn within_slack(ln: f64, mean: Duration) -> Option<Duration> {
     let mean = mean.0 as f64;
-    let x = -fast_ln(u) * mean;
+    let x = -ln * mean;
+    // Below 2^62 ns (146 years) a signed conversion rounds as `to_duration` does, in a third
+    // of the instructions of the unsigned, saturating one. Longer delays (and a NaN) take
+    // `libm`'s path.
+    if !(x > -0.25 && x < (1u64 << 62) as f64) {
+        return None;
+    }
+    let round = |v: f64| (v + 0.5) as i64;
+    let candidate = round(x);
     // Twice the bound on |x - libm's x|: the logarithms' difference times the mean, and the
     // products' roundings (relative 2^-52, here 2^-50 to spare); doubled so that the roundings
     // of `x - slack` and `x + slack` cannot bring either end inside the true interval.
     let slack = 2.0 * (ERROR * mean + x.abs() * (1.0 / (1u64 << 50) as f64));
-    let low = to_duration(x - slack);
-    (low == to_duration(x + slack)).then_some(low)
+    let agree = round(x - slack) == candidate && round(x + slack) == candidate;
+    agree.then_some(Duration(candidate as u64))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rng::{SimRng, Stream};
-
-    fn by_libm(u: f64, mean: Duration) -> Duration {
-        to_duration(-libm::log(u) * mean.0 as f64)
-    }
 
     #[test]
     fn the_fast_logarithm_stays_within_its_bound() {

@@ -4,7 +4,7 @@
 //! transcendental math goes through `libm`, so a sample is the same bit pattern on every
 //! platform.
 
-use crate::rng::SimRng;
+use crate::rng::{Draw, SimRng};
 use crate::{Duration, SimError};
 use serde::{Deserialize, Serialize};
 
@@ -145,7 +145,13 @@ impl Latency {
     /// Draws one delay.
     #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> Duration {
-        self.offset.saturating_add(self.dist.sample(rng))
+        self.sample_from(rng)
+    }
+
+    /// [`Latency::sample`] from any source of draws (the engine's network stream).
+    #[inline]
+    pub(crate) fn sample_from<R: Draw>(&self, rng: &mut R) -> Duration {
+        self.offset.saturating_add(self.dist.sample_from(rng))
     }
 
     /// The analytic mean in nanoseconds (infinite for a Pareto with shape <= 1). The truncated
@@ -159,11 +165,17 @@ impl Dist {
     /// Draws the random part of a delay.
     #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> Duration {
+        self.sample_from(rng)
+    }
+
+    /// [`Dist::sample`] from any source of draws (the engine's network stream).
+    #[inline]
+    pub(crate) fn sample_from<R: Draw>(&self, rng: &mut R) -> Duration {
         match *self {
             Dist::Constant { value } => value,
-            Dist::Uniform { min, max } => rng.duration_between(min, max),
+            Dist::Uniform { min, max } => Duration(rng.between(min.0, max.0)),
             // `to_duration(-libm::log(u) * mean)`, by a faster route to the same nanosecond.
-            Dist::Exponential { mean } => crate::exp_draw::exponential(rng.open_unit_f64(), mean),
+            Dist::Exponential { mean } => rng.exponential(mean),
             Dist::Normal { mean, std_dev } => {
                 for _ in 0..MAX_NORMAL_REDRAWS {
                     let x = mean.0 as f64 + std_dev.0 as f64 * standard_normal(rng);
@@ -236,7 +248,7 @@ pub fn to_duration(nanos: f64) -> Duration {
 /// A standard normal draw by the Box–Muller transform (one of the pair is used, so each draw
 /// costs two uniforms and the stream position depends only on the number of draws).
 #[inline]
-fn standard_normal(rng: &mut SimRng) -> f64 {
+fn standard_normal<R: Draw>(rng: &mut R) -> f64 {
     let u1 = rng.open_unit_f64();
     let u2 = rng.unit_f64();
     libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)

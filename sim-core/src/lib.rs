@@ -32,6 +32,7 @@ pub mod latency;
 mod limits;
 mod mark;
 pub mod model;
+mod net_rng;
 pub mod network;
 mod node;
 mod node_streams;

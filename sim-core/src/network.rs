@@ -6,8 +6,9 @@
 //! A blocked link draws nothing.
 
 use crate::latency::Latency;
+use crate::net_rng::NetRng;
 use crate::partition::Partition;
-use crate::rng::SimRng;
+use crate::rng::Draw;
 use crate::{Duration, NodeId, SimError, Time};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -221,7 +222,7 @@ impl Network {
         kind: &str,
         size: u64,
         now: Time,
-        rng: &mut SimRng,
+        rng: &mut NetRng,
     ) -> Routing {
         if self.partition.blocks(from, to) {
             return Routing::Dropped(DropReason::Partition);
@@ -245,9 +246,9 @@ impl Network {
                 done
             }
         };
-        let mut first = sent + model.latency.sample(rng);
+        let mut first = sent + model.latency.sample_from(rng);
         let mut second = if rng.chance(model.duplicate) {
-            Some(sent + model.latency.sample(rng))
+            Some(sent + model.latency.sample_from(rng))
         } else {
             None
         };
@@ -263,10 +264,10 @@ impl Network {
                     return Routing::Dropped(DropReason::Loss);
                 }
                 let base = first;
-                first += extra.latency.sample(rng);
-                second = second.map(|t| t + extra.latency.sample(rng));
+                first += extra.latency.sample_from(rng);
+                second = second.map(|t| t + extra.latency.sample_from(rng));
                 if second.is_none() && rng.chance(extra.duplicate) {
-                    second = Some(base + extra.latency.sample(rng));
+                    second = Some(base + extra.latency.sample_from(rng));
                 }
             }
         }
@@ -295,7 +296,7 @@ fn transmission_nanos(size: u64, rate: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Stream;
+    use crate::rng::{SimRng, Stream};
 
     #[test]
     fn bandwidth_queues_messages_behind_each_other() {
@@ -306,8 +307,8 @@ mod tests {
             ..NetworkConfig::default()
         };
         let mut net = Network::new(&config, 2).unwrap();
-        let mut rng = SimRng::new(1, Stream::Network);
-        let route = |net: &mut Network, rng: &mut SimRng| {
+        let mut rng = NetRng::new(SimRng::new(1, Stream::Network));
+        let route = |net: &mut Network, rng: &mut NetRng| {
             net.route(NodeId(0), NodeId(1), "m", 1000, Time::ZERO, rng)
         };
         let ms = |n: u64| Time(n * 1_000_000);
@@ -331,7 +332,7 @@ mod tests {
             ..NetworkConfig::default()
         };
         let mut net = Network::new(&config, 2).unwrap();
-        let mut rng = SimRng::new(5, Stream::Network);
+        let mut rng = NetRng::new(SimRng::new(5, Stream::Network));
         let mut last = Time::ZERO;
         for i in 0..1000u64 {
             match net.route(NodeId(0), NodeId(1), "m", 10, Time(i * 100_000), &mut rng) {

@@ -111,24 +111,86 @@ impl SimRng {
     /// 64 uniformly random bits.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        rand_core::Rng::next_u64(&mut self.inner)
+        Draw::next_u64(self)
     }
 
     /// A uniform `f64` in `[0, 1)`, with 53 random bits.
     #[inline]
     pub fn unit_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        Draw::unit_f64(self)
     }
 
     /// A uniform `f64` in `(0, 1]`: safe to take the logarithm of.
     #[inline]
     pub fn open_unit_f64(&mut self) -> f64 {
-        ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+        Draw::open_unit_f64(self)
     }
 
     /// A uniform integer in `0..n` without modulo bias (Lemire's method); `n == 0` gives 0.
     #[inline]
     pub fn below(&mut self, n: u64) -> u64 {
+        Draw::below(self, n)
+    }
+
+    /// A uniform integer in the inclusive range `lo..=hi` (`lo` if the range is empty).
+    #[inline]
+    pub fn between(&mut self, lo: u64, hi: u64) -> u64 {
+        Draw::between(self, lo, hi)
+    }
+
+    /// A uniform index into a slice of length `len` (which must be non-zero to be meaningful).
+    #[inline]
+    pub fn index(&mut self, len: usize) -> usize {
+        self.below(len as u64) as usize
+    }
+
+    /// `true` with probability `p` (clamped to `[0, 1]`); draws nothing when `p` is 0 or 1.
+    #[inline]
+    pub fn chance(&mut self, p: f64) -> bool {
+        Draw::chance(self, p)
+    }
+
+    /// A uniform duration in `lo..=hi`, for randomized timeouts.
+    #[inline]
+    pub fn duration_between(
+        &mut self,
+        lo: crate::Duration,
+        hi: crate::Duration,
+    ) -> crate::Duration {
+        crate::Duration(self.between(lo.0, hi.0))
+    }
+
+    /// Shuffles a slice in place (Fisher–Yates, drawing from the back).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i as u64 + 1) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// The conversions from random bits to numbers, for any source of 64-bit draws: [`SimRng`],
+/// and the engine's network stream, which draws one value ahead (`net_rng.rs`). Written once
+/// here, so that both give the same numbers from the same bits.
+pub(crate) trait Draw {
+    /// 64 uniformly random bits.
+    fn next_u64(&mut self) -> u64;
+
+    /// A uniform `f64` in `[0, 1)`, with 53 random bits.
+    #[inline]
+    fn unit_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A uniform `f64` in `(0, 1]`: safe to take the logarithm of.
+    #[inline]
+    fn open_unit_f64(&mut self) -> f64 {
+        open_unit(self.next_u64())
+    }
+
+    /// A uniform integer in `0..n` without modulo bias (Lemire's method); `n == 0` gives 0.
+    #[inline]
+    fn below(&mut self, n: u64) -> u64 {
         if n == 0 {
             return 0;
         }
@@ -148,7 +210,7 @@ impl SimRng {
 
     /// A uniform integer in the inclusive range `lo..=hi` (`lo` if the range is empty).
     #[inline]
-    pub fn between(&mut self, lo: u64, hi: u64) -> u64 {
+    fn between(&mut self, lo: u64, hi: u64) -> u64 {
         if hi <= lo {
             return lo;
         }
@@ -158,15 +220,9 @@ impl SimRng {
         }
     }
 
-    /// A uniform index into a slice of length `len` (which must be non-zero to be meaningful).
-    #[inline]
-    pub fn index(&mut self, len: usize) -> usize {
-        self.below(len as u64) as usize
-    }
-
     /// `true` with probability `p` (clamped to `[0, 1]`); draws nothing when `p` is 0 or 1.
     #[inline]
-    pub fn chance(&mut self, p: f64) -> bool {
+    fn chance(&mut self, p: f64) -> bool {
         if p <= 0.0 {
             false
         } else if p >= 1.0 {
@@ -176,22 +232,24 @@ impl SimRng {
         }
     }
 
-    /// A uniform duration in `lo..=hi`, for randomized timeouts.
+    /// An exponential delay of mean `mean`: `to_duration(-ln(u) * mean)` for the next
+    /// [`Draw::open_unit_f64`] `u`.
     #[inline]
-    pub fn duration_between(
-        &mut self,
-        lo: crate::Duration,
-        hi: crate::Duration,
-    ) -> crate::Duration {
-        crate::Duration(self.between(lo.0, hi.0))
+    fn exponential(&mut self, mean: crate::Duration) -> crate::Duration {
+        crate::exp_draw::exponential(self.open_unit_f64(), mean)
     }
+}
 
-    /// Shuffles a slice in place (Fisher–Yates, drawing from the back).
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            items.swap(i, j);
-        }
+/// The `(0, 1]` value of 64 random bits: their top 53, plus one, over 2^53.
+#[inline]
+pub(crate) fn open_unit(bits: u64) -> f64 {
+    ((bits >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+impl Draw for SimRng {
+    #[inline]
+    fn next_u64(&mut self) -> u64 {
+        rand_core::Rng::next_u64(&mut self.inner)
     }
 }
 

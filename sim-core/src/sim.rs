@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::engine::{Core, Event, NodeStatus, Slot, Stats};
 use crate::fault::Fault;
 use crate::limits::Limits;
+use crate::net_rng::NetRng;
 use crate::network::{DropReason, Network, NetworkConfig};
 use crate::node::{Message, Node, NodeView};
 use crate::node_streams::NodeStreams;
@@ -153,7 +154,7 @@ impl<N: Node> Simulation<N> {
             unsent: Vec::new(),
             queue,
             network,
-            net_rng: SimRng::from_key(key, Stream::Network),
+            net_rng: NetRng::new(SimRng::from_key(key, Stream::Network)),
             faults_rng: SimRng::from_key(key, Stream::Faults),
             workload_rng: SimRng::from_key(key, Stream::Workload),
             runtimes,

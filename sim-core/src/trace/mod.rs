@@ -138,6 +138,7 @@ impl Tracer {
 
     /// A message was handed to the network.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub(crate) fn send<M: Serialize + std::fmt::Debug>(
         &mut self,
         time: Time,
@@ -180,6 +181,7 @@ impl Tracer {
     }
 
     /// A message reached its receiver.
+    #[inline]
     pub(crate) fn deliver(
         &mut self,
         time: Time,
