@@ -24,6 +24,7 @@ mod ctx;
 mod disk;
 mod engine;
 mod error;
+mod event_slab;
 mod exp_draw;
 pub mod fault;
 pub mod history;

@@ -1,18 +1,22 @@
-//! Every node's private random stream, in eight bytes a node.
+//! Every node's private random stream, in eight bytes a node on the largest clusters.
 //!
 //! A ChaCha8 generator with its output buffer is 336 bytes: at a million nodes, two thirds of
 //! the engine's memory. Yet a node's stream is fully described by where it is: the run's key,
-//! the node's nonce and the number of words drawn so far. So the engine keeps that position
-//! per node and materializes generators only for the nodes that draw, in a direct-mapped cache
-//! of [`CACHE`] slots (node `i` in slot `i mod CACHE`). A node evicted from its slot leaves its
-//! position behind; when it draws again, a generator is rebuilt there and draws exactly the
-//! words it would have drawn. Clusters of up to [`CACHE`] nodes keep every generator and never
-//! evict.
+//! the node's nonce and the number of words drawn so far. Clusters of up to [`KEEP_ALL`] nodes
+//! keep a generator per node, since rebuilding one costs more than the memory saves there (at
+//! 100,000 PHOLD nodes, rebuilding took a third of the engine's time). Larger clusters keep a
+//! position per node and generators only for the nodes drawing recently, in a direct-mapped
+//! cache of [`CACHE`] slots (node `i` in slot `i mod CACHE`). A node evicted from its slot
+//! leaves its position behind; when it draws again, a generator is rebuilt there and draws
+//! exactly the words it would have drawn.
 
 use crate::prefetch::prefetch;
 use crate::rng::{SimRng, Stream};
 
-/// Generators kept at most (a power of two): 1.3 MB of them, within a second-level cache.
+/// Up to this many nodes, every node keeps its generator (45 MB at most).
+const KEEP_ALL: usize = 1 << 17;
+
+/// Generators kept in larger clusters (a power of two): 1.4 MB, within the last-level cache.
 const CACHE: usize = 4096;
 
 /// No node is in this slot yet.
@@ -28,20 +32,25 @@ struct Slot {
 /// The nodes' streams: positions for all, generators for the nodes drawing recently.
 #[derive(Clone, Debug)]
 pub(crate) struct NodeStreams {
-    key: [u8; 32],
     /// Each node's word position, for the nodes not in the cache (stale for those in it).
     positions: Vec<u64>,
-    /// Direct-mapped by node index; the length is a power of two.
+    /// Node `i` is in slot `i & mask`.
     cache: Vec<Slot>,
+    /// `usize::MAX` when every node has its own slot; `CACHE - 1` otherwise.
+    mask: usize,
 }
 
 impl NodeStreams {
     /// The streams of `nodes` nodes under the run's `key`, none drawn from yet.
     pub(crate) fn new(key: [u8; 32], nodes: u32) -> NodeStreams {
-        let slots = (nodes as usize).clamp(1, CACHE).next_power_of_two();
+        let (slots, mask) = if nodes as usize <= KEEP_ALL {
+            (nodes as usize, usize::MAX)
+        } else {
+            (CACHE, CACHE - 1)
+        };
         let cache = (0..slots)
             .map(|i| match u32::try_from(i) {
-                // Clusters that fit start with every generator in place.
+                // Every generator that has a slot of its own starts there.
                 Ok(node) if node < nodes => Slot {
                     node,
                     rng: SimRng::from_key(key, Stream::Node(node)),
@@ -53,16 +62,20 @@ impl NodeStreams {
             })
             .collect();
         NodeStreams {
-            key,
-            positions: vec![0; nodes as usize],
+            positions: if mask == usize::MAX {
+                Vec::new()
+            } else {
+                vec![0; nodes as usize]
+            },
             cache,
+            mask,
         }
     }
 
     /// Node `node`'s generator, at the position its draws so far have left it.
     #[inline]
     pub(crate) fn get(&mut self, node: u32) -> &mut SimRng {
-        let i = node as usize & (self.cache.len() - 1);
+        let i = node as usize & self.mask;
         if self.cache[i].node != node {
             self.swap_in(i, node);
         }
@@ -78,18 +91,19 @@ impl NodeStreams {
             self.positions[slot.node as usize] = slot.rng.word_pos();
         }
         let at = self.positions[node as usize];
-        slot.rng = SimRng::from_key_at(self.key, Stream::Node(node), at);
+        slot.rng.reseat(Stream::Node(node), at);
         slot.node = node;
     }
 
-    /// Starts loading what drawing from `node`'s stream will touch; a hint only.
+    /// Starts loading what drawing from `node`'s stream will touch; a hint only, which reads
+    /// nothing (reading whether the node is in its slot would wait for the load it asks for).
     #[inline]
     pub(crate) fn warm(&self, node: u32) {
-        let slot = &self.cache[node as usize & (self.cache.len() - 1)];
-        prefetch(&slot.node);
-        if slot.node != node
-            && let Some(p) = self.positions.get(node as usize)
-        {
+        // The whole slot: a node that is not in it gets its generator rewritten there.
+        if let Some(slot) = self.cache.get(node as usize & self.mask) {
+            prefetch(slot);
+        }
+        if let Some(p) = self.positions.get(node as usize) {
             prefetch(p);
         }
     }
@@ -104,36 +118,42 @@ mod tests {
     /// value with an unevicted generator per node.
     #[test]
     fn evicted_streams_draw_exactly_what_they_would_have() {
-        let nodes = (CACHE * 3) as u32;
+        let nodes = (KEEP_ALL + 1) as u32;
         let key = key_from_seed(5);
         let mut streams = NodeStreams::new(key, nodes);
-        let mut reference: Vec<SimRng> = (0..nodes)
-            .map(|i| SimRng::from_key(key, Stream::Node(i)))
-            .collect();
+        let mut reference = std::collections::BTreeMap::new();
         let mut order = SimRng::new(6, Stream::Custom(0));
         for _ in 0..200_000 {
-            // Nodes a multiple of CACHE apart share a slot.
-            let node = order.below(u64::from(nodes)) as u32;
+            // Nodes a multiple of CACHE apart share a slot; drawing among a few slots' nodes
+            // makes them evict each other often.
+            let node = (order.below(8) as u32 * CACHE as u32 + order.below(3) as u32) % nodes;
             // Odd counts of 32-bit words leave a generator inside a word pair.
             for _ in 0..order.between(1, 3) {
                 let got = u64::from(rand_core::Rng::next_u32(streams.get(node)));
-                let want = u64::from(rand_core::Rng::next_u32(&mut reference[node as usize]));
+                let own = reference
+                    .entry(node)
+                    .or_insert_with(|| SimRng::from_key(key, Stream::Node(node)));
+                let want = u64::from(rand_core::Rng::next_u32(own));
                 assert_eq!(got, want, "node {node}");
             }
-            assert_eq!(
-                streams.get(node).next_u64(),
-                reference[node as usize].next_u64()
-            );
+            let own = reference.get_mut(&node).expect("drawn above");
+            assert_eq!(streams.get(node).next_u64(), own.next_u64());
         }
     }
 
     #[test]
-    fn small_clusters_keep_every_generator() {
-        let mut streams = NodeStreams::new(key_from_seed(1), 16);
-        assert_eq!(streams.cache.len(), 16);
-        for node in 0..16 {
+    fn clusters_up_to_the_limit_keep_every_generator() {
+        let mut streams = NodeStreams::new(key_from_seed(1), 100);
+        assert_eq!(streams.cache.len(), 100);
+        for node in 0..100 {
             streams.get(node);
             assert_eq!(streams.cache[node as usize].node, node);
         }
+        assert!(streams.positions.is_empty());
+        let big = NodeStreams::new(key_from_seed(1), KEEP_ALL as u32 + 1);
+        assert_eq!(
+            (big.cache.len(), big.positions.len()),
+            (CACHE, KEEP_ALL + 1)
+        );
     }
 }

@@ -10,8 +10,8 @@
 //! that reordering the heap moves 24 bytes per entry whatever the size of a message.
 
 use crate::Time;
+use crate::event_slab::{Cell, EventSlab};
 use crate::quad_heap::{Keyed, QuadHeap};
-use slab::Slab;
 
 /// The class bit of node events (messages and timers).
 const NODE_CLASS: u64 = 1 << 63;
@@ -55,7 +55,7 @@ impl Keyed for Key {
 pub(crate) struct EventQueue<E> {
     heap: QuadHeap<Key>,
     /// The events; their times and sequence numbers live in the heap keys only.
-    slab: Slab<E>,
+    slab: EventSlab<E>,
     next_seq: u64,
 }
 
@@ -63,7 +63,7 @@ impl<E> EventQueue<E> {
     pub(crate) fn new() -> Self {
         EventQueue {
             heap: QuadHeap::new(),
-            slab: Slab::new(),
+            slab: EventSlab::new(),
             next_seq: 0,
         }
     }
@@ -71,12 +71,10 @@ impl<E> EventQueue<E> {
     #[inline]
     fn push(&mut self, time: Time, seq: u64, node: u32, event: E) {
         let slot = self.slab.insert(event);
-        // The queue-length limit (far below 2^32) keeps slot numbers in range.
-        debug_assert!(slot <= u32::MAX as usize);
         self.heap.push(Key {
             time: time.0,
             seq,
-            slot: slot as u32,
+            slot,
             node,
         });
     }
@@ -96,11 +94,16 @@ impl<E> EventQueue<E> {
         self.push(time, seq, u32::MAX, event);
     }
 
-    /// The entry and node of the next event.
+    /// The next event.
+    pub(crate) fn peek(&self) -> Option<&E> {
+        self.heap.peek().map(|key| self.slab.get(key.slot))
+    }
+
+    /// The cell and node of the next event, for warming them (the cell is not read).
     #[inline]
-    pub(crate) fn peek_next(&self) -> Option<(&E, u32)> {
+    pub(crate) fn peek_next(&self) -> Option<(&Cell<E>, u32)> {
         let key = self.heap.peek()?;
-        Some((&self.slab[key.slot as usize], key.node))
+        Some((self.slab.cell(key.slot)?, key.node))
     }
 
     #[inline]
@@ -109,7 +112,7 @@ impl<E> EventQueue<E> {
         Some(Entry {
             time: key.time(),
             seq: key.seq,
-            event: self.slab.remove(key.slot as usize),
+            event: self.slab.remove(key.slot),
         })
     }
 
@@ -130,14 +133,14 @@ impl<E> EventQueue<E> {
             .heap
             .iter()
             .enumerate()
-            .filter(|(_, k)| pred(&self.slab[k.slot as usize]))
+            .filter(|(_, k)| pred(self.slab.get(k.slot)))
             .min_by_key(|(_, k)| k.key())
             .map(|(i, _)| i)?;
         let key = self.heap.remove_at(index);
         Some(Entry {
             time: key.time(),
             seq: key.seq,
-            event: self.slab.remove(key.slot as usize),
+            event: self.slab.remove(key.slot),
         })
     }
 
@@ -146,7 +149,7 @@ impl<E> EventQueue<E> {
         self.heap.iter().map(|k| Entry {
             time: k.time(),
             seq: k.seq,
-            event: &self.slab[k.slot as usize],
+            event: self.slab.get(k.slot),
         })
     }
 }

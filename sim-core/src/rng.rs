@@ -92,14 +92,17 @@ impl SimRng {
         SimRng { inner }
     }
 
-    /// The stream `stream` under `key`, `words` 32-bit words in: the generator a stream that
-    /// has drawn `words` words so far has become.
-    pub(crate) fn from_key_at(key: [u8; 32], stream: Stream, words: u64) -> SimRng {
-        let mut rng = Self::from_key(key, stream);
+    /// Turns this generator, in place, into the stream `stream` under the same key, `words`
+    /// words in: the generator that stream has become after
+    /// drawing `words` words, without building one and moving it, and with at most one refill.
+    pub(crate) fn reseat(&mut self, stream: Stream, words: u64) {
+        // At a block boundary nothing is generated; the stream can then change without a
+        // refill, and only the final position generates, if it falls inside a block.
+        self.inner.set_word_pos(0);
+        self.inner.set_stream(stream.nonce());
         if words != 0 {
-            rng.inner.set_word_pos(u128::from(words));
+            self.inner.set_word_pos(u128::from(words));
         }
-        rng
     }
 
     /// How many 32-bit words this stream has drawn. A stream would need 2^64 of them, far

@@ -45,7 +45,7 @@ impl<N: Node> Simulation<N> {
     /// Runs the nodes' first starts (the events queued at time zero by [`Simulation::new`]),
     /// which a run driven by choice takes as given: every node starts before the first choice.
     pub fn start_all(&mut self) -> Result<Option<Violation>, SimError> {
-        while matches!(self.core.queue.peek_next(), Some((Event::Start(_), _))) {
+        while matches!(self.core.queue.peek(), Some(Event::Start(_))) {
             if let Step::Violated(v) = self.step()? {
                 return Ok(Some(v));
             }
