@@ -47,10 +47,13 @@ impl<R> Shelves<R> {
 
     /// The shelf of `name`, made (in name order) if it is new.
     fn shelf_or_new(&mut self, name: &'static str) -> &mut BTreeMap<u64, R> {
+        // By address over every shelf first: comparing contents shelf by shelf compared the
+        // bytes of each same-length name met before the right one.
         let i = match self
             .shelves
             .iter()
-            .position(|(n, _)| std::ptr::eq(*n, name) || *n == name)
+            .position(|(n, _)| std::ptr::eq(*n, name))
+            .or_else(|| self.shelves.iter().position(|(n, _)| *n == name))
         {
             Some(i) => i,
             None => {
