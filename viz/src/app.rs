@@ -24,6 +24,7 @@ Examples:
   clustersim-viz scenarios/raft/leader-crash.toml
   clustersim-viz scenarios/raft/leader-crash.toml --seed 42
   clustersim-viz scenarios/raft/happy-path.toml --at 1.2s --screenshot shot.png
+  clustersim-viz scenarios/paxos/happy-path.toml --at 1s --select 0
 
 Keys: space play/pause, right arrow step, left arrow step back, up/down arrows speed x2 / /2."
 )]
@@ -38,8 +39,12 @@ struct Args {
     #[arg(long, value_name = "TIME")]
     at: Option<scenarios::DurationStr>,
     /// Save a PNG of the window (and OUT.png.json with what was drawn where), then exit.
-    #[arg(long, value_name = "OUT.png", requires = "file")]
+    /// Without a file, the picture is of the scenario picker.
+    #[arg(long, value_name = "OUT.png")]
     screenshot: Option<PathBuf>,
+    /// Open with node N selected, its state in the inspector.
+    #[arg(long, value_name = "N", requires = "file")]
+    select: Option<usize>,
 }
 
 /// Parses the command line and runs the front end with the protocols of `registry`.
@@ -76,6 +81,14 @@ pub fn main(registry: Registry) -> ExitCode {
                 playback.status = format!("opened {}", file.display());
             }
             None => opened(&mut playback, &mut session, file),
+        }
+        if let Some(n) = args.select {
+            let nodes = session.run().statuses().len();
+            if n >= nodes {
+                eprintln!("--select {n}: the cluster has nodes 0 to {}", nodes - 1);
+                return ExitCode::from(2);
+            }
+            app.insert_resource(crate::input::Selection::Node(n));
         }
         app.insert_resource(Sim::new(session, 0));
         app.insert_resource(playback);

@@ -9,6 +9,7 @@ use crate::scene::{CurrentFrame, SceneRect};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::window::PrimaryWindow;
+use bevy_egui::{EguiContexts, egui};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -47,7 +48,28 @@ pub struct Expected {
     pub nodes: Vec<Spot>,
     /// Messages in flight, away from nodes and from each other.
     pub messages: Vec<Spot>,
+    /// Where the panels and windows were laid out, so a test can hold them to the screen.
+    #[serde(default)]
+    pub panels: Vec<PanelRect>,
 }
+
+/// A panel or window as egui laid it out, in physical pixels.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct PanelRect {
+    /// Which: `inspector` (the right panel) or `picker` (the scenario window).
+    pub name: String,
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+}
+
+/// The egui areas the sidecar reports, by the id each is drawn under.
+const PANELS: [(&str, &str); 2] = [("inspector", "right"), ("picker", crate::panels::PICKER_ID)];
 
 /// The screenshot plugin (only in screenshot mode).
 pub struct CapturePlugin;
@@ -76,12 +98,29 @@ fn capture_when_settled(
     rect: Res<SceneRect>,
     sim: Option<Res<Sim>>,
     window: Single<&Window, With<PrimaryWindow>>,
+    mut contexts: EguiContexts,
 ) {
     *frames += 1;
     if *frames != SETTLE_FRAMES {
         return;
     }
     let scale = window.scale_factor();
+    let panels = match contexts.ctx_mut() {
+        Ok(ctx) => PANELS
+            .iter()
+            .filter_map(|(name, id)| {
+                let r = ctx.memory(|m| m.area_rect(egui::Id::new(*id)))?;
+                Some(PanelRect {
+                    name: name.to_string(),
+                    x: r.left() * scale,
+                    y: r.top() * scale,
+                    width: r.width() * scale,
+                    height: r.height() * scale,
+                })
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     let (w, h) = (window.width(), window.height());
     let px = |p: Vec2| {
         let world = rect.to_world(p);
@@ -143,6 +182,7 @@ fn capture_when_settled(
             .map(|l| l.0),
         nodes,
         messages,
+        panels,
     };
     let path = to.0.clone();
     commands.spawn(Screenshot::primary_window()).observe(

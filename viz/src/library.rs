@@ -10,6 +10,18 @@ pub struct Entry {
     pub protocol: String,
     /// The file.
     pub path: PathBuf,
+    /// Its `description`, for a reader choosing among the files (empty if it has none).
+    pub description: String,
+}
+
+/// The `description` of a scenario file, if it can be read; the picker lists the file either
+/// way, and opening it reports any problem.
+fn description(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("description")?.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Where the library is: `scenarios/` under the working directory, or next to the source tree
@@ -36,6 +48,7 @@ pub fn list(root: &Path, registry: &Registry) -> Vec<Entry> {
             if path.extension().is_some_and(|e| e == "toml") {
                 out.push(Entry {
                     protocol: protocol.to_string(),
+                    description: description(&path),
                     path,
                 });
             }
@@ -54,8 +67,13 @@ mod tests {
         let root = root().expect("the scenario library is in the source tree");
         let registry = Registry::builtin();
         let entries = list(&root, &registry);
-        assert!(entries.iter().any(|e| e.protocol == "raft"
-            && e.path.file_name().is_some_and(|n| n == "leader-crash.toml")));
+        let crash = entries
+            .iter()
+            .find(|e| {
+                e.protocol == "raft" && e.path.file_name().is_some_and(|n| n == "leader-crash.toml")
+            })
+            .expect("raft/leader-crash.toml is listed");
+        assert!(!crash.description.is_empty(), "its description is read");
         for name in registry.names() {
             assert!(
                 entries.iter().any(|e| e.protocol == name),

@@ -335,6 +335,9 @@ impl Session {
     /// Recorded actions that were still ahead of it are dropped: the future is rewritten.
     /// Returns the time it took effect.
     pub fn act(&mut self, action: &UserAction) -> Result<Time, String> {
+        if let UserAction::Submit(command) = action {
+            self.try_command(command.trim())?;
+        }
         let events = action.to_faults(self.live.run())?;
         let mut at = self.cursor;
         for e in &events {
@@ -365,6 +368,19 @@ impl Session {
         self.samples.retain(|s| s.at <= now);
         self.advance_to(last, u64::MAX)?;
         Ok(last)
+    }
+
+    /// Tries a typed command on a copy of the run as it is now: one the protocol refuses is
+    /// neither applied nor recorded, so a saved session never holds a command that the app
+    /// and `clustersim run` would then reject.
+    fn try_command(&self, command: &str) -> Result<(), String> {
+        let mut trial = self.live.run().box_clone();
+        trial.submit(command).map(|_| ()).map_err(|why| {
+            format!(
+                "protocol \"{}\" refuses \"{command}\": {why}",
+                self.live.run().protocol()
+            )
+        })
     }
 
     /// True if the file is a found or known failure (`expect_failure`): the front end then

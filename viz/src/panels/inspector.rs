@@ -105,8 +105,11 @@ pub(super) fn right_panel(
                 }
             });
             ui.horizontal(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut state.command).desired_width(150.0));
-                if ui.button("submit").clicked() {
+                let typed =
+                    ui.add(egui::TextEdit::singleline(&mut state.command).desired_width(150.0));
+                let entered =
+                    typed.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui.button("submit").clicked() || entered {
                     send(Request::Act(UserAction::Submit(state.command.clone())));
                 }
             });

@@ -8,6 +8,7 @@ mod hover;
 mod inspector;
 mod node_view;
 mod picker;
+pub use picker::PICKER_ID;
 mod stopped;
 mod timeline_bar;
 mod top_bar;
@@ -55,6 +56,8 @@ pub struct PanelState {
     generation: Option<u64>,
     /// The protocol the command box's example was last taken from.
     command_protocol: String,
+    /// The picker's list, read when it opens.
+    library: Option<Vec<crate::library::Entry>>,
 }
 
 impl Default for PanelState {
@@ -72,6 +75,7 @@ impl Default for PanelState {
             verdict_series: Vec::new(),
             generation: None,
             command_protocol: String::new(),
+            library: None,
         }
     }
 }
@@ -148,6 +152,9 @@ fn fixed(
                 .show(ui, |ui| {
                     ui.set_width(size.x - 12.0);
                     ui.set_height(size.y - 12.0);
+                    // Long lines (a Multi-Paxos acceptor's state) wrap: unwrapped, they widened
+                    // the panel over the cluster it describes.
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
                     add(ui);
                 });
         });

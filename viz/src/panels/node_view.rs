@@ -7,18 +7,28 @@ use bevy_egui::egui::{self, Color32, RichText};
 pub(super) fn show(ui: &mut egui::Ui, n: usize, v: &sim_core::NodeView) {
     ui.label(format!("{}: {}", v.role, v.label));
     ui.label(RichText::new(typed_summary(v)).small());
-    egui::Grid::new(("fields", n)).striped(true).show(ui, |ui| {
-        for (k, val) in &v.fields {
-            ui.label(k);
-            ui.label(RichText::new(val).monospace());
-            ui.end_row();
-        }
-    });
+    // Columns wrap within the panel's width rather than widen it: each gets at most its share
+    // of the width once the gaps between columns are taken off.
+    let width = ui.available_width();
+    let gap = ui.spacing().item_spacing.x;
+    let share =
+        |columns: usize| (width - gap * (columns.max(1) - 1) as f32) / columns.max(1) as f32;
+    egui::Grid::new(("fields", n))
+        .striped(true)
+        .max_col_width((width - gap) * 0.55)
+        .show(ui, |ui| {
+            for (k, val) in &v.fields {
+                ui.label(k);
+                ui.label(RichText::new(val).monospace());
+                ui.end_row();
+            }
+        });
     for t in &v.tables {
         ui.label(RichText::new(format!("{} ({} rows)", t.name, t.rows.len())).strong());
         let first = t.rows.len().saturating_sub(200);
         egui::Grid::new(("table", n, &t.name))
             .striped(true)
+            .max_col_width(share(t.columns.len()))
             .show(ui, |ui| {
                 for c in &t.columns {
                     ui.label(RichText::new(c).underline());

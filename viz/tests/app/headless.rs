@@ -191,6 +191,39 @@ fn an_interactive_crash_saved_as_a_scenario_replays_to_the_same_fingerprint() {
 }
 
 #[test]
+fn a_command_the_protocol_refuses_is_not_recorded_and_one_it_takes_is() {
+    // Broadcast takes no key-value command: refused, said so, and neither applied nor saved.
+    let mut bcast = app("broadcast/efficient.toml", None);
+    let before = session(&bcast).run().trace().len();
+    send(
+        &mut bcast,
+        Request::Act(UserAction::Submit("put x 1".into())),
+    );
+    let status = bcast.world().resource::<Playback>().status.clone();
+    assert!(
+        status.contains("refuses") && status.contains("put x 1"),
+        "{status}"
+    );
+    assert!(session(&bcast).actions().is_empty());
+    assert_eq!(session(&bcast).run().trace().len(), before);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("refused.toml");
+    send(&mut bcast, Request::Save(out.clone()));
+    let file = Scenario::load(&out).unwrap();
+    assert!(file.faults.is_empty(), "{:?}", file.faults);
+    // Raft takes it: applied and recorded.
+    let mut raft = app("raft/happy-path.toml", None);
+    send(&mut raft, Request::Seek(SimTime(1_000_000_000)));
+    send(
+        &mut raft,
+        Request::Act(UserAction::Submit("put x 1".into())),
+    );
+    let actions = session(&raft).actions().to_vec();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0].action.get_ref().name(), "submit");
+}
+
+#[test]
 fn the_scene_draws_one_sprite_per_message_in_flight() {
     let mut app = app("raft/happy-path.toml", None);
     app.add_plugins(SceneSyncPlugin);

@@ -1,15 +1,17 @@
 //! The real window, rendered by Mesa's software Vulkan driver under Xvfb: a Raft scenario at a
 //! moment with a leader and messages in flight is saved as a PNG, and the picture must show the
-//! nodes and messages in their colours where the scene put them.
+//! nodes and messages in their colours where the scene put them. The scenario picker and a
+//! Multi-Paxos leader's inspector are captured too, and held to the window by the panel
+//! rectangles the sidecar reports.
 //!
-//! Needs `xvfb-run` (packages xvfb, mesa-vulkan-drivers, libvulkan1). Without it the test is
-//! skipped with a message, except under CI (`CI=true`), where it fails. The PNG is kept at
-//! `target/screenshots/raft-happy-path.png` (CI keeps it as an artifact).
+//! Needs `xvfb-run` (packages xvfb, mesa-vulkan-drivers, libvulkan1). Without it the tests are
+//! skipped with a message, except under CI (`CI=true`), where they fail. The PNGs are kept in
+//! `target/screenshots/` (CI keeps them as artifacts).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use viz::capture::{Expected, sidecar};
-use viz::panels::{LEFT, TOP};
+use viz::capture::{Expected, PanelRect, sidecar};
+use viz::panels::{LEFT, RIGHT, TOP};
 
 fn have(program: &str) -> bool {
     Command::new("sh")
@@ -38,8 +40,9 @@ fn close(a: [u8; 3], b: [u8; 3]) -> bool {
         <= TOLERANCE
 }
 
-#[test]
-fn a_raft_cluster_with_a_leader_and_messages_in_flight_is_drawn() {
+/// Runs the front end under Xvfb with `args` and a screenshot to `target/screenshots/NAME`;
+/// the sidecar and the picture, or `None` (with a message) where Xvfb is missing outside CI.
+fn capture(name: &str, args: &[&str]) -> Option<(Expected, image::RgbImage)> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     if !have("xvfb-run") {
         assert!(
@@ -49,18 +52,17 @@ fn a_raft_cluster_with_a_leader_and_messages_in_flight_is_drawn() {
         eprintln!(
             "skipped: xvfb-run is not installed (apt-get install xvfb mesa-vulkan-drivers libvulkan1)"
         );
-        return;
+        return None;
     }
     let dir = out_dir();
     std::fs::create_dir_all(&dir).unwrap();
-    let png = dir.join("raft-happy-path.png");
+    let png = dir.join(name);
     let _ = std::fs::remove_file(&png);
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/raft/happy-path.toml");
     let out = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(env!("CARGO_BIN_EXE_clustersim-viz"))
-        .arg(&scenario)
-        .args(["--at", "1.2s", "--screenshot"])
+        .args(args)
+        .arg("--screenshot")
         .arg(&png)
         .output()
         .expect("running xvfb-run");
@@ -73,6 +75,71 @@ fn a_raft_cluster_with_a_leader_and_messages_in_flight_is_drawn() {
     let expected: Expected =
         serde_json::from_str(&std::fs::read_to_string(sidecar(&png)).unwrap()).unwrap();
     let img = image::open(&png).expect("a PNG").to_rgb8();
+    Some((expected, img))
+}
+
+fn library(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios")
+        .join(file)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The rectangle the sidecar gives for panel `name`.
+fn panel<'a>(expected: &'a Expected, name: &str) -> &'a PanelRect {
+    expected
+        .panels
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no {name} in {:?}", expected.panels))
+}
+
+#[test]
+fn the_picker_fits_the_window_and_its_list_scrolls() {
+    let Some((expected, _)) = capture("picker.png", &[]) else {
+        return;
+    };
+    let picker = panel(&expected, "picker");
+    assert!(
+        picker.y >= 0.0 && picker.y + picker.height <= expected.height as f32,
+        "the picker runs off an {}-pixel window: {picker:?}",
+        expected.height
+    );
+}
+
+#[test]
+fn the_inspector_keeps_its_width_for_a_multi_paxos_leader() {
+    let scenario = library("paxos/happy-path.toml");
+    let Some((expected, _)) = capture(
+        "paxos-inspector.png",
+        &[scenario.as_str(), "--at", "1s", "--select", "1"],
+    ) else {
+        return;
+    };
+    let inspector = panel(&expected, "inspector");
+    // The panel's frame adds nothing beyond RIGHT; a pixel of rounding either way.
+    let scale = expected.width as f32 / 1280.0;
+    assert!(
+        inspector.width <= (RIGHT + 1.0) * scale,
+        "the inspector grew to {} pixels (at most {})",
+        inspector.width,
+        RIGHT * scale
+    );
+    assert!(
+        inspector.x + inspector.width <= expected.width as f32 + 1.0,
+        "{inspector:?}"
+    );
+}
+
+#[test]
+fn a_raft_cluster_with_a_leader_and_messages_in_flight_is_drawn() {
+    let scenario = library("raft/happy-path.toml");
+    let Some((expected, img)) =
+        capture("raft-happy-path.png", &[scenario.as_str(), "--at", "1.2s"])
+    else {
+        return;
+    };
     assert_eq!(
         (img.width(), img.height()),
         (expected.width, expected.height)
