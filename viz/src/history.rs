@@ -43,6 +43,8 @@ pub struct Arrival {
     pub to: NodeId,
     /// Kind.
     pub kind: String,
+    /// Why it was dropped (`None` for a delivery).
+    pub reason: Option<sim_core::DropReason>,
 }
 
 /// What a timeline marker stands for, from the trace's typed records (never from a remark's
@@ -113,6 +115,22 @@ pub fn record_label(r: &TraceRecord) -> String {
         TraceEvent::Annotate { .. } => "remark".into(),
         TraceEvent::Mark { mark, .. } => format!("mark {}", mark.kind().name()),
         TraceEvent::Start { .. } => "start".into(),
+    }
+}
+
+/// A fault in words: what it was, to which nodes, and what it did (`crash n4: lost 2 unsynced
+/// writes and 0 waiting events`).
+pub fn fault_text(fault: &sim_core::Fault, detail: &str) -> String {
+    let nodes: Vec<String> = fault.nodes().iter().map(ToString::to_string).collect();
+    let what = if nodes.is_empty() {
+        fault.name().to_string()
+    } else {
+        format!("{} {}", fault.name(), nodes.join(" "))
+    };
+    if detail.is_empty() {
+        what
+    } else {
+        format!("{what}: {detail}")
     }
 }
 
@@ -187,13 +205,14 @@ impl History {
                 from: *from,
                 to: *to,
                 kind: kind.clone(),
+                reason: None,
             }),
             TraceEvent::Drop {
                 from,
                 to,
                 msg,
                 kind,
-                ..
+                reason,
             } => self.dropped.push(Arrival {
                 index,
                 at: r.time,
@@ -201,6 +220,7 @@ impl History {
                 from: *from,
                 to: *to,
                 kind: kind.clone(),
+                reason: Some(*reason),
             }),
             TraceEvent::Annotate { node, text } => self.marks.push(Mark {
                 index,
@@ -218,13 +238,13 @@ impl History {
                 kind: marker_kind(mark),
                 text: format!("{node} {mark}"),
             }),
-            TraceEvent::Fault { detail, .. } => self.marks.push(Mark {
+            TraceEvent::Fault { fault, detail } => self.marks.push(Mark {
                 index,
                 number: None,
                 at: r.time,
                 node: None,
                 kind: MarkKind::Fault,
-                text: detail.clone(),
+                text: fault_text(fault, detail),
             }),
             TraceEvent::Start { .. } | TraceEvent::Timer { .. } => {}
         }

@@ -12,6 +12,7 @@ pub mod actions;
 pub mod app;
 pub mod capture;
 pub mod checkpoints;
+pub mod event_log;
 pub mod frame;
 pub mod history;
 pub mod input;

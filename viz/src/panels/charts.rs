@@ -1,9 +1,10 @@
-//! The left panel: the space-time diagram and the charts (message rate, progress per server,
-//! checks over time), everything that shows the run as a whole rather than one node.
+//! The left panel: the event log, the space-time diagram and the charts (message rate,
+//! progress per server, checks over time), everything that shows the run as a whole rather than
+//! one node.
 
 use super::{BOTTOM, LEFT, PanelState, Panels, TOP, fixed, screen};
 use crate::lamport;
-use crate::playback::Sim;
+use crate::playback::{Request, Sim};
 use bevy::prelude::*;
 use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, Color32, RichText};
@@ -15,6 +16,7 @@ pub(super) fn left_panel(
     sim: Option<Res<Sim>>,
     panels: Res<Panels>,
     mut state: ResMut<PanelState>,
+    mut out: MessageWriter<Request>,
 ) {
     let Some(sim) = sim else { return };
     let Some((ctx, r)) = screen(&mut contexts) else {
@@ -26,6 +28,8 @@ pub(super) fn left_panel(
     let size = egui::vec2(LEFT, r.height() - TOP - BOTTOM);
     fixed(&ctx, "left", pos, size, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
+            super::log_view::show(ui, &s, &mut out);
+            ui.separator();
             ui.label(RichText::new("Space-time diagram").strong());
             ui.horizontal(|ui| {
                 ui.label("window");
