@@ -133,6 +133,15 @@ impl StateMachine for KvMap {
         }
     }
 
+    fn describe_output(out: &KvOutput, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match out {
+            // A key never written reads as the empty string.
+            KvOutput::Value(v) if v.is_empty() => write!(f, "\"\""),
+            KvOutput::Value(v) => write!(f, "{v}"),
+            KvOutput::Done => write!(f, "ok"),
+        }
+    }
+
     fn table(&self, rows: usize) -> Table {
         let mut table = Table {
             name: "store".into(),

@@ -2,11 +2,11 @@
 //! keep the history linearizable only because the store's sessions apply each operation once.
 
 use kv::{
-    Client, ClientConfig, ClientMetrics, ClientTimer, KvStore, Pacing, Reply, ReplyOutcome,
-    Request, WorkloadConfig, check_linearizable, collect_history,
+    Client, ClientConfig, ClientMetrics, ClientTimer, KvInput, KvOutput, KvStore, Pacing, Reply,
+    ReplyOutcome, Request, WorkloadConfig, check_linearizable, collect_history,
 };
 use serde::Serialize;
-use sim_core::history::{Budget, Verdict};
+use sim_core::history::{Budget, Completion, Verdict};
 use sim_core::{
     Ctx, Duration, Latency, LinkModel, Message, NetworkConfig, Node, NodeId, NodeView, SimConfig,
     Simulation, Time,
@@ -219,4 +219,56 @@ fn a_client_gives_up_after_its_attempts_and_continues_as_a_new_process() {
     let processes: std::collections::BTreeSet<_> =
         history.ops().iter().map(|o| o.process).collect();
     assert!(processes.len() > 3, "giving up starts a new process");
+}
+
+#[test]
+fn a_clients_view_lists_its_latest_operations_with_their_answers() {
+    let sim = run(3, true, workload());
+    let client = clients(&sim)[0];
+    let view = client.view();
+    let table = view
+        .tables
+        .iter()
+        .find(|t| t.name == "recent operations")
+        .expect("a client view lists its recent operations");
+    let ops = client
+        .recorder()
+        .expect("the client records")
+        .history()
+        .ops();
+    let last = &ops[ops.len() - table.rows.len()..];
+    assert_eq!(table.rows.len(), 8, "{table:?}");
+    for (row, op) in table.rows.iter().zip(last) {
+        let (what, answer) = (&row[0], &row[1]);
+        let expected = match (&op.input, &op.completion) {
+            (KvInput::Get { key }, Completion::Ok(KvOutput::Value(v))) => {
+                assert_eq!(what, &format!("get {key}"));
+                if v.is_empty() {
+                    "\"\"".to_string()
+                } else {
+                    v.clone()
+                }
+            }
+            (KvInput::Put { key, value }, Completion::Ok(KvOutput::Done)) => {
+                assert_eq!(what, &format!("put {key}={value}"));
+                "ok".to_string()
+            }
+            (KvInput::Append { key, value }, Completion::Ok(KvOutput::Done)) => {
+                assert_eq!(what, &format!("append {key}+={value}"));
+                "ok".to_string()
+            }
+            (_, Completion::Info) if op.completed.is_none() => "waiting".to_string(),
+            (_, Completion::Info) => "gave up: unknown".to_string(),
+            other => panic!("unexpected operation {other:?}"),
+        };
+        assert_eq!(answer, &expected, "{row:?}");
+    }
+    // Reads show the value they returned.
+    assert!(
+        table
+            .rows
+            .iter()
+            .any(|r| r[0].starts_with("get ") && r[1] != "waiting"),
+        "{table:?}"
+    );
 }

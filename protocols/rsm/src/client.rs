@@ -4,7 +4,7 @@
 use crate::{Command, Load, Pacing, Reply, ReplyOutcome, Request, StateMachine, Workload};
 use serde::Serialize;
 use sim_core::history::{Completion, OpHandle, ProcessId, Recorder};
-use sim_core::{Ctx, Duration, Node, NodeId, NodeView, RoleClass, Time, TimerId};
+use sim_core::{Ctx, Duration, Node, NodeId, NodeView, RoleClass, Table, Time, TimerId};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -82,6 +82,27 @@ pub struct Client<S: StateMachine> {
     sends: u64,
     recorder: Option<Recorder<S::Input, S::Output>>,
     latencies: Vec<u64>,
+}
+
+/// Operations a client's view lists.
+const RECENT_OPS: usize = 8;
+
+/// An operation in words, as the state machine describes it.
+struct Op<'a, S: StateMachine>(&'a S::Input);
+
+impl<S: StateMachine> std::fmt::Display for Op<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        S::describe(self.0, f)
+    }
+}
+
+/// An answer in words, as the state machine describes it.
+struct Answer<'a, S: StateMachine>(&'a S::Output);
+
+impl<S: StateMachine> std::fmt::Display for Answer<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        S::describe_output(self.0, f)
+    }
 }
 
 impl<S: StateMachine> Client<S> {
@@ -318,6 +339,36 @@ impl<S: StateMachine> Client<S> {
         .field("completed", self.completed)
         .field("gave up", self.gave_up)
         .field("waiting arrivals", self.backlog)
+        .table(self.recent_table())
+    }
+
+    /// This client's latest operations with their answers (`get x` → `1`), newest last; empty
+    /// when the client does not record its history.
+    fn recent_table(&self) -> Table {
+        let mut table = Table {
+            name: "recent operations".into(),
+            columns: ["op", "answer"].map(String::from).to_vec(),
+            ..Table::default()
+        };
+        let Some(r) = &self.recorder else {
+            return table;
+        };
+        let ops = r.history().ops();
+        for op in &ops[ops.len().saturating_sub(RECENT_OPS)..] {
+            let answer = match (&op.completion, op.completed) {
+                (Completion::Ok(out), _) => Answer::<S>(out).to_string(),
+                (Completion::Fail, _) => "failed".to_string(),
+                (Completion::Info, None) => "waiting".to_string(),
+                (Completion::Info, Some(_)) => "gave up: unknown".to_string(),
+            };
+            table
+                .rows
+                .push(vec![Op::<S>(&op.input).to_string(), answer]);
+            table
+                .marked
+                .push(matches!(op.completion, Completion::Ok(_)));
+        }
+        table
     }
 
     fn exhausted(&self) -> bool {

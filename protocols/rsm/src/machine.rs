@@ -69,6 +69,12 @@ pub trait StateMachine: Wire + Default {
     /// Writes the operation for people (views, log tables): short, one line.
     fn describe(op: &Self::Input, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 
+    /// Writes an operation's answer for people (a client's recent operations): by default its
+    /// `Debug` form.
+    fn describe_output(out: &Self::Output, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{out:?}")
+    }
+
     /// The state as a table for inspectors (the front end, exports), at most `rows` rows:
     /// views are generic, so this is how a machine shows what it holds.
     fn table(&self, rows: usize) -> Table;

@@ -99,6 +99,12 @@ impl<I, O> Recorder<I, O> {
         Ok(())
     }
 
+    /// What is recorded so far, open operations included (as info operations without a
+    /// completion time): for a view of the latest operations.
+    pub fn history(&self) -> &History<I, O> {
+        &self.history
+    }
+
     /// How many operations are still open.
     pub fn open_ops(&self) -> usize {
         self.open.len()

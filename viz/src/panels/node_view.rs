@@ -48,7 +48,7 @@ pub(super) fn show(ui: &mut egui::Ui, n: usize, v: &sim_core::NodeView) {
                 }
             });
         if t.marked.iter().any(|m| *m) {
-            ui.label(RichText::new("green rows are committed").small());
+            ui.label(RichText::new("green rows: committed, chosen or answered").small());
         }
     }
 }
