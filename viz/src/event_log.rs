@@ -40,48 +40,22 @@ pub fn around(
     before: usize,
     after: usize,
 ) -> (Vec<LogLine>, Vec<LogLine>) {
-    let mut past = Vec::new();
-    let mut ahead = Vec::new();
-    collect(
-        &h.sent,
-        |s| s.at,
-        send_line,
+    let mut w = Window {
         cursor,
         before,
         after,
-        &mut past,
-        &mut ahead,
-    );
-    collect(
-        &h.delivered,
-        |a| a.at,
-        arrival_line,
-        cursor,
-        before,
-        after,
-        &mut past,
-        &mut ahead,
-    );
-    collect(
-        &h.dropped,
-        |a| a.at,
-        arrival_line,
-        cursor,
-        before,
-        after,
-        &mut past,
-        &mut ahead,
-    );
-    collect(
-        &h.marks,
-        |m| m.at,
-        mark_line,
-        cursor,
-        before,
-        after,
-        &mut past,
-        &mut ahead,
-    );
+        past: Vec::new(),
+        ahead: Vec::new(),
+    };
+    w.take(&h.sent, |s| s.at, send_line);
+    w.take(&h.delivered, |a| a.at, arrival_line);
+    w.take(&h.dropped, |a| a.at, arrival_line);
+    w.take(&h.marks, |m| m.at, mark_line);
+    let Window {
+        mut past,
+        mut ahead,
+        ..
+    } = w;
     // Marks share the position of the event they were made in and come after it.
     let order = |l: &LogLine| (l.at, l.index, matches!(l.kind, LineKind::Mark(_)));
     past.sort_by_key(order);
@@ -92,26 +66,25 @@ pub fn around(
     (past, ahead)
 }
 
-/// Adds the last `before` items of `items` (in time order) at or before the cursor to `past`
-/// and the first `after` past it to `ahead`.
-#[allow(clippy::too_many_arguments)]
-fn collect<T>(
-    items: &[T],
-    at: impl Fn(&T) -> Time,
-    line: impl Fn(&T) -> LogLine,
+/// The lines gathered around the cursor, from every kind of record.
+struct Window {
     cursor: Time,
     before: usize,
     after: usize,
-    past: &mut Vec<LogLine>,
-    ahead: &mut Vec<LogLine>,
-) {
-    let split = items.partition_point(|x| at(x) <= cursor);
-    past.extend(items[split.saturating_sub(before)..split].iter().map(&line));
-    ahead.extend(
-        items[split..(split + after).min(items.len())]
-            .iter()
-            .map(&line),
-    );
+    past: Vec<LogLine>,
+    ahead: Vec<LogLine>,
+}
+
+impl Window {
+    /// Adds the last `before` items of `items` (in time order) at or before the cursor, and the
+    /// first `after` past it.
+    fn take<T>(&mut self, items: &[T], at: impl Fn(&T) -> Time, line: impl Fn(&T) -> LogLine) {
+        let split = items.partition_point(|x| at(x) <= self.cursor);
+        let first = split.saturating_sub(self.before);
+        self.past.extend(items[first..split].iter().map(&line));
+        let last = (split + self.after).min(items.len());
+        self.ahead.extend(items[split..last].iter().map(&line));
+    }
 }
 
 fn send_line(s: &Sent) -> LogLine {

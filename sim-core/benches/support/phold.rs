@@ -79,59 +79,83 @@ pub fn phold_sim(nodes: u32, per_node: u32) -> Simulation<Phold> {
     sim
 }
 
-/// The same work with nothing but a heap and a random generator.
-pub struct Bare {
+/// How a bare loop draws a message's destination and delay.
+pub trait Draws {
+    /// A uniform destination among `nodes`.
+    fn destination(&mut self, nodes: u64) -> u32;
+    /// 1 ms plus an exponential of mean 1 ms, in nanoseconds.
+    fn delay(&mut self) -> u64;
+}
+
+/// Through the engine's `SimRng` and its algorithms (Lemire's bounded draw, `libm`'s log).
+pub struct SimRngDraws(SimRng);
+
+impl Draws for SimRngDraws {
+    #[inline]
+    fn destination(&mut self, nodes: u64) -> u32 {
+        self.0.below(nodes) as u32
+    }
+
+    #[inline]
+    fn delay(&mut self) -> u64 {
+        1_000_000 + to_duration(-libm::log(self.0.open_unit_f64()) * 1e6).0
+    }
+}
+
+/// The reference: one ChaCha8 generator drawn without any wrapper, a destination by
+/// multiply-shift and a delay by `-ln(u)`.
+pub struct ChaChaDraws(ChaCha8Rng);
+
+impl Draws for ChaChaDraws {
+    #[inline]
+    fn destination(&mut self, nodes: u64) -> u32 {
+        ((u64::from(self.0.next_u32()) * nodes) >> 32) as u32
+    }
+
+    #[inline]
+    fn delay(&mut self) -> u64 {
+        // A uniform draw in (0, 1): 53 random bits, offset by half a step.
+        let u = ((self.0.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+        1_000_000 + (-u.ln() * 1e6) as u64
+    }
+}
+
+/// The same work as the engine's PHOLD with nothing but a heap of (time, seq, destination)
+/// and a random generator.
+pub struct BareLoop<D> {
     heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
-    rng: SimRng,
+    draws: D,
     seq: u64,
     nodes: u64,
 }
+
+/// The bare loop drawing through `SimRng`.
+pub type Bare = BareLoop<SimRngDraws>;
+
+/// The reference loop of the engine's performance targets.
+pub type BareChaCha8 = BareLoop<ChaChaDraws>;
 
 impl Bare {
     pub fn new(nodes: u32, per_node: u32) -> Bare {
-        let mut b = Bare {
-            heap: BinaryHeap::new(),
-            rng: SimRng::new(1, Stream::Network),
-            seq: 0,
-            nodes: u64::from(nodes),
-        };
-        for _ in 0..u64::from(nodes) * u64::from(per_node) {
-            b.send(0);
-        }
-        b
+        BareLoop::start(
+            nodes,
+            per_node,
+            SimRngDraws(SimRng::new(1, Stream::Network)),
+        )
     }
-
-    #[inline]
-    fn send(&mut self, now: u64) {
-        let dest = self.rng.below(self.nodes) as u32;
-        let delay = 1_000_000 + to_duration(-libm::log(self.rng.open_unit_f64()) * 1e6).0;
-        self.seq += 1;
-        self.heap.push(Reverse((now + delay, self.seq, dest)));
-    }
-
-    #[inline]
-    pub fn step(&mut self) -> u32 {
-        let Reverse((t, _, dest)) = self.heap.pop().expect("phold never drains");
-        self.send(t);
-        dest
-    }
-}
-
-/// The reference loop: a heap of (time, seq, destination) and one ChaCha8 generator, drawn
-/// without any wrapper: a destination by multiply-shift, a delay of 1 ms plus an exponential
-/// of mean 1 ms by `-ln(u)`.
-pub struct BareChaCha8 {
-    heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
-    rng: ChaCha8Rng,
-    seq: u64,
-    nodes: u64,
 }
 
 impl BareChaCha8 {
     pub fn new(nodes: u32, per_node: u32) -> BareChaCha8 {
-        let mut b = BareChaCha8 {
+        BareLoop::start(nodes, per_node, ChaChaDraws(ChaCha8Rng::seed_from_u64(1)))
+    }
+}
+
+impl<D: Draws> BareLoop<D> {
+    fn start(nodes: u32, per_node: u32, draws: D) -> BareLoop<D> {
+        let mut b = BareLoop {
             heap: BinaryHeap::new(),
-            rng: ChaCha8Rng::seed_from_u64(1),
+            draws,
             seq: 0,
             nodes: u64::from(nodes),
         };
@@ -143,10 +167,8 @@ impl BareChaCha8 {
 
     #[inline]
     fn send(&mut self, now: u64) {
-        let dest = ((u64::from(self.rng.next_u32()) * self.nodes) >> 32) as u32;
-        // A uniform draw in (0, 1): 53 random bits, offset by half a step.
-        let u = ((self.rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-        let delay = 1_000_000 + (-u.ln() * 1e6) as u64;
+        let dest = self.draws.destination(self.nodes);
+        let delay = self.draws.delay();
         self.seq += 1;
         self.heap.push(Reverse((now + delay, self.seq, dest)));
     }
