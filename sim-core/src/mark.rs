@@ -20,8 +20,11 @@ pub enum RoleClass {
     /// Leads the others: a Raft leader, a Multi-Paxos distinguished proposer that holds a
     /// ballot, a tree's root.
     Leader,
-    /// Trying to become leader: a Raft candidate or pre-candidate, a proposer in phase 1.
+    /// Trying to become leader: a Raft candidate, a proposer in phase 1.
     Candidate,
+    /// Asking whether it could win before it tries, disturbing nobody: a Raft pre-candidate
+    /// (PreVote). Told apart from a candidate because only a candidate bumps the term.
+    PreCandidate,
     /// Follows a leader, or serves without leading (an acceptor, a tree's inner node).
     Follower,
     /// Sends requests to the servers and records what it was told.
@@ -33,9 +36,10 @@ pub enum RoleClass {
 
 impl RoleClass {
     /// Every class, in the order tools list them.
-    pub const ALL: [RoleClass; 5] = [
+    pub const ALL: [RoleClass; 6] = [
         RoleClass::Leader,
         RoleClass::Candidate,
+        RoleClass::PreCandidate,
         RoleClass::Follower,
         RoleClass::Client,
         RoleClass::Other,
@@ -46,6 +50,7 @@ impl RoleClass {
         match self {
             RoleClass::Leader => "leader",
             RoleClass::Candidate => "candidate",
+            RoleClass::PreCandidate => "pre-candidate",
             RoleClass::Follower => "follower",
             RoleClass::Client => "client",
             RoleClass::Other => "other",

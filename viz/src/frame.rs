@@ -181,7 +181,12 @@ pub fn messages(
         let along = progress(s.at, due, d.at);
         let base = on_link(layout, d.from.index(), d.to.index(), along);
         let t = (cursor.0 - d.at.0) as f32 / fall.0.max(1) as f32;
-        let drop = layout.radius * 6.0 * t * t;
+        // Lost or cut off on the way, it falls off its link. Refused by a crashed receiver, it
+        // fades where it arrived: a stream of them must not pile up under the node.
+        let drop = match d.reason {
+            Some(sim_core::DropReason::NodeDown) => 0.0,
+            _ => layout.radius * 6.0 * t * t,
+        };
         messages.push(MsgDraw {
             id: d.id,
             pos: base - Vec2::new(0.0, drop),
@@ -328,4 +333,74 @@ fn segment_distance(p: Vec2, a: Vec2, b: Vec2) -> f32 {
     let ab = b - a;
     let t = ((p - a).dot(ab) / ab.length_squared().max(1e-12)).clamp(0.0, 1.0);
     p.distance(a + ab * t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::LayoutKind;
+    use sim_core::{DropReason, TraceEvent, TraceRecord};
+
+    /// Two messages from n0 to n1, sent at 0 and due at 10 ms: one refused by a crashed n1,
+    /// one lost on the link.
+    fn history() -> History {
+        let ms = |n: u64| Time(n * 1_000_000);
+        let mut records = Vec::new();
+        for id in 0..2 {
+            records.push(TraceRecord {
+                index: id,
+                time: ms(0),
+                event: TraceEvent::Send {
+                    from: NodeId(0),
+                    to: NodeId(1),
+                    msg: MessageId(id),
+                    kind: "Ping".into(),
+                    size: 1,
+                    due: Some(ms(10)),
+                    dup_due: None,
+                    payload: serde_json::Value::Null,
+                },
+            });
+        }
+        for (id, reason) in [(0, DropReason::NodeDown), (1, DropReason::Loss)] {
+            records.push(TraceRecord {
+                index: 2 + id,
+                time: ms(10),
+                event: TraceEvent::Drop {
+                    from: NodeId(0),
+                    to: NodeId(1),
+                    msg: MessageId(id),
+                    kind: "Ping".into(),
+                    reason,
+                },
+            });
+        }
+        let mut h = History::default();
+        h.extend(&records);
+        h
+    }
+
+    #[test]
+    fn a_message_refused_by_a_crashed_node_fades_where_it_arrived_and_a_lost_one_falls() {
+        let layout = Layout {
+            kind: LayoutKind::Circle,
+            pos: vec![Vec2::new(0.0, 0.0), Vec2::new(100.0, 0.0)],
+            radius: 10.0,
+        };
+        let fall = sim_core::Duration::from_millis(10);
+        let at =
+            |cursor_ms: u64| messages(&history(), &layout, Time(cursor_ms * 1_000_000), fall, &[]);
+        let rim = Vec2::new(90.0, 0.0);
+        let soon = at(15);
+        let refused = soon.iter().find(|m| m.id == MessageId(0)).expect("drawn");
+        let lost = soon.iter().find(|m| m.id == MessageId(1)).expect("drawn");
+        assert_eq!(
+            (refused.state, lost.state),
+            (MsgState::Falling, MsgState::Falling)
+        );
+        assert!(refused.pos.distance(rim) < 1e-3, "{:?}", refused.pos);
+        assert!(lost.pos.y < -1.0, "a lost message falls: {:?}", lost.pos);
+        // Both fade.
+        assert!(refused.color.alpha() < 1.0);
+    }
 }

@@ -9,16 +9,6 @@ use crate::panel_data::{ArrowState, PanelData};
 use crate::timeline::marker_color;
 use bevy_egui::egui::{self, Color32, Pos2, Sense, Stroke, Vec2};
 
-fn color32(c: bevy::color::Color) -> Color32 {
-    let s = c.to_srgba();
-    Color32::from_rgba_unmultiplied(
-        (s.red * 255.0) as u8,
-        (s.green * 255.0) as u8,
-        (s.blue * 255.0) as u8,
-        (s.alpha * 255.0) as u8,
-    )
-}
-
 /// Draws the diagram for `nodes` nodes.
 pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
     let size = Vec2::new(ui.available_width(), height);
@@ -54,7 +44,7 @@ pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
     for a in &data.arrows {
         let (fx, tx) = (x(a.from.index()), x(a.to.index()));
         let (sy, ey) = (y(a.sent), y(a.end));
-        let color = color32(palette::kind_color(&a.kind));
+        let color = palette::egui_color(palette::kind_color(&a.kind));
         let (start, end) = (Pos2::new(fx, sy), Pos2::new(tx, ey));
         let end = match a.state {
             ArrowState::InFlight => start + (end - start) * 0.999,

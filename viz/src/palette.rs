@@ -28,10 +28,23 @@ pub fn node_color(view: &NodeView) -> Color {
     match view.class {
         RoleClass::Leader => Color::srgb(0.95, 0.75, 0.1),
         RoleClass::Candidate => Color::srgb(0.85, 0.35, 0.85),
+        // Pale: asking around, not yet campaigning.
+        RoleClass::PreCandidate => Color::srgb(0.93, 0.75, 0.95),
         RoleClass::Follower => Color::srgb(0.2, 0.55, 0.9),
         RoleClass::Client => Color::srgb(0.45, 0.7, 0.45),
         RoleClass::Other => from_name(&view.role, 0.55, 0.6),
     }
+}
+
+/// The same colour for the panels, which egui draws.
+pub fn egui_color(c: Color) -> bevy_egui::egui::Color32 {
+    let s = c.to_srgba();
+    bevy_egui::egui::Color32::from_rgba_unmultiplied(
+        (s.red * 255.0) as u8,
+        (s.green * 255.0) as u8,
+        (s.blue * 255.0) as u8,
+        (s.alpha * 255.0) as u8,
+    )
 }
 
 /// Colour of a message kind.

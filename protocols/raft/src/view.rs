@@ -18,7 +18,8 @@ pub fn server_view<S: StateMachine>(s: &Server<S>) -> NodeView {
     };
     let class = match s.role() {
         Role::Leader => RoleClass::Leader,
-        Role::Candidate | Role::PreCandidate => RoleClass::Candidate,
+        Role::Candidate => RoleClass::Candidate,
+        Role::PreCandidate => RoleClass::PreCandidate,
         Role::Follower => RoleClass::Follower,
     };
     let members: Vec<String> = s.members().iter().map(|m| m.to_string()).collect();

@@ -95,6 +95,8 @@ pub(super) fn right_panel(
                 *selection = Selection::None;
             }
             ui.separator();
+            super::legend::show(ui, &s);
+            ui.separator();
             ui.label(RichText::new("Cluster").strong());
             ui.horizontal(|ui| {
                 if ui.button("heal all").clicked() {

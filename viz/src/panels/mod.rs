@@ -6,6 +6,7 @@
 mod charts;
 mod hover;
 mod inspector;
+mod legend;
 mod log_view;
 mod node_view;
 mod picker;
