@@ -248,6 +248,22 @@ impl Scenario {
         self.protocol.name.get_ref()
     }
 
+    /// The known bugs the file injects, by name: the protocol parameter `bugs`, which every
+    /// protocol with named bugs takes (`bugs = ["forget-vote"]`). Empty when there are none.
+    pub fn bugs(&self) -> Vec<String> {
+        self.protocol
+            .params
+            .get("bugs")
+            .and_then(toml::Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The scenario as TOML text (comments and layout of the original are not kept).
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
         let text = toml::to_string(self)?;

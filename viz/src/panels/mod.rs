@@ -192,6 +192,6 @@ fn windows(
             &mut out,
         );
     }
-    stopped::show(&ctx, sim.as_deref(), &playback);
+    stopped::show(&ctx, sim.as_deref(), &playback, &mut out);
     hover::show(&ctx, &hover);
 }

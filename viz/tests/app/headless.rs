@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use viz::actions::UserAction;
+use viz::history::MarkKind;
 use viz::playback::{Playback, PlaybackPlugin, Request, Sim};
 use viz::protocols::Protocols;
 use viz::scene::{CurrentFrame, MsgVisual, SceneSyncPlugin};
@@ -272,6 +273,19 @@ fn a_shrunk_failure_opens_at_its_violating_event_with_the_explanation() {
     );
     assert_eq!(s.live().violation().map(|v| v.time), Some(s.cursor));
     assert!(s.cursor < s.end());
+    // Why, not only what: the bug the file injects and the faults that led there.
+    assert_eq!(s.scenario.bugs(), ["forget-vote"]);
+    let faults: Vec<&str> = s
+        .history
+        .marks
+        .iter()
+        .filter(|m| m.kind == MarkKind::Fault && m.at <= s.cursor)
+        .map(|m| m.text.as_str())
+        .collect();
+    assert!(
+        !faults.is_empty() && faults.iter().all(|f| f.starts_with("restart n")),
+        "{faults:?}"
+    );
 }
 
 #[test]
