@@ -71,11 +71,13 @@ pub(crate) enum Event<M, T> {
         inbox: bool,
         msg: M,
     },
-    /// A timer fires, if it was not cancelled and the node has not crashed since.
+    /// A timer fires, if it was not cancelled and the node has not crashed since. `set` is
+    /// when it was set, so a front end can draw how far along it is.
     Timer {
         node: NodeId,
         id: TimerId,
         incarnation: u32,
+        set: Time,
         timer: T,
     },
     /// A scheduled fault.
@@ -332,6 +334,7 @@ impl<N: Node> Core<N> {
                 node,
                 id,
                 incarnation,
+                set: self.now,
                 timer,
             },
         );

@@ -65,7 +65,9 @@ pub use node::{Message, Node, NodeView, Table};
 pub use nodes::Nodes;
 pub use partition::PartitionSpec;
 pub use rng::{SimRng, Stream};
-pub use sim::{DURABILITY, FLIGHT_CHECK_EVERY, InFlight, Outcome, SimConfig, Simulation, Step};
+pub use sim::{
+    DURABILITY, FLIGHT_CHECK_EVERY, InFlight, Outcome, PendingTimer, SimConfig, Simulation, Step,
+};
 pub use storage_fault::{RecordAim, StorageFault};
 pub use time::{Duration, Time};
 pub use time_text::DurationRange;

@@ -89,6 +89,19 @@ pub struct InFlight {
     pub due_at: Time,
 }
 
+/// A timer still to fire, for drawing how far along it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PendingTimer {
+    /// Its node.
+    pub node: NodeId,
+    /// Its number.
+    pub id: crate::TimerId,
+    /// When it was set.
+    pub set_at: Time,
+    /// When it fires.
+    pub due_at: Time,
+}
+
 /// The name under which the engine reports a message that promised durability while its
 /// sender held unsynced writes (see [`crate::Message::promises_durability`]).
 pub const DURABILITY: &str = "durability";
@@ -499,6 +512,7 @@ impl<N: Node> Simulation<N> {
                 node,
                 id,
                 incarnation,
+                set,
                 timer,
             } => {
                 if !self.core.cancelled.is_empty() && self.core.cancelled.remove(&id) {
@@ -513,6 +527,7 @@ impl<N: Node> Simulation<N> {
                         node,
                         id,
                         incarnation,
+                        set,
                         timer,
                     });
                     return None;
@@ -690,6 +705,43 @@ impl<N: Node> Simulation<N> {
             .collect();
         v.sort_by_key(|(seq, m)| (m.due_at, *seq));
         v.into_iter().map(|(_, m)| m).collect()
+    }
+
+    /// Every timer still to fire, by its due time: the live ones only (not cancelled, not of
+    /// an earlier incarnation, not of a node that is down). A timer held while its node is
+    /// paused fires when the node resumes, so it is listed as due then at the earliest.
+    pub fn pending_timers(&self) -> Vec<PendingTimer> {
+        let mut v: Vec<(u64, PendingTimer)> = self
+            .core
+            .queue
+            .iter()
+            .filter_map(|e| match e.event {
+                Event::Timer {
+                    node,
+                    id,
+                    incarnation,
+                    set,
+                    ..
+                } => {
+                    let slot = self.nodes.get(node.index())?;
+                    let live = slot.incarnation == *incarnation
+                        && slot.status != NodeStatus::Down
+                        && !self.core.cancelled.contains(id);
+                    live.then_some((
+                        e.seq,
+                        PendingTimer {
+                            node: *node,
+                            id: *id,
+                            set_at: *set,
+                            due_at: e.time,
+                        },
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|(seq, t)| (t.due_at, *seq));
+        v.into_iter().map(|(_, t)| t).collect()
     }
 
     /// The content of a message still in flight.

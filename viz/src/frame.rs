@@ -25,6 +25,8 @@ pub struct NodeDraw {
     pub status: NodeStatus,
     /// Some link to or from it is cut.
     pub partitioned: bool,
+    /// Its next timer to fire: when it was set and when it fires.
+    pub timer: Option<(Time, Time)>,
 }
 
 /// A link as drawn.
@@ -83,6 +85,8 @@ pub struct Frame {
     pub messages: Vec<MsgDraw>,
     /// Radius of a node disc.
     pub radius: f32,
+    /// The virtual time drawn.
+    pub cursor: Time,
 }
 
 /// Most topology links drawn; beyond it only cut links are.
@@ -116,16 +120,25 @@ pub fn build(
             }
         }
     }
+    // Each node's next timer (the list is earliest first, so the first seen per node).
+    let mut next_timer: Vec<Option<(Time, Time)>> = vec![None; statuses.len()];
+    for t in run.pending_timers() {
+        if let Some(slot @ None) = next_timer.get_mut(t.node.index()) {
+            *slot = Some((t.set_at, t.due_at));
+        }
+    }
     let nodes = (0..statuses.len())
         .map(|i| {
             let damaged = damage.get(i).is_some_and(|d| !d.is_empty());
-            node(
+            let mut n = node(
                 i,
                 views.get(i).and_then(Option::as_ref),
                 statuses[i],
                 (partitioned[i], damaged),
                 layout,
-            )
+            );
+            n.timer = next_timer[i];
+            n
         })
         .collect();
     let mut links: Vec<LinkDraw> = run
@@ -156,6 +169,7 @@ pub fn build(
         links,
         messages,
         radius: layout.radius,
+        cursor,
     }
 }
 
@@ -251,6 +265,7 @@ fn node(
         label,
         status,
         partitioned: cut,
+        timer: None,
     }
 }
 
@@ -303,6 +318,17 @@ fn flying(m: &InFlight, dup: bool, cursor: Time, layout: &Layout) -> MsgDraw {
 }
 
 impl Frame {
+    /// How far node `i`'s next timer is along, from 0 when set to 1 when it fires; `None` for
+    /// a node without one.
+    pub fn timer_progress(&self, i: usize) -> Option<f32> {
+        let (set, due) = self.nodes.get(i)?.timer?;
+        if due <= set {
+            return Some(1.0);
+        }
+        let along = self.cursor.0.saturating_sub(set.0) as f64 / (due.0 - set.0) as f64;
+        Some(along.clamp(0.0, 1.0) as f32)
+    }
+
     /// The message drawn nearest to `p` within `reach`, if any.
     pub fn message_at(&self, p: Vec2, reach: f32) -> Option<&MsgDraw> {
         self.messages

@@ -17,6 +17,8 @@ pub const PAUSED_RING: Color = Color::srgb(0.35, 0.75, 1.0);
 pub const CUT: Color = Color::srgb(1.0, 0.55, 0.0);
 /// Ring of a running node.
 pub const RING: Color = Color::srgb(0.92, 0.92, 0.92);
+/// A lit tick of a node's timer ring.
+pub const TIMER: Color = Color::srgb(0.16, 0.17, 0.2);
 /// A link that works.
 pub const LINK: Color = Color::srgb(0.33, 0.35, 0.4);
 /// Background.

@@ -124,7 +124,12 @@ impl Plugin for ScenePlugin {
         app.add_plugins(SceneSyncPlugin)
             .insert_resource(ClearColor(palette::BACKGROUND))
             .add_systems(Startup, spawn_camera)
-            .add_systems(Update, (dress_nodes, paint_nodes).chain().after(SceneSet));
+            .add_systems(
+                Update,
+                (dress_nodes, paint_nodes, show_timer_ticks)
+                    .chain()
+                    .after(SceneSet),
+            );
     }
 }
 
@@ -200,6 +205,7 @@ pub fn build_frame(
     let key = (sim.generation, s.live().steps());
     if *drawn_at == Some(key) {
         out.0.messages = frame::messages(&s.history, &layout.layout, s.cursor, fall, &in_flight);
+        out.0.cursor = s.cursor;
     } else {
         out.0 = frame::build(
             s.run(),
@@ -337,17 +343,75 @@ struct Dressed {
     ring: Entity,
 }
 
+/// One tick of a node's timer ring: the `k`-th of [`TIMER_TICKS`] around node `node`.
+#[derive(Component, Clone, Copy, Debug)]
+struct TimerTick {
+    node: usize,
+    k: usize,
+}
+
+/// Ticks around a node; the first of them light up as its next timer runs.
+const TIMER_TICKS: usize = 24;
+
+/// Clusters up to this many nodes get timer rings (a tick is a sprite).
+const TIMER_RINGS_MAX: usize = 120;
+
+/// The ticks of node `node`'s timer ring, on its ring band (radius 1 is the disc's edge),
+/// clockwise from the top, hidden until its timer runs.
+fn timer_ticks(commands: &mut Commands, node: usize) -> Vec<Entity> {
+    (0..TIMER_TICKS)
+        .map(|k| {
+            let angle = std::f32::consts::FRAC_PI_2
+                - std::f32::consts::TAU * (k as f32 + 0.5) / TIMER_TICKS as f32;
+            let at = Vec2::from_angle(angle) * 1.09;
+            commands
+                .spawn((
+                    TimerTick { node, k },
+                    Sprite::from_color(palette::TIMER, Vec2::new(0.14, 0.25)),
+                    Transform::from_translation(at.extend(0.05))
+                        .with_rotation(Quat::from_rotation_z(angle)),
+                    Visibility::Hidden,
+                ))
+                .id()
+        })
+        .collect()
+}
+
+/// Lights the ticks of each node's ring up to how far its next timer is along.
+fn show_timer_ticks(frame: Res<CurrentFrame>, mut ticks: Query<(&TimerTick, &mut Visibility)>) {
+    for (tick, mut v) in &mut ticks {
+        let lit = frame
+            .0
+            .timer_progress(tick.node)
+            .is_some_and(|p| (tick.k as f32) < p * TIMER_TICKS as f32);
+        let want = if lit {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        };
+        if *v != want {
+            *v = want;
+        }
+    }
+}
+
 fn dress_nodes(
     mut commands: Commands,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
-    bare: Query<Entity, (With<NodeVisual>, Without<Dressed>)>,
+    bare: Query<(Entity, &NodeVisual), Without<Dressed>>,
+    all: Query<(), With<NodeVisual>>,
 ) {
     if bare.is_empty() {
         return;
     }
     let circle = meshes.add(Circle::new(1.0));
-    for e in &bare {
+    let rings = all.iter().count() <= TIMER_RINGS_MAX;
+    for (e, n) in &bare {
+        if rings {
+            let ticks = timer_ticks(&mut commands, n.0);
+            commands.entity(e).add_children(&ticks);
+        }
         let ring = commands
             .spawn((
                 Mesh2d(circle.clone()),

@@ -190,6 +190,9 @@ where
     fn in_flight(&self) -> Vec<InFlight> {
         self.sim.in_flight()
     }
+    fn pending_timers(&self) -> Vec<sim_core::PendingTimer> {
+        self.sim.pending_timers()
+    }
     fn message_text(&self, id: MessageId) -> Option<String> {
         let msg = self.sim.message(id)?;
         Some(serde_json::to_string(msg).unwrap_or_else(|_| format!("{msg:?}")))

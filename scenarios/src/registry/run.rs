@@ -97,6 +97,9 @@ pub trait Run: Send {
     fn disk_damage(&self) -> Vec<Vec<(DiskKey, Damage)>>;
     /// Messages in flight, earliest arrival first.
     fn in_flight(&self) -> Vec<InFlight>;
+    /// Timers still to fire, earliest first, with when each was set: what the front end draws
+    /// as a ring filling up around its node.
+    fn pending_timers(&self) -> Vec<sim_core::PendingTimer>;
     /// A message in flight as text (its JSON, or its `Debug` form).
     fn message_text(&self, id: MessageId) -> Option<String>;
     /// The earliest time an input applied now can take effect and still replay from a scenario

@@ -432,6 +432,7 @@ impl<N: Node> Simulation<N> {
                         node,
                         incarnation,
                         timer,
+                        ..
                     } if self.timer_is_live(*id, *node, *incarnation) => {
                         let mut one = StateHasher::new();
                         one.put_u64(1 << 63 | u64::from(renaming.of(*node).0));

@@ -225,6 +225,29 @@ fn a_command_the_protocol_refuses_is_not_recorded_and_one_it_takes_is() {
 }
 
 #[test]
+fn every_running_server_shows_how_far_its_next_timer_is() {
+    let mut app = app("raft/happy-path.toml", None);
+    app.add_plugins(SceneSyncPlugin);
+    send(&mut app, Request::Seek(SimTime(1_200_000_000)));
+    app.update();
+    let frame = app.world().resource::<CurrentFrame>().0.clone();
+    let servers = session(&app).run().server_count() as usize;
+    let timers = session(&app).run().pending_timers();
+    for i in 0..servers {
+        let (set, due) = frame.nodes[i].timer.expect("a running Raft server has a timer");
+        // The node's earliest pending timer, drawn as set and due.
+        let next = timers
+            .iter()
+            .find(|t| t.node.index() == i)
+            .expect("listed");
+        assert_eq!((set, due), (next.set_at, next.due_at));
+        let p = frame.timer_progress(i).unwrap();
+        let expected = (frame.cursor.0 - set.0) as f32 / (due.0 - set.0) as f32;
+        assert!((p - expected).abs() < 1e-4, "n{i}: {p} against {expected}");
+    }
+}
+
+#[test]
 fn the_scene_draws_one_sprite_per_message_in_flight() {
     let mut app = app("raft/happy-path.toml", None);
     app.add_plugins(SceneSyncPlugin);

@@ -1,0 +1,65 @@
+//! `Simulation::pending_timers` lists the live timers with when they were set and when they
+//! fire: not a cancelled one, not one of a crashed node.
+
+use serde::Serialize;
+use sim_core::{
+    Ctx, Duration, Fault, Message, Node, NodeId, NodeView, PendingTimer, SimConfig, Simulation,
+    Time,
+};
+
+#[derive(Clone, Debug, Serialize)]
+struct Never;
+
+impl Message for Never {
+    fn kind(&self) -> &'static str {
+        "Never"
+    }
+}
+
+/// Sets a 10 ms timer and cancels it, sets a 20 ms one, and re-arms for 30 ms when it fires.
+#[derive(Clone, Debug)]
+struct Ticker;
+
+impl Node for Ticker {
+    type Message = Never;
+    type Timer = u8;
+    type Record = ();
+    type Config = ();
+
+    fn start(_: NodeId, _: &(), ctx: &mut Ctx<'_, Self>) -> Self {
+        let first = ctx.set_timer(Duration::from_millis(10), 1);
+        ctx.set_timer(Duration::from_millis(20), 2);
+        ctx.cancel_timer(first);
+        Ticker
+    }
+    fn on_message(&mut self, _: NodeId, _: Never, _: &mut Ctx<'_, Self>) {}
+    fn on_timer(&mut self, _: u8, ctx: &mut Ctx<'_, Self>) {
+        ctx.set_timer(Duration::from_millis(30), 3);
+    }
+    fn view(&self) -> NodeView {
+        NodeView::new("node", "")
+    }
+}
+
+fn ms(n: u64) -> Time {
+    Time(Duration::from_millis(n).0)
+}
+
+#[test]
+fn only_live_timers_are_listed_with_their_set_and_due_times() {
+    let mut sim: Simulation<Ticker> = Simulation::new(SimConfig::default(), vec![(), ()]).unwrap();
+    sim.run_until(ms(5)).unwrap();
+    let at = |sim: &Simulation<Ticker>| -> Vec<(u32, Time, Time)> {
+        sim.pending_timers()
+            .iter()
+            .map(|t: &PendingTimer| (t.node.0, t.set_at, t.due_at))
+            .collect()
+    };
+    // The cancelled 10 ms timers are not listed.
+    assert_eq!(at(&sim), [(0, ms(0), ms(20)), (1, ms(0), ms(20))]);
+    sim.run_until(ms(25)).unwrap();
+    assert_eq!(at(&sim), [(0, ms(20), ms(50)), (1, ms(20), ms(50))]);
+    // A crashed node's timer dies with it.
+    sim.apply_now(Fault::Crash { node: NodeId(1) }).unwrap();
+    assert_eq!(at(&sim), [(0, ms(20), ms(50))]);
+}
