@@ -234,12 +234,11 @@ fn every_running_server_shows_how_far_its_next_timer_is() {
     let servers = session(&app).run().server_count() as usize;
     let timers = session(&app).run().pending_timers();
     for i in 0..servers {
-        let (set, due) = frame.nodes[i].timer.expect("a running Raft server has a timer");
+        let (set, due) = frame.nodes[i]
+            .timer
+            .expect("a running Raft server has a timer");
         // The node's earliest pending timer, drawn as set and due.
-        let next = timers
-            .iter()
-            .find(|t| t.node.index() == i)
-            .expect("listed");
+        let next = timers.iter().find(|t| t.node.index() == i).expect("listed");
         assert_eq!((set, due), (next.set_at, next.due_at));
         let p = frame.timer_progress(i).unwrap();
         let expected = (frame.cursor.0 - set.0) as f32 / (due.0 - set.0) as f32;
