@@ -5,12 +5,56 @@
 use crate::history::MarkKind;
 use crate::palette;
 use crate::panel_data::MarkerKind;
-use crate::panel_data::{ArrowState, PanelData};
+use crate::panel_data::{Arrow, ArrowState, PanelData};
 use crate::timeline::marker_color;
 use bevy_egui::egui::{self, Color32, Pos2, Sense, Stroke, Vec2};
 
-/// Draws the diagram for `nodes` nodes.
-pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
+/// Most node lines the diagram draws: beyond, lines are closer than a few pixels and the
+/// arrows a solid block.
+pub const MAX_COLUMNS: usize = 24;
+
+/// The nodes the diagram draws, in id order: every node of a cluster of up to
+/// [`MAX_COLUMNS`]. Of a larger one: the selected node, then the nodes it exchanged the most
+/// messages with in the window, then the nodes with the most messages in the window (the
+/// first nodes if the window is quiet).
+pub fn columns(nodes: usize, selected: Option<usize>, arrows: &[Arrow]) -> Vec<usize> {
+    if nodes <= MAX_COLUMNS {
+        return (0..nodes).collect();
+    }
+    // Per node: messages with the selected node, and messages in all.
+    let mut with_selected = vec![0u32; nodes];
+    let mut total = vec![0u32; nodes];
+    for a in arrows {
+        let (from, to) = (a.from.index(), a.to.index());
+        for (n, other) in [(from, to), (to, from)] {
+            if n >= nodes {
+                continue;
+            }
+            total[n] += 1;
+            if selected == Some(other) {
+                with_selected[n] += 1;
+            }
+        }
+    }
+    let mut chosen: Vec<usize> = (0..nodes).collect();
+    chosen.sort_by_key(|&n| {
+        (
+            std::cmp::Reverse(selected == Some(n)),
+            std::cmp::Reverse(with_selected[n]),
+            std::cmp::Reverse(total[n]),
+            n,
+        )
+    });
+    chosen.truncate(MAX_COLUMNS);
+    chosen.sort_unstable();
+    chosen
+}
+
+/// Draws the diagram with a line for each node of `columns` (ids in increasing order), and the
+/// messages between them.
+pub fn show(ui: &mut egui::Ui, columns: &[usize], data: &PanelData, height: f32) {
+    let nodes = columns.len();
+    let column = |n: usize| columns.binary_search(&n).ok();
     let size = Vec2::new(ui.available_width(), height);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     let p = ui.painter_at(rect);
@@ -24,7 +68,7 @@ pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
     let y = |t: f64| top + ((t - from) / span).clamp(0.0, 1.0) as f32 * (rect.bottom() - 4.0 - top);
     let step = rect.width() / nodes as f32;
     let x = |n: usize| rect.left() + step * (n as f32 + 0.5);
-    for n in 0..nodes {
+    for (n, id) in columns.iter().enumerate() {
         p.line_segment(
             [Pos2::new(x(n), top), Pos2::new(x(n), rect.bottom())],
             Stroke::new(1.0, Color32::from_gray(70)),
@@ -33,7 +77,7 @@ pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
             p.text(
                 Pos2::new(x(n), rect.top() + 1.0),
                 egui::Align2::CENTER_TOP,
-                format!("n{n}"),
+                format!("n{id}"),
                 egui::FontId::monospace(9.0),
                 Color32::from_gray(170),
             );
@@ -42,7 +86,10 @@ pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
     let pointer = response.hover_pos();
     let mut tip: Option<String> = None;
     for a in &data.arrows {
-        let (fx, tx) = (x(a.from.index()), x(a.to.index()));
+        let (Some(f), Some(t)) = (column(a.from.index()), column(a.to.index())) else {
+            continue;
+        };
+        let (fx, tx) = (x(f), x(t));
         let (sy, ey) = (y(a.sent), y(a.end));
         let color = palette::egui_color(palette::kind_color(&a.kind));
         let (start, end) = (Pos2::new(fx, sy), Pos2::new(tx, ey));
@@ -91,12 +138,8 @@ pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
             MarkKind::Fault => MarkerKind::Scheduled,
             MarkKind::Progress => continue,
             MarkKind::Note => {
-                if let Some(n) = d.node {
-                    p.circle_filled(
-                        Pos2::new(x(n.index()), y(d.at)),
-                        2.0,
-                        Color32::from_gray(200),
-                    );
+                if let Some(n) = d.node.and_then(|n| column(n.index())) {
+                    p.circle_filled(Pos2::new(x(n), y(d.at)), 2.0, Color32::from_gray(200));
                 }
                 continue;
             }
@@ -104,7 +147,9 @@ pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
         let c = marker_color(kind);
         match d.node {
             Some(n) => {
-                p.circle_filled(Pos2::new(x(n.index()), y(d.at)), 3.5, c);
+                if let Some(col) = column(n.index()) {
+                    p.circle_filled(Pos2::new(x(col), y(d.at)), 3.5, c);
+                }
             }
             None => {
                 p.line_segment(
@@ -118,7 +163,8 @@ pub fn show(ui: &mut egui::Ui, nodes: usize, data: &PanelData, height: f32) {
         }
         if let Some(q) = pointer
             && (q.y - y(d.at)).abs() < 3.0
-            && d.node.is_none_or(|n| (q.x - x(n.index())).abs() < 5.0)
+            && d.node
+                .is_none_or(|n| column(n.index()).is_some_and(|c| (q.x - x(c)).abs() < 5.0))
         {
             tip = Some(format!("{:.6}s  {}", d.at, d.text));
         }
@@ -139,4 +185,51 @@ fn distance(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     let ab = b - a;
     let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
     (p - (a + ab * t)).length()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::NodeId;
+
+    fn arrow(from: u32, to: u32) -> Arrow {
+        Arrow {
+            from: NodeId(from),
+            to: NodeId(to),
+            sent: 0.0,
+            end: 0.0,
+            kind: "m".into(),
+            state: ArrowState::Delivered,
+        }
+    }
+
+    #[test]
+    fn a_small_cluster_shows_every_node() {
+        assert_eq!(columns(5, Some(3), &[]), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_large_cluster_shows_the_selected_node_and_its_busiest_peers() {
+        // Node 100 talks to 30 peers, most with 700 and 5; others talk among themselves.
+        let mut arrows: Vec<Arrow> = (0..30).map(|i| arrow(100, 200 + i)).collect();
+        arrows.extend((0..5).map(|_| arrow(700, 100)));
+        arrows.extend((0..3).map(|_| arrow(100, 5)));
+        arrows.extend((0..50).map(|_| arrow(1, 2)));
+        let shown = columns(2000, Some(100), &arrows);
+        assert_eq!(shown.len(), MAX_COLUMNS);
+        assert!(shown.contains(&100) && shown.contains(&700) && shown.contains(&5));
+        assert!(
+            !shown.contains(&1),
+            "nodes that never spoke to n100 are left out"
+        );
+        assert!(shown.windows(2).all(|w| w[0] < w[1]), "in id order");
+        // Without a selection, the busiest nodes.
+        let busiest = columns(2000, None, &arrows);
+        assert!(busiest.contains(&1) && busiest.contains(&2) && busiest.contains(&100));
+        // A quiet window: the first nodes.
+        assert_eq!(
+            columns(2000, None, &[]),
+            (0..MAX_COLUMNS).collect::<Vec<_>>()
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! one node.
 
 use super::{BOTTOM, LEFT, PanelState, Panels, TOP, fixed, screen};
+use crate::input::Selection;
 use crate::lamport;
 use crate::playback::{Request, Sim};
 use bevy::prelude::*;
@@ -16,6 +17,7 @@ pub(super) fn left_panel(
     sim: Option<Res<Sim>>,
     panels: Res<Panels>,
     mut state: ResMut<PanelState>,
+    selection: Res<Selection>,
     mut out: MessageWriter<Request>,
 ) {
     let Some(sim) = sim else { return };
@@ -39,7 +41,22 @@ pub(super) fn left_panel(
                         .suffix(" ms"),
                 );
             });
-            lamport::show(ui, s.run().node_count() as usize, data, 250.0);
+            let nodes = s.run().node_count() as usize;
+            let selected = match *selection {
+                Selection::Node(n) => Some(n),
+                _ => None,
+            };
+            let shown = lamport::columns(nodes, selected, &data.arrows);
+            if shown.len() < nodes {
+                let which = match selected {
+                    Some(n) => format!("n{n}, its busiest peers, then the busiest nodes"),
+                    None => "the busiest nodes; select one to follow it".into(),
+                };
+                ui.label(
+                    RichText::new(format!("{} of {nodes} nodes: {which}", shown.len())).small(),
+                );
+            }
+            lamport::show(ui, &shown, data, 250.0);
             ui.separator();
             ui.label(RichText::new("Messages per second").strong());
             Plot::new("rate")
