@@ -676,72 +676,68 @@ impl<N: Node> Simulation<N> {
 
     /// Every message in flight, earliest arrival first.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        let mut v: Vec<(u64, InFlight)> = self
-            .core
-            .queue
-            .iter()
-            .filter_map(|e| match &e.event {
-                Event::Deliver {
-                    from,
-                    to,
-                    id,
-                    sent,
-                    inbox: false,
-                    msg,
-                } => Some((
-                    e.seq,
-                    InFlight {
-                        id: *id,
-                        from: *from,
-                        to: *to,
-                        kind: msg.kind(),
-                        size: msg.size(),
-                        sent_at: *sent,
-                        due_at: e.time,
-                    },
-                )),
-                _ => None,
-            })
-            .collect();
-        v.sort_by_key(|(seq, m)| (m.due_at, *seq));
-        v.into_iter().map(|(_, m)| m).collect()
+        self.queued(|e| match e.event {
+            Event::Deliver {
+                from,
+                to,
+                id,
+                sent,
+                inbox: false,
+                msg,
+            } => Some(InFlight {
+                id: *id,
+                from: *from,
+                to: *to,
+                kind: msg.kind(),
+                size: msg.size(),
+                sent_at: *sent,
+                due_at: e.time,
+            }),
+            _ => None,
+        })
     }
 
-    /// Every timer still to fire, by its due time: the live ones only (not cancelled, not of
-    /// an earlier incarnation, not of a node that is down). A timer held while its node is
-    /// paused fires when the node resumes, so it is listed as due then at the earliest.
+    /// Every timer still to fire, earliest first: the live ones only (not cancelled, not of
+    /// an earlier incarnation, not of a node that is down). A paused node's timers that came
+    /// due wait outside the queue until it resumes, and are not listed.
     pub fn pending_timers(&self) -> Vec<PendingTimer> {
-        let mut v: Vec<(u64, PendingTimer)> = self
+        self.queued(|e| match e.event {
+            Event::Timer {
+                node,
+                id,
+                incarnation,
+                set,
+                ..
+            } => {
+                let slot = self.nodes.get(node.index())?;
+                let live = slot.incarnation == *incarnation
+                    && slot.status != NodeStatus::Down
+                    && !self.core.cancelled.contains(id);
+                live.then_some(PendingTimer {
+                    node: *node,
+                    id: *id,
+                    set_at: *set,
+                    due_at: e.time,
+                })
+            }
+            _ => None,
+        })
+    }
+
+    /// What `pick` takes from the queued events, in the order they will run (time, then
+    /// queue order).
+    fn queued<T>(
+        &self,
+        pick: impl Fn(&crate::queue::Entry<&Event<N::Message, N::Timer>>) -> Option<T>,
+    ) -> Vec<T> {
+        let mut v: Vec<(Time, u64, T)> = self
             .core
             .queue
             .iter()
-            .filter_map(|e| match e.event {
-                Event::Timer {
-                    node,
-                    id,
-                    incarnation,
-                    set,
-                    ..
-                } => {
-                    let slot = self.nodes.get(node.index())?;
-                    let live = slot.incarnation == *incarnation
-                        && slot.status != NodeStatus::Down
-                        && !self.core.cancelled.contains(id);
-                    live.then_some((
-                        e.seq,
-                        PendingTimer {
-                            node: *node,
-                            id: *id,
-                            set_at: *set,
-                            due_at: e.time,
-                        },
-                    ))
-                }
-                _ => None,
-            })
+            .filter_map(|e| pick(&e).map(|t| (e.time, e.seq, t)))
             .collect();
-        v.sort_by_key(|(seq, t)| (t.due_at, *seq));
-        v.into_iter().map(|(_, t)| t).collect()
+        v.sort_by_key(|(time, seq, _)| (*time, *seq));
+        v.into_iter().map(|(_, _, t)| t).collect()
     }
 
     /// The content of a message still in flight.

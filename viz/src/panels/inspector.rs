@@ -95,7 +95,7 @@ pub(super) fn right_panel(
                 *selection = Selection::None;
             }
             ui.separator();
-            super::legend::show(ui, &s);
+            super::legend::show(ui, &s, sim.generation, &mut state.legend);
             ui.separator();
             ui.label(RichText::new("Cluster").strong());
             ui.horizontal(|ui| {

@@ -12,30 +12,69 @@ use std::collections::BTreeSet;
 /// run).
 const RECENT_SENDS: usize = 2_000;
 
-/// Draws the legend of `session`'s run.
-pub(super) fn show(ui: &mut egui::Ui, session: &Session) {
+/// What the legend lists, gathered again only when the run takes a step: gathering reads every
+/// node's view, too much for every frame of a large cluster.
+#[derive(Clone, Debug)]
+pub(super) struct LegendData {
+    /// The session's generation and step count it was gathered at.
+    at: (u64, u64),
+    /// Role names with their colours, in class order.
+    roles: Vec<(String, Color32)>,
+    /// Message kinds sent lately with their colours.
+    kinds: Vec<(String, Color32)>,
+}
+
+impl LegendData {
+    fn gather(session: &Session, at: (u64, u64)) -> LegendData {
+        let views: Vec<NodeView> = session.run().views().into_iter().flatten().collect();
+        let classes: BTreeSet<RoleClass> = views.iter().map(|v| v.class).collect();
+        let roles = RoleClass::ALL
+            .iter()
+            .filter(|c| classes.contains(c))
+            .filter_map(|class| {
+                // A class's colour, taken from a view of that class.
+                let view = views.iter().find(|v| v.class == *class)?;
+                let name = match class {
+                    RoleClass::Other => view.role.clone(),
+                    _ => class.name().to_string(),
+                };
+                Some((name, palette::egui_color(palette::node_color(view))))
+            })
+            .collect();
+        let sent = &session.history.sent;
+        let kinds: BTreeSet<&str> = sent[sent.len().saturating_sub(RECENT_SENDS)..]
+            .iter()
+            .map(|s| s.kind.as_str())
+            .collect();
+        let kinds = kinds
+            .into_iter()
+            .map(|k| (k.to_string(), palette::egui_color(palette::kind_color(k))))
+            .collect();
+        LegendData { at, roles, kinds }
+    }
+}
+
+/// Draws the legend of `session`'s run (of the given generation), gathering it into `cache`
+/// when the run has moved.
+pub(super) fn show(
+    ui: &mut egui::Ui,
+    session: &Session,
+    generation: u64,
+    cache: &mut Option<LegendData>,
+) {
+    let at = (generation, session.live().steps());
+    if cache.as_ref().is_none_or(|c| c.at != at) {
+        *cache = Some(LegendData::gather(session, at));
+    }
+    let Some(data) = cache.as_ref() else {
+        return;
+    };
     egui::CollapsingHeader::new(RichText::new("Legend").strong())
         .default_open(true)
         .show(ui, |ui| {
-            let run = session.run();
-            let views: Vec<NodeView> = run.views().into_iter().flatten().collect();
-            let classes: BTreeSet<RoleClass> = views.iter().map(|v| v.class).collect();
             ui.horizontal_wrapped(|ui| {
-                for class in RoleClass::ALL.iter().filter(|c| classes.contains(c)) {
-                    // A class's colour, taken from a view of that class.
-                    let Some(view) = views.iter().find(|v| v.class == *class) else {
-                        continue;
-                    };
-                    let name = match class {
-                        RoleClass::Other => view.role.as_str(),
-                        _ => class.name(),
-                    };
-                    swatch(
-                        ui,
-                        Glyph::Disc,
-                        palette::egui_color(palette::node_color(view)),
-                        name,
-                    );
+                for (name, color) in &data.roles {
+                    swatch(ui, Glyph::Disc, *color, name);
                 }
             });
             ui.horizontal_wrapped(|ui| {
@@ -58,19 +97,9 @@ pub(super) fn show(ui: &mut egui::Ui, session: &Session) {
                     "cut off",
                 );
             });
-            let sent = &session.history.sent;
-            let kinds: BTreeSet<&str> = sent[sent.len().saturating_sub(RECENT_SENDS)..]
-                .iter()
-                .map(|s| s.kind.as_str())
-                .collect();
             ui.horizontal_wrapped(|ui| {
-                for kind in kinds {
-                    swatch(
-                        ui,
-                        Glyph::Diamond,
-                        palette::egui_color(palette::kind_color(kind)),
-                        kind,
-                    );
+                for (kind, color) in &data.kinds {
+                    swatch(ui, Glyph::Diamond, *color, kind);
                 }
             });
         });

@@ -60,6 +60,8 @@ pub struct PanelState {
     command_protocol: String,
     /// The picker's list, read when it opens.
     library: Option<Vec<crate::library::Entry>>,
+    /// The legend, gathered when the run moves.
+    legend: Option<legend::LegendData>,
 }
 
 impl Default for PanelState {
@@ -78,6 +80,7 @@ impl Default for PanelState {
             generation: None,
             command_protocol: String::new(),
             library: None,
+            legend: None,
         }
     }
 }
