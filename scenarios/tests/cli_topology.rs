@@ -57,6 +57,16 @@ fn known_bugs_are_caught_and_the_files_pass_because_they_are() {
             "known-bug.toml",
             "tree sync: root aggregate: failed as expected",
         ),
+        (
+            "layered",
+            "known-bug-keep-dead-peers.toml",
+            "layered: global aggregate: failed as expected",
+        ),
+        (
+            "layered",
+            "known-bug-no-reelection.toml",
+            "layered: leaders: failed as expected",
+        ),
     ] {
         let o = cs(&["run", &lib(protocol, name)]);
         assert_eq!(code(&o), 0, "{name}: {}", stdout(&o));

@@ -170,9 +170,14 @@ impl LayeredNode {
             .fold(own, |acc, s| acc.merged(&s))
     }
 
-    /// Takes `global` if it is fresher than the one held.
+    /// Takes `global` unless the one held is fresher. One as fresh replaces it too: two
+    /// globals held back by the same oldest value have the same as-of time, and the later
+    /// one is the better informed.
     fn adopt(&mut self, global: Summary, ctx: &mut Ctx<'_, Self>) {
-        if self.global.is_none_or(|g| global.as_of > g.as_of) {
+        if self.global == Some(global) {
+            return;
+        }
+        if self.global.is_none_or(|g| global.as_of >= g.as_of) {
             self.global = Some(global);
             ctx.mark(Mark::Converged {
                 round: global.as_of.0,
@@ -377,6 +382,9 @@ impl Node for LayeredNode {
             sent: Sent::default(),
             promotions: 0,
         };
+        // The leaders of the first sync are the lowest ids of their blocks (every sibling
+        // counts as heard at the start); only later changes count as promotions.
+        node.top = node.participation(ctx.local_time());
         let period = config.period.0.max(1);
         let first = Duration(1 + ctx.rng().below(period));
         ctx.set_timer(first, Timer::Tick);

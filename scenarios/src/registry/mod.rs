@@ -9,6 +9,7 @@
 pub mod broadcast;
 mod driver;
 pub mod kv_common;
+pub mod layered;
 pub mod ledger;
 mod lincheck;
 mod metrics;
@@ -112,6 +113,7 @@ impl Registry {
             .with(Box::new(paxos::PaxosProtocol))
             .with(Box::new(broadcast::BroadcastProtocol))
             .with(Box::new(tree_sync::TreeSyncProtocol))
+            .with(Box::new(layered::LayeredProtocol))
             .with(Box::new(workflow::WorkflowProtocol))
             .with(Box::new(ledger::LedgerProtocol))
     }
