@@ -34,7 +34,7 @@ impl Checker<LayeredNode> for NodeSanity {
             ));
         }
         let nodes = u64::from(layout.nodes);
-        let sane = |s: &crate::Summary| {
+        let sane = |s: &tree_sync::Summary| {
             s.agg.is_consistent() && s.agg.count <= nodes && s.as_of <= view.time
         };
         if let Some(g) = node.global()

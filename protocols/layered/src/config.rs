@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sim_core::Duration;
 use sim_core::time_text::human;
-use tree_sync::Value;
+use tree_sync::{Changes, Value};
 
 /// Everything a layered node is configured with; every node of a cluster gets the same one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,33 +40,6 @@ impl Default for Config {
             value: Value::Id,
             changes: None,
             bugs: Vec::new(),
-        }
-    }
-}
-
-/// How node values change: each node adds 1 to its value at the times of a Poisson process
-/// of `rate` per second, between `start` and `stop`. The value then counts its node's
-/// changes, so the true sum of all values is the number of changes made.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Changes {
-    /// Changes per second at each node.
-    pub rate: f64,
-    /// When changes begin (virtual time since the start of the run).
-    #[serde(with = "human")]
-    pub start: Duration,
-    /// When they end.
-    #[serde(with = "human")]
-    pub stop: Duration,
-}
-
-impl Default for Changes {
-    /// One change per node per 10 s, for the first 10 s.
-    fn default() -> Self {
-        Changes {
-            rate: 0.1,
-            start: Duration::ZERO,
-            stop: Duration::from_secs(10),
         }
     }
 }
@@ -145,19 +118,8 @@ impl Config {
                 format!("random needs min <= max, got {min} > {max}"),
             );
         }
-        if let Some(c) = &self.changes {
-            if !(c.rate.is_finite() && c.rate >= 0.0) {
-                return invalid(
-                    "changes.rate",
-                    format!("must be a rate of zero or more per second, got {}", c.rate),
-                );
-            }
-            if c.stop < c.start {
-                return invalid(
-                    "changes.stop",
-                    format!("must not come before start ({})", c.start),
-                );
-            }
+        if let Some(Err((field, why))) = self.changes.as_ref().map(Changes::validate) {
+            return invalid(field, why);
         }
         Ok(())
     }

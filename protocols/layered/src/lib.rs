@@ -8,8 +8,8 @@
 //! size, the sync period and the failure timeout, each node's value and how often it
 //! changes.
 //!
-//! What moves is a [`Summary`]: the aggregate (count, sum, min, max, as in `tree_sync`) of
-//! a block's values with the time its oldest value was read, so every node knows how stale
+//! What moves is a [`Summary`] (shared with `tree_sync`): the aggregate (count, sum, min, max)
+//! of a block's values with the time its oldest value was read, so every node knows how stale
 //! its view of the whole may be.
 //!
 //! Checks: [`NodeSanity`] after every event; at the end of a run, [`check_leaders`] (every
@@ -23,16 +23,15 @@ mod layout;
 mod message;
 mod node;
 mod siblings;
-mod summary;
 mod view;
 
 pub use check::{
     NodeSanity, check_global, check_leaders, expected_top, is_converged, run_until_converged,
     true_aggregate,
 };
-pub use config::{Bug, Changes, Config, ConfigError};
+pub use config::{Bug, Config, ConfigError};
 pub use layout::Layout;
 pub use message::Msg;
 pub use node::{LayeredNode, Sent, Timer};
 pub use siblings::{Layer, Sibling};
-pub use summary::Summary;
+pub use tree_sync::{Changes, Summary};

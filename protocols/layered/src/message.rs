@@ -1,8 +1,8 @@
 //! What layered nodes send each other.
 
-use crate::summary::Summary;
 use serde::Serialize;
 use sim_core::{Message, NodeId};
+use tree_sync::Summary;
 
 /// A layered message.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -5,11 +5,10 @@ use crate::config::{Bug, Config};
 use crate::layout::Layout;
 use crate::message::Msg;
 use crate::siblings::{Layer, Sibling};
-use crate::summary::Summary;
 use serde::Serialize;
-use sim_core::latency::to_duration;
 use sim_core::{Ctx, Duration, Mark, Node, NodeId, NodeView, Time};
-use tree_sync::Value;
+use tree_sync::Summary;
+use tree_sync::{Changes, Value};
 
 /// What a layered node's timers mean.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -59,8 +58,8 @@ pub struct LayeredNode {
     pub(crate) timeout: Duration,
     keep_dead: bool,
     no_reelection: bool,
-    /// Mean time between changes in nanoseconds, and when they stop, if values change.
-    change: Option<(f64, Time)>,
+    /// How the value changes, if it does.
+    changes: Option<Changes>,
     pub(crate) value: i64,
     /// What the node knows of its siblings at each layer it takes part in or once did.
     pub(crate) layers: Vec<Layer>,
@@ -332,16 +331,14 @@ impl LayeredNode {
         }
     }
 
-    /// Sets the next change of the value: an exponential wait after `begin` (not before
-    /// now), if it falls before the changes stop.
+    /// Sets the next change of the value after `begin` (not before now), if any.
     fn schedule_change(&mut self, begin: Time, ctx: &mut Ctx<'_, Self>) {
-        let Some((gap, stop)) = self.change else {
+        let Some(changes) = &self.changes else {
             return;
         };
-        let wait = to_duration(-libm::log(ctx.rng().open_unit_f64()) * gap);
-        let at = begin.max(ctx.now()).saturating_add(wait);
-        if at < stop {
-            ctx.set_timer(at - ctx.now(), Timer::Change);
+        let now = ctx.now();
+        if let Some(wait) = changes.next_change(begin, now, ctx.rng()) {
+            ctx.set_timer(wait, Timer::Change);
         }
     }
 }
@@ -362,11 +359,6 @@ impl Node for LayeredNode {
                 (i128::from(min) + i128::from(ctx.rng().between(0, span))) as i64
             }
         };
-        let change = config
-            .changes
-            .as_ref()
-            .filter(|c| c.rate > 0.0)
-            .map(|c| (1e9 / c.rate, Time::ZERO + c.stop));
         let mut node = LayeredNode {
             id,
             layout,
@@ -374,7 +366,7 @@ impl Node for LayeredNode {
             timeout: config.timeout,
             keep_dead: config.has(Bug::KeepDeadPeers),
             no_reelection: config.has(Bug::NoReelection),
-            change,
+            changes: config.changes.clone(),
             value,
             layers: vec![Layer::new(&layout, 0, id, ctx.local_time())],
             top: 0,

@@ -2,8 +2,8 @@
 //! summary, and when it was last heard.
 
 use crate::layout::Layout;
-use crate::summary::Summary;
 use sim_core::{Duration, NodeId, Time};
+use tree_sync::Summary;
 
 /// One sibling block as a node sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 /// After every event, the node it touched is consistent with itself: it is neither its own
 /// parent nor its own child, its parent is not also its child, its path (when known) runs
 /// from the root to itself without repeats, and every aggregate it holds could describe some
-/// set of values. These hold by construction; a violation is a bug in the node.
+/// set of values, read no later than now. These hold by construction; a violation is a bug in
+/// the node.
 #[derive(Clone, Debug, Default)]
 pub struct NodeSanity;
 
@@ -61,6 +62,17 @@ impl Checker<TreeNode> for NodeSanity {
             && !g.is_consistent()
         {
             return Err(format!("{id} holds an impossible global aggregate {g:?}"));
+        }
+        let future = node
+            .global_summary()
+            .into_iter()
+            .chain(node.children().values().filter_map(|c| c.agg))
+            .find(|s| s.as_of > view.time);
+        if let Some(s) = future {
+            return Err(format!(
+                "{id} holds a summary read in the future ({} at {})",
+                s.as_of, view.time
+            ));
         }
         Ok(())
     }

@@ -1,8 +1,9 @@
 //! A tree-sync node's configuration.
 
 use serde::{Deserialize, Serialize};
+use sim_core::latency::to_duration;
 use sim_core::time_text::human;
-use sim_core::{Duration, NodeId};
+use sim_core::{Duration, NodeId, SimRng, Time};
 use topology::{Overlay, TopologyError};
 
 /// Everything a tree-sync node is configured with; every node of a cluster usually gets the
@@ -34,6 +35,8 @@ pub struct Config {
     pub child_timeout: Duration,
     /// Each node's initial value.
     pub value: Value,
+    /// The values' changes, if any: the workload a sync study measures.
+    pub changes: Option<Changes>,
     /// Known bugs switched on (none by default), so that students can watch the end checks
     /// catch them.
     pub bugs: Vec<Bug>,
@@ -54,9 +57,72 @@ impl Default for Config {
             parent_timeout: Duration::from_millis(350),
             child_timeout: Duration::from_millis(450),
             value: Value::Id,
+            changes: None,
             bugs: Vec::new(),
             overlay: Overlay::complete(),
         }
+    }
+}
+
+/// How node values change: each node adds 1 to its value at the times of a Poisson process
+/// of `rate` per second, between `start` and `stop`. The value then counts its node's
+/// changes (from its initial value), so the true sum of all values tells how many changes
+/// were made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Changes {
+    /// Changes per second at each node.
+    pub rate: f64,
+    /// When changes begin (virtual time since the start of the run).
+    #[serde(with = "human")]
+    pub start: Duration,
+    /// When they end.
+    #[serde(with = "human")]
+    pub stop: Duration,
+}
+
+impl Default for Changes {
+    /// One change per node per 10 s, for the first 10 s.
+    fn default() -> Self {
+        Changes {
+            rate: 0.1,
+            start: Duration::ZERO,
+            stop: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Changes {
+    /// The wait from `now` until the next change after `begin` (not before `now`): an
+    /// exponential draw from the node's stream, or `None` once it would fall at or after
+    /// `stop`, or if the rate is zero.
+    pub fn next_change(&self, begin: Time, now: Time, rng: &mut SimRng) -> Option<Duration> {
+        if self.rate <= 0.0 {
+            return None;
+        }
+        let wait = to_duration(-libm::log(rng.open_unit_f64()) * 1e9 / self.rate);
+        let at = begin.max(now).saturating_add(wait);
+        (at < Time::ZERO + self.stop).then(|| at - now)
+    }
+
+    /// Checks the parameters; `field` prefixes the names errors give.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if !(self.rate.is_finite() && self.rate >= 0.0) {
+            return Err((
+                "changes.rate",
+                format!(
+                    "must be a rate of zero or more per second, got {}",
+                    self.rate
+                ),
+            ));
+        }
+        if self.stop < self.start {
+            return Err((
+                "changes.stop",
+                format!("must not come before start ({})", self.start),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -189,6 +255,9 @@ impl Config {
                 "value",
                 format!("random needs min <= max, got {min} > {max}"),
             );
+        }
+        if let Some(Err((field, why))) = self.changes.as_ref().map(Changes::validate) {
+            return invalid(field, why);
         }
         Ok(())
     }

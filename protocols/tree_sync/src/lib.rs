@@ -30,6 +30,7 @@ mod config;
 mod message;
 mod node;
 mod repair;
+mod summary;
 mod view;
 
 pub use aggregate::Aggregate;
@@ -37,6 +38,7 @@ pub use check::{
     NodeSanity, check_converged, check_disseminated, check_root_aggregate, check_tree,
     is_converged, roots_followed, run_until_converged, true_aggregate,
 };
-pub use config::{Bug, Config, ConfigError, Value};
+pub use config::{Bug, Changes, Config, ConfigError, Value};
 pub use message::{Msg, Round};
 pub use node::{Child, Timer, TreeNode};
+pub use summary::Summary;

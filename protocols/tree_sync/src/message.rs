@@ -1,6 +1,6 @@
 //! What tree-sync nodes send each other.
 
-use crate::aggregate::Aggregate;
+use crate::summary::Summary;
 use serde::Serialize;
 use sim_core::{Message, NodeId, Time};
 use std::cmp::Ordering;
@@ -42,8 +42,8 @@ pub enum Msg {
         round: Round,
         /// Root first, the sender last.
         path: Vec<NodeId>,
-        /// The root's aggregate.
-        global: Aggregate,
+        /// The root's aggregate, with the time its oldest value was read.
+        global: Summary,
         /// The lowest root id the sender has heard of, so that a tree learns that a better
         /// root exists somewhere and starts looking for it.
         lowest: NodeId,
@@ -53,8 +53,8 @@ pub enum Msg {
     /// parent that has seen a newer round answers an overdue digest with that round, so a
     /// lost `Down` costs a tick, not the link.
     Report {
-        /// The subtree's aggregate.
-        agg: Aggregate,
+        /// The subtree's aggregate, with the time its oldest value was read.
+        agg: Summary,
         /// The newest round the child has seen (`None` before its first).
         round: Option<Round>,
         /// The lowest root id the child has heard of (climbs to the root).
@@ -99,7 +99,8 @@ impl Message for Msg {
     }
 
     fn size(&self) -> u64 {
-        const AGG: u64 = 40;
+        // An aggregate is 40 bytes and its as-of time 8.
+        const AGG: u64 = 48;
         const ROUND: u64 = 12;
         16 + match self {
             Msg::Down { path, .. } => ROUND + 4 + 4 * path.len() as u64 + AGG,

@@ -2,24 +2,27 @@
 //! in `repair`.
 
 use crate::aggregate::Aggregate;
-use crate::config::{Bug, Config, Value};
+use crate::config::{Bug, Changes, Config, Value};
 use crate::message::{Msg, Round};
+use crate::summary::Summary;
 use serde::Serialize;
 use sim_core::{Ctx, Duration, Mark, Message, Node, NodeId, NodeView, Time};
 use std::collections::BTreeMap;
 
-/// What a tree-sync node's one timer means.
+/// What a tree-sync node's timers mean.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Timer {
     /// The periodic round: the root starts one; the others check their parent and children.
     Tick,
+    /// The node's value changes (the configured workload).
+    Change,
 }
 
 /// What a parent knows of one child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Child {
-    /// The child's last reported subtree aggregate (`None` before its first report).
-    pub agg: Option<Aggregate>,
+    /// The child's last reported subtree summary (`None` before its first report).
+    pub agg: Option<Summary>,
     /// When (on this node's clock) the child was last heard from.
     pub heard: Time,
 }
@@ -91,9 +94,12 @@ pub struct TreeNode {
     /// When (local clock) this node last asked its parent for an overdue round.
     pub(crate) asked_at: Option<Time>,
     pub(crate) children: BTreeMap<NodeId, Child>,
-    pub(crate) global: Option<Aggregate>,
+    pub(crate) global: Option<Summary>,
     pub(crate) offers: BTreeMap<NodeId, Offered>,
     pub(crate) sent: u64,
+    pub(crate) bytes: u64,
+    /// How the value changes, if it does.
+    changes: Option<Changes>,
     pub(crate) parent_changes: u64,
 }
 
@@ -119,7 +125,15 @@ impl TreeNode {
         self.children
             .values()
             .filter_map(|c| c.agg)
-            .fold(Aggregate::of(self.value), |a, c| a.merged(&c))
+            .fold(Aggregate::of(self.value), |a, c| a.merged(&c.agg))
+    }
+
+    /// [`TreeNode::subtree`] with its as-of time, the value read at `now`.
+    pub fn subtree_summary(&self, now: Time) -> Summary {
+        self.children
+            .values()
+            .filter_map(|c| c.agg)
+            .fold(Summary::of(self.value, now), |a, c| a.merged(&c))
     }
 
     /// The node's id.
@@ -155,6 +169,11 @@ impl TreeNode {
     /// The root's aggregate of the whole tree as last disseminated to this node (for the root,
     /// the aggregate of its last round).
     pub fn global(&self) -> Option<Aggregate> {
+        self.global.map(|g| g.agg)
+    }
+
+    /// [`TreeNode::global`] with the time its oldest value was read.
+    pub fn global_summary(&self) -> Option<Summary> {
         self.global
     }
 
@@ -187,6 +206,11 @@ impl TreeNode {
     /// Messages this incarnation has sent.
     pub fn sent(&self) -> u64 {
         self.sent
+    }
+
+    /// Bytes this incarnation has sent.
+    pub fn bytes_sent(&self) -> u64 {
+        self.bytes
     }
 
     /// How many times this incarnation has changed parent.
@@ -239,12 +263,24 @@ impl TreeNode {
     pub(crate) fn send(&mut self, to: NodeId, msg: Msg, ctx: &mut Ctx<'_, Self>) {
         debug_assert!(msg.size() > 0);
         self.sent += 1;
+        self.bytes += msg.size();
         ctx.send(to, msg);
     }
 
     pub(crate) fn unlink(&mut self, to: NodeId, ctx: &mut Ctx<'_, Self>) {
         let lowest = self.lowest;
         self.send(to, Msg::Unlink { lowest }, ctx);
+    }
+
+    /// Sets the next change of the value after `begin` (not before now), if any.
+    fn schedule_change(&mut self, begin: Time, ctx: &mut Ctx<'_, Self>) {
+        let Some(changes) = &self.changes else {
+            return;
+        };
+        let now = ctx.now();
+        if let Some(wait) = changes.next_change(begin, now, ctx.rng()) {
+            ctx.set_timer(wait, Timer::Change);
+        }
     }
 
     /// The root starts a round.
@@ -262,13 +298,13 @@ impl TreeNode {
         self.round = Some(round);
         self.known.insert(self.id, stamp);
         self.fresh_at = ctx.local_time();
-        let global = self.subtree();
+        let global = self.subtree_summary(ctx.now());
         self.global = Some(global);
         self.path = vec![self.id];
         self.send_down(global, ctx);
     }
 
-    fn send_down(&mut self, global: Aggregate, ctx: &mut Ctx<'_, Self>) {
+    fn send_down(&mut self, global: Summary, ctx: &mut Ctx<'_, Self>) {
         let Some(round) = self.round else { return };
         let kids: Vec<NodeId> = self.children.keys().copied().collect();
         for c in kids {
@@ -288,7 +324,7 @@ impl TreeNode {
         from: NodeId,
         round: Round,
         path: Vec<NodeId>,
-        global: Aggregate,
+        global: Summary,
         ctx: &mut Ctx<'_, Self>,
     ) {
         if self.leads || self.parent != Some(from) {
@@ -298,6 +334,7 @@ impl TreeNode {
         }
         if !self.is_valid_path(&path, from, round.root)
             || (!self.cfg.elect_root && round.root != self.cfg.root)
+            || global.as_of > ctx.now()
         {
             return;
         }
@@ -341,7 +378,7 @@ impl TreeNode {
     pub(crate) fn report(&mut self, ctx: &mut Ctx<'_, Self>) {
         if let Some(parent) = self.parent {
             let msg = Msg::Report {
-                agg: self.subtree(),
+                agg: self.subtree_summary(ctx.now()),
                 round: self.round,
                 lowest: self.lowest,
             };
@@ -369,11 +406,15 @@ impl TreeNode {
     fn on_report(
         &mut self,
         from: NodeId,
-        agg: Aggregate,
+        agg: Summary,
         round: Option<Round>,
         ctx: &mut Ctx<'_, Self>,
     ) {
-        if self.parent == Some(from) || self.path.contains(&from) || !agg.is_consistent() {
+        if self.parent == Some(from)
+            || self.path.contains(&from)
+            || !agg.agg.is_consistent()
+            || agg.as_of > ctx.now()
+        {
             // An ancestor cannot be a child: refuse the link rather than close a loop.
             self.unlink(from, ctx);
             return;
@@ -521,6 +562,8 @@ impl Node for TreeNode {
             global: None,
             offers: BTreeMap::new(),
             sent: 0,
+            bytes: 0,
+            changes: config.changes.clone(),
             parent_changes: 0,
         };
         if ctx.incarnation() == 0 {
@@ -540,6 +583,9 @@ impl Node for TreeNode {
         let period = config.period.0.max(1);
         let first = Duration(1 + ctx.rng().below(period));
         ctx.set_timer(first, Timer::Tick);
+        if let Some(c) = &config.changes {
+            node.schedule_change(Time::ZERO + c.start, ctx);
+        }
         node
     }
 
@@ -588,8 +634,14 @@ impl Node for TreeNode {
         }
     }
 
-    fn on_timer(&mut self, Timer::Tick: Timer, ctx: &mut Ctx<'_, Self>) {
-        self.tick(ctx);
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_, Self>) {
+        match timer {
+            Timer::Tick => self.tick(ctx),
+            Timer::Change => {
+                self.value += 1;
+                self.schedule_change(ctx.now(), ctx);
+            }
+        }
     }
 
     fn view(&self) -> NodeView {

@@ -58,7 +58,7 @@ pub(crate) fn view(node: &TreeNode) -> NodeView {
         .field("subtree", sub)
         .field(
             "global",
-            node.global()
+            node.global_summary()
                 .map_or_else(|| "-".to_string(), |g| g.to_string()),
         )
         .field("round", node.stamp())

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use sim_core::{Node, NodeId, SimRng, Stream, Time};
-use tree_sync::{Aggregate, Config, Msg, Round, Value};
+use tree_sync::{Aggregate, Config, Msg, Round, Summary, Value};
 
 fn random_path(rng: &mut SimRng, n: u32) -> Vec<NodeId> {
     (0..rng.below(5))
@@ -14,15 +14,22 @@ fn random_path(rng: &mut SimRng, n: u32) -> Vec<NodeId> {
 }
 
 fn random_message(rng: &mut SimRng, n: u32) -> Msg {
-    let agg = |rng: &mut SimRng| match rng.below(3) {
-        0 => Aggregate::EMPTY,
-        1 => Aggregate::of_all((0..rng.below(4)).map(|v| v as i64)),
-        _ => Aggregate {
-            count: rng.below(5),
-            sum: i128::from(rng.below(100)),
-            min: 50,
-            max: 3,
-        },
+    let agg = |rng: &mut SimRng| {
+        let agg = match rng.below(3) {
+            0 => Aggregate::EMPTY,
+            1 => Aggregate::of_all((0..rng.below(4)).map(|v| v as i64)),
+            _ => Aggregate {
+                count: rng.below(5),
+                sum: i128::from(rng.below(100)),
+                min: 50,
+                max: 3,
+            },
+        };
+        // Read at any time, the future included.
+        Summary {
+            agg,
+            as_of: Time(rng.below(3_000_000_000)),
+        }
     };
     let id = |rng: &mut SimRng| NodeId(rng.below(u64::from(n) + 3) as u32);
     let round = Round {

@@ -247,6 +247,11 @@ impl Protocol for LayeredProtocol {
         let sim = simulation(s, seed, "layered", config.clone(), |sim| {
             sim.add_checker(NodeSanity)
         })?;
-        Ok(Box::new(Driver::new("layered", sim, n, LayeredAdapter { config })))
+        Ok(Box::new(Driver::new(
+            "layered",
+            sim,
+            n,
+            LayeredAdapter { config },
+        )))
     }
 }

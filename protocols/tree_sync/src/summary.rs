@@ -1,16 +1,16 @@
-//! What a block knows of its values: their aggregate and how fresh it is.
+//! What a subtree or a block knows of its values: their aggregate and how fresh it is.
 
+use crate::aggregate::Aggregate;
 use serde::Serialize;
 use sim_core::Time;
 use std::fmt;
-use tree_sync::Aggregate;
 
-/// A block's aggregate and its *as-of* time: the oldest moment at which one of the values in
+/// An aggregate and its *as-of* time: the oldest moment at which one of the values in
 /// it was read. Every change made before `as_of` is in the aggregate, so `now - as_of` is the
 /// age of the oldest information it holds, and a reader can tell how stale its view may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    /// Count, sum, min and max of the block's values.
+    /// Count, sum, min and max of the values.
     pub agg: Aggregate,
     /// When the oldest of those values was read (simulation time).
     pub as_of: Time,
