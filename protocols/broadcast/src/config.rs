@@ -208,6 +208,9 @@ pub struct Workload {
     pub origins: Vec<NodeId>,
     /// Broadcasts per second, summed over the origins.
     pub rate: f64,
+    /// Broadcasts per second at each origin, instead of `rate` summed over them: a workload
+    /// that grows with the cluster, as when every node changes its data at a set rate.
+    pub rate_per_node: Option<f64>,
     /// When broadcasting begins (virtual time since the start of the run).
     #[serde(with = "human")]
     pub start: Duration,
@@ -227,6 +230,7 @@ impl Default for Workload {
         Workload {
             origins: Vec::new(),
             rate: 10.0,
+            rate_per_node: None,
             start: Duration::ZERO,
             stop: Duration::from_secs(10),
             limit: None,
@@ -461,6 +465,14 @@ impl Config {
                 return Err(invalid(
                     "workload.rate",
                     format!("expected broadcasts per second >= 0, got {}", w.rate),
+                ));
+            }
+            if let Some(r) = w.rate_per_node
+                && !(r.is_finite() && r >= 0.0)
+            {
+                return Err(invalid(
+                    "workload.rate_per_node",
+                    format!("expected broadcasts per second >= 0, got {r}"),
                 ));
             }
             if let Some(bad) = w.origins.iter().find(|o| o.0 >= n) {

@@ -1,4 +1,5 @@
-//! The built-in workload: Poisson broadcasts at a configured rate from a set of origins.
+//! The built-in workload: Poisson broadcasts at a configured rate from a set of origins (in
+//! all, or at each origin).
 
 use crate::node::{BroadcastNode, Timer};
 use sim_core::latency::to_duration;
@@ -15,7 +16,7 @@ impl BroadcastNode {
         } else {
             return None;
         };
-        let per_node = w.rate / origins as f64;
+        let per_node = w.rate_per_node.unwrap_or(w.rate / origins as f64);
         (per_node > 0.0).then(|| 1e9 / per_node)
     }
 

@@ -19,6 +19,7 @@ fn partitioned_run(config: Config, seed: u64, bound: u64) -> Simulation<broadcas
     let workload = Workload {
         origins: Vec::new(),
         rate: 40.0,
+        rate_per_node: None,
         start: ms(0),
         stop: ms(1_800),
         limit: None,

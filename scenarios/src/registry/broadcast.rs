@@ -10,6 +10,7 @@
 
 use super::kv_common::{PARAMS, WORKLOAD, invalid, param_error};
 use super::overlay::{LEADERLESS, edges, overlay, parse_node, simulation};
+use super::study::{DeliveryObserver, STUDY_METRICS};
 use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
@@ -92,6 +93,9 @@ impl Adapter<BroadcastNode> for BroadcastAdapter {
         out.set("bytes_per_node", m.bytes_per_node);
         let hot: usize = sim.nodes().live().map(|(_, n)| n.hot_rumors()).sum();
         out.set("hot_rumors", hot as f64);
+        if let Some(o) = sim.checker::<DeliveryObserver>() {
+            o.write(sim.nodes(), out);
+        }
     }
 
     fn check_names(&self) -> Vec<&'static str> {
@@ -218,8 +222,10 @@ impl Protocol for BroadcastProtocol {
             "bytes_per_node",
             "hot_rumors",
         ];
+        let mut metrics = names.map(|n| (n, MetricShape::Value)).to_vec();
+        metrics.extend(STUDY_METRICS);
         Vocabulary {
-            metrics: names.map(|n| (n, MetricShape::Value)).to_vec(),
+            metrics,
             fields: vec![
                 "variant",
                 "delivered",
@@ -287,10 +293,14 @@ impl Protocol for BroadcastProtocol {
                 }
                 other => invalid(s, format!("in [protocol.params]: {other}")),
             })?;
-        let sim = simulation(s, seed, "broadcast", config.clone(), |sim| {
+        let mut sim = simulation(s, seed, "broadcast", config.clone(), |sim| {
             sim.add_checker(NoDuplicateDelivery::default());
             sim.add_checker(Integrity::default());
         })?;
+        if let Some(w) = &config.workload {
+            let window = super::study::window(s, w.start, w.stop);
+            sim.add_checker(DeliveryObserver::new(window, n));
+        }
         Ok(Box::new(Driver::new(
             "broadcast",
             sim,

@@ -8,6 +8,7 @@
 
 use super::kv_common::{PARAMS, param_error};
 use super::overlay::{LEADERLESS, no_workload, parse_node, simulation};
+use super::study::{FreshnessObserver, STUDY_METRICS};
 use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
@@ -65,6 +66,9 @@ impl Adapter<LayeredNode> for LayeredAdapter {
             out.set("global_count", g.agg.count as f64);
             out.set("global_sum", g.agg.sum as f64);
             out.set("global_age_ms", (sim.now() - g.as_of).as_millis_f64());
+        }
+        if let Some(o) = sim.checker::<FreshnessObserver<LayeredNode>>() {
+            o.write(out);
         }
     }
 
@@ -207,8 +211,10 @@ impl Protocol for LayeredProtocol {
             "global_sum",
             "global_age_ms",
         ];
+        let mut metrics = names.map(|n| (n, MetricShape::Value)).to_vec();
+        metrics.extend(STUDY_METRICS);
         Vocabulary {
-            metrics: names.map(|n| (n, MetricShape::Value)).to_vec(),
+            metrics,
             fields: vec!["value", "layers", "global", "promotions", "messages sent"],
             kinds: vec!["Sync", "Leader"],
         }
@@ -244,9 +250,13 @@ impl Protocol for LayeredProtocol {
         config
             .validate(n)
             .map_err(|e| param_error(s, PARAMS, &InvalidParam::new(e.field, e.why)))?;
-        let sim = simulation(s, seed, "layered", config.clone(), |sim| {
+        let mut sim = simulation(s, seed, "layered", config.clone(), |sim| {
             sim.add_checker(NodeSanity)
         })?;
+        if let Some(c) = &config.changes {
+            let window = super::study::window(s, c.start, c.stop);
+            sim.add_checker(FreshnessObserver::<LayeredNode>::new(window, n));
+        }
         Ok(Box::new(Driver::new(
             "layered",
             sim,

@@ -18,6 +18,7 @@ mod overlay;
 pub mod paxos;
 pub mod raft;
 mod run;
+pub mod study;
 pub mod tree_sync;
 pub mod vocabulary;
 pub mod workflow;

@@ -9,6 +9,7 @@
 
 use super::kv_common::{PARAMS, invalid, param_error};
 use super::overlay::{LEADERLESS, edges, no_workload, overlay, parse_node, simulation};
+use super::study::{FreshnessObserver, STUDY_METRICS};
 use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
@@ -78,6 +79,9 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
                 out.set("root_min", agg.min as f64);
                 out.set("root_max", agg.max as f64);
             }
+        }
+        if let Some(o) = sim.checker::<FreshnessObserver<TreeNode>>() {
+            o.write(out);
         }
     }
 
@@ -209,8 +213,10 @@ impl Protocol for TreeSyncProtocol {
             "root_min",
             "root_max",
         ];
+        let mut metrics = names.map(|n| (n, MetricShape::Value)).to_vec();
+        metrics.extend(STUDY_METRICS);
         Vocabulary {
-            metrics: names.map(|n| (n, MetricShape::Value)).to_vec(),
+            metrics,
             fields: vec![
                 "value",
                 "root",
@@ -250,7 +256,7 @@ impl Protocol for TreeSyncProtocol {
         no_workload(
             s,
             "tree_sync",
-            "node values are set by [protocol.params] value (and by `set NODE VALUE` typed in the front end)",
+            "node values are set by [protocol.params] value and changes (and by `set NODE VALUE` typed in the front end)",
         )?;
         let config: Config = s.params()?;
         let n = s.cluster.servers();
@@ -263,9 +269,13 @@ impl Protocol for TreeSyncProtocol {
                 }
                 other => invalid(s, format!("in [protocol.params]: {other}")),
             })?;
-        let sim = simulation(s, seed, "tree_sync", config.clone(), |sim| {
+        let mut sim = simulation(s, seed, "tree_sync", config.clone(), |sim| {
             sim.add_checker(NodeSanity)
         })?;
+        if let Some(c) = &config.changes {
+            let window = super::study::window(s, c.start, c.stop);
+            sim.add_checker(FreshnessObserver::<TreeNode>::new(window, n));
+        }
         Ok(Box::new(Driver::new(
             "tree_sync",
             sim,

@@ -108,6 +108,7 @@ pub fn run(setup: &Setup, seed: u64) -> Result<Report, SimError> {
         .with_workload(Workload {
             origins: Vec::new(),
             rate: setup.rate,
+            rate_per_node: None,
             start: Duration::ZERO,
             stop: setup.duration,
             limit: None,

@@ -1,0 +1,143 @@
+//! The study's observer for the broadcast variants: a node's view has an update once it
+//! delivered the broadcast that carries it.
+
+use super::{Staleness, Traffic, Window};
+use crate::registry::Metrics;
+use broadcast::{BroadcastNode, MsgId};
+use sim_core::{CheckView, Checker, Duration, Nodes, Time};
+use std::collections::BTreeMap;
+
+/// Watches every event of a broadcast cluster for the study's figures (see the module above):
+/// the broadcasts made and when, the window's traffic, and staleness samples. Latencies are
+/// read from the nodes' deliveries at the end, where they are exact.
+#[derive(Clone, Debug)]
+pub struct DeliveryObserver {
+    window: Window,
+    next_probe: Time,
+    /// Each node's incarnation and how many of its broadcasts were seen.
+    made: Vec<(u32, usize)>,
+    /// Every broadcast seen, in the order made (so in time order).
+    updates: Vec<(Time, MsgId)>,
+    /// Each node's incarnation and the first update it had not delivered at the last sample:
+    /// deliveries are never undone within an incarnation, so it only moves forward.
+    cursor: Vec<(u32, usize)>,
+    traffic: Traffic,
+    staleness: Staleness,
+}
+
+impl DeliveryObserver {
+    /// An observer of `nodes` nodes over `window`.
+    pub fn new(window: Window, nodes: u32) -> Self {
+        DeliveryObserver {
+            window,
+            next_probe: window.start,
+            made: vec![(0, 0); nodes as usize],
+            updates: Vec::new(),
+            cursor: vec![(0, 0); nodes as usize],
+            traffic: Traffic::new(nodes),
+            staleness: Staleness::default(),
+        }
+    }
+
+    fn sample(&mut self, now: Time, nodes: Nodes<'_, BroadcastNode>) {
+        for (id, n) in nodes.live() {
+            let (inc, at) = &mut self.cursor[id.index()];
+            if *inc != n.incarnation() {
+                *inc = n.incarnation();
+                *at = 0;
+            }
+            while self
+                .updates
+                .get(*at)
+                .is_some_and(|&(_, u)| n.has_delivered(u))
+            {
+                *at += 1;
+            }
+            let age = self.updates.get(*at).map_or(0, |&(t, _)| (now - t).0);
+            self.staleness.add(age);
+        }
+    }
+
+    /// Adds the study's figures; latencies are those of the broadcasts made in the window, to
+    /// the last of the nodes up at the end.
+    pub fn write(&self, nodes: Nodes<'_, BroadcastNode>, out: &mut Metrics) {
+        let window = self.window;
+        let traffic = self.traffic.sent();
+        let mine: Vec<(Time, MsgId)> = self
+            .updates
+            .iter()
+            .copied()
+            .filter(|(t, _)| window.holds(*t))
+            .collect();
+        let index: BTreeMap<MsgId, usize> = mine
+            .iter()
+            .enumerate()
+            .map(|(k, &(_, id))| (id, k))
+            .collect();
+        let mut last = vec![Time::ZERO; mine.len()];
+        let mut reached = vec![0u32; mine.len()];
+        let mut live = 0u32;
+        for (_, n) in nodes.live() {
+            live += 1;
+            let mut counted = vec![false; mine.len()];
+            for d in n.deliveries() {
+                if let Some(&k) = index.get(&d.id)
+                    && !std::mem::replace(&mut counted[k], true)
+                {
+                    reached[k] += 1;
+                    last[k] = last[k].max(d.at);
+                }
+            }
+        }
+        let latencies = mine.iter().enumerate().map(|(k, &(t, _))| {
+            (reached[k] == live).then(|| Duration(last[k].0.saturating_sub(t.0)))
+        });
+        super::write(
+            out,
+            &window,
+            traffic,
+            mine.len() as u64,
+            latencies,
+            &self.staleness,
+        );
+    }
+}
+
+impl Checker<BroadcastNode> for DeliveryObserver {
+    fn name(&self) -> &str {
+        "sync study observer"
+    }
+
+    fn check(&mut self, view: &CheckView<'_, BroadcastNode>) -> Result<(), String> {
+        let now = view.time;
+        if let Some(id) = view.touched {
+            let node = view.nodes.get(id);
+            let counters = node.map(|n| (n.traffic().messages, n.traffic().bytes));
+            self.traffic.touched(&self.window, now, id.index(), counters);
+        }
+        if let Some(id) = view.touched
+            && let Some(n) = view.nodes.get(id)
+        {
+            let (inc, seen) = &mut self.made[id.index()];
+            if *inc != n.incarnation() {
+                *inc = n.incarnation();
+                *seen = 0;
+            }
+            for &(u, _) in &n.originated()[*seen..] {
+                self.updates.push((now, u));
+            }
+            *seen = n.originated().len();
+        }
+        let nodes = view.nodes;
+        if now >= self.next_probe && self.window.holds(now) {
+            self.sample(now, nodes);
+            let p = self.window.probe.0.max(1);
+            self.next_probe = Time((now.0 / p + 1).saturating_mul(p));
+        }
+        Ok(())
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+}
