@@ -113,7 +113,8 @@ impl Checker<BroadcastNode> for DeliveryObserver {
         if let Some(id) = view.touched {
             let node = view.nodes.get(id);
             let counters = node.map(|n| (n.traffic().messages, n.traffic().bytes));
-            self.traffic.touched(&self.window, now, id.index(), counters);
+            self.traffic
+                .touched(&self.window, now, id.index(), counters);
         }
         if let Some(id) = view.touched
             && let Some(n) = view.nodes.get(id)
