@@ -228,6 +228,34 @@ fn random_k_draws_distinct_servers_and_bad_counts_are_located() {
     );
 }
 
+/// `{ fraction = F }` draws that share of the servers, rounded down and at least one, so one
+/// file crashes a tenth of any cluster; a share outside (0, 1] is an error at the selector.
+#[test]
+fn a_fraction_of_the_servers_scales_with_the_cluster() {
+    let file = |servers: u32, nodes: &str| {
+        format!(
+            "name = \"f\"\nseed = 3\n[protocol]\nname = \"raft\"\n[cluster]\nnodes = {servers}\n\
+             [workload]\nclients = 0\n[[faults]]\nat = \"1s\"\naction = \"crash\"\n\
+             nodes = {nodes}\n[run]\nduration = \"1.5s\"\n"
+        )
+    };
+    for (servers, want) in [(3, 1), (10, 3), (21, 6)] {
+        let s = Scenario::from_str("f.toml", &file(servers, "{ fraction = 0.3 }")).unwrap();
+        let f = run_scenario(&Registry::builtin(), &s, &RunOptions::default()).unwrap();
+        let note = &f.report.faults[0].text;
+        let mut crashed = nodes_in(note, "crash");
+        crashed.dedup();
+        assert_eq!(crashed.len(), want, "{servers} servers: {note}");
+        assert!(note.ends_with("(random 30%)"), "{note}");
+    }
+    for bad in ["{ fraction = 0 }", "{ fraction = 1.5 }"] {
+        let e = Scenario::from_str("f.toml", &file(5, bad))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("f.toml:12:") && e.contains("above 0"), "{e}");
+    }
+}
+
 /// The nodes a fault note (`crash n0,n3 (random 2)`) names after its action.
 fn nodes_in<'a>(note: &'a str, action: &str) -> Vec<&'a str> {
     note.strip_prefix(action)

@@ -84,7 +84,8 @@ fn a_stable_layered_hierarchy_sends_exactly_its_syncs() {
 fn tree_sync_and_gossip_bring_every_update_to_everyone() {
     let m = study("tree-sync.toml", 73);
     updates_all_arrive(&m, 73);
-    // An 8-ary tree of 73 nodes has depth 2: reports climb a level per round.
+    // The breadth-first tree of a random 8-regular graph on 73 nodes is 2 or 3 levels deep,
+    // and reports climb a level per round.
     let worst = get(&m, "update_latency_ms_max");
     assert!(worst > 100.0 && worst <= 500.0, "{worst}");
     // Every node but the root reports once a round and gets one round: 2 * 72 messages

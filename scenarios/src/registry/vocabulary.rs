@@ -125,6 +125,7 @@ impl Vocabulary {
         }
         if convergence {
             out.push("convergence_ms".into());
+            out.push("recovery_ms".into());
         }
         for (name, shape) in shapes {
             match shape {

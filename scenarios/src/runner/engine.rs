@@ -237,6 +237,7 @@ impl Runner {
 
     /// Schedules `fault` at `at`, noting it.
     pub(crate) fn apply(&mut self, at: Time, fault: Fault) -> Result<(), ScenarioError> {
+        self.watches.disrupted(at);
         if matches!(
             fault,
             Fault::HealAll | Fault::HealPartition { .. } | Fault::Reconnect { .. }

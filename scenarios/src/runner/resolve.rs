@@ -91,10 +91,17 @@ impl Runner {
                 let i = self.run.faults_rng().index(c.len());
                 vec![c[i]]
             }
-            Selector::RandomK(k) => {
+            Selector::RandomK(_) | Selector::Fraction(_) => {
+                let k = match sel {
+                    Selector::Fraction(ppm) => {
+                        (u64::from(*ppm) * u64::from(self.servers) / 1_000_000).max(1)
+                    }
+                    Selector::RandomK(k) => u64::from(*k),
+                    _ => 0,
+                };
                 let mut c = self.candidates(action);
                 let mut out = Vec::new();
-                while out.len() < *k as usize && !c.is_empty() {
+                while (out.len() as u64) < k && !c.is_empty() {
                     let i = self.run.faults_rng().index(c.len());
                     out.push(c.remove(i));
                 }

@@ -55,6 +55,9 @@ pub(crate) struct Watches {
     probe: Duration,
     leader: Option<Watch>,
     convergence: Option<Watch>,
+    /// Waiting, since the last fault, for the cluster to converge again (only while
+    /// convergence is watched).
+    recovery: Option<Watch>,
     /// Time from each leader loss (or the start, or the heal) to the next leader, in ms.
     elections: Vec<f64>,
     /// Time from each leader loss alone to the next leader, in ms: the failover time the Raft
@@ -78,13 +81,26 @@ impl Watches {
                 .converged_by
                 .as_ref()
                 .map(|_| Watch::new(Time::ZERO, start, None)),
+            recovery: None,
             elections: Vec::new(),
             failovers: Vec::new(),
         }
     }
 
+    /// A fault at `t`: if convergence is watched, wait for the cluster to converge again, for
+    /// `recovery_ms` (a later fault restarts the wait).
+    pub(crate) fn disrupted(&mut self, t: Time) {
+        if self.convergence.is_some() {
+            self.recovery = Some(Watch::new(
+                t,
+                format!("the fault at {}", DurationStr(Duration(t.0))),
+                None,
+            ));
+        }
+    }
+
     fn pending(&self) -> bool {
-        [&self.leader, &self.convergence]
+        [&self.leader, &self.convergence, &self.recovery]
             .iter()
             .any(|w| w.as_ref().is_some_and(|w| w.found.is_none()))
     }
@@ -139,11 +155,19 @@ impl Watches {
                 self.failovers.push(took);
             }
         }
-        if let Some(w) = &mut self.convergence
-            && w.found.is_none()
-            && run.converged() == Some(true)
-        {
-            w.found = Some((t, None));
+        let waiting = [&self.convergence, &self.recovery].iter().any(|w| {
+            w.as_ref()
+                .is_some_and(|w| w.found.is_none() && w.since <= t)
+        });
+        if waiting && run.converged() == Some(true) {
+            for w in [&mut self.convergence, &mut self.recovery]
+                .into_iter()
+                .flatten()
+            {
+                if w.found.is_none() && w.since <= t {
+                    w.found = Some((t, None));
+                }
+            }
         }
     }
 
@@ -161,6 +185,14 @@ impl Watches {
         }) = &self.convergence
         {
             m.set("convergence_ms", (*t - *since).as_millis_f64());
+        }
+        if let Some(Watch {
+            since,
+            found: Some((t, _)),
+            ..
+        }) = &self.recovery
+        {
+            m.set("recovery_ms", (*t - *since).as_millis_f64());
         }
     }
 

@@ -25,6 +25,10 @@ pub enum Selector {
     /// `{ random = K }`: K distinct servers drawn from the faults stream among those the
     /// action can affect (all of them if fewer can be).
     RandomK(u32),
+    /// `{ fraction = F }`: that share of the servers (rounded down, at least one), drawn as
+    /// `{ random = K }` is: a tenth of the cluster whatever its size. Kept in parts per
+    /// million.
+    Fraction(u32),
     /// A majority of the servers (`n/2 + 1`), drawn from the faults stream. Within one fault,
     /// `majority` and `minority` are complementary.
     Majority,
@@ -84,7 +88,11 @@ impl Selector {
 
     fn name(&self) -> Option<&'static str> {
         Some(match self {
-            Selector::Nodes(_) | Selector::RandomK(_) | Selector::Label(_) | Selector::Union(_) => {
+            Selector::Nodes(_)
+            | Selector::RandomK(_)
+            | Selector::Fraction(_)
+            | Selector::Label(_)
+            | Selector::Union(_) => {
                 return None;
             }
             Selector::OldLeader => "old-leader",
@@ -134,6 +142,7 @@ impl fmt::Display for Selector {
                 f.write_str(&ids.join(","))
             }
             Selector::RandomK(k) => write!(f, "random {k}"),
+            Selector::Fraction(ppm) => write!(f, "random {}%", f64::from(*ppm) / 1e4),
             Selector::Label(l) => write!(f, "label {l}"),
             Selector::Union(v) => {
                 let parts: Vec<String> = v.iter().map(Selector::to_string).collect();
@@ -155,6 +164,12 @@ impl Serialize for Selector {
                 m.serialize_entry("random", k)?;
                 m.end()
             }
+            Selector::Fraction(ppm) => {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("fraction", &(f64::from(*ppm) / 1e6))?;
+                m.end()
+            }
             Selector::Label(l) => s.serialize_str(l),
             Selector::Union(v) => v.serialize(s),
             other => s.serialize_str(other.name().unwrap_or("?")),
@@ -169,8 +184,8 @@ impl<'de> Deserialize<'de> for Selector {
             type Value = Selector;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(
-                    "a node id (3), a list of node ids ([0, 1]), { random = K }, the label of an \
-                     earlier fault, or one of \"leader\", \"follower\", \"followers\", \
+                    "a node id (3), a list of node ids ([0, 1]), { random = K }, { fraction = F }, \
+                     the label of an earlier fault, or one of \"leader\", \"follower\", \"followers\", \
                      \"old-leader\", \"random\", \"majority\", \"minority\", \"crashed\", \
                      \"all-crashed\", \"disconnected\", \"all\"",
                 )
@@ -199,26 +214,42 @@ impl<'de> Deserialize<'de> for Selector {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Selector, A::Error> {
                 let Some(key) = map.next_key::<String>()? else {
                     return Err(de::Error::custom(
-                        "expected { random = K }, got an empty table",
+                        "expected { random = K } or { fraction = F }, got an empty table",
                     ));
                 };
-                if key != "random" {
-                    return Err(de::Error::custom(format!(
-                        "unknown key {key:?} in a selector table; expected {{ random = K }}"
-                    )));
-                }
-                let k: u32 = map.next_value()?;
-                if k == 0 {
-                    return Err(de::Error::custom(
-                        "{ random = 0 } selects nobody; expected K of 1 or more",
-                    ));
-                }
+                let sel = match key.as_str() {
+                    "random" => {
+                        let k: u32 = map.next_value()?;
+                        if k == 0 {
+                            return Err(de::Error::custom(
+                                "{ random = 0 } selects nobody; expected K of 1 or more",
+                            ));
+                        }
+                        Selector::RandomK(k)
+                    }
+                    "fraction" => {
+                        let f: f64 = map.next_value()?;
+                        if !(f > 0.0 && f <= 1.0) {
+                            return Err(de::Error::custom(format!(
+                                "{{ fraction = {f} }}: expected a share of the servers above 0 \
+                                 and at most 1 (0.1 for a tenth)"
+                            )));
+                        }
+                        Selector::Fraction((f * 1e6).round().max(1.0) as u32)
+                    }
+                    other => {
+                        return Err(de::Error::custom(format!(
+                            "unknown key {other:?} in a selector table; expected \
+                             {{ random = K }} or {{ fraction = F }}"
+                        )));
+                    }
+                };
                 if map.next_key::<String>()?.is_some() {
                     return Err(de::Error::custom(
-                        "expected only `random` in { random = K }",
+                        "expected one key, `random` or `fraction`, in a selector table",
                     ));
                 }
-                Ok(Selector::RandomK(k))
+                Ok(sel)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Selector, A::Error> {
                 // A list of ids is `Nodes`; a list with a rule or a label in it is a union.
