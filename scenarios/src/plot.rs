@@ -33,6 +33,9 @@ pub struct PlotSpec {
     pub series: Option<String>,
     /// Chart title.
     pub title: Option<String>,
+    /// Both axes logarithmic (a scatter plot with a numeric x): growth laws show as lines
+    /// whose slope is the exponent. Points with a value of zero or less are left out.
+    pub log: bool,
 }
 
 /// A series of points with a label.
@@ -199,7 +202,22 @@ fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (series, labels) = series(t, spec)?;
+    let (mut series, labels) = series(t, spec)?;
+    if spec.log {
+        if spec.cdf || labels.is_some() {
+            return Err(
+                "--log draws a scatter plot of a numeric --x, not a CDF or categories".to_string(),
+            );
+        }
+        for s in &mut series {
+            s.points = s
+                .points
+                .iter()
+                .filter(|&&(x, y)| x > 0.0 && y > 0.0)
+                .map(|&(x, y)| (x.log10(), y.log10()))
+                .collect();
+        }
+    }
     let ((mut x0, mut x1), (y0, y1)) =
         bounds(&series).ok_or(format!("no numeric values in column \"{}\"", spec.y))?;
     if let Some(l) = &labels {
@@ -223,15 +241,16 @@ where
         .y_label_area_size(64)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(e)?;
+    let scale = if spec.log { " (log scale)" } else { "" };
     let xdesc = if spec.cdf {
         spec.y.clone()
     } else {
-        spec.x.clone().unwrap_or_default()
+        format!("{}{scale}", spec.x.clone().unwrap_or_default())
     };
     let ydesc = if spec.cdf {
         "fraction of runs".to_string()
     } else {
-        spec.y.clone()
+        format!("{}{scale}", spec.y)
     };
     let mut mesh = chart.configure_mesh();
     if let Some(l) = &labels {
@@ -248,9 +267,14 @@ where
             l.get(v.round() as usize).cloned().unwrap_or_default()
         }
         Some(_) => String::new(),
+        None if spec.log => decade(*v),
         None => format!("{v}"),
     };
+    let y_formatter = |v: &f64| {
+        if spec.log { decade(*v) } else { format!("{v}") }
+    };
     mesh.x_label_formatter(&formatter);
+    mesh.y_label_formatter(&y_formatter);
     mesh.draw().map_err(e)?;
     for (i, s) in series.iter().enumerate() {
         let color = Palette99::pick(i).to_rgba();
@@ -282,6 +306,21 @@ where
         .map_err(e)?;
     root.present().map_err(e)?;
     Ok(())
+}
+
+/// The label of a tick at `v` on a logarithmic axis: `10^v` at whole decades (`1`, `100`,
+/// `10k`, `1M`, `0.01`), nothing between them.
+fn decade(v: f64) -> String {
+    if (v - v.round()).abs() > 1e-6 {
+        return String::new();
+    }
+    match v.round() as i32 {
+        e @ 0..=2 => format!("{}", 10u32.pow(e as u32)),
+        e @ 3..=5 => format!("{}k", 10u32.pow(e as u32 - 3)),
+        e @ 6..=8 => format!("{}M", 10u32.pow(e as u32 - 6)),
+        e @ 9..=11 => format!("{}G", 10u32.pow(e as u32 - 9)),
+        e => format!("1e{e}"),
+    }
 }
 
 /// Draws `spec` from `t` into `out` (`.svg` or `.png`; `-` is SVG on standard output). A
@@ -340,6 +379,16 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, png::EncodingEr
 mod tests {
     use super::*;
 
+    #[test]
+    fn log_axes_are_labelled_at_whole_decades() {
+        assert_eq!(decade(0.0), "1");
+        assert_eq!(decade(2.0), "100");
+        assert_eq!(decade(4.0), "10k");
+        assert_eq!(decade(6.0), "1M");
+        assert_eq!(decade(-2.0), "1e-2");
+        assert_eq!(decade(2.5), "");
+    }
+
     fn table() -> Table {
         Table::parse_csv("job,raft.heartbeat,seed,passed,fingerprint,lat,failed_checks\n0,20ms,1,true,0x1,3.5,\n1,20ms,2,true,0x2,4.5,\n2,50ms,1,true,0x3,9,\n").unwrap()
     }
@@ -352,6 +401,7 @@ mod tests {
             cdf: false,
             series: Some("raft.heartbeat".into()),
             title: None,
+            log: false,
         };
         let (groups, labels) = series(&table(), &spec).unwrap();
         assert_eq!(labels, None, "seeds are numbers");
@@ -378,6 +428,31 @@ mod tests {
     }
 
     #[test]
+    fn a_log_log_scatter_draws_numeric_x_and_refuses_categories() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = PlotSpec {
+            x: Some("seed".into()),
+            y: "lat".into(),
+            cdf: false,
+            series: None,
+            title: None,
+            log: true,
+        };
+        let svg = dir.path().join("log.svg");
+        plot(&table(), &spec, &svg).unwrap();
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(text.contains("seed (log scale)"), "{text}");
+        // Seeds 1 and 2: the x axis runs from just below 10^0, its one labelled tick.
+        assert!(text.contains(">\n1\n<") || text.contains(">1<"), "{text}");
+        let categories = PlotSpec {
+            x: Some("raft.heartbeat".into()),
+            ..spec.clone()
+        };
+        let e = plot(&table(), &categories, &dir.path().join("c.svg")).unwrap_err();
+        assert!(e.contains("--log"), "{e}");
+    }
+
+    #[test]
     fn svg_and_png_with_categorical_x_and_cdf() {
         let dir = tempfile::tempdir().unwrap();
         let spec = PlotSpec {
@@ -386,6 +461,7 @@ mod tests {
             cdf: false,
             series: None,
             title: None,
+            log: false,
         };
         let svg = dir.path().join("a.svg");
         plot(&table(), &spec, &svg).unwrap();
@@ -421,7 +497,8 @@ mod tests {
                     x: None,
                     cdf: false,
                     series: None,
-                    title: None
+                    title: None,
+                    log: false,
                 },
                 &svg
             )
@@ -438,6 +515,7 @@ mod tests {
             cdf: false,
             series: None,
             title: None,
+            log: false,
         };
         let t = Table::parse_csv(
             "job,raft.heartbeat,seed,passed,fingerprint,lat,failed_checks
@@ -470,6 +548,7 @@ mod tests {
             cdf: true,
             series: None,
             title: None,
+            log: false,
         };
         let (series, _) = series(&t, &spec).unwrap();
         // A staircase: flat between values, a step of one run in four at each.

@@ -12,6 +12,7 @@ Examples:
   clustersim plot results.csv --y leader_election_ms_max --cdf -o elections.png
   clustersim plot results.csv --x raft.election_timeout --y leader_election_ms_max --cdf
   clustersim plot results.csv --x ledger.block_timeout --y commit_ms_p50 --series ledger.block_size
+  clustersim plot study.csv --x nodes --y messages_per_update --series variant --log
 
 A scatter plot puts each run at (x, y); a non-numeric x is drawn as categories. --cdf draws
 the cumulative distribution of y, one curve per value of --x when given.")]
@@ -33,6 +34,10 @@ pub struct Args {
     /// Chart title.
     #[arg(long)]
     title: Option<String>,
+    /// Both axes logarithmic (a scatter plot with a numeric --x): a growth law N^k is a line
+    /// of slope k. Values of zero or less are left out.
+    #[arg(long, conflicts_with = "cdf")]
+    log: bool,
     /// Output file, .svg or .png (default: Y.svg).
     #[arg(short, long)]
     out: Option<PathBuf>,
@@ -60,6 +65,7 @@ pub fn run(a: Args) -> u8 {
         cdf: a.cdf,
         series: a.series,
         title: a.title,
+        log: a.log,
     };
     match plot(&table, &spec, &out) {
         Ok(()) if out.as_os_str() == "-" => 0,
