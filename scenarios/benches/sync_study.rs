@@ -1,0 +1,55 @@
+//! The sync study at 100,000 nodes, one benchmark per variant: the shipped study file with
+//! 100,000 nodes, run to 1.2 s of virtual time (the first 200 ms of its workload). The
+//! aggregating variants (tree sync, layered) keep their workload, every node changing 0.2
+//! times a second; the broadcast variants make 20 updates a second in all instead, since
+//! every update reaches every node and at 0.2 a second per node they would send on the order
+//! of 10^9 messages (see docs/src/results/sync-study.md). Criterion reports the time of one run,
+//! building the cluster included, and the engine's events per second.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use scenarios::runner::{RunOptions, run_scenario};
+use scenarios::{Registry, Scenario};
+use std::hint::black_box;
+
+const NODES: u32 = 100_000;
+
+/// The study file `name` at 100,000 nodes, cut to 1.2 s.
+fn scenario(name: &str) -> Scenario {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("study")
+        .join(format!("{name}.toml"));
+    let text = std::fs::read_to_string(&path)
+        .expect("a shipped study file")
+        .replace("\nnodes = 100\n", &format!("\nnodes = {NODES}\n"))
+        .replace("duration = \"8s\"", "duration = \"1200ms\"")
+        .replace("rate_per_node = 0.2", "rate = 20.0");
+    Scenario::from_str(&format!("{name}.toml"), &text).expect("a valid study file")
+}
+
+fn run(registry: &Registry, s: &Scenario) -> u64 {
+    let f = run_scenario(registry, s, &RunOptions::default()).expect("runs");
+    f.report.stats.events
+}
+
+fn study(c: &mut Criterion) {
+    let registry = Registry::builtin();
+    let mut g = c.benchmark_group("sync_study_100k");
+    g.sample_size(10);
+    for name in [
+        "flat",
+        "relay",
+        "gossip",
+        "tree-broadcast",
+        "tree-sync",
+        "layered",
+    ] {
+        let s = scenario(name);
+        let events = run(&registry, &s);
+        g.throughput(Throughput::Elements(events));
+        g.bench_function(name, |b| b.iter(|| black_box(run(&registry, &s))));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, study);
+criterion_main!(benches);
