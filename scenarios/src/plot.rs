@@ -290,6 +290,14 @@ where
                     PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
                 });
         } else {
+            if spec.log {
+                // A growth law is a line here: joining the sizes shows its slope.
+                let mut line = s.points.clone();
+                line.sort_by(|a, b| a.0.total_cmp(&b.0));
+                chart
+                    .draw_series(LineSeries::new(line, color.stroke_width(1)))
+                    .map_err(e)?;
+            }
             chart
                 .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
                 .map_err(e)?
@@ -299,6 +307,7 @@ where
     }
     chart
         .configure_series_labels()
+        .position(emptiest_corner(&series, (x0, x1), (y0, y1)))
         .label_font(("sans-serif", 13))
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
@@ -306,6 +315,38 @@ where
         .map_err(e)?;
     root.present().map_err(e)?;
     Ok(())
+}
+
+/// Where the legend hides the fewest points: the corner of the chart (a third of its width
+/// and of its height) holding the fewest, the upper right on a tie.
+fn emptiest_corner(series: &[Series], x: (f64, f64), y: (f64, f64)) -> SeriesLabelPosition {
+    let third = |v: f64, (a, b): (f64, f64)| {
+        let t = (v - a) / (b - a).max(f64::MIN_POSITIVE);
+        if t < 1.0 / 3.0 {
+            -1
+        } else if t > 2.0 / 3.0 {
+            1
+        } else {
+            0
+        }
+    };
+    let corners = [
+        (SeriesLabelPosition::UpperRight, (1, 1)),
+        (SeriesLabelPosition::UpperLeft, (-1, 1)),
+        (SeriesLabelPosition::LowerRight, (1, -1)),
+        (SeriesLabelPosition::LowerLeft, (-1, -1)),
+    ];
+    let count = |c: (i32, i32)| {
+        series
+            .iter()
+            .flat_map(|s| &s.points)
+            .filter(|&&(px, py)| (third(px, x), third(py, y)) == c)
+            .count()
+    };
+    corners
+        .into_iter()
+        .min_by_key(|&(_, c)| count(c))
+        .map_or(SeriesLabelPosition::UpperRight, |(p, _)| p)
 }
 
 /// The label of a tick at `v` on a logarithmic axis: `10^v` at whole decades (`1`, `100`,
@@ -391,6 +432,31 @@ mod tests {
 
     fn table() -> Table {
         Table::parse_csv("job,raft.heartbeat,seed,passed,fingerprint,lat,failed_checks\n0,20ms,1,true,0x1,3.5,\n1,20ms,2,true,0x2,4.5,\n2,50ms,1,true,0x3,9,\n").unwrap()
+    }
+
+    #[test]
+    fn the_legend_goes_to_the_corner_with_fewest_points() {
+        let s = |points: Vec<(f64, f64)>| Series {
+            label: "s".into(),
+            points,
+        };
+        // Rising curves fill the lower left and upper right: the legend goes upper left.
+        let rising = [s(vec![(0.0, 0.0), (5.0, 5.0), (10.0, 10.0), (9.0, 9.5)])];
+        assert!(matches!(
+            emptiest_corner(&rising, (0.0, 10.0), (0.0, 10.0)),
+            SeriesLabelPosition::UpperLeft
+        ));
+        // A point in every corner but the lower right.
+        let three = [s(vec![(0.0, 0.0), (0.0, 10.0), (10.0, 10.0)])];
+        assert!(matches!(
+            emptiest_corner(&three, (0.0, 10.0), (0.0, 10.0)),
+            SeriesLabelPosition::LowerRight
+        ));
+        // Nothing anywhere: the usual upper right.
+        assert!(matches!(
+            emptiest_corner(&[], (0.0, 1.0), (0.0, 1.0)),
+            SeriesLabelPosition::UpperRight
+        ));
     }
 
     #[test]
