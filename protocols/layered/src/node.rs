@@ -237,11 +237,13 @@ impl LayeredNode {
         let mut out = Vec::with_capacity(layout.group as usize);
         for (slot, sib) in table.slots.iter_mut().enumerate() {
             let Some(sib) = sib else { continue };
-            if !fixed && !sib.is_fresh(now, timeout) && !std::mem::take(&mut sib.named) {
-                if let Some(ids) = layout.sibling_ids(layer, id, slot) {
-                    let next = sib.rep.0 + 1;
-                    sib.rep = NodeId(if next < ids.end { next } else { ids.start });
-                }
+            if !fixed
+                && !sib.is_fresh(now, timeout)
+                && !std::mem::take(&mut sib.named)
+                && let Some(ids) = layout.sibling_ids(layer, id, slot)
+            {
+                let next = sib.rep.0 + 1;
+                sib.rep = NodeId(if next < ids.end { next } else { ids.start });
             }
             out.push(sib.rep);
         }
