@@ -29,11 +29,11 @@ impl Checker<TreeNode> for NodeSanity {
         let Some(node) = view.nodes.get(id) else {
             return Ok(());
         };
-        if node.parent() == Some(id) || node.children().contains_key(&id) {
+        if node.parent() == Some(id) || node.has_child(id) {
             return Err(format!("{id} is linked to itself"));
         }
         if let Some(p) = node.parent()
-            && node.children().contains_key(&p)
+            && node.has_child(p)
         {
             return Err(format!("{id} has {p} as both parent and child"));
         }
@@ -66,7 +66,7 @@ impl Checker<TreeNode> for NodeSanity {
         let future = node
             .global_summary()
             .into_iter()
-            .chain(node.children().values().filter_map(|c| c.agg))
+            .chain(node.children().iter().filter_map(|(_, c)| c.agg))
             .find(|s| s.as_of > view.time);
         if let Some(s) = future {
             return Err(format!(
@@ -187,7 +187,7 @@ fn tree(nodes: Nodes<'_, TreeNode>, root: NodeId, live: &[NodeId]) -> Result<(),
             let parent = nodes
                 .get(p)
                 .ok_or_else(|| format!("{at}'s parent {p} is down"))?;
-            if !parent.children().contains_key(&at) {
+            if !parent.has_child(at) {
                 return Err(format!("{at}'s parent {p} does not count it as a child"));
             }
             at = p;

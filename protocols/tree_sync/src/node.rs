@@ -2,9 +2,10 @@
 //! in `repair`.
 
 use crate::aggregate::Aggregate;
-use crate::config::{Bug, Changes, Config, Value};
+use crate::config::{Bug, Config, Value};
 use crate::message::{Msg, Round};
 use crate::summary::Summary;
+use litemap::LiteMap;
 use serde::Serialize;
 use sim_core::{Ctx, Duration, Mark, Message, Node, NodeId, NodeView, Time};
 use std::collections::BTreeMap;
@@ -82,7 +83,7 @@ pub struct TreeNode {
     /// lost, as the round an offer must beat.
     pub(crate) round: Option<Round>,
     /// The newest stamp held of each root, so that no older round of it is ever taken again.
-    pub(crate) known: BTreeMap<NodeId, Time>,
+    pub(crate) known: LiteMap<NodeId, Time>,
     /// The lowest root id heard of.
     pub(crate) lowest: NodeId,
     /// When (local clock) the newest round arrived.
@@ -93,13 +94,11 @@ pub struct TreeNode {
     pub(crate) probe_next: usize,
     /// When (local clock) this node last asked its parent for an overdue round.
     pub(crate) asked_at: Option<Time>,
-    pub(crate) children: BTreeMap<NodeId, Child>,
+    pub(crate) children: LiteMap<NodeId, Child>,
     pub(crate) global: Option<Summary>,
     pub(crate) offers: BTreeMap<NodeId, Offered>,
     pub(crate) sent: u64,
     pub(crate) bytes: u64,
-    /// How the value changes, if it does.
-    changes: Option<Changes>,
     pub(crate) parent_changes: u64,
 }
 
@@ -151,9 +150,14 @@ impl TreeNode {
         self.parent
     }
 
-    /// The node's children, with what it knows of each.
-    pub fn children(&self) -> &BTreeMap<NodeId, Child> {
-        &self.children
+    /// The node's children, with what it knows of each, by id.
+    pub fn children(&self) -> &[(NodeId, Child)] {
+        self.children.as_slice()
+    }
+
+    /// Whether `id` is among the node's children.
+    pub fn has_child(&self, id: NodeId) -> bool {
+        self.children.contains_key(&id)
     }
 
     /// The path from the root to this node, as last learned (empty if not known).
@@ -274,7 +278,7 @@ impl TreeNode {
 
     /// Sets the next change of the value after `begin` (not before now), if any.
     fn schedule_change(&mut self, begin: Time, ctx: &mut Ctx<'_, Self>) {
-        let Some(changes) = &self.changes else {
+        let Some(changes) = &self.cfg.changes else {
             return;
         };
         let now = ctx.now();
@@ -548,7 +552,7 @@ impl Node for TreeNode {
             leads,
             path: Vec::new(),
             round: None,
-            known: BTreeMap::new(),
+            known: LiteMap::new(),
             lowest: if leads {
                 config.root.min(id)
             } else {
@@ -558,12 +562,11 @@ impl Node for TreeNode {
             detached_at: ctx.local_time(),
             probe_next: 0,
             asked_at: None,
-            children: BTreeMap::new(),
+            children: LiteMap::new(),
             global: None,
             offers: BTreeMap::new(),
             sent: 0,
             bytes: 0,
-            changes: config.changes.clone(),
             parent_changes: 0,
         };
         if ctx.incarnation() == 0 {
@@ -573,6 +576,7 @@ impl Node for TreeNode {
             let links = config.overlay.tree_links(id, n, config.root);
             node.parent = links.parent;
             let heard = ctx.local_time();
+            node.children = LiteMap::with_capacity(links.children.len());
             for c in links.children {
                 node.children.insert(c, Child { agg: None, heard });
             }

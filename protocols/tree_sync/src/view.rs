@@ -39,7 +39,7 @@ pub(crate) fn view(node: &TreeNode) -> NodeView {
     let parent = node
         .parent()
         .map_or_else(|| "-".to_string(), |p| p.to_string());
-    let children: Vec<String> = node.children().keys().map(|c| c.to_string()).collect();
+    let children: Vec<String> = node.children().iter().map(|(c, _)| c.to_string()).collect();
     let mut v = NodeView::new(role(node), label)
         .class(class(node))
         .field("value", node.value())

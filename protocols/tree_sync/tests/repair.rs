@@ -41,8 +41,8 @@ fn tree_repairs_after_a_parent_crash_and_the_aggregate_is_right() {
             .node(victim)
             .expect("up")
             .children()
-            .keys()
-            .copied()
+            .iter()
+            .map(|&(c, _)| c)
             .collect();
         let crashed_at = s.now();
         s.apply_now(Fault::Crash { node: victim })
