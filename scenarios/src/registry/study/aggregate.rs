@@ -121,15 +121,13 @@ impl<N: Fresh> FreshnessObserver<N> {
     }
 
     /// Samples every counted node's staleness at `now`: the age of the oldest update made
-    /// at or after its as-of time.
+    /// at or after its as-of time. Nodes that hold the same as-of time have the same
+    /// staleness, so the work is per distinct as-of time (a few rounds' worth), not per node.
     fn sample(&mut self, now: Time) {
-        for &a in &self.as_of {
-            if a == DOWN {
-                continue;
-            }
+        for (&a, &count) in &self.counted {
             let first = self.updates.partition_point(|t| t.0 < a);
             let age = self.updates.get(first).map_or(0, |&t| (now - t).0);
-            self.staleness.add(age);
+            self.staleness.add_many(age, u64::from(count));
         }
     }
 

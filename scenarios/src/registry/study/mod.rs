@@ -152,15 +152,24 @@ impl Traffic {
 /// A running mean and maximum of staleness samples, in nanoseconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Staleness {
-    sum: f64,
+    /// In nanoseconds, summed exactly: the mean does not depend on the order of the samples.
+    sum: u128,
     count: u64,
     max: u64,
 }
 
 impl Staleness {
     pub(crate) fn add(&mut self, nanos: u64) {
-        self.sum += nanos as f64;
-        self.count += 1;
+        self.add_many(nanos, 1);
+    }
+
+    /// `count` samples of the same age: the nodes that hold the same as-of time.
+    pub(crate) fn add_many(&mut self, nanos: u64, count: u64) {
+        if count == 0 {
+            return;
+        }
+        self.sum += u128::from(nanos) * u128::from(count);
+        self.count += count;
         self.max = self.max.max(nanos);
     }
 }
@@ -195,7 +204,7 @@ pub(crate) fn write(
     if staleness.count > 0 {
         out.set(
             "staleness_mean_ms",
-            staleness.sum / staleness.count as f64 / 1e6,
+            staleness.sum as f64 / staleness.count as f64 / 1e6,
         );
         out.set("staleness_max_ms", staleness.max as f64 / 1e6);
     }
@@ -232,7 +241,8 @@ mod tests {
         let mut out = Metrics::default();
         let mut s = Staleness::default();
         s.add(2_000_000);
-        s.add(4_000_000);
+        s.add_many(4_000_000, 3);
+        s.add_many(9_000_000, 0);
         write(
             &mut out,
             &w,
@@ -245,7 +255,7 @@ mod tests {
         assert_eq!(out.get("hot_spot_msgs_per_s"), Some(3.0 / 1e-7));
         assert_eq!(out.get("update_latency_ms_max"), Some(3.0));
         assert_eq!(out.get("updates_incomplete"), Some(1.0));
-        assert_eq!(out.get("staleness_mean_ms"), Some(3.0));
+        assert_eq!(out.get("staleness_mean_ms"), Some(3.5));
         assert_eq!(out.get("staleness_max_ms"), Some(4.0));
     }
 }
