@@ -9,7 +9,7 @@ BEGIN {
         "latency_max_ms", "staleness_mean_ms", "staleness_max_ms", "updates_incomplete", "events"
 }
 FNR == 1 { variant = ""; delete col }
-/^# scenario: / { variant = $0; sub(/^# scenario: (study: )?/, "", variant); next }
+/^# scenario: / { variant = $0; sub(/^# scenario: (study: )?/, "", variant); gsub(/,/, ";", variant); next }
 /^#/ { next }
 !("job" in col) {
     for (i = 1; i <= NF; i++) col[$i] = i
