@@ -7,7 +7,7 @@
 //! values. `converged_by` waits for both.
 
 use super::kv_common::{PARAMS, param_error};
-use super::overlay::{LEADERLESS, no_workload, parse_node, simulation};
+use super::overlay::{LEADERLESS, no_workload, parse_set_value, simulation};
 use super::study::{FreshnessObserver, STUDY_METRICS};
 use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
@@ -170,16 +170,7 @@ impl Adapter<LayeredNode> for LayeredAdapter {
         sim: &mut Simulation<LayeredNode>,
         command: &str,
     ) -> Result<String, String> {
-        let words: Vec<&str> = command.split_whitespace().collect();
-        let ["set", node, value] = words.as_slice() else {
-            return Err(format!(
-                "expected `set NODE VALUE` (such as `set n3 42`), got {command:?}"
-            ));
-        };
-        let node = parse_node(node, sim.node_count())?;
-        let value: i64 = value
-            .parse()
-            .map_err(|_| format!("expected a whole number value, got {value:?}"))?;
+        let (node, value) = parse_set_value(command, sim.node_count())?;
         sim.input(node, &format!("set value {value}"), |n, ctx| {
             n.set_value(value, ctx);
         })

@@ -85,6 +85,22 @@ pub fn parse_node(word: &str, count: u32) -> Result<NodeId, String> {
     }
 }
 
+/// `set NODE VALUE` typed by a person, for the protocols whose nodes hold a value (tree sync,
+/// the layered hierarchy): the node and the value.
+pub fn parse_set_value(command: &str, count: u32) -> Result<(NodeId, i64), String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let ["set", node, value] = words.as_slice() else {
+        return Err(format!(
+            "expected `set NODE VALUE` (such as `set n3 42`), got {command:?}"
+        ));
+    };
+    let node = parse_node(node, count)?;
+    let value: i64 = value
+        .parse()
+        .map_err(|_| format!("expected a whole number value, got {value:?}"))?;
+    Ok((node, value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

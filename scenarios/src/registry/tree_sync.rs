@@ -8,7 +8,7 @@
 //! known everywhere. `converged_by` waits for all three.
 
 use super::kv_common::{PARAMS, invalid, param_error};
-use super::overlay::{LEADERLESS, edges, no_workload, overlay, parse_node, simulation};
+use super::overlay::{LEADERLESS, edges, no_workload, overlay, parse_set_value, simulation};
 use super::study::{FreshnessObserver, STUDY_METRICS};
 use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
@@ -168,16 +168,7 @@ impl Adapter<TreeNode> for TreeSyncAdapter {
 
     /// `set NODE VALUE`: the node's value changes; the root's aggregate follows.
     fn submit(&mut self, sim: &mut Simulation<TreeNode>, command: &str) -> Result<String, String> {
-        let words: Vec<&str> = command.split_whitespace().collect();
-        let ["set", node, value] = words.as_slice() else {
-            return Err(format!(
-                "expected `set NODE VALUE` (such as `set n3 42`), got {command:?}"
-            ));
-        };
-        let node = parse_node(node, sim.node_count())?;
-        let value: i64 = value
-            .parse()
-            .map_err(|_| format!("expected a whole number value, got {value:?}"))?;
+        let (node, value) = parse_set_value(command, sim.node_count())?;
         sim.input(node, &format!("set value {value}"), |n, ctx| {
             n.set_value(value, ctx);
         })
