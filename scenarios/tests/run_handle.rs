@@ -109,8 +109,28 @@ fn the_topology_drawn_is_the_overlay() {
     let grid = edges("tree_sync");
     assert_eq!(grid.len(), 2 * 5 * 4);
     assert!(grid.contains(&(NodeId(0), NodeId(5))) && !grid.contains(&(NodeId(4), NodeId(5))));
-    // Every protocol without a topology of its own: every pair of servers.
-    for p in registry.iter().filter(|p| !p.capabilities().topology) {
+    // layered's template: 64 nodes in groups of 4. Its links are its groups', layer by layer:
+    // 16 groups of 4 at layer 0, the 16 leaders of those in 4 groups at layer 1, the 4
+    // leaders of those in one group at the top, 6 links a group.
+    let groups = edges("layered");
+    assert_eq!(groups.len(), (16 + 4 + 1) * 6);
+    for inside in [(0, 3), (0, 4), (4, 12), (0, 16), (16, 48), (61, 63)] {
+        assert!(
+            groups.contains(&(NodeId(inside.0), NodeId(inside.1))),
+            "{inside:?}"
+        );
+    }
+    for across in [(3, 4), (1, 5), (4, 16), (17, 33)] {
+        assert!(
+            !groups.contains(&(NodeId(across.0), NodeId(across.1))),
+            "{across:?}"
+        );
+    }
+    // Every other protocol without a topology of its own: every pair of servers.
+    for p in registry
+        .iter()
+        .filter(|p| !p.capabilities().topology && p.name() != "layered")
+    {
         let servers = Scenario::from_str("t.toml", p.template())
             .unwrap()
             .cluster
@@ -134,6 +154,7 @@ fn typed_commands_act_or_are_refused_with_the_expected_form() {
         ("paxos", "append x 2", "put x"),
         ("broadcast", "broadcast n2 42", "broadcast n99 1"),
         ("tree_sync", "set n3 1000", "set n3 lots"),
+        ("layered", "set n3 1000", "set n3 lots"),
         ("workflow", "drain n4", "drain n0"),
         ("ledger", "append model-v2 weights", "append"),
     ];
