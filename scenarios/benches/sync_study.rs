@@ -31,10 +31,11 @@ fn run(registry: &Registry, s: &Scenario) -> u64 {
     f.report.stats.events
 }
 
-fn study(c: &mut Criterion) {
+fn study<M: Measurement>(c: &mut Criterion<M>) {
     let registry = Registry::builtin();
-    let mut g = c.benchmark_group("sync_study_100k");
+    let mut g = c.benchmark_group("sync_study_100k_cpu");
     g.sample_size(10);
+    g.warm_up_time(std::time::Duration::from_millis(1));
     for name in [
         "flat",
         "relay",
@@ -51,5 +52,15 @@ fn study(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, study);
-criterion_main!(benches);
+fn main() {
+    match CpuTime::of_process() {
+        Some(cpu) => {
+            let mut c = Criterion::default()
+                .with_measurement(cpu)
+                .configure_from_args();
+            study(&mut c);
+            c.final_summary();
+        }
+        None => eprintln!("sync_study skipped: this system does not report CPU time"),
+    }
+}

@@ -20,6 +20,12 @@ pub struct SeqSet {
 impl SeqSet {
     /// Adds `seq`; true if it was not there.
     pub fn insert(&mut self, seq: u32) -> bool {
+        if seq == self.prefix && self.extra.is_empty() {
+            // The usual case, in order: no set to touch (a set's first insert allocates room
+            // for eleven numbers, and keeps it once emptied again).
+            self.prefix += 1;
+            return true;
+        }
         if seq < self.prefix || !self.extra.insert(seq) {
             return false;
         }
@@ -188,6 +194,22 @@ mod tests {
         assert!(!s.insert(1));
         assert!(s.contains(2) && !s.contains(3));
         assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn in_order_numbers_never_touch_the_extra_set() {
+        let mut s = SeqSet::default();
+        for seq in 0..5 {
+            assert!(s.insert(seq));
+        }
+        assert!(!s.insert(3));
+        assert_eq!((s.prefix, s.extra.len()), (5, 0));
+        // A gap, then the number that closes it: the extras fold into the prefix.
+        assert!(s.insert(6));
+        assert!(s.insert(5));
+        assert_eq!((s.prefix, s.extra.len()), (7, 0));
+        assert!(s.insert(7));
+        assert_eq!(s.iter().collect::<Vec<_>>(), (0..8).collect::<Vec<_>>());
     }
 
     #[test]
