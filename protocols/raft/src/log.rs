@@ -378,6 +378,216 @@ mod tests {
     }
 
     #[test]
+    fn compaction_moves_the_snapshot_point_only_within_the_log() {
+        let mut l = log(&[1, 2, 2, 3]);
+        l.compact(5);
+        assert_eq!(
+            l.snapshot_index(),
+            0,
+            "beyond the last entry: nothing to compact"
+        );
+        l.compact(2);
+        assert_eq!((l.snapshot_index(), l.snapshot_term()), (2, 2));
+        l.compact(2);
+        l.compact(1);
+        assert_eq!(
+            (l.snapshot_index(), l.last_index()),
+            (2, 4),
+            "at or before the point"
+        );
+        l.compact(4);
+        assert_eq!(
+            (l.snapshot_index(), l.snapshot_term()),
+            (4, 3),
+            "up to the last entry"
+        );
+        assert_eq!(l.iter().count(), 0);
+        assert_eq!(l.hash_at(4), log(&[1, 2, 2, 3]).hash_at(4));
+    }
+
+    #[test]
+    fn entries_are_numbered_from_the_snapshot_point() {
+        let mut l = log(&[1, 1, 2, 3]);
+        l.compact(2);
+        let numbered: Vec<(u64, u64)> = l.iter().map(|(i, e)| (i, e.term)).collect();
+        assert_eq!(numbered, [(3, 2), (4, 3)]);
+        assert_eq!(l.iter().next_back().map(|(i, _)| i), Some(4));
+    }
+
+    #[test]
+    fn the_term_search_stops_at_the_snapshot_point() {
+        // Entries 3 to 5 have term 1, as has the compacted entry 2: the search backs up to the
+        // first entry the log still holds, not into the snapshot.
+        let mut l = log(&[1, 1, 1, 1, 1, 2]);
+        l.compact(2);
+        assert_eq!(l.first_index_of_term_before(5), 3);
+        assert_eq!(l.first_index_of_term_before(6), 6);
+        assert_eq!(
+            l.first_index_of_term_before(9),
+            9,
+            "an index the log does not know"
+        );
+    }
+
+    #[test]
+    fn a_restored_snapshot_point_is_where_the_log_goes_on() {
+        let full = log(&[1, 2, 2, 3]);
+        let mut l = Log::<KvMap>::default();
+        l.restore_snapshot_point(3, 2, full.hash_at(3).unwrap());
+        assert_eq!((l.last_index(), l.last_term()), (3, 2));
+        assert_eq!((l.snapshot_index(), l.snapshot_term()), (3, 2));
+        assert_eq!(l.term_at(3), Some(2));
+        l.append(e(3));
+        assert_eq!(l.hash_at(4), full.hash_at(4));
+    }
+
+    fn command(term: u64, client: u64, seq: u64, op: kv::KvInput) -> Entry {
+        Entry {
+            term,
+            payload: Payload::Command(Arc::new(Command { client, seq, op })),
+        }
+    }
+
+    fn put(key: &str, value: &str) -> kv::KvInput {
+        kv::KvInput::Put {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
+    /// Entries that differ in one field only: the term, the client, the sequence number, the
+    /// operation's kind, a key or value by one byte (in a whole word or in the padded tail),
+    /// by length alone (a trailing zero byte), or by where a string splits into fields; and
+    /// configurations that differ in a member, their order or their size.
+    fn entries_one_field_apart() -> Vec<Entry> {
+        let get = |key: &str| kv::KvInput::Get { key: key.into() };
+        let append = |key: &str, value: &str| kv::KvInput::Append {
+            key: key.into(),
+            value: value.into(),
+        };
+        let config = |term: u64, m: &[u32]| Entry {
+            term,
+            payload: Payload::Config(m.iter().map(|&i| NodeId(i)).collect()),
+        };
+        vec![
+            e(1),
+            e(2),
+            config(1, &[0, 1, 2]),
+            config(2, &[0, 1, 2]),
+            config(1, &[0, 1, 3]),
+            config(1, &[0, 2, 1]),
+            config(1, &[0, 1]),
+            command(1, 3, 1, put("k", "v")),
+            command(2, 3, 1, put("k", "v")),
+            command(1, 4, 1, put("k", "v")),
+            command(1, 3, 2, put("k", "v")),
+            command(1, 3, 1, append("k", "v")),
+            command(1, 3, 1, get("k")),
+            command(1, 3, 1, get("j")),
+            command(1, 3, 1, get("k\0")),
+            command(1, 3, 1, get("")),
+            command(1, 3, 1, get("ab")),
+            command(1, 3, 1, get("ac")),
+            command(1, 3, 1, get("\u{3}\u{0}")),
+            command(1, 3, 1, get("\u{1}\u{1}")),
+            command(1, 3, 1, put("k", "w")),
+            command(1, 3, 1, put("kv", "")),
+            command(1, 3, 1, put("", "kv")),
+            command(1, 3, 1, put("abcdefgh", "v")),
+            command(1, 3, 1, put("abcdefgi", "v")),
+            command(1, 3, 1, put("bbcdefgh", "v")),
+            command(1, 3, 1, put("abcdefghk", "v")),
+            command(1, 3, 1, put("abcdefghj", "v")),
+            command(1, 3, 1, put("abcdefghk", "v\0")),
+        ]
+    }
+
+    #[test]
+    fn digests_tell_apart_entries_that_differ_in_one_field() {
+        let entries = entries_one_field_apart();
+        for prev in [0, 1, 0xdead_beef] {
+            let hashes: std::collections::BTreeSet<u64> =
+                entries.iter().map(|x| chain(prev, x)).collect();
+            assert_eq!(hashes.len(), entries.len(), "prev {prev:#x}: a collision");
+        }
+        // The order of two entries matters, and so does the prefix before one.
+        let (a, b) = (&entries[7], &entries[8]);
+        assert_ne!(chain(chain(0, a), b), chain(chain(0, b), a));
+        assert_ne!(chain(1, a), chain(2, a));
+    }
+
+    /// The average number of output bits that flip when one input bit does (the 64 bits of
+    /// `a` and the low `b_bits` of `b`), over the worst input bit: about 32 when every input
+    /// bit reaches every output bit.
+    fn worst_avalanche(b_bits: u32, f: impl Fn(u64, u64) -> u64) -> f64 {
+        let mut x: u64 = 0x1234_5678_9abc_def0;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            x
+        };
+        let samples: Vec<(u64, u64)> = (0..256).map(|_| (next(), next())).collect();
+        let mut worst = f64::MAX;
+        for bit in 0..64 + b_bits {
+            let flipped: u32 = samples
+                .iter()
+                .map(|&(a, b)| {
+                    let (a2, b2) = if bit < 64 {
+                        (a ^ 1 << bit, b)
+                    } else {
+                        (a, b ^ 1 << (bit - 64))
+                    };
+                    (f(a, b) ^ f(a2, b2)).count_ones()
+                })
+                .sum();
+            worst = worst.min(f64::from(flipped) / samples.len() as f64);
+        }
+        worst
+    }
+
+    #[test]
+    fn every_input_bit_reaches_every_output_bit() {
+        // fold's two words, and the hash it folds into.
+        let by_words = worst_avalanche(64, |a, b| fold(0x0123_4567, a, b));
+        let by_hash = worst_avalanche(64, |h, a| fold(h, a, 7));
+        // chain's previous hash, and a digest's bytes (a whole word and a padded tail).
+        let by_prev = worst_avalanche(0, |p, _| chain(p, &e(1)));
+        let by_bytes = worst_avalanche(40, |a, b| {
+            let mut bytes = a.to_le_bytes().to_vec();
+            bytes.extend_from_slice(&b.to_le_bytes()[..5]);
+            fold_bytes(0, &bytes)
+        });
+        for (what, flips) in [
+            ("fold's words", by_words),
+            ("fold's hash", by_hash),
+            ("chain's prefix hash", by_prev),
+            ("fold_bytes' bytes", by_bytes),
+        ] {
+            assert!(
+                (28.0..36.0).contains(&flips),
+                "{what}: the worst input bit flips {flips:.1} output bits on average"
+            );
+        }
+    }
+
+    #[test]
+    fn an_entry_counts_its_header_and_its_payload() {
+        assert_eq!(e(1).size(), 16);
+        let config = Entry::<KvMap> {
+            term: 1,
+            payload: Payload::Config(vec![NodeId(0), NodeId(1), NodeId(2)]),
+        };
+        assert_eq!(config.size(), 16 + 3 * 4);
+        let c = command(1, 3, 1, put("key", "value"));
+        let Payload::Command(cmd) = &c.payload else {
+            unreachable!()
+        };
+        assert_eq!(c.size(), 16 + cmd.size());
+        assert!(cmd.size() > 8, "the command counts its key and value");
+    }
+
+    #[test]
     fn up_to_date_compares_last_term_then_length() {
         let l = log(&[1, 2, 2]);
         assert!(l.candidate_is_up_to_date(1, 3));

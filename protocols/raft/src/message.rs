@@ -150,3 +150,143 @@ impl<S: StateMachine> From<Request<S>> for Msg<S> {
         Msg::Request(r)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::Payload;
+    use rsm::{Command, ReplyOutcome};
+    use sim_core::history::models::{KvInput, KvOutput};
+    use std::sync::Arc;
+
+    fn append(entries: Vec<Entry>) -> Msg {
+        Msg::AppendEntries {
+            term: 2,
+            prev_index: 1,
+            prev_term: 1,
+            entries,
+            commit: 1,
+            round: 0,
+        }
+    }
+
+    fn append_reply(success: bool) -> Msg {
+        Msg::AppendReply {
+            term: 2,
+            success,
+            match_index: 3,
+            conflict_index: 0,
+            conflict_term: None,
+            round: 0,
+        }
+    }
+
+    fn vote(granted: bool, pre_vote: bool) -> Msg {
+        Msg::Vote {
+            term: 2,
+            granted,
+            pre_vote,
+        }
+    }
+
+    fn put(value: &str) -> Command<KvMap> {
+        Command {
+            client: 7,
+            seq: 1,
+            op: KvInput::Put {
+                key: "k".into(),
+                value: value.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_answers_that_report_persisted_state_promise_durability() {
+        // Figure 2 of the paper: a vote and the entries a follower acknowledges are on stable
+        // storage before it answers; a pre-vote changes nothing, and a refusal promises nothing.
+        assert!(vote(true, false).promises_durability());
+        assert!(!vote(false, false).promises_durability());
+        assert!(!vote(true, true).promises_durability());
+        assert!(append_reply(true).promises_durability());
+        assert!(!append_reply(false).promises_durability());
+        let snapshot_reply = Msg::<KvMap>::SnapshotReply {
+            term: 2,
+            index: 9,
+            round: 0,
+        };
+        assert!(snapshot_reply.promises_durability());
+        let request_vote = Msg::<KvMap>::RequestVote {
+            term: 2,
+            last_index: 0,
+            last_term: 0,
+            pre_vote: false,
+        };
+        for m in [
+            request_vote,
+            append(vec![]),
+            Msg::TermQuery,
+            Msg::TermReply { term: 2 },
+            Msg::RepairFrom { term: 2, index: 1 },
+        ] {
+            assert!(!m.promises_durability(), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn an_append_without_entries_is_a_heartbeat() {
+        assert_eq!(append(vec![]).kind(), "Heartbeat");
+        let noop = Entry {
+            term: 2,
+            payload: Payload::Noop,
+        };
+        assert_eq!(append(vec![noop]).kind(), "AppendEntries");
+        assert_eq!(vote(true, true).kind(), "PreVoteReply");
+        assert_eq!(vote(true, false).kind(), "Vote");
+    }
+
+    #[test]
+    fn a_message_is_as_large_as_its_header_and_what_it_carries() {
+        let noop = Entry {
+            term: 2,
+            payload: Payload::Noop,
+        };
+        let command = Entry {
+            term: 2,
+            payload: Payload::Command(Arc::new(put("a longer value"))),
+        };
+        assert_eq!(append(vec![]).size(), 48);
+        assert_eq!(
+            append(vec![noop.clone(), command.clone()]).size(),
+            48 + noop.size() + command.size()
+        );
+        let request = Msg::Request(Request { command: put("v") });
+        assert_eq!(request.size(), 16 + put("v").size());
+        assert!(
+            Msg::Request(Request {
+                command: put("a longer value")
+            })
+            .size()
+                > request.size()
+        );
+        let reply = rsm::Reply::<KvMap> {
+            seq: 1,
+            outcome: ReplyOutcome::Ok(KvOutput::Value("some value".into())),
+        };
+        assert_eq!(Msg::Reply(reply.clone()).size(), 16 + reply.size());
+        let snapshot = Snapshot::<KvMap> {
+            index: 4,
+            term: 2,
+            hash: 0,
+            members: vec![sim_core::NodeId(0), sim_core::NodeId(1)],
+            store: rsm::Store::<KvMap>::new().snapshot(),
+        };
+        let size = snapshot.size();
+        let install = Msg::InstallSnapshot {
+            term: 2,
+            snapshot: Box::new(snapshot),
+            round: 0,
+        };
+        assert_eq!(install.size(), 48 + size);
+        assert_eq!(vote(true, false).size(), 40);
+    }
+}
