@@ -103,3 +103,124 @@ impl<S: StateMachine> sim_core::Corruptible for Record<S> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::Corruptible;
+
+    /// Noise as storage faults draw it: small values, and the whole range of a u64.
+    const NOISE: [u64; 8] = [0, 1, 2, 3, 4, 7, u64::MAX - 1, u64::MAX];
+
+    /// `a` and `b` differ in exactly one of their five lowest bits.
+    fn one_low_bit_apart(a: u64, b: u64) -> bool {
+        let d = a ^ b;
+        d.is_power_of_two() && d < 32
+    }
+
+    /// The number a tail, repair or snapshot record is about.
+    fn number(r: &Record) -> u64 {
+        match r {
+            Record::Tail { index, .. } => *index,
+            Record::Repair { upto } => *upto,
+            Record::Snapshot(s) => s.term,
+            _ => panic!("{r:?}"),
+        }
+    }
+
+    fn snapshot(term: u64) -> Snapshot {
+        Snapshot {
+            index: 5,
+            term,
+            hash: 9,
+            members: vec![NodeId(0)],
+            store: rsm::Store::<KvMap>::new().snapshot(),
+        }
+    }
+
+    #[test]
+    fn damage_turns_one_bit_of_a_number_a_record_holds() {
+        // Terms and votes with every low bit set, so that a damage that sets a bit, rather
+        // than flipping it, shows.
+        let (term, vote) = (31, NodeId(31));
+        for noise in NOISE {
+            let meta = Record::<KvMap>::Meta {
+                term,
+                vote: Some(vote),
+            };
+            match (meta.corrupted(noise), noise % 2 == 0) {
+                (Record::Meta { term: t, vote: v }, true) => {
+                    assert!(one_low_bit_apart(t, term), "noise {noise}: term {t}");
+                    assert_eq!(
+                        v,
+                        Some(vote),
+                        "noise {noise}: an even noise damages the term"
+                    );
+                }
+                (
+                    Record::Meta {
+                        term: t,
+                        vote: Some(v),
+                    },
+                    false,
+                ) => {
+                    assert_eq!(t, term, "noise {noise}: an odd noise damages the vote");
+                    assert!(one_low_bit_apart(u64::from(v.0), 31), "noise {noise}: {v}");
+                }
+                (other, _) => panic!("noise {noise}: {other:?}"),
+            }
+            let noop = Record::<KvMap>::Entry {
+                entry: Entry {
+                    term,
+                    payload: Payload::Noop,
+                },
+                chain: 7,
+            };
+            let Record::Entry { entry, chain } = noop.corrupted(noise) else {
+                panic!("an entry stays an entry")
+            };
+            assert!(one_low_bit_apart(entry.term, term), "noise {noise}");
+            assert_eq!(chain, 7, "the stored hash is what reveals the damage");
+            for record in [
+                Record::Tail {
+                    index: 31,
+                    chain: 7,
+                },
+                Record::Repair { upto: 31 },
+                Record::Snapshot(Box::new(snapshot(31))),
+            ] {
+                let damaged = number(&record.corrupted(noise));
+                assert!(one_low_bit_apart(damaged, 31), "noise {noise}: {record:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_damaged_command_keeps_its_term() {
+        let command = rsm::Command::<KvMap> {
+            client: 3,
+            seq: 1,
+            op: sim_core::history::models::KvInput::Put {
+                key: "key".into(),
+                value: "value".into(),
+            },
+        };
+        let record = Record::Entry {
+            entry: Entry {
+                term: 4,
+                payload: Payload::Command(Arc::new(command.clone())),
+            },
+            chain: 7,
+        };
+        for noise in NOISE {
+            let Record::Entry { entry, .. } = record.corrupted(noise) else {
+                panic!("an entry stays an entry")
+            };
+            assert_eq!(entry.term, 4);
+            let Payload::Command(c) = entry.payload else {
+                panic!("a command stays a command")
+            };
+            assert_ne!(c.op, command.op, "noise {noise}: the operation is damaged");
+        }
+    }
+}
