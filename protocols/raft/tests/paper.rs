@@ -195,6 +195,106 @@ fn s5_2_each_server_votes_for_at_most_one_candidate_per_term() {
     assert_eq!(server(&sim).voted_for(), Some(NodeId(1)));
 }
 
+#[test]
+fn s5_2_a_candidate_that_steps_down_in_its_own_term_keeps_its_vote() {
+    let mut sim = lone_server();
+    sim.run_until(ms(400)).unwrap();
+    let term = server(&sim).term();
+    assert_eq!(server(&sim).voted_for(), Some(NodeId(0)));
+    deliver(&mut sim, 3, append(term, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).role(), Role::Follower);
+    assert_eq!(
+        server(&sim).voted_for(),
+        Some(NodeId(0)),
+        "a vote lasts the term"
+    );
+    let mark = sim.trace().records().len();
+    deliver(
+        &mut sim,
+        2,
+        Msg::RequestVote {
+            term,
+            last_index: 0,
+            last_term: 0,
+            pre_vote: false,
+        },
+    );
+    let sent = sent_since(&sim, mark);
+    assert_eq!(reply_field(&sent[0].2, "Vote", "granted"), false);
+}
+
+#[test]
+fn s5_2_only_a_leader_steps_down() {
+    let stepped_down =
+        |sim: &Simulation<RaftNode>| sim.trace().marks().get(sim_core::MarkKind::SteppedDown);
+    // A candidate that hears of a newer term becomes a follower without stepping down.
+    let mut sim = lone_server();
+    sim.run_until(ms(400)).unwrap();
+    let term = server(&sim).term();
+    deliver(&mut sim, 1, append(term + 1, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).role(), Role::Follower);
+    assert_eq!(stepped_down(&sim), 0);
+    // A leader does, once, and forgets what it tracked of its followers.
+    let mut sim = lone_server();
+    sim.run_until(ms(400)).unwrap();
+    let term = server(&sim).term();
+    for from in [1, 2] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::Vote {
+                term,
+                granted: true,
+                pre_vote: false,
+            },
+        );
+    }
+    assert_eq!(server(&sim).role(), Role::Leader);
+    deliver(&mut sim, 1, append(term + 1, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).role(), Role::Follower);
+    assert_eq!(server(&sim).term(), term + 1);
+    assert_eq!(
+        server(&sim).voted_for(),
+        None,
+        "no vote yet in the new term"
+    );
+    assert_eq!(stepped_down(&sim), 1);
+}
+
+#[test]
+fn thesis_4_2_3_the_lease_on_votes_ends_exactly_one_minimum_timeout_after_the_leader() {
+    let config = Config {
+        pre_vote: true,
+        check_quorum: false,
+        ..Config::default()
+    };
+    let min = config.election_timeout.min;
+    for (after, granted) in [(min.0 - 1, false), (min.0, true)] {
+        let mut sim = lone_server_with(config.clone());
+        deliver(&mut sim, 1, append(2, 0, 0, vec![], 0));
+        let heard = sim.now();
+        sim.run_until(sim_core::Time(heard.0 + after)).unwrap();
+        assert_eq!(server(&sim).role(), Role::Follower);
+        let mark = sim.trace().records().len();
+        deliver(
+            &mut sim,
+            2,
+            Msg::RequestVote {
+                term: 3,
+                last_index: 0,
+                last_term: 0,
+                pre_vote: true,
+            },
+        );
+        let sent = sent_since(&sim, mark);
+        assert_eq!(
+            reply_field(&sent[0].2, "Vote", "granted"),
+            granted,
+            "a pre-vote {after} ns after the leader was heard"
+        );
+    }
+}
+
 // ---- 5.3 Log replication --------------------------------------------------------------------
 
 #[test]

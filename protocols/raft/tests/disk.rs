@@ -1,0 +1,44 @@
+//! What a server's disk must let it notice at a restart: an entry whose write was lost at the
+//! very end of its log is caught by the tail note, and the server repairs its log from the
+//! leader before it counts again.
+
+mod common;
+
+use common::*;
+use raft::{Config, RaftNode};
+use sim_core::{Fault, NodeId, Simulation, Step, StorageFault};
+
+fn server(sim: &Simulation<RaftNode>, id: NodeId) -> &raft::Server {
+    sim.node(id)
+        .and_then(RaftNode::server)
+        .expect("a running server")
+}
+
+#[test]
+fn an_entry_lost_at_the_end_of_the_log_is_noticed_and_repaired() {
+    let mut sim = cluster(1, 3, 2, &Config::default());
+    run_ok(&mut sim, ms(1_000));
+    let follower = NodeId((the_leader(&sim).0 + 1) % 3);
+    sim.apply_now(Fault::Storage {
+        node: follower,
+        storage: StorageFault::LostWrite,
+    })
+    .expect("a known node");
+    // The follower's next write is the next entry it appends: crash it right after, so that
+    // the lost entry is the last of its log and nothing after it chains to it.
+    let before = server(&sim, follower).log().last_index();
+    while server(&sim, follower).log().last_index() == before {
+        match sim.step().expect("within limits") {
+            Step::Event { .. } => {}
+            other => panic!("the run stopped: {other:?}"),
+        }
+    }
+    crash(&mut sim, follower);
+    restart(&mut sim, follower);
+    let s = server(&sim, follower);
+    assert_eq!(s.recovering(), Some("repairing its log"));
+    assert!(s.log().last_index() <= before, "the lost entry is gone");
+    run_ok(&mut sim, ms(3_000));
+    assert_eq!(server(&sim, follower).recovering(), None, "repaired");
+    assert_linearizable(&sim);
+}
