@@ -1,0 +1,62 @@
+//! The harness calls the scenario runner and the front end make on a Raft cluster: its
+//! clients, a command typed by hand, a membership change proposed at the leader.
+
+mod common;
+
+use common::*;
+use raft::cluster::{change_membership, submit};
+use raft::{Change, Config, RaftNode};
+use sim_core::NodeId;
+use sim_core::history::models::KvInput;
+
+#[test]
+fn a_typed_command_reaches_every_servers_state_machine() {
+    let mut sim = cluster(1, 3, 2, &Config::default());
+    run_ok(&mut sim, ms(500));
+    assert_eq!(raft::clients(&sim).len(), 2);
+    let put = KvInput::Put {
+        key: "typed".into(),
+        value: "by hand".into(),
+    };
+    let refused = submit(&mut sim, NodeId(0), put.clone()).expect_err("n0 is a server");
+    assert!(refused.contains("not a running client"), "{refused}");
+    assert_eq!(submit(&mut sim, NodeId(3), put), Ok(None));
+    run_ok(&mut sim, ms(1_500));
+    for id in 0..3 {
+        let s = sim
+            .node(NodeId(id))
+            .and_then(RaftNode::server)
+            .expect("a server");
+        assert_eq!(s.store().read("typed"), "by hand", "n{id}");
+    }
+    // A crashed client is no running client.
+    crash(&mut sim, NodeId(4));
+    assert_eq!(raft::clients(&sim).len(), 1);
+    let get = KvInput::Get {
+        key: "typed".into(),
+    };
+    assert!(submit(&mut sim, NodeId(4), get).is_err());
+}
+
+#[test]
+fn a_membership_change_goes_to_the_leader_and_takes_effect() {
+    let mut sim = cluster(1, 3, 1, &Config::default());
+    assert!(
+        change_membership(&mut sim, Change::Remove(NodeId(2))).is_err(),
+        "no leader yet"
+    );
+    run_ok(&mut sim, ms(1_000));
+    let leader = the_leader(&sim);
+    let removed = NodeId((leader.0 + 1) % 3);
+    assert_eq!(
+        change_membership(&mut sim, Change::Remove(removed)),
+        Ok(None)
+    );
+    run_ok(&mut sim, ms(2_000));
+    let s = sim
+        .node(leader)
+        .and_then(RaftNode::server)
+        .expect("the leader");
+    assert!(!s.members().contains(&removed));
+    assert_eq!(s.members().len(), 2);
+}
