@@ -558,3 +558,136 @@ fn thesis_4_2_3_a_follower_that_heard_from_a_leader_refuses_until_the_lease_ends
     sim.run_until(sim_core::Time(now + ms(160).0)).unwrap();
     assert_eq!(answers(&mut sim, 4), (Some(true), Some(true)));
 }
+
+// ---- Thesis 5.1: log compaction ---------------------------------------------------------------
+
+/// The snapshot on server 0's disk, if any.
+fn snapshot_on_disk(sim: &Simulation<RaftNode>) -> Option<raft::Snapshot> {
+    match sim.disk(NodeId(0))?.get(sim_core::DiskKey("snapshot", 0))? {
+        raft::Record::Snapshot(s) => Some((**s).clone()),
+        other => panic!("{other:?} under the snapshot's key"),
+    }
+}
+
+/// The indices of the log entries on server 0's disk.
+fn log_on_disk(sim: &Simulation<RaftNode>) -> Vec<u64> {
+    sim.disk(NodeId(0))
+        .expect("a disk")
+        .range("log")
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[test]
+fn thesis_5_1_a_snapshot_is_taken_once_the_threshold_of_applied_entries_is_reached() {
+    let mut sim = lone_server_with(Config {
+        pre_vote: false,
+        check_quorum: false,
+        snapshot_threshold: 4,
+        ..Config::default()
+    });
+    deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1); 3], 3));
+    assert_eq!(
+        server(&sim).log().snapshot_index(),
+        0,
+        "three applied of four"
+    );
+    assert_eq!(snapshot_on_disk(&sim), None);
+    deliver(&mut sim, 1, append(1, 3, 1, vec![entry(1); 4], 4));
+    assert_eq!(server(&sim).log().snapshot_index(), 4);
+    assert_eq!(
+        snapshot_on_disk(&sim).map(|s| (s.index, s.term)),
+        Some((4, 1))
+    );
+    assert_eq!(
+        log_on_disk(&sim),
+        [5, 6, 7],
+        "the compacted entries left the disk"
+    );
+    deliver(&mut sim, 1, append(1, 7, 1, vec![], 7));
+    assert_eq!(
+        server(&sim).log().snapshot_index(),
+        4,
+        "three applied since"
+    );
+    deliver(&mut sim, 1, append(1, 7, 1, vec![entry(1)], 8));
+    assert_eq!(server(&sim).log().snapshot_index(), 8);
+    assert_eq!(log_on_disk(&sim), Vec::<u64>::new());
+}
+
+#[test]
+fn thesis_5_1_a_snapshot_records_the_configuration_of_its_index_and_later_ones_stay_in_force() {
+    let mut sim = lone_server_with(Config {
+        pre_vote: false,
+        check_quorum: false,
+        snapshot_threshold: 4,
+        ..Config::default()
+    });
+    let smaller = Entry {
+        term: 1,
+        payload: Payload::Config(vec![NodeId(0), NodeId(1), NodeId(2)]),
+    };
+    let mut entries = vec![entry(1); 5];
+    entries.push(smaller);
+    deliver(&mut sim, 1, append(1, 0, 0, entries, 4));
+    let five: Vec<NodeId> = (0..5).map(NodeId).collect();
+    assert_eq!(
+        snapshot_on_disk(&sim).map(|s| s.members),
+        Some(five),
+        "the configuration in force at index 4"
+    );
+    assert_eq!(
+        server(&sim).members(),
+        [NodeId(0), NodeId(1), NodeId(2)],
+        "the configuration appended at index 6 is in force"
+    );
+}
+
+// ---- Thesis 6.4: reads --------------------------------------------------------------------
+
+#[test]
+fn thesis_6_4_a_read_that_arrives_before_the_leaders_first_commit_is_served_once_it_commits() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    assert_eq!(
+        server(&sim).commit_index(),
+        0,
+        "the term's no-op is not committed"
+    );
+    let read = raft::Msg::Request(rsm::Request {
+        command: rsm::Command {
+            client: 4,
+            seq: 1,
+            op: sim_core::history::models::KvInput::Get { key: "k".into() },
+        },
+    });
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 4, read);
+    let round = sent_since(&sim, mark)
+        .iter()
+        .rev()
+        .find(|(to, kind, _)| *to == NodeId(1) && (kind == "AppendEntries" || kind == "Heartbeat"))
+        .map(|(_, _, p)| p["AppendEntries"]["round"].as_u64().expect("a round"))
+        .expect("a round of heartbeats for the read");
+    let mark = sim.trace().records().len();
+    for from in [1, 2] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::AppendReply {
+                term,
+                success: true,
+                match_index: 1,
+                conflict_index: 0,
+                conflict_term: None,
+                round,
+            },
+        );
+    }
+    assert_eq!(server(&sim).commit_index(), 1);
+    let replies: Vec<_> = sent_since(&sim, mark)
+        .into_iter()
+        .filter(|(to, kind, _)| *to == NodeId(4) && kind == "ClientReply")
+        .collect();
+    assert_eq!(replies.len(), 1, "the read is answered: {replies:?}");
+}
