@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use raft::{Config, RaftNode};
-use sim_core::{Fault, NodeId, Simulation, Step, StorageFault};
+use sim_core::{Fault, Node, NodeId, Simulation, Step, StorageFault};
 
 fn server(sim: &Simulation<RaftNode>, id: NodeId) -> &raft::Server {
     sim.node(id)
@@ -38,6 +38,30 @@ fn an_entry_lost_at_the_end_of_the_log_is_noticed_and_repaired() {
     let s = server(&sim, follower);
     assert_eq!(s.recovering(), Some("repairing its log"));
     assert!(s.log().last_index() <= before, "the lost entry is gone");
+    // Until the repair ends it votes for nobody, though it learns of newer terms (a pre-vote
+    // moves no term).
+    let (term, vote) = (s.term(), s.voted_for());
+    for (pre_vote, term_after, vote_after) in [(true, term, vote), (false, term + 5, None)] {
+        let voter = NodeId((follower.0 + 1) % 3);
+        let mark = sim.stats().sent;
+        sim.input(follower, "vote request", |n, ctx| {
+            n.on_message(
+                voter,
+                raft::Msg::RequestVote {
+                    term: term + 5,
+                    last_index: 1_000,
+                    last_term: term + 4,
+                    pre_vote,
+                },
+                ctx,
+            )
+        })
+        .expect("a known node");
+        let s = server(&sim, follower);
+        assert_eq!(s.term(), term_after, "pre-vote {pre_vote}");
+        assert_eq!(s.voted_for(), vote_after, "pre-vote {pre_vote}");
+        assert_eq!(sim.stats().sent, mark + 1, "one answer, a refusal");
+    }
     run_ok(&mut sim, ms(3_000));
     assert_eq!(server(&sim, follower).recovering(), None, "repaired");
     assert_linearizable(&sim);

@@ -60,3 +60,18 @@ fn a_membership_change_goes_to_the_leader_and_takes_effect() {
     assert!(!s.members().contains(&removed));
     assert_eq!(s.members().len(), 2);
 }
+
+#[test]
+fn a_single_server_elects_itself_and_serves_its_clients() {
+    for pre_vote in [true, false] {
+        let config = Config {
+            pre_vote,
+            ..Config::default()
+        };
+        let mut sim = cluster(1, 1, 1, &config);
+        run_ok(&mut sim, ms(1_500));
+        assert_eq!(raft::leader(&sim), Some(NodeId(0)), "pre-vote {pre_vote}");
+        assert!(completed(&sim) > 10, "pre-vote {pre_vote}");
+        assert_linearizable(&sim);
+    }
+}
