@@ -691,3 +691,32 @@ fn thesis_6_4_a_read_that_arrives_before_the_leaders_first_commit_is_served_once
         .collect();
     assert_eq!(replies.len(), 1, "the read is answered: {replies:?}");
 }
+
+#[test]
+fn thesis_9_6_a_pre_vote_is_granted_only_for_a_term_beyond_the_voters() {
+    let mut sim = lone_server_with(Config {
+        check_quorum: false,
+        ..Config::default()
+    });
+    deliver(&mut sim, 1, append(5, 0, 0, vec![], 0));
+    let now = sim.now().0;
+    sim.run_until(sim_core::Time(now + ms(160).0)).unwrap();
+    assert_eq!(server(&sim).term(), 5);
+    let pre_vote = |term| Msg::RequestVote {
+        term,
+        last_index: 10,
+        last_term: 4,
+        pre_vote: true,
+    };
+    for (term, granted) in [(5, false), (6, true)] {
+        let mark = sim.trace().records().len();
+        deliver(&mut sim, 2, pre_vote(term));
+        let sent = sent_since(&sim, mark);
+        assert_eq!(
+            reply_field(&sent[0].2, "Vote", "granted"),
+            granted,
+            "a pre-vote for term {term}"
+        );
+    }
+    assert_eq!(server(&sim).term(), 5, "pre-votes move no term");
+}
