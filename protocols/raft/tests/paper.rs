@@ -720,3 +720,111 @@ fn thesis_9_6_a_pre_vote_is_granted_only_for_a_term_beyond_the_voters() {
     }
     assert_eq!(server(&sim).term(), 5, "pre-votes move no term");
 }
+
+#[test]
+fn s5_1_a_refused_pre_vote_that_carries_a_newer_term_is_adopted() {
+    let mut sim = lone_server_with(Config::default());
+    sim.run_until(ms(400)).unwrap();
+    assert_eq!(server(&sim).role(), Role::PreCandidate);
+    let term = server(&sim).term();
+    deliver(
+        &mut sim,
+        1,
+        Msg::Vote {
+            term: term + 3,
+            granted: false,
+            pre_vote: true,
+        },
+    );
+    assert_eq!(
+        (server(&sim).role(), server(&sim).term()),
+        (Role::Follower, term + 3)
+    );
+}
+
+#[test]
+fn thesis_9_6_pre_votes_that_arrive_after_a_leader_was_heard_start_nothing() {
+    let mut sim = lone_server_with(Config::default());
+    sim.run_until(ms(400)).unwrap();
+    assert_eq!(server(&sim).role(), Role::PreCandidate);
+    let term = server(&sim).term();
+    deliver(&mut sim, 1, append(term, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).role(), Role::Follower);
+    for from in [2, 3, 4] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::Vote {
+                term: term + 1,
+                granted: true,
+                pre_vote: true,
+            },
+        );
+    }
+    assert_eq!(
+        (server(&sim).role(), server(&sim).term()),
+        (Role::Follower, term),
+        "late pre-votes for a round it gave up"
+    );
+}
+
+#[test]
+fn s5_1_a_leader_ignores_stale_answers() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    for granted in [false, true] {
+        deliver(
+            &mut sim,
+            3,
+            Msg::Vote {
+                term: term - 1,
+                granted,
+                pre_vote: false,
+            },
+        );
+        assert_eq!(server(&sim).role(), Role::Leader);
+    }
+    assert_eq!(server(&sim).term(), term);
+}
+
+#[test]
+fn thesis_4_2_3_a_leader_answers_a_vote_request_of_its_own_term() {
+    // CheckQuorum ignores vote requests for newer terms while a leader is alive; one of the
+    // leader's own term is answered, with a refusal.
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    let mark = sim.trace().records().len();
+    deliver(
+        &mut sim,
+        3,
+        Msg::RequestVote {
+            term,
+            last_index: 10,
+            last_term: term,
+            pre_vote: false,
+        },
+    );
+    let sent = sent_since(&sim, mark);
+    let votes: Vec<_> = sent.iter().filter(|(_, k, _)| k == "Vote").collect();
+    assert_eq!(votes.len(), 1, "{sent:?}");
+    assert_eq!(reply_field(&votes[0].2, "Vote", "granted"), false);
+    assert_eq!(server(&sim).role(), Role::Leader);
+}
+
+#[test]
+fn thesis_6_2_a_quorum_check_armed_in_an_earlier_term_does_nothing() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    // Nothing has been heard from a majority since the election; a check of the current term
+    // would step down, one left from an earlier term does not.
+    sim.input(NodeId(0), "stale check", |n, ctx| {
+        n.on_timer(raft::Timer::QuorumCheck { term: term - 1 }, ctx)
+    })
+    .unwrap();
+    assert_eq!(server(&sim).role(), Role::Leader);
+    sim.input(NodeId(0), "check", |n, ctx| {
+        n.on_timer(raft::Timer::QuorumCheck { term }, ctx)
+    })
+    .unwrap();
+    assert_eq!(server(&sim).role(), Role::Follower);
+}

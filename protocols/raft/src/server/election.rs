@@ -170,7 +170,6 @@ impl<S: StateMachine> Server<S> {
         self.role = Role::Leader;
         self.leader = Some(self.id);
         self.votes.clear();
-        self.terms_led += 1;
         self.heard.clear();
         self.progress.clear();
         let next = self.log.last_index() + 1;

@@ -96,8 +96,6 @@ pub struct Server<S: StateMachine = KvMap> {
     pub(crate) round_wanted: bool,
     /// Peers heard from since the last CheckQuorum check.
     pub(crate) heard: BTreeSet<NodeId>,
-    /// Elections this server won (for metrics).
-    pub(crate) terms_led: u64,
     /// Applied commands with their results, kept only for a host that asked for them.
     pub(crate) outcomes: Option<Vec<Outcome<S>>>,
     /// While the server repairs a damaged log: the last index its log held before the

@@ -109,7 +109,6 @@ impl<S: StateMachine> Server<S> {
             read_round: 0,
             round_wanted: false,
             heard: BTreeSet::new(),
-            terms_led: 0,
             repair,
             term_query: found.meta.is_none().then(BTreeMap::new),
         };
