@@ -75,3 +75,18 @@ fn a_single_server_elects_itself_and_serves_its_clients() {
         assert_linearizable(&sim);
     }
 }
+
+#[test]
+fn a_configuration_of_more_than_sixteen_servers_commits() {
+    // Majorities of up to sixteen members are ranked on the stack, larger ones on the heap.
+    let mut sim = cluster(1, 17, 1, &Config::default());
+    run_ok(&mut sim, ms(2_000));
+    let leader = the_leader(&sim);
+    let s = sim
+        .node(leader)
+        .and_then(RaftNode::server)
+        .expect("the leader");
+    assert!(s.commit_index() > 5, "commit index {}", s.commit_index());
+    assert!(completed(&sim) > 5);
+    assert_linearizable(&sim);
+}

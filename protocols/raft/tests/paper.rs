@@ -828,3 +828,36 @@ fn thesis_6_2_a_quorum_check_armed_in_an_earlier_term_does_nothing() {
     .unwrap();
     assert_eq!(server(&sim).role(), Role::Follower);
 }
+
+#[test]
+fn s5_1_a_follower_takes_its_leaders_newer_term() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(2, 0, 0, vec![], 0));
+    assert_eq!(
+        (server(&sim).term(), server(&sim).leader()),
+        (2, Some(NodeId(1)))
+    );
+    // The same leader, re-elected in a later term.
+    deliver(&mut sim, 1, append(3, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).term(), 3);
+    assert_eq!(server(&sim).role(), Role::Follower);
+}
+
+#[test]
+fn s5_2_a_voter_learns_who_won_from_the_winners_first_append() {
+    let mut sim = lone_server();
+    deliver(
+        &mut sim,
+        1,
+        Msg::RequestVote {
+            term: 2,
+            last_index: 0,
+            last_term: 0,
+            pre_vote: false,
+        },
+    );
+    assert_eq!(server(&sim).voted_for(), Some(NodeId(1)));
+    assert_eq!(server(&sim).leader(), None);
+    deliver(&mut sim, 1, append(2, 0, 0, vec![], 0));
+    assert_eq!(server(&sim).leader(), Some(NodeId(1)));
+}
