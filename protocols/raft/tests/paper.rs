@@ -861,3 +861,29 @@ fn s5_2_a_voter_learns_who_won_from_the_winners_first_append() {
     deliver(&mut sim, 1, append(2, 0, 0, vec![], 0));
     assert_eq!(server(&sim).leader(), Some(NodeId(1)));
 }
+
+#[test]
+fn thesis_5_1_an_append_that_overlaps_the_snapshot_is_taken_past_it() {
+    let mut sim = lone_server_with(Config {
+        pre_vote: false,
+        check_quorum: false,
+        snapshot_threshold: 4,
+        ..Config::default()
+    });
+    deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1); 4], 4));
+    assert_eq!(server(&sim).log().snapshot_index(), 4);
+    // A leader that does not know of the snapshot resends entries 3 to 6.
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 1, append(1, 2, 1, vec![entry(1); 4], 4));
+    let sent = sent_since(&sim, mark);
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "success"), true);
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "match_index"), 6);
+    assert_eq!(server(&sim).log().last_index(), 6);
+    // Entries wholly inside the snapshot are acknowledged up to the snapshot point.
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1); 2], 4));
+    let sent = sent_since(&sim, mark);
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "success"), true);
+    assert_eq!(reply_field(&sent[0].2, "AppendReply", "match_index"), 4);
+    assert_eq!(server(&sim).log().last_index(), 6, "nothing truncated");
+}
