@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use raft::{Config, RaftNode};
-use sim_core::{Fault, Node, NodeId, Simulation, Step, StorageFault};
+use sim_core::{Fault, Node, NodeId, Simulation, Step, StorageFault, TraceEvent, TraceSink};
 
 fn server(sim: &Simulation<RaftNode>, id: NodeId) -> &raft::Server {
     sim.node(id)
@@ -62,6 +62,47 @@ fn an_entry_lost_at_the_end_of_the_log_is_noticed_and_repaired() {
         assert_eq!(s.voted_for(), vote_after, "pre-vote {pre_vote}");
         assert_eq!(sim.stats().sent, mark + 1, "one answer, a refusal");
     }
+    // A heartbeat that finds its log matching, but short of where it reached before the
+    // damage, does not end the repair; one beyond its end gets a note of where to resume.
+    // (from the leader, in the term the vote request above moved the follower to)
+    let leader = the_leader(&sim);
+    let (last, leader_term) = (
+        server(&sim, follower).log().last_index(),
+        server(&sim, follower).term(),
+    );
+    let term_at_last = server(&sim, follower).log().term_at(last).expect("a term");
+    let heartbeat = |prev_index, prev_term| raft::Msg::AppendEntries {
+        term: leader_term,
+        prev_index,
+        prev_term,
+        entries: Vec::new(),
+        commit: 0,
+        round: 0,
+    };
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    for (prev_index, prev_term) in [(last, term_at_last), (last + 3, leader_term)] {
+        sim.input(follower, "heartbeat", |n, ctx| {
+            n.on_message(leader, heartbeat(prev_index, prev_term), ctx)
+        })
+        .expect("a known node");
+        assert_eq!(
+            server(&sim, follower).recovering(),
+            Some("repairing its log"),
+            "a heartbeat at {prev_index}"
+        );
+    }
+    let resume: Vec<serde_json::Value> = sim
+        .trace()
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Send { kind, payload, .. } if kind == "RepairFrom" => {
+                Some(payload["RepairFrom"]["index"].clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(resume, [serde_json::json!(last + 1)]);
     run_ok(&mut sim, ms(3_000));
     assert_eq!(server(&sim, follower).recovering(), None, "repaired");
     assert_linearizable(&sim);

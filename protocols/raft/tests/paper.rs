@@ -887,3 +887,128 @@ fn thesis_5_1_an_append_that_overlaps_the_snapshot_is_taken_past_it() {
     assert_eq!(reply_field(&sent[0].2, "AppendReply", "match_index"), 4);
     assert_eq!(server(&sim).log().last_index(), 6, "nothing truncated");
 }
+
+// ---- The follower's side: conflicts, configurations and snapshots ----------------------------
+
+fn config_entry(term: u64, members: &[u32]) -> Entry {
+    Entry {
+        term,
+        payload: Payload::Config(members.iter().map(|&m| NodeId(m)).collect()),
+    }
+}
+
+#[test]
+fn s5_3_a_configuration_removed_with_a_conflicting_suffix_is_no_longer_in_force() {
+    let mut sim = lone_server();
+    let entries = vec![
+        entry(1),
+        config_entry(1, &[0, 1, 2, 3]),
+        entry(1),
+        config_entry(1, &[0, 1, 2]),
+    ];
+    deliver(&mut sim, 1, append(1, 0, 0, entries, 0));
+    assert_eq!(server(&sim).members().len(), 3);
+    // A new leader's entry replaces index 4: the configuration of index 2 is in force again.
+    deliver(&mut sim, 2, append(2, 3, 1, vec![entry(2)], 0));
+    let four: Vec<NodeId> = (0..4).map(NodeId).collect();
+    assert_eq!(server(&sim).members(), four);
+    // And replacing index 2 brings back the bootstrap configuration.
+    deliver(&mut sim, 3, append(3, 1, 1, vec![entry(3)], 0));
+    assert_eq!(server(&sim).members().len(), 5);
+}
+
+#[test]
+fn s5_3_a_conflict_below_the_commit_index_takes_the_commit_index_back_before_it() {
+    // Only a leader that broke the rules sends one; the follower's commit index must not
+    // then point past its log, so that the checkers, not a panic, report the break.
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1); 3], 3));
+    assert_eq!(server(&sim).commit_index(), 3);
+    deliver(&mut sim, 2, append(2, 1, 1, vec![entry(2)], 0));
+    assert_eq!(server(&sim).log().last_index(), 2);
+    assert_eq!(server(&sim).commit_index(), 1);
+}
+
+fn leader_snapshot(index: u64, term: u64, members: &[u32]) -> raft::Snapshot {
+    let mut log = raft::Log::<kv::KvMap>::default();
+    for _ in 0..index {
+        log.append(entry(term));
+    }
+    raft::Snapshot {
+        index,
+        term,
+        hash: log.hash_at(index).expect("a hash"),
+        members: members.iter().map(|&m| NodeId(m)).collect(),
+        store: rsm::Store::<kv::KvMap>::new().snapshot(),
+    }
+}
+
+fn install(sim: &mut Simulation<RaftNode>, term: u64, snapshot: raft::Snapshot) -> u64 {
+    let mark = sim.trace().records().len();
+    deliver(
+        sim,
+        1,
+        Msg::InstallSnapshot {
+            term,
+            snapshot: Box::new(snapshot),
+            round: 0,
+        },
+    );
+    let sent = sent_since(sim, mark);
+    reply_field(&sent[0].2, "SnapshotReply", "index")
+        .as_u64()
+        .expect("an index")
+}
+
+#[test]
+fn thesis_5_3_a_snapshot_that_ends_inside_the_log_keeps_what_follows_it() {
+    let mut sim = lone_server();
+    let mut entries = vec![entry(1); 5];
+    entries.push(config_entry(1, &[0, 1, 2]));
+    deliver(&mut sim, 1, append(1, 0, 0, entries, 0));
+    assert_eq!(
+        install(&mut sim, 1, leader_snapshot(4, 1, &[0, 1, 2, 3, 4])),
+        4
+    );
+    let s = server(&sim);
+    assert_eq!((s.log().snapshot_index(), s.log().last_index()), (4, 6));
+    assert_eq!((s.commit_index(), s.applied_index()), (4, 4));
+    assert_eq!(
+        s.members().len(),
+        3,
+        "the configuration after the snapshot stays"
+    );
+    assert_eq!(log_on_disk(&sim), [5, 6]);
+    assert_eq!(snapshot_on_disk(&sim).map(|s| s.index), Some(4));
+}
+
+#[test]
+fn thesis_5_3_a_snapshot_that_disagrees_with_the_log_replaces_all_of_it() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1); 6], 0));
+    assert_eq!(install(&mut sim, 2, leader_snapshot(4, 2, &[0, 1, 2])), 4);
+    let s = server(&sim);
+    assert_eq!((s.log().snapshot_index(), s.log().last_index()), (4, 4));
+    assert_eq!(s.members().len(), 3, "the snapshot's configuration");
+    assert_eq!(log_on_disk(&sim), Vec::<u64>::new());
+}
+
+#[test]
+fn thesis_5_3_a_snapshot_from_a_stale_leader_or_not_ahead_changes_nothing() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(3, 0, 0, vec![entry(3); 6], 5));
+    assert_eq!(
+        install(&mut sim, 2, leader_snapshot(6, 2, &[0, 1, 2])),
+        0,
+        "stale"
+    );
+    assert_eq!(
+        install(&mut sim, 3, leader_snapshot(5, 3, &[0, 1, 2])),
+        5,
+        "not ahead"
+    );
+    let s = server(&sim);
+    assert_eq!((s.log().snapshot_index(), s.log().last_index()), (0, 6));
+    assert_eq!(s.members().len(), 5);
+    assert_eq!(snapshot_on_disk(&sim), None);
+}
