@@ -90,3 +90,33 @@ fn a_configuration_of_more_than_sixteen_servers_commits() {
     assert!(completed(&sim) > 5);
     assert_linearizable(&sim);
 }
+
+#[test]
+fn membership_changes_come_one_at_a_time_and_must_change_something() {
+    let mut sim = cluster(1, 3, 1, &Config::default());
+    run_ok(&mut sim, ms(1_000));
+    let refused = |sim: &mut sim_core::Simulation<RaftNode>, change| {
+        change_membership(sim, change).expect_err("refused")
+    };
+    let e = refused(&mut sim, Change::Add(NodeId(1)));
+    assert!(e.contains("already a member"), "{e}");
+    let e = refused(&mut sim, Change::Remove(NodeId(9)));
+    assert!(e.contains("is not a member"), "{e}");
+    let leader = the_leader(&sim);
+    let other = NodeId((leader.0 + 1) % 3);
+    assert_eq!(change_membership(&mut sim, Change::Remove(other)), Ok(None));
+    let e = refused(&mut sim, Change::Add(other));
+    assert!(e.contains("has not committed yet"), "{e}");
+    run_ok(&mut sim, ms(1_500));
+    assert_eq!(
+        change_membership(&mut sim, Change::Add(other)),
+        Ok(None),
+        "the first change committed"
+    );
+    run_ok(&mut sim, ms(2_000));
+    let s = sim
+        .node(the_leader(&sim))
+        .and_then(RaftNode::server)
+        .expect("the leader");
+    assert_eq!(s.members().len(), 3);
+}

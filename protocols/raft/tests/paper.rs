@@ -1012,3 +1012,37 @@ fn thesis_5_3_a_snapshot_from_a_stale_leader_or_not_ahead_changes_nothing() {
     assert_eq!(s.members().len(), 5);
     assert_eq!(snapshot_on_disk(&sim), None);
 }
+
+#[test]
+fn thesis_4_1_a_new_leader_changes_the_configuration_only_once_its_term_has_committed() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    let propose = |sim: &mut Simulation<RaftNode>| {
+        let mut out = None;
+        sim.input(NodeId(0), "propose", |n, ctx| {
+            out = n
+                .server_mut()
+                .map(|s| s.propose_change(raft::Change::Remove(NodeId(4)), ctx));
+        })
+        .unwrap();
+        out.expect("a server")
+    };
+    let e = propose(&mut sim).expect_err("nothing of its term committed");
+    assert!(e.contains("has not committed an entry of term"), "{e}");
+    for from in [1, 2] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::AppendReply {
+                term,
+                success: true,
+                match_index: 1,
+                conflict_index: 0,
+                conflict_term: None,
+                round: 0,
+            },
+        );
+    }
+    assert_eq!(server(&sim).commit_index(), 1);
+    assert_eq!(propose(&mut sim), Ok(2));
+}
