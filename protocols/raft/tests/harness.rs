@@ -113,10 +113,19 @@ fn membership_changes_come_one_at_a_time_and_must_change_something() {
         Ok(None),
         "the first change committed"
     );
-    run_ok(&mut sim, ms(2_000));
+    run_ok(&mut sim, ms(2_500));
     let s = sim
         .node(the_leader(&sim))
         .and_then(RaftNode::server)
         .expect("the leader");
     assert_eq!(s.members().len(), 3);
+    // The leader replicates to the member it added back.
+    let added = sim.node(other).and_then(RaftNode::server).expect("running");
+    assert!(
+        added.log().last_index() + 20 >= s.log().last_index(),
+        "{other} at {} of {}",
+        added.log().last_index(),
+        s.log().last_index()
+    );
+    assert!(added.members().contains(&other));
 }
