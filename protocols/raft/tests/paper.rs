@@ -1046,3 +1046,40 @@ fn thesis_4_1_a_new_leader_changes_the_configuration_only_once_its_term_has_comm
     assert_eq!(server(&sim).commit_index(), 1);
     assert_eq!(propose(&mut sim), Ok(2));
 }
+
+#[test]
+fn s5_2_a_vote_whose_write_was_lost_on_one_copy_survives_a_restart() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(2, 0, 0, vec![], 0));
+    // currentTerm 2 with no vote is on disk, in both copies. The next write, the vote's first
+    // copy, is lost; the second copy holds the vote.
+    sim.apply_now(sim_core::Fault::Storage {
+        node: NodeId(0),
+        storage: sim_core::StorageFault::LostWrite,
+    })
+    .unwrap();
+    let ask = |term| Msg::RequestVote {
+        term,
+        last_index: 0,
+        last_term: 0,
+        pre_vote: false,
+    };
+    deliver(&mut sim, 2, ask(2));
+    assert_eq!(server(&sim).voted_for(), Some(NodeId(2)));
+    crash(&mut sim, NodeId(0));
+    restart(&mut sim, NodeId(0));
+    assert_eq!(server(&sim).term(), 2);
+    assert_eq!(
+        server(&sim).voted_for(),
+        Some(NodeId(2)),
+        "the vote survived"
+    );
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 3, ask(2));
+    let sent = sent_since(&sim, mark);
+    assert_eq!(
+        reply_field(&sent[0].2, "Vote", "granted"),
+        false,
+        "no second vote"
+    );
+}

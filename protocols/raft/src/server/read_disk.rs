@@ -1,8 +1,9 @@
 //! Reading a restarted server's disk, in the spirit of protocol-aware recovery (Alagappan et
 //! al., FAST 2018): every record is checked, and damage is reported rather than papered over.
 //!
-//! - currentTerm and votedFor are kept twice; a damaged copy yields to the other, and only when
-//!   both are damaged is the vote lost (the server then abstains until it has learnt the
+//! - currentTerm and votedFor are kept twice; a damaged copy yields to the other, so does one
+//!   that lost its last write (within a term a vote is only added), and only when both are
+//!   damaged is the vote lost (the server then abstains until it has learnt the
 //!   cluster's terms).
 //! - The log is read in index order and checked three ways: each record's checksum, that the
 //!   indices leave no gap, and that each entry's stored chained hash follows from the entries
@@ -139,7 +140,8 @@ impl<S: StateMachine> Found<S> {
             .max_by_key(|(index, _)| *index)
     }
 
-    /// currentTerm and votedFor from the copies that read well, the later term winning.
+    /// currentTerm and votedFor from the copies that read well: the later term wins, and
+    /// within a term the copy that holds a vote.
     fn meta<R: RaftRecord<S> + Clone>(
         disk: &Disk<R>,
         how: Reading,
@@ -149,7 +151,11 @@ impl<S: StateMachine> Found<S> {
         for key in [persist::META, persist::META_COPY] {
             match read(disk, key, how) {
                 Ok(Some(Record::Meta { term, vote })) => {
-                    if best.is_none_or(|(t, _)| *term > t) {
+                    // Within one term a vote is only ever added, never changed: of two copies
+                    // of one term, one that holds a vote is the later write (the other lost it).
+                    let later =
+                        |(t, v): (u64, Option<NodeId>)| (*term, vote.is_some()) > (t, v.is_some());
+                    if best.is_none_or(later) {
                         best = Some((*term, *vote));
                     }
                 }
