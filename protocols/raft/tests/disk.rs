@@ -107,3 +107,81 @@ fn an_entry_lost_at_the_end_of_the_log_is_noticed_and_repaired() {
     assert_eq!(server(&sim, follower).recovering(), None, "repaired");
     assert_linearizable(&sim);
 }
+
+/// The notes for people the trace holds, in order.
+fn annotations(sim: &Simulation<RaftNode>) -> Vec<String> {
+    sim.trace()
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Annotate { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_restarted_server_recovers_its_configuration_and_says_what_it_recovered() {
+    let mut sim = cluster(1, 5, 0, &Config::default());
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    for n in 1..5 {
+        crash(&mut sim, NodeId(n));
+    }
+    run_ok(&mut sim, ms(1));
+    assert!(
+        !annotations(&sim).iter().any(|a| a.contains("recovered")),
+        "a first start recovers nothing"
+    );
+    let config = raft::Entry {
+        term: 1,
+        payload: raft::Payload::Config(vec![NodeId(0), NodeId(1), NodeId(2)]),
+    };
+    let noop = raft::Entry {
+        term: 1,
+        payload: raft::Payload::Noop,
+    };
+    let append = |prev_index, prev_term, entries| raft::Msg::AppendEntries {
+        term: 1,
+        prev_index,
+        prev_term,
+        entries,
+        commit: 0,
+        round: 0,
+    };
+    sim.input(NodeId(0), "append", |n, ctx| {
+        n.on_message(NodeId(1), append(0, 0, vec![noop, config]), ctx)
+    })
+    .unwrap();
+    crash(&mut sim, NodeId(0));
+    restart(&mut sim, NodeId(0));
+    assert!(
+        annotations(&sim)
+            .iter()
+            .any(|a| a == "n0 recovered term 1, log to 2 (snapshot 0)"),
+        "{:?}",
+        annotations(&sim)
+    );
+    assert_eq!(
+        server(&sim, NodeId(0)).members().len(),
+        3,
+        "read from its log"
+    );
+    // The configuration is known at its index: replacing that entry brings back the one
+    // before it.
+    let replace = raft::Msg::AppendEntries {
+        term: 2,
+        prev_index: 1,
+        prev_term: 1,
+        entries: vec![raft::Entry {
+            term: 2,
+            payload: raft::Payload::Noop,
+        }],
+        commit: 0,
+        round: 0,
+    };
+    sim.input(NodeId(0), "append", |n, ctx| {
+        n.on_message(NodeId(2), replace, ctx)
+    })
+    .unwrap();
+    assert_eq!(server(&sim, NodeId(0)).members().len(), 5);
+}
