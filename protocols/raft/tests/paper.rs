@@ -1083,3 +1083,90 @@ fn s5_2_a_vote_whose_write_was_lost_on_one_copy_survives_a_restart() {
         "no second vote"
     );
 }
+
+/// The read round of the last heartbeat server 0 sent to server 1 since trace record `mark`.
+fn round_sent_since(sim: &Simulation<RaftNode>, mark: usize) -> Option<u64> {
+    sent_since(sim, mark)
+        .iter()
+        .rev()
+        .find(|(to, kind, _)| *to == NodeId(1) && (kind == "AppendEntries" || kind == "Heartbeat"))
+        .map(|(_, _, p)| p["AppendEntries"]["round"].as_u64().expect("a round"))
+}
+
+fn ack(sim: &mut Simulation<RaftNode>, term: u64, round: u64) {
+    for from in [1, 2] {
+        deliver(
+            sim,
+            from,
+            Msg::AppendReply {
+                term,
+                success: true,
+                match_index: 1,
+                conflict_index: 0,
+                conflict_term: None,
+                round,
+            },
+        );
+    }
+}
+
+fn read_request(client: u64, seq: u64) -> Msg {
+    raft::Msg::Request(rsm::Request {
+        command: rsm::Command {
+            client,
+            seq,
+            op: sim_core::history::models::KvInput::Get { key: "k".into() },
+        },
+    })
+}
+
+/// The sequence numbers of the answers server 0 sent to node `to` since trace record `mark`.
+fn answered_since(sim: &Simulation<RaftNode>, mark: usize, to: u32) -> Vec<u64> {
+    sent_since(sim, mark)
+        .into_iter()
+        .filter(|(t, kind, _)| *t == NodeId(to) && kind == "ClientReply")
+        .map(|(_, _, p)| p["Reply"]["seq"].as_u64().expect("a number"))
+        .collect()
+}
+
+#[test]
+fn thesis_6_4_a_read_that_arrives_during_a_round_waits_for_a_round_sent_after_it() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    ack(&mut sim, term, 0);
+    assert_eq!(
+        server(&sim).commit_index(),
+        1,
+        "the term's first entry committed"
+    );
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 3, read_request(3, 1));
+    let first = round_sent_since(&sim, mark).expect("a round for the first read");
+    // A second read arrives while that round is out: its acknowledgements were asked for
+    // before the read arrived, so they cannot confirm it.
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 4, read_request(4, 1));
+    assert_eq!(round_sent_since(&sim, mark), None, "one round at a time");
+    let mark = sim.trace().records().len();
+    ack(&mut sim, term, first);
+    assert_eq!(
+        answered_since(&sim, mark, 3),
+        [1],
+        "the first read is served"
+    );
+    assert_eq!(
+        answered_since(&sim, mark, 4),
+        Vec::<u64>::new(),
+        "the second waits"
+    );
+    let second = round_sent_since(&sim, mark).expect("the next round, at once");
+    assert!(second > first);
+    let mark = sim.trace().records().len();
+    ack(&mut sim, term, second);
+    assert_eq!(answered_since(&sim, mark, 4), [1]);
+    assert_eq!(
+        round_sent_since(&sim, mark),
+        None,
+        "no read waits: no further round"
+    );
+}
