@@ -1170,3 +1170,94 @@ fn thesis_6_4_a_read_that_arrives_during_a_round_waits_for_a_round_sent_after_it
         "no read waits: no further round"
     );
 }
+
+/// What server 0 sent server 1 since trace record `mark`: (prev_index, number of entries).
+fn appends_to_1_since(sim: &Simulation<RaftNode>, mark: usize) -> Vec<(u64, usize)> {
+    sent_since(sim, mark)
+        .iter()
+        .filter(|(to, kind, _)| {
+            *to == NodeId(1) && (kind == "AppendEntries" || kind == "Heartbeat")
+        })
+        .map(|(_, _, p)| {
+            let a = &p["AppendEntries"];
+            (
+                a["prev_index"].as_u64().expect("an index"),
+                a["entries"].as_array().expect("entries").len(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_leader_pipelines_appends_up_to_its_limit_from_where_a_follower_needs_them() {
+    let mut sim = lone_server_with(Config {
+        max_batch: 1,
+        max_inflight: 3,
+        ..Config::default()
+    });
+    deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1); 5], 0));
+    let mut sim = {
+        // Win term 2 with votes from servers 1 and 2.
+        sim.run_until(ms(600)).unwrap();
+        let term = server(&sim).term() + 1;
+        for from in [1, 2] {
+            deliver(
+                &mut sim,
+                from,
+                Msg::Vote {
+                    term,
+                    granted: true,
+                    pre_vote: true,
+                },
+            );
+        }
+        let term = server(&sim).term();
+        for from in [1, 2] {
+            deliver(
+                &mut sim,
+                from,
+                Msg::Vote {
+                    term,
+                    granted: true,
+                    pre_vote: false,
+                },
+            );
+        }
+        assert_eq!(server(&sim).role(), Role::Leader);
+        sim
+    };
+    let term = server(&sim).term();
+    // Server 1 has nothing: the leader backs up and sends three appends of one entry each,
+    // one after the other.
+    let mark = sim.trace().records().len();
+    deliver(
+        &mut sim,
+        1,
+        Msg::AppendReply {
+            term,
+            success: false,
+            match_index: 0,
+            conflict_index: 1,
+            conflict_term: None,
+            round: 0,
+        },
+    );
+    assert_eq!(appends_to_1_since(&sim, mark), [(0, 1), (1, 1), (2, 1)]);
+}
+
+#[test]
+fn a_heartbeat_timer_armed_in_an_earlier_term_sends_nothing() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    let mark = sim.trace().records().len();
+    sim.input(NodeId(0), "stale heartbeat", |n, ctx| {
+        n.on_timer(raft::Timer::Heartbeat { term: term - 1 }, ctx)
+    })
+    .unwrap();
+    assert_eq!(appends_to_1_since(&sim, mark), []);
+    sim.input(NodeId(0), "heartbeat", |n, ctx| {
+        n.on_timer(raft::Timer::Heartbeat { term }, ctx)
+    })
+    .unwrap();
+    assert_eq!(appends_to_1_since(&sim, mark).len(), 1);
+}
