@@ -1261,3 +1261,21 @@ fn a_heartbeat_timer_armed_in_an_earlier_term_sends_nothing() {
     .unwrap();
     assert_eq!(appends_to_1_since(&sim, mark).len(), 1);
 }
+
+#[test]
+fn a_leader_resends_from_the_match_to_a_follower_silent_for_two_heartbeats() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    let tick = |sim: &mut Simulation<RaftNode>| {
+        let mark = sim.trace().records().len();
+        sim.input(NodeId(0), "heartbeat", |n, ctx| {
+            n.on_timer(raft::Timer::Heartbeat { term }, ctx)
+        })
+        .unwrap();
+        appends_to_1_since(sim, mark)
+    };
+    // The no-op went out at election and server 1 has not answered: one silent tick sends a
+    // heartbeat after it, the second resends it.
+    assert_eq!(tick(&mut sim), [(1, 0)]);
+    assert_eq!(tick(&mut sim), [(0, 1)]);
+}
