@@ -1142,6 +1142,13 @@ fn thesis_6_4_a_read_that_arrives_during_a_round_waits_for_a_round_sent_after_it
     let mark = sim.trace().records().len();
     deliver(&mut sim, 3, read_request(3, 1));
     let first = round_sent_since(&sim, mark).expect("a round for the first read");
+    // A heartbeat while that round is out repeats it rather than starting another.
+    let mark = sim.trace().records().len();
+    sim.input(NodeId(0), "heartbeat", |n, ctx| {
+        n.on_timer(raft::Timer::Heartbeat { term }, ctx)
+    })
+    .unwrap();
+    assert_eq!(round_sent_since(&sim, mark), Some(first));
     // A second read arrives while that round is out: its acknowledgements were asked for
     // before the read arrived, so they cannot confirm it.
     let mark = sim.trace().records().len();
