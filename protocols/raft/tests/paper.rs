@@ -1286,3 +1286,48 @@ fn a_leader_resends_from_the_match_to_a_follower_silent_for_two_heartbeats() {
     assert_eq!(tick(&mut sim), [(1, 0)]);
     assert_eq!(tick(&mut sim), [(0, 1)]);
 }
+
+#[test]
+fn s5_1_a_leader_ignores_answers_from_an_earlier_term() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    for from in [1, 2] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::AppendReply {
+                term: term - 1,
+                success: true,
+                match_index: 1,
+                conflict_index: 0,
+                conflict_term: None,
+                round: 0,
+            },
+        );
+    }
+    assert_eq!(
+        server(&sim).commit_index(),
+        0,
+        "what a follower matched for an earlier leader is not a match with this one"
+    );
+}
+
+#[test]
+fn s5_3_a_refusal_at_the_end_of_the_log_gets_an_append_there_at_once() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    let mark = sim.trace().records().len();
+    deliver(
+        &mut sim,
+        1,
+        Msg::AppendReply {
+            term,
+            success: false,
+            match_index: 0,
+            conflict_index: 2,
+            conflict_term: None,
+            round: 0,
+        },
+    );
+    assert_eq!(appends_to_1_since(&sim, mark), [(1, 0)]);
+}
