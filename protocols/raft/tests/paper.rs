@@ -1331,3 +1331,26 @@ fn s5_3_a_refusal_at_the_end_of_the_log_gets_an_append_there_at_once() {
     );
     assert_eq!(appends_to_1_since(&sim, mark), [(1, 0)]);
 }
+
+#[test]
+fn a_refusal_below_what_the_follower_acknowledged_is_answered_once() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    let reply = |success, match_index, conflict_index| Msg::AppendReply {
+        term,
+        success,
+        match_index,
+        conflict_index,
+        conflict_term: None,
+        round: 0,
+    };
+    deliver(&mut sim, 1, reply(true, 1, 0));
+    // A stale refusal that points below the acknowledged entry: the leader answers from just
+    // after the match, once; a repeat waits for the next heartbeat rather than looping.
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 1, reply(false, 0, 1));
+    assert_eq!(appends_to_1_since(&sim, mark), [(1, 0)]);
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 1, reply(false, 0, 1));
+    assert_eq!(appends_to_1_since(&sim, mark), []);
+}
