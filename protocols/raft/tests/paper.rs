@@ -1354,3 +1354,100 @@ fn a_refusal_below_what_the_follower_acknowledged_is_answered_once() {
     deliver(&mut sim, 1, reply(false, 0, 1));
     assert_eq!(appends_to_1_since(&sim, mark), []);
 }
+
+// ---- The leader's side of client requests ----------------------------------------------------
+
+fn write_request(client: u64, seq: u64) -> Msg {
+    raft::Msg::Request(rsm::Request {
+        command: rsm::Command {
+            client,
+            seq,
+            op: sim_core::history::models::KvInput::Put {
+                key: "k".into(),
+                value: "v".into(),
+            },
+        },
+    })
+}
+
+/// `lone_leader` with `config`, its first entry committed.
+fn lone_leader_with(config: Config) -> Simulation<RaftNode> {
+    let mut sim = lone_server_with(config);
+    sim.run_until(ms(400)).unwrap();
+    let term = server(&sim).term() + 1;
+    for from in [1, 2] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::Vote {
+                term,
+                granted: true,
+                pre_vote: true,
+            },
+        );
+    }
+    let term = server(&sim).term();
+    for from in [1, 2] {
+        deliver(
+            &mut sim,
+            from,
+            Msg::Vote {
+                term,
+                granted: true,
+                pre_vote: false,
+            },
+        );
+    }
+    assert_eq!(server(&sim).role(), Role::Leader);
+    ack(&mut sim, term, 0);
+    assert_eq!(server(&sim).commit_index(), 1);
+    sim
+}
+
+#[test]
+fn thesis_6_4_a_read_index_read_adds_no_entry_and_a_logged_read_does() {
+    for (mode, entries) in [(raft::ReadMode::ReadIndex, 0), (raft::ReadMode::Log, 1)] {
+        let mut sim = lone_leader_with(Config {
+            read_mode: mode,
+            ..Config::default()
+        });
+        let before = server(&sim).log().last_index();
+        deliver(&mut sim, 3, read_request(3, 1));
+        assert_eq!(
+            server(&sim).log().last_index(),
+            before + entries,
+            "{mode:?}"
+        );
+    }
+}
+
+#[test]
+fn a_leader_appends_a_write_at_once_or_gathers_it_for_its_batch() {
+    let mut sim = lone_leader_with(Config::default());
+    deliver(&mut sim, 3, write_request(3, 1));
+    assert_eq!(
+        server(&sim).log().last_index(),
+        2,
+        "no batching: appended at once"
+    );
+
+    let mut sim = lone_leader_with(Config {
+        batch_delay: sim_core::Duration::from_millis(5),
+        ..Config::default()
+    });
+    let term = server(&sim).term();
+    deliver(&mut sim, 3, write_request(3, 1));
+    assert_eq!(server(&sim).log().last_index(), 1, "gathered");
+    // A batch timer armed in an earlier term finds nothing of its own to append.
+    sim.input(NodeId(0), "stale batch", |n, ctx| {
+        n.on_timer(raft::Timer::Batch { term: term - 1 }, ctx)
+    })
+    .unwrap();
+    assert_eq!(server(&sim).log().last_index(), 1);
+    sim.input(NodeId(0), "batch", |n, ctx| {
+        n.on_timer(raft::Timer::Batch { term }, ctx)
+    })
+    .unwrap();
+    assert_eq!(server(&sim).log().last_index(), 2);
+    assert_eq!(server(&sim).log().term_at(2), Some(term));
+}
