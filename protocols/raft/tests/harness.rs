@@ -129,3 +129,12 @@ fn membership_changes_come_one_at_a_time_and_must_change_something() {
     );
     assert!(added.members().contains(&other));
 }
+
+#[test]
+fn the_benchmark_run_is_seed_one_with_or_without_the_checkers() {
+    let with = raft::cluster::benchmark(true).expect("the benchmark cluster");
+    let without = raft::cluster::benchmark(false).expect("the benchmark cluster");
+    assert_eq!((with.seed(), without.seed()), (1, 1));
+    assert_eq!(with.checker_names().len(), 7);
+    assert_eq!(without.checker_names(), ["durability"]);
+}
