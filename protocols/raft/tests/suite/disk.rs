@@ -2,9 +2,7 @@
 //! very end of its log is caught by the tail note, and the server repairs its log from the
 //! leader before it counts again.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::{Config, RaftNode};
 use sim_core::{Fault, Node, NodeId, Simulation, Step, StorageFault, TraceEvent, TraceSink};
 

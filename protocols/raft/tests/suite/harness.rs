@@ -1,9 +1,7 @@
 //! The harness calls the scenario runner and the front end make on a Raft cluster: its
 //! clients, a command typed by hand, a membership change proposed at the leader.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::cluster::{change_membership, submit};
 use raft::{Change, Config, RaftNode};
 use sim_core::NodeId;

@@ -1,9 +1,7 @@
 //! What the inspectors and the front end show of a Raft node: its role in words and as a
 //! class, its term, its fields, and the tail of its log with the committed entries marked.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::{Config, RaftNode, Role};
 use sim_core::{Node, NodeId, RoleClass};
 

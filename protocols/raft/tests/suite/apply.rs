@@ -2,9 +2,7 @@
 //! that proposes commands itself reads back, reads that wait for a new leader's first commit,
 //! and a leader that commits its own removal.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::cluster::change_membership;
 use raft::{Change, Config, RaftNode, Role};
 use sim_core::{Mark, NodeId, Simulation, TraceEvent, TraceSink};

@@ -1,9 +1,7 @@
 //! Whole-cluster tests: each runs at least 50 seeds and checks every invariant throughout,
 //! then linearizability of the client history.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::cluster::change_membership;
 use raft::{Change, Config, Role, leader};
 use sim_core::{Fault, NodeId, PartitionSpec};

@@ -4,9 +4,7 @@
 //! index went back), or servers taken from two runs that went different ways (two leaders of
 //! one term, two different entries at one index).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::checkers::{
     CommitNeverDecreases, ElectionSafety, LeaderAppendOnly, LeaderCompleteness, LogMatching,
     StateMachineSafety,

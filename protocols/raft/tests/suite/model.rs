@@ -1,9 +1,7 @@
 //! What Raft declares to the model checker: which renamings of its servers it cannot tell
 //! apart, and a state that changes exactly when what a server does next can.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::{Config, NodeRole, RaftNode};
 use sim_core::model::{StateHasher, Symmetry};
 use sim_core::{Node, NodeId, Simulation};

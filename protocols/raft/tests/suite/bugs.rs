@@ -1,9 +1,7 @@
 //! Each known bug, switched on, is caught by a checker on some seed of a randomized nemesis;
 //! the correct implementation passes every one of the same seeds.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::{Bug, Config};
 use sim_core::history::Verdict;
 
@@ -110,7 +108,7 @@ fn skipping_the_consistency_check_breaks_log_matching() {
 }
 
 // The `figure8-commit` bug needs a precise interleaving that random faults reach too rarely;
-// tests/figure8.rs steers the cluster into the paper's Figure 8 instead.
+// figure8.rs steers the cluster into the paper's Figure 8 instead.
 
 #[test]
 fn reading_from_the_leaders_memory_returns_stale_values() {

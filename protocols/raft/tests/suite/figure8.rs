@@ -3,9 +3,7 @@
 //! overwritten by a later leader, and State Machine Safety catches it. Correct Raft, driven
 //! the same way on the same seeds, never commits that entry early and stays safe.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kv::{Command, KvInput};
 use raft::{Bug, Config, RaftNode, Role};
 use sim_core::{Fault, NodeId, PartitionSpec, Simulation, Step, Time};

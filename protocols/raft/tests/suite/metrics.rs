@@ -1,9 +1,7 @@
 //! What a Raft run reports, checked against the run's own counters and its record of
 //! elections.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::metrics::{election_time_after, elections};
 use raft::{Config, metrics};
 

@@ -2,9 +2,7 @@
 //! votes (4.2.3, 9.6), driving a single server by handing it messages and reading what it
 //! sends back from the trace.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use raft::{Config, Entry, Msg, Payload, RaftNode, Role};
 use sim_core::{Node, NodeId, Simulation, TraceEvent, TraceSink};
 
