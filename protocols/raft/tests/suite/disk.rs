@@ -183,3 +183,88 @@ fn a_restarted_server_recovers_its_configuration_and_says_what_it_recovered() {
     .unwrap();
     assert_eq!(server(&sim, NodeId(0)).members().len(), 5);
 }
+
+/// A three-server cluster run for a second, with one follower crashed and its disk damaged by
+/// `faults`, then restarted: the simulation and the follower.
+fn restarted_with(config: &Config, faults: &[StorageFault]) -> (Simulation<RaftNode>, NodeId) {
+    let mut sim = cluster(1, 3, 2, config);
+    run_ok(&mut sim, ms(1_000));
+    let follower = NodeId((the_leader(&sim).0 + 1) % 3);
+    crash(&mut sim, follower);
+    for storage in faults {
+        sim.apply_now(Fault::Storage {
+            node: follower,
+            storage: storage.clone(),
+        })
+        .expect("a known node");
+    }
+    restart(&mut sim, follower);
+    (sim, follower)
+}
+
+fn corrupt(name: &str, index: u64) -> StorageFault {
+    StorageFault::Corrupt {
+        aim: sim_core::RecordAim {
+            name: Some(name.into()),
+            index: Some(index),
+            draw: 0,
+        },
+        noise: 3,
+    }
+}
+
+#[test]
+fn a_damaged_entry_ends_the_trusted_log_before_it_and_the_rest_is_repaired() {
+    let (mut sim, follower) = restarted_with(&Config::default(), &[corrupt("log", 3)]);
+    let s = server(&sim, follower);
+    assert_eq!(
+        s.log().last_index(),
+        2,
+        "entries from the damaged one on are not trusted"
+    );
+    assert_eq!(s.recovering(), Some("repairing its log"));
+    run_ok(&mut sim, ms(3_000));
+    assert_eq!(server(&sim, follower).recovering(), None);
+    assert_linearizable(&sim);
+}
+
+#[test]
+fn one_damaged_copy_of_the_term_and_vote_yields_to_the_other_and_two_lose_the_vote() {
+    let (sim, follower) = restarted_with(&Config::default(), &[corrupt("meta", 0)]);
+    let s = server(&sim, follower);
+    assert_eq!(s.recovering(), None);
+    assert!(s.term() >= 1, "the copy's term");
+    let (mut sim, follower) = restarted_with(
+        &Config::default(),
+        &[corrupt("meta", 0), corrupt("meta-copy", 0)],
+    );
+    assert_eq!(server(&sim, follower).recovering(), Some("lost its vote"));
+    run_ok(&mut sim, ms(3_000));
+    assert_eq!(
+        server(&sim, follower).recovering(),
+        None,
+        "it learnt the terms"
+    );
+}
+
+#[test]
+fn the_known_bugs_read_a_damaged_entry_as_it_is_or_forget_it() {
+    let bugged = |bug| Config {
+        bugs: vec![bug],
+        ..Config::default()
+    };
+    let (sim, follower) = restarted_with(&Config::default(), &[]);
+    let whole = server(&sim, follower).log().last_index();
+    assert!(whole > 3);
+    // Ignoring checksums takes the damaged entry and everything after it.
+    let (sim, follower) = restarted_with(&bugged(raft::Bug::IgnoreChecksums), &[corrupt("log", 3)]);
+    let s = server(&sim, follower);
+    assert_eq!((s.log().last_index(), s.recovering()), (whole, None));
+    // Truncating on corruption drops it and what follows, and carries on without a repair.
+    let (sim, follower) = restarted_with(
+        &bugged(raft::Bug::TruncateOnCorruption),
+        &[corrupt("log", 3)],
+    );
+    let s = server(&sim, follower);
+    assert_eq!((s.log().last_index(), s.recovering()), (2, None));
+}
