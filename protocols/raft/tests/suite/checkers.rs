@@ -189,3 +189,22 @@ fn one_term_has_at_most_one_leader() {
     assert!(e.contains("are both leaders of term"), "{e}");
     assert_eq!(c.elections().count(), 1);
 }
+
+#[test]
+fn leader_completeness_holds_a_later_leader_to_the_highest_commit_of_each_term() {
+    let (early, late, leader) = early_and_late(1);
+    // A branch of the same run whose leader crashed at 1 s: its next leader holds what was
+    // committed by then, but not what the original run committed after.
+    let mut branch = early.clone();
+    crash(&mut branch, leader);
+    run_ok(&mut branch, ms(2_000));
+    let next = the_leader(&branch);
+    let mut c = LeaderCompleteness::default();
+    show(&mut c, &early, leader).expect("first sight");
+    show(&mut c, &branch, next).expect("it holds what was committed at 1 s");
+    let mut c = LeaderCompleteness::default();
+    show(&mut c, &early, leader).expect("first sight");
+    show(&mut c, &late, leader).expect("the same leader, more committed");
+    let e = show(&mut c, &branch, next).expect_err("it lacks what was committed at 2 s");
+    assert!(e.contains("without the entry committed"), "{e}");
+}
