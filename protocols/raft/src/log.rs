@@ -571,6 +571,39 @@ mod tests {
         }
     }
 
+    /// The strict avalanche criterion for chain's prefix hash: flipping any one input bit
+    /// flips each output bit in close to half the samples (between 0.3 and 0.7 of 256), as the
+    /// SplitMix64 finalizer guarantees when every one of its steps is intact.
+    #[test]
+    fn each_prefix_bit_flips_each_output_bit_about_half_the_time() {
+        let mut x: u64 = 0x0fed_cba9_8765_4321;
+        let samples: Vec<u64> = (0..256)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                x
+            })
+            .collect();
+        let entry = e(1);
+        for bit in 0..64 {
+            let mut flips = [0u32; 64];
+            for &p in &samples {
+                let d = chain(p, &entry) ^ chain(p ^ 1 << bit, &entry);
+                for (j, f) in flips.iter_mut().enumerate() {
+                    *f += (d >> j & 1) as u32;
+                }
+            }
+            for (j, &f) in flips.iter().enumerate() {
+                let rate = f64::from(f) / samples.len() as f64;
+                assert!(
+                    (0.3..0.7).contains(&rate),
+                    "input bit {bit} flips output bit {j} in {rate:.2} of the samples"
+                );
+            }
+        }
+    }
+
     #[test]
     fn an_entry_counts_its_header_and_its_payload() {
         assert_eq!(e(1).size(), 16);
