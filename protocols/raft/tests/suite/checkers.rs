@@ -112,8 +112,14 @@ fn a_leader_may_not_lose_or_change_an_entry_of_its_term() {
     let mut c = LeaderAppendOnly::default();
     show(&mut c, &early, leader).expect("first sight");
     show(&mut c, &other, leader).expect_err("an entry of the leader's log changed");
-    // A follower's log may lose entries: only a leader's is append-only.
+    // A server judged as leader only against what it held as leader of that term: seen as a
+    // follower, then as the leader of that term with another log, it broke nothing.
     let follower = NodeId((leader.0 + 1) % 3);
+    let led_by_follower = other_run_led_by(1, follower, term, 2_000);
+    let mut c = LeaderAppendOnly::default();
+    show(&mut c, &late, follower).expect("a follower");
+    show(&mut c, &led_by_follower, follower).expect("its first sight as leader");
+    // A follower's log may lose entries: only a leader's is append-only.
     assert_eq!(server(&late, follower).role(), Role::Follower);
     let mut c = LeaderAppendOnly::default();
     for sim in [&late, &early] {
