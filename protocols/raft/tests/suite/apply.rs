@@ -81,6 +81,15 @@ fn a_leader_that_commits_its_own_removal_steps_down() {
         change_membership(&mut sim, Change::Remove(leader)),
         Ok(None)
     );
+    let s = sim
+        .node(leader)
+        .and_then(RaftNode::server)
+        .expect("running");
+    assert_eq!(
+        s.role(),
+        Role::Leader,
+        "it leads until its removal commits (thesis 4.2.2)"
+    );
     run_ok(&mut sim, ms(2_500));
     let old = sim
         .node(leader)
