@@ -136,3 +136,55 @@ fn the_benchmark_run_is_seed_one_with_or_without_the_checkers() {
     assert_eq!(with.checker_names().len(), 7);
     assert_eq!(without.checker_names(), ["durability"]);
 }
+
+#[test]
+fn a_server_added_to_the_configuration_gets_the_log_and_a_removed_one_stops_getting_it() {
+    // Four servers, of which the first three are the configuration.
+    let mut configs = raft::cluster(&Config::default(), 4, &workload(1));
+    let three: Vec<NodeId> = (0..3).map(NodeId).collect();
+    for c in configs.iter_mut().take(4) {
+        c.role = raft::NodeRole::Server {
+            bootstrap: three.clone(),
+        };
+    }
+    let sim_config = sim_core::SimConfig {
+        seed: 1,
+        network: network(1, 10, 0.0, 0.0),
+        ..sim_core::SimConfig::default()
+    };
+    let mut sim = sim_core::Simulation::new(sim_config, configs).expect("a cluster");
+    raft::add_checkers(&mut sim);
+    run_ok(&mut sim, ms(1_000));
+    let server = |sim: &sim_core::Simulation<RaftNode>, id| {
+        sim.node(id)
+            .and_then(RaftNode::server)
+            .expect("a server")
+            .clone()
+    };
+    let newcomer = NodeId(3);
+    assert!(!server(&sim, newcomer).is_voter());
+    assert_eq!(
+        server(&sim, newcomer).log().last_index(),
+        0,
+        "nobody sends it anything"
+    );
+    assert_eq!(change_membership(&mut sim, Change::Add(newcomer)), Ok(None));
+    run_ok(&mut sim, ms(2_000));
+    let leader = the_leader(&sim);
+    let last = server(&sim, leader).log().last_index();
+    assert!(server(&sim, newcomer).log().last_index() + 20 >= last);
+    // Remove a follower: the leader stops replicating to it.
+    let removed = (0..3)
+        .map(NodeId)
+        .find(|&n| n != leader)
+        .expect("a follower");
+    assert_eq!(
+        change_membership(&mut sim, Change::Remove(removed)),
+        Ok(None)
+    );
+    run_ok(&mut sim, ms(2_500));
+    let at_removal = server(&sim, removed).log().last_index();
+    run_ok(&mut sim, ms(3_500));
+    assert_eq!(server(&sim, removed).log().last_index(), at_removal);
+    assert!(server(&sim, leader).log().last_index() > at_removal + 10);
+}
