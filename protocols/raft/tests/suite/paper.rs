@@ -1152,6 +1152,22 @@ fn thesis_6_4_a_read_that_arrives_during_a_round_waits_for_a_round_sent_after_it
     let mark = sim.trace().records().len();
     deliver(&mut sim, 4, read_request(4, 1));
     assert_eq!(round_sent_since(&sim, mark), None, "one round at a time");
+    // One acknowledgement of five is no majority: the round is not over, and no other
+    // starts.
+    let mark = sim.trace().records().len();
+    deliver(
+        &mut sim,
+        1,
+        Msg::AppendReply {
+            term,
+            success: true,
+            match_index: 1,
+            conflict_index: 0,
+            conflict_term: None,
+            round: first,
+        },
+    );
+    assert!(round_sent_since(&sim, mark).is_none_or(|r| r == first));
     let mark = sim.trace().records().len();
     ack(&mut sim, term, first);
     assert_eq!(
@@ -1448,4 +1464,32 @@ fn a_leader_appends_a_write_at_once_or_gathers_it_for_its_batch() {
     .unwrap();
     assert_eq!(server(&sim).log().last_index(), 2);
     assert_eq!(server(&sim).log().term_at(2), Some(term));
+}
+
+#[test]
+fn a_leader_told_that_a_follower_lost_acknowledged_entries_resends_them() {
+    let mut sim = lone_leader();
+    let term = server(&sim).term();
+    deliver(
+        &mut sim,
+        1,
+        Msg::AppendReply {
+            term,
+            success: true,
+            match_index: 1,
+            conflict_index: 0,
+            conflict_term: None,
+            round: 0,
+        },
+    );
+    let repair = |term, index| Msg::RepairFrom { term, index };
+    // Of an earlier term, or above what it acknowledged: nothing to do.
+    for (t, index) in [(term - 1, 1), (term, 2)] {
+        let mark = sim.trace().records().len();
+        deliver(&mut sim, 1, repair(t, index));
+        assert_eq!(appends_to_1_since(&sim, mark), [], "RepairFrom {t} {index}");
+    }
+    let mark = sim.trace().records().len();
+    deliver(&mut sim, 1, repair(term, 1));
+    assert_eq!(appends_to_1_since(&sim, mark), [(0, 1)], "entry 1 again");
 }
