@@ -1493,3 +1493,17 @@ fn a_leader_told_that_a_follower_lost_acknowledged_entries_resends_them() {
     deliver(&mut sim, 1, repair(term, 1));
     assert_eq!(appends_to_1_since(&sim, mark), [(0, 1)], "entry 1 again");
 }
+
+#[test]
+fn s5_3_a_heartbeat_that_moves_no_commit_index_records_no_commit() {
+    let mut sim = lone_server();
+    deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1); 3], 3));
+    let commits =
+        |sim: &Simulation<RaftNode>| sim.trace().marks().get(sim_core::MarkKind::Committed);
+    let before = commits(&sim);
+    assert!(before > 0);
+    // The leader's commit index is ahead, but this append only vouches for index 1.
+    deliver(&mut sim, 1, append(1, 1, 1, vec![], 5));
+    assert_eq!(server(&sim).commit_index(), 3);
+    assert_eq!(commits(&sim), before);
+}
