@@ -81,15 +81,32 @@ fn a_leader_that_commits_its_own_removal_steps_down() {
         change_membership(&mut sim, Change::Remove(leader)),
         Ok(None)
     );
-    let s = sim
+    let removal = sim
         .node(leader)
         .and_then(RaftNode::server)
-        .expect("running");
-    assert_eq!(
-        s.role(),
-        Role::Leader,
-        "it leads until its removal commits (thesis 4.2.2)"
-    );
+        .expect("running")
+        .log()
+        .last_index();
+    // It leads until its removal commits (thesis 4.2.2): step until it stops leading.
+    loop {
+        let s = sim
+            .node(leader)
+            .and_then(RaftNode::server)
+            .expect("running");
+        if s.role() != Role::Leader {
+            assert!(
+                s.commit_index() >= removal,
+                "stepped down at commit {} before its removal at {removal} committed",
+                s.commit_index()
+            );
+            break;
+        }
+        assert!(sim.now() < ms(2_500), "still leading");
+        match sim.step().expect("within limits") {
+            sim_core::Step::Event { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
     run_ok(&mut sim, ms(2_500));
     let old = sim
         .node(leader)
