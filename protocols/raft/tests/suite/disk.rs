@@ -35,7 +35,11 @@ fn an_entry_lost_at_the_end_of_the_log_is_noticed_and_repaired() {
     restart(&mut sim, follower);
     let s = server(&sim, follower);
     assert_eq!(s.recovering(), Some("repairing its log"));
-    assert!(s.log().last_index() <= before, "the lost entry is gone");
+    assert_eq!(
+        s.log().last_index(),
+        before,
+        "the lost entry is gone, and only it"
+    );
     // Until the repair ends it votes for nobody, though it learns of newer terms (a pre-vote
     // moves no term).
     let (term, vote) = (s.term(), s.voted_for());
@@ -334,4 +338,65 @@ fn the_known_bugs_read_a_damaged_entry_as_it_is_or_forget_it() {
     );
     let s = server(&sim, follower);
     assert_eq!((s.log().last_index(), s.recovering()), (2, None));
+}
+
+#[test]
+fn an_entry_a_lost_write_left_stale_is_caught_at_the_entry_after_it() {
+    let mut sim = cluster(1, 5, 0, &Config::default());
+    for n in 1..5 {
+        crash(&mut sim, NodeId(n));
+    }
+    run_ok(&mut sim, ms(1));
+    let entry = |term| raft::Entry {
+        term,
+        payload: raft::Payload::Noop,
+    };
+    let append = |term, prev_index, prev_term, entries| raft::Msg::AppendEntries {
+        term,
+        prev_index,
+        prev_term,
+        entries,
+        commit: 0,
+        round: 0,
+    };
+    sim.input(NodeId(0), "append", |n, ctx| {
+        n.on_message(NodeId(1), append(1, 0, 0, vec![entry(1); 3]), ctx)
+    })
+    .unwrap();
+    // A new leader (whose term is on disk first) replaces entries 2 and 3; the write of the
+    // new entry 2 is lost, so the disk keeps the old one, whose own hash still matches it.
+    sim.input(NodeId(0), "heartbeat", |n, ctx| {
+        n.on_message(NodeId(2), append(2, 0, 0, vec![]), ctx)
+    })
+    .unwrap();
+    sim.apply_now(Fault::Storage {
+        node: NodeId(0),
+        storage: StorageFault::LostWrite,
+    })
+    .unwrap();
+    sim.input(NodeId(0), "append", |n, ctx| {
+        n.on_message(NodeId(2), append(2, 1, 1, vec![entry(2); 2]), ctx)
+    })
+    .unwrap();
+    assert_eq!(server(&sim, NodeId(0)).log().term_at(2), Some(2));
+    crash(&mut sim, NodeId(0));
+    restart(&mut sim, NodeId(0));
+    let s = server(&sim, NodeId(0));
+    assert_eq!(s.recovering(), Some("repairing its log"));
+    assert!(
+        s.log().last_index() <= 2,
+        "entry 3 does not follow from the entry 2 on disk"
+    );
+}
+
+#[test]
+fn a_damaged_snapshot_loses_the_log_it_stood_for() {
+    let config = Config {
+        snapshot_threshold: 20,
+        ..Config::default()
+    };
+    let (sim, follower) = restarted_with(&config, &[corrupt("snapshot", 0)]);
+    let s = server(&sim, follower);
+    assert_eq!(s.log().snapshot_index(), 0);
+    assert_eq!(s.recovering(), Some("repairing its log"));
 }
