@@ -400,3 +400,48 @@ fn a_damaged_snapshot_loses_the_log_it_stood_for() {
     assert_eq!(s.log().snapshot_index(), 0);
     assert_eq!(s.recovering(), Some("repairing its log"));
 }
+
+#[test]
+fn a_last_entry_a_lost_write_left_stale_is_caught_by_the_tail_note() {
+    let mut sim = cluster(1, 5, 0, &Config::default());
+    for n in 1..5 {
+        crash(&mut sim, NodeId(n));
+    }
+    run_ok(&mut sim, ms(1));
+    let entry = |term| raft::Entry {
+        term,
+        payload: raft::Payload::Noop,
+    };
+    let append = |term, prev_index, prev_term, entries| raft::Msg::AppendEntries {
+        term,
+        prev_index,
+        prev_term,
+        entries,
+        commit: 0,
+        round: 0,
+    };
+    sim.input(NodeId(0), "append", |n, ctx| {
+        n.on_message(NodeId(1), append(1, 0, 0, vec![entry(1); 3]), ctx)
+    })
+    .unwrap();
+    sim.input(NodeId(0), "heartbeat", |n, ctx| {
+        n.on_message(NodeId(2), append(2, 0, 0, vec![]), ctx)
+    })
+    .unwrap();
+    // A new leader replaces the last entry; that write is lost, and no entry follows it whose
+    // hash could tell: only the tail note, written after it, can.
+    sim.apply_now(Fault::Storage {
+        node: NodeId(0),
+        storage: StorageFault::LostWrite,
+    })
+    .unwrap();
+    sim.input(NodeId(0), "append", |n, ctx| {
+        n.on_message(NodeId(2), append(2, 2, 1, vec![entry(2)]), ctx)
+    })
+    .unwrap();
+    crash(&mut sim, NodeId(0));
+    restart(&mut sim, NodeId(0));
+    let s = server(&sim, NodeId(0));
+    assert_eq!(s.recovering(), Some("repairing its log"));
+    assert_eq!(s.log().last_index(), 2, "only the stale entry goes");
+}
