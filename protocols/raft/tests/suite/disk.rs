@@ -445,3 +445,81 @@ fn a_last_entry_a_lost_write_left_stale_is_caught_by_the_tail_note() {
     assert_eq!(s.recovering(), Some("repairing its log"));
     assert_eq!(s.log().last_index(), 2, "only the stale entry goes");
 }
+
+#[test]
+fn a_gap_in_the_log_is_damage_to_the_correct_reading_and_an_end_to_the_buggy_ones() {
+    let log_on_disk = |sim: &Simulation<RaftNode>| -> Vec<u64> {
+        sim.disk(NodeId(0))
+            .expect("a disk")
+            .range("log")
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let readings = [
+        (vec![], Some("repairing its log"), vec![]),
+        (vec![raft::Bug::IgnoreChecksums], None, vec![2, 3]),
+        (vec![raft::Bug::TruncateOnCorruption], None, vec![]),
+    ];
+    for (bugs, recovering, kept) in readings {
+        let config = Config {
+            bugs: bugs.clone(),
+            ..Config::default()
+        };
+        let mut sim = cluster(1, 5, 0, &config);
+        for n in 1..5 {
+            crash(&mut sim, NodeId(n));
+        }
+        run_ok(&mut sim, ms(1));
+        sim.input(NodeId(0), "heartbeat", |n, ctx| {
+            n.on_message(
+                NodeId(1),
+                raft::Msg::AppendEntries {
+                    term: 1,
+                    prev_index: 0,
+                    prev_term: 0,
+                    entries: vec![],
+                    commit: 0,
+                    round: 0,
+                },
+                ctx,
+            )
+        })
+        .unwrap();
+        // The first of three entries is never written: the disk holds entries 2 and 3.
+        sim.apply_now(Fault::Storage {
+            node: NodeId(0),
+            storage: StorageFault::LostWrite,
+        })
+        .unwrap();
+        let noop = raft::Entry {
+            term: 1,
+            payload: raft::Payload::Noop,
+        };
+        sim.input(NodeId(0), "append", |n, ctx| {
+            n.on_message(
+                NodeId(1),
+                raft::Msg::AppendEntries {
+                    term: 1,
+                    prev_index: 0,
+                    prev_term: 0,
+                    entries: vec![noop; 3],
+                    commit: 0,
+                    round: 0,
+                },
+                ctx,
+            )
+        })
+        .unwrap();
+        crash(&mut sim, NodeId(0));
+        assert_eq!(log_on_disk(&sim), [2, 3], "{bugs:?}");
+        restart(&mut sim, NodeId(0));
+        let s = server(&sim, NodeId(0));
+        assert_eq!(
+            s.log().last_index(),
+            0,
+            "{bugs:?}: the log stops at the gap"
+        );
+        assert_eq!(s.recovering(), recovering, "{bugs:?}");
+        assert_eq!(log_on_disk(&sim), kept, "{bugs:?}");
+    }
+}
