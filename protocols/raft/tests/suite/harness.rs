@@ -168,9 +168,12 @@ fn a_server_added_to_the_configuration_gets_the_log_and_a_removed_one_stops_gett
         0,
         "nobody sends it anything"
     );
+    let leader = the_leader(&sim);
+    let term = server(&sim, leader).term();
     assert_eq!(change_membership(&mut sim, Change::Add(newcomer)), Ok(None));
     run_ok(&mut sim, ms(2_000));
-    let leader = the_leader(&sim);
+    assert_eq!(the_leader(&sim), leader, "no election needed");
+    assert_eq!(server(&sim, leader).term(), term);
     let last = server(&sim, leader).log().last_index();
     assert!(server(&sim, newcomer).log().last_index() + 20 >= last);
     // Remove a follower: the leader stops replicating to it.
