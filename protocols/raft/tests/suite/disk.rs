@@ -40,6 +40,12 @@ fn an_entry_lost_at_the_end_of_the_log_is_noticed_and_repaired() {
         before,
         "the lost entry is gone, and only it"
     );
+    // What it trusted is still on its disk: a second restart finds the same log.
+    let mut again = sim.clone();
+    crash(&mut again, follower);
+    restart(&mut again, follower);
+    assert_eq!(server(&again, follower).log().last_index(), before);
+    let s = server(&sim, follower);
     // Until the repair ends it votes for nobody, though it learns of newer terms (a pre-vote
     // moves no term).
     let (term, vote) = (s.term(), s.voted_for());
