@@ -346,29 +346,43 @@ fn the_known_bugs_read_a_damaged_entry_as_it_is_or_forget_it() {
     assert_eq!((s.log().last_index(), s.recovering()), (2, None));
 }
 
-#[test]
-fn a_replaced_entry_whose_write_was_lost_leaves_a_gap_that_is_damage() {
-    let mut sim = cluster(1, 5, 0, &Config::default());
-    for n in 1..5 {
-        crash(&mut sim, NodeId(n));
-    }
-    run_ok(&mut sim, ms(1));
-    let entry = |term| raft::Entry {
+/// A no-op entry of `term`.
+fn entry(term: u64) -> raft::Entry {
+    raft::Entry {
         term,
         payload: raft::Payload::Noop,
-    };
-    let append = |term, prev_index, prev_term, entries| raft::Msg::AppendEntries {
+    }
+}
+
+/// An AppendEntries of `term` that commits nothing.
+fn append(term: u64, prev_index: u64, prev_term: u64, entries: Vec<raft::Entry>) -> raft::Msg {
+    raft::Msg::AppendEntries {
         term,
         prev_index,
         prev_term,
         entries,
         commit: 0,
         round: 0,
-    };
+    }
+}
+
+/// Server 0 of five, the others down, holding three entries of term 1 from server 1.
+fn three_entries_of_term_1() -> Simulation<RaftNode> {
+    let mut sim = cluster(1, 5, 0, &Config::default());
+    for n in 1..5 {
+        crash(&mut sim, NodeId(n));
+    }
+    run_ok(&mut sim, ms(1));
     sim.input(NodeId(0), "append", |n, ctx| {
         n.on_message(NodeId(1), append(1, 0, 0, vec![entry(1); 3]), ctx)
     })
     .unwrap();
+    sim
+}
+
+#[test]
+fn a_replaced_entry_whose_write_was_lost_leaves_a_gap_that_is_damage() {
+    let mut sim = three_entries_of_term_1();
     // A new leader (whose term is on disk first) replaces entries 2 and 3: the old ones are
     // truncated, and the write of the new entry 2 is lost, which leaves a gap before entry 3.
     sim.input(NodeId(0), "heartbeat", |n, ctx| {
@@ -406,27 +420,7 @@ fn a_damaged_snapshot_loses_the_log_it_stood_for() {
 
 #[test]
 fn a_replaced_last_entry_whose_write_was_lost_is_caught_by_the_tail_note() {
-    let mut sim = cluster(1, 5, 0, &Config::default());
-    for n in 1..5 {
-        crash(&mut sim, NodeId(n));
-    }
-    run_ok(&mut sim, ms(1));
-    let entry = |term| raft::Entry {
-        term,
-        payload: raft::Payload::Noop,
-    };
-    let append = |term, prev_index, prev_term, entries| raft::Msg::AppendEntries {
-        term,
-        prev_index,
-        prev_term,
-        entries,
-        commit: 0,
-        round: 0,
-    };
-    sim.input(NodeId(0), "append", |n, ctx| {
-        n.on_message(NodeId(1), append(1, 0, 0, vec![entry(1); 3]), ctx)
-    })
-    .unwrap();
+    let mut sim = three_entries_of_term_1();
     sim.input(NodeId(0), "heartbeat", |n, ctx| {
         n.on_message(NodeId(2), append(2, 0, 0, vec![]), ctx)
     })

@@ -77,6 +77,24 @@ fn append(term: u64, prev_index: u64, prev_term: u64, entries: Vec<Entry>, commi
     }
 }
 
+/// A follower's answer to an AppendEntries (no conflicting term).
+fn append_reply(
+    term: u64,
+    success: bool,
+    match_index: u64,
+    conflict_index: u64,
+    round: u64,
+) -> Msg {
+    Msg::AppendReply {
+        term,
+        success,
+        match_index,
+        conflict_index,
+        conflict_term: None,
+        round,
+    }
+}
+
 fn reply_field(payload: &serde_json::Value, kind: &str, field: &str) -> serde_json::Value {
     payload[kind][field].clone()
 }
@@ -363,18 +381,7 @@ fn s5_3_a_leader_backs_up_next_index_after_a_rejection_and_retries() {
     }
     assert_eq!(server(&sim).role(), Role::Leader);
     let mark = sim.trace().records().len();
-    deliver(
-        &mut sim,
-        3,
-        Msg::AppendReply {
-            term,
-            success: false,
-            match_index: 0,
-            conflict_index: 1,
-            conflict_term: None,
-            round: 0,
-        },
-    );
+    deliver(&mut sim, 3, append_reply(term, false, 0, 1, 0));
     let retry = sent_since(&sim, mark)
         .into_iter()
         .find(|(to, k, _)| *to == NodeId(3) && k == "AppendEntries")
@@ -425,34 +432,12 @@ fn s5_4_2_a_leader_does_not_commit_an_earlier_terms_entry_by_counting_replicas()
     assert_eq!(server(&sim).role(), Role::Leader);
     // Index 1 (term 2) is on servers 0, 1 and 2: a majority, but of an earlier term.
     for v in [1, 2] {
-        deliver(
-            &mut sim,
-            v,
-            Msg::AppendReply {
-                term,
-                success: true,
-                match_index: 1,
-                conflict_index: 0,
-                conflict_term: None,
-                round: 0,
-            },
-        );
+        deliver(&mut sim, v, append_reply(term, true, 1, 0, 0));
     }
     assert_eq!(server(&sim).commit_index(), 0);
     // Once the leader's no-op (index 2) is on a majority, both commit.
     for v in [1, 2] {
-        deliver(
-            &mut sim,
-            v,
-            Msg::AppendReply {
-                term,
-                success: true,
-                match_index: 2,
-                conflict_index: 0,
-                conflict_term: None,
-                round: 0,
-            },
-        );
+        deliver(&mut sim, v, append_reply(term, true, 2, 0, 0));
     }
     assert_eq!(server(&sim).commit_index(), 2);
 }
@@ -503,35 +488,30 @@ fn answers(sim: &mut Simulation<RaftNode>, from: u32) -> (Option<bool>, Option<b
     (out[0], out[1])
 }
 
+/// Server 0, a (pre-)candidate, wins the next term with the (pre-)votes of servers 1 and 2.
+fn elect(sim: &mut Simulation<RaftNode>) {
+    for pre_vote in [true, false] {
+        let term = server(sim).term() + u64::from(pre_vote);
+        for from in [1, 2] {
+            deliver(
+                sim,
+                from,
+                Msg::Vote {
+                    term,
+                    granted: true,
+                    pre_vote,
+                },
+            );
+        }
+    }
+    assert_eq!(server(sim).role(), Role::Leader);
+}
+
 /// Server 0 as leader, with pre-votes and CheckQuorum on: elected by servers 1 and 2.
 fn lone_leader() -> Simulation<RaftNode> {
     let mut sim = lone_server_with(Config::default());
     sim.run_until(ms(400)).unwrap();
-    let term = server(&sim).term();
-    for (from, pre_vote, t) in [(1, true, term + 1), (2, true, term + 1)] {
-        deliver(
-            &mut sim,
-            from,
-            Msg::Vote {
-                term: t,
-                granted: true,
-                pre_vote,
-            },
-        );
-    }
-    let term = server(&sim).term();
-    for from in [1, 2] {
-        deliver(
-            &mut sim,
-            from,
-            Msg::Vote {
-                term,
-                granted: true,
-                pre_vote: false,
-            },
-        );
-    }
-    assert_eq!(server(&sim).role(), Role::Leader);
+    elect(&mut sim);
     sim
 }
 
@@ -669,18 +649,7 @@ fn thesis_6_4_a_read_that_arrives_before_the_leaders_first_commit_is_served_once
         .expect("a round of heartbeats for the read");
     let mark = sim.trace().records().len();
     for from in [1, 2] {
-        deliver(
-            &mut sim,
-            from,
-            Msg::AppendReply {
-                term,
-                success: true,
-                match_index: 1,
-                conflict_index: 0,
-                conflict_term: None,
-                round,
-            },
-        );
+        deliver(&mut sim, from, append_reply(term, true, 1, 0, round));
     }
     assert_eq!(server(&sim).commit_index(), 1);
     let replies: Vec<_> = sent_since(&sim, mark)
@@ -1028,18 +997,7 @@ fn thesis_4_1_a_new_leader_changes_the_configuration_only_once_its_term_has_comm
     let e = propose(&mut sim).expect_err("nothing of its term committed");
     assert!(e.contains("has not committed an entry of term"), "{e}");
     for from in [1, 2] {
-        deliver(
-            &mut sim,
-            from,
-            Msg::AppendReply {
-                term,
-                success: true,
-                match_index: 1,
-                conflict_index: 0,
-                conflict_term: None,
-                round: 0,
-            },
-        );
+        deliver(&mut sim, from, append_reply(term, true, 1, 0, 0));
     }
     assert_eq!(server(&sim).commit_index(), 1);
     assert_eq!(propose(&mut sim), Ok(2));
@@ -1093,18 +1051,7 @@ fn round_sent_since(sim: &Simulation<RaftNode>, mark: usize) -> Option<u64> {
 
 fn ack(sim: &mut Simulation<RaftNode>, term: u64, round: u64) {
     for from in [1, 2] {
-        deliver(
-            sim,
-            from,
-            Msg::AppendReply {
-                term,
-                success: true,
-                match_index: 1,
-                conflict_index: 0,
-                conflict_term: None,
-                round,
-            },
-        );
+        deliver(sim, from, append_reply(term, true, 1, 0, round));
     }
 }
 
@@ -1155,18 +1102,7 @@ fn thesis_6_4_a_read_that_arrives_during_a_round_waits_for_a_round_sent_after_it
     // One acknowledgement of five is no majority: the round is not over, and no other
     // starts.
     let mark = sim.trace().records().len();
-    deliver(
-        &mut sim,
-        1,
-        Msg::AppendReply {
-            term,
-            success: true,
-            match_index: 1,
-            conflict_index: 0,
-            conflict_term: None,
-            round: first,
-        },
-    );
+    deliver(&mut sim, 1, append_reply(term, true, 1, 0, first));
     assert!(round_sent_since(&sim, mark).is_none_or(|r| r == first));
     let mark = sim.trace().records().len();
     ack(&mut sim, term, first);
@@ -1217,52 +1153,13 @@ fn a_leader_pipelines_appends_up_to_its_limit_from_where_a_follower_needs_them()
         ..Config::default()
     });
     deliver(&mut sim, 1, append(1, 0, 0, vec![entry(1); 5], 0));
-    let mut sim = {
-        // Win term 2 with votes from servers 1 and 2.
-        sim.run_until(ms(600)).unwrap();
-        let term = server(&sim).term() + 1;
-        for from in [1, 2] {
-            deliver(
-                &mut sim,
-                from,
-                Msg::Vote {
-                    term,
-                    granted: true,
-                    pre_vote: true,
-                },
-            );
-        }
-        let term = server(&sim).term();
-        for from in [1, 2] {
-            deliver(
-                &mut sim,
-                from,
-                Msg::Vote {
-                    term,
-                    granted: true,
-                    pre_vote: false,
-                },
-            );
-        }
-        assert_eq!(server(&sim).role(), Role::Leader);
-        sim
-    };
+    sim.run_until(ms(600)).unwrap();
+    elect(&mut sim);
     let term = server(&sim).term();
     // Server 1 has nothing: the leader backs up and sends three appends of one entry each,
     // one after the other.
     let mark = sim.trace().records().len();
-    deliver(
-        &mut sim,
-        1,
-        Msg::AppendReply {
-            term,
-            success: false,
-            match_index: 0,
-            conflict_index: 1,
-            conflict_term: None,
-            round: 0,
-        },
-    );
+    deliver(&mut sim, 1, append_reply(term, false, 0, 1, 0));
     assert_eq!(appends_to_1_since(&sim, mark), [(0, 1), (1, 1), (2, 1)]);
 }
 
@@ -1306,18 +1203,7 @@ fn s5_1_a_leader_ignores_answers_from_an_earlier_term() {
     let mut sim = lone_leader();
     let term = server(&sim).term();
     for from in [1, 2] {
-        deliver(
-            &mut sim,
-            from,
-            Msg::AppendReply {
-                term: term - 1,
-                success: true,
-                match_index: 1,
-                conflict_index: 0,
-                conflict_term: None,
-                round: 0,
-            },
-        );
+        deliver(&mut sim, from, append_reply(term - 1, true, 1, 0, 0));
     }
     assert_eq!(
         server(&sim).commit_index(),
@@ -1331,18 +1217,7 @@ fn s5_3_a_refusal_at_the_end_of_the_log_gets_an_append_there_at_once() {
     let mut sim = lone_leader();
     let term = server(&sim).term();
     let mark = sim.trace().records().len();
-    deliver(
-        &mut sim,
-        1,
-        Msg::AppendReply {
-            term,
-            success: false,
-            match_index: 0,
-            conflict_index: 2,
-            conflict_term: None,
-            round: 0,
-        },
-    );
+    deliver(&mut sim, 1, append_reply(term, false, 0, 2, 0));
     assert_eq!(appends_to_1_since(&sim, mark), [(1, 0)]);
 }
 
@@ -1388,31 +1263,8 @@ fn write_request(client: u64, seq: u64) -> Msg {
 fn lone_leader_with(config: Config) -> Simulation<RaftNode> {
     let mut sim = lone_server_with(config);
     sim.run_until(ms(400)).unwrap();
-    let term = server(&sim).term() + 1;
-    for from in [1, 2] {
-        deliver(
-            &mut sim,
-            from,
-            Msg::Vote {
-                term,
-                granted: true,
-                pre_vote: true,
-            },
-        );
-    }
+    elect(&mut sim);
     let term = server(&sim).term();
-    for from in [1, 2] {
-        deliver(
-            &mut sim,
-            from,
-            Msg::Vote {
-                term,
-                granted: true,
-                pre_vote: false,
-            },
-        );
-    }
-    assert_eq!(server(&sim).role(), Role::Leader);
     ack(&mut sim, term, 0);
     assert_eq!(server(&sim).commit_index(), 1);
     sim
@@ -1470,18 +1322,7 @@ fn a_leader_appends_a_write_at_once_or_gathers_it_for_its_batch() {
 fn a_leader_told_that_a_follower_lost_acknowledged_entries_resends_them() {
     let mut sim = lone_leader();
     let term = server(&sim).term();
-    deliver(
-        &mut sim,
-        1,
-        Msg::AppendReply {
-            term,
-            success: true,
-            match_index: 1,
-            conflict_index: 0,
-            conflict_term: None,
-            round: 0,
-        },
-    );
+    deliver(&mut sim, 1, append_reply(term, true, 1, 0, 0));
     let repair = |term, index| Msg::RepairFrom { term, index };
     // Of an earlier term, or above what it acknowledged: nothing to do.
     for (t, index) in [(term - 1, 1), (term, 2)] {
