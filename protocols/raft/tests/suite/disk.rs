@@ -380,11 +380,15 @@ fn three_entries_of_term_1() -> Simulation<RaftNode> {
     sim
 }
 
-#[test]
-fn a_replaced_entry_whose_write_was_lost_leaves_a_gap_that_is_damage() {
+/// `three_entries_of_term_1`, then a leader of term 2 (its term written to disk first)
+/// replaces the entries after `prev_index` with `count` of its own, the first of whose writes
+/// is lost; then server 0 restarts.
+fn replaced_with_the_first_write_lost(
+    prev_index: u64,
+    prev_term: u64,
+    count: usize,
+) -> Simulation<RaftNode> {
     let mut sim = three_entries_of_term_1();
-    // A new leader (whose term is on disk first) replaces entries 2 and 3: the old ones are
-    // truncated, and the write of the new entry 2 is lost, which leaves a gap before entry 3.
     sim.input(NodeId(0), "heartbeat", |n, ctx| {
         n.on_message(NodeId(2), append(2, 0, 0, vec![]), ctx)
     })
@@ -395,12 +399,28 @@ fn a_replaced_entry_whose_write_was_lost_leaves_a_gap_that_is_damage() {
     })
     .unwrap();
     sim.input(NodeId(0), "append", |n, ctx| {
-        n.on_message(NodeId(2), append(2, 1, 1, vec![entry(2); 2]), ctx)
+        n.on_message(
+            NodeId(2),
+            append(2, prev_index, prev_term, vec![entry(2); count]),
+            ctx,
+        )
     })
     .unwrap();
-    assert_eq!(server(&sim, NodeId(0)).log().term_at(2), Some(2));
+    assert_eq!(
+        server(&sim, NodeId(0)).log().term_at(prev_index + 1),
+        Some(2),
+        "replaced before the restart"
+    );
     crash(&mut sim, NodeId(0));
     restart(&mut sim, NodeId(0));
+    sim
+}
+
+#[test]
+fn a_replaced_entry_whose_write_was_lost_leaves_a_gap_that_is_damage() {
+    // A new leader replaces entries 2 and 3: the old ones are truncated, and the write of the
+    // new entry 2 is lost, which leaves a gap before entry 3.
+    let sim = replaced_with_the_first_write_lost(1, 1, 2);
     let s = server(&sim, NodeId(0));
     assert_eq!(s.recovering(), Some("repairing its log"));
     assert_eq!(s.log().last_index(), 1, "the log stops before the gap");
@@ -420,24 +440,9 @@ fn a_damaged_snapshot_loses_the_log_it_stood_for() {
 
 #[test]
 fn a_replaced_last_entry_whose_write_was_lost_is_caught_by_the_tail_note() {
-    let mut sim = three_entries_of_term_1();
-    sim.input(NodeId(0), "heartbeat", |n, ctx| {
-        n.on_message(NodeId(2), append(2, 0, 0, vec![]), ctx)
-    })
-    .unwrap();
     // A new leader replaces the last entry; that write is lost, and no entry follows whose
     // hash or index could tell: only the tail note, written after it, can.
-    sim.apply_now(Fault::Storage {
-        node: NodeId(0),
-        storage: StorageFault::LostWrite,
-    })
-    .unwrap();
-    sim.input(NodeId(0), "append", |n, ctx| {
-        n.on_message(NodeId(2), append(2, 2, 1, vec![entry(2)]), ctx)
-    })
-    .unwrap();
-    crash(&mut sim, NodeId(0));
-    restart(&mut sim, NodeId(0));
+    let sim = replaced_with_the_first_write_lost(2, 1, 1);
     let s = server(&sim, NodeId(0));
     assert_eq!(s.recovering(), Some("repairing its log"));
     assert_eq!(s.log().last_index(), 2, "only the lost entry is missing");
