@@ -525,3 +525,31 @@ fn a_gap_in_the_log_is_damage_to_the_correct_reading_and_an_end_to_the_buggy_one
         assert_eq!(log_on_disk(&sim), kept, "{bugs:?}");
     }
 }
+
+#[test]
+fn an_entry_whose_hash_does_not_follow_from_the_log_before_it_is_damage() {
+    let mut sim = three_entries_of_term_1();
+    crash(&mut sim, NodeId(0));
+    // Entry 2 is rewritten checksum and all: no read check sees it, only the hash chain,
+    // since the entry no longer hashes to what entry 3's stored hash builds on.
+    sim.apply_now(Fault::Storage {
+        node: NodeId(0),
+        storage: StorageFault::Tamper {
+            aim: sim_core::RecordAim {
+                name: Some("log".into()),
+                index: Some(2),
+                draw: 0,
+            },
+            noise: 1,
+        },
+    })
+    .unwrap();
+    restart(&mut sim, NodeId(0));
+    let s = server(&sim, NodeId(0));
+    assert_eq!(s.recovering(), Some("repairing its log"));
+    assert_eq!(
+        s.log().last_index(),
+        1,
+        "the log stops before the rewritten entry"
+    );
+}
