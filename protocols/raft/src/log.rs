@@ -516,18 +516,26 @@ mod tests {
         assert_ne!(chain(1, a), chain(2, a));
     }
 
+    /// `n` test inputs from `seed`, a plain linear congruential sequence: the tests need
+    /// varied words, not the simulation's random streams.
+    fn words(seed: u64, n: usize) -> Vec<u64> {
+        std::iter::successors(Some(seed), |x| {
+            Some(
+                x.wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407),
+            )
+        })
+        .skip(1)
+        .take(n)
+        .collect()
+    }
+
     /// The average number of output bits that flip when one input bit does (the 64 bits of
     /// `a` and the low `b_bits` of `b`), over the worst input bit: about 32 when every input
     /// bit reaches every output bit.
     fn worst_avalanche(b_bits: u32, f: impl Fn(u64, u64) -> u64) -> f64 {
-        let mut x: u64 = 0x1234_5678_9abc_def0;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            x
-        };
-        let samples: Vec<(u64, u64)> = (0..256).map(|_| (next(), next())).collect();
+        let words = words(0x1234_5678_9abc_def0, 512);
+        let samples: Vec<(u64, u64)> = words.chunks_exact(2).map(|w| (w[0], w[1])).collect();
         let mut worst = f64::MAX;
         for bit in 0..64 + b_bits {
             let flipped: u32 = samples
@@ -576,15 +584,7 @@ mod tests {
     /// SplitMix64 finalizer guarantees when every one of its steps is intact.
     #[test]
     fn each_prefix_bit_flips_each_output_bit_about_half_the_time() {
-        let mut x: u64 = 0x0fed_cba9_8765_4321;
-        let samples: Vec<u64> = (0..256)
-            .map(|_| {
-                x = x
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                x
-            })
-            .collect();
+        let samples = words(0x0fed_cba9_8765_4321, 256);
         let entry = e(1);
         for bit in 0..64 {
             let mut flips = [0u32; 64];

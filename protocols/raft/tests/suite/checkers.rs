@@ -34,12 +34,6 @@ fn run(seed: u64, t: u64) -> Simulation<RaftNode> {
     sim
 }
 
-fn server(sim: &Simulation<RaftNode>, id: NodeId) -> &raft::Server {
-    sim.node(id)
-        .and_then(RaftNode::server)
-        .expect("a running server")
-}
-
 /// The run at 1 s and the same run at 2 s, with one leader throughout.
 fn early_and_late(seed: u64) -> (Simulation<RaftNode>, Simulation<RaftNode>, NodeId) {
     let early = run(seed, 1_000);

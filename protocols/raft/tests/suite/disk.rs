@@ -6,12 +6,6 @@ use crate::common::*;
 use raft::{Config, RaftNode};
 use sim_core::{Fault, Node, NodeId, Simulation, Step, StorageFault, TraceEvent, TraceSink};
 
-fn server(sim: &Simulation<RaftNode>, id: NodeId) -> &raft::Server {
-    sim.node(id)
-        .and_then(RaftNode::server)
-        .expect("a running server")
-}
-
 #[test]
 fn an_entry_lost_at_the_end_of_the_log_is_noticed_and_repaired() {
     let mut sim = cluster(1, 3, 2, &Config::default());
@@ -450,13 +444,6 @@ fn a_replaced_last_entry_whose_write_was_lost_is_caught_by_the_tail_note() {
 
 #[test]
 fn a_gap_in_the_log_is_damage_to_the_correct_reading_and_an_end_to_the_buggy_ones() {
-    let log_on_disk = |sim: &Simulation<RaftNode>| -> Vec<u64> {
-        sim.disk(NodeId(0))
-            .expect("a disk")
-            .range("log")
-            .map(|(i, _)| i)
-            .collect()
-    };
     let readings = [
         (vec![], Some("repairing its log"), vec![]),
         (vec![raft::Bug::IgnoreChecksums], None, vec![2, 3]),
@@ -513,7 +500,7 @@ fn a_gap_in_the_log_is_damage_to_the_correct_reading_and_an_end_to_the_buggy_one
         })
         .unwrap();
         crash(&mut sim, NodeId(0));
-        assert_eq!(log_on_disk(&sim), [2, 3], "{bugs:?}");
+        assert_eq!(disk_log(&sim, NodeId(0)), [2, 3], "{bugs:?}");
         restart(&mut sim, NodeId(0));
         let s = server(&sim, NodeId(0));
         assert_eq!(
@@ -522,7 +509,7 @@ fn a_gap_in_the_log_is_damage_to_the_correct_reading_and_an_end_to_the_buggy_one
             "{bugs:?}: the log stops at the gap"
         );
         assert_eq!(s.recovering(), recovering, "{bugs:?}");
-        assert_eq!(log_on_disk(&sim), kept, "{bugs:?}");
+        assert_eq!(disk_log(&sim, NodeId(0)), kept, "{bugs:?}");
     }
 }
 

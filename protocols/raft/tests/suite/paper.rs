@@ -547,15 +547,6 @@ fn snapshot_on_disk(sim: &Simulation<RaftNode>) -> Option<raft::Snapshot> {
     }
 }
 
-/// The indices of the log entries on server 0's disk.
-fn log_on_disk(sim: &Simulation<RaftNode>) -> Vec<u64> {
-    sim.disk(NodeId(0))
-        .expect("a disk")
-        .range("log")
-        .map(|(i, _)| i)
-        .collect()
-}
-
 #[test]
 fn thesis_5_1_a_snapshot_is_taken_once_the_threshold_of_applied_entries_is_reached() {
     let mut sim = lone_server_with(Config {
@@ -578,7 +569,7 @@ fn thesis_5_1_a_snapshot_is_taken_once_the_threshold_of_applied_entries_is_reach
         Some((4, 1))
     );
     assert_eq!(
-        log_on_disk(&sim),
+        disk_log(&sim, NodeId(0)),
         [5, 6, 7],
         "the compacted entries left the disk"
     );
@@ -590,7 +581,7 @@ fn thesis_5_1_a_snapshot_is_taken_once_the_threshold_of_applied_entries_is_reach
     );
     deliver(&mut sim, 1, append(1, 7, 1, vec![entry(1)], 8));
     assert_eq!(server(&sim).log().snapshot_index(), 8);
-    assert_eq!(log_on_disk(&sim), Vec::<u64>::new());
+    assert_eq!(disk_log(&sim, NodeId(0)), Vec::<u64>::new());
 }
 
 #[test]
@@ -641,12 +632,7 @@ fn thesis_6_4_a_read_that_arrives_before_the_leaders_first_commit_is_served_once
     });
     let mark = sim.trace().records().len();
     deliver(&mut sim, 4, read);
-    let round = sent_since(&sim, mark)
-        .iter()
-        .rev()
-        .find(|(to, kind, _)| *to == NodeId(1) && (kind == "AppendEntries" || kind == "Heartbeat"))
-        .map(|(_, _, p)| p["AppendEntries"]["round"].as_u64().expect("a round"))
-        .expect("a round of heartbeats for the read");
+    let round = round_sent_since(&sim, mark).expect("a round of heartbeats for the read");
     let mark = sim.trace().records().len();
     for from in [1, 2] {
         deliver(&mut sim, from, append_reply(term, true, 1, 0, round));
@@ -945,7 +931,7 @@ fn thesis_5_3_a_snapshot_that_ends_inside_the_log_keeps_what_follows_it() {
         3,
         "the configuration after the snapshot stays"
     );
-    assert_eq!(log_on_disk(&sim), [5, 6]);
+    assert_eq!(disk_log(&sim, NodeId(0)), [5, 6]);
     assert_eq!(snapshot_on_disk(&sim).map(|s| s.index), Some(4));
 }
 
@@ -957,7 +943,7 @@ fn thesis_5_3_a_snapshot_that_disagrees_with_the_log_replaces_all_of_it() {
     let s = server(&sim);
     assert_eq!((s.log().snapshot_index(), s.log().last_index()), (4, 4));
     assert_eq!(s.members().len(), 3, "the snapshot's configuration");
-    assert_eq!(log_on_disk(&sim), Vec::<u64>::new());
+    assert_eq!(disk_log(&sim, NodeId(0)), Vec::<u64>::new());
 }
 
 #[test]
@@ -1042,11 +1028,20 @@ fn s5_2_a_vote_whose_write_was_lost_on_one_copy_survives_a_restart() {
 
 /// The read round of the last heartbeat server 0 sent to server 1 since trace record `mark`.
 fn round_sent_since(sim: &Simulation<RaftNode>, mark: usize) -> Option<u64> {
+    appends_sent_to_1(sim, mark)
+        .last()
+        .map(|a| a["round"].as_u64().expect("a round"))
+}
+
+/// The AppendEntries (heartbeats included) server 0 sent server 1 since trace record `mark`.
+fn appends_sent_to_1(sim: &Simulation<RaftNode>, mark: usize) -> Vec<serde_json::Value> {
     sent_since(sim, mark)
-        .iter()
-        .rev()
-        .find(|(to, kind, _)| *to == NodeId(1) && (kind == "AppendEntries" || kind == "Heartbeat"))
-        .map(|(_, _, p)| p["AppendEntries"]["round"].as_u64().expect("a round"))
+        .into_iter()
+        .filter(|(to, kind, _)| {
+            *to == NodeId(1) && (kind == "AppendEntries" || kind == "Heartbeat")
+        })
+        .map(|(_, _, p)| p["AppendEntries"].clone())
+        .collect()
 }
 
 fn ack(sim: &mut Simulation<RaftNode>, term: u64, round: u64) {
@@ -1130,13 +1125,9 @@ fn thesis_6_4_a_read_that_arrives_during_a_round_waits_for_a_round_sent_after_it
 
 /// What server 0 sent server 1 since trace record `mark`: (prev_index, number of entries).
 fn appends_to_1_since(sim: &Simulation<RaftNode>, mark: usize) -> Vec<(u64, usize)> {
-    sent_since(sim, mark)
+    appends_sent_to_1(sim, mark)
         .iter()
-        .filter(|(to, kind, _)| {
-            *to == NodeId(1) && (kind == "AppendEntries" || kind == "Heartbeat")
-        })
-        .map(|(_, _, p)| {
-            let a = &p["AppendEntries"];
+        .map(|a| {
             (
                 a["prev_index"].as_u64().expect("an index"),
                 a["entries"].as_array().expect("entries").len(),

@@ -265,3 +265,19 @@ pub fn leader_isolation(
     sim.apply_now(Fault::HealAll).expect("heal");
     run_to(sim, ms(chaos_ms + 2_000))
 }
+
+/// Server `id`, running.
+pub fn server(sim: &Simulation<RaftNode>, id: NodeId) -> &raft::Server {
+    sim.node(id)
+        .and_then(RaftNode::server)
+        .expect("a running server")
+}
+
+/// The indices of the log entries on server `id`'s disk.
+pub fn disk_log(sim: &Simulation<RaftNode>, id: NodeId) -> Vec<u64> {
+    sim.disk(id)
+        .expect("a disk")
+        .range("log")
+        .map(|(i, _)| i)
+        .collect()
+}
