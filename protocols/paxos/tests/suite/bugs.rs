@@ -1,9 +1,7 @@
 //! Each known bug is caught by a checker on some seed of a scenario that provokes it, and the
 //! correct protocol passes the very same seeds.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use paxos::{Bug, Config, PaxosNode, leader};
 use sim_core::history::{Budget, Verdict};
 use sim_core::{Duration, Fault, Simulation, Violation};

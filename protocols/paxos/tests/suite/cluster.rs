@@ -1,9 +1,7 @@
 //! Multi-Paxos clusters under faults, 50 seeds each, with every checker on and the client
 //! history checked for linearizability at the end.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use paxos::{Config, PaxosNode, leader, metrics};
 use sim_core::{Duration, Fault, NodeStatus, PartitionSpec, Simulation};
 

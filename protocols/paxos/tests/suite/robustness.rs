@@ -1,9 +1,7 @@
 //! Servers take any message in any state: stale, duplicated, out of order, absurd, from nodes
 //! that are not servers. None of it may crash a node.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kv::{Command, KvInput, Reply, ReplyOutcome, Request};
 use paxos::{AcceptedEntry, Ballot, Config, Msg, Value};
 use sim_core::{Node, NodeId, SimRng, Stream};

@@ -1,9 +1,7 @@
 //! A follower that missed many chosen values catches up once it can hear the cluster again,
 //! even when no new slot is being chosen any more.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use paxos::{Config, PaxosNode, leader};
 use sim_core::{Fault, PartitionSpec, Simulation};
 
