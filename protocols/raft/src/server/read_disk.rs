@@ -111,10 +111,16 @@ impl<S: StateMachine> Found<S> {
                 if index > last {
                     damaged_at = Some(last + 1);
                 } else if index == last && prev != c {
-                    // The last entry is not the one the log ended with: a stale copy.
+                    // The last entry is not the one the log ended with: a stale copy, or a
+                    // new one whose tail note a torn sync never wrote. Trust neither.
                     damaged_at = Some(if last > base { last } else { base + 1 });
                 }
             }
+        }
+        if let Some(from) = damaged_at {
+            // Only the entries before the damage are trusted: the disk keeps no more of the
+            // log (see `settle_damage`), and the memory must not hold what the disk drops.
+            entries.truncate(from.saturating_sub(base + 1) as usize);
         }
         Found {
             meta,

@@ -362,7 +362,18 @@ fn append(term: u64, prev_index: u64, prev_term: u64, entries: Vec<raft::Entry>)
 
 /// Server 0 of five, the others down, holding three entries of term 1 from server 1.
 fn three_entries_of_term_1() -> Simulation<RaftNode> {
-    let mut sim = cluster(1, 5, 0, &Config::default());
+    three_entries_of_term_1_syncing_in(sim_core::Duration::ZERO)
+}
+
+/// `three_entries_of_term_1`, on disks whose syncs take `sync` (a crash inside one tears it).
+fn three_entries_of_term_1_syncing_in(sync: sim_core::Duration) -> Simulation<RaftNode> {
+    let config = sim_core::SimConfig {
+        seed: 1,
+        network: network(1, 10, 0.0, 0.0),
+        disk_sync: sync,
+        ..sim_core::SimConfig::default()
+    };
+    let mut sim = raft::cluster::build(config, &Config::default(), 5, &workload(0)).expect("a cluster");
     for n in 1..5 {
         crash(&mut sim, NodeId(n));
     }
@@ -538,5 +549,42 @@ fn an_entry_whose_hash_does_not_follow_from_the_log_before_it_is_damage() {
         s.log().last_index(),
         1,
         "the log stops before the rewritten entry"
+    );
+}
+
+#[test]
+fn a_replaced_last_entry_whose_tail_note_was_torn_is_not_trusted() {
+    // A leader of term 2 replaces the last entry, and server 0 crashes inside that sync: the
+    // removal and the new entry persist, the first tail note is torn, the second never
+    // written. The second still notes the old last entry, at the same index: an intact entry
+    // that is not the one the log ended with. Only the tail note's hash can tell.
+    let mut sim = three_entries_of_term_1_syncing_in(sim_core::Duration::from_millis(1));
+    sim.input(NodeId(0), "heartbeat", |n, ctx| {
+        n.on_message(NodeId(2), append(2, 0, 0, vec![]), ctx)
+    })
+    .unwrap();
+    sim.input(NodeId(0), "append", |n, ctx| {
+        n.on_message(NodeId(2), append(2, 2, 1, vec![entry(2)]), ctx)
+    })
+    .unwrap();
+    sim.apply_now(Fault::Storage {
+        node: NodeId(0),
+        storage: StorageFault::TornWrite { draw: 2, noise: 1 },
+    })
+    .unwrap();
+    let disk = sim.disk(NodeId(0)).expect("a disk");
+    assert_eq!(
+        disk.damaged(),
+        [(sim_core::DiskKey("tail", 0), sim_core::Damage::Torn)],
+        "the first tail note is torn"
+    );
+    assert_eq!(disk_log(&sim, NodeId(0)), [1, 2, 3]);
+    restart(&mut sim, NodeId(0));
+    let s = server(&sim, NodeId(0));
+    assert_eq!(s.recovering(), Some("repairing its log"));
+    assert_eq!(
+        s.log().last_index(),
+        2,
+        "the entries before the replaced one stay trusted"
     );
 }
