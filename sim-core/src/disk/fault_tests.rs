@@ -154,3 +154,64 @@ fn picks_a_record_by_name_and_draw() {
     assert_eq!(d.pick(None, 0), Some(DiskKey("a", 0)));
     assert_eq!(d.pick(Some("vote"), 0), None);
 }
+
+#[test]
+fn a_lost_write_over_a_damaged_record_leaves_the_damage_on_the_medium() {
+    for misdirect in [false, true] {
+        let mut d = synced(&[(K, 10), (L, 20)]);
+        d.corrupt(K, 4);
+        d.arm(misdirect, 0);
+        d.put(K, 11);
+        d.sync();
+        assert_eq!(d.read(K), Ok(Some(&11)), "the node sees its write");
+        d.crash();
+        // The medium still holds the damaged bytes, and they still fail their checksum.
+        assert_eq!(d.read(K), Err(Damage::Corrupt), "misdirected: {misdirect}");
+    }
+}
+
+#[test]
+fn a_torn_sync_that_takes_back_a_rewrite_of_a_damaged_record_brings_the_damage_back() {
+    let mut d: Disk<u64> = Disk {
+        now: Time(1_000),
+        ..Disk::default()
+    };
+    d.put(K, 10);
+    d.put(L, 20);
+    d.sync();
+    d.corrupt(L, 4);
+    d.now = Time(2_000);
+    d.put(K, 11);
+    d.put(L, 21);
+    d.sync();
+    // The first write persists, the second is torn, and nothing follows it.
+    let torn = d
+        .tear(Time(2_100), Duration(500), 1, 0)
+        .expect("inside the sync");
+    assert_eq!(torn.torn, Some(L));
+    d.crash();
+    assert_eq!(d.read(K), Ok(Some(&11)));
+    assert_eq!(d.read(L), Err(Damage::Torn));
+    // Torn before its first write: the damaged record is back as the medium held it.
+    let mut d: Disk<u64> = Disk {
+        now: Time(1_000),
+        ..Disk::default()
+    };
+    d.put(K, 10);
+    d.put(L, 20);
+    d.sync();
+    d.corrupt(L, 4);
+    d.now = Time(2_000);
+    d.put(K, 11);
+    d.put(L, 21);
+    d.put(DiskKey("log", 3), 30);
+    d.sync();
+    d.tear(Time(2_100), Duration(500), 0, 0)
+        .expect("inside the sync");
+    d.crash();
+    assert_eq!(
+        d.read(L),
+        Err(Damage::Corrupt),
+        "the rewrite never happened"
+    );
+}

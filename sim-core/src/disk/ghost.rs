@@ -8,9 +8,9 @@ use super::{Damage, Disk, DiskKey};
 /// One write that did not reach the medium as the node believes.
 #[derive(Clone, Debug)]
 pub(super) struct Ghost<R> {
-    /// The key written and the value the medium still holds there (`None`: nothing), until a
-    /// later durable write to the key supersedes it.
-    pub revert: Option<(DiskKey, Option<R>)>,
+    /// The key written, the value the medium still holds there (`None`: nothing) and that
+    /// value's damage, if it had any, until a later durable write to the key supersedes it.
+    pub revert: Option<(DiskKey, Option<R>, Option<Damage>)>,
     /// Where a misdirected write landed instead, and what it wrote there.
     pub misplaced: Option<(DiskKey, R, DiskKey)>,
     /// Its position among the unsynced changes while it is itself unsynced.
@@ -28,8 +28,10 @@ impl<R: Clone> Disk<R> {
             None
         };
         let old = self.current.get(&key).cloned();
+        // Damage the write seemed to repair stays on the medium with the old bytes.
+        let damage = self.damage.get(&key).cloned();
         self.ghosts.push(Ghost {
-            revert: Some((key, old)),
+            revert: Some((key, old, damage)),
             misplaced,
             pos: Some(self.undo.len()),
         });
@@ -58,7 +60,7 @@ impl<R: Clone> Disk<R> {
             let later = &undo[g.pos.map_or(0, |p| p + 1).min(undo.len())..];
             if g.revert
                 .as_ref()
-                .is_some_and(|(k, _)| later.iter().any(|(u, _)| u == k))
+                .is_some_and(|(k, _, _)| later.iter().any(|(u, _)| u == k))
             {
                 g.revert = None;
             }
@@ -79,8 +81,11 @@ impl<R: Clone> Disk<R> {
     pub(super) fn reveal_ghosts(&mut self) {
         let ghosts = std::mem::take(&mut self.ghosts);
         for g in ghosts.into_iter().rev().filter(|g| g.pos.is_none()) {
-            if let Some((key, old)) = g.revert {
-                self.damage.remove(&key);
+            if let Some((key, old, damage)) = g.revert {
+                match damage {
+                    Some(d) => self.damage.insert(key, d),
+                    None => self.damage.remove(&key),
+                };
                 match old {
                     Some(v) => self.current.insert(key, v),
                     None => self.current.remove(&key),
@@ -98,6 +103,6 @@ impl<R: Clone> Disk<R> {
         self.ghosts
             .iter()
             .filter(|g| g.pos.is_none())
-            .filter_map(|g| g.revert.as_ref().map(|(k, _)| *k))
+            .filter_map(|g| g.revert.as_ref().map(|(k, _, _)| *k))
     }
 }

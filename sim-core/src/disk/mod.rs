@@ -89,9 +89,9 @@ pub struct Disk<R> {
     /// The virtual time the node last used its disk (set by [`crate::Ctx::disk`]), so that a
     /// sync knows when it began.
     pub(crate) now: crate::Time,
-    /// When the latest sync began, and what its writes replaced, in order: what a torn write
-    /// takes back.
-    last_sync: (crate::Time, Vec<Undo<R>>),
+    /// When the latest sync began, what its writes replaced, in order, and the damage of the
+    /// records they replaced: what a torn write takes back.
+    last_sync: (crate::Time, Vec<Undo<R>>, Vec<(DiskKey, Damage)>),
 }
 
 impl<R> Default for Disk<R> {
@@ -108,7 +108,7 @@ impl<R> Default for Disk<R> {
             armed: Vec::new(),
             tampered: BTreeMap::new(),
             now: crate::Time::ZERO,
-            last_sync: (crate::Time::ZERO, Vec::new()),
+            last_sync: (crate::Time::ZERO, Vec::new(), Vec::new()),
         }
     }
 }
@@ -214,11 +214,13 @@ impl<R: Clone> Disk<R> {
         if !self.ghosts.is_empty() {
             self.settle_ghosts();
         }
-        self.hidden.clear();
-        // The writes of this sync, kept until the next one in case a crash tears it.
+        // The writes of this sync and the damage they hid, kept until the next one in case
+        // a crash tears it.
         self.last_sync.0 = self.now;
         std::mem::swap(&mut self.last_sync.1, &mut self.undo);
         self.undo.clear();
+        std::mem::swap(&mut self.last_sync.2, &mut self.hidden);
+        self.hidden.clear();
     }
 
     /// The record under `key`, as the running node sees it (synced or not), without checking
@@ -288,6 +290,7 @@ impl<R: Clone> Disk<R> {
         }
         self.armed.clear();
         self.last_sync.1.clear();
+        self.last_sync.2.clear();
         lost
     }
 

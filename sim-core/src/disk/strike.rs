@@ -88,7 +88,7 @@ impl<R: Clone + Corruptible> Disk<R> {
         draw: u64,
         noise: u64,
     ) -> Option<Tear> {
-        let (began, writes) = &self.last_sync;
+        let (began, writes, _) = &self.last_sync;
         if writes.is_empty() || now >= *began + takes {
             return None;
         }
@@ -96,7 +96,9 @@ impl<R: Clone + Corruptible> Disk<R> {
         let n = writes.len();
         let keep = (draw % n as u64) as usize;
         let mut undo = std::mem::take(&mut self.last_sync.1);
+        let hidden = std::mem::take(&mut self.last_sync.2);
         let tail = undo.split_off(keep + 1);
+        let mut undone: Vec<DiskKey> = tail.iter().map(|(k, _)| *k).collect();
         self.take_back(tail);
         // The torn write: what it wrote, damaged; a torn removal never happened.
         let (key, old) = undo.pop().expect("keep < n");
@@ -108,9 +110,17 @@ impl<R: Clone + Corruptible> Disk<R> {
             }
             None => {
                 self.take_back(vec![(key, old)]);
+                undone.push(key);
                 None
             }
         };
+        // A record taken back to what the medium held before the sync (no write of the sync
+        // to it persisted) has that copy's damage again.
+        for (k, d) in hidden {
+            if undone.contains(&k) && !undo.iter().any(|(u, _)| *u == k) && torn != Some(k) {
+                self.damage.insert(k, d);
+            }
+        }
         Some(Tear {
             torn,
             kept: keep,
