@@ -638,6 +638,12 @@ impl<N: Node> Simulation<N> {
         self.core.seed
     }
 
+    /// How long a disk sync takes ([`SimConfig::disk_sync`]): a checker that judges what a
+    /// node made durable waits this long before a crash can no longer tear it away.
+    pub fn disk_sync(&self) -> Duration {
+        self.core.disk_sync
+    }
+
     /// Number of nodes.
     pub fn node_count(&self) -> u32 {
         self.core.node_count()

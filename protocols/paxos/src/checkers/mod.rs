@@ -25,7 +25,7 @@ pub const MAX_TRACKED_SLOTS: usize = 1 << 20;
 pub fn add_checkers<S: StateMachine>(sim: &mut Simulation<PaxosNode<S>>) {
     sim.add_checker(Agreement::default());
     sim.add_checker(Validity::default());
-    sim.add_checker(PromisesNeverDecrease::default());
+    sim.add_checker(PromisesNeverDecrease::settling_in(sim.disk_sync()));
     sim.add_checker(SameCommandPerSlot::default());
 }
 

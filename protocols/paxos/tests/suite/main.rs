@@ -7,6 +7,7 @@ mod common;
 
 mod bugs;
 mod catch_up;
+mod checkers;
 mod cluster;
 mod robustness;
 mod synod;
