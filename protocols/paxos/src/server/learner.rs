@@ -101,17 +101,31 @@ impl<S: StateMachine> Server<S> {
     }
 
     /// A leader elected behind a promiser's snapshot asks again (at most once per resend
-    /// interval for the same slot) until it has applied up to that snapshot.
+    /// interval for the same slot) until it has applied up to that snapshot. A peer that let
+    /// a whole resend interval pass without moving it on may no longer hold what it promised
+    /// with (its snapshot damaged on disk, say): the next server is asked instead.
     pub(super) fn leader_catch_up<H: Host<S>>(&mut self, ctx: NodeCtx<'_, '_, H>) {
         let applied = self.replica.applied();
+        let now = ctx.local_time();
+        let stalled = matches!(self.catch_up,
+            Some((asked, at)) if asked == applied && now >= at + self.config.resend);
         let Proposer::Leading(l) = &mut self.proposer else {
             return;
         };
-        match l.behind {
-            Some((_, upto)) if applied >= upto => l.behind = None,
-            Some((peer, _)) => self.ask_catch_up(peer, ctx),
-            None => {}
-        }
+        let peer = match l.behind {
+            Some((_, upto)) if applied >= upto => {
+                l.behind = None;
+                return;
+            }
+            Some((peer, upto)) if stalled => {
+                let next = next_peer(&self.servers, peer, self.id);
+                l.behind = Some((next, upto));
+                next
+            }
+            Some((peer, _)) => peer,
+            None => return,
+        };
+        self.ask_catch_up(peer, ctx);
     }
 
     pub(super) fn answer_catch_up<H: Host<S>>(
@@ -208,4 +222,13 @@ impl<S: StateMachine> Server<S> {
         }
         self.fill_window(ctx);
     }
+}
+
+/// The server after `peer` in `servers`, in a ring, skipping `me`.
+fn next_peer(servers: &[NodeId], peer: NodeId, me: NodeId) -> NodeId {
+    let at = servers.iter().position(|s| *s == peer).unwrap_or(0);
+    (1..=servers.len())
+        .map(|k| servers[(at + k) % servers.len()])
+        .find(|s| *s != me)
+        .unwrap_or(peer)
 }
