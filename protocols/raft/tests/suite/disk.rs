@@ -373,7 +373,8 @@ fn three_entries_of_term_1_syncing_in(sync: sim_core::Duration) -> Simulation<Ra
         disk_sync: sync,
         ..sim_core::SimConfig::default()
     };
-    let mut sim = raft::cluster::build(config, &Config::default(), 5, &workload(0)).expect("a cluster");
+    let mut sim =
+        raft::cluster::build(config, &Config::default(), 5, &workload(0)).expect("a cluster");
     for n in 1..5 {
         crash(&mut sim, NodeId(n));
     }
