@@ -5,6 +5,7 @@
 
 use scenarios::explore::{self, Exploration, Prepared, shrink, write};
 use scenarios::{Registry, Scenario};
+use sim_core::MarkKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -235,6 +236,8 @@ fn correct_protocols_survive_explored_seeds() {
         "raft/explore-disk.toml",
         "paxos/explore-disk.toml",
         "ledger/explore.toml",
+        "raft/explore-paper.toml",
+        "paxos/explore-snapshots.toml",
     ] {
         let found = explore_on(2, &prepared(path), 0..200);
         assert_eq!(found.ran, 200);
@@ -242,6 +245,33 @@ fn correct_protocols_survive_explored_seeds() {
             found.failures.is_empty(),
             "{path}: {:?}",
             found.failures.first()
+        );
+        reaches_its_features(path, &found);
+    }
+}
+
+/// Exploration reaches what the tests cover: the files that turn a feature on reach it on a
+/// good share of their seeds, not once by luck (the default files never snapshot: their runs
+/// apply far fewer entries than the snapshot thresholds).
+fn reaches_its_features(path: &str, found: &Exploration) {
+    let wanted: &[MarkKind] = match path {
+        "raft/explore-paper.toml" | "paxos/explore-snapshots.toml" => &[MarkKind::Snapshot],
+        "raft/explore.toml" | "paxos/explore.toml" => {
+            assert_eq!(
+                found.coverage.reached(MarkKind::Snapshot),
+                0,
+                "{path}: a default file now snapshots; the feature files' share is then moot"
+            );
+            &[]
+        }
+        _ => &[],
+    };
+    for kind in wanted {
+        let reached = found.coverage.reached(*kind);
+        assert!(
+            reached * 4 >= found.coverage.seeds(),
+            "{path}: only {reached} of {} seeds reached {kind:?}",
+            found.coverage.seeds()
         );
     }
 }

@@ -44,13 +44,21 @@ fn explore_finds_nothing(files: &[&str]) {
 #[test]
 #[ignore = "a judge for mutation testing: run by .ci/mutants explore raft"]
 fn raft_explore_finds_nothing() {
-    explore_finds_nothing(&["raft/explore.toml", "raft/explore-disk.toml"]);
+    explore_finds_nothing(&[
+        "raft/explore.toml",
+        "raft/explore-disk.toml",
+        "raft/explore-paper.toml",
+    ]);
 }
 
 #[test]
 #[ignore = "a judge for mutation testing: run by .ci/mutants explore paxos"]
 fn paxos_explore_finds_nothing() {
-    explore_finds_nothing(&["paxos/explore.toml", "paxos/explore-disk.toml"]);
+    explore_finds_nothing(&[
+        "paxos/explore.toml",
+        "paxos/explore-disk.toml",
+        "paxos/explore-snapshots.toml",
+    ]);
 }
 
 #[test]

@@ -24,7 +24,9 @@
 //!    nothing to undo) with probability 1/3. A stop is one strike only: one drawn server,
 //!    at a time uniform in the safety phase, stopped for good (the heal leaves it down).
 //!    Disk faults hit one drawn server all run long: rare or frequent strikes, each a
-//!    storage fault of a drawn kind followed by a reboot of that server. Tampering hits one
+//!    storage fault of a drawn kind followed by a reboot of that server (a torn sync, which
+//!    crashes the server, is among the kinds only when the file's syncs take time, so that a
+//!    file without `disk_sync` draws what it always drew). Tampering hits one
 //!    drawn server all run long too: rare or frequent strikes, each rewriting a drawn block.
 //!
 //! Faults name their nodes explicitly, or by `leader` (for protocols with a leader) or
@@ -75,6 +77,7 @@ pub fn derive(p: &Prepared, seed: u64) -> Scenario {
         nodes,
         leader: p.caps.leader,
         safety: p.safety,
+        tears: s.cluster.disk_sync.0 > Duration::ZERO,
         faults: Vec::new(),
     };
     let only = b.faults.len() == 1;
@@ -172,6 +175,8 @@ struct Plan {
     nodes: u32,
     leader: bool,
     safety: u64,
+    /// Whether disk faults may tear a sync: only when the file's syncs take time.
+    tears: bool,
     faults: Vec<(u64, FaultEvent)>,
 }
 
@@ -308,12 +313,14 @@ impl Plan {
         let gap = if frequent { (50, 300) } else { (300, 1500) };
         let mut t = self.ms(gap.0, gap.1);
         while t < self.safety {
-            let (kind, record) = match self.rng.below(5) {
+            let kinds = if self.tears { 6 } else { 5 };
+            let (kind, record) = match self.rng.below(kinds) {
                 0 => (StorageKind::Corrupt, Some("log")),
                 1 => (StorageKind::Corrupt, None),
                 2 => (StorageKind::ReadError, Some("log")),
                 3 => (StorageKind::LostWrite, None),
-                _ => (StorageKind::MisdirectedWrite, None),
+                4 => (StorageKind::MisdirectedWrite, None),
+                _ => (StorageKind::TornWrite, None),
             };
             let target = RecordTarget {
                 record: record.map(String::from),
