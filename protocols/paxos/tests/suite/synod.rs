@@ -267,3 +267,194 @@ fn dueling_proposers_back_off_and_one_value_is_learnt_by_all() {
         "the proposers hardly dueled ({contested} runs)"
     );
 }
+
+#[test]
+fn only_promises_and_acceptances_wait_for_the_disk_and_every_message_names_its_kind() {
+    use sim_core::Message;
+    let b = Ballot::new(1, 1);
+    let all = [
+        (SynodMsg::Prepare { ballot: b }, "Prepare", false),
+        (
+            SynodMsg::Promise {
+                ballot: b,
+                accepted: None,
+            },
+            "Promise",
+            true,
+        ),
+        (
+            SynodMsg::Nack {
+                ballot: b,
+                promised: b,
+            },
+            "Nack",
+            false,
+        ),
+        (
+            SynodMsg::Accept {
+                ballot: b,
+                value: 1,
+            },
+            "Accept",
+            false,
+        ),
+        (
+            SynodMsg::Accepted {
+                ballot: b,
+                value: 1,
+            },
+            "Accepted",
+            true,
+        ),
+    ];
+    for (msg, kind, durable) in all {
+        assert_eq!(msg.kind(), kind);
+        assert_eq!(msg.promises_durability(), durable, "{kind}");
+    }
+}
+
+#[test]
+fn a_damaged_acceptor_record_reads_as_a_promise_one_bit_off() {
+    use sim_core::Corruptible;
+    let a = SynodAcceptor {
+        promised: Ballot::new(12, 3),
+        accepted: Some((Ballot::new(11, 2), 7)),
+    };
+    for (noise, round) in [(0, 13), (1, 14), (2, 8), (3, 4), (4, 28), (7, 8)] {
+        let d = a.corrupted(noise);
+        assert_eq!(d.promised, Ballot::new(round, 3), "noise {noise}");
+        assert_eq!(
+            d.accepted, a.accepted,
+            "the accepted proposal is left as it was"
+        );
+    }
+}
+
+#[test]
+fn a_repeated_prepare_of_the_promised_ballot_is_promised_again() {
+    let mut a = SynodAcceptor::default();
+    let b = Ballot::new(2, 1);
+    a.on_prepare(b);
+    // A duplicated or resent prepare: the same promise, not a refusal.
+    assert_eq!(
+        a.on_prepare(b),
+        SynodMsg::Promise {
+            ballot: b,
+            accepted: None
+        }
+    );
+}
+
+#[test]
+fn promises_count_once_per_acceptor_of_this_round() {
+    let mut p = SynodProposer::new(n(3), 9, acceptors());
+    p.start_round();
+    let b = p.ballot;
+    assert!(p.on_promise(n(0), b, None).is_empty());
+    assert!(p.on_promise(n(0), b, None).is_empty(), "a duplicate");
+    assert!(p.on_promise(n(7), b, None).is_empty(), "not an acceptor");
+    assert!(
+        p.on_promise(n(1), Ballot::new(b.round + 1, 1), None)
+            .is_empty(),
+        "another round's"
+    );
+    assert!(matches!(p.round, Round::Preparing { .. }));
+    let accepts = p.on_promise(n(1), b, None);
+    assert_eq!(accepts.len(), 3, "the second acceptor makes the quorum");
+}
+
+#[test]
+fn acceptances_count_once_per_acceptor_of_this_round_and_a_quorum_chooses() {
+    let mut p = SynodProposer::new(n(3), 9, acceptors());
+    p.start_round();
+    let b = p.ballot;
+    p.on_promise(n(0), b, None);
+    p.on_promise(n(1), b, None);
+    assert_eq!(p.on_accepted(n(0), b), None);
+    assert_eq!(p.on_accepted(n(0), b), None, "a duplicate");
+    assert_eq!(p.on_accepted(n(7), b), None, "not an acceptor");
+    assert_eq!(
+        p.on_accepted(n(1), Ballot::new(b.round + 1, 1)),
+        None,
+        "another round's"
+    );
+    assert!(!p.is_done());
+    assert_eq!(p.on_accepted(n(2), b), Some(9), "the quorum");
+    assert!(p.is_done());
+    assert_eq!(p.round, Round::Done { value: 9 });
+}
+
+#[test]
+fn a_refusal_ends_only_a_running_round_of_its_own_ballot_by_a_higher_one() {
+    let mut p = SynodProposer::new(n(3), 9, acceptors());
+    assert!(!p.on_nack(Ballot::ZERO, Ballot::new(5, 1)), "no round runs");
+    p.start_round();
+    let b = p.ballot;
+    assert!(
+        !p.on_nack(Ballot::new(b.round + 1, 3), Ballot::new(9, 1)),
+        "about another round"
+    );
+    assert!(!p.on_nack(b, b), "not refused by a higher ballot");
+    assert!(matches!(p.round, Round::Preparing { .. }));
+    assert!(p.on_nack(b, Ballot::new(b.round + 1, 0)));
+    assert_eq!(p.round, Round::Idle);
+    // Once chosen, a late refusal changes nothing.
+    let mut q = SynodProposer::new(n(3), 9, acceptors());
+    q.start_round();
+    let b = q.ballot;
+    for a in 0..2 {
+        q.on_promise(n(a), b, None);
+    }
+    for a in 0..2 {
+        q.on_accepted(n(a), b);
+    }
+    assert!(!q.on_nack(b, Ballot::new(b.round + 1, 0)));
+    assert!(q.is_done());
+}
+
+#[test]
+fn the_winning_proposer_sees_its_value_chosen_and_starts_no_more_rounds() {
+    for seed in 0..10 {
+        let mut sim = dueling(seed, 0.0, false);
+        sim.run_until(Time(3_000_000_000)).unwrap();
+        let (learnt, rounds) = outcome(&sim);
+        let v = learnt[0].expect("learnt");
+        // Proposer i proposes 1000 + i; a proposer is told of acceptances even when it is
+        // not a learner.
+        let winner = sim.node(n((v - 1000) as u32)).unwrap();
+        assert!(
+            winner.proposer.as_ref().unwrap().is_done(),
+            "seed {seed}: the winner saw its value chosen"
+        );
+        sim.run_until(Time(6_000_000_000)).unwrap();
+        assert_eq!(
+            outcome(&sim).1,
+            rounds,
+            "seed {seed}: rounds after the choice"
+        );
+    }
+}
+
+#[test]
+fn a_node_shows_its_roles_and_hashes_its_state_for_the_model_checker() {
+    use sim_core::Node;
+    use sim_core::model::StateHasher;
+    let mut sim = dueling(1, 0.0, false);
+    sim.run_until(Time(3_000_000_000)).unwrap();
+    let both = sim.node(n(0)).unwrap();
+    let view = both.view();
+    assert_eq!(view.role, "proposer+acceptor");
+    let learner = sim.node(n(5)).unwrap().view();
+    assert!(
+        learner.label.starts_with("learner learned 100"),
+        "{}",
+        learner.label
+    );
+    let hash = |id: u32| {
+        let mut h = StateHasher::new();
+        assert!(sim.node(n(id)).unwrap().model_state(&mut h));
+        h.finish()
+    };
+    assert_ne!(hash(0), hash(1), "two proposers with their own values");
+    assert_ne!(hash(3), hash(5), "an acceptor and a learner");
+}
