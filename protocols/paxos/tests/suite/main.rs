@@ -9,5 +9,6 @@ mod bugs;
 mod catch_up;
 mod checkers;
 mod cluster;
+mod records;
 mod robustness;
 mod synod;
