@@ -233,4 +233,74 @@ mod tests {
         let r: Acceptor = Acceptor::restore(b(2, 0), vec![(1, b(1, 0), Value::Noop)], 3);
         assert_eq!(r.accepted(1), None);
     }
+
+    #[test]
+    fn the_window_ahead_of_the_snapshot_is_counted_from_the_snapshot() {
+        let mut a: Acceptor = Acceptor::default();
+        for slot in 0..10 {
+            a.accept(b(1, 0), slot, &Value::Noop);
+        }
+        a.compact(10);
+        let last = 10 + MAX_SLOTS_AHEAD - 1;
+        assert_eq!(
+            a.accept(b(1, 0), last, &Value::Noop),
+            AcceptOutcome::Accepted { changed: true },
+            "the last slot of the window"
+        );
+        assert_eq!(
+            a.accept(b(1, 0), last + 1, &Value::Noop),
+            AcceptOutcome::TooFar
+        );
+    }
+
+    #[test]
+    fn a_different_value_under_the_same_ballot_replaces_the_entry() {
+        let mut a: Acceptor = Acceptor::default();
+        let (v, w) = (Value::Leader(b(1, 1)), Value::Noop);
+        a.accept(b(1, 1), 4, &v);
+        // A duplicate changes nothing; another value, or another ballot, is a change.
+        assert_eq!(
+            a.accept(b(1, 1), 4, &v),
+            AcceptOutcome::Accepted { changed: false }
+        );
+        assert_eq!(
+            a.accept(b(1, 1), 4, &w),
+            AcceptOutcome::Accepted { changed: true }
+        );
+        assert_eq!(a.accepted(4), Some(&(b(1, 1), w.clone())));
+        assert_eq!(
+            a.accept(b(2, 1), 4, &w),
+            AcceptOutcome::Accepted { changed: true }
+        );
+        assert_eq!(a.accepted(4), Some(&(b(2, 1), w)));
+    }
+
+    #[test]
+    fn the_last_slot_is_the_highest_accepted() {
+        let mut a: Acceptor = Acceptor::default();
+        assert_eq!(a.last_slot(), None);
+        for slot in [7, 3, 5] {
+            a.accept(b(1, 0), slot, &Value::Noop);
+        }
+        assert_eq!(a.last_slot(), Some(7));
+    }
+
+    #[test]
+    fn a_repair_records_the_chosen_value_and_returns_what_it_replaced() {
+        let mut a: Acceptor = Acceptor::default();
+        let v = Value::Leader(b(1, 1));
+        a.accept(b(1, 1), 2, &Value::Noop);
+        assert_eq!(a.repair(2, v.clone()), Some((b(1, 1), Value::Noop)));
+        assert_eq!(a.accepted(2), Some(&(Ballot::CHOSEN, v.clone())));
+        assert_eq!(a.repair(3, v), None);
+    }
+
+    #[test]
+    fn raising_the_promise_never_lowers_it() {
+        let mut a: Acceptor = Acceptor::default();
+        a.raise(b(3, 1));
+        assert_eq!(a.promised(), b(3, 1));
+        a.raise(b(2, 4));
+        assert_eq!(a.promised(), b(3, 1));
+    }
 }

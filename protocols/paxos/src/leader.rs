@@ -178,4 +178,44 @@ mod tests {
         assert_eq!(l.next_batch(8, 3, delay, ms(14)), None);
         assert_eq!(l.next_batch(8, 3, delay, ms(15)).map(|b| b.len()), Some(1));
     }
+
+    #[test]
+    fn a_batch_of_exactly_the_batch_size_goes_at_once() {
+        let ms = |n: u64| Time(n * 1_000_000);
+        let mut l: Leading = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
+        for s in 1..=3 {
+            l.enqueue(cmd(s), ms(10));
+        }
+        let batch = l.next_batch(8, 3, Duration::from_millis(2), ms(10));
+        assert_eq!(batch.map(|b| b.len()), Some(3));
+    }
+
+    #[test]
+    fn the_model_checker_tells_leaders_apart_but_not_by_when_they_sent() {
+        let hash = |l: &Leading| {
+            let mut h = sim_core::model::StateHasher::new();
+            l.model_state(&mut h);
+            h.finish()
+        };
+        let proposal = |sent_at: Time, acks: Vec<NodeId>| Proposal {
+            value: Value::Noop,
+            acks,
+            sent_at,
+        };
+        let mut a: Leading = Leading::new(Ballot::new(1, 0), 0, VecDeque::new());
+        a.in_flight.insert(0, proposal(Time::ZERO, vec![]));
+        let mut b = a.clone();
+        b.in_flight.insert(0, proposal(Time(7), vec![]));
+        b.queued_since = Time(9);
+        assert_eq!(hash(&a), hash(&b));
+        let mut acked = a.clone();
+        acked.ack(0, NodeId(2), 3);
+        assert_ne!(hash(&a), hash(&acked));
+        let mut queued = a.clone();
+        queued.enqueue(cmd(1), Time::ZERO);
+        assert_ne!(hash(&a), hash(&queued));
+        let mut behind = a.clone();
+        behind.behind = Some((NodeId(1), 5));
+        assert_ne!(hash(&a), hash(&behind));
+    }
 }

@@ -212,4 +212,36 @@ mod tests {
         let v: Value = Value::Noop;
         assert_eq!(highest_accepted([(Ballot::ZERO, &v)]), None);
     }
+
+    #[test]
+    fn a_lower_ballot_reported_later_does_not_displace_a_higher_one() {
+        let high = Value::Leader(Ballot::new(4, 2));
+        let low = Value::Leader(Ballot::new(1, 1));
+        let mut p = Phase1::new(Ballot::new(5, 0), 0, 3, Time::ZERO);
+        assert!(!p.promise(NodeId(2), vec![entry(0, 4, 2, high.clone())], 0));
+        assert!(p.has_promised(NodeId(2)) && !p.has_promised(NodeId(1)));
+        assert!(!p.promise(NodeId(1), vec![entry(0, 1, 1, low)], 0));
+        assert_eq!(p.promises(), 2);
+        assert!(p.promise(NodeId(3), vec![], 0));
+        assert_eq!(p.promises(), 3);
+        assert_eq!(p.outcome(false).proposals, vec![(0, high)]);
+    }
+
+    #[test]
+    fn the_model_checker_tells_promises_apart_but_not_when_the_prepare_was_sent() {
+        let hash = |p: &Phase1| {
+            let mut h = sim_core::model::StateHasher::new();
+            p.model_state(&mut h);
+            h.finish()
+        };
+        let p: Phase1 = Phase1::new(Ballot::new(2, 0), 0, 2, Time::ZERO);
+        let later: Phase1 = Phase1::new(Ballot::new(2, 0), 0, 2, Time(5));
+        assert_eq!(hash(&p), hash(&later));
+        let mut promised = p.clone();
+        promised.promise(NodeId(1), vec![], 0);
+        assert_ne!(hash(&p), hash(&promised));
+        let mut reported = p.clone();
+        reported.promise(NodeId(1), vec![entry(0, 1, 1, Value::Noop)], 0);
+        assert_ne!(hash(&promised), hash(&reported));
+    }
 }

@@ -286,4 +286,68 @@ mod tests {
         assert_eq!((b.applied(), b.hash()), (a.applied(), a.hash()));
         assert_eq!(b.store(), a.store());
     }
+
+    #[test]
+    fn the_digest_is_the_last_applied_slots_and_tells_prefixes_apart() {
+        let mut a = Replica::new(None);
+        let mut b = Replica::new(None);
+        let mut replies = Vec::new();
+        a.learn(0, append(1, 1, "a"));
+        b.learn(0, append(1, 1, "b"));
+        let applied = a.apply_next(&mut replies).expect("slot 0");
+        b.apply_next(&mut replies);
+        assert_eq!(a.hash(), applied.hash);
+        assert_eq!(a.hash(), chain(0, 0, &append(1, 1, "a")));
+        assert_ne!(a.hash(), b.hash());
+    }
+
+    #[test]
+    fn chosen_values_wait_beyond_a_gap_and_the_recent_ones_show() {
+        let mut r = Replica::new(None);
+        for slot in [2, 3, 5] {
+            r.learn(slot, append(1, slot + 1, "x"));
+        }
+        assert_eq!(r.chosen(3), Some(&append(1, 4, "x")));
+        assert_eq!(r.chosen(4), None);
+        assert_eq!(r.waiting(), 3);
+        r.learn(0, Value::Noop);
+        r.learn(1, Value::Noop);
+        let mut replies = Vec::new();
+        while r.apply_next(&mut replies).is_some() {}
+        assert_eq!((r.applied(), r.waiting()), (4, 1));
+        let recent: Vec<u64> = r.recent(2).map(|(s, _)| s).collect();
+        assert_eq!(recent, [3, 5]);
+    }
+
+    #[test]
+    fn outcomes_are_kept_only_when_asked_for_and_taken_once() {
+        let mut r = Replica::new(None);
+        let mut replies = Vec::new();
+        r.learn(0, append(1, 1, "a"));
+        r.apply_next(&mut replies);
+        assert!(r.take_outcomes().is_empty(), "not asked for");
+        r.keep_outcomes();
+        r.learn(1, append(2, 1, "b"));
+        r.apply_next(&mut replies);
+        let taken = r.take_outcomes();
+        assert_eq!(taken.len(), 1);
+        assert_eq!((taken[0].index, taken[0].command.client), (1, 2));
+        assert!(r.take_outcomes().is_empty(), "taken once");
+    }
+
+    #[test]
+    fn the_model_checker_tells_replicas_apart_but_not_by_what_only_metrics_keep() {
+        let hash = |r: &Replica| {
+            let mut h = sim_core::model::StateHasher::new();
+            r.model_state(&mut h);
+            h.finish()
+        };
+        let mut a = Replica::new(None);
+        let empty = hash(&a);
+        a.learn(1, Value::Noop);
+        assert_ne!(hash(&a), empty, "a chosen value waiting");
+        let mut kept = a.clone();
+        kept.keep_outcomes();
+        assert_eq!(hash(&kept), hash(&a));
+    }
 }
