@@ -11,4 +11,5 @@ mod checkers;
 mod cluster;
 mod records;
 mod robustness;
+mod server;
 mod synod;

@@ -1,0 +1,171 @@
+//! One server's rules for what it is told, messages injected one at a time: whose promises and
+//! acceptances count, which heartbeats it refuses, and what a restarted server says it found.
+
+use crate::common::*;
+use paxos::{Ballot, Config, Msg, PaxosNode, Proposer, Server};
+use sim_core::{Duration, Fault, Node, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
+
+fn server(sim: &Simulation<PaxosNode>, id: NodeId) -> &Server {
+    sim.node(id)
+        .and_then(PaxosNode::server)
+        .expect("a running server")
+}
+
+fn tell(sim: &mut Simulation<PaxosNode>, to: NodeId, from: NodeId, msg: Msg) {
+    sim.input(to, "injected", |n, ctx| n.on_message(from, msg, ctx))
+        .unwrap();
+}
+
+/// Three servers and a client (n3); server 0 is cut off from the start and runs phase 1
+/// alone. Returns the ballot it is preparing.
+fn server_0_preparing_alone() -> (Simulation<PaxosNode>, Ballot) {
+    let mut sim = build(
+        1,
+        &Config::default(),
+        3,
+        &workload(1),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1)), None, "the nodes start");
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(NodeId(0)),
+    })
+    .unwrap();
+    for _ in 0..100 {
+        let preparing = match server(&sim, NodeId(0)).proposer() {
+            Proposer::Preparing(p) => Some(p.ballot),
+            _ => None,
+        };
+        if let Some(ballot) = preparing {
+            return (sim, ballot);
+        }
+        let next = sim.now() + Duration::from_millis(5);
+        assert_eq!(run(&mut sim, next), None);
+    }
+    panic!("server 0 never ran phase 1");
+}
+
+fn promise(ballot: Ballot) -> Msg {
+    Msg::Promise {
+        ballot,
+        accepted: vec![],
+        compacted: 0,
+    }
+}
+
+#[test]
+fn promises_count_only_from_servers_and_only_for_the_ballot_being_prepared() {
+    let (mut sim, ballot) = server_0_preparing_alone();
+    let other = Ballot::new(ballot.round + 1, 1);
+    tell(&mut sim, NodeId(0), NodeId(1), promise(other));
+    tell(&mut sim, NodeId(0), NodeId(3), promise(ballot));
+    assert!(
+        matches!(server(&sim, NodeId(0)).proposer(), Proposer::Preparing(_)),
+        "neither another ballot's promise nor a client's completes the quorum"
+    );
+    tell(&mut sim, NodeId(0), NodeId(1), promise(ballot));
+    assert_eq!(server(&sim, NodeId(0)).leading(), Some(ballot));
+}
+
+#[test]
+fn acceptances_count_only_from_servers_and_only_for_the_leaders_ballot() {
+    let (mut sim, ballot) = server_0_preparing_alone();
+    tell(&mut sim, NodeId(0), NodeId(1), promise(ballot));
+    let Proposer::Leading(l) = server(&sim, NodeId(0)).proposer() else {
+        panic!("leading");
+    };
+    let slot = *l
+        .in_flight
+        .keys()
+        .next()
+        .expect("the leader marker in flight");
+    let accepted = |ballot| Msg::Accepted { ballot, slot };
+    tell(&mut sim, NodeId(0), NodeId(3), accepted(ballot));
+    tell(
+        &mut sim,
+        NodeId(0),
+        NodeId(2),
+        accepted(Ballot::new(ballot.round + 1, 2)),
+    );
+    assert!(!server(&sim, NodeId(0)).replica().is_chosen(slot));
+    tell(&mut sim, NodeId(0), NodeId(2), accepted(ballot));
+    assert!(server(&sim, NodeId(0)).replica().is_chosen(slot));
+}
+
+#[test]
+fn a_heartbeat_below_the_promise_is_refused_and_changes_nothing() {
+    let mut sim = build(
+        2,
+        &Config::default(),
+        3,
+        &workload(0),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let leader = paxos::leader(&sim).expect("a leader");
+    let follower = NodeId((leader.0 + 1) % 3);
+    let promised = server(&sim, follower).acceptor().promised();
+    let stale = Ballot::new(promised.round - 1, leader.0);
+    let nacks = |sim: &Simulation<PaxosNode>| {
+        sim.in_flight()
+            .iter()
+            .filter(|m| (m.from, m.to, m.kind) == (follower, leader, "Nack"))
+            .count()
+    };
+    assert_eq!(nacks(&sim), 0);
+    tell(
+        &mut sim,
+        follower,
+        leader,
+        Msg::Heartbeat {
+            ballot: stale,
+            commit: 0,
+        },
+    );
+    assert_eq!(nacks(&sim), 1, "refused");
+    // The current leader's own heartbeat is heard, not refused.
+    tell(
+        &mut sim,
+        follower,
+        leader,
+        Msg::Heartbeat {
+            ballot: promised,
+            commit: 0,
+        },
+    );
+    assert_eq!(nacks(&sim), 1, "the leader's heartbeat is not refused");
+}
+
+#[test]
+fn a_restarted_server_says_what_it_recovered() {
+    let mut sim = build(
+        3,
+        &Config::default(),
+        3,
+        &workload(1),
+        network(0.0, 0.0),
+        &[],
+    );
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let promised = server(&sim, NodeId(1)).acceptor().promised();
+    assert!(promised.is_real());
+    sim.apply_now(Fault::Crash { node: NodeId(1) }).unwrap();
+    sim.apply_now(Fault::Restart { node: NodeId(1) }).unwrap();
+    let said: Vec<String> = sim
+        .trace()
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Annotate {
+                node: Some(NodeId(1)),
+                text,
+            } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let recovered = format!("recovered promise {promised}");
+    assert!(said.iter().any(|t| t.starts_with(&recovered)), "{said:?}");
+}
