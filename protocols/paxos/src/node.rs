@@ -130,6 +130,15 @@ impl<S: StateMachine> PaxosNode<S> {
         }
     }
 
+    /// The server, mutably: a host that proposes its own commands (a ledger, a workflow
+    /// engine) reaches it through this.
+    pub fn server_mut(&mut self) -> Option<&mut Server<S>> {
+        match self {
+            PaxosNode::Server(s) => Some(s),
+            PaxosNode::Client(_) => None,
+        }
+    }
+
     /// The client, mutably: a harness submits a person's command through it.
     pub fn client_mut(&mut self) -> Option<&mut Client<S>> {
         match self {

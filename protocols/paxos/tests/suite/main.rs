@@ -8,6 +8,7 @@ mod common;
 mod bugs;
 mod catch_up;
 mod checkers;
+mod clients;
 mod cluster;
 mod records;
 mod robustness;

@@ -1,0 +1,188 @@
+//! What a server does with commands: a host proposes at the leader and reads back what they
+//! answered; a server running phase 1 holds client requests (up to a bound) for when it leads;
+//! a follower redirects to the leader it hears from.
+
+use crate::common::*;
+use kv::{Command, KvInput, KvOutput, ReplyOutcome, Request};
+use paxos::{Ballot, Config, MAX_QUEUED, Msg, PaxosNode, Proposer, Server, Value};
+use sim_core::{Duration, Fault, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
+
+fn put(client: u64, seq: u64) -> Command {
+    Command {
+        client,
+        seq,
+        op: KvInput::Put {
+            key: "k".into(),
+            value: format!("v{seq}"),
+        },
+    }
+}
+
+fn server(sim: &Simulation<PaxosNode>, id: NodeId) -> &Server {
+    sim.node(id)
+        .and_then(PaxosNode::server)
+        .expect("a running server")
+}
+
+/// Calls `f` on server `id` inside the run, as an input, with its context.
+fn on_server<T>(
+    sim: &mut Simulation<PaxosNode>,
+    id: NodeId,
+    f: impl FnOnce(&mut Server, &mut sim_core::Ctx<'_, PaxosNode>) -> T,
+) -> T {
+    let mut out = None;
+    sim.input(id, "test", |n, ctx| {
+        out = n.server_mut().map(|s| f(s, ctx));
+    })
+    .expect("a known node");
+    out.expect("a running server")
+}
+
+#[test]
+fn a_host_proposes_at_the_leader_and_reads_back_what_its_commands_answered() {
+    let mut sim = build(
+        4,
+        &Config::default(),
+        3,
+        &workload(0),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let leader = paxos::leader(&sim).expect("a leader");
+    let follower = NodeId((leader.0 + 1) % 3);
+    let refused = on_server(&mut sim, follower, |s, ctx| {
+        s.propose_command(put(3, 1), ctx)
+    });
+    assert!(refused.is_err_and(|e| e.contains("is not leading")));
+    on_server(&mut sim, leader, |s, _| s.keep_outcomes());
+    // Client ids of a host's own commands need not be nodes: n3 does not exist here, and the
+    // answer goes to nobody.
+    on_server(&mut sim, leader, |s, ctx| s.propose_command(put(3, 1), ctx)).expect("proposed");
+    let later = sim.now() + Duration::from_millis(200);
+    assert_eq!(run(&mut sim, later), None);
+    let outcomes = on_server(&mut sim, leader, |s, _| s.take_outcomes());
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].command, put(3, 1));
+    assert_eq!(outcomes[0].output, Some(KvOutput::Done));
+    assert!(on_server(&mut sim, leader, |s, _| s.take_outcomes()).is_empty());
+}
+
+#[test]
+fn a_server_running_phase_1_holds_requests_up_to_the_bound_and_proposes_them_when_it_leads() {
+    let mut sim = build(
+        5,
+        &Config::default(),
+        3,
+        &workload(1),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1)), None);
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(NodeId(0)),
+    })
+    .unwrap();
+    let mut ballot = None;
+    while ballot.is_none() {
+        let next = sim.now() + Duration::from_millis(5);
+        assert_eq!(run(&mut sim, next), None);
+        if let Proposer::Preparing(p) = server(&sim, NodeId(0)).proposer() {
+            ballot = Some(p.ballot);
+        }
+    }
+    let ballot: Ballot = ballot.unwrap();
+    // The client (n3) floods the bound and one more.
+    on_server(&mut sim, NodeId(0), |s, ctx| {
+        for seq in 1..=MAX_QUEUED as u64 + 1 {
+            let req = Msg::Request(Request {
+                command: put(3, seq),
+            });
+            s.on_message(NodeId(3), req, ctx);
+        }
+    });
+    on_server(&mut sim, NodeId(0), |s, ctx| {
+        let promise = Msg::Promise {
+            ballot,
+            accepted: vec![],
+            compacted: 0,
+        };
+        s.on_message(NodeId(1), promise, ctx)
+    });
+    let Proposer::Leading(l) = server(&sim, NodeId(0)).proposer() else {
+        panic!("leading");
+    };
+    let proposed: usize = l
+        .in_flight
+        .values()
+        .map(|p| match &p.value {
+            Value::Batch(b) => b.commands.len(),
+            _ => 0,
+        })
+        .sum();
+    assert!(proposed > 0, "held requests are proposed");
+    assert_eq!(
+        proposed + l.queue.len(),
+        MAX_QUEUED,
+        "all held up to the bound, the one beyond it redirected"
+    );
+}
+
+#[test]
+fn a_follower_names_the_leader_it_hears_from() {
+    let mut sim = build(
+        6,
+        &Config::default(),
+        3,
+        &workload(1),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let leader = paxos::leader(&sim).expect("a leader");
+    let follower = NodeId((leader.0 + 1) % 3);
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    let hint = |sim: &mut Simulation<PaxosNode>, seq: u64| {
+        on_server(sim, follower, |s, ctx| {
+            s.on_message(
+                NodeId(3),
+                Msg::Request(Request {
+                    command: put(3, seq),
+                }),
+                ctx,
+            )
+        });
+        sim.trace().records().iter().find_map(|r| match &r.event {
+            TraceEvent::Send { from, payload, .. }
+                if *from == follower && payload["Reply"]["seq"] == seq =>
+            {
+                Some(payload["Reply"]["outcome"].clone())
+            }
+            _ => None,
+        })
+    };
+    let not_leader =
+        |hint: Option<NodeId>| serde_json::to_value(ReplyOutcome::NotLeader { hint }).ok();
+    assert_eq!(hint(&mut sim, 100), not_leader(Some(leader)));
+}
+
+#[test]
+fn only_clients_have_a_client_and_only_servers_a_server() {
+    let mut sim = build(
+        7,
+        &Config::default(),
+        3,
+        &workload(1),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1)), None);
+    sim.input(NodeId(3), "test", |n, _| {
+        assert!(n.client_mut().is_some() && n.server_mut().is_none());
+    })
+    .unwrap();
+    sim.input(NodeId(0), "test", |n, _| {
+        assert!(n.client_mut().is_none() && n.server_mut().is_some());
+    })
+    .unwrap();
+}
