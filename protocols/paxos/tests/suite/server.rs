@@ -169,3 +169,61 @@ fn a_restarted_server_says_what_it_recovered() {
     let recovered = format!("recovered promise {promised}");
     assert!(said.iter().any(|t| t.starts_with(&recovered)), "{said:?}");
 }
+
+#[test]
+fn an_intact_disk_reads_back_whole_and_a_restarted_server_repairs_nothing() {
+    for seed in 0..5 {
+        let mut sim = build(
+            seed,
+            &Config::default(),
+            3,
+            &workload(2),
+            network(0.0, 0.0),
+            &[],
+        );
+        assert_eq!(run(&mut sim, ms(1_000)), None);
+        for id in 0..3 {
+            let node = NodeId(id);
+            sim.apply_now(Fault::Crash { node }).unwrap();
+            sim.apply_now(Fault::Restart { node }).unwrap();
+            let s = server(&sim, node);
+            assert_eq!(
+                s.recovering(),
+                None,
+                "seed {seed}: {node} with an intact disk"
+            );
+            assert!(
+                s.acceptor().entries().count() > 0,
+                "seed {seed}: {node} read its log"
+            );
+        }
+        assert_eq!(run(&mut sim, ms(2_000)), None, "seed {seed}");
+    }
+}
+
+#[test]
+fn a_follower_that_starts_phase_1_keeps_the_leader_it_knew() {
+    let mut sim = build(
+        8,
+        &Config::default(),
+        3,
+        &workload(0),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let leader = paxos::leader(&sim).expect("a leader");
+    let follower = NodeId((leader.0 + 1) % 3);
+    assert_eq!(server(&sim, follower).leader(), Some(leader));
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(follower),
+    })
+    .unwrap();
+    while !matches!(server(&sim, follower).proposer(), Proposer::Preparing(_)) {
+        let next = sim.now() + Duration::from_millis(5);
+        assert_eq!(run(&mut sim, next), None);
+    }
+    // Only a leader's own leadership ends when it runs phase 1 again; a follower still names
+    // the last leader it heard (clients are redirected there).
+    assert_eq!(server(&sim, follower).leader(), Some(leader));
+}
