@@ -222,6 +222,15 @@ mod tests {
             disjoint.validate_for(5).unwrap_err().to_string(),
             "phase2_quorum: phase1_quorum + phase2_quorum must exceed the number of acceptors (2 + 3 <= 5), or two leaders could choose different values"
         );
+        let everyone = Config {
+            phase1_quorum: 1,
+            phase2_quorum: 5,
+            ..Config::default()
+        };
+        assert!(
+            everyone.validate_for(5).is_ok(),
+            "a quorum of every acceptor"
+        );
         let too_big = Config {
             phase2_quorum: 6,
             ..Config::default()

@@ -227,3 +227,37 @@ fn a_follower_that_starts_phase_1_keeps_the_leader_it_knew() {
     // the last leader it heard (clients are redirected there).
     assert_eq!(server(&sim, follower).leader(), Some(leader));
 }
+
+#[test]
+fn every_server_names_the_leader_and_shows_its_slots_and_configuration() {
+    let config = Config {
+        snapshot_every: 77,
+        ..Config::default()
+    };
+    let mut leaders = Vec::new();
+    for seed in 0..6 {
+        let mut sim = build(seed, &config, 3, &workload(1), network(0.0, 0.0), &[]);
+        assert_eq!(run(&mut sim, ms(1_000)), None);
+        let leader = paxos::leader(&sim).expect("a leader");
+        leaders.push(leader);
+        for id in 0..3 {
+            let s = server(&sim, NodeId(id));
+            assert_eq!(s.leader(), Some(leader), "seed {seed}: n{id}");
+            assert_eq!(s.config().snapshot_every, 77);
+            let view = s.view();
+            let slots = &view.tables[0];
+            assert_eq!(slots.name, "slots");
+            assert_eq!(slots.columns, ["slot", "ballot", "value", "chosen"]);
+            assert!(!slots.rows.is_empty());
+        }
+        let history = paxos::history(&sim).expect("a history");
+        assert!(
+            !history.is_empty(),
+            "seed {seed}: the client's operations are recorded"
+        );
+    }
+    assert!(
+        leaders.iter().any(|l| l.0 != 0),
+        "some run elects a server other than n0: {leaders:?}"
+    );
+}
