@@ -10,6 +10,7 @@ mod catch_up;
 mod checkers;
 mod clients;
 mod cluster;
+mod disk;
 mod quiet;
 mod records;
 mod robustness;
