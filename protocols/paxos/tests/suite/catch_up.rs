@@ -7,6 +7,14 @@ use sim_core::{Fault, PartitionSpec, Simulation};
 
 const SEEDS: u64 = 50;
 
+/// Catch-up requests sent so far.
+fn catch_ups(sim: &Simulation<PaxosNode>) -> u64 {
+    sim.sent_by_kind()
+        .iter()
+        .find(|(k, _)| *k == "CatchUp")
+        .map_or(0, |(_, n)| *n)
+}
+
 /// Every running server's applied slot count.
 fn applied(sim: &Simulation<PaxosNode>) -> Vec<u64> {
     (0..5)
@@ -37,6 +45,7 @@ fn a_cut_off_and_paused_follower_learns_every_chosen_value_without_new_load() {
     load.ops_per_client = 60;
     for seed in 0..SEEDS {
         let mut sim = build(seed, &config, 5, &load, network(0.0, 0.0), &[]);
+        sim.count_sent_kinds();
         if let Some(v) = run(&mut sim, ms(250 + seed * 3)) {
             panic!("seed {seed}: {v}");
         }
@@ -70,7 +79,16 @@ fn a_cut_off_and_paused_follower_learns_every_chosen_value_without_new_load() {
             "seed {seed}: {victim} missed only {} slots while away ({before:?})",
             best - behind
         );
+        let asked_before = catch_ups(&sim);
         assert_healthy(&mut sim, ms(3_000), 4 * load.ops_per_client);
+        // One request per full batch of the gap, and a few for the batches in flight: a
+        // server that asked again on every heartbeat or answer would send many more.
+        let asked = catch_ups(&sim) - asked_before;
+        let batches = (best - behind) / config.catch_up_batch;
+        assert!(
+            asked <= batches + 8,
+            "seed {seed}: {asked} catch-up requests for a gap of {batches} batches"
+        );
         let after = applied(&sim);
         assert!(
             after.iter().all(|&a| a == after[0]) && after[0] >= best,

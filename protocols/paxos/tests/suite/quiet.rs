@@ -16,6 +16,7 @@ fn a_quiet_cluster_elects_once_refuses_nothing_and_never_needs_to_catch_up() {
             network(0.0, 0.0),
             &[],
         );
+        sim.count_sent_kinds();
         assert_eq!(run(&mut sim, ms(3_000)), None, "seed {seed}");
         let elections: u64 = sim
             .nodes()
@@ -33,6 +34,7 @@ fn a_quiet_cluster_elects_once_refuses_nothing_and_never_needs_to_catch_up() {
         assert_eq!(sent("Nack"), 0, "seed {seed}: refusals");
         assert_eq!(sent("CatchUp"), 0, "seed {seed}: catch-up requests");
         assert!(sent("Prepare") <= 3, "seed {seed}: one phase 1");
+        assert!(sent("Accept") > 0, "seed {seed}: the counts are on");
         let m = metrics(&sim);
         assert!(
             m.clients.completed > 100,
