@@ -15,4 +15,5 @@ mod quiet;
 mod records;
 mod robustness;
 mod server;
+mod snapshots;
 mod synod;
