@@ -261,3 +261,67 @@ fn every_server_names_the_leader_and_shows_its_slots_and_configuration() {
         "some run elects a server other than n0: {leaders:?}"
     );
 }
+
+#[test]
+fn a_follower_that_heard_a_higher_ballot_prepares_above_it() {
+    let mut sim = build(
+        9,
+        &Config::default(),
+        3,
+        &workload(0),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let leader = paxos::leader(&sim).expect("a leader");
+    let follower = NodeId((leader.0 + 1) % 3);
+    // A heartbeat of a ballot far above the follower's promise (a leader whose prepare it
+    // missed).
+    let high = Ballot::new(50, leader.0);
+    tell(
+        &mut sim,
+        follower,
+        leader,
+        Msg::Heartbeat {
+            ballot: high,
+            commit: 0,
+        },
+    );
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(follower),
+    })
+    .unwrap();
+    let ballot = loop {
+        if let Proposer::Preparing(p) = server(&sim, follower).proposer() {
+            break p.ballot;
+        }
+        let next = sim.now() + Duration::from_millis(5);
+        assert_eq!(run(&mut sim, next), None);
+    };
+    assert!(ballot > high, "{ballot} is not above {high}");
+}
+
+#[test]
+fn the_model_checker_tells_a_leader_from_a_follower() {
+    use sim_core::model::StateHasher;
+    let mut sim = build(
+        10,
+        &Config::default(),
+        3,
+        &workload(0),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let leader = paxos::leader(&sim).expect("a leader");
+    let hash = |id: NodeId| {
+        let mut h = StateHasher::new();
+        assert!(
+            sim.node(id).unwrap().model_state(&mut h),
+            "a Paxos node can be hashed"
+        );
+        h.finish()
+    };
+    let follower = NodeId((leader.0 + 1) % 3);
+    assert_ne!(hash(leader), hash(follower));
+}
