@@ -231,4 +231,50 @@ mod tests {
         assert_eq!(s.session(1).map(|x| x.seq), Some(5));
         assert_eq!(s.session(2).map(|x| x.seq), Some(1));
     }
+
+    /// An output as the client inspector prints it.
+    struct Shown<'a>(&'a KvOutput);
+
+    impl fmt::Display for Shown<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            KvMap::describe_output(self.0, f)
+        }
+    }
+
+    #[test]
+    fn sizes_count_what_is_written() {
+        assert_eq!(KvMap::input_bytes(&get("key")), 3);
+        assert_eq!(KvMap::input_bytes(&put("key", "value")), 8);
+        assert_eq!(KvMap::input_bytes(&append("k", "vv")), 3);
+        assert_eq!(KvMap::output_bytes(&KvOutput::Value("abcd".into())), 4);
+        assert_eq!(KvMap::output_bytes(&KvOutput::Done), 0);
+        let mut s = KvStore::new();
+        s.apply(&cmd(1, 1, put("ab", "cde")));
+        s.apply(&cmd(1, 2, put("f", "")));
+        // Each entry: its key, its value and 16 bytes of overhead.
+        assert_eq!(s.state().approx_bytes(), (2 + 3 + 16) + (1 + 16));
+    }
+
+    #[test]
+    fn entries_and_the_table_show_the_store_in_key_order() {
+        let mut s = KvStore::new();
+        for (seq, (k, v)) in [("b", "2"), ("a", "1"), ("c", "3")].into_iter().enumerate() {
+            s.apply(&cmd(1, seq as u64 + 1, put(k, v)));
+        }
+        let map = s.state();
+        let entries: Vec<(&str, &str)> = map.entries().collect();
+        assert_eq!(entries, [("a", "1"), ("b", "2"), ("c", "3")]);
+        let table = map.table(2);
+        assert_eq!(table.name, "store");
+        assert_eq!(table.columns, ["key", "value"]);
+        assert_eq!(table.rows, [["a", "1"], ["b", "2"]]);
+        assert_eq!(table.marked, [false, false]);
+    }
+
+    #[test]
+    fn outputs_print_as_the_inspector_shows_them() {
+        assert_eq!(Shown(&KvOutput::Value(String::new())).to_string(), "\"\"");
+        assert_eq!(Shown(&KvOutput::Value("ab".into())).to_string(), "ab");
+        assert_eq!(Shown(&KvOutput::Done).to_string(), "ok");
+    }
 }

@@ -228,4 +228,44 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&cfg).unwrap()).unwrap();
         assert_eq!(back, cfg);
     }
+
+    #[test]
+    fn a_mix_with_some_weights_at_zero_is_valid_and_each_weight_picks_its_own_operation() {
+        for (get, put, append) in [(1.0, 1.0, 0.0), (0.0, 1.0, 1.0), (1.0, 0.0, 1.0)] {
+            let cfg = WorkloadConfig {
+                mix: Mix { get, put, append },
+                ..WorkloadConfig::default()
+            };
+            assert!(cfg.validate().is_ok(), "{get} {put} {append}");
+        }
+        for (get, put, append, wanted) in [
+            (0.0, 1.0, 0.0, "put"),
+            (0.0, 0.0, 1.0, "append"),
+            (1.0, 0.0, 0.0, "get"),
+        ] {
+            let cfg = WorkloadConfig {
+                mix: Mix { get, put, append },
+                ..WorkloadConfig::default()
+            };
+            let mut rng = SimRng::new(9, Stream::Workload);
+            for seq in 0..200 {
+                let got = match cfg.draw(1, seq, &mut rng) {
+                    KvInput::Get { .. } => "get",
+                    KvInput::Put { .. } => "put",
+                    KvInput::Append { .. } => "append",
+                };
+                assert_eq!(got, wanted);
+            }
+        }
+    }
+
+    #[test]
+    fn the_benchmark_load_is_the_one_its_documentation_states() {
+        let w = crate::benchmark::workload(true);
+        assert_eq!(w.clients, 10);
+        assert_eq!(w.pacing, crate::Pacing::Rate { per_second: 100.0 });
+        assert_eq!(w.start, sim_core::Duration::from_millis(500));
+        assert!(w.record);
+        assert!(!crate::benchmark::workload(false).record);
+    }
 }
