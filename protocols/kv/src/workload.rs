@@ -212,6 +212,11 @@ mod tests {
             ..WorkloadConfig::default()
         };
         assert_eq!(cfg.validate().unwrap_err().field, "pacing.per_second");
+        // The protocols check a workload through the trait, which says the same.
+        assert_eq!(
+            Workload::validate(&cfg).unwrap_err().field,
+            "pacing.per_second"
+        );
     }
 
     #[test]
