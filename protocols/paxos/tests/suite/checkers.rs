@@ -97,3 +97,101 @@ fn a_promise_forgotten_after_its_sync_could_have_finished_is_a_violation() {
         v.description
     );
 }
+
+/// Three servers and a client, a leader elected and some slots chosen.
+fn running_cluster() -> (Simulation<PaxosNode>, NodeId, NodeId) {
+    let mut sim = build(
+        13,
+        &Config::default(),
+        3,
+        &workload(1),
+        network(0.0, 0.0),
+        &[],
+    );
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let leader = paxos::leader(&sim).expect("a leader");
+    let follower = NodeId((leader.0 + 1) % 3);
+    (sim, leader, follower)
+}
+
+fn noop_batch(seq: u64) -> paxos::Value {
+    paxos::Value::batch(vec![kv::Command {
+        client: 77,
+        seq,
+        op: kv::KvInput::Get {
+            key: "forged".into(),
+        },
+    }])
+}
+
+#[test]
+fn validity_fires_on_a_value_no_proposer_proposed() {
+    let (mut sim, leader, follower) = running_cluster();
+    let server = sim.node(follower).and_then(PaxosNode::server).unwrap();
+    let ballot = server.acceptor().promised();
+    let slot = server.acceptor().last_slot().unwrap_or(0) + 1;
+    // A forged accept under the current leader's ballot, of a value nobody proposed.
+    let v = sim
+        .input(follower, "forged accept", |n, ctx| {
+            n.on_message(
+                leader,
+                Msg::Accept {
+                    ballot,
+                    slot,
+                    value: noop_batch(1),
+                    commit: 0,
+                },
+                ctx,
+            )
+        })
+        .unwrap()
+        .expect("a violation");
+    assert_eq!(v.checker, "validity");
+    assert!(
+        v.description.contains(&format!("in slot {slot}")),
+        "{}",
+        v.description
+    );
+}
+
+#[test]
+fn same_command_per_slot_fires_when_a_replica_applies_another_value() {
+    let (mut sim, leader, follower) = running_cluster();
+    // The follower falls behind while the others go on choosing.
+    sim.apply_now(Fault::Partition {
+        spec: sim_core::PartitionSpec::Isolate(follower),
+    })
+    .unwrap();
+    let later = sim.now() + Duration::from_millis(300);
+    assert_eq!(run(&mut sim, later), None);
+    let applied = |sim: &Simulation<PaxosNode>, id: NodeId| {
+        sim.node(id)
+            .and_then(PaxosNode::server)
+            .map_or(0, |s| s.replica().applied())
+    };
+    let slot = applied(&sim, follower);
+    assert!(
+        applied(&sim, leader) > slot,
+        "the others applied past the follower"
+    );
+    // A forged catch-up answer: another value in the follower's next slot.
+    let v = sim
+        .input(follower, "forged chosen", |n, ctx| {
+            n.on_message(
+                leader,
+                Msg::Chosen {
+                    from: slot,
+                    values: vec![noop_batch(2)],
+                },
+                ctx,
+            )
+        })
+        .unwrap()
+        .expect("a violation");
+    assert_eq!(v.checker, "same command per slot");
+    assert!(
+        v.description.contains(&format!("slots below {}", slot + 1)),
+        "{}",
+        v.description
+    );
+}

@@ -146,3 +146,80 @@ fn a_damaged_record_reads_as_a_neighbouring_value_of_its_own_kind() {
         assert_eq!(changed, expected, "noise {noise} damages command {noise}");
     }
 }
+
+#[test]
+fn only_promises_and_acceptances_wait_for_the_disk() {
+    let b = Ballot::new(1, 1);
+    let durable = |m: &Msg| m.promises_durability();
+    assert!(durable(&Msg::Promise {
+        ballot: b,
+        accepted: vec![],
+        compacted: 0
+    }));
+    assert!(durable(&Msg::Accepted { ballot: b, slot: 0 }));
+    for m in [
+        Msg::Prepare {
+            ballot: b,
+            from_slot: 0,
+        },
+        Msg::Heartbeat {
+            ballot: b,
+            commit: 0,
+        },
+        Msg::CatchUp { from: 0 },
+        Msg::Nack {
+            ballot: b,
+            promised: b,
+        },
+    ] {
+        assert!(!durable(&m), "{}", m.kind());
+    }
+}
+
+#[test]
+fn a_snapshot_and_a_reply_are_as_large_as_what_they_carry() {
+    let mut store = rsm::Store::<KvMap>::new();
+    store.apply(&put(1, 1, "abcdef"));
+    let snapshot = paxos::Snapshot {
+        upto: 1,
+        hash: 0,
+        leaders: 0,
+        store: store.snapshot(),
+    };
+    let bytes = snapshot.store.approx_bytes();
+    assert!(bytes > 0);
+    let msg = Msg::Snapshot(std::sync::Arc::new(snapshot.clone()));
+    assert_eq!(msg.size(), 32 + bytes);
+    let reply = kv::Reply {
+        seq: 1,
+        outcome: kv::ReplyOutcome::Ok(kv::KvOutput::Value("xyz".into())),
+    };
+    assert_eq!(Msg::<KvMap>::Reply(reply.clone()).size(), reply.size());
+    assert_eq!(reply.size(), 24 + 3);
+    // A damaged snapshot claims another position, one bit off.
+    for noise in [0, 3, 7] {
+        let Record::Snapshot(d) =
+            Record::Snapshot(std::sync::Arc::new(snapshot.clone())).corrupted(noise)
+        else {
+            panic!("a snapshot stays one");
+        };
+        assert_eq!(d.upto, 1 ^ (1 << (noise % 5)), "noise {noise}");
+        assert_eq!(d.hash, snapshot.hash);
+    }
+}
+
+#[test]
+fn a_put_and_an_append_of_the_same_key_and_value_differ() {
+    let append = Command {
+        client: 1,
+        seq: 1,
+        op: KvInput::Append {
+            key: "k".into(),
+            value: "abc".into(),
+        },
+    };
+    assert_ne!(
+        Value::batch(vec![put(1, 1, "abc")]).digest(),
+        Value::batch(vec![append]).digest()
+    );
+}
