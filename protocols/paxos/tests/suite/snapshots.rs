@@ -70,3 +70,43 @@ fn a_disk_with_snapshots_reads_back_whole_and_a_restart_repairs_nothing() {
         assert_eq!(run(&mut sim, ms(2_000)), None, "seed {seed}");
     }
 }
+
+#[test]
+fn a_follower_far_behind_installs_a_snapshot_and_keeps_it_across_a_restart() {
+    let config = Config {
+        snapshot_every: 8,
+        ..Config::default()
+    };
+    let mut sim = build(21, &config, 3, &workload(2), network(0.0, 0.0), &[]);
+    assert_eq!(run(&mut sim, ms(500)), None);
+    let leader = paxos::leader(&sim).expect("a leader");
+    let follower = NodeId((leader.0 + 1) % 3);
+    sim.apply_now(Fault::Partition {
+        spec: sim_core::PartitionSpec::Isolate(follower),
+    })
+    .unwrap();
+    assert_eq!(run(&mut sim, ms(1_500)), None);
+    let behind = server(&sim, follower).replica().applied();
+    let ahead = server(&sim, leader)
+        .replica()
+        .snapshot()
+        .map_or(0, |s| s.upto);
+    assert!(
+        ahead > behind + 8,
+        "the others snapshotted past the follower"
+    );
+    sim.apply_now(Fault::HealAll).unwrap();
+    assert_eq!(run(&mut sim, ms(2_500)), None);
+    let s = server(&sim, follower);
+    let installed = s.replica().snapshot().map(|s| s.upto).expect("a snapshot");
+    assert!(installed > behind, "it caught up through a snapshot");
+    assert!(
+        sim.trace().marks().get(sim_core::MarkKind::Snapshot) > 0,
+        "a snapshot was installed, not only taken"
+    );
+    sim.apply_now(Fault::Crash { node: follower }).unwrap();
+    sim.apply_now(Fault::Restart { node: follower }).unwrap();
+    let s = server(&sim, follower);
+    assert_eq!(s.recovering(), None);
+    assert!(s.replica().snapshot().map_or(0, |s| s.upto) >= installed);
+}
