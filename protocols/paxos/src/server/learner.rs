@@ -232,3 +232,18 @@ fn next_peer(servers: &[NodeId], peer: NodeId, me: NodeId) -> NodeId {
         .find(|s| *s != me)
         .unwrap_or(peer)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::next_peer;
+    use sim_core::NodeId;
+
+    #[test]
+    fn the_next_peer_goes_round_the_ring_and_skips_the_asker() {
+        let servers = [NodeId(0), NodeId(1), NodeId(2)];
+        assert_eq!(next_peer(&servers, NodeId(0), NodeId(2)), NodeId(1));
+        assert_eq!(next_peer(&servers, NodeId(1), NodeId(2)), NodeId(0));
+        assert_eq!(next_peer(&servers, NodeId(2), NodeId(0)), NodeId(1));
+        assert_eq!(next_peer(&servers, NodeId(1), NodeId(0)), NodeId(2));
+    }
+}
