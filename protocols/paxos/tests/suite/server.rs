@@ -325,3 +325,57 @@ fn the_model_checker_tells_a_leader_from_a_follower() {
     let follower = NodeId((leader.0 + 1) % 3);
     assert_ne!(hash(leader), hash(follower));
 }
+
+#[test]
+fn a_refusal_ends_only_the_proposers_own_ballot_and_only_for_a_higher_one() {
+    let (mut sim, ballot) = server_0_preparing_alone();
+    let higher = Ballot::new(ballot.round + 3, 1);
+    let nack = |ballot, promised| Msg::Nack { ballot, promised };
+    // Another ballot's refusal, or one that is not higher, changes nothing.
+    tell(
+        &mut sim,
+        NodeId(0),
+        NodeId(1),
+        nack(Ballot::new(ballot.round - 1, 0), higher),
+    );
+    tell(&mut sim, NodeId(0), NodeId(1), nack(ballot, ballot));
+    assert!(matches!(
+        server(&sim, NodeId(0)).proposer(),
+        Proposer::Preparing(p) if p.ballot == ballot
+    ));
+    tell(&mut sim, NodeId(0), NodeId(1), nack(ballot, higher));
+    assert!(matches!(
+        server(&sim, NodeId(0)).proposer(),
+        Proposer::Follower
+    ));
+}
+
+#[test]
+fn a_leader_yields_to_a_higher_prepare_and_stops_naming_itself() {
+    let (mut sim, ballot) = server_0_preparing_alone();
+    tell(&mut sim, NodeId(0), NodeId(1), promise(ballot));
+    assert_eq!(server(&sim, NodeId(0)).leader(), Some(NodeId(0)));
+    // A lower prepare is refused and changes nothing.
+    tell(
+        &mut sim,
+        NodeId(0),
+        NodeId(2),
+        Msg::Prepare {
+            ballot: Ballot::new(ballot.round - 1, 2),
+            from_slot: 0,
+        },
+    );
+    assert_eq!(server(&sim, NodeId(0)).leading(), Some(ballot));
+    tell(
+        &mut sim,
+        NodeId(0),
+        NodeId(2),
+        Msg::Prepare {
+            ballot: Ballot::new(ballot.round + 1, 2),
+            from_slot: 0,
+        },
+    );
+    let s = server(&sim, NodeId(0));
+    assert!(matches!(s.proposer(), Proposer::Follower));
+    assert_ne!(s.leader(), Some(NodeId(0)), "it no longer names itself");
+}
