@@ -248,11 +248,12 @@ mod tests {
         assert_eq!(KvMap::input_bytes(&append("k", "vv")), 3);
         assert_eq!(KvMap::output_bytes(&KvOutput::Value("abcd".into())), 4);
         assert_eq!(KvMap::output_bytes(&KvOutput::Done), 0);
-        let mut s = KvStore::new();
-        s.apply(&cmd(1, 1, put("ab", "cde")));
-        s.apply(&cmd(1, 2, put("f", "")));
         // Each entry: its key, its value and 16 bytes of overhead.
-        assert_eq!(s.state().approx_bytes(), (2 + 3 + 16) + (1 + 16));
+        for (k, v, bytes) in [("abc", "defg", 3 + 4 + 16), ("f", "", 1 + 16)] {
+            let mut s = KvStore::new();
+            s.apply(&cmd(1, 1, put(k, v)));
+            assert_eq!(s.state().approx_bytes(), bytes, "{k}={v}");
+        }
     }
 
     #[test]

@@ -236,7 +236,14 @@ mod tests {
 
     #[test]
     fn a_mix_with_some_weights_at_zero_is_valid_and_each_weight_picks_its_own_operation() {
-        for (get, put, append) in [(1.0, 1.0, 0.0), (0.0, 1.0, 1.0), (1.0, 0.0, 1.0)] {
+        for (get, put, append) in [
+            (1.0, 1.0, 0.0),
+            (0.0, 1.0, 1.0),
+            (1.0, 0.0, 1.0),
+            (1.0, 0.0, 0.0),
+            (0.0, 1.0, 0.0),
+            (0.0, 0.0, 1.0),
+        ] {
             let cfg = WorkloadConfig {
                 mix: Mix { get, put, append },
                 ..WorkloadConfig::default()
