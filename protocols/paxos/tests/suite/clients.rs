@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use kv::{Command, KvInput, KvOutput, ReplyOutcome, Request};
-use paxos::{Ballot, Config, MAX_QUEUED, Msg, PaxosNode, Proposer, Server, Value};
+use paxos::{Config, MAX_QUEUED, Msg, PaxosNode, Proposer, Server, Value};
 use sim_core::{Duration, Fault, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
 
 fn put(client: u64, seq: u64) -> Command {
@@ -16,12 +16,6 @@ fn put(client: u64, seq: u64) -> Command {
             value: format!("v{seq}"),
         },
     }
-}
-
-fn server(sim: &Simulation<PaxosNode>, id: NodeId) -> &Server {
-    sim.node(id)
-        .and_then(PaxosNode::server)
-        .expect("a running server")
 }
 
 /// Calls `f` on server `id` inside the run, as an input, with its context.
@@ -83,15 +77,7 @@ fn a_server_running_phase_1_holds_requests_up_to_the_bound_and_proposes_them_whe
         spec: PartitionSpec::Isolate(NodeId(0)),
     })
     .unwrap();
-    let mut ballot = None;
-    while ballot.is_none() {
-        let next = sim.now() + Duration::from_millis(5);
-        assert_eq!(run(&mut sim, next), None);
-        if let Proposer::Preparing(p) = server(&sim, NodeId(0)).proposer() {
-            ballot = Some(p.ballot);
-        }
-    }
-    let ballot: Ballot = ballot.unwrap();
+    let ballot = run_until_preparing(&mut sim, NodeId(0));
     // The client (n3) floods the bound and one more.
     on_server(&mut sim, NodeId(0), |s, ctx| {
         for seq in 1..=MAX_QUEUED as u64 + 1 {

@@ -2,21 +2,10 @@
 //! what it repairs before it promises again, and how it settles a promise it lost.
 
 use crate::common::*;
-use paxos::{Ballot, Config, Msg, PaxosNode, Server};
+use paxos::{Ballot, Config, Msg, PaxosNode};
 use sim_core::{
-    Duration, Fault, Node, NodeId, RecordAim, Simulation, StorageFault, TraceEvent, TraceSink,
+    Duration, Fault, NodeId, RecordAim, Simulation, StorageFault, TraceEvent, TraceSink,
 };
-
-fn server(sim: &Simulation<PaxosNode>, id: NodeId) -> &Server {
-    sim.node(id)
-        .and_then(PaxosNode::server)
-        .expect("a running server")
-}
-
-fn tell(sim: &mut Simulation<PaxosNode>, to: NodeId, from: NodeId, msg: Msg) {
-    sim.input(to, "injected", |n, ctx| n.on_message(from, msg, ctx))
-        .unwrap();
-}
 
 fn corrupt(name: &str, index: Option<u64>) -> StorageFault {
     StorageFault::Corrupt {

@@ -2,19 +2,8 @@
 //! acceptances count, which heartbeats it refuses, and what a restarted server says it found.
 
 use crate::common::*;
-use paxos::{Ballot, Config, Msg, PaxosNode, Proposer, Server};
-use sim_core::{Duration, Fault, Node, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
-
-fn server(sim: &Simulation<PaxosNode>, id: NodeId) -> &Server {
-    sim.node(id)
-        .and_then(PaxosNode::server)
-        .expect("a running server")
-}
-
-fn tell(sim: &mut Simulation<PaxosNode>, to: NodeId, from: NodeId, msg: Msg) {
-    sim.input(to, "injected", |n, ctx| n.on_message(from, msg, ctx))
-        .unwrap();
-}
+use paxos::{Ballot, Config, Msg, PaxosNode, Proposer};
+use sim_core::{Fault, Node, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
 
 /// Three servers and a client (n3); server 0 is cut off from the start and runs phase 1
 /// alone. Returns the ballot it is preparing.
@@ -32,18 +21,8 @@ fn server_0_preparing_alone() -> (Simulation<PaxosNode>, Ballot) {
         spec: PartitionSpec::Isolate(NodeId(0)),
     })
     .unwrap();
-    for _ in 0..100 {
-        let preparing = match server(&sim, NodeId(0)).proposer() {
-            Proposer::Preparing(p) => Some(p.ballot),
-            _ => None,
-        };
-        if let Some(ballot) = preparing {
-            return (sim, ballot);
-        }
-        let next = sim.now() + Duration::from_millis(5);
-        assert_eq!(run(&mut sim, next), None);
-    }
-    panic!("server 0 never ran phase 1");
+    let ballot = run_until_preparing(&mut sim, NodeId(0));
+    (sim, ballot)
 }
 
 fn promise(ballot: Ballot) -> Msg {
@@ -219,10 +198,7 @@ fn a_follower_that_starts_phase_1_keeps_the_leader_it_knew() {
         spec: PartitionSpec::Isolate(follower),
     })
     .unwrap();
-    while !matches!(server(&sim, follower).proposer(), Proposer::Preparing(_)) {
-        let next = sim.now() + Duration::from_millis(5);
-        assert_eq!(run(&mut sim, next), None);
-    }
+    run_until_preparing(&mut sim, follower);
     // Only a leader's own leadership ends when it runs phase 1 again; a follower still names
     // the last leader it heard (clients are redirected there).
     assert_eq!(server(&sim, follower).leader(), Some(leader));
@@ -291,13 +267,7 @@ fn a_follower_that_heard_a_higher_ballot_prepares_above_it() {
         spec: PartitionSpec::Isolate(follower),
     })
     .unwrap();
-    let ballot = loop {
-        if let Proposer::Preparing(p) = server(&sim, follower).proposer() {
-            break p.ballot;
-        }
-        let next = sim.now() + Duration::from_millis(5);
-        assert_eq!(run(&mut sim, next), None);
-    };
+    let ballot = run_until_preparing(&mut sim, follower);
     assert!(ballot > high, "{ballot} is not above {high}");
 }
 

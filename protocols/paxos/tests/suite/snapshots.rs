@@ -2,14 +2,8 @@
 //! across restarts, with the acceptor's note still adding up after the entries it forgot.
 
 use crate::common::*;
-use paxos::{Config, PaxosNode, Server};
+use paxos::{Config, PaxosNode};
 use sim_core::{Fault, NodeId, Simulation};
-
-fn server(sim: &Simulation<PaxosNode>, id: NodeId) -> &Server {
-    sim.node(id)
-        .and_then(PaxosNode::server)
-        .expect("a running server")
-}
 
 fn snapshot_points(sim: &Simulation<PaxosNode>) -> Vec<Option<u64>> {
     (0..3)

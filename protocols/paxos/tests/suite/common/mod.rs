@@ -145,3 +145,29 @@ impl After {
         sim.now() + self.0
     }
 }
+
+/// Server `id`, which must be running.
+pub fn server(sim: &Simulation<PaxosNode>, id: NodeId) -> &paxos::Server {
+    sim.node(id)
+        .and_then(PaxosNode::server)
+        .expect("a running server")
+}
+
+/// Hands `msg` from `from` to server `to` now, as an input.
+pub fn tell(sim: &mut Simulation<PaxosNode>, to: NodeId, from: NodeId, msg: paxos::Msg) {
+    use sim_core::Node;
+    sim.input(to, "injected", |n, ctx| n.on_message(from, msg, ctx))
+        .expect("a running node");
+}
+
+/// Runs in 5 ms steps until server `id` runs phase 1; returns its ballot.
+pub fn run_until_preparing(sim: &mut Simulation<PaxosNode>, id: NodeId) -> paxos::Ballot {
+    for _ in 0..200 {
+        if let paxos::Proposer::Preparing(p) = server(sim, id).proposer() {
+            return p.ballot;
+        }
+        let next = sim.now() + Duration::from_millis(5);
+        assert_eq!(run(sim, next), None);
+    }
+    panic!("{id} never ran phase 1");
+}
