@@ -98,22 +98,6 @@ fn a_promise_forgotten_after_its_sync_could_have_finished_is_a_violation() {
     );
 }
 
-/// Three servers and a client, a leader elected and some slots chosen.
-fn running_cluster() -> (Simulation<PaxosNode>, NodeId, NodeId) {
-    let mut sim = build(
-        13,
-        &Config::default(),
-        3,
-        &workload(1),
-        network(0.0, 0.0),
-        &[],
-    );
-    assert_eq!(run(&mut sim, ms(1_000)), None);
-    let leader = paxos::leader(&sim).expect("a leader");
-    let follower = NodeId((leader.0 + 1) % 3);
-    (sim, leader, follower)
-}
-
 fn noop_batch(seq: u64) -> paxos::Value {
     paxos::Value::batch(vec![kv::Command {
         client: 77,
@@ -126,7 +110,7 @@ fn noop_batch(seq: u64) -> paxos::Value {
 
 #[test]
 fn validity_fires_on_a_value_no_proposer_proposed() {
-    let (mut sim, leader, follower) = running_cluster();
+    let (mut sim, leader, follower) = three_servers_led(13, 1);
     let server = sim.node(follower).and_then(PaxosNode::server).unwrap();
     let ballot = server.acceptor().promised();
     let slot = server.acceptor().last_slot().unwrap_or(0) + 1;
@@ -156,7 +140,7 @@ fn validity_fires_on_a_value_no_proposer_proposed() {
 
 #[test]
 fn same_command_per_slot_fires_when_a_replica_applies_another_value() {
-    let (mut sim, leader, follower) = running_cluster();
+    let (mut sim, leader, follower) = three_servers_led(13, 1);
     // The follower falls behind while the others go on choosing.
     sim.apply_now(Fault::Partition {
         spec: sim_core::PartitionSpec::Isolate(follower),

@@ -34,17 +34,7 @@ fn on_server<T>(
 
 #[test]
 fn a_host_proposes_at_the_leader_and_reads_back_what_its_commands_answered() {
-    let mut sim = build(
-        4,
-        &Config::default(),
-        3,
-        &workload(0),
-        network(0.0, 0.0),
-        &[],
-    );
-    assert_eq!(run(&mut sim, ms(1_000)), None);
-    let leader = paxos::leader(&sim).expect("a leader");
-    let follower = NodeId((leader.0 + 1) % 3);
+    let (mut sim, leader, follower) = three_servers_led(4, 0);
     let refused = on_server(&mut sim, follower, |s, ctx| {
         s.propose_command(put(3, 1), ctx)
     });
@@ -116,17 +106,7 @@ fn a_server_running_phase_1_holds_requests_up_to_the_bound_and_proposes_them_whe
 
 #[test]
 fn a_follower_names_the_leader_it_hears_from() {
-    let mut sim = build(
-        6,
-        &Config::default(),
-        3,
-        &workload(1),
-        network(0.0, 0.0),
-        &[],
-    );
-    assert_eq!(run(&mut sim, ms(1_000)), None);
-    let leader = paxos::leader(&sim).expect("a leader");
-    let follower = NodeId((leader.0 + 1) % 3);
+    let (mut sim, leader, follower) = three_servers_led(6, 1);
     sim.set_trace_sink(TraceSink::Memory(Vec::new()));
     let hint = |sim: &mut Simulation<PaxosNode>, seq: u64| {
         on_server(sim, follower, |s, ctx| {

@@ -74,17 +74,7 @@ fn acceptances_count_only_from_servers_and_only_for_the_leaders_ballot() {
 
 #[test]
 fn a_heartbeat_below_the_promise_is_refused_and_changes_nothing() {
-    let mut sim = build(
-        2,
-        &Config::default(),
-        3,
-        &workload(0),
-        network(0.0, 0.0),
-        &[],
-    );
-    assert_eq!(run(&mut sim, ms(1_000)), None);
-    let leader = paxos::leader(&sim).expect("a leader");
-    let follower = NodeId((leader.0 + 1) % 3);
+    let (mut sim, leader, follower) = three_servers_led(2, 0);
     let promised = server(&sim, follower).acceptor().promised();
     let stale = Ballot::new(promised.round - 1, leader.0);
     let nacks = |sim: &Simulation<PaxosNode>| {
@@ -182,17 +172,7 @@ fn an_intact_disk_reads_back_whole_and_a_restarted_server_repairs_nothing() {
 
 #[test]
 fn a_follower_that_starts_phase_1_keeps_the_leader_it_knew() {
-    let mut sim = build(
-        8,
-        &Config::default(),
-        3,
-        &workload(0),
-        network(0.0, 0.0),
-        &[],
-    );
-    assert_eq!(run(&mut sim, ms(1_000)), None);
-    let leader = paxos::leader(&sim).expect("a leader");
-    let follower = NodeId((leader.0 + 1) % 3);
+    let (mut sim, leader, follower) = three_servers_led(8, 0);
     assert_eq!(server(&sim, follower).leader(), Some(leader));
     sim.apply_now(Fault::Partition {
         spec: PartitionSpec::Isolate(follower),
@@ -240,17 +220,7 @@ fn every_server_names_the_leader_and_shows_its_slots_and_configuration() {
 
 #[test]
 fn a_follower_that_heard_a_higher_ballot_prepares_above_it() {
-    let mut sim = build(
-        9,
-        &Config::default(),
-        3,
-        &workload(0),
-        network(0.0, 0.0),
-        &[],
-    );
-    assert_eq!(run(&mut sim, ms(1_000)), None);
-    let leader = paxos::leader(&sim).expect("a leader");
-    let follower = NodeId((leader.0 + 1) % 3);
+    let (mut sim, leader, follower) = three_servers_led(9, 0);
     // A heartbeat of a ballot far above the follower's promise (a leader whose prepare it
     // missed).
     let high = Ballot::new(50, leader.0);
@@ -274,16 +244,7 @@ fn a_follower_that_heard_a_higher_ballot_prepares_above_it() {
 #[test]
 fn the_model_checker_tells_a_leader_from_a_follower() {
     use sim_core::model::StateHasher;
-    let mut sim = build(
-        10,
-        &Config::default(),
-        3,
-        &workload(0),
-        network(0.0, 0.0),
-        &[],
-    );
-    assert_eq!(run(&mut sim, ms(1_000)), None);
-    let leader = paxos::leader(&sim).expect("a leader");
+    let (sim, leader, _) = three_servers_led(10, 0);
     let hash = |id: NodeId| {
         let mut h = StateHasher::new();
         assert!(
