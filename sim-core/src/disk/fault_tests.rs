@@ -170,8 +170,9 @@ fn a_lost_write_over_a_damaged_record_leaves_the_damage_on_the_medium() {
     }
 }
 
-#[test]
-fn a_torn_sync_that_takes_back_a_rewrite_of_a_damaged_record_brings_the_damage_back() {
+/// K and L synced, L then corrupted, and a sync under way at t=2000 that rewrites K and L (and
+/// writes the record `more`, if given).
+fn rewriting_a_damaged_record(more: Option<DiskKey>) -> Disk<u64> {
     let mut d: Disk<u64> = Disk {
         now: Time(1_000),
         ..Disk::default()
@@ -183,8 +184,17 @@ fn a_torn_sync_that_takes_back_a_rewrite_of_a_damaged_record_brings_the_damage_b
     d.now = Time(2_000);
     d.put(K, 11);
     d.put(L, 21);
+    if let Some(key) = more {
+        d.put(key, 30);
+    }
     d.sync();
+    d
+}
+
+#[test]
+fn a_torn_sync_that_takes_back_a_rewrite_of_a_damaged_record_brings_the_damage_back() {
     // The first write persists, the second is torn, and nothing follows it.
+    let mut d = rewriting_a_damaged_record(None);
     let torn = d
         .tear(Time(2_100), Duration(500), 1, 0)
         .expect("inside the sync");
@@ -192,20 +202,8 @@ fn a_torn_sync_that_takes_back_a_rewrite_of_a_damaged_record_brings_the_damage_b
     d.crash();
     assert_eq!(d.read(K), Ok(Some(&11)));
     assert_eq!(d.read(L), Err(Damage::Torn));
-    // Torn before its first write: the damaged record is back as the medium held it.
-    let mut d: Disk<u64> = Disk {
-        now: Time(1_000),
-        ..Disk::default()
-    };
-    d.put(K, 10);
-    d.put(L, 20);
-    d.sync();
-    d.corrupt(L, 4);
-    d.now = Time(2_000);
-    d.put(K, 11);
-    d.put(L, 21);
-    d.put(DiskKey("log", 3), 30);
-    d.sync();
+    // Torn at its first write: the damaged record is back as the medium held it.
+    let mut d = rewriting_a_damaged_record(Some(DiskKey("log", 3)));
     d.tear(Time(2_100), Duration(500), 0, 0)
         .expect("inside the sync");
     d.crash();
