@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use kv::{Command, KvInput, KvOutput, ReplyOutcome, Request};
-use paxos::{Config, MAX_QUEUED, Msg, PaxosNode, Proposer, Server, Value};
+use paxos::{MAX_QUEUED, Msg, PaxosNode, Proposer, Server, Value};
 use sim_core::{Duration, Fault, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
 
 fn put(client: u64, seq: u64) -> Command {
@@ -54,14 +54,7 @@ fn a_host_proposes_at_the_leader_and_reads_back_what_its_commands_answered() {
 
 #[test]
 fn a_server_running_phase_1_holds_requests_up_to_the_bound_and_proposes_them_when_it_leads() {
-    let mut sim = build(
-        5,
-        &Config::default(),
-        3,
-        &workload(1),
-        network(0.0, 0.0),
-        &[],
-    );
+    let mut sim = three_servers(5, 1);
     assert_eq!(run(&mut sim, ms(1)), None);
     sim.apply_now(Fault::Partition {
         spec: PartitionSpec::Isolate(NodeId(0)),
@@ -134,14 +127,7 @@ fn a_follower_names_the_leader_it_hears_from() {
 
 #[test]
 fn only_clients_have_a_client_and_only_servers_a_server() {
-    let mut sim = build(
-        7,
-        &Config::default(),
-        3,
-        &workload(1),
-        network(0.0, 0.0),
-        &[],
-    );
+    let mut sim = three_servers(7, 1);
     assert_eq!(run(&mut sim, ms(1)), None);
     sim.input(NodeId(3), "test", |n, _| {
         assert!(n.client_mut().is_some() && n.server_mut().is_none());

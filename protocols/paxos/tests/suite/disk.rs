@@ -2,7 +2,7 @@
 //! what it repairs before it promises again, and how it settles a promise it lost.
 
 use crate::common::*;
-use paxos::{Ballot, Config, Msg, PaxosNode};
+use paxos::{Ballot, Msg, PaxosNode};
 use sim_core::{
     Duration, Fault, NodeId, RecordAim, Simulation, StorageFault, TraceEvent, TraceSink,
 };
@@ -21,14 +21,7 @@ fn corrupt(name: &str, index: Option<u64>) -> StorageFault {
 /// Three servers and a client, run for a second; then `faults` strike a follower's disk,
 /// which restarts. Returns the simulation, the follower and the leader.
 fn follower_restarted_after(faults: &[StorageFault]) -> (Simulation<PaxosNode>, NodeId, NodeId) {
-    let mut sim = build(
-        11,
-        &Config::default(),
-        3,
-        &workload(1),
-        network(0.0, 0.0),
-        &[],
-    );
+    let mut sim = three_servers(11, 1);
     sim.set_trace_sink(TraceSink::Memory(Vec::new()));
     assert_eq!(run(&mut sim, ms(1_000)), None);
     let leader = paxos::leader(&sim).expect("a leader");
@@ -142,14 +135,7 @@ fn both_notes_damaged_put_every_accepted_slot_under_repair() {
 
 #[test]
 fn one_damaged_copy_of_the_promise_yields_to_the_others_and_is_rewritten() {
-    let mut sim = build(
-        12,
-        &Config::default(),
-        3,
-        &workload(1),
-        network(0.0, 0.0),
-        &[],
-    );
+    let mut sim = three_servers(12, 1);
     assert_eq!(run(&mut sim, ms(1_000)), None);
     let node = NodeId(1);
     let promised = server(&sim, node).acceptor().promised();

@@ -3,19 +3,12 @@
 //! refusals, no catch-up, a few messages per command, and metrics that add up.
 
 use crate::common::*;
-use paxos::{Config, metrics};
+use paxos::metrics;
 
 #[test]
 fn a_quiet_cluster_elects_once_refuses_nothing_and_never_needs_to_catch_up() {
     for seed in 0..10 {
-        let mut sim = build(
-            seed,
-            &Config::default(),
-            3,
-            &workload(2),
-            network(0.0, 0.0),
-            &[],
-        );
+        let mut sim = three_servers(seed, 2);
         sim.count_sent_kinds();
         assert_eq!(run(&mut sim, ms(3_000)), None, "seed {seed}");
         let elections: u64 = sim

@@ -8,14 +8,7 @@ use sim_core::{Fault, Node, NodeId, PartitionSpec, Simulation, TraceEvent, Trace
 /// Three servers and a client (n3); server 0 is cut off from the start and runs phase 1
 /// alone. Returns the ballot it is preparing.
 fn server_0_preparing_alone() -> (Simulation<PaxosNode>, Ballot) {
-    let mut sim = build(
-        1,
-        &Config::default(),
-        3,
-        &workload(1),
-        network(0.0, 0.0),
-        &[],
-    );
+    let mut sim = three_servers(1, 1);
     assert_eq!(run(&mut sim, ms(1)), None, "the nodes start");
     sim.apply_now(Fault::Partition {
         spec: PartitionSpec::Isolate(NodeId(0)),
@@ -109,14 +102,7 @@ fn a_heartbeat_below_the_promise_is_refused_and_changes_nothing() {
 
 #[test]
 fn a_restarted_server_says_what_it_recovered() {
-    let mut sim = build(
-        3,
-        &Config::default(),
-        3,
-        &workload(1),
-        network(0.0, 0.0),
-        &[],
-    );
+    let mut sim = three_servers(3, 1);
     sim.set_trace_sink(TraceSink::Memory(Vec::new()));
     assert_eq!(run(&mut sim, ms(1_000)), None);
     let promised = server(&sim, NodeId(1)).acceptor().promised();
@@ -142,14 +128,7 @@ fn a_restarted_server_says_what_it_recovered() {
 #[test]
 fn an_intact_disk_reads_back_whole_and_a_restarted_server_repairs_nothing() {
     for seed in 0..5 {
-        let mut sim = build(
-            seed,
-            &Config::default(),
-            3,
-            &workload(2),
-            network(0.0, 0.0),
-            &[],
-        );
+        let mut sim = three_servers(seed, 2);
         assert_eq!(run(&mut sim, ms(1_000)), None);
         for id in 0..3 {
             let node = NodeId(id);

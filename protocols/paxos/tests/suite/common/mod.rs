@@ -172,17 +172,23 @@ pub fn run_until_preparing(sim: &mut Simulation<PaxosNode>, id: NodeId) -> paxos
     panic!("{id} never ran phase 1");
 }
 
-/// Three servers and `clients` clients on a lossless network, run for a second: the
-/// simulation, its leader and a follower.
-pub fn three_servers_led(seed: u64, clients: u32) -> (Simulation<PaxosNode>, NodeId, NodeId) {
-    let mut sim = build(
+/// Three servers with the default configuration and `clients` clients on a lossless network,
+/// not started yet.
+pub fn three_servers(seed: u64, clients: u32) -> Simulation<PaxosNode> {
+    build(
         seed,
         &Config::default(),
         3,
         &workload(clients),
         network(0.0, 0.0),
         &[],
-    );
+    )
+}
+
+/// Three servers and `clients` clients on a lossless network, run for a second: the
+/// simulation, its leader and a follower.
+pub fn three_servers_led(seed: u64, clients: u32) -> (Simulation<PaxosNode>, NodeId, NodeId) {
+    let mut sim = three_servers(seed, clients);
     assert_eq!(run(&mut sim, ms(1_000)), None);
     let leader = paxos::leader(&sim).expect("a leader");
     (sim, leader, NodeId((leader.0 + 1) % 3))
