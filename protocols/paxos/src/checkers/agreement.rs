@@ -1,10 +1,10 @@
 //! At most one value is chosen per slot.
 
+use super::window::SlotWindow;
 use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::{Ballot, PaxosNode};
 use rsm::StateMachine;
 use sim_core::{CheckView, Checker, NodeId};
-use std::collections::BTreeMap;
 
 /// Who accepted what in one slot.
 #[derive(Clone, Debug, Default)]
@@ -21,9 +21,17 @@ struct SlotVotes {
 ///
 /// An acceptance counts forever, even after the acceptor moves on to a higher ballot or
 /// forgets it in a crash: once a quorum accepted, some learner may have learnt the value.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Agreement {
-    slots: BTreeMap<u64, SlotVotes>,
+    slots: SlotWindow<SlotVotes>,
+}
+
+impl Default for Agreement {
+    fn default() -> Self {
+        Agreement {
+            slots: SlotWindow::new(MAX_TRACKED_SLOTS),
+        }
+    }
 }
 
 impl<S: StateMachine> Checker<PaxosNode<S>> for Agreement {
@@ -38,7 +46,7 @@ impl<S: StateMachine> Checker<PaxosNode<S>> for Agreement {
         let q2 = server.config().q2(server.servers().len() as u32) as usize;
         let id = server.id();
         for &(slot, ballot, digest) in &server.journal().accepted {
-            let s = self.slots.entry(slot).or_default();
+            let s = self.slots.entry(slot);
             let i = match s
                 .votes
                 .iter()
@@ -68,9 +76,7 @@ impl<S: StateMachine> Checker<PaxosNode<S>> for Agreement {
                 }
             }
         }
-        while self.slots.len() > MAX_TRACKED_SLOTS {
-            self.slots.pop_first();
-        }
+        self.slots.trim();
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ mod agreement;
 mod promises;
 mod replicas;
 mod validity;
+mod window;
 
 pub use agreement::Agreement;
 pub use promises::PromisesNeverDecrease;

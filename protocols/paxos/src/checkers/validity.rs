@@ -1,17 +1,25 @@
 //! A chosen value was proposed.
 
+use super::window::SlotWindow;
 use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::PaxosNode;
 use rsm::StateMachine;
 use sim_core::{CheckView, Checker};
-use std::collections::BTreeMap;
 
 /// Validity: every value an acceptor accepts in a slot — and so every value chosen there —
 /// was proposed for that slot by some proposer. (Nothing invents values: not a lost disk, not
 /// a duplicated message.)
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Validity {
-    proposed: BTreeMap<u64, Vec<u64>>,
+    proposed: SlotWindow<Vec<u64>>,
+}
+
+impl Default for Validity {
+    fn default() -> Self {
+        Validity {
+            proposed: SlotWindow::new(MAX_TRACKED_SLOTS),
+        }
+    }
 }
 
 impl<S: StateMachine> Checker<PaxosNode<S>> for Validity {
@@ -25,29 +33,21 @@ impl<S: StateMachine> Checker<PaxosNode<S>> for Validity {
         };
         let journal = server.journal();
         for &(slot, digest) in &journal.proposed {
-            let p = self.proposed.entry(slot).or_default();
+            let p = self.proposed.entry(slot);
             if !p.contains(&digest) {
                 p.push(digest);
             }
         }
         for &(slot, ballot, digest) in &journal.accepted {
-            let known = self
-                .proposed
-                .get(&slot)
-                .is_some_and(|p| p.contains(&digest));
-            let forgotten = self.proposed.first_key_value().is_some_and(|(&first, _)| {
-                slot < first && self.proposed.len() >= MAX_TRACKED_SLOTS
-            });
-            if !known && !forgotten {
+            let known = self.proposed.get(slot).is_some_and(|p| p.contains(&digest));
+            if !known && !self.proposed.forgot(slot) {
                 return Err(format!(
                     "{} accepted value {digest:016x} in slot {slot} under {ballot}, but no proposer proposed it there",
                     server.id()
                 ));
             }
         }
-        while self.proposed.len() > MAX_TRACKED_SLOTS {
-            self.proposed.pop_first();
-        }
+        self.proposed.trim();
         Ok(())
     }
 }

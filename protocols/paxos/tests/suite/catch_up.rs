@@ -2,8 +2,8 @@
 //! even when no new slot is being chosen any more.
 
 use crate::common::*;
-use paxos::{Config, PaxosNode, leader};
-use sim_core::{Fault, PartitionSpec, Simulation};
+use paxos::{Config, Msg, PaxosNode, leader};
+use sim_core::{Fault, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
 
 const SEEDS: u64 = 50;
 
@@ -96,4 +96,102 @@ fn a_cut_off_and_paused_follower_learns_every_chosen_value_without_new_load() {
              have applied {after:?} slots (before the heal {before:?})"
         );
     }
+}
+
+/// The catch-up requests `from` sent since `since`.
+fn catch_ups_sent_since(sim: &Simulation<PaxosNode>, since: sim_core::Time, from: NodeId) -> usize {
+    sim.trace()
+        .records()
+        .iter()
+        .filter(|r| r.time >= since)
+        .filter(|r| {
+            matches!(&r.event, TraceEvent::Send { from: f, kind, .. } if *f == from && *kind == "CatchUp")
+        })
+        .count()
+}
+
+/// Three servers with catch-up batches of 4 and two clients, run for a second; then a follower
+/// is cut off while the others go on choosing for 300 ms. Returns the simulation, the leader
+/// and the follower, whose trace is kept from the cut on.
+fn follower_left_behind() -> (Simulation<PaxosNode>, NodeId, NodeId) {
+    let config = Config {
+        catch_up_batch: 4,
+        ..Config::default()
+    };
+    let mut sim = build(3, &config, 3, &workload(2), network(0.0, 0.0), &[]);
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let boss = leader(&sim).expect("a leader");
+    let follower = n((boss.0 + 1) % 3);
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(follower),
+    })
+    .unwrap();
+    assert_eq!(run(&mut sim, ms(1_300)), None);
+    let behind = server(&sim, follower).replica().applied();
+    assert!(
+        server(&sim, boss).replica().applied() >= behind + 12,
+        "the follower fell behind"
+    );
+    (sim, boss, follower)
+}
+
+#[test]
+fn a_catch_up_answer_leads_to_the_next_request_only_when_full_and_of_use() {
+    let (mut sim, boss, follower) = follower_left_behind();
+    let at = server(&sim, follower).replica().applied();
+    let values = server(&sim, boss)
+        .replica()
+        .values_from(at, 12)
+        .expect("the leader holds the slots");
+    let answer = |first: u64, range: std::ops::Range<usize>| Msg::Chosen {
+        from: first,
+        values: values[range].to_vec(),
+    };
+    let since = sim.now();
+    // A short answer: the sender had no more.
+    tell(&mut sim, follower, boss, answer(at, 0..2));
+    assert_eq!(server(&sim, follower).replica().applied(), at + 2);
+    assert_eq!(catch_ups_sent_since(&sim, since, follower), 0);
+    // A full answer that moved it on: the next batch is asked for at once.
+    tell(&mut sim, follower, boss, answer(at + 2, 2..6));
+    assert_eq!(server(&sim, follower).replica().applied(), at + 6);
+    assert_eq!(catch_ups_sent_since(&sim, since, follower), 1);
+    // The same full answer again, a resend interval later: it taught nothing, so nothing
+    // more is asked.
+    let later = sim.now() + Config::default().resend;
+    assert_eq!(run(&mut sim, later), None);
+    tell(&mut sim, follower, boss, answer(at + 2, 2..6));
+    assert_eq!(server(&sim, follower).replica().applied(), at + 6);
+    assert_eq!(catch_ups_sent_since(&sim, since, follower), 1);
+}
+
+#[test]
+fn catch_up_requests_for_the_same_slot_wait_a_resend_interval() {
+    let (mut sim, boss, follower) = follower_left_behind();
+    // A leader's ballot above whatever the follower promised while it was alone.
+    let promised = server(&sim, follower).acceptor().promised();
+    let ballot = paxos::Ballot::new(promised.round + 1, boss.0);
+    let ahead = server(&sim, boss).replica().applied();
+    let heartbeat = Msg::Heartbeat {
+        ballot,
+        commit: ahead,
+    };
+    let since = sim.now();
+    let resend = Config::default().resend;
+    tell(&mut sim, follower, boss, heartbeat.clone());
+    tell(&mut sim, follower, boss, heartbeat.clone());
+    assert_eq!(catch_ups_sent_since(&sim, since, follower), 1, "asked once");
+    let almost = since + sim_core::Duration::from_nanos(resend.as_nanos() - 1);
+    assert_eq!(run(&mut sim, almost), None);
+    tell(&mut sim, follower, boss, heartbeat.clone());
+    assert_eq!(catch_ups_sent_since(&sim, since, follower), 1, "not yet");
+    assert_eq!(run(&mut sim, since + resend), None);
+    assert_eq!(sim.now(), since + resend);
+    tell(&mut sim, follower, boss, heartbeat);
+    assert_eq!(
+        catch_ups_sent_since(&sim, since, follower),
+        2,
+        "asked again once the interval is over"
+    );
 }

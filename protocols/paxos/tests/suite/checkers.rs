@@ -179,3 +179,64 @@ fn same_command_per_slot_fires_when_a_replica_applies_another_value() {
         v.description
     );
 }
+
+/// Three servers, no clients, checked by agreement alone (the values below are forged, so
+/// validity would fire first), started.
+fn three_servers_checked_for_agreement() -> Simulation<PaxosNode> {
+    let config = SimConfig {
+        seed: 1,
+        network: network(0.0, 0.0),
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config, paxos::cluster(&Config::default(), 3, &workload(0)))
+        .expect("a valid simulation");
+    sim.add_checker(paxos::checkers::Agreement::default());
+    assert_eq!(run(&mut sim, ms(1)), None, "the nodes start");
+    sim
+}
+
+/// Server `to` is asked to accept `value` in slot 0 under `ballot`; returns the verdict.
+fn accept(
+    sim: &mut Simulation<PaxosNode>,
+    to: u32,
+    ballot: Ballot,
+    value: &paxos::Value,
+) -> Option<sim_core::Violation> {
+    let from = NodeId((to + 1) % 3);
+    let msg = Msg::Accept {
+        ballot,
+        slot: 0,
+        value: value.clone(),
+        commit: 0,
+    };
+    let v = sim
+        .input(NodeId(to), "accept", |n, ctx| n.on_message(from, msg, ctx))
+        .expect("a running server");
+    let s = sim.node(NodeId(to)).and_then(PaxosNode::server).unwrap();
+    assert_eq!(s.acceptor().accepted(0).map(|(b, _)| *b), Some(ballot));
+    v
+}
+
+#[test]
+fn agreement_counts_a_quorum_only_within_one_ballot() {
+    let mut sim = three_servers_checked_for_agreement();
+    let (a, b) = (noop_batch(1), noop_batch(2));
+    let ballot = |round| Ballot { round, node: 0 };
+    // A is accepted by n0 and n1, but under different ballots: not chosen. B then gets a
+    // quorum of its own under a higher ballot, as a proposer whose phase 1 reached n0 and n2
+    // (which saw B under ballot 2 as the highest) proposes it.
+    assert_eq!(accept(&mut sim, 0, ballot(1), &a), None);
+    assert_eq!(accept(&mut sim, 2, ballot(2), &b), None);
+    assert_eq!(accept(&mut sim, 1, ballot(3), &a), None);
+    assert_eq!(accept(&mut sim, 0, ballot(4), &b), None);
+    assert_eq!(
+        accept(&mut sim, 2, ballot(4), &b),
+        None,
+        "B alone is chosen"
+    );
+    // A quorum under one ballot for another value is a violation.
+    assert_eq!(accept(&mut sim, 1, ballot(5), &a), None);
+    let v = accept(&mut sim, 2, ballot(5), &a).expect("a second value chosen");
+    assert_eq!(v.checker, "agreement");
+    assert!(v.description.contains("slot 0"), "{}", v.description);
+}

@@ -289,3 +289,62 @@ fn a_leader_yields_to_a_higher_prepare_and_stops_naming_itself() {
     assert!(matches!(s.proposer(), Proposer::Follower));
     assert_ne!(s.leader(), Some(NodeId(0)), "it no longer names itself");
 }
+
+#[test]
+fn a_proposer_that_backed_off_waits_a_whole_leader_timeout_once_it_hears_a_leader() {
+    let config = Config {
+        backoff: sim_core::DurationRange {
+            min: sim_core::Duration::from_millis(10),
+            max: sim_core::Duration::from_millis(20),
+        },
+        ..Config::default()
+    };
+    let mut sim = build(2, &config, 3, &workload(0), network(0.0, 0.0), &[]);
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let boss = paxos::leader(&sim).expect("a leader");
+    let other = NodeId((boss.0 + 1) % 3);
+    let ballot = server(&sim, boss).leading().expect("leading");
+    // Only what the test tells it reaches the leader from now on.
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(boss),
+    })
+    .unwrap();
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    let since = sim.now();
+    // Overtaken, it steps down and backs off for 10 to 20 ms...
+    let higher = Ballot::new(ballot.round + 1, other.0);
+    tell(
+        &mut sim,
+        boss,
+        other,
+        Msg::Nack {
+            ballot,
+            promised: higher,
+        },
+    );
+    assert_eq!(server(&sim, boss).leading(), None);
+    // ...but a leader of that ballot is heard at once, and then every 50 ms: it follows, and
+    // never runs phase 1 between two heartbeats.
+    for _ in 0..8 {
+        tell(
+            &mut sim,
+            boss,
+            other,
+            Msg::Heartbeat {
+                ballot: higher,
+                commit: 0,
+            },
+        );
+        let next = sim.now() + sim_core::Duration::from_millis(50);
+        assert_eq!(run(&mut sim, next), None);
+    }
+    let prepares = sim
+        .trace()
+        .records()
+        .iter()
+        .filter(|r| r.time >= since)
+        .filter(|r| matches!(&r.event, TraceEvent::Send { from, kind, .. } if *from == boss && *kind == "Prepare"))
+        .count();
+    assert_eq!(prepares, 0);
+    assert!(matches!(server(&sim, boss).proposer(), Proposer::Follower));
+}
