@@ -25,8 +25,8 @@ impl<S: StateMachine> Server<S> {
         }
         if self.abstains() {
             // Ask again whoever has not answered, and let a server with a whole disk lead.
+            // Nothing was heard from a leader: clients are no longer sent to the one it knew.
             self.ask_ballots(ctx);
-            self.last_heard = now;
             Self::set_timer(ctx, self.timeout, Timer::Election);
             return;
         }

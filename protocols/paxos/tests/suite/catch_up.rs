@@ -195,3 +195,113 @@ fn catch_up_requests_for_the_same_slot_wait_a_resend_interval() {
         "asked again once the interval is over"
     );
 }
+
+/// Three servers and a client; n0 is cut off from the start and runs phase 1 alone while the
+/// others choose slots. Returns the simulation, n0's ballot, and the first values the others
+/// chose (at least two), for answers to n0's catch-up requests.
+fn n0_preparing_alone_behind() -> (Simulation<PaxosNode>, paxos::Ballot, Vec<paxos::Value>) {
+    let mut sim = three_servers(21, 1);
+    assert_eq!(run(&mut sim, ms(1)), None, "the nodes start");
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(n(0)),
+    })
+    .unwrap();
+    assert_eq!(run(&mut sim, ms(800)), None);
+    let paxos::Proposer::Preparing(p) = server(&sim, n(0)).proposer() else {
+        panic!("n0 runs phase 1 alone");
+    };
+    let ballot = p.ballot;
+    assert_eq!(p.from_slot, 0);
+    let boss = leader(&sim)
+        .filter(|&l| l != n(0))
+        .expect("the others elected a leader");
+    let chosen = server(&sim, boss).replica().applied().min(16);
+    assert!(chosen >= 2, "the others chose {chosen} slots");
+    let values = server(&sim, boss)
+        .replica()
+        .values_from(0, chosen)
+        .expect("held from slot 0");
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    (sim, ballot, values)
+}
+
+/// n1's promise to n0, reporting a snapshot at `compacted`.
+fn promise_from_a_snapshot(ballot: paxos::Ballot, compacted: u64) -> Msg {
+    Msg::Promise {
+        ballot,
+        accepted: vec![],
+        compacted,
+    }
+}
+
+/// Whom `from` sent catch-up requests to since `since`, in order.
+fn catch_ups_to(sim: &Simulation<PaxosNode>, since: sim_core::Time, from: NodeId) -> Vec<NodeId> {
+    sim.trace()
+        .records()
+        .iter()
+        .filter(|r| r.time >= since)
+        .filter_map(|r| match &r.event {
+            TraceEvent::Send {
+                from: f, to, kind, ..
+            } if *f == from && *kind == "CatchUp" => Some(*to),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_leader_behind_a_promisers_snapshot_asks_round_the_others_until_it_has_caught_up() {
+    let (mut sim, ballot, values) = n0_preparing_alone_behind();
+    let upto = values.len() as u64;
+    let since = sim.now();
+    tell(&mut sim, n(0), n(1), promise_from_a_snapshot(ballot, upto));
+    assert_eq!(server(&sim, n(0)).leading(), Some(ballot));
+    assert_eq!(
+        catch_ups_to(&sim, since, n(0)),
+        vec![n(1)],
+        "asks the promiser"
+    );
+    // Nothing comes back (n0 is still cut off): once a resend interval has passed without
+    // progress it asks the next server, and then the next, round the ring.
+    assert_eq!(
+        run(&mut sim, since + sim_core::Duration::from_millis(310)),
+        None
+    );
+    let asked = catch_ups_to(&sim, since, n(0));
+    assert!(asked.len() >= 3, "{asked:?}");
+    assert_eq!(asked[..3], [n(1), n(2), n(1)]);
+    // Caught up to the snapshot point, it asks no more.
+    tell(
+        &mut sim,
+        n(0),
+        n(1),
+        Msg::Chosen {
+            from: 0,
+            values: values.clone(),
+        },
+    );
+    assert_eq!(server(&sim, n(0)).replica().applied(), upto);
+    let caught_up = sim.now();
+    assert_eq!(
+        run(&mut sim, caught_up + sim_core::Duration::from_millis(500)),
+        None
+    );
+    assert_eq!(catch_ups_to(&sim, caught_up, n(0)), vec![]);
+}
+
+#[test]
+fn a_leader_that_already_applied_up_to_a_promisers_snapshot_asks_nobody() {
+    let (mut sim, ballot, values) = n0_preparing_alone_behind();
+    let upto = values.len() as u64;
+    // It learns the chosen slots while still in phase 1.
+    tell(&mut sim, n(0), n(1), Msg::Chosen { from: 0, values });
+    assert_eq!(server(&sim, n(0)).replica().applied(), upto);
+    let since = sim.now();
+    tell(&mut sim, n(0), n(1), promise_from_a_snapshot(ballot, upto));
+    assert_eq!(server(&sim, n(0)).leading(), Some(ballot));
+    assert_eq!(
+        run(&mut sim, since + sim_core::Duration::from_millis(300)),
+        None
+    );
+    assert_eq!(catch_ups_to(&sim, since, n(0)), vec![]);
+}

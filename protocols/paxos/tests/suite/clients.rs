@@ -138,3 +138,66 @@ fn only_clients_have_a_client_and_only_servers_a_server() {
     })
     .unwrap();
 }
+
+#[test]
+fn a_server_sitting_out_a_lost_promise_stops_naming_a_leader_it_no_longer_hears_from() {
+    let (mut sim, leader, follower) = three_servers_led(6, 1);
+    let other = NodeId(3 - leader.0 - follower.0);
+    // The follower loses every copy of its promise, and with the third server down it cannot
+    // settle a new one: it sits out as a follower.
+    sim.apply_now(Fault::Crash { node: other }).unwrap();
+    sim.apply_now(Fault::Crash { node: follower }).unwrap();
+    for (name, index) in [("promise", 0), ("promise", 1), ("note", 0), ("note", 1)] {
+        sim.apply_now(Fault::Storage {
+            node: follower,
+            storage: sim_core::StorageFault::Corrupt {
+                aim: sim_core::RecordAim {
+                    name: Some(name.into()),
+                    index: Some(index),
+                    draw: 0,
+                },
+                noise: 1,
+            },
+        })
+        .unwrap();
+    }
+    sim.apply_now(Fault::Restart { node: follower }).unwrap();
+    assert_eq!(run(&mut sim, After(Duration::from_millis(100))), None);
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    let hint = |sim: &mut Simulation<PaxosNode>, seq: u64| {
+        on_server(sim, follower, |s, ctx| {
+            s.on_message(
+                NodeId(3),
+                Msg::Request(Request {
+                    command: put(3, seq),
+                }),
+                ctx,
+            )
+        });
+        sim.trace().records().iter().find_map(|r| match &r.event {
+            TraceEvent::Send { from, payload, .. }
+                if *from == follower && payload["Reply"]["seq"] == seq =>
+            {
+                Some(payload["Reply"]["outcome"].clone())
+            }
+            _ => None,
+        })
+    };
+    let not_leader =
+        |hint: Option<NodeId>| serde_json::to_value(ReplyOutcome::NotLeader { hint }).ok();
+    assert_eq!(
+        server(&sim, follower).recovering(),
+        Some("lost its promise")
+    );
+    assert_eq!(hint(&mut sim, 100), not_leader(Some(leader)));
+    // Cut off, it hears nobody: after a leader timeout (at most 300 ms) it names no leader.
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(follower),
+    })
+    .unwrap();
+    assert_eq!(run(&mut sim, After(Duration::from_millis(400))), None);
+    let s = server(&sim, follower);
+    assert_eq!(s.recovering(), Some("lost its promise"));
+    assert!(matches!(s.proposer(), Proposer::Follower));
+    assert_eq!(hint(&mut sim, 101), not_leader(None));
+}

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use paxos::{Ballot, Config, Msg, PaxosNode, Proposer};
-use sim_core::{Fault, Node, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
+use sim_core::{Duration, Fault, Node, NodeId, PartitionSpec, Simulation, TraceEvent, TraceSink};
 
 /// Three servers and a client (n3); server 0 is cut off from the start and runs phase 1
 /// alone. Returns the ballot it is preparing.
@@ -294,8 +294,8 @@ fn a_leader_yields_to_a_higher_prepare_and_stops_naming_itself() {
 fn a_proposer_that_backed_off_waits_a_whole_leader_timeout_once_it_hears_a_leader() {
     let config = Config {
         backoff: sim_core::DurationRange {
-            min: sim_core::Duration::from_millis(10),
-            max: sim_core::Duration::from_millis(20),
+            min: Duration::from_millis(10),
+            max: Duration::from_millis(20),
         },
         ..Config::default()
     };
@@ -335,7 +335,7 @@ fn a_proposer_that_backed_off_waits_a_whole_leader_timeout_once_it_hears_a_leade
                 commit: 0,
             },
         );
-        let next = sim.now() + sim_core::Duration::from_millis(50);
+        let next = sim.now() + Duration::from_millis(50);
         assert_eq!(run(&mut sim, next), None);
     }
     let prepares = sim
@@ -347,4 +347,78 @@ fn a_proposer_that_backed_off_waits_a_whole_leader_timeout_once_it_hears_a_leade
         .count();
     assert_eq!(prepares, 0);
     assert!(matches!(server(&sim, boss).proposer(), Proposer::Follower));
+}
+
+#[test]
+fn a_prepare_goes_again_to_the_acceptors_that_have_not_promised_once_a_resend_interval_passed() {
+    let mut sim = three_servers(1, 1);
+    sim.set_trace_sink(TraceSink::Memory(Vec::new()));
+    assert_eq!(run(&mut sim, ms(1)), None, "the nodes start");
+    sim.apply_now(Fault::Partition {
+        spec: PartitionSpec::Isolate(NodeId(0)),
+    })
+    .unwrap();
+    run_until_preparing(&mut sim, NodeId(0));
+    let prepares = |sim: &Simulation<PaxosNode>| -> Vec<(sim_core::Time, NodeId)> {
+        sim.trace()
+            .records()
+            .iter()
+            .filter_map(|r| match &r.event {
+                TraceEvent::Send { from, to, kind, .. }
+                    if *from == NodeId(0) && *kind == "Prepare" =>
+                {
+                    Some((r.time, *to))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let first = prepares(&sim);
+    assert_eq!(first.len(), 2, "one round, to n1 and n2: {first:?}");
+    let t0 = first[0].0;
+    // n0 is cut off, so neither answers; n0 promised itself and is not asked again. Prepares
+    // go again on the first tick (one a heartbeat interval) after the resend interval.
+    let (resend, tick) = (Config::default().resend, Config::default().heartbeat);
+    assert_eq!(run(&mut sim, t0 + resend + tick), None);
+    let again: Vec<_> = prepares(&sim).into_iter().skip(2).collect();
+    assert_eq!(
+        again.iter().map(|(_, to)| *to).collect::<Vec<_>>(),
+        vec![NodeId(1), NodeId(2)],
+        "one round again: {again:?}"
+    );
+    assert!(
+        again.iter().all(|(t, _)| *t >= t0 + resend),
+        "not before the resend interval: {again:?}"
+    );
+}
+
+#[test]
+fn a_partial_batch_is_proposed_once_its_delay_is_over() {
+    let delay = Duration::from_millis(5);
+    let config = Config {
+        batch_delay: delay,
+        ..Config::default()
+    };
+    let mut sim = build(3, &config, 3, &workload(0), network(0.0, 0.0), &[]);
+    assert_eq!(run(&mut sim, ms(1_000)), None);
+    let boss = paxos::leader(&sim).expect("a leader");
+    let command = kv::Command {
+        client: 9,
+        seq: 1,
+        op: kv::KvInput::Get { key: "k".into() },
+    };
+    let mut proposed = None;
+    sim.input(boss, "a host's command", |node, ctx| {
+        proposed = node.server_mut().map(|s| s.propose_command(command, ctx));
+    })
+    .unwrap();
+    assert_eq!(proposed, Some(Ok(())));
+    let queued = |sim: &Simulation<PaxosNode>| match server(sim, boss).proposer() {
+        Proposer::Leading(l) => l.queue.len(),
+        _ => panic!("still leading"),
+    };
+    assert_eq!(queued(&sim), 1, "a lone command waits for company");
+    let later = sim.now() + delay + Duration::from_millis(1);
+    assert_eq!(run(&mut sim, later), None);
+    assert_eq!(queued(&sim), 0, "proposed when the delay ran out");
 }
