@@ -305,3 +305,34 @@ fn a_leader_that_already_applied_up_to_a_promisers_snapshot_asks_nobody() {
     );
     assert_eq!(catch_ups_to(&sim, since, n(0)), vec![]);
 }
+
+#[test]
+fn a_catch_up_request_at_the_answerers_end_gets_no_answer() {
+    let (mut sim, boss, follower) = follower_left_behind();
+    let end = server(&sim, boss).replica().applied();
+    let since = sim.now();
+    tell(&mut sim, boss, follower, Msg::CatchUp { from: end });
+    tell(&mut sim, boss, follower, Msg::CatchUp { from: end - 1 });
+    let answers: Vec<usize> = sim
+        .trace()
+        .records()
+        .iter()
+        .filter(|r| r.time >= since)
+        .filter_map(|r| match &r.event {
+            TraceEvent::Send {
+                from,
+                kind,
+                payload,
+                ..
+            } if *from == boss && *kind == "Chosen" => {
+                payload["Chosen"]["values"].as_array().map(Vec::len)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        vec![1],
+        "only the request one slot short is answered"
+    );
+}

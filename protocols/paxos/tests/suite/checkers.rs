@@ -240,3 +240,31 @@ fn agreement_counts_a_quorum_only_within_one_ballot() {
     assert_eq!(v.checker, "agreement");
     assert!(v.description.contains("slot 0"), "{}", v.description);
 }
+
+#[test]
+fn a_promise_held_for_a_syncs_time_counts_while_the_server_keeps_handling_messages() {
+    let mut sim = three_servers_syncing_in_1ms(vec![Bug::ForgetPromise]);
+    sim.set_durability_check(false);
+    assert_eq!(run(&mut sim, ms(50)), None);
+    let ballot = promise_a_high_ballot(&mut sim);
+    let promised_at = sim.now();
+    // Messages keep reaching server 1 every 0.6 ms; the promise stays held throughout, so a
+    // millisecond after it was made it counts, whatever came in between.
+    for k in 1..=3 {
+        let at = promised_at + Duration::from_micros(600 * k);
+        assert_eq!(run(&mut sim, at), None);
+        tell(&mut sim, NodeId(1), NodeId(0), Msg::BallotQuery);
+    }
+    assert_eq!(promised(&sim, NodeId(1)), ballot);
+    let at = promised_at + Duration::from_micros(2_000);
+    assert_eq!(run(&mut sim, at), None);
+    assert_eq!(
+        sim.apply_now(Fault::Crash { node: NodeId(1) }).unwrap(),
+        None
+    );
+    let v = sim
+        .apply_now(Fault::Restart { node: NodeId(1) })
+        .unwrap()
+        .expect("a violation at the restart");
+    assert_eq!(v.checker, "promises never decrease");
+}
