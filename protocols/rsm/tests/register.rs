@@ -37,6 +37,7 @@ fn workload<const STRICT: bool>() -> RegisterWorkload<STRICT> {
         clients: 4,
         registers: 3,
         values: 4,
+        load: None,
     }
 }
 

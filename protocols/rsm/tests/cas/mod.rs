@@ -138,12 +138,17 @@ pub struct RegisterWorkload<const STRICT: bool = true> {
     pub registers: u64,
     /// Values are drawn from `0..values`.
     pub values: u64,
+    /// The clients' pacing, timeouts and limits, when not the defaults below.
+    pub load: Option<Load>,
 }
 
 impl<const STRICT: bool> Workload for RegisterWorkload<STRICT> {
     type Machine = Registers<STRICT>;
 
     fn load(&self) -> Load {
+        if let Some(load) = self.load {
+            return load;
+        }
         Load {
             clients: self.clients,
             pacing: Pacing::Closed {
