@@ -61,10 +61,12 @@ impl<S: StateMachine> sim_core::Corruptible for Record<S> {
         match self {
             Record::Promise(b) => Record::Promise(off(b)),
             Record::Accepted(b, Value::Batch(batch)) if !batch.commands.is_empty() => {
-                let mut damaged = (**batch).clone();
-                let i = (noise % damaged.commands.len() as u64) as usize;
-                damaged.commands[i] = damaged.commands[i].corrupted(noise);
-                Record::Accepted(*b, Value::Batch(Arc::new(damaged)))
+                let mut commands = batch.commands.clone();
+                let i = (noise % commands.len() as u64) as usize;
+                commands[i] = commands[i].corrupted(noise);
+                // The digest is the simulator's shorthand for the commands, not bytes on the
+                // disk: it is the damaged commands' digest, as a reader would compute it.
+                Record::Accepted(*b, Value::batch(commands))
             }
             Record::Accepted(b, v) => Record::Accepted(off(b), v.clone()),
             Record::Snapshot(s) => {

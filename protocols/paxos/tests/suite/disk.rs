@@ -218,11 +218,11 @@ fn a_lost_promise_is_settled_above_every_ballot_all_the_others_answer() {
     assert_eq!(s.acceptor().promised(), Ballot::new(41, u32::MAX));
 }
 
-fn tamper(name: &str) -> StorageFault {
+fn tamper(name: &str, index: u64) -> StorageFault {
     StorageFault::Tamper {
         aim: RecordAim {
             name: Some(name.into()),
-            index: None,
+            index: Some(index),
             draw: 0,
         },
         noise: 1,
@@ -303,13 +303,25 @@ fn a_repaired_slot_recorded_as_chosen_leaves_the_promise_as_it_was_at_the_next_r
 }
 
 #[test]
-fn an_accepted_record_rewritten_whole_disagrees_with_the_note_and_is_repaired() {
-    let (sim, follower, _) = follower_restarted_after(&[tamper("accepted")]);
+fn an_accepted_record_rewritten_whole_disagrees_with_the_note_and_is_never_learnt_from() {
+    // Slot 10 holds a batch of client commands (slot 0 holds the first leader's marker).
+    let (mut sim, follower, _) = follower_restarted_after(&[tamper("accepted", 10)]);
+    assert!(matches!(
+        server(&sim, follower).acceptor().accepted(10),
+        Some((_, paxos::Value::Batch(_)))
+    ));
     assert_eq!(
         server(&sim, follower).recovering(),
         Some("repairing accepted slots"),
         "the record reads well, but the note's sum tells it changed"
     );
+    // It holds another value under the leader's own ballot: the leader's commits name that
+    // slot, and the follower must ask for its value instead of trusting the record.
+    let later = sim.now() + Duration::from_millis(2_000);
+    assert_eq!(run(&mut sim, later), None);
+    let s = server(&sim, follower);
+    assert_eq!(s.recovering(), None);
+    assert!(s.replica().applied() > 0);
 }
 
 #[test]
