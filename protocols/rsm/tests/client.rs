@@ -553,6 +553,80 @@ fn the_view_shows_whom_the_client_asks_and_its_latest_operations_with_answers() 
         "{:?}",
         table.rows
     );
+    // Each operation in the machine's words, with its answer.
+    let ops = history(&sim);
+    let newest = &ops.ops()[ops.ops().len() - 8..];
+    for (row, op) in table.rows.iter().zip(newest) {
+        let k = op.input.key.as_deref().unwrap_or_default();
+        let words = match op.input.op {
+            RegisterOp::Read => format!("read {k}"),
+            RegisterOp::Write(v) => format!("write {k}={v}"),
+            RegisterOp::Cas { expected, new } => format!("cas {k} {expected}->{new}"),
+        };
+        assert_eq!(row[0], words);
+        if let Completion::Ok(out) = &op.completion {
+            assert_eq!(row[1], format!("{out:?}"));
+        }
+    }
+}
+
+#[test]
+fn clients_start_at_a_server_drawn_from_their_own_stream() {
+    let first_targets: std::collections::BTreeSet<NodeId> = (0..12)
+        .map(|seed| {
+            let mut sim = cluster(
+                seed,
+                [Answer::Apply, Answer::Apply, Answer::Apply],
+                load(10),
+            );
+            run(&mut sim, 11);
+            requests(&sim)[0].1
+        })
+        .collect();
+    assert_eq!(first_targets.len(), 3, "{first_targets:?}");
+}
+
+#[test]
+fn a_client_with_no_servers_sends_nothing() {
+    let workload = RegisterWorkload {
+        clients: 1,
+        registers: 2,
+        values: 3,
+        load: Some(load(2)),
+    };
+    let roles = vec![Role::Client(ClientConfig {
+        workload,
+        servers: vec![],
+    })];
+    let mut sim = Simulation::new(SimConfig::default(), roles).expect("a valid simulation");
+    let until = Time(Duration::from_millis(500).0);
+    assert!(matches!(sim.run_until(until), Ok(Outcome::Reached)));
+    match sim.node(NodeId(0)) {
+        Some(TestNode::Client(c)) => {
+            assert_eq!(c.sends(), 0);
+            assert_eq!(c.counts().0, 1, "the operation is issued and waits");
+        }
+        _ => panic!("a client"),
+    }
+}
+
+#[test]
+fn an_open_loop_clients_first_arrival_comes_a_draw_after_the_start() {
+    let mut l = load(10);
+    l.pacing = Pacing::Rate { per_second: 100.0 };
+    let mut sim = cluster(13, [Answer::Apply, Answer::Apply, Answer::Apply], l);
+    run(&mut sim, 200);
+    let arrivals: Vec<Time> = sim
+        .trace()
+        .records()
+        .iter()
+        .filter(|r| matches!(&r.event, TraceEvent::Timer { node, payload, .. } if *node == CLIENT && payload == "Arrival"))
+        .map(|r| r.time)
+        .collect();
+    let start = Time(l.start.0);
+    assert!(arrivals[0] > start, "{arrivals:?}");
+    assert!(arrivals.len() > 3);
+    assert_eq!(requests(&sim)[0].0, arrivals[0], "issued at its arrival");
 }
 
 #[test]
