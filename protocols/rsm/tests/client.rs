@@ -537,6 +537,8 @@ fn the_view_shows_whom_the_client_asks_and_its_latest_operations_with_answers() 
     assert_eq!(field("completed"), Some(completed.to_string()));
     assert_eq!(view.label, format!("client {completed}/{issued}"));
     let table = &view.tables[0];
+    assert_eq!(table.name, "recent operations");
+    assert_eq!(table.columns, ["op", "answer"]);
     assert_eq!(table.rows.len(), 8, "the latest eight");
     assert_eq!(table.marked.len(), 8);
     let last = table.rows.last().unwrap();
@@ -795,4 +797,37 @@ fn a_snapshot_carries_the_sessions_so_a_retry_after_it_is_not_applied_twice() {
     one.apply(&cas);
     assert!(store.approx_bytes() > one.approx_bytes());
     assert!(one.approx_bytes() > Store::<Cas>::new().approx_bytes());
+}
+
+#[test]
+fn every_client_and_every_fresh_start_after_giving_up_is_its_own_process() {
+    let workload = RegisterWorkload {
+        clients: 2,
+        registers: 2,
+        values: 3,
+        load: Some(Load {
+            clients: 2,
+            ..load(1)
+        }),
+    };
+    let client = ClientConfig {
+        workload,
+        servers: vec![NodeId(0), NodeId(1), NodeId(2)],
+    };
+    let mut roles: Vec<Role> = vec![Role::Server(Answer::Silent); 3];
+    roles.extend([Role::Client(client.clone()), Role::Client(client)]);
+    let mut sim = Simulation::new(SimConfig::default(), roles).expect("a valid simulation");
+    // One attempt each: every 100 ms each client gives up and starts again.
+    let until = Time(Duration::from_millis(10 + 350).0);
+    assert!(matches!(sim.run_until(until), Ok(Outcome::Reached)));
+    let clients: Vec<&Client<Cas>> = (3..5)
+        .map(|i| match sim.node(NodeId(i)) {
+            Some(TestNode::Client(c)) => &**c,
+            _ => panic!("a client"),
+        })
+        .collect();
+    let h = collect_history(clients).expect("a well-formed history");
+    assert_eq!(h.ops().len(), 8, "four operations of each client");
+    let processes: std::collections::BTreeSet<_> = h.ops().iter().map(|op| op.process).collect();
+    assert_eq!(processes.len(), 8, "{processes:?}");
 }
