@@ -98,18 +98,6 @@ fn a_cut_off_and_paused_follower_learns_every_chosen_value_without_new_load() {
     }
 }
 
-/// The catch-up requests `from` sent since `since`.
-fn catch_ups_sent_since(sim: &Simulation<PaxosNode>, since: sim_core::Time, from: NodeId) -> usize {
-    sim.trace()
-        .records()
-        .iter()
-        .filter(|r| r.time >= since)
-        .filter(|r| {
-            matches!(&r.event, TraceEvent::Send { from: f, kind, .. } if *f == from && *kind == "CatchUp")
-        })
-        .count()
-}
-
 /// Three servers with catch-up batches of 4 and two clients, run for a second; then a follower
 /// is cut off while the others go on choosing for 300 ms. Returns the simulation, the leader
 /// and the follower, whose trace is kept from the cut on.
@@ -152,18 +140,18 @@ fn a_catch_up_answer_leads_to_the_next_request_only_when_full_and_of_use() {
     // A short answer: the sender had no more.
     tell(&mut sim, follower, boss, answer(at, 0..2));
     assert_eq!(server(&sim, follower).replica().applied(), at + 2);
-    assert_eq!(catch_ups_sent_since(&sim, since, follower), 0);
+    assert_eq!(sent_since(&sim, since, follower, "CatchUp").len(), 0);
     // A full answer that moved it on: the next batch is asked for at once.
     tell(&mut sim, follower, boss, answer(at + 2, 2..6));
     assert_eq!(server(&sim, follower).replica().applied(), at + 6);
-    assert_eq!(catch_ups_sent_since(&sim, since, follower), 1);
+    assert_eq!(sent_since(&sim, since, follower, "CatchUp").len(), 1);
     // The same full answer again, a resend interval later: it taught nothing, so nothing
     // more is asked.
     let later = sim.now() + Config::default().resend;
     assert_eq!(run(&mut sim, later), None);
     tell(&mut sim, follower, boss, answer(at + 2, 2..6));
     assert_eq!(server(&sim, follower).replica().applied(), at + 6);
-    assert_eq!(catch_ups_sent_since(&sim, since, follower), 1);
+    assert_eq!(sent_since(&sim, since, follower, "CatchUp").len(), 1);
 }
 
 #[test]
@@ -181,16 +169,24 @@ fn catch_up_requests_for_the_same_slot_wait_a_resend_interval() {
     let resend = Config::default().resend;
     tell(&mut sim, follower, boss, heartbeat.clone());
     tell(&mut sim, follower, boss, heartbeat.clone());
-    assert_eq!(catch_ups_sent_since(&sim, since, follower), 1, "asked once");
+    assert_eq!(
+        sent_since(&sim, since, follower, "CatchUp").len(),
+        1,
+        "asked once"
+    );
     let almost = since + sim_core::Duration::from_nanos(resend.as_nanos() - 1);
     assert_eq!(run(&mut sim, almost), None);
     tell(&mut sim, follower, boss, heartbeat.clone());
-    assert_eq!(catch_ups_sent_since(&sim, since, follower), 1, "not yet");
+    assert_eq!(
+        sent_since(&sim, since, follower, "CatchUp").len(),
+        1,
+        "not yet"
+    );
     assert_eq!(run(&mut sim, since + resend), None);
     assert_eq!(sim.now(), since + resend);
     tell(&mut sim, follower, boss, heartbeat);
     assert_eq!(
-        catch_ups_sent_since(&sim, since, follower),
+        sent_since(&sim, since, follower, "CatchUp").len(),
         2,
         "asked again once the interval is over"
     );
@@ -234,21 +230,6 @@ fn promise_from_a_snapshot(ballot: paxos::Ballot, compacted: u64) -> Msg {
     }
 }
 
-/// Whom `from` sent catch-up requests to since `since`, in order.
-fn catch_ups_to(sim: &Simulation<PaxosNode>, since: sim_core::Time, from: NodeId) -> Vec<NodeId> {
-    sim.trace()
-        .records()
-        .iter()
-        .filter(|r| r.time >= since)
-        .filter_map(|r| match &r.event {
-            TraceEvent::Send {
-                from: f, to, kind, ..
-            } if *f == from && *kind == "CatchUp" => Some(*to),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn a_leader_behind_a_promisers_snapshot_asks_round_the_others_until_it_has_caught_up() {
     let (mut sim, ballot, values) = n0_preparing_alone_behind();
@@ -257,7 +238,7 @@ fn a_leader_behind_a_promisers_snapshot_asks_round_the_others_until_it_has_caugh
     tell(&mut sim, n(0), n(1), promise_from_a_snapshot(ballot, upto));
     assert_eq!(server(&sim, n(0)).leading(), Some(ballot));
     assert_eq!(
-        catch_ups_to(&sim, since, n(0)),
+        sent_since(&sim, since, n(0), "CatchUp"),
         vec![n(1)],
         "asks the promiser"
     );
@@ -267,7 +248,7 @@ fn a_leader_behind_a_promisers_snapshot_asks_round_the_others_until_it_has_caugh
         run(&mut sim, since + sim_core::Duration::from_millis(310)),
         None
     );
-    let asked = catch_ups_to(&sim, since, n(0));
+    let asked = sent_since(&sim, since, n(0), "CatchUp");
     assert!(asked.len() >= 3, "{asked:?}");
     assert_eq!(asked[..3], [n(1), n(2), n(1)]);
     // Caught up to the snapshot point, it asks no more.
@@ -286,7 +267,7 @@ fn a_leader_behind_a_promisers_snapshot_asks_round_the_others_until_it_has_caugh
         run(&mut sim, caught_up + sim_core::Duration::from_millis(500)),
         None
     );
-    assert_eq!(catch_ups_to(&sim, caught_up, n(0)), vec![]);
+    assert_eq!(sent_since(&sim, caught_up, n(0), "CatchUp"), vec![]);
 }
 
 #[test]
@@ -303,7 +284,7 @@ fn a_leader_that_already_applied_up_to_a_promisers_snapshot_asks_nobody() {
         run(&mut sim, since + sim_core::Duration::from_millis(300)),
         None
     );
-    assert_eq!(catch_ups_to(&sim, since, n(0)), vec![]);
+    assert_eq!(sent_since(&sim, since, n(0), "CatchUp"), vec![]);
 }
 
 #[test]

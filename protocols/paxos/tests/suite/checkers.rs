@@ -42,6 +42,23 @@ fn promise_a_high_ballot(sim: &mut Simulation<PaxosNode>) -> Ballot {
     ballot
 }
 
+/// Crashes and restarts server 1, which forgets its promise; returns the promise checker's
+/// verdict.
+fn promise_forgotten_at_a_restart_of_server_1(
+    sim: &mut Simulation<PaxosNode>,
+) -> sim_core::Violation {
+    assert_eq!(
+        sim.apply_now(Fault::Crash { node: NodeId(1) }).unwrap(),
+        None
+    );
+    let v = sim
+        .apply_now(Fault::Restart { node: NodeId(1) })
+        .unwrap()
+        .expect("a violation at the restart");
+    assert_eq!(v.checker, "promises never decrease");
+    v
+}
+
 fn promised(sim: &Simulation<PaxosNode>, id: NodeId) -> Ballot {
     sim.node(id)
         .and_then(PaxosNode::server)
@@ -82,15 +99,7 @@ fn a_promise_forgotten_after_its_sync_could_have_finished_is_a_violation() {
     let ballot = promise_a_high_ballot(&mut sim);
     let at = sim.now() + Duration::from_millis(2);
     assert_eq!(run(&mut sim, at), None);
-    assert_eq!(
-        sim.apply_now(Fault::Crash { node: NodeId(1) }).unwrap(),
-        None
-    );
-    let v = sim
-        .apply_now(Fault::Restart { node: NodeId(1) })
-        .unwrap()
-        .expect("a violation at the restart");
-    assert_eq!(v.checker, "promises never decrease");
+    let v = promise_forgotten_at_a_restart_of_server_1(&mut sim);
     assert!(
         v.description.contains(&format!("promised {ballot}")),
         "{}",
@@ -258,13 +267,5 @@ fn a_promise_held_for_a_syncs_time_counts_while_the_server_keeps_handling_messag
     assert_eq!(promised(&sim, NodeId(1)), ballot);
     let at = promised_at + Duration::from_micros(2_000);
     assert_eq!(run(&mut sim, at), None);
-    assert_eq!(
-        sim.apply_now(Fault::Crash { node: NodeId(1) }).unwrap(),
-        None
-    );
-    let v = sim
-        .apply_now(Fault::Restart { node: NodeId(1) })
-        .unwrap()
-        .expect("a violation at the restart");
-    assert_eq!(v.checker, "promises never decrease");
+    promise_forgotten_at_a_restart_of_server_1(&mut sim);
 }

@@ -97,31 +97,40 @@ fn a_server_running_phase_1_holds_requests_up_to_the_bound_and_proposes_them_whe
     );
 }
 
+/// Server `id`'s answer to client n3's request number `seq`, handed to it now, as the trace
+/// shows it.
+fn redirect_from(
+    sim: &mut Simulation<PaxosNode>,
+    id: NodeId,
+    seq: u64,
+) -> Option<serde_json::Value> {
+    on_server(sim, id, |s, ctx| {
+        s.on_message(
+            NodeId(3),
+            Msg::Request(Request {
+                command: put(3, seq),
+            }),
+            ctx,
+        )
+    });
+    sim.trace().records().iter().find_map(|r| match &r.event {
+        TraceEvent::Send { from, payload, .. } if *from == id && payload["Reply"]["seq"] == seq => {
+            Some(payload["Reply"]["outcome"].clone())
+        }
+        _ => None,
+    })
+}
+
+/// A redirect naming `hint`, as the trace shows it.
+fn not_leader(hint: Option<NodeId>) -> Option<serde_json::Value> {
+    serde_json::to_value(ReplyOutcome::NotLeader { hint }).ok()
+}
+
 #[test]
 fn a_follower_names_the_leader_it_hears_from() {
     let (mut sim, leader, follower) = three_servers_led(6, 1);
     sim.set_trace_sink(TraceSink::Memory(Vec::new()));
-    let hint = |sim: &mut Simulation<PaxosNode>, seq: u64| {
-        on_server(sim, follower, |s, ctx| {
-            s.on_message(
-                NodeId(3),
-                Msg::Request(Request {
-                    command: put(3, seq),
-                }),
-                ctx,
-            )
-        });
-        sim.trace().records().iter().find_map(|r| match &r.event {
-            TraceEvent::Send { from, payload, .. }
-                if *from == follower && payload["Reply"]["seq"] == seq =>
-            {
-                Some(payload["Reply"]["outcome"].clone())
-            }
-            _ => None,
-        })
-    };
-    let not_leader =
-        |hint: Option<NodeId>| serde_json::to_value(ReplyOutcome::NotLeader { hint }).ok();
+    let hint = |sim: &mut Simulation<PaxosNode>, seq: u64| redirect_from(sim, follower, seq);
     assert_eq!(hint(&mut sim, 100), not_leader(Some(leader)));
 }
 
@@ -164,27 +173,7 @@ fn a_server_sitting_out_a_lost_promise_stops_naming_a_leader_it_no_longer_hears_
     sim.apply_now(Fault::Restart { node: follower }).unwrap();
     assert_eq!(run(&mut sim, After(Duration::from_millis(100))), None);
     sim.set_trace_sink(TraceSink::Memory(Vec::new()));
-    let hint = |sim: &mut Simulation<PaxosNode>, seq: u64| {
-        on_server(sim, follower, |s, ctx| {
-            s.on_message(
-                NodeId(3),
-                Msg::Request(Request {
-                    command: put(3, seq),
-                }),
-                ctx,
-            )
-        });
-        sim.trace().records().iter().find_map(|r| match &r.event {
-            TraceEvent::Send { from, payload, .. }
-                if *from == follower && payload["Reply"]["seq"] == seq =>
-            {
-                Some(payload["Reply"]["outcome"].clone())
-            }
-            _ => None,
-        })
-    };
-    let not_leader =
-        |hint: Option<NodeId>| serde_json::to_value(ReplyOutcome::NotLeader { hint }).ok();
+    let hint = |sim: &mut Simulation<PaxosNode>, seq: u64| redirect_from(sim, follower, seq);
     assert_eq!(
         server(&sim, follower).recovering(),
         Some("lost its promise")

@@ -4,7 +4,7 @@
 use crate::common::*;
 use paxos::{Ballot, Msg, PaxosNode};
 use sim_core::{
-    Duration, Fault, NodeId, RecordAim, Simulation, StorageFault, Time, TraceEvent, TraceSink,
+    Duration, Fault, NodeId, RecordAim, Simulation, StorageFault, TraceEvent, TraceSink,
 };
 
 fn corrupt(name: &str, index: Option<u64>) -> StorageFault {
@@ -227,24 +227,6 @@ fn tamper(name: &str, index: u64) -> StorageFault {
         },
         noise: 1,
     }
-}
-
-/// The messages of `kind` that `from` sent since `since`, by receiver.
-fn sent_since(sim: &Simulation<PaxosNode>, since: Time, from: NodeId, kind: &str) -> Vec<NodeId> {
-    sim.trace()
-        .records()
-        .iter()
-        .filter(|r| r.time >= since)
-        .filter_map(|r| match &r.event {
-            TraceEvent::Send {
-                from: f,
-                to,
-                kind: k,
-                ..
-            } if *f == from && *k == kind => Some(*to),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

@@ -193,3 +193,26 @@ pub fn three_servers_led(seed: u64, clients: u32) -> (Simulation<PaxosNode>, Nod
     let leader = paxos::leader(&sim).expect("a leader");
     (sim, leader, NodeId((leader.0 + 1) % 3))
 }
+
+/// The messages of `kind` that `from` sent since `since`, by receiver.
+pub fn sent_since(
+    sim: &Simulation<PaxosNode>,
+    since: Time,
+    from: NodeId,
+    kind: &str,
+) -> Vec<NodeId> {
+    sim.trace()
+        .records()
+        .iter()
+        .filter(|r| r.time >= since)
+        .filter_map(|r| match &r.event {
+            sim_core::TraceEvent::Send {
+                from: f,
+                to,
+                kind: k,
+                ..
+            } if *f == from && *k == kind => Some(*to),
+            _ => None,
+        })
+        .collect()
+}
