@@ -9,6 +9,7 @@
 mod cas;
 
 use cas::{Cas, RegisterWorkload};
+use rsm::StateMachine;
 use rsm::{
     Client, ClientConfig, ClientMetrics, ClientTimer, Command, Load, Pacing, Reply, ReplyOutcome,
     Request, Store, collect_history, longest_silence_ms,
@@ -156,6 +157,7 @@ fn cluster_with_links(
         registers: 2,
         values: 3,
         load: Some(load),
+        numbered: false,
     };
     let client = ClientConfig {
         workload,
@@ -595,6 +597,7 @@ fn a_client_with_no_servers_sends_nothing() {
         registers: 2,
         values: 3,
         load: Some(load(2)),
+        numbered: false,
     };
     let roles = vec![Role::Client(ClientConfig {
         workload,
@@ -809,6 +812,7 @@ fn every_client_and_every_fresh_start_after_giving_up_is_its_own_process() {
             clients: 2,
             ..load(1)
         }),
+        numbered: false,
     };
     let client = ClientConfig {
         workload,
@@ -830,4 +834,63 @@ fn every_client_and_every_fresh_start_after_giving_up_is_its_own_process() {
     assert_eq!(h.ops().len(), 8, "four operations of each client");
     let processes: std::collections::BTreeSet<_> = h.ops().iter().map(|op| op.process).collect();
     assert_eq!(processes.len(), 8, "{processes:?}");
+}
+
+#[test]
+fn the_workload_is_asked_for_each_operation_by_its_number() {
+    let workload = RegisterWorkload {
+        clients: 1,
+        registers: 1,
+        values: 1,
+        load: Some(load(10)),
+        numbered: true,
+    };
+    let client = ClientConfig {
+        workload,
+        servers: vec![NodeId(0), NodeId(1), NodeId(2)],
+    };
+    let mut roles: Vec<Role> = vec![Role::Server(Answer::Apply); 3];
+    roles.push(Role::Client(client));
+    let mut sim = Simulation::new(SimConfig::default(), roles).expect("a valid simulation");
+    let until = Time(Duration::from_millis(100).0);
+    assert!(matches!(sim.run_until(until), Ok(Outcome::Reached)));
+    let h = history(&sim);
+    assert!(h.ops().len() > 3);
+    for (i, op) in h.ops().iter().enumerate() {
+        assert_eq!(op.input.op, RegisterOp::Write(i as i64 + 1));
+    }
+}
+
+#[test]
+fn with_no_think_time_the_next_operation_goes_out_in_the_same_event() {
+    let mut sim = cluster(14, [Answer::Apply, Answer::Apply, Answer::Apply], load(10));
+    run(&mut sim, 100);
+    let nexts = sim
+        .trace()
+        .records()
+        .iter()
+        .filter(|r| matches!(&r.event, TraceEvent::Timer { node, payload, .. } if *node == CLIENT && payload == "Next"))
+        .count();
+    assert_eq!(nexts, 1, "only the first operation waits for a timer");
+    assert!(client(&sim).counts().1 > 10);
+}
+
+#[test]
+fn commands_and_replies_weigh_a_header_and_what_they_carry_and_print_as_their_parts() {
+    let c = command(2, RegisterOp::Write(5));
+    assert_eq!(c.size(), 24 + Cas::input_bytes(&c.op));
+    assert_eq!(Cas::input_bytes(&c.op), 18);
+    assert_eq!(c.to_string(), "c1#2 write r=5");
+    assert!(!c.is_read());
+    assert!(command(3, RegisterOp::Read).is_read());
+    let ok: Reply<Cas> = Reply {
+        seq: 2,
+        outcome: ReplyOutcome::Ok(RegisterOutput::Written),
+    };
+    assert_eq!(ok.size(), 24 + 9);
+    let redirect: Reply<Cas> = Reply {
+        seq: 2,
+        outcome: ReplyOutcome::NotLeader { hint: None },
+    };
+    assert_eq!(redirect.size(), 24);
 }

@@ -38,6 +38,7 @@ fn workload<const STRICT: bool>() -> RegisterWorkload<STRICT> {
         registers: 3,
         values: 4,
         load: None,
+        numbered: false,
     }
 }
 

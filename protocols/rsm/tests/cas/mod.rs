@@ -140,6 +140,9 @@ pub struct RegisterWorkload<const STRICT: bool = true> {
     pub values: u64,
     /// The clients' pacing, timeouts and limits, when not the defaults below.
     pub load: Option<Load>,
+    /// Every operation writes its own number to `r0` instead: a history then shows which
+    /// number each operation was drawn for.
+    pub numbered: bool,
 }
 
 impl<const STRICT: bool> Workload for RegisterWorkload<STRICT> {
@@ -162,7 +165,13 @@ impl<const STRICT: bool> Workload for RegisterWorkload<STRICT> {
         }
     }
 
-    fn draw(&self, _client: u64, _seq: u64, rng: &mut SimRng) -> Option<RegisterInput> {
+    fn draw(&self, _client: u64, seq: u64, rng: &mut SimRng) -> Option<RegisterInput> {
+        if self.numbered {
+            return Some(RegisterInput {
+                key: Some("r0".into()),
+                op: RegisterOp::Write(seq as i64),
+            });
+        }
         let key = Some(format!("r{}", rng.below(self.registers)));
         let kind = rng.below(10);
         let mut value = || rng.below(self.values) as i64;
