@@ -500,6 +500,8 @@ fn an_open_loop_client_keeps_at_most_its_backlog_and_sheds_the_rest() {
     assert_eq!((issued, completed, gave_up), (1, 0, 0));
     // The first arrival is issued; 100,000 wait; the rest are shed.
     assert_eq!(shed, arrivals - 1 - 100_000);
+    let m = ClientMetrics::gather([client(&sim)]);
+    assert_eq!((m.issued, m.shed, m.requests), (1, shed, 1));
     let view = client(&sim).view();
     let waiting = view
         .fields
@@ -759,6 +761,11 @@ fn a_store_applies_each_command_once_and_answers_a_retry_from_the_session() {
     assert_eq!(store.apply(&other), Some(RegisterOutput::Written));
     assert_eq!(store.applied(), 3);
     assert_eq!(store.query(&read), Some(RegisterOutput::Read(Some(7))));
+    // The machine itself, as applied to.
+    let mut machine = Cas::default();
+    machine.apply(&read);
+    machine.apply(&command(0, RegisterOp::Write(7)).op);
+    assert_eq!(store.state(), &machine);
     assert_eq!(
         store.query(&command(9, RegisterOp::Write(1)).op),
         None,
@@ -834,6 +841,18 @@ fn every_client_and_every_fresh_start_after_giving_up_is_its_own_process() {
     assert_eq!(h.ops().len(), 8, "four operations of each client");
     let processes: std::collections::BTreeSet<_> = h.ops().iter().map(|op| op.process).collect();
     assert_eq!(processes.len(), 8, "{processes:?}");
+    // The metrics add up both clients: four issued each, three given up, one open.
+    let clients: Vec<&Client<Cas>> = (3..5)
+        .map(|i| match sim.node(NodeId(i)) {
+            Some(TestNode::Client(c)) => &**c,
+            _ => panic!("a client"),
+        })
+        .collect();
+    let m = ClientMetrics::gather(clients);
+    assert_eq!(
+        (m.issued, m.completed, m.gave_up, m.shed, m.requests),
+        (8, 0, 6, 0, 8)
+    );
 }
 
 #[test]
