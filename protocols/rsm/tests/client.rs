@@ -913,3 +913,19 @@ fn commands_and_replies_weigh_a_header_and_what_they_carry_and_print_as_their_pa
     };
     assert_eq!(redirect.size(), 24);
 }
+
+#[test]
+fn a_workload_is_checked_by_its_load_and_a_service_without_clients_draws_nothing() {
+    let bad = RegisterWorkload::<true> {
+        clients: 1,
+        registers: 1,
+        values: 1,
+        load: Some(load(0)),
+        numbered: false,
+    };
+    let e = rsm::Workload::validate(&bad).expect_err("no attempts");
+    assert!(e.to_string().contains("attempts"), "{e}");
+    let none = rsm::NoClients::<Cas>::default();
+    assert_eq!(none, none.clone());
+    assert_eq!(format!("{none:?}"), "NoClients");
+}
