@@ -417,7 +417,10 @@ fn a_file_whose_seeds_never_elect_is_flagged() {
         .expect("readable")
         .replace("\"100ms..200ms\"", "\"60s..61s\"")
         .replace("safety = \"3s\"", "safety = \"300ms\"")
-        .replace("liveness = \"3s\"", "liveness = \"300ms\"");
+        .replace("liveness = \"3s\"", "liveness = \"300ms\"")
+        // The progress claim's window, moved with the phases.
+        .replace("from = \"3s\"", "from = \"300ms\"")
+        .replace("until = \"6s\"", "until = \"600ms\"");
     std::fs::write(&path, text).expect("writable");
     let (_, text) = cs(&[
         "explore",
