@@ -1,7 +1,7 @@
 //! At most one value is chosen per slot.
 
+use super::touched_server;
 use super::window::SlotWindow;
-use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::{Ballot, PaxosNode};
 use rsm::StateMachine;
 use sim_core::{CheckView, Checker, NodeId};
@@ -21,17 +21,9 @@ struct SlotVotes {
 ///
 /// An acceptance counts forever, even after the acceptor moves on to a higher ballot or
 /// forgets it in a crash: once a quorum accepted, some learner may have learnt the value.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Agreement {
     slots: SlotWindow<SlotVotes>,
-}
-
-impl Default for Agreement {
-    fn default() -> Self {
-        Agreement {
-            slots: SlotWindow::new(MAX_TRACKED_SLOTS),
-        }
-    }
 }
 
 impl<S: StateMachine> Checker<PaxosNode<S>> for Agreement {

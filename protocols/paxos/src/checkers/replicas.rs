@@ -1,7 +1,7 @@
 //! Every replica applies the same command at each slot.
 
+use super::touched_server;
 use super::window::SlotWindow;
-use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::PaxosNode;
 use rsm::StateMachine;
 use sim_core::{CheckView, Checker, NodeId};
@@ -9,18 +9,10 @@ use sim_core::{CheckView, Checker, NodeId};
 /// State-machine safety: replicas that have applied `n` slots have applied the same values in
 /// them. Each replica keeps a running digest of its applied prefix; the checker remembers the
 /// first digest reported for each prefix length and compares every later one with it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SameCommandPerSlot {
     /// The first digest reported for each prefix length, and who reported it.
     prefixes: SlotWindow<Option<(u64, NodeId)>>,
-}
-
-impl Default for SameCommandPerSlot {
-    fn default() -> Self {
-        SameCommandPerSlot {
-            prefixes: SlotWindow::new(MAX_TRACKED_SLOTS),
-        }
-    }
 }
 
 impl<S: StateMachine> Checker<PaxosNode<S>> for SameCommandPerSlot {

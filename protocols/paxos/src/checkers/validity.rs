@@ -1,7 +1,7 @@
 //! A chosen value was proposed.
 
+use super::touched_server;
 use super::window::SlotWindow;
-use super::{MAX_TRACKED_SLOTS, touched_server};
 use crate::PaxosNode;
 use rsm::StateMachine;
 use sim_core::{CheckView, Checker};
@@ -9,17 +9,9 @@ use sim_core::{CheckView, Checker};
 /// Validity: every value an acceptor accepts in a slot — and so every value chosen there —
 /// was proposed for that slot by some proposer. (Nothing invents values: not a lost disk, not
 /// a duplicated message.)
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Validity {
     proposed: SlotWindow<Vec<u64>>,
-}
-
-impl Default for Validity {
-    fn default() -> Self {
-        Validity {
-            proposed: SlotWindow::new(MAX_TRACKED_SLOTS),
-        }
-    }
 }
 
 impl<S: StateMachine> Checker<PaxosNode<S>> for Validity {

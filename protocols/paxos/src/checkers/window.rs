@@ -1,5 +1,6 @@
 //! What a checker remembers per slot, bounded.
 
+use super::MAX_TRACKED_SLOTS;
 use std::collections::BTreeMap;
 
 /// Per-slot memory that forgets its oldest slots past a capacity, so that a long run's
@@ -12,6 +13,13 @@ pub(crate) struct SlotWindow<T> {
     capacity: usize,
     /// The highest slot trimmed away, if any.
     forgot_upto: Option<u64>,
+}
+
+/// The window every checker keeps: [`MAX_TRACKED_SLOTS`] slots.
+impl<T> Default for SlotWindow<T> {
+    fn default() -> Self {
+        SlotWindow::new(MAX_TRACKED_SLOTS)
+    }
 }
 
 impl<T> SlotWindow<T> {
