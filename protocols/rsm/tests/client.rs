@@ -152,19 +152,35 @@ fn cluster_with_links(
     load: Load,
     link: Duration,
 ) -> Simulation<TestNode> {
-    let workload = RegisterWorkload {
-        clients: 1,
+    simulation(seed, &answers, 1, workload(load), link)
+}
+
+/// The registers' workload with `load`.
+fn workload(load: Load) -> RegisterWorkload {
+    RegisterWorkload {
+        clients: load.clients,
         registers: 2,
         values: 3,
         load: Some(load),
         numbered: false,
-    };
+    }
+}
+
+/// Scripted servers (n0, n1, ...) answering as `answers` say, then `clients` clients of
+/// `workload` asking them; links take exactly `link`. The trace is kept.
+fn simulation(
+    seed: u64,
+    answers: &[Answer],
+    clients: u32,
+    workload: RegisterWorkload,
+    link: Duration,
+) -> Simulation<TestNode> {
     let client = ClientConfig {
         workload,
-        servers: vec![NodeId(0), NodeId(1), NodeId(2)],
+        servers: (0..answers.len() as u32).map(NodeId).collect(),
     };
-    let mut roles: Vec<Role> = answers.into_iter().map(Role::Server).collect();
-    roles.push(Role::Client(client));
+    let mut roles: Vec<Role> = answers.iter().cloned().map(Role::Server).collect();
+    roles.extend((0..clients).map(|_| Role::Client(client.clone())));
     let config = SimConfig {
         seed,
         network: NetworkConfig {
@@ -189,9 +205,13 @@ fn run(sim: &mut Simulation<TestNode>, until_ms: u64) {
 }
 
 fn client(sim: &Simulation<TestNode>) -> &Client<Cas> {
-    match sim.node(CLIENT) {
+    client_at(sim, CLIENT)
+}
+
+fn client_at(sim: &Simulation<TestNode>, id: NodeId) -> &Client<Cas> {
+    match sim.node(id) {
         Some(TestNode::Client(c)) => c,
-        _ => panic!("n3 is the client"),
+        _ => panic!("{id} is a client"),
     }
 }
 
@@ -594,27 +614,11 @@ fn clients_start_at_a_server_drawn_from_their_own_stream() {
 
 #[test]
 fn a_client_with_no_servers_sends_nothing() {
-    let workload = RegisterWorkload {
-        clients: 1,
-        registers: 2,
-        values: 3,
-        load: Some(load(2)),
-        numbered: false,
-    };
-    let roles = vec![Role::Client(ClientConfig {
-        workload,
-        servers: vec![],
-    })];
-    let mut sim = Simulation::new(SimConfig::default(), roles).expect("a valid simulation");
-    let until = Time(Duration::from_millis(500).0);
-    assert!(matches!(sim.run_until(until), Ok(Outcome::Reached)));
-    match sim.node(NodeId(0)) {
-        Some(TestNode::Client(c)) => {
-            assert_eq!(c.sends(), 0);
-            assert_eq!(c.counts().0, 1, "the operation is issued and waits");
-        }
-        _ => panic!("a client"),
-    }
+    let mut sim = simulation(0, &[], 1, workload(load(2)), ms(1));
+    run(&mut sim, 500);
+    let c = client_at(&sim, NodeId(0));
+    assert_eq!(c.sends(), 0);
+    assert_eq!(c.counts().0, 1, "the operation is issued and waits");
 }
 
 #[test]
@@ -811,44 +815,26 @@ fn a_snapshot_carries_the_sessions_so_a_retry_after_it_is_not_applied_twice() {
 
 #[test]
 fn every_client_and_every_fresh_start_after_giving_up_is_its_own_process() {
-    let workload = RegisterWorkload {
+    let load = Load {
         clients: 2,
-        registers: 2,
-        values: 3,
-        load: Some(Load {
-            clients: 2,
-            ..load(1)
-        }),
-        numbered: false,
+        ..load(1)
     };
-    let client = ClientConfig {
-        workload,
-        servers: vec![NodeId(0), NodeId(1), NodeId(2)],
-    };
-    let mut roles: Vec<Role> = vec![Role::Server(Answer::Silent); 3];
-    roles.extend([Role::Client(client.clone()), Role::Client(client)]);
-    let mut sim = Simulation::new(SimConfig::default(), roles).expect("a valid simulation");
+    let mut sim = simulation(
+        0,
+        &[Answer::Silent, Answer::Silent, Answer::Silent],
+        2,
+        workload(load),
+        ms(1),
+    );
     // One attempt each: every 100 ms each client gives up and starts again.
-    let until = Time(Duration::from_millis(10 + 350).0);
-    assert!(matches!(sim.run_until(until), Ok(Outcome::Reached)));
-    let clients: Vec<&Client<Cas>> = (3..5)
-        .map(|i| match sim.node(NodeId(i)) {
-            Some(TestNode::Client(c)) => &**c,
-            _ => panic!("a client"),
-        })
-        .collect();
-    let h = collect_history(clients).expect("a well-formed history");
+    run(&mut sim, 10 + 350);
+    let clients = || [client_at(&sim, NodeId(3)), client_at(&sim, NodeId(4))];
+    let h = collect_history(clients()).expect("a well-formed history");
     assert_eq!(h.ops().len(), 8, "four operations of each client");
     let processes: std::collections::BTreeSet<_> = h.ops().iter().map(|op| op.process).collect();
     assert_eq!(processes.len(), 8, "{processes:?}");
     // The metrics add up both clients: four issued each, three given up, one open.
-    let clients: Vec<&Client<Cas>> = (3..5)
-        .map(|i| match sim.node(NodeId(i)) {
-            Some(TestNode::Client(c)) => &**c,
-            _ => panic!("a client"),
-        })
-        .collect();
-    let m = ClientMetrics::gather(clients);
+    let m = ClientMetrics::gather(clients());
     assert_eq!(
         (m.issued, m.completed, m.gave_up, m.shed, m.requests),
         (8, 0, 6, 0, 8)
@@ -857,22 +843,18 @@ fn every_client_and_every_fresh_start_after_giving_up_is_its_own_process() {
 
 #[test]
 fn the_workload_is_asked_for_each_operation_by_its_number() {
-    let workload = RegisterWorkload {
-        clients: 1,
-        registers: 1,
-        values: 1,
-        load: Some(load(10)),
+    let numbered = RegisterWorkload {
         numbered: true,
+        ..workload(load(10))
     };
-    let client = ClientConfig {
-        workload,
-        servers: vec![NodeId(0), NodeId(1), NodeId(2)],
-    };
-    let mut roles: Vec<Role> = vec![Role::Server(Answer::Apply); 3];
-    roles.push(Role::Client(client));
-    let mut sim = Simulation::new(SimConfig::default(), roles).expect("a valid simulation");
-    let until = Time(Duration::from_millis(100).0);
-    assert!(matches!(sim.run_until(until), Ok(Outcome::Reached)));
+    let mut sim = simulation(
+        0,
+        &[Answer::Apply, Answer::Apply, Answer::Apply],
+        1,
+        numbered,
+        ms(1),
+    );
+    run(&mut sim, 100);
     let h = history(&sim);
     assert!(h.ops().len() > 3);
     for (i, op) in h.ops().iter().enumerate() {
@@ -916,13 +898,7 @@ fn commands_and_replies_weigh_a_header_and_what_they_carry_and_print_as_their_pa
 
 #[test]
 fn a_workload_is_checked_by_its_load_and_a_service_without_clients_draws_nothing() {
-    let bad = RegisterWorkload::<true> {
-        clients: 1,
-        registers: 1,
-        values: 1,
-        load: Some(load(0)),
-        numbered: false,
-    };
+    let bad = workload(load(0));
     let e = rsm::Workload::validate(&bad).expect_err("no attempts");
     assert!(e.to_string().contains("attempts"), "{e}");
     let none = rsm::NoClients::<Cas>::default();
