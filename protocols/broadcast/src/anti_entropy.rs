@@ -39,7 +39,7 @@ impl BroadcastNode {
             &mut peers,
         );
         if ae.with_parent
-            && let Some(parent) = self.tree.links.parent
+            && let Some(parent) = self.tree_parent()
             && !peers.contains(&parent)
         {
             peers.push(parent);

@@ -2,28 +2,38 @@
 //! delivery, integrity), and at the end of a run (agreement among correct nodes).
 
 use crate::id::MsgId;
+use crate::log_index::LogIndex;
 use crate::node::BroadcastNode;
 use sim_core::{CheckView, Checker, NodeId, Nodes, Time};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-/// How far a checker has read one node's append-only logs.
+/// How far a checker has read one node's append-only logs, and what it keeps about them
+/// (`T`). Positions are 32-bit, as the node's own index of its log is: a cursor per node is
+/// kept at a million nodes.
 #[derive(Clone, Debug, Default)]
-struct Cursor {
+struct Cursor<T> {
     incarnation: u32,
-    deliveries: usize,
-    originated: usize,
-    ids: BTreeSet<MsgId>,
+    deliveries: u32,
+    originated: u32,
+    kept: T,
+}
+
+/// The part of `all` past `*read`, with the position it starts at, moving `read` to the end.
+fn unread<'n, E>(read: &mut u32, all: &'n [E]) -> (usize, &'n [E]) {
+    let from = (*read as usize).min(all.len());
+    *read = u32::try_from(all.len()).expect("a log of fewer than 2^32 entries");
+    (from, &all[from..])
 }
 
 /// Returns the touched node and its cursor, reset if the node restarted since the last look
 /// (a new incarnation remembers nothing, so its log starts over).
-fn cursor<'a, 'n>(
-    cursors: &'a mut Vec<Option<Cursor>>,
+fn cursor<'a, 'n, T: Default>(
+    cursors: &'a mut Vec<Option<Cursor<T>>>,
     view: &CheckView<'n, BroadcastNode>,
-) -> Option<(&'n BroadcastNode, &'a mut Cursor)> {
+) -> Option<(&'n BroadcastNode, &'a mut Cursor<T>)> {
     let id = view.touched?;
     if cursors.len() < view.nodes.len() {
-        cursors.resize(view.nodes.len(), None);
+        cursors.resize_with(view.nodes.len(), || None);
     }
     let slot = &mut cursors[id.index()];
     let Some(node) = view.nodes.get(id) else {
@@ -36,7 +46,9 @@ fn cursor<'a, 'n>(
     {
         *slot = Some(Cursor {
             incarnation: node.incarnation(),
-            ..Cursor::default()
+            deliveries: 0,
+            originated: 0,
+            kept: T::default(),
         });
     }
     slot.as_mut().map(|c| (node, c))
@@ -47,7 +59,8 @@ fn cursor<'a, 'n>(
 /// last event appended.
 #[derive(Clone, Debug, Default)]
 pub struct NoDuplicateDelivery {
-    cursors: Vec<Option<Cursor>>,
+    /// Per node, the first delivery of each id, by its position in the node's log.
+    cursors: Vec<Option<Cursor<LogIndex>>>,
 }
 
 impl Checker<BroadcastNode> for NoDuplicateDelivery {
@@ -59,10 +72,10 @@ impl Checker<BroadcastNode> for NoDuplicateDelivery {
         let Some((node, c)) = cursor(&mut self.cursors, view) else {
             return Ok(());
         };
-        let new = &node.deliveries()[c.deliveries.min(node.deliveries().len())..];
-        c.deliveries = node.deliveries().len();
-        for d in new {
-            if !c.ids.insert(d.id) {
+        let log = node.deliveries();
+        let (from, new) = unread(&mut c.deliveries, log);
+        for (at, d) in new.iter().enumerate() {
+            if !c.kept.insert(log, from + at, d.id) {
                 return Err(format!(
                     "{} delivered {} a second time at {}",
                     node.id(),
@@ -81,7 +94,7 @@ impl Checker<BroadcastNode> for NoDuplicateDelivery {
 #[derive(Clone, Debug, Default)]
 pub struct Integrity {
     sent: BTreeMap<MsgId, u64>,
-    cursors: Vec<Option<Cursor>>,
+    cursors: Vec<Option<Cursor<()>>>,
 }
 
 impl Checker<BroadcastNode> for Integrity {
@@ -93,9 +106,7 @@ impl Checker<BroadcastNode> for Integrity {
         let Some((node, c)) = cursor(&mut self.cursors, view) else {
             return Ok(());
         };
-        let made = &node.originated()[c.originated.min(node.originated().len())..];
-        c.originated = node.originated().len();
-        for &(id, payload) in made {
+        for &(id, payload) in unread(&mut c.originated, node.originated()).1 {
             if let Some(old) = self.sent.insert(id, payload) {
                 return Err(format!(
                     "{} reused id {id} (payload {old}, now {payload})",
@@ -103,9 +114,7 @@ impl Checker<BroadcastNode> for Integrity {
                 ));
             }
         }
-        let new = &node.deliveries()[c.deliveries.min(node.deliveries().len())..];
-        c.deliveries = node.deliveries().len();
-        for d in new {
+        for d in unread(&mut c.deliveries, node.deliveries()).1 {
             match self.sent.get(&d.id) {
                 None => {
                     return Err(format!(

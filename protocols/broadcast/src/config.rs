@@ -13,6 +13,7 @@
 //! | efficient (batched tree) | `tree` (root, batch interval) | push-pull repair |
 
 use crate::message::Direction;
+use crate::prepared::Prepared;
 use serde::{Deserialize, Serialize};
 use sim_core::time_text::human;
 use sim_core::{Duration, NodeId};
@@ -313,6 +314,17 @@ pub enum ConfigError {
     Topology(#[from] TopologyError),
 }
 
+/// The reproductions build their simulations from configurations they write themselves, and
+/// report a bad one as the engine's error for a cluster that cannot be built.
+impl From<ConfigError> for sim_core::SimError {
+    fn from(e: ConfigError) -> Self {
+        sim_core::SimError::Invalid {
+            what: "broadcast config".into(),
+            why: e.to_string(),
+        }
+    }
+}
+
 fn invalid(field: &'static str, why: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
         field,
@@ -415,15 +427,15 @@ impl Config {
 
     /// Checks every parameter against a cluster of `n` nodes and, for the tree broadcast,
     /// computes the spanning tree once so that the nodes share it instead of each building
-    /// its own.
-    pub fn prepare(mut self, n: u32) -> Result<Config, ConfigError> {
+    /// its own. The result is what the nodes are built from.
+    pub fn prepare(mut self, n: u32) -> Result<Prepared, ConfigError> {
         self.validate(n)?;
         if let Dissemination::Tree(t) = &self.dissemination
             && self.overlay.tree().is_none_or(|tree| tree.root() != t.root)
         {
             self.overlay = self.overlay.clone().with_tree(t.root, n)?;
         }
-        Ok(self)
+        Ok(Prepared::new(self))
     }
 
     /// Checks every parameter against a cluster of `n` nodes.

@@ -82,7 +82,10 @@ impl Metrics {
         round: Option<Duration>,
     ) -> Metrics {
         let mut per: BTreeMap<MsgId, PerBroadcast> = BTreeMap::new();
-        let mut latencies: Vec<u64> = Vec::new();
+        // Sized once: at a million nodes these are tens of millions of values, and doubling
+        // would add up to as many again to the run's peak.
+        let deliveries: usize = nodes.live().map(|(_, n)| n.deliveries().len()).sum();
+        let mut latencies: Vec<u64> = Vec::with_capacity(deliveries);
         let mut m = Metrics {
             messages: stats.sent,
             bytes: stats.bytes_sent,

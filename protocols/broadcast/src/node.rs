@@ -3,13 +3,15 @@
 
 use crate::config::{Config, Dissemination, KnownBug};
 use crate::id::{Delivery, Item, MsgId};
+use crate::log_index::{LogIndex, grow_gently};
 use crate::message::Msg;
+use crate::prepared::Prepared;
 use crate::rumor::RumorState;
 use crate::seen::{Digest, Seen};
 use crate::tree::TreeState;
 use serde::Serialize;
 use sim_core::{Ctx, Mark, Node, NodeId, NodeView, Time};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// What a broadcast node's timers mean.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -48,20 +50,20 @@ pub struct BroadcastNode {
     pub(crate) id: NodeId,
     pub(crate) n: u32,
     pub(crate) incarnation: u32,
-    pub(crate) cfg: Config,
+    pub(crate) cfg: Prepared,
     next_seq: u32,
-    pub(crate) seen: Seen,
+    /// Every broadcast delivered in this incarnation, held as the digest anti-entropy sends.
+    pub(crate) seen: Digest,
     /// Where each broadcast seen was first delivered in `log`, for resending it
     /// (anti-entropy, rumors) without keeping a second copy.
-    store: BTreeMap<MsgId, u32>,
-    /// The digest last sent, shared by every message that carries it until `seen` changes.
-    digest: Option<Digest>,
+    store: LogIndex,
     log: Vec<Delivery>,
     /// Ids received within the anti-entropy settle time, oldest first (empty without one).
     pub(crate) recent: VecDeque<(Time, MsgId)>,
     originated: Vec<(MsgId, u64)>,
     pub(crate) rumor: RumorState,
-    pub(crate) tree: TreeState,
+    /// The spanning tree's state, for the tree broadcast only (boxed: most nodes have none).
+    pub(crate) tree: Option<Box<TreeState>>,
     pub(crate) traffic: Traffic,
     pub(crate) workload_made: u64,
     /// Offsets of the periodic work within its period, drawn once per incarnation.
@@ -101,14 +103,14 @@ impl BroadcastNode {
         from: Option<NodeId>,
         ctx: &mut Ctx<'_, Self>,
     ) -> bool {
-        if !self.seen.insert(item.id) {
+        if self.seen.contains(item.id) {
             if self.cfg.has(KnownBug::DeliverDuplicates) {
                 self.record(item, ctx);
             }
             return false;
         }
-        self.store.insert(item.id, self.log.len() as u32);
-        self.digest = None;
+        self.seen.make_mut().insert(item.id);
+        self.store.insert(&self.log, self.log.len(), item.id);
         self.record(item, ctx);
         if self
             .cfg
@@ -129,6 +131,7 @@ impl BroadcastNode {
     }
 
     fn record(&mut self, item: Item, ctx: &mut Ctx<'_, Self>) {
+        grow_gently(&mut self.log);
         self.log.push(Delivery {
             id: item.id,
             payload: item.payload,
@@ -143,7 +146,7 @@ impl BroadcastNode {
 
     /// The broadcast `id` as first received, and when, if it has been seen.
     pub(crate) fn stored(&self, id: MsgId) -> Option<(Item, Time)> {
-        let d = self.log.get(*self.store.get(&id)? as usize)?;
+        let d = &self.log[self.store.get(&self.log, id)?];
         let item = Item {
             id: d.id,
             payload: d.payload,
@@ -154,10 +157,8 @@ impl BroadcastNode {
     }
 
     /// The node's digest, shared until the next new broadcast.
-    pub(crate) fn digest(&mut self) -> Digest {
-        self.digest
-            .get_or_insert_with(|| Digest::new(self.seen.clone()))
-            .clone()
+    pub(crate) fn digest(&self) -> Digest {
+        self.seen.clone()
     }
 
     /// Sends `msg`, counting it in the node's traffic.
@@ -231,9 +232,9 @@ impl Node for BroadcastNode {
     type Message = Msg;
     type Timer = Timer;
     type Record = ();
-    type Config = Config;
+    type Config = Prepared;
 
-    fn start(id: NodeId, config: &Config, ctx: &mut Ctx<'_, Self>) -> Self {
+    fn start(id: NodeId, config: &Prepared, ctx: &mut Ctx<'_, Self>) -> Self {
         let n = ctx.node_count();
         let mut node = BroadcastNode {
             id,
@@ -241,14 +242,13 @@ impl Node for BroadcastNode {
             incarnation: ctx.incarnation(),
             cfg: config.clone(),
             next_seq: 0,
-            seen: Seen::default(),
-            store: BTreeMap::new(),
-            digest: None,
+            seen: Digest::default(),
+            store: LogIndex::default(),
             log: Vec::new(),
             recent: VecDeque::new(),
             originated: Vec::new(),
             rumor: RumorState::default(),
-            tree: TreeState::default(),
+            tree: None,
             traffic: Traffic::default(),
             workload_made: 0,
             rumor_offset: 0,
@@ -258,7 +258,9 @@ impl Node for BroadcastNode {
             node.rumor_offset = crate::periodic::offset(r.phase, r.period, ctx.rng());
         }
         if let Dissemination::Tree(t) = &node.cfg.dissemination {
-            node.tree = TreeState::new(node.cfg.overlay.tree_links(id, n, t.root));
+            node.tree = Some(Box::new(TreeState::new(
+                node.cfg.overlay.tree_links(id, n, t.root),
+            )));
         }
         node.start_anti_entropy(ctx);
         node.start_workload(ctx);

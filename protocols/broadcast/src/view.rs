@@ -12,7 +12,7 @@ const RECENT: usize = 16;
 /// still spreading it), `removed` (a rumor node that lost interest in everything it knows).
 pub(crate) fn role(node: &BroadcastNode) -> &'static str {
     if let Dissemination::Tree(_) = node.cfg.dissemination {
-        let links = &node.tree.links;
+        let links = node.tree_links();
         return match (links.parent, links.children.is_empty()) {
             _ if links.depth.is_none() => "detached",
             (None, _) => "root",

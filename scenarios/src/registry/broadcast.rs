@@ -15,7 +15,7 @@ use super::vocabulary::{MetricShape, Vocabulary};
 use super::{Adapter, Capabilities, CheckResult, Driver, Metrics, Protocol, Run};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
-use broadcast::{BroadcastNode, Config, Integrity, NoDuplicateDelivery, Workload};
+use broadcast::{BroadcastNode, Config, Integrity, NoDuplicateDelivery, Prepared, Workload};
 use sim_core::{InvalidParam, NodeId, Simulation};
 
 /// The registry entry.
@@ -31,7 +31,7 @@ const AGREEMENT: &str = "agreement";
 
 #[derive(Clone)]
 struct BroadcastAdapter {
-    config: Config,
+    config: Prepared,
 }
 
 impl BroadcastAdapter {

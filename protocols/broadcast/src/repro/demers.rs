@@ -94,7 +94,7 @@ pub fn run(setup: &Setup, loss: Loss, stop: Stop, k: u32, seed: u64) -> Result<O
         seed,
         setup.sites,
         setup.latency,
-        config(setup, loss, stop, k),
+        config(setup, loss, stop, k).prepare(setup.sites)?,
     )?;
     let end = Time::ZERO + Duration(setup.period.0.saturating_mul(setup.max_cycles));
     sim.run_until(end)?;

@@ -114,11 +114,7 @@ pub fn run(setup: &Setup, seed: u64) -> Result<Report, SimError> {
             limit: None,
             initial: Vec::new(),
         })
-        .prepare(setup.nodes)
-        .map_err(|e| SimError::Invalid {
-            what: "broadcast config".into(),
-            why: e.to_string(),
-        })?;
+        .prepare(setup.nodes)?;
     let round = config.round_length();
     let mut sim = constant_latency_sim(seed, setup.nodes, setup.latency, config)?;
     sim.add_checker(NoDuplicateDelivery::default());

@@ -9,7 +9,7 @@ pub mod demers;
 pub mod efficient;
 pub mod scale;
 
-use crate::{BroadcastNode, Config};
+use crate::{BroadcastNode, Prepared};
 use sim_core::{Duration, Latency, LinkModel, NetworkConfig, SimConfig, SimError, Simulation};
 
 /// A simulation of `n` nodes with the same configuration and a constant one-way latency.
@@ -17,7 +17,7 @@ pub fn constant_latency_sim(
     seed: u64,
     n: u32,
     latency: Duration,
-    config: Config,
+    config: Prepared,
 ) -> Result<Simulation<BroadcastNode>, SimError> {
     let sim_config = SimConfig {
         seed,

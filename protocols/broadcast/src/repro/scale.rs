@@ -36,7 +36,7 @@ impl Default for Setup {
 
 /// Builds the simulation and makes the broadcasts (nodes started, time 0).
 pub fn build(setup: &Setup, seed: u64) -> Result<Simulation<BroadcastNode>, SimError> {
-    let config = Config::anti_entropy(Direction::PushPull, 1, setup.period);
+    let config = Config::anti_entropy(Direction::PushPull, 1, setup.period).prepare(setup.nodes)?;
     let sim_config = SimConfig {
         seed,
         network: NetworkConfig {

@@ -14,13 +14,14 @@ use std::collections::BTreeMap;
 pub struct DeliveryObserver {
     window: Window,
     next_probe: Time,
-    /// Each node's incarnation and how many of its broadcasts were seen.
-    made: Vec<(u32, usize)>,
+    /// Each node's incarnation and how many of its broadcasts were seen (32-bit counts: one
+    /// pair per node, at a million nodes).
+    made: Vec<(u32, u32)>,
     /// Every broadcast seen, in the order made (so in time order).
     updates: Vec<(Time, MsgId)>,
     /// Each node's incarnation and the first update it had not delivered at the last sample:
     /// deliveries are never undone within an incarnation, so it only moves forward.
-    cursor: Vec<(u32, usize)>,
+    cursor: Vec<(u32, u32)>,
     traffic: Traffic,
     staleness: Staleness,
 }
@@ -48,12 +49,15 @@ impl DeliveryObserver {
             }
             while self
                 .updates
-                .get(*at)
+                .get(*at as usize)
                 .is_some_and(|&(_, u)| n.has_delivered(u))
             {
                 *at += 1;
             }
-            let age = self.updates.get(*at).map_or(0, |&(t, _)| (now - t).0);
+            let age = self
+                .updates
+                .get(*at as usize)
+                .map_or(0, |&(t, _)| (now - t).0);
             self.staleness.add(age);
         }
     }
@@ -124,10 +128,11 @@ impl Checker<BroadcastNode> for DeliveryObserver {
                 *inc = n.incarnation();
                 *seen = 0;
             }
-            for &(u, _) in &n.originated()[*seen..] {
+            let made = n.originated();
+            for &(u, _) in &made[(*seen as usize).min(made.len())..] {
                 self.updates.push((now, u));
             }
-            *seen = n.originated().len();
+            *seen = u32::try_from(made.len()).expect("fewer than 2^32 broadcasts per node");
         }
         let nodes = view.nodes;
         if now >= self.next_probe && self.window.holds(now) {
