@@ -7,15 +7,14 @@ use crate::node::BroadcastNode;
 use sim_core::{CheckView, Checker, NodeId, Nodes, Time};
 use std::collections::BTreeMap;
 
-/// How far a checker has read one node's append-only logs, and what it keeps about them
-/// (`T`). Positions are 32-bit, as the node's own index of its log is: a cursor per node is
-/// kept at a million nodes.
-#[derive(Clone, Debug, Default)]
-struct Cursor<T> {
+/// How far a checker has read one node's append-only logs. Read after every event, so kept
+/// apart from anything bigger and in 32 bits: a million nodes' heads are 12 MB, within the
+/// last-level cache, where a cursor holding its checker's memory too would miss it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Head {
     incarnation: u32,
     deliveries: u32,
     originated: u32,
-    kept: T,
 }
 
 /// The part of `all` past `*read`, with the position it starts at, moving `read` to the end.
@@ -25,33 +24,38 @@ fn unread<'n, E>(read: &mut u32, all: &'n [E]) -> (usize, &'n [E]) {
     (from, &all[from..])
 }
 
-/// Returns the touched node and its cursor, reset if the node restarted since the last look
-/// (a new incarnation remembers nothing, so its log starts over).
-fn cursor<'a, 'n, T: Default>(
-    cursors: &'a mut Vec<Option<Cursor<T>>>,
-    view: &CheckView<'n, BroadcastNode>,
-) -> Option<(&'n BroadcastNode, &'a mut Cursor<T>)> {
-    let id = view.touched?;
-    if cursors.len() < view.nodes.len() {
-        cursors.resize_with(view.nodes.len(), || None);
+/// Every node's [`Head`], and what the checker keeps about each node's log (`T`), both
+/// started afresh when the node restarts (a new incarnation remembers nothing, so its logs
+/// start over).
+#[derive(Clone, Debug, Default)]
+struct Cursors<T> {
+    heads: Vec<Head>,
+    kept: Vec<T>,
+}
+
+impl<T: Default> Cursors<T> {
+    /// The node the event touched, if it is up, with its head and what is kept about it.
+    fn touched<'n>(
+        &mut self,
+        view: &CheckView<'n, BroadcastNode>,
+    ) -> Option<(&'n BroadcastNode, &mut Head, &mut T)> {
+        let id = view.touched?;
+        if self.heads.len() < view.nodes.len() {
+            self.heads.resize(view.nodes.len(), Head::default());
+            self.kept.resize_with(view.nodes.len(), T::default);
+        }
+        let node = view.nodes.get(id)?;
+        let head = &mut self.heads[id.index()];
+        let kept = &mut self.kept[id.index()];
+        if head.incarnation != node.incarnation() {
+            *head = Head {
+                incarnation: node.incarnation(),
+                ..Head::default()
+            };
+            *kept = T::default();
+        }
+        Some((node, head, kept))
     }
-    let slot = &mut cursors[id.index()];
-    let Some(node) = view.nodes.get(id) else {
-        *slot = None;
-        return None;
-    };
-    if slot
-        .as_ref()
-        .is_none_or(|c| c.incarnation != node.incarnation())
-    {
-        *slot = Some(Cursor {
-            incarnation: node.incarnation(),
-            deliveries: 0,
-            originated: 0,
-            kept: T::default(),
-        });
-    }
-    slot.as_mut().map(|c| (node, c))
 }
 
 /// No node delivers the same broadcast twice (within one incarnation: a restarted node has
@@ -60,7 +64,7 @@ fn cursor<'a, 'n, T: Default>(
 #[derive(Clone, Debug, Default)]
 pub struct NoDuplicateDelivery {
     /// Per node, the first delivery of each id, by its position in the node's log.
-    cursors: Vec<Option<Cursor<LogIndex>>>,
+    cursors: Cursors<LogIndex>,
 }
 
 impl Checker<BroadcastNode> for NoDuplicateDelivery {
@@ -69,13 +73,13 @@ impl Checker<BroadcastNode> for NoDuplicateDelivery {
     }
 
     fn check(&mut self, view: &CheckView<'_, BroadcastNode>) -> Result<(), String> {
-        let Some((node, c)) = cursor(&mut self.cursors, view) else {
+        let Some((node, head, index)) = self.cursors.touched(view) else {
             return Ok(());
         };
         let log = node.deliveries();
-        let (from, new) = unread(&mut c.deliveries, log);
+        let (from, new) = unread(&mut head.deliveries, log);
         for (at, d) in new.iter().enumerate() {
-            if !c.kept.insert(log, from + at, d.id) {
+            if !index.insert(log, from + at, d.id) {
                 return Err(format!(
                     "{} delivered {} a second time at {}",
                     node.id(),
@@ -94,7 +98,7 @@ impl Checker<BroadcastNode> for NoDuplicateDelivery {
 #[derive(Clone, Debug, Default)]
 pub struct Integrity {
     sent: BTreeMap<MsgId, u64>,
-    cursors: Vec<Option<Cursor<()>>>,
+    cursors: Cursors<()>,
 }
 
 impl Checker<BroadcastNode> for Integrity {
@@ -103,10 +107,10 @@ impl Checker<BroadcastNode> for Integrity {
     }
 
     fn check(&mut self, view: &CheckView<'_, BroadcastNode>) -> Result<(), String> {
-        let Some((node, c)) = cursor(&mut self.cursors, view) else {
+        let Some((node, head, ())) = self.cursors.touched(view) else {
             return Ok(());
         };
-        for &(id, payload) in unread(&mut c.originated, node.originated()).1 {
+        for &(id, payload) in unread(&mut head.originated, node.originated()).1 {
             if let Some(old) = self.sent.insert(id, payload) {
                 return Err(format!(
                     "{} reused id {id} (payload {old}, now {payload})",
@@ -114,7 +118,7 @@ impl Checker<BroadcastNode> for Integrity {
                 ));
             }
         }
-        for d in unread(&mut c.deliveries, node.deliveries()).1 {
+        for d in unread(&mut head.deliveries, node.deliveries()).1 {
             match self.sent.get(&d.id) {
                 None => {
                     return Err(format!(

@@ -4,8 +4,11 @@
 use super::{Staleness, Traffic, Window};
 use crate::registry::Metrics;
 use broadcast::{BroadcastNode, MsgId};
-use sim_core::{CheckView, Checker, Duration, Nodes, Time};
+use sim_core::{CheckView, Checker, Duration, NodeId, Nodes, Time};
 use std::collections::BTreeMap;
+
+/// The incarnation the observer records for a node that is down.
+const DOWN: u32 = u32::MAX;
 
 /// Watches every event of a broadcast cluster for the study's figures (see the module above):
 /// the broadcasts made and when, the window's traffic, and staleness samples. Latencies are
@@ -19,8 +22,10 @@ pub struct DeliveryObserver {
     made: Vec<(u32, u32)>,
     /// Every broadcast seen, in the order made (so in time order).
     updates: Vec<(Time, MsgId)>,
-    /// Each node's incarnation and the first update it had not delivered at the last sample:
-    /// deliveries are never undone within an incarnation, so it only moves forward.
+    /// Each node's incarnation ([`DOWN`] while it is down) and the first update it had not
+    /// delivered at the last sample: deliveries are never undone within an incarnation, so it
+    /// only moves forward. Kept up to date from the events that touch each node, so that a
+    /// sample reads only this, and the nodes still missing an update.
     cursor: Vec<(u32, u32)>,
     traffic: Traffic,
     staleness: Staleness,
@@ -34,19 +39,25 @@ impl DeliveryObserver {
             next_probe: window.start,
             made: vec![(0, 0); nodes as usize],
             updates: Vec::new(),
-            cursor: vec![(0, 0); nodes as usize],
+            cursor: vec![(DOWN, 0); nodes as usize],
             traffic: Traffic::new(nodes),
             staleness: Staleness::default(),
         }
     }
 
     fn sample(&mut self, now: Time, nodes: Nodes<'_, BroadcastNode>) {
-        for (id, n) in nodes.live() {
-            let (inc, at) = &mut self.cursor[id.index()];
-            if *inc != n.incarnation() {
-                *inc = n.incarnation();
-                *at = 0;
+        let mut current = 0u64;
+        for (i, (inc, at)) in self.cursor.iter_mut().enumerate() {
+            if *inc == DOWN {
+                continue;
             }
+            if *at as usize == self.updates.len() {
+                current += 1;
+                continue;
+            }
+            let Some(n) = nodes.get(NodeId(i as u32)) else {
+                continue;
+            };
             while self
                 .updates
                 .get(*at as usize)
@@ -60,6 +71,8 @@ impl DeliveryObserver {
                 .map_or(0, |&(t, _)| (now - t).0);
             self.staleness.add(age);
         }
+        // Nodes that had every update: one sample of age zero each.
+        self.staleness.add_many(0, current);
     }
 
     /// Adds the study's figures; latencies are those of the broadcasts made in the window, to
@@ -119,6 +132,14 @@ impl Checker<BroadcastNode> for DeliveryObserver {
             let counters = node.map(|n| (n.traffic().messages, n.traffic().bytes));
             self.traffic
                 .touched(&self.window, now, id.index(), counters);
+        }
+        if let Some(id) = view.touched {
+            let (inc, at) = &mut self.cursor[id.index()];
+            match view.nodes.get(id) {
+                None => *inc = DOWN,
+                Some(n) if *inc != n.incarnation() => (*inc, *at) = (n.incarnation(), 0),
+                Some(_) => {}
+            }
         }
         if let Some(id) = view.touched
             && let Some(n) = view.nodes.get(id)
