@@ -110,6 +110,7 @@ impl BroadcastNode {
         ctx: &mut Ctx<'_, Self>,
     ) {
         let settled = self.settled_before(ctx);
+        self.index_log();
         let items: Vec<Item> = if direction.pulls() {
             self.seen
                 .minus(theirs)
@@ -145,6 +146,7 @@ impl BroadcastNode {
     ) {
         self.accept_repair(items, from, ctx);
         let settled = self.settled_before(ctx);
+        self.index_log();
         let repair: Vec<Item> = want
             .iter()
             .filter_map(|&id| self.stored(id))

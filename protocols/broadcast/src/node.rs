@@ -55,8 +55,12 @@ pub struct BroadcastNode {
     /// Every broadcast delivered in this incarnation, held as the digest anti-entropy sends.
     pub(crate) seen: Digest,
     /// Where each broadcast seen was first delivered in `log`, for resending it
-    /// (anti-entropy, rumors) without keeping a second copy.
+    /// (anti-entropy, rumors) without keeping a second copy. Brought up to date only when
+    /// something is to be resent ([`BroadcastNode::index_log`]): a flood never resends, and
+    /// searching the log at every delivery cost a flood's nodes a cache miss or two each.
     store: LogIndex,
+    /// How many of `log`'s deliveries `store` has taken in.
+    indexed: u32,
     log: Vec<Delivery>,
     /// Ids received within the anti-entropy settle time, oldest first (empty without one).
     pub(crate) recent: VecDeque<(Time, MsgId)>,
@@ -109,8 +113,8 @@ impl BroadcastNode {
             }
             return false;
         }
+        // Asked first, so that a set a digest in flight shares is copied only for news.
         self.seen.make_mut().insert(item.id);
-        self.store.insert(&self.log, self.log.len(), item.id);
         self.record(item, ctx);
         if self
             .cfg
@@ -144,8 +148,19 @@ impl BroadcastNode {
         });
     }
 
-    /// The broadcast `id` as first received, and when, if it has been seen.
+    /// Brings the index of the log up to date, for [`BroadcastNode::stored`]. A repeated
+    /// delivery (the duplicate-delivery bug) keeps the first one's place.
+    pub(crate) fn index_log(&mut self) {
+        for at in self.indexed as usize..self.log.len() {
+            self.store.insert(&self.log, at, self.log[at].id);
+        }
+        self.indexed = u32::try_from(self.log.len()).expect("fewer than 2^32 deliveries");
+    }
+
+    /// The broadcast `id` as first received, and when, if it has been seen. Reads the index
+    /// as [`BroadcastNode::index_log`] last left it.
     pub(crate) fn stored(&self, id: MsgId) -> Option<(Item, Time)> {
+        debug_assert_eq!(self.indexed as usize, self.log.len(), "index_log first");
         let d = &self.log[self.store.get(&self.log, id)?];
         let item = Item {
             id: d.id,
@@ -244,6 +259,7 @@ impl Node for BroadcastNode {
             next_seq: 0,
             seen: Digest::default(),
             store: LogIndex::default(),
+            indexed: 0,
             log: Vec::new(),
             recent: VecDeque::new(),
             originated: Vec::new(),

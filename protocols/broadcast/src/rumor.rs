@@ -51,6 +51,7 @@ impl BroadcastNode {
         let Some(r) = self.rumor_params() else {
             return;
         };
+        self.index_log();
         let items: Vec<Item> = self
             .rumor
             .hot
@@ -122,7 +123,10 @@ impl BroadcastNode {
             let new = self.accept(item, Some(from), ctx);
             let knew = !new
                 && match cycle_start {
-                    Some(start) => self.stored(item.id).is_none_or(|(_, at)| at < start),
+                    Some(start) => {
+                        self.index_log();
+                        self.stored(item.id).is_none_or(|(_, at)| at < start)
+                    }
                     None => true,
                 };
             if knew {

@@ -7,6 +7,7 @@
 //! numbers beyond a gap in a set allocated only when there is a gap.
 
 use crate::id::MsgId;
+use crate::log_index::grow_gently;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use sim_core::NodeId;
@@ -123,11 +124,9 @@ impl Seen {
         let i = match self.find(origin) {
             Ok(i) => i,
             Err(i) => {
-                // Room for exactly what is held: with a few origins per node (a million nodes,
-                // ten broadcasts) doubling would leave most of the vector empty.
-                if self.sets.len() == self.sets.capacity() {
-                    self.sets.reserve_exact((self.sets.len() / 4).max(1));
-                }
+                // With a few origins per node (a million nodes, ten broadcasts) doubling would
+                // leave most of the vector empty.
+                grow_gently(&mut self.sets);
                 self.sets.insert(i, (origin, SeqSet::default()));
                 i
             }
