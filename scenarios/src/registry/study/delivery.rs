@@ -1,7 +1,7 @@
 //! The study's observer for the broadcast variants: a node's view has an update once it
 //! delivered the broadcast that carries it.
 
-use super::{Staleness, Traffic, Window};
+use super::{NodeTraffic, Staleness, Window};
 use crate::registry::Metrics;
 use broadcast::{BroadcastNode, MsgId};
 use sim_core::{CheckView, Checker, Duration, NodeId, Nodes, Time};
@@ -17,18 +17,26 @@ const DOWN: u32 = u32::MAX;
 pub struct DeliveryObserver {
     window: Window,
     next_probe: Time,
-    /// Each node's incarnation and how many of its broadcasts were seen (32-bit counts: one
-    /// pair per node, at a million nodes).
-    made: Vec<(u32, u32)>,
+    /// What is known of each node.
+    nodes: Vec<Watched>,
     /// Every broadcast seen, in the order made (so in time order).
     updates: Vec<(Time, MsgId)>,
-    /// Each node's incarnation ([`DOWN`] while it is down) and the first update it had not
-    /// delivered at the last sample: deliveries are never undone within an incarnation, so it
-    /// only moves forward. Kept up to date from the events that touch each node, so that a
-    /// sample reads only this, and the nodes still missing an update.
-    cursor: Vec<(u32, u32)>,
-    traffic: Traffic,
     staleness: Staleness,
+}
+
+/// What the observer knows of one node, together: every event that touches the node reads
+/// and writes all of it, and at a million nodes separate arrays cost a cache miss each. Its
+/// counts are 32-bit, for the same reason.
+#[derive(Clone, Copy, Debug)]
+struct Watched {
+    traffic: NodeTraffic,
+    /// The node's incarnation and how many of its broadcasts were seen.
+    made: (u32, u32),
+    /// The node's incarnation ([`DOWN`] while it is down) and the first update it had not
+    /// delivered at the last sample: deliveries are never undone within an incarnation, so it
+    /// only moves forward. Kept up to date from the events that touch the node, so that a
+    /// sample reads only this, and the nodes still missing an update.
+    cursor: (u32, u32),
 }
 
 impl DeliveryObserver {
@@ -37,17 +45,28 @@ impl DeliveryObserver {
         DeliveryObserver {
             window,
             next_probe: window.start,
-            made: vec![(0, 0); nodes as usize],
+            nodes: vec![
+                Watched {
+                    traffic: NodeTraffic::default(),
+                    made: (0, 0),
+                    cursor: (DOWN, 0),
+                };
+                nodes as usize
+            ],
             updates: Vec::new(),
-            cursor: vec![(DOWN, 0); nodes as usize],
-            traffic: Traffic::new(nodes),
             staleness: Staleness::default(),
         }
     }
 
     fn sample(&mut self, now: Time, nodes: Nodes<'_, BroadcastNode>) {
         let mut current = 0u64;
-        for (i, (inc, at)) in self.cursor.iter_mut().enumerate() {
+        for (
+            i,
+            Watched {
+                cursor: (inc, at), ..
+            },
+        ) in self.nodes.iter_mut().enumerate()
+        {
             if *inc == DOWN {
                 continue;
             }
@@ -79,7 +98,7 @@ impl DeliveryObserver {
     /// the last of the nodes up at the end.
     pub fn write(&self, nodes: Nodes<'_, BroadcastNode>, out: &mut Metrics) {
         let window = self.window;
-        let traffic = self.traffic.sent();
+        let traffic = super::sent(self.nodes.iter().map(|w| &w.traffic));
         let mine: Vec<(Time, MsgId)> = self
             .updates
             .iter()
@@ -129,31 +148,27 @@ impl Checker<BroadcastNode> for DeliveryObserver {
         let now = view.time;
         if let Some(id) = view.touched {
             let node = view.nodes.get(id);
+            let w = &mut self.nodes[id.index()];
             let counters = node.map(|n| (n.traffic().messages, n.traffic().bytes));
-            self.traffic
-                .touched(&self.window, now, id.index(), counters);
-        }
-        if let Some(id) = view.touched {
-            let (inc, at) = &mut self.cursor[id.index()];
-            match view.nodes.get(id) {
+            w.traffic.touched(&self.window, now, counters);
+            let (inc, at) = &mut w.cursor;
+            match node {
                 None => *inc = DOWN,
                 Some(n) if *inc != n.incarnation() => (*inc, *at) = (n.incarnation(), 0),
                 Some(_) => {}
             }
-        }
-        if let Some(id) = view.touched
-            && let Some(n) = view.nodes.get(id)
-        {
-            let (inc, seen) = &mut self.made[id.index()];
-            if *inc != n.incarnation() {
-                *inc = n.incarnation();
-                *seen = 0;
+            if let Some(n) = node {
+                let (inc, seen) = &mut w.made;
+                if *inc != n.incarnation() {
+                    *inc = n.incarnation();
+                    *seen = 0;
+                }
+                let made = n.originated();
+                for &(u, _) in &made[(*seen as usize).min(made.len())..] {
+                    self.updates.push((now, u));
+                }
+                *seen = u32::try_from(made.len()).expect("fewer than 2^32 broadcasts per node");
             }
-            let made = n.originated();
-            for &(u, _) in &made[(*seen as usize).min(made.len())..] {
-                self.updates.push((now, u));
-            }
-            *seen = u32::try_from(made.len()).expect("fewer than 2^32 broadcasts per node");
         }
         let nodes = view.nodes;
         if now >= self.next_probe && self.window.holds(now) {

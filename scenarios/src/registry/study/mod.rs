@@ -84,16 +84,17 @@ impl Window {
     }
 }
 
-/// What each node sent in the window, counted event by event: a node sends only while it
+/// What one node sent in the window, counted event by event: a node sends only while it
 /// handles an event, so the difference of its counters across the event is what that event
-/// sent, and it counts if the event falls in the window.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Traffic {
-    /// Each node's messages and bytes after its last event (zero while down: a restarted node
+/// sent, and it counts if the event falls in the window. Each observer keeps these with the
+/// rest of what it knows of the node, in one record: every event touches all of it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct NodeTraffic {
+    /// Messages and bytes after the node's last event (zero while down: a restarted node
     /// counts from zero).
-    last: Vec<(u64, u64)>,
-    /// Each node's messages and bytes sent in the window.
-    sent: Vec<(u64, u64)>,
+    last: (u64, u64),
+    /// Messages and bytes sent in the window.
+    sent: (u64, u64),
 }
 
 /// Messages and bytes sent in the window.
@@ -105,48 +106,34 @@ pub(crate) struct Sent {
     busiest_bytes: u64,
 }
 
-impl Traffic {
-    /// Counters for `nodes` nodes.
-    pub(crate) fn new(nodes: u32) -> Traffic {
-        Traffic {
-            last: vec![(0, 0); nodes as usize],
-            sent: vec![(0, 0); nodes as usize],
-        }
-    }
-
-    /// After an event at `now` that touched node `i`, whose counters are now `counters`
+impl NodeTraffic {
+    /// After an event at `now` that touched the node, whose counters are now `counters`
     /// (`None`: the node is down).
-    pub(crate) fn touched(
-        &mut self,
-        window: &Window,
-        now: Time,
-        i: usize,
-        counters: Option<(u64, u64)>,
-    ) {
+    pub(crate) fn touched(&mut self, window: &Window, now: Time, counters: Option<(u64, u64)>) {
         let Some((m, b)) = counters else {
-            self.last[i] = (0, 0);
+            self.last = (0, 0);
             return;
         };
-        let (m0, b0) = self.last[i];
+        let (m0, b0) = self.last;
         if window.holds(now) {
-            let s = &mut self.sent[i];
-            s.0 += m.saturating_sub(m0);
-            s.1 += b.saturating_sub(b0);
+            self.sent.0 += m.saturating_sub(m0);
+            self.sent.1 += b.saturating_sub(b0);
         }
-        self.last[i] = (m, b);
+        self.last = (m, b);
     }
+}
 
-    /// The window's totals and its busiest node's.
-    pub(crate) fn sent(&self) -> Sent {
-        let mut s = Sent::default();
-        for &(m, b) in &self.sent {
-            s.messages += m;
-            s.bytes += b;
-            s.busiest_messages = s.busiest_messages.max(m);
-            s.busiest_bytes = s.busiest_bytes.max(b);
-        }
-        s
+/// The window's totals and its busiest node's.
+pub(crate) fn sent<'a>(nodes: impl IntoIterator<Item = &'a NodeTraffic>) -> Sent {
+    let mut s = Sent::default();
+    for t in nodes {
+        let (m, b) = t.sent;
+        s.messages += m;
+        s.bytes += b;
+        s.busiest_messages = s.busiest_messages.max(m);
+        s.busiest_bytes = s.busiest_bytes.max(b);
     }
+    s
 }
 
 /// A running mean and maximum of staleness samples, in nanoseconds.
@@ -221,23 +208,23 @@ mod tests {
             stop: Time(200),
             probe: Duration(10),
         };
-        let mut t = Traffic::new(2);
+        let mut t = [NodeTraffic::default(); 2];
         // Before the window: counted as the starting point only.
-        t.touched(&w, Time(50), 0, Some((1, 10)));
-        t.touched(&w, Time(100), 0, Some((3, 30)));
-        t.touched(&w, Time(150), 1, Some((2, 20)));
+        t[0].touched(&w, Time(50), Some((1, 10)));
+        t[0].touched(&w, Time(100), Some((3, 30)));
+        t[1].touched(&w, Time(150), Some((2, 20)));
         // A crash and a restart: the new incarnation counts from zero.
-        t.touched(&w, Time(160), 1, None);
-        t.touched(&w, Time(170), 1, Some((1, 5)));
+        t[1].touched(&w, Time(160), None);
+        t[1].touched(&w, Time(170), Some((1, 5)));
         // At the stop and after: not counted.
-        t.touched(&w, Time(200), 0, Some((9, 90)));
+        t[0].touched(&w, Time(200), Some((9, 90)));
         let want = Sent {
             messages: 5,
             bytes: 45,
             busiest_messages: 3,
             busiest_bytes: 25,
         };
-        assert_eq!(t.sent(), want);
+        assert_eq!(sent(&t), want);
         let mut out = Metrics::default();
         let mut s = Staleness::default();
         s.add(2_000_000);
