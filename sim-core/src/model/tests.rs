@@ -114,6 +114,38 @@ fn pending_lists_messages_then_live_timers_in_number_order() {
     assert_eq!(crashed.status(NodeId(0)), Some(NodeStatus::Down));
 }
 
+/// Clones share each node's runtime until one of them writes it: a step of the clone must not
+/// show in the original's disk, nor the original's later steps in the clone's.
+#[test]
+fn a_clone_that_writes_a_disk_leaves_the_original_disk_alone() {
+    let records = |sim: &Simulation<Toy>| -> Vec<u64> {
+        let disk = sim.disk(NodeId(1)).expect("node 1 exists");
+        disk.range("seen").map(|(_, v)| *v).collect()
+    };
+    let mut original = taken(&[M0]);
+    let mut clone = original.clone();
+    assert!(matches!(clone.take(M1).unwrap(), Step::Event { .. }));
+    assert_eq!(records(&clone), vec![1, 2]);
+    assert_eq!(
+        records(&original),
+        vec![1],
+        "the clone's write stayed in the clone"
+    );
+    assert!(matches!(
+        original.take(Choice::Crash(NodeId(1))).unwrap(),
+        Step::Event { .. }
+    ));
+    assert_eq!(
+        records(&clone),
+        vec![1, 2],
+        "the original's crash stayed in the original"
+    );
+    assert!(
+        records(&original).is_empty(),
+        "an unsynced write is lost at a crash"
+    );
+}
+
 #[test]
 fn a_later_message_and_an_early_timer_may_go_first() {
     let sim = taken(&[M1, Choice::Fire(TimerId(0))]);
