@@ -129,11 +129,7 @@ pub(crate) fn expand(state: &State, bounds: &ModelSection, renamings: &[Renaming
                 Taken::Went(run, touched) => {
                     match rehash(&state.nodes, run.as_ref(), touched, renamings) {
                         Ok(nodes) => {
-                            let in_flight = run
-                                .pending()
-                                .iter()
-                                .filter(|p| matches!(p, Pending::Message { .. }))
-                                .count() as u32;
+                            let in_flight = run.messages_in_flight();
                             let marks = *run.trace().marks();
                             Next::State {
                                 choice,

@@ -271,6 +271,9 @@ where
     fn pending(&self) -> Vec<Pending> {
         self.sim.pending()
     }
+    fn messages_in_flight(&self) -> u32 {
+        self.sim.messages_in_flight()
+    }
     fn due(&self, choice: Choice) -> Option<Time> {
         self.sim.due(choice)
     }

@@ -155,6 +155,8 @@ pub trait Run: Send {
     fn start_all(&mut self) -> Result<Option<Violation>, SimError>;
     /// The messages in flight and live timers a run driven by choice may pick from.
     fn pending(&self) -> Vec<Pending>;
+    /// How many messages are in flight (see `Simulation::messages_in_flight`).
+    fn messages_in_flight(&self) -> u32;
     /// When `choice` would happen if taken now (see `Simulation::due`).
     fn due(&self, choice: Choice) -> Option<Time>;
     /// Takes one choice: that event happens next.

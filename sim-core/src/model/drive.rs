@@ -53,6 +53,18 @@ impl<N: Node> Simulation<N> {
         Ok(None)
     }
 
+    /// How many messages are in flight: the messages of [`Simulation::pending`], counted
+    /// without listing them (a search bounds every successor by it).
+    pub fn messages_in_flight(&self) -> u32 {
+        let count = self
+            .core
+            .queue
+            .iter()
+            .filter(|e| matches!(e.event, Event::Deliver { inbox: false, .. }))
+            .count();
+        u32::try_from(count).unwrap_or(u32::MAX)
+    }
+
     /// Every message in flight and every live timer, messages first, each in number order:
     /// the events a model checker may choose from (it adds losses, duplicates, crashes and
     /// restarts within its bounds).

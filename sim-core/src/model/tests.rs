@@ -108,9 +108,12 @@ fn pending_lists_messages_then_live_timers_in_number_order() {
         sim.describe(Choice::Fire(TimerId(0))).as_deref(),
         Some("n0 ()")
     );
+    assert_eq!(sim.messages_in_flight(), 2);
+    assert_eq!(taken(&[M0]).messages_in_flight(), 1);
     // A crash kills the timer: only the messages stay pending.
     let crashed = taken(&[Choice::Crash(NodeId(0))]);
     assert_eq!(crashed.pending().len(), 2);
+    assert_eq!(crashed.messages_in_flight(), 2);
     assert_eq!(crashed.status(NodeId(0)), Some(NodeStatus::Down));
 }
 
