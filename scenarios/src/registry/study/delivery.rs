@@ -30,13 +30,15 @@ pub struct DeliveryObserver {
 #[derive(Clone, Copy, Debug)]
 struct Watched {
     traffic: NodeTraffic,
-    /// The node's incarnation and how many of its broadcasts were seen.
-    made: (u32, u32),
-    /// The node's incarnation ([`DOWN`] while it is down) and the first update it had not
-    /// delivered at the last sample: deliveries are never undone within an incarnation, so it
-    /// only moves forward. Kept up to date from the events that touch the node, so that a
-    /// sample reads only this, and the nodes still missing an update.
-    cursor: (u32, u32),
+    /// The node's incarnation, [`DOWN`] while it is down: kept up to date from the events
+    /// that touch the node, so that a sample reads only this record, and the nodes still
+    /// missing an update. A new incarnation starts both counts below afresh.
+    incarnation: u32,
+    /// How many of the incarnation's broadcasts were seen.
+    made: u32,
+    /// The first update it had not delivered at the last sample: deliveries are never undone
+    /// within an incarnation, so it only moves forward.
+    delivered: u32,
 }
 
 impl DeliveryObserver {
@@ -48,8 +50,9 @@ impl DeliveryObserver {
             nodes: vec![
                 Watched {
                     traffic: NodeTraffic::default(),
-                    made: (0, 0),
-                    cursor: (DOWN, 0),
+                    incarnation: DOWN,
+                    made: 0,
+                    delivered: 0,
                 };
                 nodes as usize
             ],
@@ -60,14 +63,9 @@ impl DeliveryObserver {
 
     fn sample(&mut self, now: Time, nodes: Nodes<'_, BroadcastNode>) {
         let mut current = 0u64;
-        for (
-            i,
-            Watched {
-                cursor: (inc, at), ..
-            },
-        ) in self.nodes.iter_mut().enumerate()
-        {
-            if *inc == DOWN {
+        for (i, w) in self.nodes.iter_mut().enumerate() {
+            let at = &mut w.delivered;
+            if w.incarnation == DOWN {
                 continue;
             }
             if *at as usize == self.updates.len() {
@@ -151,23 +149,19 @@ impl Checker<BroadcastNode> for DeliveryObserver {
             let w = &mut self.nodes[id.index()];
             let counters = node.map(|n| (n.traffic().messages, n.traffic().bytes));
             w.traffic.touched(&self.window, now, counters);
-            let (inc, at) = &mut w.cursor;
             match node {
-                None => *inc = DOWN,
-                Some(n) if *inc != n.incarnation() => (*inc, *at) = (n.incarnation(), 0),
-                Some(_) => {}
-            }
-            if let Some(n) = node {
-                let (inc, seen) = &mut w.made;
-                if *inc != n.incarnation() {
-                    *inc = n.incarnation();
-                    *seen = 0;
+                None => w.incarnation = DOWN,
+                Some(n) => {
+                    if w.incarnation != n.incarnation() {
+                        (w.incarnation, w.made, w.delivered) = (n.incarnation(), 0, 0);
+                    }
+                    let made = n.originated();
+                    for &(u, _) in &made[(w.made as usize).min(made.len())..] {
+                        self.updates.push((now, u));
+                    }
+                    w.made =
+                        u32::try_from(made.len()).expect("fewer than 2^32 broadcasts per node");
                 }
-                let made = n.originated();
-                for &(u, _) in &made[(*seen as usize).min(made.len())..] {
-                    self.updates.push((now, u));
-                }
-                *seen = u32::try_from(made.len()).expect("fewer than 2^32 broadcasts per node");
             }
         }
         let nodes = view.nodes;
