@@ -25,6 +25,7 @@ mod anti_entropy;
 mod check;
 mod config;
 mod flood;
+mod growth;
 mod id;
 mod log_index;
 mod message;

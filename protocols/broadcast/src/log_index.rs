@@ -5,6 +5,7 @@
 //! B-tree leaf of eleven entries on first use, more than a gossip node's whole log holds at a
 //! million nodes. The index keeps only the positions, sorted by the id they point at.
 
+use crate::growth::grow_gently;
 use crate::id::{Delivery, MsgId};
 
 /// Positions in a log of deliveries, ordered by the id of the delivery at each.
@@ -33,20 +34,6 @@ impl LogIndex {
 
     fn find(&self, log: &[Delivery], id: MsgId) -> Result<usize, usize> {
         self.0.binary_search_by(|&at| log[at as usize].id.cmp(&id))
-    }
-}
-
-/// Makes room for one more element: room for four at first, as a vector's first allocation
-/// has, then a quarter more each time instead of twice as much. A node's vectors mostly stay
-/// small, and doubling would leave up to half of each empty; growing one at a time would
-/// reallocate at every delivery.
-pub(crate) fn grow_gently<T>(v: &mut Vec<T>) {
-    if v.len() == v.capacity() {
-        v.reserve_exact(if v.len() < 4 {
-            4 - v.len()
-        } else {
-            v.len() / 4
-        });
     }
 }
 
@@ -89,17 +76,5 @@ mod tests {
             Some(2),
             "the first position stays"
         );
-    }
-
-    #[test]
-    fn growth_starts_at_four_then_is_by_a_quarter() {
-        let mut v: Vec<u8> = Vec::new();
-        let mut capacities = Vec::new();
-        for i in 0..12 {
-            grow_gently(&mut v);
-            v.push(i);
-            capacities.push(v.capacity());
-        }
-        assert_eq!(capacities, [4, 4, 4, 4, 5, 6, 7, 8, 10, 10, 12, 12]);
     }
 }

@@ -2,8 +2,9 @@
 //! behaviour lives in its own module (`flood`, `rumor`, `tree`, `anti_entropy`, `workload`).
 
 use crate::config::{Config, Dissemination, KnownBug};
+use crate::growth::grow_gently;
 use crate::id::{Delivery, Item, MsgId};
-use crate::log_index::{LogIndex, grow_gently};
+use crate::log_index::LogIndex;
 use crate::message::Msg;
 use crate::prepared::Prepared;
 use crate::rumor::RumorState;

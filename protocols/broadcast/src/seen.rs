@@ -6,8 +6,8 @@
 //! size: the origins in one sorted vector (a B-tree's first leaf has room for eleven), the
 //! numbers beyond a gap in a set allocated only when there is a gap.
 
+use crate::growth::grow_gently;
 use crate::id::MsgId;
-use crate::log_index::grow_gently;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use sim_core::NodeId;
