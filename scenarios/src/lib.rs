@@ -5,7 +5,8 @@
 //! ([`scenario`]). The [`registry`] runs any registered protocol by name through one
 //! object-safe handle ([`registry::Run`]); the [`runner`] plays a scenario on it and judges
 //! the checks; [`sweep`] runs grids of seeds and parameters on all cores; [`check`] replays
-//! recorded seeds; [`explore`] searches for failing runs and shrinks them; [`export`] turns a trace into JSON Lines, Perfetto or ShiViz; [`plot`]
+//! recorded seeds; [`explore`] searches for failing runs and shrinks them; [`export`] turns a trace into JSON Lines, Perfetto or ShiViz, or a run into a web page that
+//! replays it; [`plot`]
 //! draws sweep results. The `clustersim` binary ([`cli`]) puts them on the command line.
 
 pub mod atomic;
@@ -20,7 +21,9 @@ pub mod hex;
 pub mod interrupt;
 pub mod journal;
 pub mod model;
+pub mod narrate;
 pub mod output;
+pub mod palette;
 pub mod plot;
 pub mod registry;
 pub mod runner;

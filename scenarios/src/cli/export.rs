@@ -5,7 +5,8 @@ use crate::registry::Registry;
 use crate::runner::{RunOptions, TraceOut, run_scenario, run_streaming};
 use std::path::PathBuf;
 
-/// Run a scenario and write its trace as JSON Lines, a Perfetto/Chrome trace or a ShiViz log.
+/// Run a scenario and write its trace as JSON Lines, a Perfetto/Chrome trace or a ShiViz log,
+/// its clients' history as EDN, or a web page that replays it.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
@@ -13,7 +14,9 @@ Examples:
   clustersim export scenarios/raft/leader-crash.toml --format perfetto -o trace.json
       # open trace.json at https://ui.perfetto.dev (one track per node, messages as arrows)
   clustersim export scenarios/raft/leader-crash.toml --format shiviz -o run.log
-      # paste run.log into ShiViz; its first line is the parsing regular expression")]
+      # paste run.log into ShiViz; its first line is the parsing regular expression
+  clustersim export scenarios/raft/leader-crash.toml --format html -o leader-crash.html
+      # open leader-crash.html in any browser: it needs no network and nothing installed")]
 pub struct Args {
     /// The scenario file.
     file: PathBuf,
@@ -26,6 +29,10 @@ pub struct Args {
     /// Output file (default, or `-`: standard output).
     #[arg(short, long)]
     out: Option<PathBuf>,
+    /// The largest web page to write, in MiB (`--format html`): a run that would make a larger
+    /// one is refused before anything is written.
+    #[arg(long, value_name = "MIB", default_value_t = crate::export::html::DEFAULT_MAX_MIB)]
+    max_size: u64,
     /// Override a value of the file: KEY=VALUE.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,
@@ -43,9 +50,12 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         Ok(s) => s,
         Err(e) => return super::fail(e),
     };
+    if a.format == Format::Html {
+        return page(registry, &a, &scenario, &out);
+    }
     // A trace format streams into the output as the run goes; a history is written at the
     // end.
-    if let Some(format) = (a.format != crate::export::Format::Edn).then_some(a.format) {
+    if let Some(format) = (a.format != Format::Edn).then_some(a.format) {
         let (progress, bar) = super::run_progress(a.quiet);
         let made = run_streaming(registry, &scenario, a.seed, Some(progress), |nodes| {
             let renderer = crate::export::renderer(format, nodes)
@@ -87,6 +97,31 @@ pub fn run(registry: &Registry, a: Args) -> u8 {
         }
     };
     match super::emit(&out, &text) {
+        Ok(()) => 0,
+        Err(e) => super::fail(e),
+    }
+}
+
+/// `--format html`: the run gathered into a page, written whole or not at all.
+fn page(
+    registry: &Registry,
+    a: &Args,
+    scenario: &crate::Scenario,
+    out: &crate::output::Output,
+) -> u8 {
+    if a.max_size == 0 {
+        return super::fail("--max-size: expected a size of at least 1 MiB");
+    }
+    let max_bytes = a.max_size.saturating_mul(1024 * 1024);
+    let (progress, bar) = super::run_progress(a.quiet);
+    let data = crate::export::html::collect(registry, scenario, a.seed, max_bytes, Some(&progress));
+    bar.finish_and_clear();
+    let page = match data.map(|d| crate::export::html::render(&d)) {
+        Ok(Ok(page)) => page,
+        Ok(Err(e)) => return super::fail(format!("writing the page's data: {e}")),
+        Err(e) => return super::fail(e),
+    };
+    match super::emit(out, &page) {
         Ok(()) => 0,
         Err(e) => super::fail(e),
     }
