@@ -4,7 +4,8 @@
 //! a protocol.
 
 use crate::history::{Arrival, History, Mark, MarkKind, Sent};
-use sim_core::{DropReason, Time};
+use scenarios::narrate;
+use sim_core::Time;
 
 /// What a line tells of, for its colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,28 +92,18 @@ fn send_line(s: &Sent) -> LogLine {
     LogLine {
         at: s.at,
         index: s.index,
-        text: format!("{} sent {} to {}", s.from, s.kind, s.to),
+        text: narrate::sent(s.from, &s.kind, s.to),
         kind: LineKind::Send,
     }
 }
 
 fn arrival_line(a: &Arrival) -> LogLine {
     let (text, kind) = match a.reason {
-        None => (
-            format!("{} got {} from {}", a.to, a.kind, a.from),
-            LineKind::Deliver,
+        None => (narrate::delivered(a.to, &a.kind, a.from), LineKind::Deliver),
+        Some(reason) => (
+            narrate::dropped(&a.kind, a.from, a.to, reason),
+            LineKind::Drop,
         ),
-        Some(reason) => {
-            let why = match reason {
-                DropReason::Loss => "lost on the link",
-                DropReason::Partition => "the link is cut",
-                DropReason::NodeDown => "the receiver is down",
-            };
-            (
-                format!("{} from {} to {} dropped: {why}", a.kind, a.from, a.to),
-                LineKind::Drop,
-            )
-        }
     };
     LogLine {
         at: a.at,
@@ -124,8 +115,8 @@ fn arrival_line(a: &Arrival) -> LogLine {
 
 fn mark_line(m: &Mark) -> LogLine {
     // Typed marks already start with their node; a node's remark gets its name in front.
-    let text = match (m.number, m.node, m.kind) {
-        (None, Some(node), MarkKind::Note) => format!("{node}: {}", m.text),
+    let text = match (m.number, m.kind) {
+        (None, MarkKind::Note) => narrate::remark(m.node, &m.text),
         _ => m.text.clone(),
     };
     LogLine {
@@ -139,7 +130,7 @@ fn mark_line(m: &Mark) -> LogLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim_core::{Fault, MessageId, NodeId, TraceEvent, TraceRecord};
+    use sim_core::{DropReason, Fault, MessageId, NodeId, TraceEvent, TraceRecord};
 
     fn record(index: u64, ms: u64, event: TraceEvent) -> TraceRecord {
         TraceRecord {

@@ -121,17 +121,7 @@ pub fn record_label(r: &TraceRecord) -> String {
 /// A fault in words: what it was, to which nodes, and what it did (`crash n4: lost 2 unsynced
 /// writes and 0 waiting events`).
 pub fn fault_text(fault: &sim_core::Fault, detail: &str) -> String {
-    let nodes: Vec<String> = fault.nodes().iter().map(ToString::to_string).collect();
-    let what = if nodes.is_empty() {
-        fault.name().to_string()
-    } else {
-        format!("{} {}", fault.name(), nodes.join(" "))
-    };
-    if detail.is_empty() {
-        what
-    } else {
-        format!("{what}: {detail}")
-    }
+    scenarios::narrate::fault(fault, detail)
 }
 
 /// The marker a typed milestone becomes.
@@ -236,7 +226,7 @@ impl History {
                 at: r.time,
                 node: Some(*node),
                 kind: marker_kind(mark),
-                text: format!("{node} {mark}"),
+                text: scenarios::narrate::mark(*node, mark),
             }),
             TraceEvent::Fault { fault, detail } => self.marks.push(Mark {
                 index,

@@ -3,7 +3,7 @@
 //! names, the same on every run.
 
 use bevy::color::Color;
-use sim_core::{NodeView, RoleClass};
+use sim_core::NodeView;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
@@ -25,17 +25,10 @@ pub const LINK: Color = Color::srgb(0.33, 0.35, 0.4);
 pub const BACKGROUND: Color = Color::srgb(0.08, 0.09, 0.11);
 
 /// Fill colour of a node: by its role's class, so a leader looks like a leader whatever the
-/// protocol calls it; the roles of class `other` are told apart by name.
+/// protocol calls it; the roles of class `other` are told apart by name. The exported web page
+/// draws the same colours (`scenarios::palette`).
 pub fn node_color(view: &NodeView) -> Color {
-    match view.class {
-        RoleClass::Leader => Color::srgb(0.95, 0.75, 0.1),
-        RoleClass::Candidate => Color::srgb(0.85, 0.35, 0.85),
-        // Pale: asking around, not yet campaigning.
-        RoleClass::PreCandidate => Color::srgb(0.93, 0.75, 0.95),
-        RoleClass::Follower => Color::srgb(0.2, 0.55, 0.9),
-        RoleClass::Client => Color::srgb(0.45, 0.7, 0.45),
-        RoleClass::Other => from_name(&view.role, 0.55, 0.6),
-    }
+    srgb(scenarios::palette::node_rgb(view))
 }
 
 /// The same colour for the panels, which egui draws.
@@ -51,16 +44,11 @@ pub fn egui_color(c: Color) -> bevy_egui::egui::Color32 {
 
 /// Colour of a message kind.
 pub fn kind_color(kind: &str) -> Color {
-    from_name(kind, 0.85, 0.62)
+    srgb(scenarios::palette::kind_rgb(kind))
 }
 
-/// A colour from a name's hash: hue from the name, with this saturation and lightness.
-fn from_name(name: &str, saturation: f32, lightness: f32) -> Color {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in name.bytes() {
-        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
-    }
-    Color::hsl((h % 360) as f32, saturation, lightness)
+fn srgb([r, g, b]: scenarios::palette::Rgb) -> Color {
+    Color::srgb(r, g, b)
 }
 
 static KINDS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
@@ -79,6 +67,7 @@ pub fn intern(kind: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sim_core::RoleClass;
 
     #[test]
     fn names_get_stable_distinct_colours() {
