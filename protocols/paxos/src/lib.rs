@@ -57,6 +57,7 @@ mod proposer;
 mod replica;
 mod server;
 pub mod synod;
+pub mod synod_agreement;
 mod value;
 mod view;
 

@@ -351,6 +351,30 @@ pub struct SynodNode {
 const SYNOD_ACCEPTOR: DiskKey = DiskKey("synod-acceptor", 0);
 
 impl SynodNode {
+    /// The acceptors every proposer and learner counts towards its majorities.
+    pub fn acceptors(&self) -> &[NodeId] {
+        &self.config.acceptors
+    }
+
+    /// Proposes `value` now, as a person at the front end or a scenario's command does: the
+    /// node becomes a proposer if it was not one, and starts a round with a ballot above any
+    /// it has seen. If a value is already chosen, the promises report it and the round can
+    /// only choose it again: that is the point of the protocol.
+    pub fn propose(&mut self, value: SynodValue, ctx: &mut Ctx<'_, Self>) {
+        let id = ctx.id();
+        let acceptors = self.config.acceptors.clone();
+        let p = self
+            .proposer
+            .get_or_insert_with(|| SynodProposer::new(id, value, acceptors));
+        p.value = value;
+        let sends = p.start_round();
+        let ballot = p.ballot;
+        ctx.annotate(format!("proposer starts round {ballot} to propose {value}"));
+        let timeout = self.config.round_timeout;
+        self.schedule_round(timeout, ctx);
+        self.send_all(sends, ctx);
+    }
+
     fn send_all(&mut self, sends: Sends, ctx: &mut Ctx<'_, Self>) {
         for (to, msg) in sends {
             if to == ctx.id() {
@@ -435,6 +459,13 @@ impl Node for SynodNode {
                     return;
                 };
                 let sends = p.on_promise(from, ballot, accepted);
+                if !sends.is_empty() {
+                    // A majority promised: this proposer's ballot leads, as a Multi-Paxos
+                    // leader's does once its phase 1 succeeds.
+                    ctx.mark(sim_core::Mark::Elected {
+                        epoch: ballot.round,
+                    });
+                }
                 self.send_all(sends, ctx);
             }
             SynodMsg::Nack { ballot, promised } => {
@@ -457,6 +488,8 @@ impl Node for SynodNode {
                     && let Some(v) = l.on_accepted(from, ballot, value)
                 {
                     ctx.annotate(format!("learned {v}"));
+                    // The one value there is to commit.
+                    ctx.mark(sim_core::Mark::Committed { index: 1 });
                 }
             }
         }
@@ -503,6 +536,16 @@ impl Node for SynodNode {
             );
         }
         view.role = roles.join("+");
+        // A proposer whose ballot won phase 1 leads as a Multi-Paxos leader does; one still
+        // gathering promises campaigns.
+        if let Some(p) = &self.proposer {
+            view.class = match p.round {
+                Round::Accepting { .. } | Round::Done { .. } => sim_core::RoleClass::Leader,
+                Round::Preparing { .. } => sim_core::RoleClass::Candidate,
+                Round::Idle => sim_core::RoleClass::Other,
+            };
+            view.epoch = Some(p.ballot.round);
+        }
         view.label = match self.learner.as_ref().and_then(|l| l.learned) {
             Some(v) => format!("{} learned {v}", view.role),
             None => view.role.clone(),

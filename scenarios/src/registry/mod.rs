@@ -19,6 +19,7 @@ pub mod paxos;
 pub mod raft;
 mod run;
 pub mod study;
+pub mod synod;
 pub mod tree_sync;
 pub mod vocabulary;
 pub mod workflow;
@@ -117,6 +118,7 @@ impl Registry {
             .with(Box::new(layered::LayeredProtocol))
             .with(Box::new(workflow::WorkflowProtocol))
             .with(Box::new(ledger::LedgerProtocol))
+            .with(Box::new(synod::SynodProtocol))
     }
 
     /// Adds a protocol (replacing one of the same name).
