@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 const FILE: &str = "raft/leader-crash.toml";
+const TOUR: &str = "synod/tour-dueling-proposers.toml";
 const RECORDED: &str = "0x437d91db7e612922";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -20,23 +21,33 @@ fn clustersim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_clustersim"))
 }
 
+type Page = (tempfile::TempDir, PathBuf, Value);
+
 /// The exported page of the shipped leader-crash scenario, made once.
-fn page() -> &'static (tempfile::TempDir, PathBuf, Value) {
-    static PAGE: OnceLock<(tempfile::TempDir, PathBuf, Value)> = OnceLock::new();
-    PAGE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("run.html");
-        clustersim()
-            .arg("export")
-            .arg(scenario(FILE))
-            .args(["--format", "html", "-q", "-o"])
-            .arg(&path)
-            .assert()
-            .success();
-        let html = std::fs::read_to_string(&path).unwrap();
-        let data = embedded_data(&html);
-        (dir, path, data)
-    })
+fn page() -> &'static Page {
+    static PAGE: OnceLock<Page> = OnceLock::new();
+    PAGE.get_or_init(|| export(FILE))
+}
+
+/// The exported page of the synod tour, made once.
+fn tour_page() -> &'static Page {
+    static PAGE: OnceLock<Page> = OnceLock::new();
+    PAGE.get_or_init(|| export(TOUR))
+}
+
+fn export(file: &str) -> Page {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.html");
+    clustersim()
+        .arg("export")
+        .arg(scenario(file))
+        .args(["--format", "html", "-q", "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&path).unwrap();
+    let data = embedded_data(&html);
+    (dir, path, data)
 }
 
 /// The JSON the page's script reads.
@@ -146,7 +157,11 @@ fn chromium() -> Option<&'static str> {
 /// Loads the page with the scripted actions `actions` (`step,seek:2s,select:1`), and returns
 /// the document as the script left it; with `shot`, also a 1280x1000 screenshot there.
 fn browse(browser: &str, actions: &str, shot: Option<&Path>) -> String {
-    let (dir, path, _) = page();
+    browse_page(page(), browser, actions, shot)
+}
+
+fn browse_page(page: &Page, browser: &str, actions: &str, shot: Option<&Path>) -> String {
+    let (dir, path, _) = page;
     let profile = tempfile::tempdir_in(dir.path()).unwrap();
     let url = format!("file://{}#do={actions}", path.display());
     let mut cmd = std::process::Command::new(browser);
@@ -350,4 +365,75 @@ fn the_scene_draws_the_leader_and_the_messages_in_flight_at_the_cursor() {
         "the new leader's first messages are on their way"
     );
     assert_eq!(body_data(&dom, "in-flight"), in_flight.to_string());
+}
+
+#[test]
+fn every_shipped_tour_reaches_all_its_stops() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut tours = 0;
+    for dir in std::fs::read_dir(root).unwrap() {
+        let dir = dir.unwrap().path();
+        let Ok(files) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for f in files {
+            let f = f.unwrap().path();
+            let is_tour = f
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("tour-") && n.ends_with(".toml"));
+            if !is_tour {
+                continue;
+            }
+            tours += 1;
+            let rel = f.strip_prefix(root).unwrap().to_str().unwrap().to_string();
+            let (_, _, d) = export(&rel);
+            let stops = d["tour"].as_array().unwrap();
+            assert_eq!(d["tour_missed"], 0, "{rel}: a stop never happens");
+            assert!(stops.len() >= 5, "{rel}: {} stops", stops.len());
+            let times: Vec<u64> = stops.iter().map(|s| s["at"].as_u64().unwrap()).collect();
+            assert!(
+                times.windows(2).all(|w| w[0] <= w[1]),
+                "{rel}: in time order"
+            );
+            assert!(
+                stops
+                    .iter()
+                    .skip(1)
+                    .all(|s| !s["nodes"].as_array().unwrap().is_empty()),
+                "{rel}: every stop after the first points at a node"
+            );
+        }
+    }
+    // Raft: election, replication, leader crash, partition; single-decree Paxos; gossip.
+    assert_eq!(tours, 6);
+}
+
+#[test]
+fn the_tour_moves_from_stop_to_stop_and_playing_pauses_at_the_next() {
+    let Some(browser) = chromium() else { return };
+    let (_, _, d) = tour_page();
+    let stops = d["tour"].as_array().unwrap();
+    let at = |i: usize| stops[i]["at"].as_u64().unwrap().to_string();
+    let dom = browse_page(tour_page(), browser, "", None);
+    assert_eq!(
+        body_data(&dom, "tour-stop"),
+        "1",
+        "the stop at 0s shows at once"
+    );
+    let dom = browse_page(
+        tour_page(),
+        browser,
+        "tour:next,tour:next,tour:next,tour:prev",
+        None,
+    );
+    assert_eq!(body_data(&dom, "tour-stop"), "3");
+    assert_eq!(body_data(&dom, "time"), at(2));
+    let text = stops[2]["text"].as_str().unwrap();
+    assert!(text_of(&dom, "tour-text").contains(&text[..40]), "{text}");
+    // Played from the start, the page stops at the second stop, which asks for a pause.
+    let dom = browse_page(tour_page(), browser, "speed:1e6,play", None);
+    assert_eq!(body_data(&dom, "tour-stop"), "2");
+    assert_eq!(body_data(&dom, "time"), at(1));
+    assert!(text_of(&dom, "play").contains("play"), "paused");
 }

@@ -25,6 +25,8 @@ pub struct NodeDraw {
     pub status: NodeStatus,
     /// Some link to or from it is cut.
     pub partitioned: bool,
+    /// The guided tour's stop at the cursor points at it.
+    pub highlighted: bool,
     /// Its next timer to fire: when it was set and when it fires.
     pub timer: Option<(Time, Time)>,
 }
@@ -265,6 +267,7 @@ fn node(
         label,
         status,
         partitioned: cut,
+        highlighted: false,
         timer: None,
     }
 }

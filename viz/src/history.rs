@@ -78,6 +78,25 @@ pub struct Mark {
     pub kind: MarkKind,
     /// The text.
     pub text: String,
+    /// The typed mark's kind (remarks and faults have none).
+    pub typed: Option<sim_core::MarkKind>,
+}
+
+impl Mark {
+    /// What a guided tour's stop may wait for: a typed mark, or a remark (not a fault).
+    pub fn happening(&self) -> Option<scenarios::scenario::Happening> {
+        use scenarios::scenario::{Happening, What};
+        let what = match (self.typed, self.kind) {
+            (Some(kind), _) => What::Mark(kind),
+            (None, MarkKind::Note) => What::Remark(self.text.clone()),
+            _ => return None,
+        };
+        Some(Happening {
+            at: self.at,
+            node: self.node,
+            what,
+        })
+    }
 }
 
 /// Everything seen so far, in trace order.
@@ -219,6 +238,7 @@ impl History {
                 node: *node,
                 kind: MarkKind::Note,
                 text: text.clone(),
+                typed: None,
             }),
             TraceEvent::Mark { node, number, mark } => self.marks.push(Mark {
                 index,
@@ -227,6 +247,7 @@ impl History {
                 node: Some(*node),
                 kind: marker_kind(mark),
                 text: scenarios::narrate::mark(*node, mark),
+                typed: Some(mark.kind()),
             }),
             TraceEvent::Fault { fault, detail } => self.marks.push(Mark {
                 index,
@@ -235,6 +256,7 @@ impl History {
                 node: None,
                 kind: MarkKind::Fault,
                 text: fault_text(fault, detail),
+                typed: None,
             }),
             TraceEvent::Start { .. } | TraceEvent::Timer { .. } => {}
         }

@@ -79,6 +79,12 @@ fn keys(
     if keys.just_pressed(KeyCode::ArrowLeft) {
         out.write(Request::StepBack);
     }
+    if keys.just_pressed(KeyCode::KeyN) {
+        out.write(Request::TourNext);
+    }
+    if keys.just_pressed(KeyCode::KeyP) {
+        out.write(Request::TourPrevious);
+    }
     if keys.just_pressed(KeyCode::ArrowUp) {
         out.write(Request::SetSpeed(playback.speed * SPEED_STEP));
     }

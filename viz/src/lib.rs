@@ -27,6 +27,7 @@ pub mod protocols;
 pub mod scene;
 pub mod session;
 pub mod timeline;
+pub mod tour;
 
 pub use app::main;
 

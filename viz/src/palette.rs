@@ -21,6 +21,8 @@ pub const RING: Color = Color::srgb(0.92, 0.92, 0.92);
 pub const TIMER: Color = Color::srgb(0.16, 0.17, 0.2);
 /// A link that works.
 pub const LINK: Color = Color::srgb(0.33, 0.35, 0.4);
+/// Ring of a node that the guided tour's stop points at.
+pub const TOUR: Color = Color::srgb(0.37, 0.83, 1.0);
 /// Background.
 pub const BACKGROUND: Color = Color::srgb(0.08, 0.09, 0.11);
 

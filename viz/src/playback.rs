@@ -104,6 +104,10 @@ pub enum Request {
     Open(PathBuf, Option<u64>),
     /// Save the session as a scenario file.
     Save(PathBuf),
+    /// Go to the guided tour's next stop.
+    TourNext,
+    /// Go to the guided tour's previous stop.
+    TourPrevious,
 }
 
 /// The playback plugin. Opening a file needs a [`Protocols`] resource, the registry to build
@@ -212,6 +216,25 @@ fn apply_requests(
                 }
             }
             Request::Seek(t) => s.seek(*t),
+            Request::TourNext | Request::TourPrevious => {
+                playback.playing = false;
+                let moved = if *r == Request::TourNext {
+                    crate::tour::next(s)
+                } else {
+                    crate::tour::previous(s)
+                };
+                match moved {
+                    Ok(Some((i, halt))) => {
+                        playback.status = format!("tour: stop {}", i + 1);
+                        Ok(halt)
+                    }
+                    Ok(None) => {
+                        playback.status = "tour: no stop that way".into();
+                        Ok(None)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
             Request::SetSpeed(v) => {
                 playback.speed = v.clamp(SPEED_MIN, SPEED_MAX);
                 Ok(None)
@@ -302,9 +325,22 @@ fn advance(time: Res<Time>, mut playback: ResMut<Playback>, sim: Option<ResMut<S
     let whole = nanos.floor();
     playback.carry = nanos - whole;
     let s = sim.session_mut();
+    let from = s.cursor;
     let target = s.cursor + SimDuration(whole as u64);
     match s.advance_to(target, STEPS_PER_FRAME) {
-        Ok(halt) => on_halt(&mut playback, halt),
+        Ok(halt) => {
+            on_halt(&mut playback, halt);
+            // A stop of the guided tour that asks for it pauses the play where it is.
+            let (placed, _) = crate::tour::stops(s);
+            if let Some((number, stop)) = crate::tour::pause_between(&placed, from, s.cursor) {
+                let at = stop.at;
+                playback.playing = false;
+                playback.status = format!("tour: paused at stop {}", number + 1);
+                if let Err(e) = s.seek(at) {
+                    playback.status = e;
+                }
+            }
+        }
         Err(e) => {
             playback.playing = false;
             playback.status = e;

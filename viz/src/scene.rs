@@ -217,6 +217,11 @@ pub fn build_frame(
         );
         *drawn_at = Some(key);
     }
+    let (placed, _) = crate::tour::stops(&s);
+    let pointed = crate::tour::current(&placed, s.cursor).map_or(&[][..], |i| &placed[i].nodes[..]);
+    for (i, n) in out.0.nodes.iter_mut().enumerate() {
+        n.highlighted = pointed.iter().any(|p| p.index() == i);
+    }
 }
 
 fn sync_nodes(
@@ -234,7 +239,7 @@ fn sync_nodes(
         t.scale = Vec3::splat(r.max(1.0));
         let new = NodeLook {
             fill: d.fill,
-            ring: d.ring,
+            ring: if d.highlighted { palette::TOUR } else { d.ring },
         };
         if *look != new {
             *look = new;

@@ -202,6 +202,11 @@ impl Validator<'_> {
         }
         self.model(s);
         self.schedule(s);
+        if let Err(problems) = s.tour() {
+            for (span, message) in problems {
+                self.err(span, message);
+            }
+        }
         let mut seen = std::collections::BTreeSet::new();
         for r in &s.recorded {
             if !seen.insert(r.seed) {

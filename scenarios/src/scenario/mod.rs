@@ -16,6 +16,7 @@ mod faults;
 mod load;
 pub(crate) mod locate;
 mod model;
+mod narration;
 mod nemesis;
 mod network;
 mod phases;
@@ -36,6 +37,7 @@ pub use faults::{
     OneWay, PartitionShape, PlannedFault, RecordTarget, StorageKind, UpGuard, check_server,
 };
 pub use model::{MAX_DEPTH, ModelSection, Strategy};
+pub use narration::{Happening, Moment, NarrationEntry, Placed, Stop, What, place};
 pub use nemesis::{Nemesis, NemesisKind};
 pub(crate) use network::LinkPatch;
 pub use network::{LatencySpec, LinkSpec, NetworkSection, NodeList};
@@ -110,6 +112,9 @@ pub struct Scenario {
     /// An explicit order of events, replayed instead of the clock's (see [`ScheduleSection`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleSection>,
+    /// A guided tour over the run (`[[narration]]`), for the front end and the web page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub narration: Vec<NarrationEntry>,
     /// Seeds whose fingerprints are pinned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recorded: Vec<Recorded>,
@@ -207,6 +212,32 @@ impl PartialEq for Origin {
 }
 
 impl Scenario {
+    /// The tour's stops, read and checked; the problems with them, each located.
+    pub fn tour(&self) -> Result<Vec<Stop>, Vec<narration::Problem>> {
+        // Clients follow the servers, as many as the workload asks for.
+        let clients = self
+            .workload
+            .as_ref()
+            .and_then(|w| w.get("clients"))
+            .and_then(toml::Value::as_integer)
+            .map_or(0, |c| u32::try_from(c).unwrap_or(0));
+        let nodes = self.cluster.servers().saturating_add(clients);
+        let end = self.run.end();
+        let mut stops = Vec::new();
+        let mut problems = Vec::new();
+        for (i, n) in self.narration.iter().enumerate() {
+            match n.stop(i, nodes, end) {
+                Ok(s) => stops.push(s),
+                Err(p) => problems.extend(p),
+            }
+        }
+        if problems.is_empty() {
+            Ok(stops)
+        } else {
+            Err(problems)
+        }
+    }
+
     /// A minimal scenario of `protocol` on `servers` servers for `duration`, for building in code.
     pub fn new(
         name: &str,
@@ -238,6 +269,7 @@ impl Scenario {
             explore: None,
             model: None,
             schedule: None,
+            narration: Vec::new(),
             recorded: Vec::new(),
             origin: Origin::default(),
         }

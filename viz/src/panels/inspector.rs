@@ -34,6 +34,7 @@ pub(super) fn right_panel(
     };
     fixed(&ctx, "right", pos, size, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
+            tour_box(ui, &s, &mut send);
             ui.label(RichText::new("Inspector").strong());
             match selection.clone() {
                 Selection::None => {
@@ -136,4 +137,41 @@ pub(super) fn right_panel(
             }
         });
     });
+}
+
+/// The guided tour's stop at the cursor, and the buttons that move between stops.
+fn tour_box(ui: &mut egui::Ui, s: &crate::session::Session, send: &mut impl FnMut(Request)) {
+    let total = s.scenario.narration.len();
+    if total == 0 {
+        return;
+    }
+    let (placed, _) = crate::tour::stops(s);
+    let at = crate::tour::current(&placed, s.cursor);
+    let heading = match at {
+        Some(i) => format!("Guided tour: stop {} of {total}", i + 1),
+        None => format!("Guided tour: {total} stops"),
+    };
+    ui.label(RichText::new(heading).strong());
+    let text = at.map_or("Press \"next stop\" to begin.", |i| placed[i].text.as_str());
+    ui.label(RichText::new(text).size(15.0));
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                at.is_some_and(|i| i > 0),
+                egui::Button::new("previous stop"),
+            )
+            .on_hover_text("the stop before this one (P)")
+            .clicked()
+        {
+            send(Request::TourPrevious);
+        }
+        if ui
+            .button("next stop")
+            .on_hover_text("the next stop; the run goes on until it happens (N)")
+            .clicked()
+        {
+            send(Request::TourNext);
+        }
+    });
+    ui.separator();
 }

@@ -380,3 +380,61 @@ fn a_node_whose_disk_was_damaged_is_marked() {
     assert_eq!(damage[0].len(), 1);
     assert_eq!(damage[0][0].1.to_string(), "corrupt");
 }
+
+#[test]
+fn next_stop_runs_the_tour_forward_and_previous_goes_back() {
+    let mut app = app("synod/tour-dueling-proposers.toml", None);
+    // The first stop is at 0s; the second waits for the first phase 1 to succeed, which the
+    // session has not simulated yet: "next stop" runs the run until it happens.
+    let (placed, waiting) = viz::tour::stops(&session(&app));
+    assert_eq!((placed.len(), waiting), (1, 5));
+    send(&mut app, Request::TourNext);
+    let (placed, _) = viz::tour::stops(&session(&app));
+    let cursor = session(&app).cursor;
+    assert_eq!(viz::tour::current(&placed, cursor), Some(1));
+    assert_eq!(cursor, placed[1].at, "the cursor is at the stop");
+    assert!(placed[1].text.starts_with("Phase 1 done for n0"));
+    assert_eq!(
+        placed[1].nodes,
+        vec![sim_core::NodeId(0)],
+        "the mark's node"
+    );
+    let elected = session(&app)
+        .history
+        .marks
+        .iter()
+        .find(|m| m.typed == Some(sim_core::MarkKind::Elected))
+        .map(|m| m.at);
+    assert_eq!(elected, Some(cursor));
+    send(&mut app, Request::TourPrevious);
+    let (placed, _) = viz::tour::stops(&session(&app));
+    assert_eq!(viz::tour::current(&placed, session(&app).cursor), Some(0));
+}
+
+#[test]
+fn playing_pauses_at_a_stop_that_asks_for_it() {
+    let mut app = app("synod/tour-dueling-proposers.toml", None);
+    // Fast enough to pass several stops in a few frames.
+    play(&mut app, 0.05);
+    for _ in 0..40 {
+        app.update();
+        if !app.world().resource::<Playback>().playing {
+            break;
+        }
+    }
+    assert!(!app.world().resource::<Playback>().playing, "paused");
+    let s = session(&app);
+    let (placed, _) = viz::tour::stops(&s);
+    // The first stop (at 0s) does not pause; the second does, and the cursor is on it.
+    assert!(!placed[0].pause && placed[1].pause);
+    assert_eq!(s.cursor, placed[1].at);
+    drop(s);
+    assert!(
+        app.world()
+            .resource::<Playback>()
+            .status
+            .contains("tour: paused at stop 2"),
+        "{}",
+        app.world().resource::<Playback>().status
+    );
+}

@@ -3,12 +3,12 @@
 //! verdicts at the end. It stops with an error as soon as the page would pass its size limit,
 //! before anything is written.
 
-use super::data::{PageData, Record, ShownView, Verdict};
+use super::data::{PageData, Record, ShownView, TourStop, Verdict};
 use crate::error::ScenarioError;
 use crate::narrate;
 use crate::registry::Registry;
 use crate::runner::{Live, LiveStep, Progress};
-use crate::scenario::Scenario;
+use crate::scenario::{Happening, Scenario};
 use sim_core::{NodeId, TraceEvent, TraceRecord, TraceSink};
 use std::collections::BTreeMap;
 
@@ -163,6 +163,11 @@ pub fn collect(
     max_bytes: u64,
     progress: Option<&Progress>,
 ) -> Result<PageData, ScenarioError> {
+    let stops = scenario.tour().map_err(|problems| {
+        let words: Vec<String> = problems.into_iter().map(|p| p.1).collect();
+        ScenarioError::Usage(words.join("; "))
+    })?;
+    let mut happened = Vec::new();
     let mut live = Live::new(registry, scenario, seed)?;
     live.set_trace_sink(TraceSink::Memory(Vec::new()));
     let run = live.run();
@@ -209,6 +214,7 @@ pub fn collect(
         let mut every_node = matches!(step, LiveStep::Acted(_));
         for r in &live.run().trace().records()[read..] {
             g.add_record(r)?;
+            happened.extend(Happening::of(r));
             match &r.event {
                 TraceEvent::Deliver { to: n, .. }
                 | TraceEvent::Timer { node: n, .. }
@@ -258,6 +264,17 @@ pub fn collect(
             break;
         }
     }
+    let (placed, missed) = crate::scenario::place(&stops, &happened);
+    g.data.tour = placed
+        .into_iter()
+        .map(|p| TourStop {
+            at: p.at.0,
+            text: p.text,
+            nodes: p.nodes.iter().map(|n| n.0).collect(),
+            pause: p.pause,
+        })
+        .collect();
+    g.data.tour_missed = missed.len();
     let finished = live.finish()?;
     let report = finished.report;
     g.data.end = report.end.0;

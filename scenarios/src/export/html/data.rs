@@ -48,6 +48,23 @@ pub struct PageData {
     pub checks: Vec<Verdict>,
     /// The invariant the run stopped on, in words.
     pub violation: Option<String>,
+    /// The guided tour's stops that the run reached, in time order.
+    pub tour: Vec<TourStop>,
+    /// How many of the tour's stops the run never reached.
+    pub tour_missed: usize,
+}
+
+/// A stop of the guided tour, placed in the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TourStop {
+    /// Virtual time in nanoseconds.
+    pub at: u64,
+    /// What it says.
+    pub text: String,
+    /// Nodes to highlight.
+    pub nodes: Vec<u32>,
+    /// Whether playing pauses here.
+    pub pause: bool,
 }
 
 /// One trace record, written as an array: `[tells, time, a, b, kind, due, message, sentence,

@@ -63,15 +63,16 @@
   const nodeName = (n) => "n" + n;
 
   // ---- Times ----
-  // A time in the largest unit that shows it exactly with at most three decimals (`1.5s`,
-  // `1501.5ms`, `250µs`), as durations are written in scenario files.
+  // A time as scenario files write durations: in seconds when that is exact to the
+  // millisecond (`1.5s`), else in milliseconds to the nanosecond (`10.01116ms`), and below a
+  // millisecond in microseconds (`250µs`).
   function fmtTime(ns) {
+    ns = Math.round(ns);
     if (ns === 0) return "0s";
-    const units = [[1e9, "s"], [1e6, "ms"], [1e3, "µs"]];
-    for (const [size, unit] of units) {
-      if (ns >= size && Math.round(ns) % (size / 1000) === 0) return +(ns / size).toFixed(3) + unit;
-    }
-    return Math.round(ns) + "ns";
+    if (ns >= 1e9 && ns % 1e6 === 0) return +(ns / 1e9).toFixed(3) + "s";
+    if (ns >= 1e6) return +(ns / 1e6).toFixed(6) + "ms";
+    if (ns >= 1e3) return +(ns / 1e3).toFixed(3) + "µs";
+    return ns + "ns";
   }
   function parseTime(text) {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m)?\s*$/.exec(text);
@@ -148,6 +149,42 @@
   }
   const labelled = (n) => D.servers <= 40 || n === selected;
 
+  // ---- The guided tour ----
+  const T = D.tour;
+  // The stop the cursor is at or past (-1: before the first).
+  const tourStop = () => lastAtMost(T, now, (s) => s.at);
+  let highlighted = new Set();
+  function showTour() {
+    const box = $("tour-box");
+    box.hidden = T.length === 0;
+    if (T.length === 0) return;
+    const i = tourStop();
+    highlighted = new Set(i >= 0 ? T[i].nodes : []);
+    $("tour-count").textContent = i >= 0 ? `(stop ${i + 1} of ${T.length})` : `(${T.length} stops)`;
+    $("tour-text").textContent = i >= 0 ? T[i].text : "Press “next stop” to begin.";
+    if (D.tour_missed > 0 && i === T.length - 1) {
+      $("tour-text").textContent += ` (${D.tour_missed} more stops did not happen in this run.)`;
+    }
+    $("tour-prev").disabled = i <= 0;
+    $("tour-next").disabled = i >= T.length - 1;
+    document.body.dataset.tourStop = i + 1;
+  }
+  function goToTime(t) {
+    cursor = stepsBy(t);
+    now = Math.min(Math.max(t, stepTime(cursor)), D.end);
+    show();
+  }
+  $("tour-next").addEventListener("click", () => {
+    pause();
+    const i = tourStop();
+    if (i + 1 < T.length) goToTime(T[i + 1].at);
+  });
+  $("tour-prev").addEventListener("click", () => {
+    pause();
+    const i = tourStop();
+    if (i > 0) goToTime(T[i - 1].at);
+  });
+
   // ---- Drawing the cluster ----
   function drawScene() {
     const [g, w, h] = fitCanvas($("scene"));
@@ -206,6 +243,13 @@
       }
       g.stroke();
       g.setLineDash([]);
+      if (highlighted.has(n)) {
+        g.beginPath();
+        g.arc(x, y, radius + 8, 0, 2 * Math.PI);
+        g.strokeStyle = "#5fd3ff";
+        g.lineWidth = 4;
+        g.stroke();
+      }
       if (n === selected) {
         g.beginPath();
         g.arc(x, y, radius + 4, 0, 2 * Math.PI);
@@ -428,6 +472,7 @@
     document.body.dataset.time = now;
     document.body.dataset.selected = selected;
     $("node").value = selected;
+    showTour();
     drawScene();
     drawTimeline();
     drawDiagram();
@@ -448,11 +493,31 @@
     if (!playing) return;
     const dt = lastFrame === null ? 0 : Math.min(100, ts - lastFrame);
     lastFrame = ts;
+    const before = now;
     now = Math.min(D.end, now + (dt / 1000) * Number($("speed").value));
+    // A stop that asks for it pauses the play where it is.
+    const stop = T.find((s) => s.pause && s.at > before && s.at <= now);
+    if (stop) {
+      now = stop.at;
+      cursor = stepsBy(now);
+      pause();
+      show();
+      return;
+    }
     cursor = stepsBy(now);
     show();
     if (cursor >= S.length && now >= D.end) pause();
-    else requestAnimationFrame(frame);
+    else nextFrame();
+  }
+  // Animation frames where the page is drawn; a timer where it is not (a hidden tab, a
+  // headless browser), so that playing goes on the same way.
+  function nextFrame() {
+    let fired = false;
+    const go = () => {
+      if (!fired) { fired = true; frame(performance.now()); }
+    };
+    requestAnimationFrame(go);
+    setTimeout(go, 40);
   }
   $("play").addEventListener("click", () => {
     if (playing) { pause(); return; }
@@ -460,7 +525,7 @@
     playing = true;
     lastFrame = null;
     $("play").textContent = "⏸ pause";
-    requestAnimationFrame(frame);
+    nextFrame();
   });
   $("step-fwd").addEventListener("click", () => { pause(); goTo(cursor + 1); });
   $("step-back").addEventListener("click", () => { pause(); goTo(cursor - 1); });
@@ -472,9 +537,7 @@
     if (t === null) { $("seek").setCustomValidity("a time such as 1.5s or 250ms"); $("seek").reportValidity(); return; }
     $("seek").setCustomValidity("");
     pause();
-    cursor = stepsBy(t);
-    now = Math.min(Math.max(t, stepTime(cursor)), D.end);
-    show();
+    goToTime(t);
   });
   $("node").addEventListener("change", () => { selected = Number($("node").value); show(); });
   $("timeline").addEventListener("click", (e) => {
@@ -497,18 +560,20 @@
   });
   document.addEventListener("keydown", (e) => {
     if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT") return;
-    const keys = { ArrowRight: "step-fwd", ArrowLeft: "step-back", Home: "jump-start", End: "jump-end", " ": "play" };
+    const keys = { ArrowRight: "step-fwd", ArrowLeft: "step-back", Home: "jump-start", End: "jump-end", " ": "play", n: "tour-next", p: "tour-prev" };
     if (keys[e.key]) { e.preventDefault(); $(keys[e.key]).click(); }
     if (e.key === "Escape") { selected = -1; show(); }
   });
   window.addEventListener("resize", show);
 
-  // ---- Scripted actions, for links and tests: #do=step,step,seek:1.5s,select:2,back,end ----
+  // ---- Scripted actions, for links and tests: #do=step,seek:1.5s,select:2,back,end,tour:next,speed:1e8,play ----
   function act(word) {
     const [name, arg] = word.split(":");
     const click = { step: "step-fwd", back: "step-back", start: "jump-start", end: "jump-end", play: "play" }[name];
     if (click) { $(click).click(); return; }
     if (name === "seek") { $("seek").value = arg; $("seek").dispatchEvent(new Event("change")); return; }
+    if (name === "speed") { $("speed").value = arg; return; }
+    if (name === "tour") { $(arg === "prev" ? "tour-prev" : "tour-next").click(); return; }
     if (name === "select") { $("node").value = arg; $("node").dispatchEvent(new Event("change")); return; }
     if (name === "record") {
       const li = $("log").querySelector(`li[data-record="${Number(arg)}"]`);
