@@ -4,9 +4,11 @@ use paxos::Ballot;
 use paxos::synod::{
     Round, SynodAcceptor, SynodConfig, SynodLearner, SynodMsg, SynodNode, SynodProposer,
 };
+use paxos::synod_agreement::SynodAgreement;
+use sim_core::Node as _;
 use sim_core::{
-    Duration, DurationRange, Fault, Latency, LinkModel, NetworkConfig, NodeId, SimConfig,
-    Simulation, Time,
+    Duration, DurationRange, Fault, Latency, LinkModel, Mark, NetworkConfig, NodeId, RoleClass,
+    SimConfig, Simulation, Time, TraceEvent,
 };
 use std::sync::Arc;
 
@@ -457,4 +459,184 @@ fn a_node_shows_its_roles_and_hashes_its_state_for_the_model_checker() {
     };
     assert_ne!(hash(0), hash(1), "two proposers with their own values");
     assert_ne!(hash(3), hash(5), "an acceptor and a learner");
+}
+
+/// Three servers that all accept and learn, `proposers` of them proposing, with the agreement
+/// checker and a trace kept in memory.
+fn checked(seed: u64, proposers: &[u32]) -> Simulation<SynodNode> {
+    let config = Arc::new(SynodConfig {
+        proposers: proposers.iter().map(|&i| n(i)).collect(),
+        acceptors: acceptors(),
+        learners: acceptors(),
+        start: DurationRange::exactly(Duration::ZERO),
+        round_timeout: Duration::from_millis(50),
+        backoff: "5ms..20ms".parse().unwrap(),
+    });
+    let mut sim = Simulation::new(
+        SimConfig {
+            seed,
+            ..SimConfig::default()
+        },
+        vec![config; 3],
+    )
+    .unwrap();
+    sim.add_checker(SynodAgreement::default());
+    sim.set_trace_sink(sim_core::TraceSink::Memory(Vec::new()));
+    sim
+}
+
+fn learnt(sim: &Simulation<SynodNode>) -> Vec<Option<u64>> {
+    (0..3)
+        .map(|i| sim.node(n(i)).and_then(|x| x.learner.as_ref()?.learned))
+        .collect()
+}
+
+#[test]
+fn the_agreement_checker_knows_the_value_chosen_in_a_correct_run() {
+    for seed in 0..20 {
+        let mut sim = checked(seed, &[0, 1]);
+        sim.run_until(Time(1_000_000_000)).unwrap();
+        assert_eq!(sim.violation(), None, "seed {seed}");
+        let (value, _) = sim
+            .checker::<SynodAgreement>()
+            .and_then(SynodAgreement::chosen)
+            .unwrap_or_else(|| panic!("seed {seed}: nothing chosen"));
+        assert_eq!(learnt(&sim), vec![Some(value); 3], "seed {seed}");
+    }
+}
+
+/// Makes `node`'s acceptor hold `(ballot, value)` as accepted, as a broken acceptor might;
+/// returns what the checkers said.
+fn force_accept(
+    sim: &mut Simulation<SynodNode>,
+    node: u32,
+    ballot: Ballot,
+    value: u64,
+) -> Option<sim_core::Violation> {
+    sim.input(n(node), "force an acceptance", |x, _| {
+        x.acceptor.as_mut().unwrap().accepted = Some((ballot, value));
+    })
+    .unwrap()
+}
+
+fn force_learn(sim: &mut Simulation<SynodNode>, node: u32, value: u64) -> Option<String> {
+    sim.input(n(node), "force a learnt value", |x, _| {
+        x.learner.as_mut().unwrap().learned = Some(value);
+    })
+    .unwrap()
+    .map(|v| v.description)
+}
+
+#[test]
+fn the_agreement_checker_catches_a_second_chosen_value_and_a_value_learnt_unchosen() {
+    let (b1, b2) = (Ballot::new(1, 0), Ballot::new(2, 1));
+    let mut sim = checked(1, &[]);
+    sim.run_until(Time(1_000_000)).unwrap();
+    assert_eq!(
+        force_learn(&mut sim, 1, 9).as_deref(),
+        Some("n1 learnt 9, which no majority of acceptors accepted")
+    );
+
+    let mut sim = checked(1, &[]);
+    sim.run_until(Time(1_000_000)).unwrap();
+    assert_eq!(force_accept(&mut sim, 0, b1, 5), None);
+    let checker = || sim.checker::<SynodAgreement>().unwrap().chosen();
+    assert_eq!(checker(), None, "one acceptance of three chooses nothing");
+    assert_eq!(force_accept(&mut sim, 1, b1, 5), None);
+    assert_eq!(
+        sim.checker::<SynodAgreement>().unwrap().chosen(),
+        Some((5, b1))
+    );
+    // The same value under a later ballot is no second choice.
+    assert_eq!(force_accept(&mut sim, 2, b2, 5), None);
+    assert_eq!(force_accept(&mut sim, 0, b2, 5), None);
+    assert_eq!(force_learn(&mut sim, 2, 5), None);
+    assert_eq!(
+        force_learn(&mut sim, 2, 7).as_deref(),
+        Some("n2 learnt 7, but 5 was chosen under b(1,0)")
+    );
+    let mut sim = checked(1, &[]);
+    sim.run_until(Time(1_000_000)).unwrap();
+    force_accept(&mut sim, 0, b1, 5);
+    force_accept(&mut sim, 1, b1, 5);
+    assert_eq!(force_accept(&mut sim, 2, b2, 6), None);
+    let v = force_accept(&mut sim, 0, b2, 6).expect("a second value chosen");
+    assert_eq!(v.checker, "agreement");
+    assert_eq!(
+        v.description,
+        "6 is chosen under b(2,1) (accepted by n2, n0), but 5 was chosen under b(1,0)"
+    );
+}
+
+#[test]
+fn a_proposer_that_wins_phase_1_leads_and_each_learner_marks_its_commit() {
+    let mut sim = checked(7, &[0, 1]);
+    sim.run_until(Time(1_000_000_000)).unwrap();
+    let marks: Vec<(NodeId, Mark)> = sim
+        .trace()
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Mark { node, mark, .. } => Some((*node, mark.clone())),
+            _ => None,
+        })
+        .collect();
+    let commits: Vec<NodeId> = marks
+        .iter()
+        .filter(|(_, m)| *m == Mark::Committed { index: 1 })
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(commits.len(), 3, "one commit per learner: {marks:?}");
+    let elected: Vec<&(NodeId, Mark)> = marks
+        .iter()
+        .filter(|(_, m)| matches!(m, Mark::Elected { .. }))
+        .collect();
+    assert!(!elected.is_empty());
+    // Whoever saw its round through leads, in its ballot's round.
+    for i in [0, 1] {
+        let node = sim.node(n(i)).unwrap();
+        let p = node.proposer.as_ref().unwrap();
+        let view = node.view();
+        assert_eq!(view.epoch, Some(p.ballot.round));
+        let class = match p.round {
+            Round::Done { .. } | Round::Accepting { .. } => RoleClass::Leader,
+            Round::Preparing { .. } => RoleClass::Candidate,
+            Round::Idle => RoleClass::Other,
+        };
+        assert_eq!(view.class, class, "n{i}: {:?}", p.round);
+        if class == RoleClass::Leader {
+            assert!(elected.iter().any(|(id, m)| *id == n(i)
+                && *m
+                    == Mark::Elected {
+                        epoch: p.ballot.round
+                    }));
+        }
+    }
+    assert!(
+        (0..2).any(|i| sim.node(n(i)).unwrap().view().class == RoleClass::Leader),
+        "someone saw a round through"
+    );
+}
+
+#[test]
+fn a_proposal_after_the_choice_chooses_the_same_value_again() {
+    let mut sim = checked(3, &[0, 1]);
+    sim.run_until(Time(500_000_000)).unwrap();
+    let chosen = learnt(&sim)[0].expect("a value chosen");
+    assert!(sim.node(n(2)).unwrap().proposer.is_none());
+    sim.input(n(2), "propose 7", |x, ctx| x.propose(7, ctx))
+        .unwrap();
+    let p = sim
+        .node(n(2))
+        .unwrap()
+        .proposer
+        .clone()
+        .expect("n2 now proposes");
+    assert_eq!(p.value, 7);
+    assert!(p.ballot > Ballot::ZERO, "a round started");
+    sim.run_until(Time(1_000_000_000)).unwrap();
+    assert_eq!(sim.violation(), None);
+    let p = sim.node(n(2)).unwrap().proposer.clone().unwrap();
+    assert_eq!(p.round, Round::Done { value: chosen }, "7 is never chosen");
+    assert_eq!(learnt(&sim), vec![Some(chosen); 3]);
 }
