@@ -577,7 +577,7 @@ fn a_proposer_that_wins_phase_1_leads_and_each_learner_marks_its_commit() {
         .records()
         .iter()
         .filter_map(|r| match &r.event {
-            TraceEvent::Mark { node, mark, .. } => Some((*node, mark.clone())),
+            TraceEvent::Mark { node, mark, .. } => Some((*node, *mark)),
             _ => None,
         })
         .collect();
