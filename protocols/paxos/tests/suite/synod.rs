@@ -464,10 +464,16 @@ fn a_node_shows_its_roles_and_hashes_its_state_for_the_model_checker() {
 /// Three servers that all accept and learn, `proposers` of them proposing, with the agreement
 /// checker and a trace kept in memory.
 fn checked(seed: u64, proposers: &[u32]) -> Simulation<SynodNode> {
+    checked_of(3, seed, proposers)
+}
+
+/// [`checked`] with `servers` servers.
+fn checked_of(servers: u32, seed: u64, proposers: &[u32]) -> Simulation<SynodNode> {
+    let all: Vec<NodeId> = (0..servers).map(n).collect();
     let config = Arc::new(SynodConfig {
         proposers: proposers.iter().map(|&i| n(i)).collect(),
-        acceptors: acceptors(),
-        learners: acceptors(),
+        acceptors: all.clone(),
+        learners: all,
         start: DurationRange::exactly(Duration::ZERO),
         round_timeout: Duration::from_millis(50),
         backoff: "5ms..20ms".parse().unwrap(),
@@ -477,7 +483,7 @@ fn checked(seed: u64, proposers: &[u32]) -> Simulation<SynodNode> {
             seed,
             ..SimConfig::default()
         },
-        vec![config; 3],
+        vec![config; servers as usize],
     )
     .unwrap();
     sim.add_checker(SynodAgreement::default());
@@ -537,6 +543,21 @@ fn the_agreement_checker_catches_a_second_chosen_value_and_a_value_learnt_unchos
         Some("n1 learnt 9, which no majority of acceptors accepted")
     );
 
+    // Of five acceptors, three make a majority.
+    let mut sim = checked_of(5, 1, &[]);
+    sim.run_until(Time(1_000_000)).unwrap();
+    for (acceptor, chosen) in [(0, None), (1, None), (2, Some((5, b1)))] {
+        assert_eq!(force_accept(&mut sim, acceptor, b1, 5), None);
+        assert_eq!(sim.checker::<SynodAgreement>().unwrap().chosen(), chosen);
+    }
+
+    // Acceptances of one value under two ballots do not add up to a majority.
+    let mut sim = checked(1, &[]);
+    sim.run_until(Time(1_000_000)).unwrap();
+    assert_eq!(force_accept(&mut sim, 0, b1, 5), None);
+    assert_eq!(force_accept(&mut sim, 1, b2, 5), None);
+    assert_eq!(sim.checker::<SynodAgreement>().unwrap().chosen(), None);
+
     let mut sim = checked(1, &[]);
     sim.run_until(Time(1_000_000)).unwrap();
     assert_eq!(force_accept(&mut sim, 0, b1, 5), None);
@@ -592,6 +613,28 @@ fn a_proposer_that_wins_phase_1_leads_and_each_learner_marks_its_commit() {
         .filter(|(_, m)| matches!(m, Mark::Elected { .. }))
         .collect();
     assert!(!elected.is_empty());
+    // A proposer marks its election exactly when a majority's promises let it send Accepts.
+    let records = sim.trace().records();
+    let elected_at: Vec<(Time, NodeId)> = records
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Mark {
+                node,
+                mark: Mark::Elected { .. },
+                ..
+            } => Some((r.time, *node)),
+            _ => None,
+        })
+        .collect();
+    let mut accepts_at: Vec<(Time, NodeId)> = records
+        .iter()
+        .filter_map(|r| match &r.event {
+            TraceEvent::Send { from, kind, .. } if kind == "Accept" => Some((r.time, *from)),
+            _ => None,
+        })
+        .collect();
+    accepts_at.dedup();
+    assert_eq!(elected_at, accepts_at);
     // Whoever saw its round through leads, in its ballot's round.
     for i in [0, 1] {
         let node = sim.node(n(i)).unwrap();
