@@ -132,10 +132,14 @@ pub fn build(
     let nodes = (0..statuses.len())
         .map(|i| {
             let damaged = damage.get(i).is_some_and(|d| !d.is_empty());
+            let status = match statuses[i] {
+                NodeStatus::Down if !history.has_started(i) => Shown::Starting,
+                s => Shown::Status(s),
+            };
             let mut n = node(
                 i,
                 views.get(i).and_then(Option::as_ref),
-                statuses[i],
+                status,
                 (partitioned[i], damaged),
                 layout,
             );
@@ -232,27 +236,44 @@ fn second_copies(all: &[InFlight]) -> Vec<bool> {
     dup
 }
 
+/// What a node's status looks like: a node that has not started yet is not a crashed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shown {
+    /// Down before its first start.
+    Starting,
+    /// Running, paused or down.
+    Status(NodeStatus),
+}
+
 fn node(
     i: usize,
     view: Option<&NodeView>,
-    status: NodeStatus,
+    shown: Shown,
     (cut, damaged): (bool, bool),
     layout: &Layout,
 ) -> NodeDraw {
+    let status = match shown {
+        Shown::Starting => NodeStatus::Down,
+        Shown::Status(s) => s,
+    };
     let fill = match (status, view) {
         (NodeStatus::Down, _) | (_, None) => palette::DOWN,
         (_, Some(v)) => palette::node_color(v),
     };
-    let ring = match status {
-        NodeStatus::Down => palette::DOWN_RING,
-        NodeStatus::Paused => palette::PAUSED_RING,
-        NodeStatus::Up if cut => palette::CUT,
-        NodeStatus::Up => palette::RING,
+    let ring = match shown {
+        Shown::Starting => palette::STARTING_RING,
+        Shown::Status(NodeStatus::Down) => palette::DOWN_RING,
+        Shown::Status(NodeStatus::Paused) => palette::PAUSED_RING,
+        Shown::Status(NodeStatus::Up) if cut => palette::CUT,
+        Shown::Status(NodeStatus::Up) => palette::RING,
     };
     let mut label = format!("n{i}");
-    match (status, view) {
-        (NodeStatus::Down, _) => label.push_str(" down"),
-        (NodeStatus::Paused, Some(v)) => label = format!("n{i} {} (paused)", v.label),
+    match (shown, view) {
+        (Shown::Starting, _) => label.push_str(" starting"),
+        (Shown::Status(NodeStatus::Down), _) => label.push_str(" down"),
+        (Shown::Status(NodeStatus::Paused), Some(v)) => {
+            label = format!("n{i} {} (paused)", v.label)
+        }
         (_, Some(v)) if !v.label.is_empty() => label = format!("n{i} {}", v.label),
         _ => {}
     }

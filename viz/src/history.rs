@@ -117,6 +117,8 @@ pub struct History {
     pub marks: Vec<Mark>,
     /// Send position by message number (`u32::MAX`: unknown).
     by_id: Vec<u32>,
+    /// Per node, the trace position of its first start (`u64::MAX`: not started yet).
+    first_start: Vec<u64>,
 }
 
 /// The label that matches any record in [`crate::session::Session::step_until_label`].
@@ -258,8 +260,21 @@ impl History {
                 text: fault_text(fault, detail),
                 typed: None,
             }),
-            TraceEvent::Start { .. } | TraceEvent::Timer { .. } => {}
+            TraceEvent::Start { node, .. } => {
+                let slot = node.index();
+                if slot >= self.first_start.len() {
+                    self.first_start.resize(slot + 1, u64::MAX);
+                }
+                self.first_start[slot] = self.first_start[slot].min(index);
+            }
+            TraceEvent::Timer { .. } => {}
         }
+    }
+
+    /// Whether `node` has started at least once: a node that is down before its first start
+    /// is drawn as starting, not as crashed.
+    pub fn has_started(&self, node: usize) -> bool {
+        self.first_start.get(node).is_some_and(|&i| i != u64::MAX)
     }
 
     /// The send of message `id`, if seen.
@@ -274,6 +289,11 @@ impl History {
             return;
         }
         self.len = index;
+        for s in &mut self.first_start {
+            if *s >= index {
+                *s = u64::MAX;
+            }
+        }
         let keep = |v: &[Arrival]| v.partition_point(|a| a.index < index);
         let n = keep(&self.delivered);
         self.delivered.truncate(n);

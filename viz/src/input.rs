@@ -25,6 +25,10 @@ pub enum Selection {
     Link(u32, u32),
 }
 
+/// Whether the keyboard-help overlay is open (`?` or F1 toggles it, Escape closes it).
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HelpShown(pub bool);
+
 /// The message under the pointer, for its label.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Hover(pub Option<MsgDraw>);
@@ -48,6 +52,7 @@ pub struct InputPlugin;
 impl Plugin for InputPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Selection>()
+            .init_resource::<HelpShown>()
             .init_resource::<Hover>()
             .init_resource::<SplitDrag>()
             .add_systems(Startup, spawn_split_line)
@@ -62,6 +67,8 @@ fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     playback: Res<Playback>,
     mut contexts: EguiContexts,
+    mut selection: ResMut<Selection>,
+    mut help: ResMut<HelpShown>,
     mut out: MessageWriter<Request>,
 ) {
     if contexts
@@ -69,6 +76,25 @@ fn keys(
         .is_ok_and(|c| c.egui_wants_keyboard_input())
     {
         return;
+    }
+    if keys.just_pressed(KeyCode::Escape) {
+        // First the overlay, then the selection.
+        if help.0 {
+            help.0 = false;
+        } else if *selection != Selection::None {
+            *selection = Selection::None;
+        }
+    }
+    let question = keys.just_pressed(KeyCode::Slash)
+        && (keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight));
+    if keys.just_pressed(KeyCode::F1) || question {
+        help.0 = !help.0;
+    }
+    if keys.just_pressed(KeyCode::Home) {
+        out.write(Request::Seek(sim_core::Time::ZERO));
+    }
+    if keys.just_pressed(KeyCode::End) {
+        out.write(Request::SeekEnd);
     }
     if keys.just_pressed(KeyCode::Space) {
         out.write(Request::TogglePlay);

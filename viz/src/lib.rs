@@ -11,6 +11,7 @@
 pub mod actions;
 pub mod app;
 pub mod capture;
+pub mod check_list;
 pub mod checkpoints;
 pub mod event_log;
 pub mod frame;

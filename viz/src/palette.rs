@@ -11,6 +11,8 @@ use std::sync::Mutex;
 pub const DOWN: Color = Color::srgb(0.22, 0.22, 0.24);
 /// Ring of a crashed node.
 pub const DOWN_RING: Color = Color::srgb(0.85, 0.15, 0.15);
+/// Ring of a node that has not started yet.
+pub const STARTING_RING: Color = Color::srgb(0.55, 0.56, 0.6);
 /// Ring of a paused node.
 pub const PAUSED_RING: Color = Color::srgb(0.35, 0.75, 1.0);
 /// Ring of a running node with a cut link, and a cut link.
@@ -21,6 +23,8 @@ pub const RING: Color = Color::srgb(0.92, 0.92, 0.92);
 pub const TIMER: Color = Color::srgb(0.16, 0.17, 0.2);
 /// A link that works.
 pub const LINK: Color = Color::srgb(0.33, 0.35, 0.4);
+/// Ring of the selected node.
+pub const SELECTED: Color = Color::srgb(0.6, 1.0, 0.3);
 /// Ring of a node that the guided tour's stop points at.
 pub const TOUR: Color = Color::srgb(0.37, 0.83, 1.0);
 /// Background.

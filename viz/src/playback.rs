@@ -96,6 +96,8 @@ pub enum Request {
     StepToLabel(String),
     /// Go to this virtual time.
     Seek(SimTime),
+    /// Go to the end of the run (or to the violation it stops on).
+    SeekEnd,
     /// Set the speed (clamped to 1/1000x..1000x).
     SetSpeed(f64),
     /// Apply an action at the cursor and record it.
@@ -216,6 +218,11 @@ fn apply_requests(
                 }
             }
             Request::Seek(t) => s.seek(*t),
+            Request::SeekEnd => {
+                playback.playing = false;
+                let end = s.end();
+                s.seek(end)
+            }
             Request::TourNext | Request::TourPrevious => {
                 playback.playing = false;
                 let moved = if *r == Request::TourNext {

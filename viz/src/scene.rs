@@ -227,6 +227,7 @@ pub fn build_frame(
 fn sync_nodes(
     frame: Res<CurrentFrame>,
     rect: Res<SceneRect>,
+    selection: Option<Res<crate::input::Selection>>,
     mut nodes: Query<(&NodeVisual, &mut Transform, &mut NodeLook), Without<NodeLabel>>,
     mut labels: Query<(&NodeLabel, &mut Transform, &mut Text2d), Without<NodeVisual>>,
 ) {
@@ -237,10 +238,17 @@ fn sync_nodes(
         let w = rect.to_world(d.pos);
         t.translation = w.extend(1.0);
         t.scale = Vec3::splat(r.max(1.0));
-        let new = NodeLook {
-            fill: d.fill,
-            ring: if d.highlighted { palette::TOUR } else { d.ring },
+        let selected = selection
+            .as_deref()
+            .is_some_and(|s| *s == crate::input::Selection::Node(n.0));
+        let ring = if selected {
+            palette::SELECTED
+        } else if d.highlighted {
+            palette::TOUR
+        } else {
+            d.ring
         };
+        let new = NodeLook { fill: d.fill, ring };
         if *look != new {
             *look = new;
         }

@@ -94,11 +94,12 @@ pub(super) fn left_panel(
                     p.line(Line::new("passing", pass).color(Color32::from_rgb(90, 200, 110)));
                     p.line(Line::new("failing", fail).color(Color32::from_rgb(230, 60, 60)));
                 });
-            for c in &state.verdicts {
-                let (mark, color) = if c.passed {
-                    ("PASS", Color32::from_rgb(90, 200, 110))
-                } else {
-                    ("FAIL", Color32::from_rgb(230, 60, 60))
+            for c in &state.check_lines {
+                use crate::check_list::CheckState;
+                let (mark, color) = match c.state {
+                    CheckState::Pass => ("PASS", Color32::from_rgb(90, 200, 110)),
+                    CheckState::Fail => ("FAIL", Color32::from_rgb(230, 60, 60)),
+                    CheckState::Pending => ("....", Color32::from_rgb(150, 150, 160)),
                 };
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(mark).color(color).monospace());

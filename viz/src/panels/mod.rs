@@ -4,6 +4,7 @@
 //! violation. It reads the session and sends [`Request`]s.
 
 mod charts;
+mod help;
 mod hover;
 mod inspector;
 mod legend;
@@ -53,6 +54,8 @@ pub struct PanelState {
     /// Width of the space-time diagram's window, milliseconds.
     pub diagram_ms: f64,
     verdicts: Vec<CheckResult>,
+    /// Every check of the file and where it stands, gathered with the verdicts.
+    check_lines: Vec<crate::check_list::CheckLine>,
     verdicts_at: Option<(u64, u64, f64)>,
     verdict_series: Vec<[f64; 3]>,
     generation: Option<u64>,
@@ -75,6 +78,7 @@ impl Default for PanelState {
             picker: false,
             diagram_ms: 40.0,
             verdicts: Vec::new(),
+            check_lines: Vec::new(),
             verdicts_at: None,
             verdict_series: Vec::new(),
             generation: None,
@@ -180,6 +184,7 @@ fn windows(
     hover: Res<Hover>,
     protocols: Res<Protocols>,
     mut state: ResMut<PanelState>,
+    mut help: ResMut<crate::input::HelpShown>,
     mut out: MessageWriter<Request>,
 ) {
     let Some((ctx, _)) = screen(&mut contexts) else {
@@ -197,4 +202,5 @@ fn windows(
     }
     stopped::show(&ctx, sim.as_deref(), &playback, &mut out);
     hover::show(&ctx, &hover);
+    help::show(&ctx, &mut help.0);
 }

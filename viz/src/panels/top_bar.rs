@@ -14,6 +14,7 @@ pub(super) fn top_bar(
     sim: Option<Res<Sim>>,
     playback: Res<Playback>,
     mut state: ResMut<PanelState>,
+    mut help: ResMut<crate::input::HelpShown>,
     mut out: MessageWriter<Request>,
 ) {
     let Some((ctx, r)) = screen(&mut contexts) else {
@@ -52,12 +53,23 @@ pub(super) fn top_bar(
             ui.separator();
             if ui
                 .button("⏮")
-                .on_hover_text("step back (left arrow)")
+                .on_hover_text("jump to the start (Home)")
+                .clicked()
+            {
+                out.write(Request::Seek(sim_core::Time::ZERO));
+            }
+            if ui
+                .button("◀ step")
+                .on_hover_text("step back one event (left arrow)")
                 .clicked()
             {
                 out.write(Request::StepBack);
             }
-            let play = if playback.playing { "⏸" } else { "▶" };
+            let play = if playback.playing {
+                "⏸ pause"
+            } else {
+                "▶ play"
+            };
             if ui
                 .button(play)
                 .on_hover_text("play / pause (space)")
@@ -66,11 +78,21 @@ pub(super) fn top_bar(
                 out.write(Request::TogglePlay);
             }
             if ui
-                .button("⏭")
+                .button("step ▶")
                 .on_hover_text("step one event (right arrow)")
                 .clicked()
             {
                 out.write(Request::StepForward);
+            }
+            if ui
+                .button("⏭")
+                .on_hover_text("jump to the end (End)")
+                .clicked()
+            {
+                out.write(Request::SeekEnd);
+            }
+            if ui.button("?").on_hover_text("the keys (? or F1)").clicked() {
+                help.0 = !help.0;
             }
             let mut labels: Vec<String> = vec![
                 ANY_LABEL.into(),

@@ -20,6 +20,7 @@ pub(super) fn verdicts(
     if state.generation != Some(sim.generation) {
         state.generation = Some(sim.generation);
         state.verdicts.clear();
+        state.check_lines.clear();
         state.verdicts_at = None;
         state.verdict_series.clear();
         // A scenario of another protocol: offer a command that protocol takes.
@@ -45,6 +46,7 @@ pub(super) fn verdicts(
     }
     state.verdicts_at = Some((sim.generation, steps, now));
     state.verdicts = s.verdicts();
+    state.check_lines = crate::check_list::checks(&s);
     let passed = state.verdicts.iter().filter(|c| c.passed).count() as f64;
     let failed = state.verdicts.len() as f64 - passed;
     let t = s.cursor.0 as f64 / 1e9;

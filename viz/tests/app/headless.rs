@@ -438,3 +438,81 @@ fn playing_pauses_at_a_stop_that_asks_for_it() {
         app.world().resource::<Playback>().status
     );
 }
+
+#[test]
+fn the_checks_panel_lists_every_check_of_the_file_pending_until_the_end() {
+    use viz::check_list::{CheckState, checks};
+    let mut s = open("raft/leader-crash.toml", None);
+    s.seek(SimTime(1_000_000_000)).unwrap();
+    let lines = checks(&s);
+    let state = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.name == name)
+            .unwrap_or_else(|| panic!("{name} in {lines:?}"))
+            .state
+    };
+    assert_eq!(state("invariants"), CheckState::Pass);
+    assert_eq!(
+        state("linearizable"),
+        CheckState::Pass,
+        "the history so far"
+    );
+    for judged_at_the_end in ["leader_within 1s", "converged_by 6s"] {
+        assert_eq!(state(judged_at_the_end), CheckState::Pending);
+    }
+    let end = s.end();
+    s.seek(end).unwrap();
+    let lines = checks(&s);
+    assert!(lines.len() >= 4, "{lines:?}");
+    assert!(
+        lines.iter().all(|l| l.state == CheckState::Pass),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn at_the_start_the_cluster_is_drawn_starting_and_a_crashed_node_down() {
+    let mut app = app("raft/leader-crash.toml", None);
+    app.add_plugins(SceneSyncPlugin);
+    app.update();
+    assert_eq!(session(&app).cursor, SimTime::ZERO);
+    let frame = app.world().resource::<CurrentFrame>().0.clone();
+    let starting = frame
+        .nodes
+        .iter()
+        .filter(|n| n.label.ends_with(" starting"));
+    // Nothing has run yet: no node is shown as crashed.
+    assert_eq!(starting.count(), frame.nodes.len(), "{:?}", frame.nodes);
+    assert!(
+        frame
+            .nodes
+            .iter()
+            .all(|n| n.ring == viz::palette::STARTING_RING)
+    );
+    // The leader crashes at 2s: then it is down, and the others are running.
+    send(&mut app, Request::Seek(SimTime(2_100_000_000)));
+    app.update();
+    let frame = app.world().resource::<CurrentFrame>().0.clone();
+    let down: Vec<&str> = frame
+        .nodes
+        .iter()
+        .filter(|n| n.ring == viz::palette::DOWN_RING)
+        .map(|n| n.label.as_str())
+        .collect();
+    assert_eq!(down.len(), 1, "{down:?}");
+    assert!(down[0].ends_with(" down"));
+    assert!(frame.nodes.iter().all(|n| !n.label.ends_with(" starting")));
+}
+
+#[test]
+fn home_and_end_jump_to_the_ends_of_the_run() {
+    let mut app = app("raft/happy-path.toml", None);
+    send(&mut app, Request::Seek(SimTime(1_000_000_000)));
+    send(&mut app, Request::SeekEnd);
+    let end = session(&app).end();
+    assert_eq!(session(&app).cursor, end);
+    assert!(session(&app).live().is_done() || session(&app).run().now() <= end);
+    send(&mut app, Request::Seek(SimTime::ZERO));
+    assert_eq!(session(&app).cursor, SimTime::ZERO);
+}

@@ -1,0 +1,43 @@
+//! The keyboard-help overlay: every key and pointer gesture the front end takes, in one
+//! window that `?` or F1 opens and Escape closes.
+
+use bevy_egui::egui::{self, RichText};
+
+/// Keys and gestures, with what each does.
+pub const KEYS: &[(&str, &str)] = &[
+    ("Space", "play / pause"),
+    ("→  /  ←", "step one event forward / back"),
+    ("Home  /  End", "jump to the start / the end"),
+    ("↑  /  ↓", "double / halve the speed"),
+    ("N  /  P", "the guided tour's next / previous stop"),
+    ("Escape", "close this help, then clear the selection"),
+    ("?  or  F1", "this help"),
+    ("click a node, message or link", "inspect it"),
+    (
+        "drag with the right button",
+        "split the cluster in two partitions",
+    ),
+    ("click or drag the timeline", "seek, backwards too"),
+];
+
+/// Shows the overlay while `open`; its close button clears `open`.
+pub fn show(ctx: &egui::Context, open: &mut bool) {
+    if !*open {
+        return;
+    }
+    egui::Window::new("Keys")
+        .id(egui::Id::new("keyboard-help"))
+        .open(open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+        .show(ctx, |ui| {
+            egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                for (key, does) in KEYS {
+                    ui.label(RichText::new(*key).monospace().strong());
+                    ui.label(*does);
+                    ui.end_row();
+                }
+            });
+        });
+}
