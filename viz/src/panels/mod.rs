@@ -176,7 +176,8 @@ fn screen(contexts: &mut EguiContexts) -> Option<(egui::Context, egui::Rect)> {
 }
 
 /// The floating windows, drawn after the panels so they sit on top: the picker, the violation
-/// window and the hover tooltip.
+/// window, the hover tooltip and the keys overlay.
+#[allow(clippy::too_many_arguments)]
 fn windows(
     mut contexts: EguiContexts,
     sim: Option<Res<Sim>>,
