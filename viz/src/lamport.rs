@@ -66,8 +66,30 @@ pub fn show(ui: &mut egui::Ui, columns: &[usize], data: &PanelData, height: f32)
     let span = (to - from).max(1e-12);
     let top = rect.top() + 14.0;
     let y = |t: f64| top + ((t - from) / span).clamp(0.0, 1.0) as f32 * (rect.bottom() - 4.0 - top);
-    let step = rect.width() / nodes as f32;
-    let x = |n: usize| rect.left() + step * (n as f32 + 0.5);
+    // The time axis on the left: virtual time, flowing down to the cursor.
+    let gutter = 44.0;
+    let tick = tick_step(span);
+    let mut t = (from / tick).ceil() * tick;
+    while t <= to + tick * 1e-9 {
+        let ty = y(t);
+        p.line_segment(
+            [
+                Pos2::new(rect.left() + gutter - 4.0, ty),
+                Pos2::new(rect.left() + gutter, ty),
+            ],
+            Stroke::new(1.0, Color32::from_gray(120)),
+        );
+        p.text(
+            Pos2::new(rect.left() + gutter - 6.0, ty),
+            egui::Align2::RIGHT_CENTER,
+            tick_label(t, tick),
+            egui::FontId::monospace(9.0),
+            Color32::from_gray(150),
+        );
+        t += tick;
+    }
+    let step = (rect.width() - gutter) / nodes as f32;
+    let x = |n: usize| rect.left() + gutter + step * (n as f32 + 0.5);
     for (n, id) in columns.iter().enumerate() {
         p.line_segment(
             [Pos2::new(x(n), top), Pos2::new(x(n), rect.bottom())],
@@ -181,6 +203,28 @@ pub fn show(ui: &mut egui::Ui, columns: &[usize], data: &PanelData, height: f32)
     }
 }
 
+/// The distance between the time axis's ticks for a window of `span` seconds: 1, 2 or 5 times
+/// a power of ten, four to ten ticks in the window.
+pub fn tick_step(span: f64) -> f64 {
+    let raw = span / 5.0;
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * power)
+}
+
+/// A tick's time, in seconds or milliseconds, with the decimals its step needs.
+pub fn tick_label(t: f64, step: f64) -> String {
+    if step >= 1.0 {
+        return format!("{t:.0}s");
+    }
+    let ms = t * 1e3;
+    let decimals = (-(step * 1e3).log10().floor()).max(0.0) as usize;
+    format!("{ms:.decimals$}ms")
+}
+
 fn distance(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     let ab = b - a;
     let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
@@ -201,6 +245,18 @@ mod tests {
             kind: "m".into(),
             state: ArrowState::Delivered,
         }
+    }
+
+    #[test]
+    fn the_time_axis_has_round_ticks_labelled_with_the_decimals_they_need() {
+        let near = |a: f64, b: f64| assert!((a - b).abs() < 1e-12 * b, "{a} against {b}");
+        near(tick_step(0.040), 0.01);
+        near(tick_step(2.0), 0.5);
+        near(tick_step(0.0012), 0.0005);
+        near(tick_step(30.0), 10.0);
+        assert_eq!(tick_label(1.23, 0.01), "1230ms");
+        assert_eq!(tick_label(1.2345, 0.0005), "1234.5ms");
+        assert_eq!(tick_label(20.0, 10.0), "20s");
     }
 
     #[test]

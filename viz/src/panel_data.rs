@@ -79,7 +79,8 @@ pub enum MarkerKind {
 pub struct PanelData {
     /// Messages sent per second of virtual time, up to the cursor: `[t, rate]`.
     pub rate: Vec<[f64; 2]>,
-    /// Progress of each server over time (its commit-like field or deliveries).
+    /// Progress of each server over time (its commit-like field or deliveries); NaN where the
+    /// server was down.
     pub progress: Vec<Vec<[f64; 2]>>,
     /// Arrows of the space-time diagram, within its window.
     pub arrows: Vec<Arrow>,
@@ -118,10 +119,8 @@ pub fn compute(session: &Session, in_flight: &[InFlight], span: sim_core::Durati
             samples
                 .iter()
                 .filter_map(|s| {
-                    s.progress
-                        .get(n)
-                        .filter(|v| v.is_finite())
-                        .map(|v| [secs(s.at), *v])
+                    // A node down at a sample keeps its NaN, so the chart breaks its line.
+                    s.progress.get(n).map(|v| [secs(s.at), *v])
                 })
                 .collect()
         })

@@ -9,7 +9,7 @@ use crate::playback::{Request, Sim};
 use bevy::prelude::*;
 use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, Color32, RichText};
-use egui_plot::{Line, Plot};
+use egui_plot::{Corner, Legend, Line, Plot};
 
 /// The diagram, the charts and the verdict list on the left.
 pub(super) fn left_panel(
@@ -64,19 +64,28 @@ pub(super) fn left_panel(
                 .allow_zoom(false)
                 .allow_drag(false)
                 .allow_scroll(false)
+                .x_axis_label("virtual time (s)")
+                .y_axis_label("messages/s")
                 .show(ui, |p| {
                     p.line(Line::new("sent/s", data.rate.clone()));
                 });
             let what = s.progress_label.unwrap_or("messages delivered");
             ui.label(RichText::new(format!("{what} per server")).strong());
             Plot::new("progress")
-                .height(110.0)
+                .height(130.0)
                 .allow_zoom(false)
                 .allow_drag(false)
                 .allow_scroll(false)
+                .x_axis_label("virtual time (s)")
+                .y_axis_label(what)
+                .legend(Legend::default().position(Corner::LeftTop))
                 .show(ui, |p| {
                     for (n, series) in data.progress.iter().enumerate() {
-                        p.line(Line::new(format!("n{n}"), series.clone()));
+                        // One colour per server; no line across the time it was down.
+                        let color = server_color(n);
+                        for piece in up_segments(series) {
+                            p.line(Line::new(format!("n{n}"), piece.to_vec()).color(color));
+                        }
                     }
                 });
             ui.label(RichText::new("Checks on the run so far").strong());
@@ -110,4 +119,33 @@ pub(super) fn left_panel(
             }
         });
     });
+}
+
+/// A colour per server, far apart for neighbours (golden-angle hues).
+fn server_color(n: usize) -> Color32 {
+    let [r, g, b] = scenarios::palette::hsl((n as f32 * 137.5) % 360.0, 0.7, 0.6);
+    Color32::from_rgb((r * 255.0) as u8, (g * 255.0) as u8, (b * 255.0) as u8)
+}
+
+/// The runs of a series between its gaps (samples taken while the node was down are NaN).
+pub fn up_segments(series: &[[f64; 2]]) -> impl Iterator<Item = &[[f64; 2]]> {
+    series
+        .split(|p| p[1].is_nan())
+        .filter(|piece| !piece.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_series_breaks_where_the_node_was_down() {
+        let nan = f64::NAN;
+        let s = [[0.0, 1.0], [1.0, 2.0], [2.0, nan], [3.0, nan], [4.0, 5.0]];
+        let pieces: Vec<Vec<f64>> = up_segments(&s)
+            .map(|p| p.iter().map(|q| q[0]).collect())
+            .collect();
+        assert_eq!(pieces, vec![vec![0.0, 1.0], vec![4.0]]);
+        assert_ne!(server_color(0), server_color(1));
+    }
 }
