@@ -99,27 +99,31 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     Ok(Duration(nanos))
 }
 
-/// Writes a duration so that [`parse_duration`] reads back exactly the same value, with the
-/// largest unit that needs no more than three decimals (`"150ms"`, `"1.5s"`, `"7ns"`).
+/// Writes a duration so that [`parse_duration`] reads back exactly the same value: whole
+/// hours or minutes when it is one, else in the largest of seconds, milliseconds and
+/// microseconds that is not above it, with the decimals it needs (`"150ms"`, `"1.5s"`,
+/// `"4.000000001s"`, `"7ns"`), so that a time just after an event still reads as a time.
 pub fn format_exact(d: Duration) -> String {
     let n = d.0;
     if n == 0 {
         return "0s".to_string();
     }
-    for (unit, scale) in [
-        ("h", 3_600_000_000_000u64),
-        ("m", 60_000_000_000),
-        ("s", 1_000_000_000),
-        ("ms", 1_000_000),
-        ("us", 1_000),
-    ] {
+    for (unit, scale) in [("h", 3_600_000_000_000u64), ("m", 60_000_000_000)] {
         if n.is_multiple_of(scale) {
             return format!("{}{unit}", n / scale);
         }
-        let decimal = matches!(unit, "s" | "ms" | "us");
-        if decimal && n >= scale && n.is_multiple_of(scale / 1_000) {
-            let whole = n / scale;
-            let frac = format!("{:03}", (n % scale) / (scale / 1_000));
+    }
+    for (unit, scale, digits) in [
+        ("s", 1_000_000_000u64, 9),
+        ("ms", 1_000_000, 6),
+        ("us", 1_000, 3),
+    ] {
+        if n >= scale {
+            let (whole, frac) = (n / scale, n % scale);
+            if frac == 0 {
+                return format!("{whole}{unit}");
+            }
+            let frac = format!("{frac:0digits$}");
             return format!("{whole}.{}{unit}", frac.trim_end_matches('0'));
         }
     }
@@ -306,7 +310,12 @@ mod tests {
     fn format_prefers_whole_units() {
         assert_eq!(format_exact(Duration::from_secs(90)), "90s");
         assert_eq!(format_exact(Duration::from_secs(120)), "2m");
-        assert_eq!(format_exact(Duration(1_234_567)), "1234.567us");
+        assert_eq!(format_exact(Duration(1_234_567)), "1.234567ms");
+        // A time just after an event, as the front end records an action at.
+        assert_eq!(format_exact(Duration(4_000_000_001)), "4.000000001s");
+        assert_eq!(format_exact(Duration(1_500)), "1.5us");
+        assert_eq!(format_exact(Duration(61_500_000_000)), "61.5s");
+        assert_eq!(format_exact(Duration(3_600_000_000_000)), "1h");
     }
 
     #[test]
@@ -321,6 +330,8 @@ mod tests {
             1_500_000_000,
             1_234_567,
             1_234_567_891,
+            4_000_000_001,
+            999_999_999,
             60_000_000_000,
             90_000_000_000,
             u64::MAX,

@@ -158,13 +158,16 @@ fn an_interactive_crash_saved_as_a_scenario_replays_to_the_same_fingerprint() {
     // fingerprint at the end of the run.
     let file = Scenario::load(&out).unwrap();
     assert_eq!(file.seed, seed);
-    assert!(
-        file.faults
-            .iter()
-            .any(|f| f.action.get_ref().name() == "crash"),
-        "{:?}",
-        file.faults
-    );
+    let crash = file
+        .faults
+        .iter()
+        .find(|f| f.action.get_ref().name() == "crash")
+        .unwrap_or_else(|| panic!("{:?}", file.faults));
+    // Written as a duration a person reads: seconds, to the nanosecond after the event the
+    // crash follows (not `1000000.001us`).
+    let at = crash.at.get_ref().to_string();
+    assert!(at.starts_with("1.") && at.ends_with('s') && !at.ends_with("us"), "{at}");
+    assert!(std::fs::read_to_string(&out).unwrap().contains(&format!("at = \"{at}\"")));
     let replay = run_scenario(&Registry::builtin(), &file, &RunOptions::default())
         .unwrap()
         .report
