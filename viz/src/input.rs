@@ -6,6 +6,7 @@ use crate::actions::UserAction;
 use crate::frame::MsgDraw;
 use crate::playback::{Playback, Request, Sim};
 use crate::scene::{CurrentFrame, SceneLayout, SceneRect, SceneSet};
+use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::EguiContexts;
@@ -42,6 +43,11 @@ pub struct SplitDrag {
     pub end: Vec2,
 }
 
+/// A drag that moves the scene: the left button pressed on empty space, or the middle button
+/// anywhere; the last pointer position in world units.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct PanDrag(pub Option<Vec2>);
+
 /// The split line's sprite.
 #[derive(Component)]
 struct SplitLine;
@@ -55,8 +61,14 @@ impl Plugin for InputPlugin {
             .init_resource::<HelpShown>()
             .init_resource::<Hover>()
             .init_resource::<SplitDrag>()
+            .init_resource::<PanDrag>()
             .add_systems(Startup, spawn_split_line)
-            .add_systems(Update, (keys, pointer, draw_split).chain().after(SceneSet));
+            .add_systems(
+                Update,
+                (keys, zoom_and_pan, pointer, draw_split)
+                    .chain()
+                    .after(SceneSet),
+            );
     }
 }
 
@@ -69,6 +81,7 @@ fn keys(
     mut contexts: EguiContexts,
     mut selection: ResMut<Selection>,
     mut help: ResMut<HelpShown>,
+    mut rect: ResMut<SceneRect>,
     mut out: MessageWriter<Request>,
 ) {
     if contexts
@@ -111,11 +124,67 @@ fn keys(
     if keys.just_pressed(KeyCode::KeyP) {
         out.write(Request::TourPrevious);
     }
+    if keys.just_pressed(KeyCode::Digit0) {
+        rect.reset_view();
+    }
     if keys.just_pressed(KeyCode::ArrowUp) {
         out.write(Request::SetSpeed(playback.speed * SPEED_STEP));
     }
     if keys.just_pressed(KeyCode::ArrowDown) {
         out.write(Request::SetSpeed(playback.speed / SPEED_STEP));
+    }
+}
+
+/// How much one line of the mouse wheel zooms.
+const WHEEL_STEP: f32 = 1.15;
+
+/// The mouse wheel zooms around the pointer; dragging empty space with the left button, or
+/// anything with the middle one, moves the scene.
+#[allow(clippy::too_many_arguments)]
+fn zoom_and_pan(
+    mut wheel: MessageReader<MouseWheel>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    camera: Single<(&Camera, &GlobalTransform)>,
+    mut contexts: EguiContexts,
+    layout: Option<Res<SceneLayout>>,
+    frame: Res<CurrentFrame>,
+    mut rect: ResMut<SceneRect>,
+    mut drag: ResMut<PanDrag>,
+) {
+    let world = pointer_world(&window, (camera.0, camera.1), &mut contexts);
+    let lines: f32 = wheel
+        .read()
+        .map(|w| match w.unit {
+            MouseScrollUnit::Line => w.y,
+            MouseScrollUnit::Pixel => w.y / 40.0,
+        })
+        .sum();
+    if let Some(w) = world
+        && lines != 0.0
+    {
+        rect.zoom_at(w, WHEEL_STEP.powf(lines));
+    }
+    let Some(w) = world else {
+        drag.0 = None;
+        return;
+    };
+    let on_something = layout.as_ref().is_some_and(|l| {
+        let p = rect.to_layout(w);
+        l.layout.node_at(p).is_some() || frame.0.message_at(p, l.layout.radius * 0.6).is_some()
+    });
+    if buttons.just_pressed(MouseButton::Middle)
+        || (buttons.just_pressed(MouseButton::Left) && !on_something)
+    {
+        drag.0 = Some(w);
+    }
+    if !buttons.pressed(MouseButton::Middle) && !buttons.pressed(MouseButton::Left) {
+        drag.0 = None;
+    }
+    if let Some(last) = drag.0 {
+        rect.pan_by(w - last);
+        // The scene moved under the pointer: the world point under it is now `w` again.
+        drag.0 = Some(w);
     }
 }
 

@@ -25,13 +25,18 @@ pub struct SceneLayout {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct CurrentFrame(pub Frame);
 
-/// The part of the window the scene may use, in world units (the panels cover the rest).
+/// The part of the window the scene may use, in world units (the panels cover the rest), and
+/// how far the user zoomed and panned it: everything drawn and every click goes through it.
 #[derive(Resource, Clone, Copy, Debug, PartialEq)]
 pub struct SceneRect {
     /// Lower-left corner.
     pub min: Vec2,
     /// Upper-right corner.
     pub max: Vec2,
+    /// Magnification (1: the whole layout fits).
+    pub zoom: f32,
+    /// The layout point at the centre of the scene.
+    pub pan: Vec2,
 }
 
 impl Default for SceneRect {
@@ -39,25 +44,49 @@ impl Default for SceneRect {
         SceneRect {
             min: Vec2::new(-640.0, -400.0),
             max: Vec2::new(640.0, 400.0),
+            zoom: 1.0,
+            pan: Vec2::ZERO,
         }
     }
 }
 
+/// The closest and the farthest the scene zooms.
+pub const ZOOM_RANGE: (f32, f32) = (0.5, 60.0);
+
 impl SceneRect {
     fn scale(&self) -> f32 {
-        ((self.max - self.min) / 2.0).min_element().max(1.0)
+        ((self.max - self.min) / 2.0).min_element().max(1.0) * self.zoom
+    }
+    fn centre(&self) -> Vec2 {
+        (self.min + self.max) / 2.0
     }
     /// Layout coordinates to world coordinates.
     pub fn to_world(&self, p: Vec2) -> Vec2 {
-        (self.min + self.max) / 2.0 + p * self.scale()
+        self.centre() + (p - self.pan) * self.scale()
     }
     /// World coordinates to layout coordinates.
     pub fn to_layout(&self, w: Vec2) -> Vec2 {
-        (w - (self.min + self.max) / 2.0) / self.scale()
+        (w - self.centre()) / self.scale() + self.pan
     }
     /// A layout length in world units.
     pub fn length(&self, l: f32) -> f32 {
         l * self.scale()
+    }
+    /// Zooms by `factor` keeping the layout point under `world` where it is, as a map does
+    /// under the mouse wheel.
+    pub fn zoom_at(&mut self, world: Vec2, factor: f32) {
+        let fixed = self.to_layout(world);
+        self.zoom = (self.zoom * factor).clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
+        self.pan = fixed - (world - self.centre()) / self.scale();
+    }
+    /// Moves the scene by `delta` world units, as a drag does.
+    pub fn pan_by(&mut self, delta: Vec2) {
+        self.pan -= delta / self.scale();
+    }
+    /// Back to the whole layout in view.
+    pub fn reset_view(&mut self) {
+        self.zoom = 1.0;
+        self.pan = Vec2::ZERO;
     }
 }
 
@@ -94,6 +123,10 @@ pub struct SceneEntity;
 const LINK_WIDTH: f32 = 2.0;
 const CUT_WIDTH: f32 = 3.0;
 const MSG_MIN: f32 = 5.0;
+/// Clusters up to this size label every node at any zoom.
+pub const LABELS_ALWAYS: usize = 40;
+/// From this on-screen node radius (pixels) on, every node is labelled.
+pub const LABEL_RADIUS: f32 = 9.0;
 
 /// Systems that keep plain scene entities in step with the session (no renderer needed).
 pub struct SceneSyncPlugin;
@@ -229,7 +262,10 @@ fn sync_nodes(
     rect: Res<SceneRect>,
     selection: Option<Res<crate::input::Selection>>,
     mut nodes: Query<(&NodeVisual, &mut Transform, &mut NodeLook), Without<NodeLabel>>,
-    mut labels: Query<(&NodeLabel, &mut Transform, &mut Text2d), Without<NodeVisual>>,
+    mut labels: Query<
+        (&NodeLabel, &mut Transform, &mut Text2d, &mut Visibility),
+        Without<NodeVisual>,
+    >,
 ) {
     let f = &frame.0;
     let r = rect.length(f.radius);
@@ -253,8 +289,23 @@ fn sync_nodes(
             *look = new;
         }
     }
-    for (n, mut t, mut text) in &mut labels {
+    // Labels make a wall of text in a large cluster: they appear once the nodes are drawn
+    // large enough to carry them (zoom in), and always on the selected node and on the nodes
+    // a guided tour's stop points at.
+    let every_label = f.nodes.len() <= LABELS_ALWAYS || r >= LABEL_RADIUS;
+    for (n, mut t, mut text, mut shown) in &mut labels {
         let Some(d) = f.nodes.get(n.0) else { continue };
+        let selected = selection
+            .as_deref()
+            .is_some_and(|s| *s == crate::input::Selection::Node(n.0));
+        let want = if every_label || selected || d.highlighted {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        };
+        if *shown != want {
+            *shown = want;
+        }
         let w = rect.to_world(d.pos) - Vec2::new(0.0, r + 10.0);
         t.translation = w.extend(4.0);
         if text.0 != d.label {
@@ -463,5 +514,30 @@ fn paint_nodes(
                 m.color = color;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod view_tests {
+    use super::*;
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer_and_panning_follows_the_drag() {
+        let mut r = SceneRect::default();
+        let under = Vec2::new(120.0, -40.0);
+        let before = r.to_layout(under);
+        r.zoom_at(under, 3.0);
+        assert!((r.to_layout(under) - before).length() < 1e-5);
+        assert!((r.length(1.0) - 3.0 * SceneRect::default().length(1.0)).abs() < 1e-3);
+        // A drag moves what is drawn by as much as the pointer moved.
+        let p = Vec2::new(0.3, 0.2);
+        let w = r.to_world(p);
+        r.pan_by(Vec2::new(25.0, -10.0));
+        assert!((r.to_world(p) - (w + Vec2::new(25.0, -10.0))).length() < 1e-3);
+        // Zoom stays within its range, and resetting shows the whole layout again.
+        r.zoom_at(under, 1e6);
+        assert_eq!(r.zoom, ZOOM_RANGE.1);
+        r.reset_view();
+        assert_eq!(r, SceneRect::default());
     }
 }

@@ -18,6 +18,9 @@ pub const KEYS: &[(&str, &str)] = &[
         "split the cluster in two partitions",
     ),
     ("click or drag the timeline", "seek, backwards too"),
+    ("mouse wheel", "zoom around the pointer"),
+    ("drag empty space, or middle-drag", "move the scene"),
+    ("0", "the whole layout in view again"),
 ];
 
 /// Shows the overlay while `open`; its close button clears `open`.

@@ -138,6 +138,7 @@ fn fit_scene(window: Single<&Window, With<PrimaryWindow>>, mut rect: ResMut<Scen
     let new = SceneRect {
         min: Vec2::new(-w / 2.0 + LEFT, -h / 2.0 + BOTTOM),
         max: Vec2::new(w / 2.0 - RIGHT, h / 2.0 - TOP),
+        ..*rect
     };
     if *rect != new {
         *rect = new;

@@ -8,6 +8,9 @@ use bevy::prelude::*;
 use bevy_egui::EguiContexts;
 use bevy_egui::egui::{self, RichText};
 
+/// The most characters of the scenario's name the bar shows.
+const NAME_CHARS: usize = 30;
+
 /// The controls along the top of the window.
 pub(super) fn top_bar(
     mut contexts: EguiContexts,
@@ -30,7 +33,16 @@ pub(super) fn top_bar(
                 return;
             };
             let s = sim.session();
-            ui.label(RichText::new(&s.scenario.name).strong());
+            // A long name would push the clock off the bar: it is cut, and shown whole on hover.
+            let name = &s.scenario.name;
+            let shown: String = if name.chars().count() > NAME_CHARS {
+                let mut cut: String = name.chars().take(NAME_CHARS - 1).collect();
+                cut.push('…');
+                cut
+            } else {
+                name.clone()
+            };
+            ui.label(RichText::new(shown).strong()).on_hover_text(name);
             ui.label("seed");
             if state.seed.is_empty() {
                 state.seed = s.seed.to_string();
@@ -133,7 +145,7 @@ pub(super) fn top_bar(
             let mut speed = playback.speed;
             let slider = egui::Slider::new(&mut speed, SPEED_MIN..=SPEED_MAX)
                 .logarithmic(true)
-                .text("x real time");
+                .text("x");
             if ui.add(slider).changed() {
                 out.write(Request::SetSpeed(speed));
             }
