@@ -93,6 +93,18 @@ pub fn main(registry: Registry) -> ExitCode {
         app.insert_resource(Sim::new(session, 0));
         app.insert_resource(playback);
     }
+    // A screenshot looks the same on every machine: it neither reads nor writes the settings.
+    if args.screenshot.is_none()
+        && let Some(path) = crate::settings::default_path()
+    {
+        match crate::settings::ViewSettings::load(&path) {
+            Ok(view) => {
+                app.insert_resource(view);
+            }
+            Err(e) => eprintln!("the front end's settings are not used: {e}"),
+        }
+        app.insert_resource(crate::settings::SettingsFile(Some(path)));
+    }
     if let Some(out) = args.screenshot {
         app.insert_resource(CaptureTo(out))
             .add_plugins(CapturePlugin);

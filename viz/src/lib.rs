@@ -27,6 +27,7 @@ pub mod playback;
 pub mod protocols;
 pub mod scene;
 pub mod session;
+pub mod settings;
 pub mod timeline;
 pub mod tour;
 
@@ -40,11 +41,13 @@ pub struct VizPlugins;
 
 impl Plugin for VizPlugins {
     fn build(&self, app: &mut App) {
-        app.add_plugins((
-            playback::PlaybackPlugin,
-            scene::ScenePlugin,
-            panels::PanelsPlugin,
-            input::InputPlugin,
-        ));
+        app.init_resource::<settings::ViewSettings>()
+            .init_resource::<settings::SettingsFile>()
+            .add_plugins((
+                playback::PlaybackPlugin,
+                scene::ScenePlugin,
+                panels::PanelsPlugin,
+                input::InputPlugin,
+            ));
     }
 }

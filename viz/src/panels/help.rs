@@ -1,5 +1,6 @@
 //! The keyboard-help overlay: every key and pointer gesture the front end takes, in one
-//! window that `?` or F1 opens and Escape closes.
+//! window that `?` or F1 opens and Escape closes, with the look of the panels (light or dark,
+//! text size), which is kept between runs.
 
 use bevy_egui::egui::{self, RichText};
 
@@ -24,7 +25,7 @@ pub const KEYS: &[(&str, &str)] = &[
 ];
 
 /// Shows the overlay while `open`; its close button clears `open`.
-pub fn show(ctx: &egui::Context, open: &mut bool) {
+pub fn show(ctx: &egui::Context, open: &mut bool, view: &mut crate::settings::ViewSettings) {
     if !*open {
         return;
     }
@@ -42,5 +43,23 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                     ui.end_row();
                 }
             });
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.label("panels");
+                let theme = if view.light { "dark" } else { "light" };
+                if ui.button(theme).clicked() {
+                    view.light = !view.light;
+                }
+                ui.label("text");
+                if ui.button("A−").clicked() {
+                    *view = view.scaled(-1.0);
+                }
+                ui.label(format!("{:.0}%", view.text_scale * 100.0));
+                if ui.button("A+").clicked() {
+                    *view = view.scaled(1.0);
+                }
+            })
+            .response
+            .on_hover_text("kept for the next run");
         });
 }

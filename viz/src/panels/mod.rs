@@ -111,6 +111,7 @@ impl Plugin for PanelsPlugin {
             .add_systems(
                 EguiPrimaryContextPass,
                 (
+                    crate::settings::apply_and_keep,
                     verdicts::verdicts,
                     top_bar::top_bar,
                     charts::left_panel,
@@ -187,6 +188,7 @@ fn windows(
     protocols: Res<Protocols>,
     mut state: ResMut<PanelState>,
     mut help: ResMut<crate::input::HelpShown>,
+    mut view: ResMut<crate::settings::ViewSettings>,
     mut out: MessageWriter<Request>,
 ) {
     let Some((ctx, _)) = screen(&mut contexts) else {
@@ -204,5 +206,5 @@ fn windows(
     }
     stopped::show(&ctx, sim.as_deref(), &playback, &mut out);
     hover::show(&ctx, &hover);
-    help::show(&ctx, &mut help.0);
+    help::show(&ctx, &mut help.0, &mut view);
 }
