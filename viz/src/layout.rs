@@ -46,15 +46,11 @@ impl Layout {
     /// Lays out `servers` servers connected by `edges` (pairs of server ids) and `clients`
     /// clients.
     pub fn new(servers: usize, clients: usize, edges: &[(NodeId, NodeId)]) -> Layout {
-        let bottom = if clients > 0 { -0.72 } else { -0.95 };
-        let area = Area {
-            min: Vec2::new(-0.95, bottom),
-            max: Vec2::new(0.95, 0.95),
-        };
+        let area = Area::for_clients(clients);
         let adj = adjacency(servers, edges);
         let undirected: usize = adj.iter().map(Vec::len).sum::<usize>() / 2;
         let complete = undirected == servers * servers.saturating_sub(1) / 2;
-        let (kind, mut pos) = if servers <= 1 {
+        let (kind, pos) = if servers <= 1 {
             (LayoutKind::Circle, vec![area.center(); servers])
         } else if (complete || undirected == 0) && servers <= CIRCLE_MAX {
             (LayoutKind::Circle, circle(servers, &area))
@@ -65,6 +61,19 @@ impl Layout {
         } else {
             (LayoutKind::Grid, grid(servers, &area))
         };
+        Layout::finish(kind, pos, clients)
+    }
+
+    /// Lays out a cluster whose topology is a `rows` x `cols` grid (server `r * cols + c` in
+    /// row `r`, column `c`) in that very grid, so that neighbours are drawn side by side.
+    pub fn grid_of(rows: usize, cols: usize, clients: usize) -> Layout {
+        let area = Area::for_clients(clients);
+        let pos = grid_cells(rows * cols, rows, cols, &area);
+        Layout::finish(LayoutKind::Grid, pos, clients)
+    }
+
+    /// Adds the clients' row under the servers and sizes the discs.
+    fn finish(kind: LayoutKind, mut pos: Vec<Vec2>, clients: usize) -> Layout {
         if clients > 0 {
             let y = -0.9;
             let step = 1.9 / clients as f32;
@@ -96,6 +105,17 @@ impl Layout {
 struct Area {
     min: Vec2,
     max: Vec2,
+}
+
+impl Area {
+    /// The square the servers use, leaving a row at the bottom for the clients if any.
+    fn for_clients(clients: usize) -> Area {
+        let bottom = if clients > 0 { -0.72 } else { -0.95 };
+        Area {
+            min: Vec2::new(-0.95, bottom),
+            max: Vec2::new(0.95, 0.95),
+        }
+    }
 }
 
 impl Area {
@@ -156,6 +176,12 @@ fn grid(n: usize, area: &Area) -> Vec<Vec2> {
     let size = area.max - area.min;
     let cols = ((n as f32 * size.x / size.y).sqrt().ceil() as usize).max(1);
     let rows = n.div_ceil(cols);
+    grid_cells(n, rows, cols, area)
+}
+
+/// `n` nodes row by row in `rows` x `cols` cells filling `area`.
+fn grid_cells(n: usize, rows: usize, cols: usize, area: &Area) -> Vec<Vec2> {
+    let (rows, cols) = (rows.max(1), cols.max(1));
     (0..n)
         .map(|i| {
             let (r, c) = (i / cols, i % cols);
@@ -392,6 +418,28 @@ mod tests {
         }
         // A parent is centred over its two children.
         assert!((l.pos[1].x - (l.pos[3].x + l.pos[4].x) / 2.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn a_grid_topology_is_drawn_as_that_grid() {
+        // 3 rows of 4: server r * 4 + c sits in row r, column c.
+        let l = Layout::grid_of(3, 4, 2);
+        assert_eq!(l.kind, LayoutKind::Grid);
+        assert_eq!(l.pos.len(), 12 + 2);
+        for r in 0..3 {
+            for c in 0..4 {
+                let p = l.pos[r * 4 + c];
+                assert!((p.y - l.pos[r * 4].y).abs() < 1e-6, "a row is level");
+                assert!((p.x - l.pos[c].x).abs() < 1e-6, "a column is straight");
+                if c > 0 {
+                    assert!(p.x > l.pos[r * 4 + c - 1].x, "left to right");
+                }
+                if r > 0 {
+                    assert!(p.y < l.pos[(r - 1) * 4 + c].y, "top to bottom");
+                }
+            }
+        }
+        assert_readable(&l, "a 3 x 4 grid with clients");
     }
 
     #[test]

@@ -190,7 +190,21 @@ fn relayout(
     let run = session.run();
     let servers = run.server_count() as usize;
     let clients = run.node_count() as usize - servers;
-    let layout = Layout::new(servers, clients, &run.topology());
+    // A grid topology is drawn as its grid; any other from its edges.
+    let layout = match session
+        .scenario
+        .cluster
+        .topology
+        .as_ref()
+        .map(|t| t.get_ref())
+    {
+        Some(scenarios::scenario::TopologySpec::Grid { rows, cols })
+            if (*rows as usize) * (*cols as usize) == servers =>
+        {
+            Layout::grid_of(*rows as usize, *cols as usize, clients)
+        }
+        _ => Layout::new(servers, clients, &run.topology()),
+    };
     for i in 0..run.node_count() as usize {
         commands.spawn((
             SceneEntity,

@@ -527,3 +527,29 @@ fn home_and_end_jump_to_the_ends_of_the_run() {
     send(&mut app, Request::Seek(SimTime::ZERO));
     assert_eq!(session(&app).cursor, SimTime::ZERO);
 }
+
+#[test]
+fn a_grid_topology_is_laid_out_as_its_grid() {
+    let mut app = app("tree_sync/happy-path.toml", None);
+    app.add_plugins(SceneSyncPlugin);
+    app.update();
+    let scenario = session(&app).scenario.clone();
+    let Some(scenarios::scenario::TopologySpec::Grid { rows, cols }) = scenario
+        .cluster
+        .topology
+        .as_ref()
+        .map(|t| t.get_ref().clone())
+    else {
+        panic!("the file's topology is a grid");
+    };
+    let layout = app.world().resource::<viz::scene::SceneLayout>();
+    assert_eq!(layout.layout.kind, viz::layout::LayoutKind::Grid);
+    let pos = &layout.layout.pos;
+    let cols = cols as usize;
+    for r in 0..rows as usize {
+        for c in 1..cols {
+            assert!((pos[r * cols + c].y - pos[r * cols].y).abs() < 1e-6);
+            assert!(pos[r * cols + c].x > pos[r * cols + c - 1].x);
+        }
+    }
+}
