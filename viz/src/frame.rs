@@ -40,6 +40,8 @@ pub struct LinkDraw {
     pub b: usize,
     /// Cut in at least one direction.
     pub cut: bool,
+    /// An edge of the spanning tree the protocol built (its nodes' latest `joined` marks).
+    pub tree: bool,
 }
 
 /// What a drawn message is doing.
@@ -153,7 +155,12 @@ pub fn build(
         .filter(|(a, b)| a != b)
         .map(|(a, b)| {
             let (a, b) = (a.index().min(b.index()), a.index().max(b.index()));
-            LinkDraw { a, b, cut: false }
+            LinkDraw {
+                a,
+                b,
+                cut: false,
+                tree: false,
+            }
         })
         .collect();
     links.sort_by_key(|l| (l.a, l.b));
@@ -166,7 +173,29 @@ pub fn build(
         let (a, b) = (x.index().min(y.index()), x.index().max(y.index()));
         match links.binary_search_by_key(&(a, b), |l| (l.a, l.b)) {
             Ok(i) => links[i].cut = true,
-            Err(i) => links.insert(i, LinkDraw { a, b, cut: true }),
+            Err(i) => links.insert(
+                i,
+                LinkDraw {
+                    a,
+                    b,
+                    cut: true,
+                    tree: false,
+                },
+            ),
+        }
+    }
+    for (a, b) in history.tree_edges(run.trace().len(), &statuses) {
+        match links.binary_search_by_key(&(a, b), |l| (l.a, l.b)) {
+            Ok(i) => links[i].tree = true,
+            Err(i) => links.insert(
+                i,
+                LinkDraw {
+                    a,
+                    b,
+                    cut: false,
+                    tree: true,
+                },
+            ),
         }
     }
     let messages = messages(history, layout, cursor, fall, in_flight);

@@ -119,6 +119,9 @@ pub struct History {
     by_id: Vec<u32>,
     /// Per node, the trace position of its first start (`u64::MAX`: not started yet).
     first_start: Vec<u64>,
+    /// `(trace position, node, parent)` of every `joined` mark, in trace order: the trees
+    /// the protocol built.
+    joins: Vec<(u64, NodeId, NodeId)>,
 }
 
 /// The label that matches any record in [`crate::session::Session::step_until_label`].
@@ -242,15 +245,20 @@ impl History {
                 text: text.clone(),
                 typed: None,
             }),
-            TraceEvent::Mark { node, number, mark } => self.marks.push(Mark {
-                index,
-                number: Some(*number),
-                at: r.time,
-                node: Some(*node),
-                kind: marker_kind(mark),
-                text: scenarios::narrate::mark(*node, mark),
-                typed: Some(mark.kind()),
-            }),
+            TraceEvent::Mark { node, number, mark } => {
+                if let sim_core::Mark::Joined { parent } = mark {
+                    self.joins.push((index, *node, *parent));
+                }
+                self.marks.push(Mark {
+                    index,
+                    number: Some(*number),
+                    at: r.time,
+                    node: Some(*node),
+                    kind: marker_kind(mark),
+                    text: scenarios::narrate::mark(*node, mark),
+                    typed: Some(mark.kind()),
+                })
+            }
             TraceEvent::Fault { fault, detail } => self.marks.push(Mark {
                 index,
                 number: None,
@@ -277,6 +285,37 @@ impl History {
         self.first_start.get(node).is_some_and(|&i| i != u64::MAX)
     }
 
+    /// The spanning tree's edges as of trace position `now` (lower id first, sorted): each
+    /// node's latest `joined` mark before it names its parent; a node that joined itself is a
+    /// root, and an edge with a down end is gone.
+    pub fn tree_edges(&self, now: u64, statuses: &[sim_core::NodeStatus]) -> Vec<(usize, usize)> {
+        let mut parent: Vec<Option<usize>> = vec![None; statuses.len()];
+        for &(index, node, p) in &self.joins {
+            if index >= now {
+                break;
+            }
+            if let Some(slot) = parent.get_mut(node.index()) {
+                *slot = Some(p.index());
+            }
+        }
+        let up = |n: usize| {
+            statuses
+                .get(n)
+                .is_some_and(|s| *s != sim_core::NodeStatus::Down)
+        };
+        let mut edges: Vec<(usize, usize)> = parent
+            .iter()
+            .enumerate()
+            .filter_map(|(child, p)| {
+                let p = (*p)?;
+                (p != child && up(child) && up(p)).then_some((child.min(p), child.max(p)))
+            })
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        edges
+    }
+
     /// The send of message `id`, if seen.
     pub fn send_of(&self, id: MessageId) -> Option<&Sent> {
         let i = *self.by_id.get(id.0 as usize)?;
@@ -301,6 +340,8 @@ impl History {
         self.dropped.truncate(n);
         let n = self.marks.partition_point(|m| m.index < index);
         self.marks.truncate(n);
+        let n = self.joins.partition_point(|j| j.0 < index);
+        self.joins.truncate(n);
         self.marks_seen = self
             .marks
             .iter()

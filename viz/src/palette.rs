@@ -21,6 +21,8 @@ pub const CUT: Color = Color::srgb(1.0, 0.55, 0.0);
 pub const RING: Color = Color::srgb(0.92, 0.92, 0.92);
 /// A lit tick of a node's timer ring.
 pub const TIMER: Color = Color::srgb(0.16, 0.17, 0.2);
+/// An edge of the spanning tree a protocol built.
+pub const TREE: Color = Color::srgb(0.45, 0.85, 0.6);
 /// A link that works.
 pub const LINK: Color = Color::srgb(0.33, 0.35, 0.4);
 /// Ring of the selected node.

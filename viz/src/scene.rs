@@ -122,6 +122,7 @@ pub struct SceneEntity;
 /// Link thickness and message size, in pixels.
 const LINK_WIDTH: f32 = 2.0;
 const CUT_WIDTH: f32 = 3.0;
+const TREE_WIDTH: f32 = 3.5;
 const MSG_MIN: f32 = 5.0;
 /// Clusters up to this size label every node at any zoom.
 pub const LABELS_ALWAYS: usize = 40;
@@ -346,10 +347,15 @@ fn sync_links(
             rect.to_world(f.nodes[d.a].pos),
             rect.to_world(f.nodes[d.b].pos),
         );
-        let width = if d.cut { CUT_WIDTH } else { LINK_WIDTH };
-        *t = link_transform(a, b, 0.0);
+        let (width, color) = match (d.cut, d.tree) {
+            (true, _) => (CUT_WIDTH, palette::CUT),
+            (false, true) => (TREE_WIDTH, palette::TREE),
+            (false, false) => (LINK_WIDTH, palette::LINK),
+        };
+        // Tree edges lie over the other links.
+        *t = link_transform(a, b, if d.tree { 0.05 } else { 0.0 });
         sprite.custom_size = Some(Vec2::new(a.distance(b), width));
-        sprite.color = if d.cut { palette::CUT } else { palette::LINK };
+        sprite.color = color;
         *vis = Visibility::Inherited;
     }
     for i in have..f.links.len() {

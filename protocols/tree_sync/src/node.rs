@@ -584,6 +584,13 @@ impl Node for TreeNode {
         if node.leads {
             node.path = vec![id];
         }
+        // The first tree is told like every later attachment, so that what draws the tree
+        // from the trace's marks sees it from the start (a mark is no part of the run).
+        match (node.parent, node.leads) {
+            (Some(parent), _) => ctx.mark(Mark::Joined { parent }),
+            (None, true) => ctx.mark(Mark::Joined { parent: id }),
+            (None, false) => {}
+        }
         let period = config.period.0.max(1);
         let first = Duration(1 + ctx.rng().below(period));
         ctx.set_timer(first, Timer::Tick);

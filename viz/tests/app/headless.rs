@@ -553,3 +553,48 @@ fn a_grid_topology_is_laid_out_as_its_grid() {
         }
     }
 }
+
+#[test]
+fn the_spanning_tree_is_drawn_apart_from_the_other_links() {
+    let mut app = app("tree_sync/happy-path.toml", None);
+    app.add_plugins(SceneSyncPlugin);
+    send(&mut app, Request::Seek(SimTime(2_000_000_000)));
+    app.update();
+    let frame = app.world().resource::<CurrentFrame>().0.clone();
+    let servers = session(&app).run().server_count() as usize;
+    let tree: Vec<(usize, usize)> = frame
+        .links
+        .iter()
+        .filter(|l| l.tree)
+        .map(|l| (l.a, l.b))
+        .collect();
+    // Every server is up and attached: a spanning tree has one edge fewer than nodes, and
+    // connects them all.
+    assert_eq!(tree.len(), servers - 1, "{tree:?}");
+    let mut reached = vec![false; servers];
+    reached[0] = true;
+    for _ in 0..servers {
+        for &(a, b) in &tree {
+            if reached[a] || reached[b] {
+                reached[a] = true;
+                reached[b] = true;
+            }
+        }
+    }
+    assert!(reached.iter().all(|&r| r), "the tree spans the cluster");
+    // Its edges are the overlay's: the grid's neighbours.
+    let overlay = session(&app).run().topology();
+    for (a, b) in &tree {
+        assert!(
+            overlay
+                .iter()
+                .any(|(x, y)| (x.index(), y.index()) == (*a, *b)
+                    || (y.index(), x.index()) == (*a, *b)),
+            "n{a}-n{b} is no link of the topology"
+        );
+    }
+    assert!(
+        frame.links.iter().any(|l| !l.tree),
+        "the other links are drawn too"
+    );
+}
