@@ -323,7 +323,7 @@ fn the_scene_draws_the_leader_and_the_messages_in_flight_at_the_cursor() {
     browse(browser, "start", Some(&start));
     let elected = recs
         .iter()
-        .find(|r| r[0] == "mark" && r[7].as_str().unwrap().contains(" elected "))
+        .find(|r| r[0] == "mark" && r[9] == "elected")
         .unwrap()[1]
         .as_u64()
         .unwrap();

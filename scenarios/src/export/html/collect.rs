@@ -79,6 +79,7 @@ impl Gatherer {
             message: None,
             sentence,
             payload: None,
+            mark: None,
         };
         match &r.event {
             TraceEvent::Send {
@@ -112,14 +113,18 @@ impl Gatherer {
                 (rec.a, rec.b, rec.kind) = (node(from), node(to), self.kind(kind));
                 rec.message = Some(msg.0);
             }
-            TraceEvent::Timer { node: n, .. }
-            | TraceEvent::Start { node: n, .. }
-            | TraceEvent::Mark { node: n, .. } => rec.a = node(n),
+            TraceEvent::Mark { node: n, mark, .. } => {
+                rec.a = node(n);
+                rec.mark = Some(mark.kind().name());
+            }
+            TraceEvent::Timer { node: n, .. } | TraceEvent::Start { node: n, .. } => {
+                rec.a = node(n)
+            }
             TraceEvent::Annotate { node: n, .. } => rec.a = n.as_ref().map_or(-1, node),
             TraceEvent::Fault { .. } => {}
         }
         // The array's brackets, commas, numbers and quotes, beside the two texts.
-        let size = 64 + rec.sentence.len() + rec.payload.as_ref().map_or(0, String::len);
+        let size = 72 + rec.sentence.len() + rec.payload.as_ref().map_or(0, String::len);
         self.data.records.push(rec);
         self.spend(size)
     }

@@ -68,7 +68,7 @@ pub struct TourStop {
 }
 
 /// One trace record, written as an array: `[tells, time, a, b, kind, due, message, sentence,
-/// payload]`. `a` and `b` are the sender and receiver of a message, or the node of anything
+/// payload, mark]`. `a` and `b` are the sender and receiver of a message, or the node of anything
 /// else (`-1`: none); `kind` numbers a message kind (`-1`: not a message).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -90,11 +90,13 @@ pub struct Record {
     pub sentence: String,
     /// A sent message's contents, shortened.
     pub payload: Option<String>,
+    /// A typed mark's kind (`elected`, `committed`), for the timeline's markers.
+    pub mark: Option<&'static str>,
 }
 
 impl Serialize for Record {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut t = s.serialize_tuple(9)?;
+        let mut t = s.serialize_tuple(10)?;
         t.serialize_element(self.tells)?;
         t.serialize_element(&self.time)?;
         t.serialize_element(&self.a)?;
@@ -104,6 +106,7 @@ impl Serialize for Record {
         t.serialize_element(&self.message)?;
         t.serialize_element(&self.sentence)?;
         t.serialize_element(&self.payload)?;
+        t.serialize_element(&self.mark)?;
         t.end()
     }
 }

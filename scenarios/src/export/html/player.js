@@ -8,10 +8,10 @@
 "use strict";
 (function () {
   const D = JSON.parse(document.getElementById("run-data").textContent);
-  const R = D.records; // [tells, time, a, b, kind, due, message, sentence, payload]
+  const R = D.records; // [tells, time, a, b, kind, due, message, sentence, payload, mark]
   const S = D.steps; // [time, first record]
   const $ = (id) => document.getElementById(id);
-  const TELLS = 0, TIME = 1, A = 2, B = 3, KIND = 4, DUE = 5, MSG = 6, TEXT = 7, PAYLOAD = 8;
+  const TELLS = 0, TIME = 1, A = 2, B = 3, KIND = 4, DUE = 5, MSG = 6, TEXT = 7, PAYLOAD = 8, MARK = 9;
   const NOT_STARTED = -2, DOWN = -1;
 
   // ---- Derived indexes, built once ----
@@ -269,16 +269,20 @@
   }
 
   // ---- The timeline strip: elections and faults, and the cursor ----
+  // The markers are found once: a long run has many records and the strip is drawn often.
+  const markers = [];
+  for (const r of R) {
+    if (r[TELLS] === "fault") markers.push([r[TIME], "#ff6b6b"]);
+    else if (r[MARK] === "elected") markers.push([r[TIME], "#f2bf1a"]);
+  }
   function drawTimeline() {
     const [g, w, h] = fitCanvas($("timeline"));
     g.fillStyle = "#1d2029";
     g.fillRect(0, 0, w, h);
     const x = (t) => (D.end > 0 ? (t / D.end) * (w - 1) : 0);
-    for (const r of R) {
-      if (r[TELLS] === "fault") g.fillStyle = "#ff6b6b";
-      else if (r[TELLS] === "mark" && / elected /.test(r[TEXT])) g.fillStyle = "#f2bf1a";
-      else continue;
-      g.fillRect(Math.floor(x(r[TIME])), 2, 2, h - 4);
+    for (const [t, colour] of markers) {
+      g.fillStyle = colour;
+      g.fillRect(Math.floor(x(t)), 2, 2, h - 4);
     }
     g.fillStyle = "#ffffff";
     g.fillRect(Math.floor(x(now)), 0, 1, h);
