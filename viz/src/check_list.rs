@@ -29,8 +29,10 @@ pub struct CheckLine {
     pub detail: String,
 }
 
-/// Every check of the session's file, in the order `clustersim run` reports them.
-pub fn checks(s: &Session) -> Vec<CheckLine> {
+/// Every check of the session's file, in the order `clustersim run` reports them, given the
+/// checks judged on the run so far (`Session::verdicts`, which clones the run: the caller has
+/// them already).
+pub fn checks(s: &Session, so_far: &[CheckResult]) -> Vec<CheckLine> {
     let names = scenarios::runner::check_names(&s.scenario, s.run());
     if s.live().is_done() {
         // The run is over: its verdicts are the report's.
@@ -43,7 +45,6 @@ pub fn checks(s: &Session) -> Vec<CheckLine> {
                 .collect();
         }
     }
-    let so_far = s.verdicts();
     let end = scenarios::DurationStr(sim_core::Duration(s.end().0));
     names
         .into_iter()

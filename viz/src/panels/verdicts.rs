@@ -46,7 +46,7 @@ pub(super) fn verdicts(
     }
     state.verdicts_at = Some((sim.generation, steps, now));
     state.verdicts = s.verdicts();
-    state.check_lines = crate::check_list::checks(&s);
+    state.check_lines = crate::check_list::checks(&s, &state.verdicts);
     let passed = state.verdicts.iter().filter(|c| c.passed).count() as f64;
     let failed = state.verdicts.len() as f64 - passed;
     let t = s.cursor.0 as f64 / 1e9;

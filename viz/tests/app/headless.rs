@@ -455,7 +455,7 @@ fn the_checks_panel_lists_every_check_of_the_file_pending_until_the_end() {
     use viz::check_list::{CheckState, checks};
     let mut s = open("raft/leader-crash.toml", None);
     s.seek(SimTime(1_000_000_000)).unwrap();
-    let lines = checks(&s);
+    let lines = checks(&s, &s.verdicts());
     let state = |name: &str| {
         lines
             .iter()
@@ -474,7 +474,7 @@ fn the_checks_panel_lists_every_check_of_the_file_pending_until_the_end() {
     }
     let end = s.end();
     s.seek(end).unwrap();
-    let lines = checks(&s);
+    let lines = checks(&s, &s.verdicts());
     assert!(lines.len() >= 4, "{lines:?}");
     assert!(
         lines.iter().all(|l| l.state == CheckState::Pass),
