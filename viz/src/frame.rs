@@ -165,8 +165,10 @@ pub fn build(
         .collect();
     links.sort_by_key(|l| (l.a, l.b));
     links.dedup();
-    if links.len() > MAX_LINKS {
-        // A dense graph of many nodes is a grey blur: the messages show the traffic instead.
+    // A dense graph of many nodes is a grey blur: the messages show the traffic instead, and
+    // a spanning tree over it would be a green one.
+    let dense = links.len() > MAX_LINKS;
+    if dense {
         links.clear();
     }
     for (x, y) in &cut {
@@ -184,7 +186,12 @@ pub fn build(
             ),
         }
     }
-    for (a, b) in history.tree_edges(run.trace().len(), &statuses) {
+    let tree = if dense {
+        Vec::new()
+    } else {
+        history.tree_edges(run.trace().len(), &statuses)
+    };
+    for (a, b) in tree {
         match links.binary_search_by_key(&(a, b), |l| (l.a, l.b)) {
             Ok(i) => links[i].tree = true,
             Err(i) => links.insert(
