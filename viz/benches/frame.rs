@@ -1,12 +1,14 @@
-//! The per-frame update of the front end (scene sync plus panel data) with 100 servers and at
-//! least 5,000 messages in flight: everything a frame computes besides rendering.
+//! The per-frame update of the front end (scene sync plus panel data), everything a frame
+//! computes besides rendering: with 100 servers and at least 5,000 messages in flight, and with
+//! the 2,000 nodes of `tree_sync/scale.toml` while it plays (every frame takes steps, so the
+//! nodes are drawn anew).
 
 use bevy::prelude::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 use scenarios::{Registry, Scenario};
 use std::sync::Arc;
 use viz::panels::PanelDataPlugin;
-use viz::playback::{PlaybackPlugin, Sim};
+use viz::playback::{Playback, PlaybackPlugin, Sim};
 use viz::scene::{CurrentFrame, SceneSyncPlugin};
 use viz::session::Session;
 
@@ -60,5 +62,41 @@ fn frame(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, frame);
+/// Virtual time per frame while the 2,000-node run plays: a few steps every frame.
+const PLAY_SPEED: f64 = 0.001;
+
+fn frame_2000(c: &mut Criterion) {
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/tree_sync/scale.toml");
+    let scenario = Scenario::load(&file).expect("the shipped 2,000-node scenario");
+    let mut session =
+        Session::new(Arc::new(Registry::builtin()), scenario, None).expect("a session");
+    session
+        .seek(sim_core::Time(300_000_000))
+        .expect("stepping to 300 ms");
+    let nodes = session.run().node_count();
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_millis(16),
+        ))
+        .add_plugins((PlaybackPlugin, SceneSyncPlugin, PanelDataPlugin))
+        .insert_resource(Sim::new(session, 0));
+    {
+        let mut p = app.world_mut().resource_mut::<Playback>();
+        p.playing = true;
+        p.speed = PLAY_SPEED;
+    }
+    for _ in 0..3 {
+        app.update();
+    }
+    let drawn = app.world().resource::<CurrentFrame>().0.nodes.len();
+    assert_eq!(drawn, nodes as usize);
+    eprintln!("{nodes} nodes drawn, playing at {PLAY_SPEED}x");
+    c.bench_function("frame: scene sync + panel data, 2000 nodes, playing", |b| {
+        b.iter(|| app.update())
+    });
+}
+
+criterion_group!(benches, frame, frame_2000);
 criterion_main!(benches);
